@@ -1,0 +1,3 @@
+export type * from './types.js';
+export type * from './events.js';
+export type * from './methods.js';

@@ -1,0 +1,46 @@
+// The one typed API: every call the renderer (or the CLI) can make, with its request and response.
+// Add a method here, implement it in src-main/app/service, and both Electron IPC and HTTP serve it.
+import type {
+  ArtifactRecord, DatasetRecord, EvaluationRecord, MetricPoint, ModelRecord, RunGroupRecord,
+  RunListQuery, RunRecord, SystemInfo,
+} from './types.js';
+
+export interface ApiMethods {
+  'system.info': { req: Record<string, never>; res: SystemInfo };
+
+  'models.list': { req: { kind?: 'teacher' | 'student' }; res: ModelRecord[] };
+  'models.register': { req: { path: string; name?: string; kind?: 'teacher' | 'student' }; res: ModelRecord };
+  'models.get': { req: { id: number }; res: ModelRecord };
+  'models.remove': { req: { id: number }; res: { ok: true } };
+
+  'datasets.list': { req: Record<string, never>; res: DatasetRecord[] };
+  'datasets.register': { req: { path: string; name?: string; kind: 'corpus' | 'glue' }; res: DatasetRecord };
+  'datasets.preview': { req: { id: number; task?: string; limit?: number }; res: { columns: string[]; rows: string[][] } };
+
+  'runs.list': { req: RunListQuery; res: RunRecord[] };
+  'runs.get': { req: { id: number }; res: RunRecord };
+  /** Validates config; on success creates the run and queues it. */
+  'runs.create': { req: { method: RunRecord['method']; name?: string; config: Record<string, unknown>; parentRunId?: number }; res: RunRecord };
+  'runs.cancel': { req: { id: number }; res: RunRecord };
+  'runs.resume': { req: { id: number }; res: RunRecord };
+  'runs.update': { req: { id: number; name?: string; tags?: string[]; notes?: string; archived?: boolean }; res: RunRecord };
+  'runs.remove': { req: { id: number }; res: { ok: true } };
+  'runs.metrics': { req: { id: number; names?: string[] }; res: MetricPoint[] };
+  'runs.evaluations': { req: { id: number }; res: EvaluationRecord[] };
+  'runs.artifacts': { req: { id: number }; res: ArtifactRecord[] };
+
+  'groups.list': { req: Record<string, never>; res: RunGroupRecord[] };
+}
+
+export type ApiMethodName = keyof ApiMethods;
+export type ApiRequest<M extends ApiMethodName> = ApiMethods[M]['req'];
+export type ApiResponse<M extends ApiMethodName> = ApiMethods[M]['res'];
+
+/** What a transport (IPC, HTTP, in-process) must provide. The renderer and CLI only see this. */
+export interface ApiClient {
+  call<M extends ApiMethodName>(method: M, req: ApiRequest<M>): Promise<ApiResponse<M>>;
+  subscribe(listener: (event: import('./events.js').ApiEvent) => void): () => void;
+}
+
+/** Error shape returned by every transport: a code and a message naming what was wrong. */
+export interface ApiErrorBody { code: 'bad_request' | 'not_found' | 'conflict' | 'internal' | 'unauthorized'; message: string }

@@ -1,0 +1,115 @@
+// Domain records shared by the main side and the renderer. Plain JSON: no tensors, no Node types.
+
+export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+/** Job kinds the worker can execute. Each has its own config schema (see runConfig.ts). */
+export type RunMethod = 'selftest' | 'wid' | 'distilbert' | 'tinybert' | 'finetune' | 'evaluate';
+
+export interface ModelRecord {
+  id: number;
+  name: string;
+  kind: 'teacher' | 'student';
+  /** Folder holding config.json + model.safetensors (+ vocab.txt). */
+  path: string;
+  /** The HF config.json contents. */
+  config: Record<string, unknown>;
+  parameterCount: number | null;
+  fileSize: number | null;
+  /** Run that produced this model (students). */
+  sourceRunId: number | null;
+  createdAt: string;
+}
+
+export interface DatasetRecord {
+  id: number;
+  name: string;
+  kind: 'corpus' | 'glue';
+  path: string;
+  /** corpus: { lines }, glue: { tasks: { [task]: { train, dev } } } */
+  stats: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface RunRecord {
+  id: number;
+  name: string;
+  method: RunMethod;
+  status: RunStatus;
+  config: Record<string, unknown>;
+  seed: number;
+  backend: string | null;
+  device: string | null;
+  teacherModelId: number | null;
+  datasetId: number | null;
+  parentRunId: number | null;
+  groupId: number | null;
+  tags: string[];
+  notes: string;
+  archived: boolean;
+  error: string | null;
+  /** Latest progress snapshot (step, totalSteps, losses, ...), kept for the run list. */
+  progress: RunProgress | null;
+  /** Final figures written when the job completes (sizes, parameter count, ...). */
+  result: Record<string, unknown> | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface RunProgress {
+  step: number;
+  totalSteps: number;
+  /** Named scalar values at this step, e.g. { loss: 2.3, 'loss/kd': 1.9, lr: 1e-4, tokensPerSec: 900 }. */
+  values: Record<string, number>;
+  etaSeconds: number | null;
+  /** Free-form phase label ("distill", "prune", "merge", "export"). */
+  phase?: string;
+}
+
+export interface MetricPoint { step: number; name: string; value: number }
+
+export interface EvaluationRecord {
+  id: number;
+  runId: number;
+  modelId: number | null;
+  task: string;
+  metric: string;
+  value: number;
+  createdAt: string;
+}
+
+export interface ArtifactRecord {
+  id: number;
+  runId: number;
+  kind: string; // 'student' | 'checkpoint' | 'attention' | 'report' | ...
+  path: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+}
+
+export interface RunGroupRecord {
+  id: number;
+  name: string;
+  kind: 'compare';
+  config: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface SystemInfo {
+  version: string;
+  dataDir: string;
+  mode: 'electron' | 'web' | 'cli';
+  /** Backends usable on this machine, best first, as the engine's probe found them. */
+  backends: { name: string; available: boolean; reason?: string }[];
+}
+
+export interface RunListQuery {
+  search?: string;
+  status?: RunStatus[];
+  method?: RunMethod[];
+  includeArchived?: boolean;
+  sort?: 'createdAt' | 'name' | 'method' | 'status';
+  order?: 'asc' | 'desc';
+  limit?: number;
+}
