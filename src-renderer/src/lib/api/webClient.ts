@@ -1,0 +1,58 @@
+// Web-mode transport: POST /api/call/<method> for calls, WebSocket /api/events for pushed events,
+// reconnecting with exponential backoff so a server restart is survived.
+import type { ApiClient, ApiEvent, ApiMethodName, ApiRequest, ApiResponse } from '../../../../src-main/shared/api/index.js';
+import { ApiError } from './apiError.js';
+
+export function createWebClient(token: string, origin = location.origin): ApiClient {
+  const listeners = new Set<(e: ApiEvent) => void>();
+  let socket: WebSocket | null = null;
+  let retryMs = 250;
+
+  function connect(): void {
+    const wsUrl = `${origin.replace(/^http/, 'ws')}/api/events?token=${encodeURIComponent(token)}`;
+    socket = new WebSocket(wsUrl);
+    socket.onopen = () => { retryMs = 250; };
+    socket.onmessage = (msg) => {
+      let event: ApiEvent;
+      try { event = JSON.parse(String(msg.data)) as ApiEvent; } catch { return; }
+      for (const l of listeners) l(event);
+    };
+    socket.onclose = () => {
+      socket = null;
+      if (listeners.size === 0) return;
+      setTimeout(() => { if (!socket && listeners.size) connect(); }, retryMs);
+      retryMs = Math.min(retryMs * 2, 5000);
+    };
+  }
+
+  return {
+    async call<M extends ApiMethodName>(method: M, req: ApiRequest<M>): Promise<ApiResponse<M>> {
+      let res: Response;
+      try {
+        res = await fetch(`${origin}/api/call/${method}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-wid-token': token },
+          body: JSON.stringify(req ?? {}),
+        });
+      } catch (err) {
+        throw new ApiError('network', `Cannot reach the workbench server (${(err as Error).message})`, method);
+      }
+      let body: { result?: unknown; error?: { code: ApiError['code']; message: string } };
+      try { body = await res.json(); } catch {
+        throw new ApiError('internal', `Server answered ${res.status} without JSON for ${method}`, method);
+      }
+      if (!res.ok || body.error) {
+        throw new ApiError(body.error?.code ?? 'internal', body.error?.message ?? `HTTP ${res.status}`, method);
+      }
+      return body.result as ApiResponse<M>;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!socket) connect();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && socket) { socket.close(); socket = null; }
+      };
+    },
+  };
+}

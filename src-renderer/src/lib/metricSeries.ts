@@ -1,0 +1,20 @@
+// Groups metric points by name into chart series; loss-like names go on the loss chart, the rest elsewhere.
+import type { MetricPoint } from '../../../src-main/shared/api/index.js';
+
+export type SeriesMap = Record<string, { x: number; y: number }[]>;
+
+export function addPoint(map: SeriesMap, name: string, step: number, value: number): void {
+  if (!Number.isFinite(value)) return;
+  const list = (map[name] ??= []);
+  const last = list[list.length - 1];
+  if (last && last.x === step) last.y = value; // the same step reported twice: keep the newest value
+  else if (!last || last.x < step) list.push({ x: step, y: value });
+}
+
+export function seriesFromPoints(points: MetricPoint[]): SeriesMap {
+  const map: SeriesMap = {};
+  for (const p of [...points].sort((a, b) => a.step - b.step)) addPoint(map, p.name, p.step, p.value);
+  return map;
+}
+
+export const isLossName = (name: string) => name === 'loss' || name.startsWith('loss/') || name.startsWith('loss_');
