@@ -1,0 +1,60 @@
+// Comparison table of runs: parameter count, per-task scores, their mean and % of a reference (teacher) run;
+// rendered as Markdown or CSV for the exported report.
+import type { EvaluationRecord, RunRecord } from '../../../src-main/shared/api/index.js';
+
+export interface ComparisonRow {
+  runId: number;
+  name: string;
+  method: string;
+  parameters: number | null;
+  /** task -> score (the latest evaluation of that task; several metrics are averaged). */
+  scores: Record<string, number>;
+  mean: number | null;
+  percentOfReference: number | null;
+}
+
+function taskScores(evals: EvaluationRecord[]): Record<string, number> {
+  const byTask: Record<string, number[]> = {};
+  for (const e of evals) (byTask[e.task] ??= []).push(e.value);
+  return Object.fromEntries(Object.entries(byTask).map(([t, v]) => [t, v.reduce((s, x) => s + x, 0) / v.length]));
+}
+
+export function buildComparison(runs: RunRecord[], evaluations: Record<number, EvaluationRecord[]>, referenceRunId: number | null): ComparisonRow[] {
+  const rows = runs.map((r) => {
+    const scores = taskScores(evaluations[r.id] ?? []);
+    const values = Object.values(scores);
+    const p = r.result?.parameterCount;
+    return {
+      runId: r.id, name: r.name || `run ${r.id}`, method: r.method,
+      parameters: typeof p === 'number' ? p : null,
+      scores, mean: values.length ? values.reduce((s, x) => s + x, 0) / values.length : null, percentOfReference: null as number | null,
+    };
+  });
+  const ref = rows.find((r) => r.runId === referenceRunId);
+  for (const r of rows) if (ref?.mean && r.mean != null) r.percentOfReference = (r.mean / ref.mean) * 100;
+  return rows;
+}
+
+export const comparisonTasks = (rows: ComparisonRow[]) => [...new Set(rows.flatMap((r) => Object.keys(r.scores)))].sort();
+
+function table(rows: ComparisonRow[]): string[][] {
+  const tasks = comparisonTasks(rows);
+  const fmt = (v: number | null | undefined, digits = 4) => (v == null ? '' : v.toFixed(digits));
+  return [
+    ['run', 'name', 'method', 'parameters', ...tasks, 'mean', '% of reference'],
+    ...rows.map((r) => [String(r.runId), r.name, r.method, r.parameters == null ? '' : String(r.parameters),
+      ...tasks.map((t) => fmt(r.scores[t])), fmt(r.mean), fmt(r.percentOfReference, 1)]),
+  ];
+}
+
+export function comparisonCsv(rows: ComparisonRow[]): string {
+  const quote = (c: string) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+  return table(rows).map((r) => r.map(quote).join(',')).join('\n') + '\n';
+}
+
+export function comparisonMarkdown(rows: ComparisonRow[], title = 'Comparison'): string {
+  const [head, ...body] = table(rows);
+  const cell = (c: string) => c.replace(/\|/g, '\\|');
+  return [`# ${title}`, '', `| ${head.map(cell).join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`,
+    ...body.map((r) => `| ${r.map(cell).join(' | ')} |`), ''].join('\n');
+}

@@ -1,0 +1,38 @@
+// The comparison table (and its Markdown/CSV export) averages metrics per task and relates runs to a reference.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { EvaluationRecord, RunRecord } from '../../src-main/shared/api/index.js';
+import { buildComparison, comparisonCsv, comparisonMarkdown } from '../../src-renderer/src/lib/comparison.js';
+
+const run = (id: number, name: string, parameterCount: number): RunRecord => ({
+  id, name, method: 'wid', status: 'completed', config: {}, seed: 0, backend: 'wasm', device: null, teacherModelId: null,
+  datasetId: null, parentRunId: null, groupId: null, tags: [], notes: '', archived: false, error: null, progress: null,
+  result: { parameterCount }, createdAt: '', startedAt: null, finishedAt: null,
+});
+const ev = (runId: number, task: string, metric: string, value: number): EvaluationRecord =>
+  ({ id: 0, runId, modelId: null, task, metric, value, createdAt: '' });
+
+const runs = [run(1, 'teacher', 110e6), run(2, 'wid, small', 11e6)];
+const evals = {
+  1: [ev(1, 'sst2', 'accuracy', 0.9), ev(1, 'mrpc', 'f1', 0.88), ev(1, 'mrpc', 'accuracy', 0.84)],
+  2: [ev(2, 'sst2', 'accuracy', 0.81), ev(2, 'mrpc', 'f1', 0.8), ev(2, 'mrpc', 'accuracy', 0.78)],
+};
+
+test('several metrics of one task are averaged, and % of reference compares mean scores', () => {
+  const rows = buildComparison(runs, evals, 1);
+  assert.ok(Math.abs(rows[1].scores.mrpc - 0.79) < 1e-12);
+  assert.ok(Math.abs(rows[1].percentOfReference! - (0.8 / 0.88) * 100) < 1e-9);
+  assert.equal(rows[0].percentOfReference, 100);
+});
+
+test('CSV export quotes names containing commas and has one column per task', () => {
+  const csv = comparisonCsv(buildComparison(runs, evals, 1)).trim().split('\n');
+  assert.equal(csv[0], 'run,name,method,parameters,mrpc,sst2,mean,% of reference');
+  assert.equal(csv[2], '2,"wid, small",wid,11000000,0.7900,0.8100,0.8000,90.9');
+});
+
+test('Markdown export is a table with a header separator row', () => {
+  const md = comparisonMarkdown(buildComparison(runs, evals, null), 'WID vs teacher').split('\n');
+  assert.equal(md[0], '# WID vs teacher');
+  assert.equal(md[3], '| --- | --- | --- | --- | --- | --- | --- | --- |');
+});
