@@ -30,6 +30,27 @@ export interface ApiMethods {
   'runs.artifacts': { req: { id: number }; res: ArtifactRecord[] };
 
   'groups.list': { req: Record<string, never>; res: RunGroupRecord[] };
+
+  // Added by RENDERER (issue 8); to be implemented in src-main/app/service.
+  /** Pauses a running job at the next step boundary (state checkpointed); runs.resume continues it. */
+  'runs.pause': { req: { id: number }; res: RunRecord };
+  /** Creates a compare group and one run per method with the shared config (WID vs DistilBERT vs TinyBERT). */
+  'groups.create': { req: { name?: string; methods: RunRecord['method'][]; config: Record<string, unknown> }; res: { group: RunGroupRecord; runs: RunRecord[] } };
+  /** Attention probabilities of teacher and student for one sentence, layer and head (from the WID analysis artifact). */
+  'runs.attention': { req: { id: number; layer: number; head: number; text?: string }; res: AttentionMaps };
+  /** Writes the run's student as an HF folder (config.json, model.safetensors, vocab.txt) into dir. */
+  'runs.exportStudent': { req: { id: number; dir: string }; res: { path: string; files: string[] } };
+  /** Loads a registered model and runs one forward pass on a short sentence, as a smoke test. */
+  'models.smokeTest': { req: { id: number; text?: string }; res: { ok: true; seconds: number; backend: string; outputShape: number[] } };
+}
+
+/** Teacher vs student attention for one layer/head; rows are query tokens, columns key tokens, rows sum to 1. */
+export interface AttentionMaps {
+  tokens: string[];
+  layers: { teacher: number; student: number };
+  heads: { teacher: number; student: number };
+  teacher: number[][];
+  student: number[][];
 }
 
 export type ApiMethodName = keyof ApiMethods;
