@@ -10,14 +10,17 @@ export function createWebClient(token: string, origin = location.origin): ApiCli
 
   function connect(): void {
     const wsUrl = `${origin.replace(/^http/, 'ws')}/api/events?token=${encodeURIComponent(token)}`;
-    socket = new WebSocket(wsUrl);
-    socket.onopen = () => { retryMs = 250; };
-    socket.onmessage = (msg) => {
+    const ws = new WebSocket(wsUrl);
+    socket = ws;
+    ws.onopen = () => { retryMs = 250; };
+    ws.onmessage = (msg) => {
       let event: ApiEvent;
       try { event = JSON.parse(String(msg.data)) as ApiEvent; } catch { return; }
       for (const l of listeners) l(event);
     };
-    socket.onclose = () => {
+    ws.onclose = () => {
+      // A socket closed on purpose (last listener left) may close after a new one opened: don't clobber that one.
+      if (socket !== ws) return;
       socket = null;
       if (listeners.size === 0) return;
       setTimeout(() => { if (!socket && listeners.size) connect(); }, retryMs);
