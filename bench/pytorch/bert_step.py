@@ -46,7 +46,7 @@ class BertMLM(nn.Module):
         h, layers, heads, inter = SIZES[size]
         self.word = nn.Embedding(vocab, h)
         self.pos = nn.Embedding(max_pos, h)
-        self.type = nn.Embedding(2, h)
+        self.token_type = nn.Embedding(2, h)
         self.ln = nn.LayerNorm(h, eps=1e-12)
         self.layers = nn.ModuleList(Layer(h, heads, inter) for _ in range(layers))
         self.transform = nn.Linear(h, h)
@@ -56,7 +56,7 @@ class BertMLM(nn.Module):
     def forward(self, ids, attention_mask):
         s = ids.shape[1]
         pos = torch.arange(s, device=ids.device)
-        x = self.ln(self.word(ids) + self.pos(pos)[None] + self.type(torch.zeros_like(ids)))
+        x = self.ln(self.word(ids) + self.pos(pos)[None] + self.token_type(torch.zeros_like(ids)))
         mask_bias = (1.0 - attention_mask[:, None, None, :].float()) * -10000.0
         for layer in self.layers:
             x = layer(x, mask_bias)
@@ -100,7 +100,7 @@ def run(size, batch, seq, steps, warmup, device):
         ms = (time.perf_counter() - t0) * 1000 / steps
     return {
         "size": size, "batch": batch, "seq": seq, "steps": steps, "device": str(device),
-        "torch": torch.__version__, "ms_per_step": ms, "loss": float(loss),
+        "torch": torch.__version__, "ms_per_step": ms, "loss": float(loss.detach()),
         "params": sum(p.numel() for p in model.parameters()),
         "peak_mem_mb": torch.cuda.max_memory_allocated() / 2**20 if cuda else None,
     }
