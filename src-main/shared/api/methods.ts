@@ -42,6 +42,31 @@ export interface ApiMethods {
   'runs.exportStudent': { req: { id: number; dir: string }; res: { path: string; files: string[] } };
   /** Loads a registered model and runs one forward pass on a short sentence, as a smoke test. */
   'models.smokeTest': { req: { id: number; text?: string }; res: { ok: true; seconds: number; backend: string; outputShape: number[] } };
+
+  // Added by GLUE (issue 6); to be implemented in src-main/app/service with engine/glue/comparison.ts.
+  /** Models × GLUE tasks from the stored evaluations of the given models: task scores, GLUE average, % of teacher. */
+  'compare.table': { req: { modelIds: number[]; teacherModelId?: number; tasks?: string[] }; res: GlueComparisonTable };
+  /** The same table as CSV or Markdown text (engine/glue/comparison-export.ts). */
+  'compare.export': { req: { modelIds: number[]; teacherModelId?: number; tasks?: string[]; format: 'csv' | 'markdown' }; res: { text: string } };
+}
+
+/** Mirrors engine/glue/comparison.ts ComparisonTable (plain JSON). Scores are fractions; the UI shows ×100. */
+export interface GlueComparisonTable {
+  /** Score columns in GLUE order; MNLI appears as "MNLI-m" and "MNLI-mm". */
+  tasks: string[];
+  teacher: string | null;
+  rows: {
+    name: string;
+    isTeacher: boolean;
+    parameterCount: number | null;
+    fileSize: number | null;
+    latencyMsBatch1: number | null;
+    throughputBatch32: number | null;
+    scores: Record<string, number | null>;
+    average: number | null;
+    percentOfTeacher: number | null;
+    missingTasks: string[];
+  }[];
 }
 
 /** Teacher vs student attention for one layer/head; rows are query tokens, columns key tokens, rows sum to 1. */
