@@ -1,0 +1,2 @@
+export { selectBackend, probeBackends } from './select.js';
+export type { BackendPreference, SelectedBackend, BackendProbe } from './select.js';

@@ -1,0 +1,20 @@
+// Row lookup whose gradient also works on backends without UnsortedSegmentSum (wasm lacks it,
+// and tf.gather's gradient needs it): there the table gradient is oneHot(ids)ᵀ · dy.
+import * as tf from '@tensorflow/tfjs';
+
+const scatterViaOneHot = tf.customGrad(((table: tf.Tensor, ids: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([ids]);
+  const value = tf.gather(table, ids);
+  const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+    const rows = table.shape[0];
+    const oneHot = tf.oneHot(saved[0] as tf.Tensor1D, rows);
+    return [tf.matMul(oneHot, dy as tf.Tensor2D, true, false), tf.zerosLike(saved[0])];
+  };
+  return { value, gradFunc };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (table: tf.Tensor, ids: tf.Tensor) => tf.Tensor;
+
+/** table [rows, width], ids int32 [n] -> [n, width]. */
+export function embeddingLookup(table: tf.Tensor, ids: tf.Tensor1D): tf.Tensor2D {
+  if (tf.getKernel('UnsortedSegmentSum', tf.getBackend())) return tf.gather(table, ids) as tf.Tensor2D;
+  return scatterViaOneHot(table, ids) as tf.Tensor2D;
+}

@@ -1,0 +1,22 @@
+// Word + position + token-type embeddings, then LayerNorm (BertEmbeddings).
+import * as tf from '@tensorflow/tfjs';
+import { BertConfig } from './config.js';
+import { BertWeights, weight } from './weights.js';
+import { layerNorm } from './ops.js';
+import { embeddingLookup } from './embedding-lookup.js';
+
+export function bertEmbeddings(w: BertWeights, cfg: BertConfig, inputIds: tf.Tensor2D, tokenTypeIds?: tf.Tensor2D): tf.Tensor3D {
+  const [batch, seq] = inputIds.shape;
+  if (seq > cfg.maxPositionEmbeddings) {
+    throw new Error(`input sequence length ${seq} exceeds maxPositionEmbeddings ${cfg.maxPositionEmbeddings}`);
+  }
+  const p = 'bert.embeddings.';
+  const ids = inputIds.dtype === 'int32' ? inputIds : inputIds.toInt();
+  const words = embeddingLookup(weight(w, `${p}word_embeddings.weight`), ids.reshape([-1]) as tf.Tensor1D).reshape([batch, seq, cfg.hiddenSize]);
+  const positions = weight(w, `${p}position_embeddings.weight`).slice([0, 0], [seq, cfg.hiddenSize]).expandDims(0);
+  const types = tokenTypeIds ?? tf.zeros([batch, seq], 'int32');
+  const typeEmb = embeddingLookup(weight(w, `${p}token_type_embeddings.weight`), (types.dtype === 'int32' ? types : types.toInt()).reshape([-1]) as tf.Tensor1D)
+    .reshape([batch, seq, cfg.hiddenSize]);
+  const sum = tf.add(tf.add(words, positions), typeEmb);
+  return layerNorm(sum, weight(w, `${p}LayerNorm.weight`), weight(w, `${p}LayerNorm.bias`), cfg.layerNormEps) as tf.Tensor3D;
+}

@@ -1,0 +1,64 @@
+// The BERT encoder as a pure function of a weight record: no variables, no caches, so methods
+// can pass effective weights computed inside a gradient tape (WID compactors).
+import * as tf from '@tensorflow/tfjs';
+import { BertConfig } from './config.js';
+import { BertWeights } from './weights.js';
+import { bertEmbeddings } from './embeddings.js';
+import { extendedAttentionMask, selfAttention } from './attention.js';
+import { feedForward } from './feed-forward.js';
+import { maybeDropout } from './ops.js';
+
+export { mlmHead, poolerOutput, classifierHead } from './heads.js';
+
+export interface BertInputs {
+  inputIds: tf.Tensor2D; // int32 [b, s]
+  attentionMask: tf.Tensor2D; // 1 = token, 0 = padding
+  tokenTypeIds?: tf.Tensor2D;
+}
+
+export interface BertForwardOptions {
+  outputHiddenStates?: boolean;
+  outputAttentions?: boolean;
+  /** Pre-softmax scores with the mask added (TinyBERT's attention loss uses them). */
+  outputAttentionScores?: boolean;
+  /** Training only; omitted = eval mode. */
+  dropout?: { hidden: number; attention: number; seed?: number };
+}
+
+export interface BertOutputs {
+  lastHiddenState: tf.Tensor3D;
+  /** Embedding output followed by each layer's output (numHiddenLayers + 1 entries). */
+  hiddenStates?: tf.Tensor3D[];
+  attentions?: tf.Tensor4D[];
+  attentionScores?: tf.Tensor4D[];
+}
+
+export function bertForward(w: BertWeights, cfg: BertConfig, inputs: BertInputs, opts: BertForwardOptions = {}): BertOutputs {
+  const { inputIds, attentionMask, tokenTypeIds } = inputs;
+  if (inputIds.rank !== 2) throw new Error(`inputIds must be rank 2 [batch, seq], got shape [${inputIds.shape}]`);
+  if (attentionMask.shape.join() !== inputIds.shape.join()) {
+    throw new Error(`attentionMask shape [${attentionMask.shape}] must equal inputIds shape [${inputIds.shape}]`);
+  }
+  if (tokenTypeIds && tokenTypeIds.shape.join() !== inputIds.shape.join()) {
+    throw new Error(`tokenTypeIds shape [${tokenTypeIds.shape}] must equal inputIds shape [${inputIds.shape}]`);
+  }
+  const drop = opts.dropout;
+  let hidden = bertEmbeddings(w, cfg, inputIds, tokenTypeIds);
+  hidden = maybeDropout(hidden, drop?.hidden, drop?.seed) as tf.Tensor3D;
+  const ext = extendedAttentionMask(attentionMask);
+  const hiddenStates: tf.Tensor3D[] = [hidden];
+  const attentions: tf.Tensor4D[] = [];
+  const scores: tf.Tensor4D[] = [];
+  for (let i = 0; i < cfg.numHiddenLayers; i++) {
+    const att = selfAttention(w, cfg, i, hidden, ext, drop);
+    hidden = feedForward(w, cfg, i, att.output, drop);
+    hiddenStates.push(hidden);
+    attentions.push(att.probs);
+    scores.push(att.scores);
+  }
+  const out: BertOutputs = { lastHiddenState: hidden };
+  if (opts.outputHiddenStates) out.hiddenStates = hiddenStates;
+  if (opts.outputAttentions) out.attentions = attentions;
+  if (opts.outputAttentionScores) out.attentionScores = scores;
+  return out;
+}

@@ -1,0 +1,26 @@
+// Pooler, MLM head (decoder tied to word embeddings, own bias) and classification/regression head.
+import * as tf from '@tensorflow/tfjs';
+import { BertConfig } from './config.js';
+import { BertWeights, weight } from './weights.js';
+import { activation, layerNorm, linear } from './ops.js';
+
+/** tanh(dense(hidden[:, 0])) — BertPooler. */
+export function poolerOutput(w: BertWeights, cfg: BertConfig, hidden: tf.Tensor3D): tf.Tensor2D {
+  const [b, , H] = hidden.shape;
+  const first = hidden.slice([0, 0, 0], [b, 1, H]).reshape([b, H]);
+  return tf.tanh(linear(first, weight(w, 'bert.pooler.dense.weight'), weight(w, 'bert.pooler.dense.bias'))) as tf.Tensor2D;
+}
+
+/** Logits [b, s, vocab]. Uses cls.predictions.decoder.weight if present, else the tied word embeddings. */
+export function mlmHead(w: BertWeights, cfg: BertConfig, hidden: tf.Tensor3D): tf.Tensor3D {
+  const p = 'cls.predictions.';
+  const t = activation(linear(hidden, weight(w, `${p}transform.dense.weight`), weight(w, `${p}transform.dense.bias`)), cfg.hiddenAct);
+  const normed = layerNorm(t, weight(w, `${p}transform.LayerNorm.weight`), weight(w, `${p}transform.LayerNorm.bias`), cfg.layerNormEps);
+  const decoder = w[`${p}decoder.weight`] ?? weight(w, 'bert.embeddings.word_embeddings.weight');
+  return linear(normed, decoder, weight(w, `${p}bias`)) as tf.Tensor3D;
+}
+
+/** Logits [b, numLabels] (regression: [b, 1]) from the pooled output. */
+export function classifierHead(w: BertWeights, cfg: BertConfig, pooled: tf.Tensor2D): tf.Tensor2D {
+  return linear(pooled, weight(w, 'classifier.weight'), weight(w, 'classifier.bias')) as tf.Tensor2D;
+}
