@@ -1,0 +1,33 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { BertConfig, BertWeights } from '../bert/index.js';
+
+/** One masked-LM batch; labels hold the original token id where masked and -100 elsewhere. */
+export interface MlmBatch {
+  inputIds: tf.Tensor2D;
+  attentionMask: tf.Tensor2D;
+  tokenTypeIds: tf.Tensor2D;
+  labels: tf.Tensor2D; // int32, -100 = not masked
+}
+
+/** Serialisable method state stored inside a training checkpoint. */
+export interface MethodState {
+  tensors: Record<string, tf.Tensor>;
+  json: unknown;
+}
+
+/**
+ * What the shared distillation loop needs from a method (WID, DistilBERT, TinyBERT):
+ * only student construction and the loss differ between methods.
+ */
+export interface DistillMethod {
+  name: 'wid' | 'distilbert' | 'tinybert';
+  trainableVariables(): tf.Variable[];
+  /** Called inside the optimizer's gradient tape; must not dispose its inputs. */
+  loss(batch: MlmBatch, step: number): { total: tf.Scalar; parts: Record<string, tf.Scalar> };
+  /** E.g. the WID sparsity schedule; returned numbers are logged as metrics. */
+  afterStep?(step: number, totalSteps: number): Record<string, number> | void;
+  saveState(): MethodState;
+  loadState(state: MethodState): void;
+  exportStudent(): { config: BertConfig; weights: BertWeights };
+  dispose(): void;
+}
