@@ -1,0 +1,16 @@
+// method -> JobDefinition. Each job kind registers with one import + one line in jobRegistry.
+import type { RunMethod } from '../../shared/api/types.js';
+import { ConfigError, type JobDefinition } from './types.js';
+
+export const jobRegistry: Partial<Record<RunMethod, JobDefinition<unknown>>> = {
+  // selftest: not yet implemented (APP). wid, distilbert, tinybert, finetune, evaluate: add here.
+};
+
+/** The job for a method; an unknown or unregistered method is a ConfigError naming it. */
+export function jobFor(method: unknown): JobDefinition<unknown> {
+  const known = Object.keys(jobRegistry).join(', ') || '(none registered yet)';
+  if (typeof method !== 'string' || !(method in jobRegistry)) {
+    throw new ConfigError(`method: expected one of ${known}, got ${JSON.stringify(method)}`);
+  }
+  return jobRegistry[method as RunMethod]!;
+}
