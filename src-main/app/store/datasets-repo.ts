@@ -1,0 +1,29 @@
+// Registered corpora (pre-training text) and GLUE folders, with counts computed at registration.
+import type { DatasetRecord } from '../../shared/api/types.js';
+import type { Db } from './database.js';
+import { fromJson, now, toJson } from './json-column.js';
+
+interface DatasetRow { id: number; name: string; kind: 'corpus' | 'glue'; path: string; stats: string; created_at: string }
+
+const toRecord = (r: DatasetRow): DatasetRecord => ({
+  id: r.id, name: r.name, kind: r.kind, path: r.path, stats: fromJson(r.stats, {}), createdAt: r.created_at,
+});
+
+export class DatasetsRepo {
+  constructor(private readonly db: Db) {}
+
+  insert(d: Omit<DatasetRecord, 'id' | 'createdAt'>): DatasetRecord {
+    const info = this.db.prepare('INSERT INTO datasets (name, kind, path, stats, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(d.name, d.kind, d.path, toJson(d.stats), now());
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  get(id: number): DatasetRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
+    return r && toRecord(r);
+  }
+
+  list(): DatasetRecord[] {
+    return (this.db.prepare('SELECT * FROM datasets ORDER BY id').all() as DatasetRow[]).map(toRecord);
+  }
+}

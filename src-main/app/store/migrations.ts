@@ -1,0 +1,92 @@
+// Ordered schema migrations. Each runs once, in its own transaction, and is recorded in
+// schema_migrations; never edit a shipped migration, append a new one.
+export interface Migration { version: number; name: string; sql: string }
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE models (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('teacher', 'student')),
+        path TEXT NOT NULL,
+        config TEXT NOT NULL DEFAULT '{}',
+        parameter_count INTEGER,
+        file_size INTEGER,
+        source_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE datasets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('corpus', 'glue')),
+        path TEXT NOT NULL,
+        stats TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE run_groups (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'compare',
+        config TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        method TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted')),
+        config TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        backend TEXT,
+        device TEXT,
+        teacher_model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+        dataset_id INTEGER REFERENCES datasets(id) ON DELETE SET NULL,
+        parent_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        group_id INTEGER REFERENCES run_groups(id) ON DELETE SET NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        notes TEXT NOT NULL DEFAULT '',
+        archived INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        progress TEXT,
+        result TEXT,
+        resume_requested INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT
+      );
+      CREATE INDEX runs_status ON runs(status);
+      CREATE INDEX runs_group ON runs(group_id);
+      CREATE TABLE metrics (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        value REAL NOT NULL
+      );
+      CREATE INDEX metrics_run_name_step ON metrics(run_id, name, step);
+      CREATE TABLE evaluations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+        task TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        value REAL NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX evaluations_run ON evaluations(run_id);
+      CREATE INDEX evaluations_model ON evaluations(model_id);
+      CREATE TABLE artifacts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX artifacts_run ON artifacts(run_id);
+    `,
+  },
+];
