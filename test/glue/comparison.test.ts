@@ -58,3 +58,23 @@ test('Markdown is a pipe table with right-aligned number columns', () => {
   assert.equal(md[2], '| bert-base (teacher) | 109482240 | 440473133 |  |  | 92.0 | 88.0 | 90.0 | 100.0 |');
   assert.equal(md[3], '| wid-6L | 66955010 |  |  |  | 90.0 | 85.0 | 87.5 | 97.2 |');
 });
+
+test('efficiency evaluations fill the size and speed columns and are not a task column', () => {
+  const t = buildComparison({
+    models: [{ name: 'wid-6L' }, { name: 'tiny', parameterCount: 5 }],
+    evaluations: [
+      { model: 'wid-6L', task: 'efficiency', metric: 'latencyMsBatch1', value: 12.5 },
+      { model: 'wid-6L', task: 'efficiency', metric: 'throughputBatch32', value: 300 },
+      { model: 'wid-6L', task: 'efficiency', metric: 'parameterCount', value: 66955010 },
+      { model: 'tiny', task: 'efficiency', metric: 'parameterCount', value: 7 },
+      { model: 'wid-6L', task: 'RTE', metric: 'accuracy', value: 0.6 },
+    ],
+  });
+  assert.deepEqual(t.tasks, ['RTE']);
+  assert.equal(t.rows[0].latencyMsBatch1, 12.5);
+  assert.equal(t.rows[0].throughputBatch32, 300);
+  assert.equal(t.rows[0].parameterCount, 66955010);
+  assert.equal(t.rows[0].fileSize, null);
+  // a figure on the model record wins over a measured one
+  assert.equal(t.rows[1].parameterCount, 5);
+});

@@ -30,13 +30,24 @@ export interface ComparisonTable { tasks: string[]; teacher: string | null; rows
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
+/** Evaluations with this task carry efficiency figures (metric = a ComparisonModel field), not scores. */
+export const EFFICIENCY_TASK = 'efficiency';
+const EFFICIENCY_FIELDS = ['parameterCount', 'fileSize', 'latencyMsBatch1', 'throughputBatch32'] as const;
+
 export function buildComparison(input: { models: ComparisonModel[]; evaluations: ComparisonEvaluation[]; tasks?: string[] }): ComparisonTable {
   const names = new Set(input.models.map((m) => m.name));
+  // Efficiency figures measured by the evaluate/finetune jobs fill the columns the model record leaves empty.
+  const measured = new Map<string, Partial<Record<(typeof EFFICIENCY_FIELDS)[number], number>>>();
   for (const e of input.evaluations) {
+    if (e.task !== EFFICIENCY_TASK || !(EFFICIENCY_FIELDS as readonly string[]).includes(e.metric)) continue;
+    measured.set(e.model, { ...measured.get(e.model), [e.metric]: e.value });
+  }
+  const scoreEvaluations = input.evaluations.filter((e) => e.task !== EFFICIENCY_TASK);
+  for (const e of scoreEvaluations) {
     if (!names.has(e.model)) throw new Error(`evaluation for "${e.model}" (${e.task}/${e.metric}) names no model in the comparison: ${[...names].join(', ')}`);
     glueTask(e.task); // throws on an unknown task name
   }
-  const seen = new Set(input.evaluations.map((e) => e.task));
+  const seen = new Set(scoreEvaluations.map((e) => e.task));
   const tasks = input.tasks ?? GLUE_SCORE_COLUMNS.filter((t) => seen.has(t));
   const teachers = input.models.filter((m) => m.isTeacher);
   if (teachers.length > 1) throw new Error(`more than one teacher in the comparison: ${teachers.map((t) => t.name).join(', ')}`);
@@ -45,7 +56,7 @@ export function buildComparison(input: { models: ComparisonModel[]; evaluations:
   // Latest value wins when a metric was stored twice (e.g. a re-run): evaluations come oldest first.
   const scoreOf = (model: string, task: string): number | null => {
     const metrics: Record<string, number> = {};
-    for (const e of input.evaluations) if (e.model === model && e.task === task) metrics[e.metric] = e.value;
+    for (const e of scoreEvaluations) if (e.model === model && e.task === task) metrics[e.metric] = e.value;
     return glueTaskScore(task, metrics);
   };
   const scores = new Map(input.models.map((m) => [m.name, Object.fromEntries(tasks.map((t) => [t, scoreOf(m.name, t)]))]));
@@ -53,6 +64,7 @@ export function buildComparison(input: { models: ComparisonModel[]; evaluations:
 
   const rows = input.models.map((m): ComparisonRow => {
     const s = scores.get(m.name)!;
+    const eff = measured.get(m.name) ?? {};
     const have = tasks.filter((t) => s[t] !== null);
     let percentOfTeacher: number | null = null;
     if (teacherScores) {
@@ -63,10 +75,10 @@ export function buildComparison(input: { models: ComparisonModel[]; evaluations:
     return {
       name: m.name,
       isTeacher: m.name === teacher,
-      parameterCount: m.parameterCount ?? null,
-      fileSize: m.fileSize ?? null,
-      latencyMsBatch1: m.latencyMsBatch1 ?? null,
-      throughputBatch32: m.throughputBatch32 ?? null,
+      parameterCount: m.parameterCount ?? eff.parameterCount ?? null,
+      fileSize: m.fileSize ?? eff.fileSize ?? null,
+      latencyMsBatch1: m.latencyMsBatch1 ?? eff.latencyMsBatch1 ?? null,
+      throughputBatch32: m.throughputBatch32 ?? eff.throughputBatch32 ?? null,
       scores: s,
       average: mean(have.map((t) => s[t]!)),
       percentOfTeacher,
