@@ -1,0 +1,130 @@
+// AdamW (Loshchilov & Hutter): Adam moments with bias correction, weight decay applied to the
+// parameter directly (decoupled), as torch.optim.AdamW / the BERT recipe. Works on tf.Variables keyed
+// by variable name, so its state can be saved in a checkpoint and restored by name.
+import * as tf from '@tensorflow/tfjs';
+
+export interface AdamWOptions {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Decoupled weight decay coefficient (0.01 in BERT). */
+  weightDecay?: number;
+  /** Parameters that get no weight decay; default: LayerNorm weights and all biases (by HF name). */
+  noDecay?: (variableName: string) => boolean;
+}
+
+/** Saved optimiser state: step count and first/second moments per variable name. */
+export interface AdamWState {
+  step: number;
+  m: Record<string, tf.Tensor>;
+  v: Record<string, tf.Tensor>;
+}
+
+/** BERT convention: LayerNorm weights/biases and all biases are not decayed. */
+export function isNoDecayParameter(name: string): boolean {
+  return /LayerNorm|layer_norm/i.test(name) || /(^|[./_])bias$/.test(name);
+}
+
+export class AdamW {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+  private readonly noDecay: (name: string) => boolean;
+  private readonly variables = new Map<string, tf.Variable>();
+  private m = new Map<string, tf.Variable>();
+  private v = new Map<string, tf.Variable>();
+  private stepCount = 0;
+
+  constructor(variables: tf.Variable[], opts: AdamWOptions = {}) {
+    this.beta1 = opts.beta1 ?? 0.9;
+    this.beta2 = opts.beta2 ?? 0.999;
+    this.epsilon = opts.epsilon ?? 1e-6;
+    this.weightDecay = opts.weightDecay ?? 0.01;
+    this.noDecay = opts.noDecay ?? isNoDecayParameter;
+    for (const [k, val] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
+      if (!(val >= 0 && val < 1)) throw new Error(`AdamW ${k} must be in [0, 1), got ${val}`);
+    }
+    if (!(this.weightDecay >= 0)) throw new Error(`AdamW weightDecay must be >= 0, got ${this.weightDecay}`);
+    for (const variable of variables) {
+      if (this.variables.has(variable.name)) throw new Error(`AdamW: two trainable variables share the name "${variable.name}"`);
+      this.variables.set(variable.name, variable);
+      this.m.set(variable.name, tf.variable(tf.zerosLike(variable), false));
+      this.v.set(variable.name, tf.variable(tf.zerosLike(variable), false));
+    }
+  }
+
+  /** Number of updates applied so far (drives bias correction). */
+  get step(): number {
+    return this.stepCount;
+  }
+
+  /** Names of the variables this optimiser updates. */
+  variableNames(): string[] {
+    return [...this.variables.keys()];
+  }
+
+  /**
+   * One update with learning rate `lr`. `grads` is keyed by variable name (tf.variableGrads' output);
+   * a variable without a gradient is left alone. Does not dispose `grads`.
+   */
+  applyGradients(grads: tf.NamedTensorMap, lr: number): void {
+    for (const name of Object.keys(grads)) {
+      if (!this.variables.has(name)) throw new Error(`AdamW: gradient for unknown variable "${name}"`);
+    }
+    this.stepCount++;
+    const t = this.stepCount;
+    const bc1 = 1 - Math.pow(this.beta1, t);
+    const bc2 = 1 - Math.pow(this.beta2, t);
+    tf.tidy(() => {
+      for (const [name, variable] of this.variables) {
+        const g = grads[name];
+        if (!g) continue;
+        const m = this.m.get(name)!, v = this.v.get(name)!;
+        const newM = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
+        const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+        m.assign(newM);
+        v.assign(newV);
+        // update = m̂ / (sqrt(v̂) + eps); decay uses the pre-update value, like torch.
+        const update = tf.div(tf.div(newM, bc1), tf.add(tf.sqrt(tf.div(newV, bc2)), this.epsilon));
+        let next = tf.sub(variable, tf.mul(update, lr));
+        if (this.weightDecay > 0 && !this.noDecay(name)) next = tf.sub(next, tf.mul(variable, lr * this.weightDecay));
+        variable.assign(next);
+      }
+    });
+  }
+
+  /** Copies of the moments (caller owns the tensors) and the step count. */
+  getState(): AdamWState {
+    const m: Record<string, tf.Tensor> = {}, v: Record<string, tf.Tensor> = {};
+    for (const name of this.variables.keys()) {
+      m[name] = this.m.get(name)!.clone();
+      v[name] = this.v.get(name)!.clone();
+    }
+    return { step: this.stepCount, m, v };
+  }
+
+  /** Restores a saved state; every variable must be present with its shape. Does not take ownership. */
+  setState(state: AdamWState): void {
+    if (!Number.isInteger(state.step) || state.step < 0) throw new Error(`AdamW state step must be an integer >= 0, got ${state.step}`);
+    for (const name of this.variables.keys()) {
+      for (const [kind, saved, mine] of [['m', state.m, this.m], ['v', state.v, this.v]] as const) {
+        const t = saved[name];
+        if (!t) throw new Error(`AdamW state is missing moment ${kind} for variable "${name}"`);
+        const target = mine.get(name)!;
+        if (t.shape.join(',') !== target.shape.join(',')) {
+          throw new Error(`AdamW state moment ${kind} for "${name}" has shape [${t.shape}], expected [${target.shape}]`);
+        }
+        target.assign(t);
+      }
+    }
+    this.stepCount = state.step;
+  }
+
+  dispose(): void {
+    for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
+    this.m.clear();
+    this.v.clear();
+    this.variables.clear();
+  }
+}
