@@ -1,7 +1,8 @@
 // POST /api/call/<method>: JSON body = request, answer 200 { result } or 4xx/5xx { error: { code, message } }.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiErrorBody, ApiMethodName } from '../../shared/api/index.js';
+import type { ApiErrorBody } from '../../shared/api/index.js';
 import { ApiError, type Service } from '../service/contract.js';
+import { callService, toApiError } from './callEnvelope.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -19,8 +20,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   }).end(text);
 }
 
-export function sendError(res: ServerResponse, err: ApiError): void {
-  sendJson(res, STATUS_BY_CODE[err.code] ?? 500, { error: err.toBody() });
+export function sendError(res: ServerResponse, error: ApiErrorBody): void {
+  sendJson(res, STATUS_BY_CODE[error.code] ?? 500, { error });
 }
 
 /** Reads the whole body, refusing more than MAX_BODY_BYTES (the connection is then closed, not reused). */
@@ -56,22 +57,19 @@ export function parseRequestBody(method: string, text: string): Record<string, u
   return value as Record<string, unknown>;
 }
 
-const METHOD_NAME = /^[a-z][a-zA-Z]*(\.[a-z][a-zA-Z]*)+$/;
-
 /** Handles one authorised /api/call/<method> request; the service decides whether the method exists. */
 export async function handleApiCall(service: Service, req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
-  try {
-    if (req.method !== 'POST') {
-      res.setHeader('allow', 'POST');
-      sendJson(res, 405, { error: { code: 'bad_request', message: `${method} must be called with POST, not ${req.method}` } });
-      return;
-    }
-    if (!METHOD_NAME.test(method)) throw new ApiError('not_found', `unknown API method "${method}"`);
-    const body = parseRequestBody(method, await readBody(req, res));
-    const result = await service.call(method as ApiMethodName, body as never);
-    sendJson(res, 200, { result: result ?? null });
-  } catch (err) {
-    if (err instanceof ApiError) sendError(res, err);
-    else sendError(res, new ApiError('internal', `${method} failed: ${(err as Error)?.message ?? String(err)}`));
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    sendJson(res, 405, { error: { code: 'bad_request', message: `${method} must be called with POST, not ${req.method}` } });
+    return;
   }
+  let body: Record<string, unknown>;
+  try { body = parseRequestBody(method, await readBody(req, res)); } catch (err) {
+    sendError(res, toApiError(method, err).toBody());
+    return;
+  }
+  const envelope = await callService(service, method, body);
+  if ('error' in envelope) sendError(res, envelope.error);
+  else sendJson(res, 200, envelope);
 }

@@ -4,7 +4,6 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Service } from '../service/contract.js';
-import { ApiError } from '../service/contract.js';
 import { newAccessToken, tokenMatches } from './accessToken.js';
 import { handleApiCall, sendError } from './httpApi.js';
 import { serveStatic } from './staticFiles.js';
@@ -56,7 +55,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
     const url = parseUrl(req);
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       if (!tokenMatches(token, tokenOf(req, url))) {
-        sendError(res, new ApiError('unauthorized', 'missing or wrong access token: open the URL the server printed (it ends with ?token=...)'));
+        sendError(res, { code: 'unauthorized', message: 'missing or wrong access token: open the URL the server printed (it ends with ?token=...)' });
         return;
       }
       const prefix = '/api/call/';
@@ -64,7 +63,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
         void handleApiCall(service, req, res, decodeURIComponent(url.pathname.slice(prefix.length)));
         return;
       }
-      sendError(res, new ApiError('not_found', `no API endpoint at ${url.pathname} (calls go to POST /api/call/<method>)`));
+      sendError(res, { code: 'not_found', message: `no API endpoint at ${url.pathname} (calls go to POST /api/call/<method>)` });
       return;
     }
     serveStatic(staticDir, req, res, url.pathname);
