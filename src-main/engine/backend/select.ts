@@ -3,6 +3,7 @@
 // `webgpu` npm package, only when an adapter exists), wasm, cpu.
 import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
+import { applyWebgpuFlags, webgpuCreateOptions } from '../kernels/webgpu-tuning.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export interface SelectedBackend { name: string; device: string }
@@ -43,7 +44,7 @@ async function installWebgpuGlobals(): Promise<GPUAdapter> {
   if (!webgpuInstalled) {
     Object.assign(globalThis, mod.globals);
     if (!g.navigator) (globalThis as Record<string, unknown>).navigator = {};
-    (g.navigator as { gpu?: GPU }).gpu = mod.create([]);
+    (g.navigator as { gpu?: GPU }).gpu = mod.create(webgpuCreateOptions()); // Dawn toggles: kernels/webgpu-tuning.ts
     webgpuInstalled = true;
   }
   const adapter = await g.navigator!.gpu!.requestAdapter();
@@ -53,7 +54,9 @@ async function installWebgpuGlobals(): Promise<GPUAdapter> {
 
 async function tryWebgpu(): Promise<SelectedBackend> {
   const adapter = await installWebgpuGlobals();
-  await importOptional('@tensorflow/tfjs-backend-webgpu');
+  // literal specifier (a regular dependency) so bundlers include it, like the wasm backend below
+  await import('@tensorflow/tfjs-backend-webgpu');
+  applyWebgpuFlags(); // tfjs-webgpu flags: kernels/webgpu-tuning.ts
   if (!(await tf.setBackend('webgpu'))) throw new Error("setBackend('webgpu') returned false");
   const info = (adapter as unknown as { info?: { vendor?: string; architecture?: string; device?: string; description?: string } }).info;
   const desc = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';

@@ -1,0 +1,55 @@
+// GPU numeric check: a tiny BERT's MLM loss and every parameter gradient on the active backend
+// against the pure-JS cpu backend (the reference path), same seed and batch.
+import * as tf from '@tensorflow/tfjs';
+import { initBertWeights } from '../src-main/engine/bert/weights.js';
+import { bertForward, mlmHead } from '../src-main/engine/bert/forward.js';
+import { maskedLmLoss } from '../src-main/engine/bert/mlm-loss.js';
+import { benchBatch, benchConfig } from './gpu-train-step.js';
+
+export interface NumericCheck {
+  backend: string; loss: number; cpuLoss: number; maxRelGradDiff: number; worstParam: string; ok: boolean;
+}
+
+async function lossAndGrads(): Promise<{ loss: number; grads: Record<string, Float32Array> }> {
+  const cfg = benchConfig('tiny', 1200);
+  const w = initBertWeights(cfg, 3, { mlmHead: true });
+  const vars: Record<string, tf.Variable> = {};
+  for (const [name, t] of Object.entries(w)) { vars[name] = tf.variable(t, true, `check/${name}`); t.dispose(); }
+  const data = benchBatch(4, 16, cfg.vocabSize, 5);
+  const { value, grads } = tf.variableGrads(() => {
+    const out = bertForward(vars, cfg, { inputIds: data.inputIds, attentionMask: data.attentionMask });
+    return maskedLmLoss(mlmHead(vars, cfg, out.lastHiddenState), data.labels);
+  });
+  const result: Record<string, Float32Array> = {};
+  for (const [name, g] of Object.entries(grads)) result[name.replace(/^check\//, '')] = (await g.data()) as Float32Array;
+  const loss = (await value.data())[0];
+  tf.dispose([value, ...Object.values(grads), ...Object.values(vars), data.inputIds, data.attentionMask, data.labels]);
+  return { loss, grads: result };
+}
+
+/** Runs the check on `backend` (already active), then on cpu, then switches back. */
+export async function checkAgainstCpu(backend: string, tolerance = 2e-3): Promise<NumericCheck> {
+  const gpu = await lossAndGrads();
+  await tf.setBackend('cpu');
+  const cpu = await lossAndGrads();
+  await tf.setBackend(backend);
+  // Per-parameter max |diff| / max |grad|; the denominator is floored at 1e-3 of the largest gradient
+  // anywhere, because some gradients are zero in exact math (the key bias: softmax ignores a constant
+  // shift per query) and hold only rounding noise on both backends.
+  let globalMax = 0;
+  for (const ref of Object.values(cpu.grads)) for (const x of ref) globalMax = Math.max(globalMax, Math.abs(x));
+  let maxRel = 0, worst = '';
+  for (const [name, ref] of Object.entries(cpu.grads)) {
+    const got = gpu.grads[name];
+    if (!got) throw new Error(`numeric check: gradient "${name}" missing on ${backend}`);
+    let maxAbs = 0, maxDiff = 0;
+    for (let i = 0; i < ref.length; i++) {
+      maxAbs = Math.max(maxAbs, Math.abs(ref[i]));
+      maxDiff = Math.max(maxDiff, Math.abs(ref[i] - got[i]));
+    }
+    const rel = maxDiff / Math.max(maxAbs, 1e-3 * globalMax, 1e-30);
+    if (rel > maxRel || Number.isNaN(rel)) { maxRel = rel; worst = name; }
+  }
+  const ok = Math.abs(gpu.loss - cpu.loss) <= tolerance * Math.abs(cpu.loss) && maxRel <= tolerance * 10;
+  return { backend, loss: gpu.loss, cpuLoss: cpu.loss, maxRelGradDiff: maxRel, worstParam: worst, ok };
+}
