@@ -1,0 +1,72 @@
+// DistilBERT general distillation (Sanh et al. 2019) as a DistillMethod for the shared loop:
+// student = chosen teacher layers; loss = α_ce·T²·CE(soft targets) + α_mlm·MLM + α_cos·(1 - cos) on last hidden states.
+import * as tf from '@tensorflow/tfjs';
+import { bertForward, mlmHead, maskedLmLoss, type BertConfig } from '../../bert/index.js';
+import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
+import { cosineEmbeddingLoss, softCrossEntropy } from '../common/losses.js';
+import { resolveStudentTarget, studentConfig } from '../common/student-size.js';
+import { assignFrom, disposeVariables, snapshot, toVariables, type VariableRecord } from '../common/student-variables.js';
+import { requireMlmHead, type Teacher } from '../common/teacher.js';
+import { defaultDistilBertLayerMap, validateDistilBertLayerMap } from './layer-map.js';
+import { initDistilBertStudent } from './student-init.js';
+import { resolveDistilBertOptions, type DistilBertOptions, type ResolvedDistilBertOptions } from './options.js';
+
+const VARIABLE_PREFIX = 'distilbert/';
+
+export interface DistilBertMethod extends DistillMethod {
+  readonly studentConfig: BertConfig;
+  readonly layerMap: number[];
+  readonly options: ResolvedDistilBertOptions;
+}
+
+export function createDistilBertMethod(teacher: Teacher, options: DistilBertOptions = {}): DistilBertMethod {
+  requireMlmHead(teacher, 'distilbert');
+  const opts = resolveDistilBertOptions(options);
+  const target = resolveStudentTarget(teacher.config, options, 'distilbert');
+  const cfg = studentConfig(teacher.config, target);
+  const layerMap = options.layerMap === undefined
+    ? defaultDistilBertLayerMap(teacher.config.numHiddenLayers, target.layers)
+    : validateDistilBertLayerMap(options.layerMap, teacher.config.numHiddenLayers, target.layers);
+  let student: VariableRecord = toVariables(initDistilBertStudent(teacher, cfg, layerMap), VARIABLE_PREFIX);
+  const h = cfg.hiddenSize;
+
+  function loss(batch: MlmBatch, step: number) {
+    const inputs = { inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds };
+    const t = bertForward(teacher.weights, teacher.config, inputs);
+    const teacherLogits = mlmHead(teacher.weights, teacher.config, t.lastHiddenState);
+    const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: opts.seed + step } : undefined;
+    const s = bertForward(student, cfg, inputs, { dropout });
+    const studentLogits = mlmHead(student, cfg, s.lastHiddenState);
+    const T = opts.temperature;
+    const ceMask = opts.ceOn === 'masked' ? tf.notEqual(batch.labels, -100) : batch.attentionMask;
+    const ce = tf.mul(softCrossEntropy(studentLogits, teacherLogits, { temperature: T, mask: ceMask }), T * T) as tf.Scalar;
+    const mlm = maskedLmLoss(studentLogits, batch.labels);
+    // narrower student: compare with the teacher's leading h dims, the block the student was initialised from
+    const [b, len, H] = t.lastHiddenState.shape;
+    const teacherHidden = h === H ? t.lastHiddenState : t.lastHiddenState.slice([0, 0, 0], [b, len, h]);
+    const cos = cosineEmbeddingLoss(s.lastHiddenState, teacherHidden, { mask: batch.attentionMask });
+    const a = opts.alpha;
+    const total = tf.addN([tf.mul(ce, a.ce), tf.mul(mlm, a.mlm), tf.mul(cos, a.cos)]) as tf.Scalar;
+    return { total, parts: { ce, mlm, cos } };
+  }
+
+  return {
+    name: 'distilbert',
+    studentConfig: cfg,
+    layerMap,
+    options: opts,
+    trainableVariables: () => Object.values(student),
+    loss,
+    saveState(): MethodState {
+      return { tensors: snapshot(student), json: { method: 'distilbert', target, layerMap, options: opts } };
+    },
+    loadState(state: MethodState) {
+      assignFrom(student, state.tensors, 'distilbert.loadState');
+    },
+    exportStudent: () => ({ config: cfg, weights: snapshot(student) }),
+    dispose() {
+      disposeVariables(student);
+      student = {};
+    },
+  };
+}
