@@ -49,8 +49,9 @@ export class AdamW {
     for (const variable of variables) {
       if (this.variables.has(variable.name)) throw new Error(`AdamW: two trainable variables share the name "${variable.name}"`);
       this.variables.set(variable.name, variable);
-      this.m.set(variable.name, tf.variable(tf.zerosLike(variable), false));
-      this.v.set(variable.name, tf.variable(tf.zerosLike(variable), false));
+      // tidy disposes the zerosLike temporaries; the variables keep their own reference to the data.
+      this.m.set(variable.name, tf.tidy(() => tf.variable(tf.zerosLike(variable), false)));
+      this.v.set(variable.name, tf.tidy(() => tf.variable(tf.zerosLike(variable), false)));
     }
   }
 
