@@ -1,9 +1,11 @@
 // method -> JobDefinition. Each job kind registers with one import + one line in jobRegistry.
 import type { RunMethod } from '../../shared/api/types.js';
 import { ConfigError, type JobDefinition } from './types.js';
+import { selftestJob } from './selftest.js';
 
 export const jobRegistry: Partial<Record<RunMethod, JobDefinition<unknown>>> = {
-  // selftest: not yet implemented (APP). wid, distilbert, tinybert, finetune, evaluate: add here.
+  selftest: selftestJob as JobDefinition<unknown>,
+  // wid, distilbert, tinybert, finetune, evaluate: add here.
 };
 
 /** The job for a method; an unknown or unregistered method is a ConfigError naming it. */

@@ -1,0 +1,2 @@
+export { JobRunner, runWorkDir, type JobRunnerOptions } from './job-runner.js';
+export { launchNodeWorker, resolveWorkerEntry } from './node-launcher.js';

@@ -1,0 +1,154 @@
+// The job runner: takes queued runs from the store, starts one worker process per run (never on the
+// UI thread), records what the worker reports, and settles the run's final status. A worker that
+// exits without saying done/failed leaves its run `interrupted`, with everything recorded so far.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApiEvent } from '../../shared/api/events.js';
+import type { RunRecord, RunStatus } from '../../shared/api/types.js';
+import { isFromWorker, type FromWorker, type ToWorker } from '../../worker/protocol.js';
+import type { WorkerLauncher, WorkerProcess } from '../service/contract.js';
+import type { Store } from '../store/index.js';
+import { recordWorkerMessage } from './message-recorder.js';
+
+export interface JobRunnerOptions {
+  store: Store;
+  dataDir: string;
+  launch: WorkerLauncher;
+  emit: (event: ApiEvent) => void;
+  concurrency?: number;
+  /** How long a cancelled worker may take to stop before it is killed (default 5 s). */
+  killAfterMs?: number;
+}
+
+interface ActiveRun {
+  runId: number;
+  worker: WorkerProcess;
+  /** Set once a terminal message (done/failed/stopped) has been recorded. */
+  settled: boolean;
+  /** What the user asked for; decides the status if the worker has to be killed. */
+  requested: 'cancelled' | 'paused' | null;
+  killTimer?: NodeJS.Timeout;
+  exited: Promise<void>;
+}
+
+export const runWorkDir = (dataDir: string, runId: number) => join(dataDir, 'runs', String(runId));
+
+export class JobRunner {
+  private readonly active = new Map<number, ActiveRun>();
+  private readonly concurrency: number;
+  private readonly killAfterMs: number;
+  private accepting = false;
+
+  constructor(private readonly opts: JobRunnerOptions) {
+    this.concurrency = Math.max(1, opts.concurrency ?? 1);
+    this.killAfterMs = opts.killAfterMs ?? 5000;
+  }
+
+  /** Marks runs left `running` by a dead app as interrupted, then starts queued runs. */
+  start(): void {
+    for (const id of this.opts.store.runs.markOrphansInterrupted('the app exited while this run was running')) {
+      this.emitStatus(id);
+    }
+    this.accepting = true;
+    this.pump();
+  }
+
+  isActive(runId: number): boolean {
+    return this.active.has(runId);
+  }
+
+  /** Starts queued runs while there is room. Called after every create/resume and every exit. */
+  pump(): void {
+    if (!this.accepting) return;
+    for (const run of this.opts.store.runs.queued()) {
+      if (this.active.size >= this.concurrency) break;
+      if (!this.active.has(run.id)) this.launch(run);
+    }
+  }
+
+  /** Cancel: a queued run ends at once; a running one is asked to stop, and killed if it does not. */
+  cancel(runId: number): void {
+    this.stop(runId, 'cancelled');
+  }
+
+  /** Pause: like cancel, but the job checkpoints where it can and the run ends `paused`. */
+  pause(runId: number): void {
+    this.stop(runId, 'paused');
+  }
+
+  private stop(runId: number, reason: 'cancelled' | 'paused'): void {
+    const a = this.active.get(runId);
+    if (!a) {
+      const run = this.opts.store.runs.get(runId);
+      if (run?.status === 'queued') this.settle(runId, reason, {});
+      return;
+    }
+    if (a.requested) return;
+    a.requested = reason;
+    a.worker.send({ type: reason === 'cancelled' ? 'cancel' : 'pause' } satisfies ToWorker);
+    a.killTimer = setTimeout(() => a.worker.kill(), this.killAfterMs);
+  }
+
+  /** Stops starting runs and kills running workers; their runs are marked interrupted. */
+  async close(): Promise<void> {
+    this.accepting = false;
+    const waits = [...this.active.values()].map((a) => { a.worker.kill(); return a.exited; });
+    await Promise.all(waits);
+  }
+
+  private launch(run: RunRecord): void {
+    const { store } = this.opts;
+    const workDir = runWorkDir(this.opts.dataDir, run.id);
+    mkdirSync(workDir, { recursive: true });
+    const resume = store.runs.resumeRequested(run.id);
+    store.runs.markRunning(run.id);
+    this.emitStatus(run.id);
+    let worker: WorkerProcess;
+    try {
+      worker = this.opts.launch(run.id);
+    } catch (err) {
+      this.settle(run.id, 'failed', { error: `could not start the job process: ${(err as Error).message}` });
+      return;
+    }
+    let onExited!: () => void;
+    const a: ActiveRun = { runId: run.id, worker, settled: false, requested: null, exited: new Promise((r) => { onExited = r; }) };
+    this.active.set(run.id, a);
+    worker.onMessage((m) => this.onMessage(a, m));
+    worker.onExit((code) => {
+      clearTimeout(a.killTimer);
+      this.active.delete(run.id);
+      if (!a.settled) {
+        // Killed after a cancel/pause request: the user's intent decides; otherwise it died.
+        if (a.requested) this.settle(run.id, a.requested, { error: null });
+        else this.settle(run.id, 'interrupted', { error: `job process exited (code ${code ?? 'unknown'}) before the job finished` });
+      }
+      onExited();
+      this.pump();
+    });
+    worker.send({ type: 'start', runId: run.id, method: run.method, config: run.config, workDir, seed: run.seed, resume } satisfies ToWorker);
+  }
+
+  private onMessage(a: ActiveRun, raw: unknown): void {
+    if (a.settled || !isFromWorker(raw)) return;
+    const msg: FromWorker = raw;
+    if (msg.type === 'done') { a.settled = true; this.settle(a.runId, 'completed', { result: msg.result }); return; }
+    if (msg.type === 'stopped') { a.settled = true; this.settle(a.runId, msg.reason, { result: msg.result }); return; }
+    if (msg.type === 'failed') { a.settled = true; this.settle(a.runId, 'failed', { error: msg.error }); return; }
+    try {
+      for (const event of recordWorkerMessage(this.opts.store, a.runId, msg)) this.opts.emit(event);
+    } catch (err) {
+      // A bad artifact path or model folder must not kill the run; report it on the run's log.
+      this.opts.emit({ type: 'run.log', runId: a.runId, level: 'error', message: `could not record ${msg.type}: ${(err as Error).message}` });
+    }
+  }
+
+  private settle(runId: number, status: RunStatus, fields: { error?: string | null; result?: Record<string, unknown> | null }): void {
+    this.opts.store.runs.finish(runId, status, fields);
+    this.emitStatus(runId);
+  }
+
+  private emitStatus(runId: number): void {
+    const run = this.opts.store.runs.get(runId);
+    if (run) this.opts.emit({ type: 'run.status', runId, status: run.status, error: run.error });
+  }
+}

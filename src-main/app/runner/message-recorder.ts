@@ -1,0 +1,53 @@
+// Writes what a worker reports into the store and says which API events to emit. Every message is
+// one transaction, so a crash between messages leaves the store consistent.
+import type { ApiEvent } from '../../shared/api/events.js';
+import type { MetricPoint } from '../../shared/api/types.js';
+import type { FromWorker } from '../../worker/protocol.js';
+import type { Store } from '../store/index.js';
+import { digestPath } from '../store/file-digest.js';
+import { inspectModelFolder } from '../store/model-folder.js';
+
+/** Records one non-terminal message; returns the events to emit. Throws only on store errors. */
+export function recordWorkerMessage(store: Store, runId: number, msg: FromWorker): ApiEvent[] {
+  switch (msg.type) {
+    case 'backend':
+      store.runs.setBackend(runId, msg.name, msg.device);
+      return [{ type: 'run.log', runId, level: 'info', message: `backend: ${msg.name} (${msg.device})` }];
+    case 'progress': {
+      const points: MetricPoint[] = Object.entries(msg.progress.values)
+        .filter(([, v]) => typeof v === 'number' && Number.isFinite(v))
+        .map(([name, value]) => ({ step: msg.progress.step, name, value }));
+      store.transaction(() => {
+        store.metrics.insertMany(runId, points);
+        store.runs.setProgress(runId, msg.progress);
+      });
+      return [{ type: 'run.progress', runId, progress: msg.progress }];
+    }
+    case 'metric':
+      if (Number.isFinite(msg.value)) store.metrics.insertMany(runId, [{ step: msg.step, name: msg.name, value: msg.value }]);
+      return [];
+    case 'log':
+      return [{ type: 'run.log', runId, level: msg.level, message: msg.message }];
+    case 'artifact': {
+      const { size, sha256 } = digestPath(msg.path);
+      store.artifacts.insert({ runId, kind: msg.kind, path: msg.path, size, sha256 });
+      return [{ type: 'run.log', runId, level: 'info', message: `artifact ${msg.kind}: ${msg.path} (${size} bytes)` }];
+    }
+    case 'evaluation': {
+      const modelId = msg.modelPath ? store.models.findByPath(msg.modelPath)?.id ?? null : null;
+      store.evaluations.insert({ runId, modelId, task: msg.task, metric: msg.metric, value: msg.value });
+      return [];
+    }
+    case 'model': {
+      const info = inspectModelFolder(msg.path);
+      const model = store.models.insert({
+        name: msg.name, kind: msg.kind, path: msg.path, config: info.config,
+        parameterCount: info.parameterCount, fileSize: info.fileSize, sourceRunId: runId,
+      });
+      return [{ type: 'run.log', runId, level: 'info', message: `registered ${msg.kind} model #${model.id} "${msg.name}"` }];
+    }
+    default:
+      return [];
+  }
+}
+

@@ -1,0 +1,133 @@
+// The `selftest` job: a few real optimiser steps of a tiny one-layer BERT on seeded synthetic MLM
+// batches, on whichever backend the runner selected. It exercises the whole path (worker process,
+// backend, progress, metrics, cancel) in seconds; the loss must go down or something is broken.
+import * as tf from '@tensorflow/tfjs';
+import { bertForward, initBertWeights, maskedLmLoss, mlmHead, parameterCount, type BertConfig } from '../bert/index.js';
+import { Rng } from '../train/rng.js';
+import { ConfigError, type JobContext, type JobDefinition } from './types.js';
+
+export interface SelftestConfig {
+  steps: number;
+  delayMs: number;
+  batchSize: number;
+  seqLen: number;
+  learningRate: number;
+  backend: string;
+  seed: number;
+}
+
+const VOCAB = 64;
+const TINY_BERT: BertConfig = {
+  vocabSize: VOCAB, hiddenSize: 32, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 64,
+  maxPositionEmbeddings: 128, typeVocabSize: 2, layerNormEps: 1e-12, hiddenAct: 'gelu',
+};
+const MASK_ID = 3;
+const FIRST_WORD_ID = 5; // 0..4 play the role of [PAD], [UNK], [CLS], [MASK], [SEP]
+
+function integerField(raw: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number {
+  const v = raw[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    const what = min === 1 ? 'a positive integer' : `an integer >= ${min}`;
+    throw new ConfigError(`${key}: expected ${what}${max < Infinity ? ` up to ${max}` : ''}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+export function parseSelftestConfig(raw: unknown): SelftestConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`config: expected an object, got ${JSON.stringify(raw)}`);
+  }
+  const r = raw as Record<string, unknown>;
+  const backend = r.backend ?? 'auto';
+  if (typeof backend !== 'string' || !['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'].includes(backend)) {
+    throw new ConfigError(`backend: expected one of auto, tensorflow, webgpu, wasm, cpu, got ${JSON.stringify(backend)}`);
+  }
+  const lr = r.learningRate ?? 1e-2;
+  if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) {
+    throw new ConfigError(`learningRate: expected a positive number, got ${JSON.stringify(lr)}`);
+  }
+  return {
+    steps: integerField(r, 'steps', 20, 1, 100_000),
+    delayMs: integerField(r, 'delayMs', 0, 0, 60_000),
+    batchSize: integerField(r, 'batchSize', 8, 1, 1024),
+    seqLen: integerField(r, 'seqLen', 16, 4, TINY_BERT.maxPositionEmbeddings),
+    learningRate: lr,
+    backend,
+    seed: integerField(r, 'seed', 0, 0, 2 ** 31 - 1),
+  };
+}
+
+/**
+ * Each sequence repeats one word (drawn from the first USED_WORDS ids) with ~15% of positions masked:
+ * a masked token is whatever its neighbours are, so a working model learns it within a few steps
+ * (first the word frequencies through the output bias, then copying through attention).
+ */
+const USED_WORDS = 16;
+function syntheticBatch(rng: Rng, batchSize: number, seqLen: number) {
+  const ids = new Int32Array(batchSize * seqLen);
+  const labels = new Int32Array(batchSize * seqLen).fill(-100);
+  for (let b = 0; b < batchSize; b++) {
+    const token = FIRST_WORD_ID + rng.nextInt(USED_WORDS);
+    let masked = 0;
+    for (let s = 0; s < seqLen; s++) {
+      const i = b * seqLen + s;
+      ids[i] = token;
+      if (rng.next() < 0.15 || (s === seqLen - 1 && masked === 0)) { ids[i] = MASK_ID; labels[i] = token; masked++; }
+    }
+  }
+  return { ids, labels };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function runSelftest(config: SelftestConfig, ctx: JobContext): Promise<Record<string, unknown>> {
+  const initial = initBertWeights(TINY_BERT, config.seed);
+  const weights = Object.fromEntries(Object.entries(initial).map(([name, t]) => [name, tf.variable(t, true, `selftest/${name}`)]));
+  for (const t of Object.values(initial)) t.dispose();
+  const optimizer = tf.train.adam(config.learningRate);
+  const rng = new Rng(config.seed);
+  const { batchSize, seqLen, steps } = config;
+  let firstLoss = NaN, lastLoss = NaN, completed = 0;
+  const started = Date.now();
+  try {
+    ctx.log('info', `selftest: ${steps} steps, batch ${batchSize} x ${seqLen}, ${parameterCount(TINY_BERT)} parameters on ${ctx.backend.name}`);
+    for (let step = 0; step < steps; step++) {
+      if (ctx.signal.aborted) break;
+      const t0 = Date.now();
+      const batch = syntheticBatch(rng, batchSize, seqLen);
+      const lossTensor = tf.tidy(() => {
+        const inputIds = tf.tensor2d(batch.ids, [batchSize, seqLen], 'int32');
+        const labels = tf.tensor2d(batch.labels, [batchSize, seqLen], 'int32');
+        const attentionMask = tf.onesLike(inputIds) as tf.Tensor2D;
+        return optimizer.minimize(() => {
+          const out = bertForward(weights, TINY_BERT, { inputIds, attentionMask });
+          return maskedLmLoss(mlmHead(weights, TINY_BERT, out.lastHiddenState), labels);
+        }, true)!;
+      });
+      const loss = (await lossTensor.data())[0];
+      lossTensor.dispose();
+      if (step === 0) firstLoss = loss;
+      lastLoss = loss;
+      completed = step + 1;
+      const seconds = Math.max(1e-3, (Date.now() - t0) / 1000);
+      const elapsed = (Date.now() - started) / 1000;
+      ctx.progress({
+        step: completed, totalSteps: steps, phase: 'selftest',
+        values: { loss, lr: config.learningRate, tokensPerSec: (batchSize * seqLen) / seconds },
+        etaSeconds: (elapsed / completed) * (steps - completed),
+      });
+      if (config.delayMs > 0) await sleep(config.delayMs);
+    }
+  } finally {
+    optimizer.dispose();
+    for (const v of Object.values(weights)) v.dispose();
+  }
+  return { firstLoss, finalLoss: lastLoss, parameterCount: parameterCount(TINY_BERT), steps: completed };
+}
+
+export const selftestJob: JobDefinition<SelftestConfig> = {
+  method: 'selftest',
+  parseConfig: parseSelftestConfig,
+  run: runSelftest,
+};

@@ -1,0 +1,63 @@
+// Entry point of the job process (Node child_process.fork or Electron utilityProcess): receives one
+// `start` message, selects the tfjs backend, runs the job and streams everything back as messages.
+// Bundled as dist/main/worker.cjs, so nothing here may depend on tsx or on source-relative paths.
+import { selectBackend, type BackendPreference } from '../engine/backend/index.js';
+import { jobFor } from '../engine/jobs/registry.js';
+import type { JobContext } from '../engine/jobs/types.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+interface ParentPort { on(event: 'message', listener: (e: { data: unknown }) => void): void; postMessage(m: unknown): void }
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+function post(message: FromWorker): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+/** Exits once the last message has been handed to the IPC channel. */
+function finish(message: FromWorker): void {
+  if (parentPort) { parentPort.postMessage(message); setTimeout(() => process.exit(0), 50); return; }
+  if (!process.send) process.exit(0);
+  process.send(message, undefined, {}, () => process.exit(0));
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.stack ?? err.message : String(err));
+
+const controller = new AbortController();
+let stopReason: 'cancelled' | 'paused' | null = null;
+let started = false;
+
+async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
+  const job = jobFor(msg.method);
+  const config = job.parseConfig(msg.config);
+  const pref = (config as { backend?: unknown }).backend ?? msg.config.backend;
+  const backend = await selectBackend(typeof pref === 'string' ? (pref as BackendPreference) : undefined);
+  post({ type: 'backend', name: backend.name, device: backend.device });
+  const ctx: JobContext = {
+    runId: msg.runId, workDir: msg.workDir, seed: msg.seed, backend, signal: controller.signal, resume: msg.resume,
+    progress: (progress) => post({ type: 'progress', progress }),
+    metric: (step, name, value) => post({ type: 'metric', step, name, value }),
+    log: (level, message) => post({ type: 'log', level, message }),
+    artifact: (kind, path) => post({ type: 'artifact', kind, path }),
+    evaluation: (e) => post({ type: 'evaluation', ...e }),
+    registerModel: (m) => post({ type: 'model', ...m }),
+  };
+  const result = await job.run(config, ctx);
+  finish(stopReason ? { type: 'stopped', reason: stopReason, result } : { type: 'done', result });
+}
+
+function onMessage(raw: unknown): void {
+  const msg = raw as ToWorker;
+  if (msg?.type === 'start' && !started) {
+    started = true;
+    start(msg).catch((err) => finish({ type: 'failed', error: errorText(err) }));
+  } else if (msg?.type === 'cancel' || msg?.type === 'pause') {
+    stopReason ??= msg.type === 'cancel' ? 'cancelled' : 'paused';
+    controller.abort(stopReason);
+  }
+}
+
+if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
+else process.on('message', onMessage);
+// The app went away: nobody would record what we do, so stop (the run is marked interrupted).
+process.on('disconnect', () => process.exit(1));

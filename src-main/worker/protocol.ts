@@ -1,0 +1,26 @@
+// Messages between the runner (app process) and the job worker (one process per run).
+import type { RunMethod, RunProgress } from '../shared/api/types.js';
+
+export type ToWorker =
+  | { type: 'start'; runId: number; method: RunMethod; config: Record<string, unknown>; workDir: string; seed: number; resume: boolean }
+  /** Stop at the next step; the run ends `cancelled`. */
+  | { type: 'cancel' }
+  /** Stop at the next step after checkpointing where the job can; the run ends `paused`. */
+  | { type: 'pause' };
+
+export type FromWorker =
+  | { type: 'backend'; name: string; device: string }
+  | { type: 'progress'; progress: RunProgress }
+  | { type: 'metric'; step: number; name: string; value: number }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'artifact'; kind: string; path: string }
+  | { type: 'evaluation'; task: string; metric: string; value: number; modelPath?: string }
+  | { type: 'model'; name: string; kind: 'teacher' | 'student'; path: string }
+  | { type: 'done'; result: Record<string, unknown> }
+  /** The job returned after cancel or pause. */
+  | { type: 'stopped'; reason: 'cancelled' | 'paused'; result: Record<string, unknown> }
+  | { type: 'failed'; error: string };
+
+export function isFromWorker(m: unknown): m is FromWorker {
+  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
+}
