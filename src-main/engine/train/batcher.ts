@@ -1,0 +1,147 @@
+// Turns corpus lines into masked-LM batches. Lines are tokenised with the teacher's tokenizer and
+// packed into rows "[CLS] line [SEP] line [SEP]" of at most seqLen tokens (whole lines while they fit;
+// a line longer than a row is split across rows, so no text is dropped). A batch holds batchSize rows,
+// or as many rows as fit in batchTokens once padded to the batch's longest row.
+import * as tf from '@tensorflow/tfjs';
+import type { LineCorpus, CorpusPosition } from './corpus.js';
+import type { MlmBatch } from './method.js';
+import { maskTokens } from './masking.js';
+import type { Rng } from './rng.js';
+
+/** What the batcher needs from a tokenizer (ENGINE's BertTokenizer is adapted to this). */
+export interface CorpusTokenizer {
+  /** Token ids of `text` without [CLS]/[SEP]. */
+  encode(text: string): number[];
+  vocabSize: number;
+  clsTokenId: number;
+  sepTokenId: number;
+  padTokenId: number;
+  maskTokenId: number;
+  /** All ids masking must leave alone (at least cls, sep, pad, mask; usually unk too). */
+  specialTokenIds: number[];
+}
+
+export interface BatchShape {
+  /** Longest row in tokens, including [CLS] and [SEP]. */
+  seqLen: number;
+  /** Fixed number of rows per batch... */
+  batchSize?: number;
+  /** ...or a token budget: rows x padded length <= batchTokens. */
+  batchTokens?: number;
+}
+
+/** Resumable batcher state: corpus position plus tokens read but not yet placed in a batch. */
+export interface BatcherState {
+  corpus: CorpusPosition;
+  pendingTokens: number[];
+  pendingRow: number[] | null;
+}
+
+export function validateBatchShape(shape: BatchShape): void {
+  if (!Number.isInteger(shape.seqLen) || shape.seqLen < 3) throw new Error(`seqLen must be an integer >= 3, got ${shape.seqLen}`);
+  const hasSize = shape.batchSize !== undefined, hasTokens = shape.batchTokens !== undefined;
+  if (hasSize === hasTokens) throw new Error('give exactly one of batchSize or batchTokens');
+  if (hasSize && !(Number.isInteger(shape.batchSize) && shape.batchSize! >= 1)) throw new Error(`batchSize must be an integer >= 1, got ${shape.batchSize}`);
+  if (hasTokens && !(Number.isInteger(shape.batchTokens) && shape.batchTokens! >= shape.seqLen)) {
+    throw new Error(`batchTokens must be an integer >= seqLen (${shape.seqLen}), got ${shape.batchTokens}`);
+  }
+}
+
+export class MlmBatcher {
+  private pendingTokens: number[];
+  private pendingRow: number[] | null;
+
+  constructor(
+    private readonly corpus: LineCorpus,
+    private readonly tokenizer: CorpusTokenizer,
+    private readonly shape: BatchShape,
+    resumeFrom?: Pick<BatcherState, 'pendingTokens' | 'pendingRow'>,
+  ) {
+    validateBatchShape(shape);
+    this.pendingTokens = [...(resumeFrom?.pendingTokens ?? [])];
+    this.pendingRow = resumeFrom?.pendingRow ? [...resumeFrom.pendingRow] : null;
+  }
+
+  state(): BatcherState {
+    return { corpus: this.corpus.position(), pendingTokens: [...this.pendingTokens], pendingRow: this.pendingRow ? [...this.pendingRow] : null };
+  }
+
+  /** Next batch of unpadded rows, each starting with [CLS] and ending with [SEP]. */
+  async nextRows(): Promise<number[][]> {
+    const rows: number[][] = [];
+    let longest = 0;
+    for (;;) {
+      const row = this.pendingRow ?? (await this.nextRow());
+      this.pendingRow = null;
+      if (this.shape.batchSize !== undefined) {
+        rows.push(row);
+        if (rows.length === this.shape.batchSize) return rows;
+      } else {
+        const padded = Math.max(longest, row.length) * (rows.length + 1);
+        if (rows.length > 0 && padded > this.shape.batchTokens!) {
+          this.pendingRow = row; // starts the next batch
+          return rows;
+        }
+        rows.push(row);
+        longest = Math.max(longest, row.length);
+      }
+    }
+  }
+
+  private async nextRow(): Promise<number[]> {
+    const capacity = this.shape.seqLen - 2;
+    const content: number[] = [];
+    for (;;) {
+      if (this.pendingTokens.length === 0) {
+        // a line the tokenizer maps to nothing is skipped
+        const ids = this.tokenizer.encode(await this.corpus.nextLine());
+        this.pendingTokens = ids;
+        continue;
+      }
+      if (content.length === 0) {
+        content.push(...this.pendingTokens.splice(0, capacity));
+      } else if (content.length + 1 + this.pendingTokens.length <= capacity) {
+        content.push(this.tokenizer.sepTokenId, ...this.pendingTokens);
+        this.pendingTokens = [];
+      } else {
+        break;
+      }
+      if (content.length >= capacity - 1) break;
+    }
+    return [this.tokenizer.clsTokenId, ...content, this.tokenizer.sepTokenId];
+  }
+}
+
+/** Pads rows to the longest, masks them and builds the MlmBatch tensors (caller disposes them). */
+export function makeMlmBatch(
+  rows: number[][],
+  tokenizer: CorpusTokenizer,
+  rng: Rng,
+  maskProb = 0.15,
+): { batch: MlmBatch; tokens: number; maskedCount: number } {
+  if (!rows.length) throw new Error('makeMlmBatch: no rows');
+  const width = Math.max(...rows.map((r) => r.length));
+  const ids = new Int32Array(rows.length * width).fill(tokenizer.padTokenId);
+  const mask = new Int32Array(rows.length * width);
+  let tokens = 0;
+  rows.forEach((row, r) => {
+    ids.set(row, r * width);
+    mask.fill(1, r * width, r * width + row.length);
+    tokens += row.length;
+  });
+  const masked = maskTokens(ids, mask, rng, {
+    maskTokenId: tokenizer.maskTokenId, vocabSize: tokenizer.vocabSize, specialTokenIds: tokenizer.specialTokenIds, maskProb,
+  });
+  const shape: [number, number] = [rows.length, width];
+  const batch: MlmBatch = {
+    inputIds: tf.tensor2d(masked.inputIds, shape, 'int32'),
+    attentionMask: tf.tensor2d(mask, shape, 'int32'),
+    tokenTypeIds: tf.zeros(shape, 'int32') as tf.Tensor2D,
+    labels: tf.tensor2d(masked.labels, shape, 'int32'),
+  };
+  return { batch, tokens, maskedCount: masked.maskedCount };
+}
+
+export function disposeMlmBatch(batch: MlmBatch): void {
+  tf.dispose([batch.inputIds, batch.attentionMask, batch.tokenTypeIds, batch.labels]);
+}
