@@ -90,5 +90,7 @@ export function meanSquaredError(student: tf.Tensor, teacher: tf.Tensor): tf.Sca
 export const MASKED_SCORE_THRESHOLD = -1e2;
 
 export function zeroMaskedScores(scores: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.where(tf.lessEqual(scores, MASKED_SCORE_THRESHOLD), tf.zerosLike(scores), scores));
+  // step(x) is 1 for x > 0 and 0 otherwise, with a zero gradient; tf.where(lessEqual(...)) would make the
+  // tape look for LessEqual's gradient, which tfjs does not have. -3.4e38 · 0 = -0, no NaN.
+  return tf.tidy(() => tf.mul(scores, tf.step(tf.sub(scores, MASKED_SCORE_THRESHOLD))));
 }

@@ -22,8 +22,8 @@ export function snapshot(vars: VariableRecord): BertWeights {
   return out;
 }
 
-/** Assigns saved values by name; every variable must be present with its shape. */
-export function assignFrom(vars: VariableRecord, saved: Record<string, tf.Tensor>, what: string, keyPrefix = ''): void {
+/** Throws naming the first variable whose saved tensor is missing or has another shape. */
+export function checkSaved(vars: VariableRecord, saved: Record<string, tf.Tensor>, what: string, keyPrefix = ''): void {
   for (const [name, v] of Object.entries(vars)) {
     const t = saved[`${keyPrefix}${name}`];
     if (!t) throw new Error(`${what}: saved state has no tensor "${keyPrefix}${name}"`);
@@ -31,6 +31,11 @@ export function assignFrom(vars: VariableRecord, saved: Record<string, tf.Tensor
       throw new Error(`${what}: saved tensor "${keyPrefix}${name}" has shape [${t.shape}], expected [${v.shape}]`);
     }
   }
+}
+
+/** Assigns saved values by name after checking all of them, so a bad state changes nothing. */
+export function assignFrom(vars: VariableRecord, saved: Record<string, tf.Tensor>, what: string, keyPrefix = ''): void {
+  checkSaved(vars, saved, what, keyPrefix);
   for (const [name, v] of Object.entries(vars)) v.assign(saved[`${keyPrefix}${name}`]);
 }
 

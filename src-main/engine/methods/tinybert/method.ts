@@ -1,0 +1,100 @@
+// TinyBERT general distillation (Jiao et al. 2020) as a DistillMethod for the shared loop: a randomly
+// initialised student of any shape learns the teacher's embeddings, hidden states (through W_h when widths differ),
+// pre-softmax attention scores (uniform layer map) and MLM predictions.
+import * as tf from '@tensorflow/tfjs';
+import { bertForward, initBertWeights, mlmHead, type BertConfig } from '../../bert/index.js';
+import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
+import { meanSquaredError, softCrossEntropy } from '../common/losses.js';
+import { resolveStudentTarget, studentConfig } from '../common/student-size.js';
+import { assignFrom, checkSaved, disposeVariables, snapshot, toVariables, type VariableRecord } from '../common/student-variables.js';
+import { requireMlmHead, type Teacher } from '../common/teacher.js';
+import { attentionScoreLoss } from './attention-loss.js';
+import { uniformTinyBertLayerMap, validateTinyBertLayerMap } from './layer-map.js';
+import { createProjection, project } from './projection.js';
+import { resolveTinyBertOptions, type ResolvedTinyBertOptions, type TinyBertOptions } from './options.js';
+
+const VARIABLE_PREFIX = 'tinybert/';
+/** Saved-state key prefix of the projection (student weights are saved under their HF names). */
+const PROJECTION_STATE_PREFIX = 'projection/';
+
+export interface TinyBertMethod extends DistillMethod {
+  readonly studentConfig: BertConfig;
+  /** 1-based teacher layer of each student layer. */
+  readonly layerMap: number[];
+  readonly options: ResolvedTinyBertOptions;
+  /** Whether W_h exists (student width ≠ teacher width). */
+  readonly hasProjection: boolean;
+  /** 'per-head' when head counts match (TinyBERT), else 'head-mean'. */
+  readonly attentionMode: 'per-head' | 'head-mean';
+}
+
+export function createTinyBertMethod(teacher: Teacher, options: TinyBertOptions = {}): TinyBertMethod {
+  const opts = resolveTinyBertOptions(options);
+  if (opts.weights.prediction > 0) requireMlmHead(teacher, 'tinybert');
+  const target = resolveStudentTarget(teacher.config, options, 'tinybert-4l-312h');
+  const cfg = studentConfig(teacher.config, target);
+  const L = teacher.config.numHiddenLayers;
+  const layerMap = options.layerMap === undefined
+    ? uniformTinyBertLayerMap(L, target.layers)
+    : validateTinyBertLayerMap(options.layerMap, L, target.layers);
+  let student: VariableRecord = toVariables(initBertWeights(cfg, opts.seed), VARIABLE_PREFIX);
+  const hasProjection = cfg.hiddenSize !== teacher.config.hiddenSize;
+  let projection: VariableRecord = hasProjection
+    ? createProjection(cfg.hiddenSize, teacher.config.hiddenSize, opts.seed * 7919 + 1, VARIABLE_PREFIX)
+    : {};
+  const toTeacherWidth = (x: tf.Tensor) => (hasProjection ? project(projection, x) : x);
+  const w = opts.weights;
+
+  function loss(batch: MlmBatch, step: number) {
+    const inputs = { inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds };
+    const needScores = w.attention > 0;
+    const t = bertForward(teacher.weights, teacher.config, inputs, { outputHiddenStates: true, outputAttentionScores: needScores });
+    const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: opts.seed + step } : undefined;
+    const s = bertForward(student, cfg, inputs, { outputHiddenStates: true, outputAttentionScores: needScores, dropout });
+    const sh = s.hiddenStates!, th = t.hiddenStates!;
+    const embedding = meanSquaredError(toTeacherWidth(sh[0]), th[0]);
+    const hidden = tf.addN(layerMap.map((g, m) => meanSquaredError(toTeacherWidth(sh[m + 1]), th[g]))) as tf.Scalar;
+    const parts: Record<string, tf.Scalar> = { embedding, hidden };
+    const terms = [tf.mul(embedding, w.embedding), tf.mul(hidden, w.hidden)];
+    if (needScores) {
+      const attention = tf.addN(layerMap.map((g, m) => attentionScoreLoss(s.attentionScores![m], t.attentionScores![g - 1]))) as tf.Scalar;
+      parts.attention = attention;
+      terms.push(tf.mul(attention, w.attention));
+    }
+    if (w.prediction > 0) {
+      const prediction = softCrossEntropy(mlmHead(student, cfg, s.lastHiddenState), mlmHead(teacher.weights, teacher.config, t.lastHiddenState),
+        { temperature: opts.temperature, mask: batch.attentionMask });
+      parts.prediction = prediction;
+      terms.push(tf.mul(prediction, w.prediction));
+    }
+    return { total: tf.addN(terms) as tf.Scalar, parts };
+  }
+
+  return {
+    name: 'tinybert',
+    studentConfig: cfg,
+    layerMap,
+    options: opts,
+    hasProjection,
+    attentionMode: cfg.numAttentionHeads === teacher.config.numAttentionHeads ? 'per-head' : 'head-mean',
+    trainableVariables: () => [...Object.values(student), ...Object.values(projection)],
+    loss,
+    saveState(): MethodState {
+      const tensors = snapshot(student);
+      for (const [name, t] of Object.entries(snapshot(projection))) tensors[`${PROJECTION_STATE_PREFIX}${name}`] = t;
+      return { tensors, json: { method: 'tinybert', target, layerMap, options: opts } };
+    },
+    loadState(state: MethodState) {
+      checkSaved(projection, state.tensors, 'tinybert.loadState', PROJECTION_STATE_PREFIX);
+      assignFrom(student, state.tensors, 'tinybert.loadState');
+      assignFrom(projection, state.tensors, 'tinybert.loadState', PROJECTION_STATE_PREFIX);
+    },
+    exportStudent: () => ({ config: cfg, weights: snapshot(student) }),
+    dispose() {
+      disposeVariables(student);
+      disposeVariables(projection);
+      student = {};
+      projection = {};
+    },
+  };
+}

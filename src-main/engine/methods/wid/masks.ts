@@ -1,0 +1,57 @@
+// Which teacher dims the student keeps (docs/wid.md §3): one residual index set shared by every layer
+// (the alignment that keeps residual additions and LayerNorm valid), per-layer kept heads with the same
+// number of kept dims in each head, and per-layer kept FFN dims. Indices are teacher indices, sorted.
+import { BertConfig } from '../../bert/index.js';
+import { WidSizes } from './target-sizes.js';
+
+export interface WidMasks {
+  residual: number[];
+  /** Per layer: kept teacher heads. */
+  heads: number[][];
+  /** Per layer, per kept head (same order as heads): kept dims inside that head, all the same length. */
+  headDims: number[][][];
+  /** Per layer: kept FFN intermediate dims. */
+  intermediate: number[][];
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** Nothing pruned: the compactor model is the full teacher. */
+export function fullMasks(cfg: BertConfig): WidMasks {
+  const d = cfg.hiddenSize / cfg.numAttentionHeads;
+  const L = cfg.numHiddenLayers;
+  return {
+    residual: range(cfg.hiddenSize),
+    heads: range(L).map(() => range(cfg.numAttentionHeads)),
+    headDims: range(L).map(() => range(cfg.numAttentionHeads).map(() => range(d))),
+    intermediate: range(L).map(() => range(cfg.intermediateSize)),
+  };
+}
+
+/** Kept attention inner dims of one layer in teacher coordinates, head-major (student head j = j-th kept head). */
+export function attentionIndices(masks: WidMasks, layer: number, teacherHeadDim: number): number[] {
+  const out: number[] = [];
+  masks.heads[layer].forEach((h, j) => { for (const dim of masks.headDims[layer][j]) out.push(h * teacherHeadDim + dim); });
+  return out;
+}
+
+/** Student widths the masks describe; throws if the masks cannot form a valid BERT. */
+export function sizesOfMasks(masks: WidMasks): WidSizes {
+  const hidden = masks.residual.length;
+  const heads = masks.heads[0]?.length ?? 0;
+  const headDim = masks.headDims[0]?.[0]?.length ?? 0;
+  const intermediate = masks.intermediate[0]?.length ?? 0;
+  masks.heads.forEach((hs, l) => {
+    if (hs.length !== heads) throw new Error(`masks.heads[${l}] keeps ${hs.length} heads, layer 0 keeps ${heads}: every layer must keep the same count`);
+    masks.headDims[l].forEach((dims, j) => {
+      if (dims.length !== headDim) throw new Error(`masks.headDims[${l}][${j}] keeps ${dims.length} dims, expected ${headDim}`);
+    });
+    if (masks.intermediate[l].length !== intermediate) throw new Error(`masks.intermediate[${l}] keeps ${masks.intermediate[l].length} dims, layer 0 keeps ${intermediate}`);
+  });
+  if (heads * headDim !== hidden) throw new Error(`masks keep ${heads} heads x ${headDim} dims = ${heads * headDim}, but ${hidden} residual dims: they must be equal`);
+  return { hidden, heads, headDim, intermediate };
+}
+
+export function isFull(kept: number[], size: number): boolean {
+  return kept.length === size && kept.every((v, i) => v === i);
+}
