@@ -1,0 +1,2 @@
+export * from './bert-tokenizer.js';
+export { readVocabFile, parseVocab, SPECIAL_TOKENS } from './vocab.js';
