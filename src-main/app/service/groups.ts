@@ -1,0 +1,40 @@
+// groups.*: a compare group is one shared config run by several methods (WID vs DistilBERT vs TinyBERT).
+import type { RunMethod } from '../../shared/api/types.js';
+import { ApiError } from './contract.js';
+import type { Handlers, ServiceContext } from './service-context.js';
+import { resolveRunConfig, type ResolvedRunConfig } from './run-config.js';
+import { badRequest, optionalString, plainObject, requestObject } from './validate.js';
+
+export function groupsHandlers(ctx: ServiceContext): Handlers<'groups.list' | 'groups.create'> {
+  const { store } = ctx;
+  return {
+    'groups.list': () => store.groups.list(),
+
+    'groups.create': (raw) => {
+      const req = requestObject(raw, 'groups.create');
+      const methods = req.methods;
+      if (!Array.isArray(methods) || methods.length === 0) throw badRequest(`methods: expected a non-empty array of methods, got ${JSON.stringify(methods)}`);
+      if (new Set(methods).size !== methods.length) throw badRequest(`methods: each method at most once, got ${JSON.stringify(methods)}`);
+      const config = plainObject(req, 'config');
+      const name = optionalString(req, 'name', false)?.trim() || `compare ${(methods as string[]).join(' vs ')}`;
+      // One seed for every member, so the methods differ only in method (unless the config fixes one).
+      const shared = { ...config, seed: config.seed ?? Math.floor(Math.random() * 2 ** 31) };
+      // Every member is validated before anything is written.
+      const resolved: ResolvedRunConfig[] = (methods as unknown[]).map((m, i) => {
+        try { return resolveRunConfig(store, m, shared); }
+        catch (err) {
+          if (err instanceof ApiError) throw badRequest(`methods[${i}] (${String(m)}): ${err.message}`);
+          throw err;
+        }
+      });
+      const out = store.transaction(() => {
+        const group = store.groups.insert({ name, config });
+        const runs = resolved.map((r) => store.runs.insert({ ...r, name: `${name} · ${r.method as RunMethod}`, groupId: group.id }));
+        return { group, runs };
+      });
+      for (const run of out.runs) ctx.emit({ type: 'run.status', runId: run.id, status: run.status, error: null });
+      ctx.runner.pump();
+      return { group: out.group, runs: out.runs.map((r) => store.runs.get(r.id)!) };
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// createService: the API implemented on top of the run store and the job runner. Every transport
+// (Electron IPC, HTTP/WebSocket, the CLI) wraps the Service this returns.
+import type { ApiEvent } from '../../shared/api/events.js';
+import type { ApiMethodName, ApiRequest, ApiResponse } from '../../shared/api/methods.js';
+import { resolveDataDir } from '../data-dir.js';
+import { JobRunner } from '../runner/job-runner.js';
+import { launchNodeWorker } from '../runner/node-launcher.js';
+import { openStore } from '../store/index.js';
+import { ApiError, type Service, type ServiceOptions } from './contract.js';
+import { compareHandlers } from './compare.js';
+import { datasetsHandlers } from './datasets.js';
+import { pendingHandlers } from './engine-pending.js';
+import { groupsHandlers } from './groups.js';
+import { modelsHandlers } from './models.js';
+import { runsHandlers } from './runs.js';
+import type { Handlers, ServiceContext } from './service-context.js';
+import { systemHandlers } from './system.js';
+
+export { ApiError } from './contract.js';
+export type { Service, ServiceOptions, AppMode, WorkerLauncher, WorkerProcess } from './contract.js';
+
+export async function createService(opts: ServiceOptions): Promise<Service> {
+  const dataDir = resolveDataDir(opts.home);
+  const store = openStore(dataDir);
+  const listeners = new Set<(event: ApiEvent) => void>();
+  const emit = (event: ApiEvent) => {
+    for (const l of [...listeners]) {
+      try { l(event); } catch { /* one broken subscriber must not stop the others or the runner */ }
+    }
+  };
+  const runner = new JobRunner({ store, dataDir, launch: opts.launchWorker ?? launchNodeWorker, emit, concurrency: opts.concurrency });
+  const ctx: ServiceContext = { store, runner, dataDir, mode: opts.mode, emit };
+  const handlers: Handlers<ApiMethodName> = {
+    ...systemHandlers(ctx),
+    ...modelsHandlers(ctx),
+    ...datasetsHandlers(ctx),
+    ...runsHandlers(ctx),
+    ...groupsHandlers(ctx),
+    ...compareHandlers(ctx),
+    ...pendingHandlers(ctx),
+  };
+  if (opts.startRunner !== false) runner.start();
+  let closed = false;
+
+  return {
+    mode: opts.mode,
+    dataDir,
+    async call<M extends ApiMethodName>(method: M, req: ApiRequest<M>): Promise<ApiResponse<M>> {
+      if (closed) throw new ApiError('conflict', 'the service is closed');
+      if (typeof method !== 'string' || !Object.hasOwn(handlers, method)) {
+        throw new ApiError('bad_request', `method: unknown API method ${JSON.stringify(method)}`);
+      }
+      const handler = handlers[method] as (r: ApiRequest<M>) => ApiResponse<M> | Promise<ApiResponse<M>>;
+      try {
+        return await handler(req);
+      } catch (err) {
+        if (err instanceof ApiError) throw err;
+        throw new ApiError('internal', `${method}: ${(err as Error)?.message ?? String(err)}`);
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => { listeners.delete(listener); };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await runner.close();
+      listeners.clear();
+      store.close();
+    },
+  };
+}

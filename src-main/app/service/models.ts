@@ -1,0 +1,45 @@
+// models.*: register a Hugging Face BERT folder (config.json + model.safetensors), list, get, remove.
+import { basename, resolve } from 'node:path';
+import type { ModelRecord } from '../../shared/api/types.js';
+import { inspectModelFolder, ModelFolderError } from '../store/model-folder.js';
+import type { Handlers, ServiceContext } from './service-context.js';
+import { badRequest, idField, notFound, oneOf, optionalString, requestObject, stringField } from './validate.js';
+
+export function getModel(ctx: ServiceContext, id: number): ModelRecord {
+  const model = ctx.store.models.get(id);
+  if (!model) throw notFound(`model ${id} not found`);
+  return model;
+}
+
+export function modelsHandlers(ctx: ServiceContext): Handlers<'models.list' | 'models.register' | 'models.get' | 'models.remove'> {
+  const { store } = ctx;
+  return {
+    'models.list': (raw) => {
+      const req = requestObject(raw, 'models.list');
+      return store.models.list(req.kind === undefined ? undefined : oneOf(req, 'kind', ['teacher', 'student'] as const));
+    },
+
+    'models.register': (raw) => {
+      const req = requestObject(raw, 'models.register');
+      const path = resolve(stringField(req, 'path'));
+      const kind = oneOf(req, 'kind', ['teacher', 'student'] as const, 'teacher');
+      const name = optionalString(req, 'name', false)?.trim() || basename(path);
+      let info;
+      try { info = inspectModelFolder(path); }
+      catch (err) {
+        if (err instanceof ModelFolderError) throw badRequest(`path: ${err.message}`);
+        throw err;
+      }
+      return store.models.insert({ name, kind, path, config: info.config, parameterCount: info.parameterCount, fileSize: info.fileSize, sourceRunId: null });
+    },
+
+    'models.get': (raw) => getModel(ctx, idField(requestObject(raw, 'models.get'), 'id')),
+
+    // Forgets the model; its files stay where they are (they may be the user's own download).
+    'models.remove': (raw) => {
+      const model = getModel(ctx, idField(requestObject(raw, 'models.remove'), 'id'));
+      store.transaction(() => { store.models.remove(model.id); });
+      return { ok: true as const };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// Turns a requested (method, config) into what is stored and handed to the job: the registered
+// teacher's and dataset's paths are added (teacherPath, corpusPath, gluePath), a seed is fixed, and
+// the job's own parseConfig checks everything before a single row is written.
+import { randomInt } from 'node:crypto';
+import type { RunMethod } from '../../shared/api/types.js';
+import { jobFor } from '../../engine/jobs/registry.js';
+import { ConfigError } from '../../engine/jobs/types.js';
+import type { Store } from '../store/index.js';
+import { badRequest } from './validate.js';
+
+export interface ResolvedRunConfig {
+  method: RunMethod;
+  config: Record<string, unknown>;
+  seed: number;
+  teacherModelId: number | null;
+  datasetId: number | null;
+}
+
+function optionalIdKey(config: Record<string, unknown>, key: string): number | null {
+  const v = config[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw badRequest(`config.${key}: expected a positive integer id, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function resolveRunConfig(store: Store, method: unknown, rawConfig: unknown): ResolvedRunConfig {
+  let job;
+  try { job = jobFor(method); } catch (err) { throw badRequest((err as Error).message); }
+  if (typeof rawConfig !== 'object' || rawConfig === null || Array.isArray(rawConfig)) {
+    throw badRequest(`config: expected an object, got ${JSON.stringify(rawConfig)}`);
+  }
+  const config: Record<string, unknown> = { ...(rawConfig as Record<string, unknown>) };
+
+  const teacherModelId = optionalIdKey(config, 'teacherModelId');
+  if (teacherModelId !== null) {
+    const teacher = store.models.get(teacherModelId);
+    if (!teacher) throw badRequest(`config.teacherModelId: no registered model with id ${teacherModelId}`);
+    config.teacherPath = teacher.path;
+  }
+  const datasetId = optionalIdKey(config, 'datasetId');
+  if (datasetId !== null) {
+    const dataset = store.datasets.get(datasetId);
+    if (!dataset) throw badRequest(`config.datasetId: no registered dataset with id ${datasetId}`);
+    if (dataset.kind === 'corpus') config.corpusPath = dataset.path;
+    else config.gluePath = dataset.path;
+  }
+  if (config.seed === undefined) config.seed = randomInt(0, 2 ** 31 - 1);
+  const seed = config.seed;
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) {
+    throw badRequest(`config.seed: expected an integer from 0 to ${2 ** 31 - 1}, got ${JSON.stringify(seed)}`);
+  }
+  try {
+    job.parseConfig(config);
+  } catch (err) {
+    if (err instanceof ConfigError) throw badRequest(`${job.method} config: ${err.message}`);
+    throw err;
+  }
+  return { method: job.method, config, seed, teacherModelId, datasetId };
+}

@@ -1,0 +1,124 @@
+// runs.*: create (validated before anything is written), list/get, lifecycle (cancel, pause, resume),
+// edits, removal, and the run's metrics, evaluations and artifacts.
+import { existsSync, rmSync } from 'node:fs';
+import { relative, isAbsolute } from 'node:path';
+import type { RunMethod, RunRecord, RunStatus } from '../../shared/api/types.js';
+import { runWorkDir } from '../runner/job-runner.js';
+import { RESUMABLE } from '../store/index.js';
+import type { ServiceContext, Handlers } from './service-context.js';
+import { resolveRunConfig } from './run-config.js';
+import {
+  conflict, idField, notFound, optionalBool, optionalId, optionalInt, optionalOneOfArray, optionalString,
+  optionalStringArray, oneOf, requestObject,
+} from './validate.js';
+
+export const RUN_METHODS: readonly RunMethod[] = ['selftest', 'wid', 'distilbert', 'tinybert', 'finetune', 'evaluate'];
+const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted'];
+
+export function getRun(ctx: ServiceContext, id: number): RunRecord {
+  const run = ctx.store.runs.get(id);
+  if (!run) throw notFound(`run ${id} not found`);
+  return run;
+}
+
+const isInside = (dir: string, path: string) => {
+  const rel = relative(dir, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+};
+
+export function runsHandlers(ctx: ServiceContext): Handlers<
+  'runs.list' | 'runs.get' | 'runs.create' | 'runs.cancel' | 'runs.pause' | 'runs.resume' | 'runs.update' | 'runs.remove'
+  | 'runs.metrics' | 'runs.evaluations' | 'runs.artifacts'
+> {
+  const { store, runner } = ctx;
+  return {
+    'runs.list': (raw) => {
+      const req = requestObject(raw, 'runs.list');
+      return store.runs.list({
+        search: optionalString(req, 'search'),
+        status: optionalOneOfArray(req, 'status', RUN_STATUSES),
+        method: optionalOneOfArray(req, 'method', RUN_METHODS),
+        includeArchived: optionalBool(req, 'includeArchived'),
+        sort: req.sort === undefined ? undefined : oneOf(req, 'sort', ['createdAt', 'name', 'method', 'status'] as const),
+        order: req.order === undefined ? undefined : oneOf(req, 'order', ['asc', 'desc'] as const),
+        limit: optionalInt(req, 'limit', 1, 100_000),
+      });
+    },
+
+    'runs.get': (raw) => getRun(ctx, idField(requestObject(raw, 'runs.get'), 'id')),
+
+    'runs.create': (raw) => {
+      const req = requestObject(raw, 'runs.create');
+      const name = optionalString(req, 'name');
+      const parentRunId = optionalId(req, 'parentRunId');
+      if (parentRunId !== undefined) getRun(ctx, parentRunId);
+      const resolved = resolveRunConfig(store, req.method, req.config);
+      const run = store.transaction(() => {
+        const r = store.runs.insert({ ...resolved, name: name?.trim() || resolved.method, parentRunId: parentRunId ?? null });
+        return name?.trim() ? r : store.runs.update(r.id, { name: `${resolved.method} #${r.id}` })!;
+      });
+      ctx.emit({ type: 'run.status', runId: run.id, status: run.status, error: null });
+      runner.pump();
+      return store.runs.get(run.id)!;
+    },
+
+    'runs.cancel': (raw) => {
+      const run = getRun(ctx, idField(requestObject(raw, 'runs.cancel'), 'id'));
+      if (run.status !== 'queued' && run.status !== 'running') throw conflict(`run ${run.id} is ${run.status}: only queued or running runs can be cancelled`);
+      runner.cancel(run.id);
+      return getRun(ctx, run.id);
+    },
+
+    'runs.pause': (raw) => {
+      const run = getRun(ctx, idField(requestObject(raw, 'runs.pause'), 'id'));
+      if (run.status !== 'queued' && run.status !== 'running') throw conflict(`run ${run.id} is ${run.status}: only queued or running runs can be paused`);
+      runner.pause(run.id);
+      return getRun(ctx, run.id);
+    },
+
+    'runs.resume': (raw) => {
+      const run = getRun(ctx, idField(requestObject(raw, 'runs.resume'), 'id'));
+      if (!RESUMABLE.includes(run.status)) throw conflict(`run ${run.id} is ${run.status}: only ${RESUMABLE.join(', ')} runs can be resumed`);
+      store.runs.requeue(run.id);
+      ctx.emit({ type: 'run.status', runId: run.id, status: 'queued', error: null });
+      runner.pump();
+      return getRun(ctx, run.id);
+    },
+
+    'runs.update': (raw) => {
+      const req = requestObject(raw, 'runs.update');
+      const id = idField(req, 'id');
+      const patch = {
+        name: optionalString(req, 'name', false)?.trim(),
+        tags: optionalStringArray(req, 'tags')?.map((t) => t.trim()).filter((t) => t !== ''),
+        notes: optionalString(req, 'notes'),
+        archived: optionalBool(req, 'archived'),
+      };
+      getRun(ctx, id);
+      return store.runs.update(id, patch)!;
+    },
+
+    'runs.remove': (raw) => {
+      const run = getRun(ctx, idField(requestObject(raw, 'runs.remove'), 'id'));
+      if (runner.isActive(run.id) || run.status === 'running') throw conflict(`run ${run.id} is running: cancel it before removing it`);
+      // Files first (run folder, then artifacts the app wrote elsewhere under its data folder; never
+      // files outside it, such as a student exported to a folder the user chose), then rows in one transaction.
+      rmSync(runWorkDir(ctx.dataDir, run.id), { recursive: true, force: true });
+      for (const a of store.artifacts.listForRun(run.id)) {
+        if (isInside(ctx.dataDir, a.path) && existsSync(a.path)) rmSync(a.path, { recursive: true, force: true });
+      }
+      store.transaction(() => { store.runs.remove(run.id); });
+      return { ok: true as const };
+    },
+
+    'runs.metrics': (raw) => {
+      const req = requestObject(raw, 'runs.metrics');
+      const run = getRun(ctx, idField(req, 'id'));
+      return store.metrics.list(run.id, optionalStringArray(req, 'names'));
+    },
+
+    'runs.evaluations': (raw) => store.evaluations.listForRun(getRun(ctx, idField(requestObject(raw, 'runs.evaluations'), 'id')).id),
+
+    'runs.artifacts': (raw) => store.artifacts.listForRun(getRun(ctx, idField(requestObject(raw, 'runs.artifacts'), 'id')).id),
+  };
+}

@@ -1,0 +1,42 @@
+// Line count and size of a pre-training corpus: one text file, or every .txt file under a folder.
+// Counted by streaming bytes, so a multi-gigabyte corpus is not read into memory at once.
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface CorpusStats { files: number; lines: number; bytes: number }
+
+export function corpusFiles(path: string): string[] {
+  const st = statSync(path);
+  if (st.isFile()) return [path];
+  const out: string[] = [];
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const p = join(path, entry.name);
+    if (entry.isDirectory()) out.push(...corpusFiles(p));
+    else if (entry.isFile() && entry.name.endsWith('.txt')) out.push(p);
+  }
+  return out.sort();
+}
+
+/** Lines = newline count, plus one for a last line without a trailing newline. */
+function countLines(file: string): { lines: number; bytes: number } {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  let lines = 0, bytes = 0, last = 10;
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) {
+      for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
+      bytes += n;
+      last = buf[n - 1];
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { lines: lines + (bytes > 0 && last !== 10 ? 1 : 0), bytes };
+}
+
+export function corpusStats(path: string): CorpusStats {
+  const files = corpusFiles(path);
+  let lines = 0, bytes = 0;
+  for (const f of files) { const c = countLines(f); lines += c.lines; bytes += c.bytes; }
+  return { files: files.length, lines, bytes };
+}

@@ -1,0 +1,68 @@
+// Service: runs.create, list, update and remove through the API.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createService } from '../../src-main/app/service/index.js';
+import type { Service } from '../../src-main/app/service/contract.js';
+import { tempHome } from './support/runner-harness.js';
+
+async function service(t: Parameters<typeof tempHome>[0]): Promise<Service> {
+  const s = await createService({ home: tempHome(t), mode: 'cli', startRunner: false });
+  t.after(() => s.close());
+  return s;
+}
+
+test('runs.create stores the validated config with its seed, names the run and queues it', async (t) => {
+  const s = await service(t);
+  const run = await s.call('runs.create', { method: 'selftest', config: { steps: 3, backend: 'wasm', seed: 11, extra: 'kept' } });
+  assert.equal(run.status, 'queued');
+  assert.equal(run.seed, 11);
+  assert.equal(run.name, `selftest #${run.id}`);
+  assert.deepEqual(run.config, { steps: 3, backend: 'wasm', seed: 11, extra: 'kept' });
+  const unseeded = await s.call('runs.create', { method: 'selftest', name: 'mine', config: {} });
+  assert.equal(unseeded.name, 'mine');
+  assert.equal(unseeded.config.seed, unseeded.seed);
+});
+
+test('runs.list searches name and tags and sorts by name', async (t) => {
+  const s = await service(t);
+  const a = await s.call('runs.create', { method: 'selftest', name: 'beta', config: {} });
+  await s.call('runs.create', { method: 'selftest', name: 'Alpha', config: {} });
+  await s.call('runs.update', { id: a.id, tags: ['keep'], notes: 'first try' });
+  assert.deepEqual((await s.call('runs.list', { sort: 'name', order: 'asc' })).map((r) => r.name), ['Alpha', 'beta']);
+  assert.deepEqual((await s.call('runs.list', { search: 'keep' })).map((r) => r.name), ['beta']);
+  assert.deepEqual((await s.call('runs.list', { search: 'first' })).map((r) => r.name), ['beta']);
+  await assert.rejects(s.call('runs.list', { sort: 'size' as never }), /sort: expected one of createdAt, name, method, status/);
+});
+
+test('cancelling a queued run ends it cancelled without starting it', async (t) => {
+  const s = await service(t);
+  const run = await s.call('runs.create', { method: 'selftest', config: {} });
+  const cancelled = await s.call('runs.cancel', { id: run.id });
+  assert.equal(cancelled.status, 'cancelled');
+  assert.equal(cancelled.startedAt, null);
+  await assert.rejects(s.call('runs.cancel', { id: run.id }), /run \d+ is cancelled/);
+});
+
+test('runs.remove deletes the run folder and its files under the data folder, then the rows', async (t) => {
+  const s = await service(t);
+  const run = await s.call('runs.create', { method: 'selftest', config: {} });
+  await s.call('runs.cancel', { id: run.id });
+  const dir = join(s.dataDir, 'runs', String(run.id));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'checkpoint.bin'), 'x');
+  await s.call('runs.remove', { id: run.id });
+  assert.equal(existsSync(dir), false);
+  await assert.rejects(s.call('runs.get', { id: run.id }), /not found/);
+});
+
+test('a compare group creates one queued run per method sharing config and seed', async (t) => {
+  const s = await service(t);
+  // only selftest is registered as a job today, so the group has one member
+  const { group, runs } = await s.call('groups.create', { name: 'g', methods: ['selftest'], config: { steps: 2 } });
+  assert.equal(runs.length, 1);
+  assert.equal(runs[0].groupId, group.id);
+  assert.equal(runs[0].config.steps, 2);
+  assert.deepEqual((await s.call('groups.list', {})).map((g) => g.name), ['g']);
+});
