@@ -40,7 +40,7 @@ export function referenceLogits(
       const x1 = tf.matMul(flat, C as tf.Tensor2D, false, true);
       const x2 = tf.add(tf.matMul(x1, t[`${module}.weight`] as tf.Tensor2D, false, true), t[`${module}.bias`]);
       const y = tf.matMul(x2 as tf.Tensor2D, R as tf.Tensor2D, false, true);
-      return y.reshape([...x.shape.slice(0, -1), y.shape[1]]);
+      return y.reshape([...x.shape.slice(0, -1), y.shape[1] as number]);
     };
     const E = tf.mul(c[EMBEDDING_COMPACTOR], mr.reshape([-1, 1]));
     const word = tf.matMul(t['bert.embeddings.word_embeddings.weight'] as tf.Tensor2D, E as tf.Tensor2D, false, true);
