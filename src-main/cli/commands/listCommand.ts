@@ -1,0 +1,43 @@
+// wid list: the run history as a table (or JSON), filtered like the UI's runs list.
+import type { RunListQuery, RunMethod, RunRecord, RunStatus } from '../../shared/api/index.js';
+import type { Service } from '../../app/service/contract.js';
+import { CliError } from '../cliError.js';
+import { formatNumber, textTable } from '../textTable.js';
+
+const STATUSES: RunStatus[] = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted'];
+const METHODS: RunMethod[] = ['selftest', 'wid', 'distilbert', 'tinybert', 'finetune', 'evaluate'];
+
+function parseChoices<T extends string>(text: string | undefined, allowed: T[], option: string): T[] | undefined {
+  if (!text) return undefined;
+  const values = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const v of values) {
+    if (!allowed.includes(v as T)) throw new CliError(`${option} "${v}" is not one of ${allowed.join(', ')}`, 2);
+  }
+  return values as T[];
+}
+
+export interface ListOptions { search?: string; status?: string; method?: string; all?: boolean; json?: boolean }
+
+export function lossOf(run: RunRecord): number | null {
+  const loss = run.progress?.values?.loss;
+  return typeof loss === 'number' ? loss : null;
+}
+
+export async function listCommand(service: Service, opts: ListOptions, print: (line: string) => void): Promise<number> {
+  const query: RunListQuery = {
+    ...(opts.search ? { search: opts.search } : {}),
+    ...(opts.status ? { status: parseChoices(opts.status, STATUSES, '--status') } : {}),
+    ...(opts.method ? { method: parseChoices(opts.method, METHODS, '--method') } : {}),
+    ...(opts.all ? { includeArchived: true } : {}),
+  };
+  const runs = await service.call('runs.list', query);
+  if (opts.json) { print(JSON.stringify(runs, null, 2)); return 0; }
+  if (runs.length === 0) { print('no runs'); return 0; }
+  print(textTable(['id', 'name', 'method', 'status', 'step', 'loss', 'backend', 'created'], runs.map((r) => [
+    r.id, r.name, r.method, r.status,
+    r.progress ? `${r.progress.step}/${r.progress.totalSteps}` : null,
+    lossOf(r) === null ? null : formatNumber(lossOf(r)!),
+    r.backend, r.createdAt,
+  ])));
+  return 0;
+}

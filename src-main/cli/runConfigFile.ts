@@ -1,0 +1,38 @@
+// Reads `wid run --config FILE`. The file is JSON with a "method" and the run's config, either flat
+// ({ "method": "selftest", "name": "smoke", "steps": 20, "backend": "wasm" }) or nested under "config"
+// ({ "method": "selftest", "name": "smoke", "config": { "steps": 20 } }).
+// Only the file's shape is checked here; the service validates the config fields themselves.
+import { readFileSync } from 'node:fs';
+import type { RunMethod } from '../shared/api/index.js';
+import { CliError } from './cliError.js';
+
+export interface RunRequestFromFile {
+  method: RunMethod;
+  name?: string;
+  config: Record<string, unknown>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function readRunConfigFile(path: string, methodOverride?: string): RunRequestFromFile {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (err) {
+    throw new CliError(`cannot read --config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+  }
+  let data: unknown;
+  try { data = JSON.parse(text); } catch (err) {
+    throw new CliError(`--config ${path} is not valid JSON: ${(err as Error).message}`, 2);
+  }
+  if (!isObject(data)) throw new CliError(`--config ${path} must hold a JSON object with "method" and the run config`, 2);
+  const { method: fileMethod, name, config: nested, ...flat } = data;
+  const method = methodOverride ?? fileMethod;
+  if (typeof method !== 'string' || method === '') {
+    throw new CliError(`--config ${path}: "method" is missing (expected e.g. "selftest", "wid", "distilbert", "tinybert"; or pass --method)`, 2);
+  }
+  if (name !== undefined && typeof name !== 'string') throw new CliError(`--config ${path}: "name" must be a string, got ${JSON.stringify(name)}`, 2);
+  if (nested !== undefined && !isObject(nested)) throw new CliError(`--config ${path}: "config" must be an object, got ${JSON.stringify(nested)}`, 2);
+  if (nested !== undefined && Object.keys(flat).length > 0) {
+    throw new CliError(`--config ${path}: put run settings either at the top level or under "config", not both (found ${Object.keys(flat).join(', ')} beside "config")`, 2);
+  }
+  return { method: method as RunMethod, ...(name !== undefined ? { name } : {}), config: nested ?? flat };
+}
