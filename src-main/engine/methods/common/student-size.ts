@@ -2,6 +2,7 @@
 // named presets scaled to the teacher, and the student BertConfig built from the teacher's.
 import type { BertConfig } from '../../bert/index.js';
 import { validateBertConfig } from '../../bert/index.js';
+import { PRESET_PARAMETER_RATIO, presetSizes, type WidPreset } from '../wid/target-sizes.js';
 
 export interface StudentTarget {
   layers: number;
@@ -43,7 +44,19 @@ export const STUDENT_PRESETS = {
   'tinybert-6l-768h': (t: BertConfig): StudentTarget => ({ ...teacherSize(t), layers: Math.max(1, Math.round(t.numHiddenLayers / 2)) }),
 } satisfies Record<string, (t: BertConfig) => StudentTarget>;
 
-export type StudentPreset = keyof typeof STUDENT_PRESETS;
+/**
+ * A compare group shares one config, so WID's parameter-ratio presets (`wid55`, `wid11`) are accepted too:
+ * the baselines then get exactly WID's student shape (teacher depth, WID's width), the fairest comparison.
+ */
+export type StudentPreset = keyof typeof STUDENT_PRESETS | WidPreset;
+
+function presetTarget(teacher: BertConfig, preset: StudentPreset): StudentTarget {
+  if (preset in STUDENT_PRESETS) return STUDENT_PRESETS[preset as keyof typeof STUDENT_PRESETS](teacher);
+  const w = presetSizes(teacher, preset as WidPreset);
+  return { layers: teacher.numHiddenLayers, hidden: w.hidden, heads: w.heads, intermediate: w.intermediate };
+}
+
+export const PRESET_NAMES: StudentPreset[] = [...(Object.keys(STUDENT_PRESETS) as StudentPreset[]), ...(Object.keys(PRESET_PARAMETER_RATIO) as WidPreset[])];
 
 /**
  * Target from the run config: `target` (any subset of the four sizes) over `preset` over `fallback`.
@@ -53,10 +66,10 @@ export function resolveStudentTarget(
   teacher: BertConfig, config: { target?: unknown; preset?: unknown }, fallback: StudentPreset,
 ): StudentTarget {
   let base: StudentTarget;
-  if (config.preset === undefined || config.preset === null || config.preset === '') base = STUDENT_PRESETS[fallback](teacher);
-  else if (typeof config.preset === 'string' && config.preset in STUDENT_PRESETS) base = STUDENT_PRESETS[config.preset as StudentPreset](teacher);
+  if (config.preset === undefined || config.preset === null || config.preset === '') base = presetTarget(teacher, fallback);
+  else if (typeof config.preset === 'string' && PRESET_NAMES.includes(config.preset as StudentPreset)) base = presetTarget(teacher, config.preset as StudentPreset);
   else {
-    throw new Error(`preset must be one of ${Object.keys(STUDENT_PRESETS).join(', ')}, got ${JSON.stringify(config.preset)}`);
+    throw new Error(`preset must be one of ${PRESET_NAMES.join(', ')}, got ${JSON.stringify(config.preset)}`);
   }
   if (config.target === undefined || config.target === null) return base;
   if (typeof config.target !== 'object' || Array.isArray(config.target)) {

@@ -1,0 +1,21 @@
+// Reads a method's options from a run config: the shared keys of a compare group (`target`, `preset`, `seed`)
+// plus the method's own sub-object (`distilbert: {...}` / `tinybert: {...}`), so one group config drives WID,
+// DistilBERT and TinyBERT alike. Shape errors name the key; sizes are checked against the teacher later.
+
+export function sharedAndOwnOptions(config: Record<string, unknown>, method: 'distilbert' | 'tinybert'): Record<string, unknown> {
+  const own = config[method];
+  if (own !== undefined && (typeof own !== 'object' || own === null || Array.isArray(own))) {
+    throw new Error(`${method} must be an object of ${method} options, got ${JSON.stringify(own)}`);
+  }
+  const out: Record<string, unknown> = { ...(own as Record<string, unknown> | undefined) };
+  for (const key of ['target', 'preset', 'seed'] as const) {
+    if (config[key] !== undefined && out[key] === undefined) out[key] = config[key];
+  }
+  if (out.seed !== undefined && (typeof out.seed !== 'number' || !Number.isInteger(out.seed))) {
+    throw new Error(`seed must be an integer, got ${JSON.stringify(out.seed)}`);
+  }
+  if (out.target !== undefined && (typeof out.target !== 'object' || out.target === null || Array.isArray(out.target))) {
+    throw new Error(`target must be an object { layers, hidden, heads, intermediate }, got ${JSON.stringify(out.target)}`);
+  }
+  return out;
+}
