@@ -1,0 +1,268 @@
+// The distillation loop shared by WID, DistilBERT and TinyBERT: corpus -> packed MLM batches ->
+// method.loss -> gradients -> global-norm clip -> AdamW with warm-up/linear decay. Checkpoints every
+// N steps and when stopped (signal), so pause/cancel followed by resume continues exactly where it
+// stopped: same next batches, same masks, same optimiser state.
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+import type { RunProgress } from '../../shared/api/types.js';
+import { AdamW } from './adamw.js';
+import { MlmBatcher, makeMlmBatch, disposeMlmBatch, validateBatchShape, type BatcherState, type CorpusTokenizer } from './batcher.js';
+import { clipByGlobalNorm } from './clip.js';
+import { LineCorpus } from './corpus.js';
+import { learningRateAt } from './lr-schedule.js';
+import type { DistillMethod } from './method.js';
+import { Rng } from './rng.js';
+import { listCheckpoints, readLatestCheckpoint, tensorGroup, writeCheckpoint } from './train-state.js';
+
+export interface DistillationBudget {
+  steps: number;
+  seqLen: number;
+  batchSize?: number;
+  batchTokens?: number;
+  /** Masked-LM probability (default 0.15). */
+  maskProb?: number;
+}
+
+export interface OptimizerSettings {
+  lr: number;
+  warmupSteps: number;
+  weightDecay: number;
+  /** Max global gradient norm; 0 disables clipping. */
+  clipNorm: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+export interface DistillationOptions {
+  method: DistillMethod;
+  tokenizer: CorpusTokenizer;
+  corpusPath: string;
+  budget: DistillationBudget;
+  optimizer: OptimizerSettings;
+  /** Seeds masking; with the same seed, backend and config a run repeats exactly. */
+  seed: number;
+  /** Save a checkpoint every N completed steps (0: only when stopped and at the end). */
+  checkpointEvery: number;
+  /** Checkpoints go to <workDir>/checkpoints. */
+  workDir: string;
+  /** Continue from the newest checkpoint in workDir (starts fresh when there is none). */
+  resume?: boolean;
+  /** Abort = stop after the current step, checkpoint, return with stopped: true. */
+  signal?: AbortSignal;
+  onProgress?: (p: RunProgress) => void;
+  /** Values of steps that were not reported through onProgress (when progressEvery > 1). */
+  onMetric?: (step: number, name: string, value: number) => void;
+  onLog?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Report progress every N steps (default 1). */
+  progressEvery?: number;
+  /** Checkpoints kept on disk (default 2). */
+  keepCheckpoints?: number;
+}
+
+export interface DistillationSummary {
+  /** Completed optimiser steps (== totalSteps unless stopped). */
+  steps: number;
+  totalSteps: number;
+  stopped: boolean;
+  resumedFromStep: number | null;
+  firstLoss: number | null;
+  finalLoss: number | null;
+  tokensSeen: number;
+  /** Tokens per second of wall time spent in steps of this session. */
+  tokensPerSec: number;
+  elapsedSeconds: number;
+  checkpointPath: string | null;
+}
+
+/** JSON part of a loop checkpoint. */
+interface LoopMeta {
+  method: string;
+  totalSteps: number;
+  adamStep: number;
+  rng: number;
+  batcher: BatcherState;
+  methodJson: unknown;
+  firstLoss: number | null;
+  lastLoss: number | null;
+  tokensSeen: number;
+  elapsedSeconds: number;
+}
+
+function validate(o: DistillationOptions): void {
+  const { steps } = o.budget;
+  if (!Number.isInteger(steps) || steps < 1) throw new Error(`budget.steps must be an integer >= 1, got ${steps}`);
+  validateBatchShape(o.budget);
+  const { lr, warmupSteps, weightDecay, clipNorm } = o.optimizer;
+  if (!(lr > 0)) throw new Error(`optimizer.lr must be > 0, got ${lr}`);
+  if (!Number.isInteger(warmupSteps) || warmupSteps < 0) throw new Error(`optimizer.warmupSteps must be an integer >= 0, got ${warmupSteps}`);
+  if (!(weightDecay >= 0)) throw new Error(`optimizer.weightDecay must be >= 0, got ${weightDecay}`);
+  if (!(clipNorm >= 0)) throw new Error(`optimizer.clipNorm must be >= 0 (0 = off), got ${clipNorm}`);
+  if (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 0) throw new Error(`checkpointEvery must be an integer >= 0, got ${o.checkpointEvery}`);
+  if (!Number.isInteger(o.seed)) throw new Error(`seed must be an integer, got ${o.seed}`);
+}
+
+/** One optimiser step; returns the loss values. Every tensor it makes is disposed before it returns. */
+function trainStep(
+  method: DistillMethod, vars: tf.Variable[], optimizer: AdamW, batch: Parameters<DistillMethod['loss']>[0],
+  step: number, lr: number, clipNorm: number,
+): { loss: number; parts: Record<string, number>; gradNorm: number } {
+  let parts: Record<string, tf.Scalar> = {};
+  const { value, grads } = tf.variableGrads(() => {
+    const r = method.loss(batch, step);
+    // the forward pass runs in its own tidy: keep the parts so they can be read after it
+    parts = r.parts;
+    for (const p of Object.values(parts)) tf.keep(p);
+    return r.total;
+  }, vars);
+  try {
+    const { grads: clipped, norm } = clipByGlobalNorm(grads, clipNorm);
+    try {
+      optimizer.applyGradients(clipped, lr);
+    } finally {
+      tf.dispose(Object.values(clipped));
+    }
+    const names = Object.keys(parts);
+    const values = tf.tidy(() => tf.stack([value, ...names.map((n) => parts[n])]));
+    const all = values.dataSync();
+    values.dispose();
+    return { loss: all[0], parts: Object.fromEntries(names.map((n, i) => [n, all[i + 1]])), gradNorm: norm };
+  } finally {
+    tf.dispose([value, ...Object.values(grads), ...Object.values(parts)]);
+  }
+}
+
+export async function runDistillation(o: DistillationOptions): Promise<DistillationSummary> {
+  validate(o);
+  const { method, tokenizer, budget } = o;
+  const totalSteps = budget.steps;
+  const ckptDir = join(o.workDir, 'checkpoints');
+  const log = o.onLog ?? (() => {});
+  const vars = method.trainableVariables();
+  if (!vars.length) throw new Error(`method ${method.name} has no trainable variables`);
+  const optimizer = new AdamW(vars, {
+    weightDecay: o.optimizer.weightDecay, beta1: o.optimizer.beta1, beta2: o.optimizer.beta2, epsilon: o.optimizer.epsilon,
+  });
+  const rng = new Rng(o.seed);
+  let startStep = 0;
+  let resumedFromStep: number | null = null;
+  let batcherState: BatcherState | undefined;
+  let firstLoss: number | null = null, lastLoss: number | null = null;
+  let tokensSeen = 0, elapsedBefore = 0;
+
+  if (!o.resume && listCheckpoints(ckptDir).length) {
+    optimizer.dispose();
+    throw new Error(`${ckptDir} already holds checkpoints of an earlier run; resume it, or use an empty workDir`);
+  }
+  if (o.resume) {
+    const ckpt = readLatestCheckpoint<LoopMeta>(ckptDir);
+    if (!ckpt) log('info', `no checkpoint in ${ckptDir}: starting from step 0`);
+    else {
+      try {
+        const m = ckpt.meta;
+        if (m.method !== method.name) throw new Error(`checkpoint in ${ckptDir} is from method ${m.method}, not ${method.name}`);
+        method.loadState({ tensors: tensorGroup(ckpt.tensors, 'method'), json: m.methodJson });
+        const params = tensorGroup(ckpt.tensors, 'param');
+        for (const v of vars) {
+          const t = params[v.name];
+          if (!t || t.shape.join() !== v.shape.join()) {
+            throw new Error(`checkpoint in ${ckptDir}: parameter "${v.name}" is ${t ? `shaped [${t.shape}], expected [${v.shape}]` : 'missing'}`);
+          }
+          v.assign(t);
+        }
+        optimizer.setState({ step: m.adamStep, m: tensorGroup(ckpt.tensors, 'adam.m'), v: tensorGroup(ckpt.tensors, 'adam.v') });
+        rng.setState(m.rng);
+        batcherState = m.batcher;
+        ({ firstLoss, lastLoss, tokensSeen } = m);
+        elapsedBefore = m.elapsedSeconds;
+        startStep = resumedFromStep = ckpt.step;
+        if (m.totalSteps !== totalSteps) log('warn', `resuming a ${m.totalSteps}-step run with steps = ${totalSteps}: the learning-rate schedule changes from here`);
+        log('info', `resumed from step ${ckpt.step} (${ckptDir})`);
+      } catch (err) {
+        optimizer.dispose();
+        throw err;
+      } finally {
+        tf.dispose(Object.values(ckpt.tensors));
+      }
+    }
+  }
+
+  const corpus = new LineCorpus(o.corpusPath, batcherState?.corpus);
+  const batcher = new MlmBatcher(corpus, tokenizer, budget, batcherState);
+  let step = startStep;
+  let checkpointPath: string | null = null;
+  let lastSavedStep = resumedFromStep ?? -1;
+  let sessionSeconds = 0, sessionTokens = 0;
+
+  const save = (): void => {
+    if (step === lastSavedStep) return;
+    const adam = optimizer.getState();
+    const methodState = method.saveState();
+    const tensors: Record<string, tf.Tensor> = {};
+    for (const v of vars) tensors[`param/${v.name}`] = v;
+    for (const [n, t] of Object.entries(adam.m)) tensors[`adam.m/${n}`] = t;
+    for (const [n, t] of Object.entries(adam.v)) tensors[`adam.v/${n}`] = t;
+    for (const [n, t] of Object.entries(methodState.tensors)) tensors[`method/${n}`] = t;
+    try {
+      const meta: LoopMeta = {
+        method: method.name, totalSteps, adamStep: adam.step, rng: rng.getState(), batcher: batcher.state(),
+        methodJson: methodState.json, firstLoss, lastLoss, tokensSeen, elapsedSeconds: elapsedBefore + sessionSeconds,
+      };
+      checkpointPath = writeCheckpoint(ckptDir, { step, tensors, meta }, o.keepCheckpoints ?? 2);
+      lastSavedStep = step;
+    } finally {
+      tf.dispose([...Object.values(adam.m), ...Object.values(adam.v), ...Object.values(methodState.tensors)]);
+    }
+  };
+
+  let stopped = false;
+  try {
+    while (step < totalSteps) {
+      // let pending I/O callbacks (e.g. a cancel message from the runner) run: a step is synchronous
+      await new Promise((resolve) => setImmediate(resolve));
+      if (o.signal?.aborted) {
+        stopped = true;
+        break;
+      }
+      const rows = await batcher.nextRows();
+      const started = performance.now();
+      const { batch, tokens } = makeMlmBatch(rows, tokenizer, rng, budget.maskProb);
+      const lr = learningRateAt(step, o.optimizer.lr, o.optimizer.warmupSteps, totalSteps);
+      let result;
+      try {
+        result = trainStep(method, vars, optimizer, batch, step, lr, o.optimizer.clipNorm);
+      } finally {
+        disposeMlmBatch(batch);
+      }
+      const extra = method.afterStep?.(step, totalSteps) ?? {};
+      step++;
+      sessionSeconds += (performance.now() - started) / 1000;
+      sessionTokens += tokens;
+      tokensSeen += tokens;
+      firstLoss ??= result.loss;
+      lastLoss = result.loss;
+      if (!Number.isFinite(result.loss)) throw new Error(`loss is ${result.loss} at step ${step}: training diverged (try a lower lr)`);
+
+      const tokensPerSec = sessionTokens / Math.max(sessionSeconds, 1e-9);
+      const values: Record<string, number> = { loss: result.loss, lr, tokensPerSec, gradNorm: result.gradNorm, tokens };
+      for (const [k, v] of Object.entries(result.parts)) values[`loss/${k}`] = v;
+      Object.assign(values, extra);
+      const secondsPerStep = sessionSeconds / (step - startStep);
+      if (step % (o.progressEvery ?? 1) === 0 || step === totalSteps) {
+        o.onProgress?.({ step, totalSteps, values, etaSeconds: secondsPerStep * (totalSteps - step), phase: 'distill' });
+      } else if (o.onMetric) {
+        for (const [k, v] of Object.entries(values)) o.onMetric(step, k, v);
+      }
+      if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0) save();
+    }
+    save();
+  } finally {
+    await corpus.close();
+    optimizer.dispose();
+  }
+  if (stopped) log('info', `stopped at step ${step}; checkpoint ${checkpointPath ?? '(none)'}`);
+  return {
+    steps: step, totalSteps, stopped, resumedFromStep, firstLoss, finalLoss: lastLoss, tokensSeen,
+    tokensPerSec: sessionTokens / Math.max(sessionSeconds, 1e-9), elapsedSeconds: elapsedBefore + sessionSeconds, checkpointPath,
+  };
+}
