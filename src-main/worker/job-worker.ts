@@ -5,6 +5,7 @@ import { selectBackend, type BackendPreference } from '../engine/backend/index.j
 import { jobFor } from '../engine/jobs/registry.js';
 import type { JobContext } from '../engine/jobs/types.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { runWorkerTask } from './tasks.js';
 
 interface ParentPort { on(event: 'message', listener: (e: { data: unknown }) => void): void; postMessage(m: unknown): void }
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
@@ -51,6 +52,9 @@ function onMessage(raw: unknown): void {
   if (msg?.type === 'start' && !started) {
     started = true;
     start(msg).catch((err) => finish({ type: 'failed', error: errorText(err) }));
+  } else if (msg?.type === 'task' && !started) {
+    started = true;
+    runWorkerTask(msg.task).then((value) => finish({ type: 'taskResult', value }), (err) => finish({ type: 'failed', error: errorText(err) }));
   } else if (msg?.type === 'cancel' || msg?.type === 'pause') {
     stopReason ??= msg.type === 'cancel' ? 'cancelled' : 'paused';
     controller.abort(stopReason);

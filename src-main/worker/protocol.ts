@@ -6,7 +6,13 @@ export type ToWorker =
   /** Stop at the next step; the run ends `cancelled`. */
   | { type: 'cancel' }
   /** Stop at the next step after checkpointing where the job can; the run ends `paused`. */
-  | { type: 'pause' };
+  | { type: 'pause' }
+  /** A one-off computation outside any run (smoke test, attention maps): answered by taskResult or failed. */
+  | { type: 'task'; task: WorkerTask };
+
+export type WorkerTask =
+  | { name: 'smokeTest'; modelPath: string; text: string }
+  | { name: 'attention'; teacherPath: string; studentPath: string; text: string; layer: number; head: number };
 
 export type FromWorker =
   | { type: 'backend'; name: string; device: string }
@@ -19,7 +25,8 @@ export type FromWorker =
   | { type: 'done'; result: Record<string, unknown> }
   /** The job returned after cancel or pause. */
   | { type: 'stopped'; reason: 'cancelled' | 'paused'; result: Record<string, unknown> }
-  | { type: 'failed'; error: string };
+  | { type: 'failed'; error: string }
+  | { type: 'taskResult'; value: unknown };
 
 export function isFromWorker(m: unknown): m is FromWorker {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';

@@ -9,7 +9,7 @@ import { openStore } from '../store/index.js';
 import { ApiError, type Service, type ServiceOptions } from './contract.js';
 import { compareHandlers } from './compare.js';
 import { datasetsHandlers } from './datasets.js';
-import { pendingHandlers } from './engine-pending.js';
+import { modelTaskHandlers } from './model-tasks.js';
 import { groupsHandlers } from './groups.js';
 import { modelsHandlers } from './models.js';
 import { runsHandlers } from './runs.js';
@@ -28,8 +28,9 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
       try { l(event); } catch { /* one broken subscriber must not stop the others or the runner */ }
     }
   };
-  const runner = new JobRunner({ store, dataDir, launch: opts.launchWorker ?? launchNodeWorker, emit, concurrency: opts.concurrency });
-  const ctx: ServiceContext = { store, runner, dataDir, mode: opts.mode, emit };
+  const launch = opts.launchWorker ?? launchNodeWorker;
+  const runner = new JobRunner({ store, dataDir, launch, emit, concurrency: opts.concurrency });
+  const ctx: ServiceContext = { store, runner, launch, dataDir, mode: opts.mode, emit };
   const handlers: Handlers<ApiMethodName> = {
     ...systemHandlers(ctx),
     ...modelsHandlers(ctx),
@@ -37,7 +38,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     ...runsHandlers(ctx),
     ...groupsHandlers(ctx),
     ...compareHandlers(ctx),
-    ...pendingHandlers(ctx),
+    ...modelTaskHandlers(ctx),
   };
   if (opts.startRunner !== false) runner.start();
   let closed = false;

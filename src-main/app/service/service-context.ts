@@ -3,11 +3,13 @@ import type { ApiEvent } from '../../shared/api/events.js';
 import type { ApiMethodName, ApiRequest, ApiResponse } from '../../shared/api/methods.js';
 import type { JobRunner } from '../runner/job-runner.js';
 import type { Store } from '../store/index.js';
-import type { AppMode } from './contract.js';
+import type { AppMode, WorkerLauncher } from './contract.js';
 
 export interface ServiceContext {
   store: Store;
   runner: JobRunner;
+  /** Starts a worker process (runs, and one-off model tasks). */
+  launch: WorkerLauncher;
   dataDir: string;
   mode: AppMode;
   emit(event: ApiEvent): void;
