@@ -1,0 +1,109 @@
+// `wid`: the command line over the same service as the UI (run store, runner, job worker).
+// Started by bin/wid.mjs (node --import tsx). Exit codes: 0 ok, 1 failed, 2 bad input (see cliError.ts).
+import { Command } from 'commander';
+import { createService } from '../app/service/index.js';
+import type { Service } from '../app/service/contract.js';
+import { parsePort } from '../app/web/serve-args.js';
+import { announce, closeOnSignals, startWebMode } from '../app/web/webMode.js';
+import { CliError, describeError, exitCodeFor } from './cliError.js';
+import { compareCommand } from './commands/compareCommand.js';
+import { exportCommand } from './commands/exportCommand.js';
+import { listCommand } from './commands/listCommand.js';
+import { cancelCommand, resumeCommand, runCommand } from './commands/runCommands.js';
+import { showCommand } from './commands/showCommand.js';
+import { parseId } from './parseIds.js';
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+const program = new Command('wid')
+  .description('WID Workbench: compress BERT with Weight-Inherited Distillation and compare against DistilBERT/TinyBERT')
+  .option('--home <dir>', 'data folder (default: WID_HOME, else $XDG_DATA_HOME/wid-workbench)')
+  .showHelpAfterError()
+  .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
+
+/** Opens the service, runs one command, closes it and exits with the command's code. */
+async function withService(startRunner: boolean, body: (service: Service) => Promise<number>): Promise<never> {
+  const home = program.opts<{ home?: string }>().home;
+  let service: Service | null = null;
+  let code: number;
+  try {
+    service = await createService({ ...(home ? { home } : {}), mode: 'cli', startRunner });
+    code = await body(service);
+  } catch (err) {
+    process.stderr.write(`wid: ${describeError(err)}\n`);
+    code = exitCodeFor(err);
+  }
+  try { await service?.close(); } catch (err) { process.stderr.write(`wid: closing the service failed: ${describeError(err)}\n`); }
+  // Explicit exit: tfjs backends and timers must not keep a finished command alive.
+  process.exit(code);
+}
+
+program.command('list')
+  .description('list runs (newest first)')
+  .option('--search <text>', 'match name, notes or tags')
+  .option('--status <list>', 'comma-separated statuses, e.g. running,completed')
+  .option('--method <list>', 'comma-separated methods, e.g. wid,distilbert')
+  .option('--all', 'include archived runs')
+  .option('--json', 'print JSON')
+  .action((opts) => withService(false, (s) => listCommand(s, opts, print)));
+
+program.command('show')
+  .description('show a run: config, status, backend, progress, result, metrics summary, artifacts')
+  .argument('<id>', 'run id')
+  .option('--json', 'print JSON')
+  .action((id: string, opts) => withService(false, (s) => showCommand(s, parseId(id, 'run id'), opts, print)));
+
+program.command('run')
+  .description('create a run from a JSON config and follow it until it stops (exit 0 completed, 1 otherwise, 2 bad config)')
+  .requiredOption('--config <file>', 'JSON file: { "method": "selftest", "name": "...", ...run config }')
+  .option('--method <method>', 'override the file\'s "method"')
+  .option('--detach', 'only queue the run (a running `wid serve` or app picks it up)')
+  .action((opts: { config: string; method?: string; detach?: boolean }) =>
+    withService(!opts.detach, (s) => runCommand(s, opts.config, opts, print)));
+
+program.command('resume')
+  .description('resume a paused, cancelled, failed or interrupted run and follow it')
+  .argument('<id>', 'run id')
+  .option('--detach', 'only queue it')
+  .action((id: string, opts: { detach?: boolean }) => withService(!opts.detach, (s) => resumeCommand(s, parseId(id, 'run id'), opts, print)));
+
+program.command('cancel')
+  .description('cancel a queued or running run')
+  .argument('<id>', 'run id')
+  .action((id: string) => withService(false, (s) => cancelCommand(s, parseId(id, 'run id'), print)));
+
+program.command('compare')
+  .description('GLUE comparison of models (task scores, GLUE average, % of teacher)')
+  .option('--models <ids>', 'model ids, comma-separated (default: all registered models)')
+  .option('--teacher <id>', 'model id of the teacher (for % of teacher)')
+  .option('--tasks <list>', 'GLUE tasks, comma-separated (default: all with scores)')
+  .option('--format <format>', 'table, csv or markdown', 'table')
+  .action((opts) => withService(false, (s) => compareCommand(s, opts, print)));
+
+program.command('export')
+  .description('write a run\'s student as a Hugging Face folder (config.json, model.safetensors, vocab.txt)')
+  .argument('<id>', 'run id')
+  .requiredOption('--out <dir>', 'output folder')
+  .action((id: string, opts: { out: string }) => withService(false, (s) => exportCommand(s, parseId(id, 'run id'), opts.out, print)));
+
+program.command('serve')
+  .description('serve the UI and API on 127.0.0.1 (web mode) and run queued jobs')
+  .option('--port <n>', 'port (0 = any free port)', parsePort, 0)
+  .action(async (opts: { port: number }) => {
+    const home = program.opts<{ home?: string }>().home;
+    try {
+      const mode = await startWebMode({ ...(home ? { home } : {}), port: opts.port });
+      closeOnSignals(mode);
+      announce(mode);
+    } catch (err) {
+      process.stderr.write(`wid serve: ${describeError(err)}\n`);
+      process.exit(exitCodeFor(err));
+    }
+  });
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  process.stderr.write(`wid: ${describeError(err)}\n`);
+  process.exit(err instanceof CliError ? err.exitCode : 1);
+}
