@@ -5,7 +5,8 @@ import { bertForward, mlmHead, maskedLmLoss, type BertConfig } from '../../bert/
 import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
 import { cosineEmbeddingLoss, softCrossEntropy } from '../common/losses.js';
 import { resolveStudentTarget, studentConfig } from '../common/student-size.js';
-import { assignFrom, disposeVariables, snapshot, toVariables, type VariableRecord } from '../common/student-variables.js';
+import { baselineState, checkBaselineState } from '../common/method-state.js';
+import { disposeVariables, snapshot, toVariables, type VariableRecord } from '../common/student-variables.js';
 import { requireMlmHead, type Teacher } from '../common/teacher.js';
 import { defaultDistilBertLayerMap, validateDistilBertLayerMap } from './layer-map.js';
 import { initDistilBertStudent } from './student-init.js';
@@ -29,6 +30,7 @@ export function createDistilBertMethod(teacher: Teacher, options: DistilBertOpti
     : validateDistilBertLayerMap(options.layerMap, teacher.config.numHiddenLayers, target.layers);
   let student: VariableRecord = toVariables(initDistilBertStudent(teacher, cfg, layerMap), VARIABLE_PREFIX);
   const h = cfg.hiddenSize;
+  const stateJson = { method: 'distilbert' as const, target, layerMap };
 
   function loss(batch: MlmBatch, step: number) {
     const inputs = { inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds };
@@ -57,12 +59,8 @@ export function createDistilBertMethod(teacher: Teacher, options: DistilBertOpti
     options: opts,
     trainableVariables: () => Object.values(student),
     loss,
-    saveState(): MethodState {
-      return { tensors: snapshot(student), json: { method: 'distilbert', target, layerMap, options: opts } };
-    },
-    loadState(state: MethodState) {
-      assignFrom(student, state.tensors, 'distilbert.loadState');
-    },
+    saveState: (): MethodState => baselineState(stateJson),
+    loadState: (state: MethodState) => checkBaselineState(state, stateJson),
     exportStudent: () => ({ config: cfg, weights: snapshot(student) }),
     dispose() {
       disposeVariables(student);

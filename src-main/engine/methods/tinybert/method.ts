@@ -6,7 +6,8 @@ import { bertForward, initBertWeights, mlmHead, type BertConfig } from '../../be
 import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
 import { meanSquaredError, softCrossEntropy } from '../common/losses.js';
 import { resolveStudentTarget, studentConfig } from '../common/student-size.js';
-import { assignFrom, checkSaved, disposeVariables, snapshot, toVariables, type VariableRecord } from '../common/student-variables.js';
+import { baselineState, checkBaselineState } from '../common/method-state.js';
+import { disposeVariables, snapshot, toVariables, type VariableRecord } from '../common/student-variables.js';
 import { requireMlmHead, type Teacher } from '../common/teacher.js';
 import { attentionScoreLoss } from './attention-loss.js';
 import { uniformTinyBertLayerMap, validateTinyBertLayerMap } from './layer-map.js';
@@ -14,8 +15,6 @@ import { createProjection, project } from './projection.js';
 import { resolveTinyBertOptions, type ResolvedTinyBertOptions, type TinyBertOptions } from './options.js';
 
 const VARIABLE_PREFIX = 'tinybert/';
-/** Saved-state key prefix of the projection (student weights are saved under their HF names). */
-const PROJECTION_STATE_PREFIX = 'projection/';
 
 export interface TinyBertMethod extends DistillMethod {
   readonly studentConfig: BertConfig;
@@ -44,6 +43,7 @@ export function createTinyBertMethod(teacher: Teacher, options: TinyBertOptions 
     : {};
   const toTeacherWidth = (x: tf.Tensor) => (hasProjection ? project(projection, x) : x);
   const w = opts.weights;
+  const stateJson = { method: 'tinybert' as const, target, layerMap };
 
   function loss(batch: MlmBatch, step: number) {
     const inputs = { inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds };
@@ -79,16 +79,8 @@ export function createTinyBertMethod(teacher: Teacher, options: TinyBertOptions 
     attentionMode: cfg.numAttentionHeads === teacher.config.numAttentionHeads ? 'per-head' : 'head-mean',
     trainableVariables: () => [...Object.values(student), ...Object.values(projection)],
     loss,
-    saveState(): MethodState {
-      const tensors = snapshot(student);
-      for (const [name, t] of Object.entries(snapshot(projection))) tensors[`${PROJECTION_STATE_PREFIX}${name}`] = t;
-      return { tensors, json: { method: 'tinybert', target, layerMap, options: opts } };
-    },
-    loadState(state: MethodState) {
-      checkSaved(projection, state.tensors, 'tinybert.loadState', PROJECTION_STATE_PREFIX);
-      assignFrom(student, state.tensors, 'tinybert.loadState');
-      assignFrom(projection, state.tensors, 'tinybert.loadState', PROJECTION_STATE_PREFIX);
-    },
+    saveState: (): MethodState => baselineState(stateJson),
+    loadState: (state: MethodState) => checkBaselineState(state, stateJson),
     exportStudent: () => ({ config: cfg, weights: snapshot(student) }),
     dispose() {
       disposeVariables(student);

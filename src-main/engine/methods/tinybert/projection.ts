@@ -8,10 +8,13 @@ export const PROJECTION_BIAS = 'fit_dense.bias';
 
 /** torch Linear init as BERT does it: weight normal(0, 0.02) stored [out = teacher, in = student], bias 0. */
 export function createProjection(studentHidden: number, teacherHidden: number, seed: number, prefix: string): VariableRecord {
-  return {
-    [PROJECTION_WEIGHT]: tf.variable(tf.randomNormal([teacherHidden, studentHidden], 0, 0.02, 'float32', seed), true, `${prefix}${PROJECTION_WEIGHT}`),
-    [PROJECTION_BIAS]: tf.variable(tf.zeros([teacherHidden]), true, `${prefix}${PROJECTION_BIAS}`),
+  const init = { weight: tf.randomNormal([teacherHidden, studentHidden], 0, 0.02, 'float32', seed), bias: tf.zeros([teacherHidden]) };
+  const out = {
+    [PROJECTION_WEIGHT]: tf.variable(init.weight, true, `${prefix}${PROJECTION_WEIGHT}`),
+    [PROJECTION_BIAS]: tf.variable(init.bias, true, `${prefix}${PROJECTION_BIAS}`),
   };
+  tf.dispose([init.weight, init.bias]); // tf.variable copies its initial value
+  return out;
 }
 
 /** x [..., studentHidden] -> [..., teacherHidden]. */
