@@ -4,11 +4,15 @@
 //   src-main/electron/preload.ts  -> dist/main/electron/preload.cjs (sandboxed: only require('electron') allowed)
 //   src-main/worker/job-worker.ts -> dist/main/worker.cjs          (started with utilityProcess.fork)
 // Native and binary-carrying packages stay external; electron-builder ships them unpacked from the asar.
+// `--out DIR` writes the same layout under DIR instead of dist/main (tests).
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 
 const root = new URL('..', import.meta.url).pathname;
+const { values: args } = parseArgs({ options: { out: { type: 'string', default: 'dist/main' } } });
+const outDir = resolve(root, args.out);
 
 export const EXTERNALS = [
   'electron',
@@ -21,23 +25,23 @@ export const EXTERNALS = [
 ];
 
 const entries = [
-  { in: 'src-main/electron/main.ts', out: 'dist/main/electron/main.cjs', platform: 'node' },
-  { in: 'src-main/electron/preload.ts', out: 'dist/main/electron/preload.cjs', platform: 'node' },
-  { in: 'src-main/worker/job-worker.ts', out: 'dist/main/worker.cjs', platform: 'node' },
+  { in: 'src-main/electron/main.ts', out: 'electron/main.cjs' },
+  { in: 'src-main/electron/preload.ts', out: 'electron/preload.cjs' },
+  { in: 'src-main/worker/job-worker.ts', out: 'worker.cjs' },
 ];
 
 let built = 0;
 for (const entry of entries) {
   if (!existsSync(join(root, entry.in))) {
-    console.warn(`build-main: ${entry.in} does not exist yet, skipping ${entry.out}`);
-    continue;
+    console.error(`build-main: entry ${entry.in} is missing`);
+    process.exit(1);
   }
   await build({
     absWorkingDir: root,
     entryPoints: [entry.in],
-    outfile: entry.out,
+    outfile: join(outDir, entry.out),
     bundle: true,
-    platform: entry.platform,
+    platform: 'node',
     format: 'cjs',
     target: 'node20',
     sourcemap: true,
@@ -48,4 +52,4 @@ for (const entry of entries) {
   });
   built++;
 }
-console.log(`build-main: ${built} bundle(s) written to dist/main`);
+console.log(`build-main: ${built} bundle(s) written to ${outDir}`);
