@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src-main/engine/backend/index.js';
+import { loadHfModel } from '../../src-main/engine/checkpoint/index.js';
+import { distillJob, parseDistillConfig } from '../../src-main/engine/jobs/distill.js';
+import type { JobContext } from '../../src-main/engine/jobs/types.js';
+import type { RunProgress } from '../../src-main/shared/api/types.js';
+
+const TEACHER = new URL('../fixtures/bert/tiny-teacher', import.meta.url).pathname;
+const CORPUS = new URL('../fixtures/corpus/pride-and-prejudice.txt', import.meta.url).pathname;
+const BASE = { teacherPath: TEACHER, corpusPath: CORPUS, steps: 4, seqLen: 32, batchSize: 4, warmupSteps: 1, lr: 1e-3, backend: 'wasm', seed: 3 };
+
+function fakeContext(workDir: string, signal = new AbortController().signal) {
+  const seen = { progress: [] as RunProgress[], artifacts: [] as [string, string][], models: [] as { name: string; kind: string; path: string }[], logs: [] as string[] };
+  const ctx: JobContext = {
+    runId: 7, workDir, seed: 3, backend: { name: 'wasm', device: 'test' }, signal, resume: false,
+    progress: (p) => seen.progress.push(p),
+    metric: () => {},
+    log: (_level, m) => seen.logs.push(m),
+    artifact: (kind, path) => seen.artifacts.push([kind, path]),
+    evaluation: () => {},
+    registerModel: (m) => seen.models.push(m),
+  };
+  return { ctx, seen };
+}
+
+test('a distilbert job distils the tiny teacher, exports a loadable HF student and registers it', async () => {
+  await selectBackend('wasm');
+  const job = distillJob('distilbert');
+  const config = job.parseConfig({ ...BASE, target: { layers: 1 } });
+  const workDir = mkdtempSync(join(tmpdir(), 'wid-job-'));
+  const { ctx, seen } = fakeContext(workDir);
+  const before = tf.memory().numTensors;
+  const result = await job.run(config, ctx);
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(result.steps, 4);
+  assert.deepEqual(result.student, { layers: 1, hidden: 64, heads: 4, intermediate: 128 });
+  assert.ok((result.parameterCount as number) < (result.teacherParameterCount as number));
+  assert.ok(Number.isFinite(result.firstLoss as number) && Number.isFinite(result.finalLoss as number));
+  const distillEvents = seen.progress.filter((p) => p.phase === 'distill');
+  assert.equal(distillEvents.length, 4);
+  for (const k of ['loss', 'loss/ce', 'loss/mlm', 'loss/cos', 'lr', 'tokensPerSec']) assert.ok(k in distillEvents[0].values, k);
+  const studentDir = join(workDir, 'student');
+  assert.deepEqual(seen.artifacts, [['student', studentDir]]);
+  assert.equal(seen.models[0].kind, 'student');
+  assert.equal(seen.models[0].path, studentDir);
+  assert.ok(existsSync(join(studentDir, 'vocab.txt')));
+  const back = await loadHfModel(studentDir);
+  assert.equal(back.config.numHiddenLayers, 1);
+  tf.dispose(Object.values(back.weights));
+});
+
+test('a cancelled job stops with a checkpoint and does not export a student', async () => {
+  await selectBackend('wasm');
+  const job = distillJob('distilbert');
+  const config = job.parseConfig({ ...BASE, target: { layers: 1 } });
+  const workDir = mkdtempSync(join(tmpdir(), 'wid-job-'));
+  const controller = new AbortController();
+  const { ctx, seen } = fakeContext(workDir, controller.signal);
+  ctx.progress = (p) => { seen.progress.push(p); if (p.step === 2) controller.abort(); };
+  const result = await job.run(config, ctx);
+  assert.equal(result.stopped, true);
+  assert.equal(result.steps, 2);
+  assert.ok(existsSync(result.checkpoint as string));
+  assert.equal(seen.models.length, 0);
+  assert.ok(!existsSync(join(workDir, 'student')));
+});
+
+test('config errors name the field and the impossible size', () => {
+  assert.throws(() => parseDistillConfig('distilbert', { ...BASE, teacherPath: undefined }), /teacherPath/);
+  assert.throws(() => parseDistillConfig('distilbert', { ...BASE, corpusPath: '/nope.txt' }), /corpusPath: \/nope\.txt/);
+  assert.throws(() => parseDistillConfig('distilbert', { ...BASE, seqLen: 512 }), /seqLen: 512 exceeds the teacher's max_position_embeddings \(128\)/);
+  assert.throws(() => parseDistillConfig('distilbert', { ...BASE, batchTokens: 256 }), /give one of them/);
+  assert.throws(() => parseDistillConfig('tinybert', { ...BASE, target: { hidden: 30, heads: 4 } }), /target\.hidden \(30\) must be divisible by target\.heads \(4\)/);
+  assert.throws(() => parseDistillConfig('wid', { ...BASE, target: { hidden: 128, heads: 4, intermediate: 64 } }), /target\.hidden must be at most the teacher's hiddenSize 64/);
+  assert.throws(() => parseDistillConfig('wid', { ...BASE }), /target .* or a preset/);
+  assert.throws(() => parseDistillConfig('distilbert', { ...BASE, steps: 0 }), /steps: expected an integer >= 1/);
+  assert.equal(parseDistillConfig('wid', { ...BASE, preset: 'wid55' }).methodOptions.preset, 'wid55');
+});
