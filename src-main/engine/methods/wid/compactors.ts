@@ -24,12 +24,17 @@ export function compactedLinears(cfg: BertConfig): Record<string, [number, numbe
   return out;
 }
 
-/** Identity-initialised compactors (unnamed variables, so two methods can coexist). */
-export function createCompactors(cfg: BertConfig): Compactors {
-  const c: Compactors = { [EMBEDDING_COMPACTOR]: tf.tidy(() => tf.variable(tf.eye(cfg.hiddenSize))) };
+/**
+ * Identity-initialised compactors. With a prefix the variables are named `<prefix><key>` (stable names,
+ * so AdamW state restores by name; tfjs names are global, so only one method per prefix may live at a
+ * time); without one they get tfjs' generated names (tests).
+ */
+export function createCompactors(cfg: BertConfig, prefix?: string): Compactors {
+  const make = (key: string, n: number) => tf.tidy(() => tf.variable(tf.eye(n), true, prefix === undefined ? undefined : `${prefix}${key}`));
+  const c: Compactors = { [EMBEDDING_COMPACTOR]: make(EMBEDDING_COMPACTOR, cfg.hiddenSize) };
   for (const [name, [inSize, outSize]] of Object.entries(compactedLinears(cfg))) {
-    c[`${name}.col`] = tf.tidy(() => tf.variable(tf.eye(inSize)));
-    c[`${name}.row`] = tf.tidy(() => tf.variable(tf.eye(outSize)));
+    c[`${name}.col`] = make(`${name}.col`, inSize);
+    c[`${name}.row`] = make(`${name}.row`, outSize);
   }
   return c;
 }

@@ -1,0 +1,172 @@
+// Weight-Inherited Distillation as a DistillMethod for the shared loop (docs/wid.md):
+// trainable = compactors only; loss = logit KD of the compactor model against the frozen teacher;
+// afterStep = pruning schedule; exportStudent = merged dense BERT of the current (final: target) width.
+import * as tf from '@tensorflow/tfjs';
+import { BertConfig, bertForward, mlmHead, parameterCount, type BertInputs } from '../../bert/index.js';
+import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
+import { requireMlmHead, type Teacher } from '../common/teacher.js';
+import { Compactors, compactorParameterCount, createCompactors } from './compactors.js';
+import { disposeMaskIndexTensors, effectiveWeights, maskIndexTensors, MaskIndexTensors } from './effective-weights.js';
+import { compactorScores, effectiveScores, type DimScores, type ImportanceCriterion } from './importance.js';
+import { logitKdLoss } from './kd-loss.js';
+import { fullMasks, sizesOfMasks, WidMasks } from './masks.js';
+import { mergeStudent } from './merge.js';
+import { eventsDue, pruneMasks, ScheduleOptions, sizesAtEvent, validateSchedule } from './pruning-schedule.js';
+import { AttentionStrategy, resolveTargetSizes, studentConfig, teacherSizes, WidPreset, WidSizes, WidTarget } from './target-sizes.js';
+
+export * from './target-sizes.js';
+export type { WidMasks } from './masks.js';
+export { mergeStudent } from './merge.js';
+
+/** Option names are the run config's (`target`, `preset`) and `methodOptions` keys; see docs/wid.md §6. */
+export interface WidOptions {
+  target?: WidTarget;
+  preset?: WidPreset;
+  attentionStrategy?: AttentionStrategy;
+  temperature?: number;
+  pruneStart?: number;
+  pruneEnd?: number;
+  pruneEvents?: number;
+  importance?: ImportanceCriterion;
+  /** tfjs variable-name prefix of the compactors (default "wid/"). */
+  variablePrefix?: string;
+}
+
+export interface ResolvedWidOptions extends ScheduleOptions {
+  temperature: number;
+  importance: ImportanceCriterion;
+  attentionStrategy: AttentionStrategy;
+}
+
+export interface WidMethod extends DistillMethod {
+  readonly options: ResolvedWidOptions;
+  readonly targetSizes: WidSizes;
+  /** Config of the student at the end of the schedule. */
+  readonly studentConfig: BertConfig;
+  readonly compactorParameters: number;
+  currentSizes(): WidSizes;
+  currentConfig(): BertConfig;
+  masks(): WidMasks;
+  /** Number of pruning events applied so far. */
+  eventsApplied(): number;
+}
+
+export function resolveWidOptions(o: WidOptions): ResolvedWidOptions {
+  const r: ResolvedWidOptions = {
+    temperature: o.temperature ?? 1,
+    pruneStart: o.pruneStart ?? 0.1,
+    pruneEnd: o.pruneEnd ?? 0.6,
+    pruneEvents: o.pruneEvents ?? 8,
+    importance: o.importance ?? 'effective',
+    attentionStrategy: o.attentionStrategy ?? 'dim',
+  };
+  if (typeof r.temperature !== 'number' || !(r.temperature > 0)) throw new Error(`temperature must be a number > 0, got ${JSON.stringify(o.temperature)}`);
+  if (r.importance !== 'effective' && r.importance !== 'compactor') throw new Error(`importance must be "effective" or "compactor", got ${JSON.stringify(o.importance)}`);
+  validateSchedule(r);
+  return r;
+}
+
+/** The tied MLM decoder is what makes the merge exact (docs/wid.md §4); an untied teacher decoder is refused. */
+function requireTiedDecoder(teacher: Teacher): void {
+  const dec = teacher.weights['cls.predictions.decoder.weight'];
+  const emb = teacher.weights['bert.embeddings.word_embeddings.weight'];
+  if (!dec || dec === emb) return;
+  const same = dec.shape.join() === emb?.shape.join() && tf.tidy(() => tf.max(tf.abs(tf.sub(dec, emb!))).dataSync()[0]) === 0;
+  if (!same) throw new Error('wid: the teacher\'s "cls.predictions.decoder.weight" differs from its word embeddings; WID needs the tied decoder of a standard BertForMaskedLM');
+}
+
+export function createWidMethod(teacher: Teacher, options: WidOptions): WidMethod {
+  requireMlmHead(teacher, 'wid');
+  requireTiedDecoder(teacher);
+  const opts = resolveWidOptions(options);
+  const tcfg = teacher.config;
+  const target = resolveTargetSizes(tcfg, options);
+  const finalConfig = studentConfig(tcfg, target);
+  const compactors: Compactors = createCompactors(tcfg, options.variablePrefix ?? 'wid/');
+  let masks = fullMasks(tcfg);
+  let idx: MaskIndexTensors = maskIndexTensors(tcfg, masks);
+  let applied = 0;
+  // a target equal to the teacher has nothing to prune: the schedule is a no-op
+  const start = teacherSizes(tcfg);
+
+  const setMasks = (m: WidMasks) => {
+    sizesOfMasks(m); // throws on an invalid mask set before anything changes
+    const next = maskIndexTensors(tcfg, m);
+    disposeMaskIndexTensors(idx);
+    idx = next;
+    masks = m;
+  };
+
+  function studentLogits(inputs: BertInputs): tf.Tensor3D {
+    const eff = effectiveWeights(teacher.weights, tcfg, compactors, masks, idx);
+    return mlmHead(eff.weights, eff.config, bertForward(eff.weights, eff.config, inputs).lastHiddenState);
+  }
+
+  function loss(batch: MlmBatch) {
+    return tf.tidy(() => {
+      const inputs = { inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds };
+      const teacherLogits = mlmHead(teacher.weights, tcfg, bertForward(teacher.weights, tcfg, inputs).lastHiddenState);
+      const kd = logitKdLoss(studentLogits(inputs), teacherLogits, batch.labels, opts.temperature);
+      return { total: kd, parts: { kd } };
+    });
+  }
+
+  function prune(toEvent: number): void {
+    const sizes = sizesAtEvent(start, target, toEvent, opts.pruneEvents);
+    let scores: DimScores | undefined;
+    if (opts.importance === 'compactor') scores = compactorScores(compactors, tcfg, masks);
+    else tf.tidy(() => { scores = effectiveScores(effectiveWeights(teacher.weights, tcfg, compactors, masks, idx).weights, studentConfig(tcfg, sizesOfMasks(masks))); });
+    setMasks(pruneMasks(masks, scores!, sizes));
+    applied = toEvent;
+  }
+
+  function sizeMetrics(): Record<string, number> {
+    const s = sizesOfMasks(masks);
+    return {
+      'size/hidden': s.hidden, 'size/heads': s.heads, 'size/headDim': s.headDim, 'size/intermediate': s.intermediate,
+      'size/params': parameterCount(studentConfig(tcfg, s)),
+    };
+  }
+
+  return {
+    name: 'wid',
+    options: opts,
+    targetSizes: target,
+    studentConfig: finalConfig,
+    compactorParameters: compactorParameterCount(compactors),
+    currentSizes: () => sizesOfMasks(masks),
+    currentConfig: () => studentConfig(tcfg, sizesOfMasks(masks)),
+    masks: () => masks,
+    eventsApplied: () => applied,
+    trainableVariables: () => Object.values(compactors),
+    loss,
+    /** `step` is the 0-based index of the step just taken (the loop's convention), so step + 1 steps are done. */
+    afterStep(step: number, totalSteps: number) {
+      const due = eventsDue(step + 1, totalSteps, opts);
+      if (due > applied) prune(due);
+      return sizeMetrics();
+    },
+    saveState(): MethodState {
+      const tensors: Record<string, tf.Tensor> = {};
+      for (const [k, v] of Object.entries(compactors)) tensors[`compactor/${k}`] = tf.clone(v);
+      return { tensors, json: { masks, eventsApplied: applied, targetSizes: target } };
+    },
+    loadState(state: MethodState): void {
+      const j = state.json as { masks?: WidMasks; eventsApplied?: number } | null;
+      if (!j || !j.masks || typeof j.eventsApplied !== 'number') throw new Error('wid: saved state has no masks/eventsApplied');
+      for (const [k, v] of Object.entries(compactors)) {
+        const t = state.tensors[`compactor/${k}`];
+        if (!t) throw new Error(`wid: saved state has no tensor "compactor/${k}"`);
+        if (t.shape.join() !== v.shape.join()) throw new Error(`wid: saved tensor "compactor/${k}" has shape [${t.shape}], expected [${v.shape}]`);
+      }
+      setMasks(j.masks);
+      for (const [k, v] of Object.entries(compactors)) v.assign(state.tensors[`compactor/${k}`]);
+      applied = j.eventsApplied;
+    },
+    exportStudent: () => mergeStudent(teacher.weights, tcfg, compactors, masks),
+    dispose(): void {
+      for (const v of Object.values(compactors)) v.dispose();
+      disposeMaskIndexTensors(idx);
+    },
+  };
+}
