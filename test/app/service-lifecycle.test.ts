@@ -1,0 +1,69 @@
+// Service with its runner started: a selftest run end to end through the API and its events.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createService } from '../../src-main/app/service/index.js';
+import type { Service } from '../../src-main/app/service/contract.js';
+import type { ApiEvent, RunStatus } from '../../src-main/shared/api/index.js';
+import { tempHome } from './support/runner-harness.js';
+
+/** Records every event from now on; `status` resolves when the run has reached one of the statuses (also in the past). */
+function recorder(s: Service) {
+  const events: ApiEvent[] = [];
+  const waiters = new Set<() => void>();
+  s.subscribe((e) => { events.push(e); for (const w of [...waiters]) w(); });
+  const status = (runId: number, wanted: RunStatus[]) => new Promise<RunStatus>((resolve, reject) => {
+    const check = () => {
+      const hit = events.find((e) => e.type === 'run.status' && e.runId === runId && wanted.includes(e.status));
+      if (hit) { waiters.delete(check); clearTimeout(timer); events.splice(0, events.indexOf(hit) + 1); resolve((hit as { status: RunStatus }).status); }
+    };
+    const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`run ${runId} never became ${wanted.join('/')}`)); }, 45_000);
+    waiters.add(check);
+    check();
+  });
+  return { events, status };
+}
+
+test('runs.create starts a selftest that streams progress events and completes with backend and device recorded', async (t) => {
+  const s = await createService({ home: tempHome(t), mode: 'web' });
+  t.after(() => s.close());
+  const rec = recorder(s);
+  const events = [...rec.events];
+  s.subscribe((e) => events.push(e));
+  const run = await s.call('runs.create', { method: 'selftest', config: { steps: 5, backend: 'wasm', seed: 2 } });
+  assert.equal(await rec.status(run.id, ['completed', 'failed', 'interrupted']), 'completed');
+  const done = await s.call('runs.get', { id: run.id });
+  assert.equal(done.backend, 'wasm');
+  assert.ok(done.device);
+  assert.equal(typeof done.result?.finalLoss, 'number');
+  assert.deepEqual((await s.call('runs.metrics', { id: run.id, names: ['loss'] })).map((p) => p.step), [1, 2, 3, 4, 5]);
+  const steps = events.filter((e) => e.type === 'run.progress' && e.runId === run.id).map((e) => (e as { progress: { step: number } }).progress.step);
+  assert.deepEqual(steps, [1, 2, 3, 4, 5]);
+  assert.deepEqual(events.filter((e) => e.type === 'run.status' && e.runId === run.id).map((e) => (e as { status: string }).status), ['queued', 'running', 'completed']);
+});
+
+test('runs.pause then runs.resume through the API finishes the run; a completed run cannot be resumed', async (t) => {
+  const s = await createService({ home: tempHome(t), mode: 'web' });
+  t.after(() => s.close());
+  const rec = recorder(s);
+  const run = await s.call('runs.create', { method: 'selftest', config: { steps: 60, delayMs: 30, backend: 'wasm' } });
+  await rec.status(run.id, ['running']);
+  await s.call('runs.pause', { id: run.id });
+  assert.equal(await rec.status(run.id, ['paused', 'completed']), 'paused');
+  const resumed = await s.call('runs.resume', { id: run.id });
+  assert.equal(resumed.status === 'queued' || resumed.status === 'running', true);
+  assert.equal(await rec.status(run.id, ['completed', 'failed', 'interrupted']), 'completed');
+  await assert.rejects(s.call('runs.resume', { id: run.id }), /is completed: only interrupted, cancelled, failed, paused runs can be resumed/);
+  await assert.rejects(s.call('runs.pause', { id: run.id }), /only queued or running runs can be paused/);
+});
+
+test('closing the service kills a running job and leaves it interrupted', async (t) => {
+  const home = tempHome(t);
+  const s = await createService({ home, mode: 'web' });
+  const rec = recorder(s);
+  const run = await s.call('runs.create', { method: 'selftest', config: { steps: 500, delayMs: 50, backend: 'wasm' } });
+  await rec.status(run.id, ['running']);
+  await s.close();
+  const again = await createService({ home, mode: 'cli', startRunner: false });
+  t.after(() => again.close());
+  assert.equal((await again.call('runs.get', { id: run.id })).status, 'interrupted');
+});
