@@ -108,26 +108,40 @@ export class BertTokenizer {
     return new BertTokenizer(readVocabFile(path), opts);
   }
 
-  /** Reads `vocab.txt` and the casing options of `tokenizer_config.json` (do_lower_case, default true like HF). */
+  /**
+   * Reads `vocab.txt` and the casing options of `tokenizer_config.json` (do_lower_case, default true like HF);
+   * a directory with only a WordPiece `tokenizer.json` (as transformers v5 may save) is read from that.
+   */
   static fromModelDir(dir: string): BertTokenizer {
-    const vocabPath = join(dir, 'vocab.txt');
-    if (!existsSync(vocabPath)) throw new Error(`model directory ${dir} has no vocab.txt`);
-    let lowercase = true;
-    let stripAccents: boolean | null = null;
-    let tokenizeChineseChars = true;
-    const cfgPath = join(dir, 'tokenizer_config.json');
-    if (existsSync(cfgPath)) {
-      let cfg: Record<string, unknown>;
+    const readJson = (path: string): Record<string, any> => {
       try {
-        cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
+        return JSON.parse(readFileSync(path, 'utf8'));
       } catch (e) {
-        throw new Error(`${cfgPath} is not valid JSON: ${(e as Error).message}`);
+        throw new Error(`${path} is not valid JSON: ${(e as Error).message}`);
       }
-      if (typeof cfg.do_lower_case === 'boolean') lowercase = cfg.do_lower_case;
-      if (typeof cfg.strip_accents === 'boolean') stripAccents = cfg.strip_accents;
-      if (typeof cfg.tokenize_chinese_chars === 'boolean') tokenizeChineseChars = cfg.tokenize_chinese_chars;
+    };
+    const vocabPath = join(dir, 'vocab.txt');
+    const cfgPath = join(dir, 'tokenizer_config.json');
+    const fastPath = join(dir, 'tokenizer.json');
+    const cfg = existsSync(cfgPath) ? readJson(cfgPath) : {};
+    const fast = existsSync(fastPath) ? readJson(fastPath) : undefined;
+    const normalizer = fast?.normalizer?.type === 'BertNormalizer' ? fast.normalizer : undefined;
+    const bool = (...vs: unknown[]) => vs.find((v) => typeof v === 'boolean') as boolean | undefined;
+    const opts: BertTokenizerOptions = {
+      lowercase: bool(cfg.do_lower_case, normalizer?.lowercase) ?? true,
+      stripAccents: bool(cfg.strip_accents, normalizer?.strip_accents) ?? null,
+      tokenizeChineseChars: bool(cfg.tokenize_chinese_chars, normalizer?.handle_chinese_chars) ?? true,
+    };
+    if (existsSync(vocabPath)) return BertTokenizer.fromVocabFile(vocabPath, opts);
+    if (fast?.model?.type === 'WordPiece' && fast.model.vocab && typeof fast.model.vocab === 'object') {
+      const vocab: string[] = [];
+      for (const [t, id] of Object.entries(fast.model.vocab as Record<string, number>)) vocab[id] = t;
+      if (vocab.some((t) => t === undefined) || vocab.length !== Object.keys(fast.model.vocab).length) {
+        throw new Error(`${fastPath}: WordPiece vocab ids are not 0..n-1 without gaps`);
+      }
+      return new BertTokenizer(vocab, opts);
     }
-    return BertTokenizer.fromVocabFile(vocabPath, { lowercase, stripAccents, tokenizeChineseChars });
+    throw new Error(`model directory ${dir} has no vocab.txt (nor a WordPiece tokenizer.json)`);
   }
 
   get vocabSize(): number {
