@@ -1,7 +1,8 @@
 // Turns corpus lines into masked-LM batches. Lines are tokenised with the teacher's tokenizer and
-// packed into rows "[CLS] line [SEP] line [SEP]" of at most seqLen tokens (whole lines while they fit;
-// a line longer than a row is split across rows, so no text is dropped). A batch holds batchSize rows,
-// or as many rows as fit in batchTokens once padded to the batch's longest row.
+// packed into rows "[CLS] line [SEP] line [SEP]" of at most seqLen tokens: whole lines while they fit;
+// a line longer than a row is split across rows (filling the current row first), so no text is
+// dropped. A batch holds batchSize rows, or as many rows as fit in batchTokens once padded to the
+// batch's longest row.
 import * as tf from '@tensorflow/tfjs';
 import type { LineCorpus, CorpusPosition } from './corpus.js';
 import type { MlmBatch } from './method.js';
@@ -103,8 +104,12 @@ export class MlmBatcher {
       } else if (content.length + 1 + this.pendingTokens.length <= capacity) {
         content.push(this.tokenizer.sepTokenId, ...this.pendingTokens);
         this.pendingTokens = [];
-      } else {
+      } else if (this.pendingTokens.length > capacity) {
+        // a line longer than a row is split anyway: start it here instead of leaving the row short
+        content.push(this.tokenizer.sepTokenId, ...this.pendingTokens.splice(0, capacity - content.length - 1));
         break;
+      } else {
+        break; // a line that fits a fresh row is not split
       }
       if (content.length >= capacity - 1) break;
     }
