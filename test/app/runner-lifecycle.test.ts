@@ -32,7 +32,7 @@ test('a worker that ignores cancel is killed after the grace period and the run 
   assert.equal(await h.waitForStatus(run.id, ['cancelled', 'completed', 'interrupted']), 'cancelled');
 });
 
-test('pausing a running job ends it paused, and resume runs it again to completion with resume: true', async (t) => {
+test('pausing a running job ends it paused, and resume continues it from its checkpoint to completion', async (t) => {
   const h = makeHarness(tempHome(t));
   t.after(() => h.close());
   const run = h.store.runs.insert({ name: 'p', method: 'selftest', config: { ...SLOW, steps: 40, delayMs: 20 }, seed: 1 });
@@ -46,6 +46,9 @@ test('pausing a running job ends it paused, and resume runs it again to completi
   h.runner.pump();
   assert.equal(await h.waitForStatus(run.id, ['completed', 'failed', 'interrupted']), 'completed');
   assert.equal(h.store.runs.resumeRequested(run.id), false);
+  // the job continued from its checkpoint: every step recorded exactly once
+  assert.deepEqual(h.store.metrics.list(run.id, ['loss']).map((p) => p.step), Array.from({ length: 40 }, (_, i) => i + 1));
+  assert.ok(h.events.some((e) => e.type === 'run.log' && /resuming after step/.test(e.message)));
 });
 
 test('a worker killed with SIGKILL leaves the run interrupted with the exit code, and its metrics remain', async (t) => {

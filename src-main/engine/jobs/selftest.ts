@@ -2,6 +2,8 @@
 // batches, on whichever backend the runner selected. It exercises the whole path (worker process,
 // backend, progress, metrics, cancel) in seconds; the loss must go down or something is broken.
 import * as tf from '@tensorflow/tfjs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bertForward, initBertWeights, maskedLmLoss, mlmHead, parameterCount, type BertConfig } from '../bert/index.js';
 import { Rng } from '../train/rng.js';
 import { ConfigError, type JobContext, type JobDefinition } from './types.js';
@@ -79,6 +81,42 @@ function syntheticBatch(rng: Rng, batchSize: number, seqLen: number) {
   return { ids, labels };
 }
 
+/** What a paused/cancelled selftest leaves in its workDir so a resume continues where it stopped. */
+interface SelftestCheckpoint {
+  step: number;
+  rngState: number;
+  firstLoss: number;
+  weights: Record<string, number[]>;
+  optimizer: { name: string; shape: number[]; dtype: 'float32' | 'int32'; values: number[] }[];
+}
+const CHECKPOINT_FILE = 'selftest-checkpoint.json';
+
+async function saveCheckpoint(file: string, state: Omit<SelftestCheckpoint, 'weights' | 'optimizer'>,
+  weights: Record<string, tf.Variable>, optimizer: tf.AdamOptimizer): Promise<void> {
+  const ckpt: SelftestCheckpoint = {
+    ...state,
+    weights: Object.fromEntries(await Promise.all(Object.entries(weights).map(async ([n, v]) => [n, Array.from(await v.data())] as const))),
+    optimizer: await Promise.all((await optimizer.getWeights()).map(async ({ name, tensor }) => ({
+      name, shape: tensor.shape, dtype: tensor.dtype as 'float32' | 'int32', values: Array.from(await tensor.data()),
+    }))),
+  };
+  writeFileSync(`${file}.tmp`, JSON.stringify(ckpt));
+  renameSync(`${file}.tmp`, file); // atomic: a crash mid-write leaves the previous checkpoint
+}
+
+async function loadCheckpoint(file: string, weights: Record<string, tf.Variable>, optimizer: tf.AdamOptimizer): Promise<SelftestCheckpoint> {
+  const ckpt = JSON.parse(readFileSync(file, 'utf8')) as SelftestCheckpoint;
+  for (const [name, v] of Object.entries(weights)) {
+    const values = ckpt.weights[name];
+    if (!values || values.length !== v.size) throw new Error(`${file}: weight "${name}" missing or of the wrong size`);
+    v.assign(tf.tensor(values, v.shape, 'float32'));
+  }
+  const named = ckpt.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape, w.dtype) }));
+  await optimizer.setWeights(named);
+  tf.dispose(named.map((w) => w.tensor));
+  return ckpt;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function runSelftest(config: SelftestConfig, ctx: JobContext): Promise<Record<string, unknown>> {
@@ -86,13 +124,23 @@ async function runSelftest(config: SelftestConfig, ctx: JobContext): Promise<Rec
   const weights = Object.fromEntries(Object.entries(initial).map(([name, t]) => [name, tf.variable(t, true, `selftest/${name}`)]));
   for (const t of Object.values(initial)) t.dispose();
   const optimizer = tf.train.adam(config.learningRate);
+  const varList = Object.values(weights);
   const rng = new Rng(config.seed);
   const { batchSize, seqLen, steps } = config;
   let firstLoss = NaN, lastLoss = NaN, completed = 0;
   const started = Date.now();
+  const checkpointFile = join(ctx.workDir, CHECKPOINT_FILE);
   try {
+    if (ctx.resume && existsSync(checkpointFile)) {
+      const ckpt = await loadCheckpoint(checkpointFile, weights, optimizer);
+      completed = ckpt.step;
+      firstLoss = ckpt.firstLoss;
+      rng.setState(ckpt.rngState);
+      ctx.log('info', `selftest: resuming after step ${completed} from ${checkpointFile}`);
+    }
     ctx.log('info', `selftest: ${steps} steps, batch ${batchSize} x ${seqLen}, ${parameterCount(TINY_BERT)} parameters on ${ctx.backend.name}`);
-    for (let step = 0; step < steps; step++) {
+    const startStep = completed;
+    for (let step = startStep; step < steps; step++) {
       if (ctx.signal.aborted) break;
       const t0 = Date.now();
       const batch = syntheticBatch(rng, batchSize, seqLen);
@@ -103,7 +151,7 @@ async function runSelftest(config: SelftestConfig, ctx: JobContext): Promise<Rec
         return optimizer.minimize(() => {
           const out = bertForward(weights, TINY_BERT, { inputIds, attentionMask });
           return maskedLmLoss(mlmHead(weights, TINY_BERT, out.lastHiddenState), labels);
-        }, true)!;
+        }, true, varList)!;
       });
       const loss = (await lossTensor.data())[0];
       lossTensor.dispose();
@@ -112,12 +160,17 @@ async function runSelftest(config: SelftestConfig, ctx: JobContext): Promise<Rec
       completed = step + 1;
       const seconds = Math.max(1e-3, (Date.now() - t0) / 1000);
       const elapsed = (Date.now() - started) / 1000;
+      const doneHere = completed - startStep;
       ctx.progress({
         step: completed, totalSteps: steps, phase: 'selftest',
         values: { loss, lr: config.learningRate, tokensPerSec: (batchSize * seqLen) / seconds },
-        etaSeconds: (elapsed / completed) * (steps - completed),
+        etaSeconds: (elapsed / doneHere) * (steps - completed),
       });
       if (config.delayMs > 0) await sleep(config.delayMs);
+    }
+    if (ctx.signal.aborted && completed < steps) {
+      await saveCheckpoint(checkpointFile, { step: completed, rngState: rng.getState(), firstLoss }, weights, optimizer);
+      ctx.log('info', `selftest: stopped after step ${completed}; checkpoint saved for resume`);
     }
   } finally {
     optimizer.dispose();
