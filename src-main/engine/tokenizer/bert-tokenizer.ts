@@ -3,7 +3,8 @@
 // BertNormalizer = clean text, CJK spacing, lower-casing, NFD accent stripping; BertPreTokenizer =
 // whitespace + punctuation split; WordPiece = greedy longest-match-first with "##", [UNK] for words
 // over 100 chars). It is fed a tokenizer.json built from vocab.txt, so no hub download is needed.
-// Pair assembly, truncation and padding follow BertTokenizer's Python code and live here.
+// NFC normalisation, pair assembly, truncation and padding follow BertTokenizer's Python code and live here
+// (transformers v5's default, tokenizers-backed BertTokenizer differs in both: see docs/engine.md).
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
@@ -151,7 +152,9 @@ export class BertTokenizer {
   /** WordPiece tokens of one text, no special tokens added. */
   tokenize(text: string): string[] {
     if (typeof text !== 'string') throw new Error(`tokenize expects a string, got ${typeof text}`);
-    return this.wordpiece.tokenize(text);
+    // transformers' Python BasicTokenizer NFC-normalises first (so "e\u0301" and "é" are one word); the
+    // Rust BertNormalizer does not, and keeps "e" + "##\u0301" in cased vocabularies
+    return this.wordpiece.tokenize(text.normalize('NFC'));
   }
 
   tokenToId(token: string): number {
