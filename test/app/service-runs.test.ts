@@ -66,3 +66,12 @@ test('a compare group creates one queued run per method sharing config and seed'
   assert.equal(runs[0].config.steps, 2);
   assert.deepEqual((await s.call('groups.list', {})).map((g) => g.name), ['g']);
 });
+
+test('system.info reports the version, data folder, mode and the backends this machine can use', async (t) => {
+  const s = await service(t);
+  const info = await s.call('system.info', {});
+  assert.match(info.version, /^\d+\.\d+\.\d+/);
+  assert.equal(info.dataDir, s.dataDir);
+  assert.equal(info.mode, 'cli');
+  assert.deepEqual(info.backends.find((b) => b.name === 'cpu'), { name: 'cpu', available: true });
+});

@@ -2,6 +2,7 @@
 // one transaction, so a crash between messages leaves the store consistent.
 import type { ApiEvent } from '../../shared/api/events.js';
 import type { MetricPoint } from '../../shared/api/types.js';
+import { resolve } from 'node:path';
 import type { FromWorker } from '../../worker/protocol.js';
 import type { Store } from '../store/index.js';
 import { digestPath } from '../store/file-digest.js';
@@ -29,19 +30,21 @@ export function recordWorkerMessage(store: Store, runId: number, msg: FromWorker
     case 'log':
       return [{ type: 'run.log', runId, level: msg.level, message: msg.message }];
     case 'artifact': {
-      const { size, sha256 } = digestPath(msg.path);
-      store.artifacts.insert({ runId, kind: msg.kind, path: msg.path, size, sha256 });
-      return [{ type: 'run.log', runId, level: 'info', message: `artifact ${msg.kind}: ${msg.path} (${size} bytes)` }];
+      const path = resolve(msg.path);
+      const { size, sha256 } = digestPath(path);
+      store.artifacts.insert({ runId, kind: msg.kind, path, size, sha256 });
+      return [{ type: 'run.log', runId, level: 'info', message: `artifact ${msg.kind}: ${path} (${size} bytes)` }];
     }
     case 'evaluation': {
-      const modelId = msg.modelPath ? store.models.findByPath(msg.modelPath)?.id ?? null : null;
+      const modelId = msg.modelPath ? store.models.findByPath(resolve(msg.modelPath))?.id ?? null : null;
       store.evaluations.insert({ runId, modelId, task: msg.task, metric: msg.metric, value: msg.value });
       return [];
     }
     case 'model': {
-      const info = inspectModelFolder(msg.path);
+      const path = resolve(msg.path);
+      const info = inspectModelFolder(path);
       const model = store.models.insert({
-        name: msg.name, kind: msg.kind, path: msg.path, config: info.config,
+        name: msg.name, kind: msg.kind, path, config: info.config,
         parameterCount: info.parameterCount, fileSize: info.fileSize, sourceRunId: runId,
       });
       return [{ type: 'run.log', runId, level: 'info', message: `registered ${msg.kind} model #${model.id} "${msg.name}"` }];

@@ -107,7 +107,12 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
       for (const a of store.artifacts.listForRun(run.id)) {
         if (isInside(ctx.dataDir, a.path) && existsSync(a.path)) rmSync(a.path, { recursive: true, force: true });
       }
-      store.transaction(() => { store.runs.remove(run.id); });
+      const workDir = runWorkDir(ctx.dataDir, run.id);
+      store.transaction(() => {
+        // Students this run wrote into its folder are gone with it; students saved elsewhere stay registered.
+        for (const m of store.models.list()) if (m.sourceRunId === run.id && isInside(workDir, m.path)) store.models.remove(m.id);
+        store.runs.remove(run.id);
+      });
       return { ok: true as const };
     },
 
