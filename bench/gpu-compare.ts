@@ -55,15 +55,15 @@ export async function timeEngineStep(size: string, batch: number, seq: number, s
 export interface TorchResult { size: string; ms_per_step: number; peak_mem_mb: number | null; device: string; torch: string; params: number; loss: number }
 
 /** Runs the PyTorch reference; returns its results or why it could not run. */
-export function runTorch(sizes: string[], batch: number, seq: number, steps: number, warmup: number, device?: string): { results?: TorchResult[]; error?: string } {
+export function runTorch(sizes: string[], batch: number, seq: number, steps: number, warmup: number, device?: string, python = 'python3'): { results?: TorchResult[]; error?: string } {
   const script = join(process.cwd(), 'bench', 'pytorch', 'bert_step.py');
   if (!existsSync(script)) return { error: `${script} not found (run from the project root)` };
   const json = join(mkdtempSync(join(os.tmpdir(), 'wid-torch-')), 'torch.json');
   const args = [script, '--sizes', sizes.join(','), '--batch', String(batch), '--seq', String(seq),
     '--steps', String(steps), '--warmup', String(warmup), '--json', json, ...(device ? ['--device', device] : [])];
-  const r = spawnSync('python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30 * 60_000 });
-  if (r.error) return { error: `python3: ${r.error.message}` };
-  if (r.status !== 0) return { error: `python3 ${args.join(' ')} exited ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
+  const r = spawnSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30 * 60_000 });
+  if (r.error) return { error: `${python}: ${r.error.message}` };
+  if (r.status !== 0) return { error: `${python} ${args.join(' ')} exited ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
   return { results: JSON.parse(readFileSync(json, 'utf8')) as TorchResult[] };
 }
 
@@ -83,6 +83,7 @@ export async function main(argv: string[]): Promise<void> {
       warmup: { type: 'string', default: '3' },
       backend: { type: 'string', default: 'auto' },
       'torch-device': { type: 'string' },
+      python: { type: 'string', default: process.env.WID_PYTHON ?? 'python3' },
       'no-torch': { type: 'boolean', default: false },
       'no-check': { type: 'boolean', default: false },
       json: { type: 'string' },
@@ -91,7 +92,7 @@ export async function main(argv: string[]): Promise<void> {
   });
   if (values.help) {
     console.log('gpu-compare [--sizes small,base] [--batch 32] [--seq 128] [--steps 10] [--warmup 3] [--backend auto|webgpu|wasm|cpu|tensorflow]\n'
-      + '            [--torch-device cuda|cpu] [--no-torch] [--no-check] [--json FILE (default $OUT/gpu-compare.json when OUT is set)]');
+      + '            [--torch-device cuda|cpu] [--python python3 (or env WID_PYTHON)] [--no-torch] [--no-check] [--json FILE (default $OUT/gpu-compare.json when OUT is set)]');
     return;
   }
   const int = (name: string, v: string) => {
@@ -109,7 +110,8 @@ export async function main(argv: string[]): Promise<void> {
   if (!values['no-check'] && backend.name !== 'cpu') {
     check = await checkAgainstCpu(backend.name);
     console.log(`numeric check vs cpu (tiny BERT, loss + all gradients): loss ${check.loss.toPrecision(6)} vs ${check.cpuLoss.toPrecision(6)}, `
-      + `max |grad diff| / max |grad| = ${check.maxRelGradDiff.toExponential(2)} -> ${check.ok ? 'OK' : 'MISMATCH'}`);
+      + `max |grad diff| / max |grad| = ${check.maxRelGradDiff.toExponential(2)} (${check.worstParam}), params after 2 AdamW steps `
+      + `${check.maxRelParamDiffAfterAdamW.toExponential(2)} -> ${check.ok ? 'OK' : 'MISMATCH'}`);
   }
   const engine: EngineTiming[] = [];
   for (const size of sizes) {
@@ -118,7 +120,7 @@ export async function main(argv: string[]): Promise<void> {
     console.log(`engine ${size}: ${t.msPerStep.toFixed(1)} ms/step (first step ${t.firstStepMs.toFixed(0)} ms), loss ${t.loss.toFixed(3)}, `
       + `${(t.params / 1e6).toFixed(1)} M params, peak GPU ${t.peakGpuMb === null ? 'n/a' : t.peakGpuMb.toFixed(0) + ' MB'}`);
   }
-  const torch = values['no-torch'] ? { error: 'skipped (--no-torch)' } : runTorch(sizes, batch, seq, steps, warmup, values['torch-device']);
+  const torch = values['no-torch'] ? { error: 'skipped (--no-torch)' } : runTorch(sizes, batch, seq, steps, warmup, values['torch-device'], values.python);
   if (torch.error) console.log(`pytorch: not run — ${torch.error}`);
   const rows = engine.map((e) => {
     const t = torch.results?.find((r) => r.size === e.size);

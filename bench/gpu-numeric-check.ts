@@ -4,13 +4,16 @@ import * as tf from '@tensorflow/tfjs';
 import { initBertWeights } from '../src-main/engine/bert/weights.js';
 import { bertForward, mlmHead } from '../src-main/engine/bert/forward.js';
 import { maskedLmLoss } from '../src-main/engine/bert/mlm-loss.js';
+import { AdamW } from '../src-main/engine/train/adamw.js';
 import { benchBatch, benchConfig } from './gpu-train-step.js';
 
 export interface NumericCheck {
-  backend: string; loss: number; cpuLoss: number; maxRelGradDiff: number; worstParam: string; ok: boolean;
+  backend: string; loss: number; cpuLoss: number; maxRelGradDiff: number; worstParam: string;
+  /** max |param diff| after two AdamW steps (lr 1e-3) with those gradients, relative to max |param|. */
+  maxRelParamDiffAfterAdamW: number; ok: boolean;
 }
 
-async function lossAndGrads(): Promise<{ loss: number; grads: Record<string, Float32Array> }> {
+async function lossAndGrads(): Promise<{ loss: number; grads: Record<string, Float32Array>; params: Float32Array[] }> {
   const cfg = benchConfig('tiny', 1200);
   const w = initBertWeights(cfg, 3, { mlmHead: true });
   const vars: Record<string, tf.Variable> = {};
@@ -23,8 +26,14 @@ async function lossAndGrads(): Promise<{ loss: number; grads: Record<string, Flo
   const result: Record<string, Float32Array> = {};
   for (const [name, g] of Object.entries(grads)) result[name.replace(/^check\//, '')] = (await g.data()) as Float32Array;
   const loss = (await value.data())[0];
+  const adamw = new AdamW(Object.values(vars), { weightDecay: 0.01 });
+  adamw.applyGradients(grads, 1e-3);
+  adamw.applyGradients(grads, 1e-3);
+  const params: Float32Array[] = [];
+  for (const v of Object.values(vars)) params.push((await v.data()) as Float32Array);
+  adamw.dispose();
   tf.dispose([value, ...Object.values(grads), ...Object.values(vars), data.inputIds, data.attentionMask, data.labels]);
-  return { loss, grads: result };
+  return { loss, grads: result, params };
 }
 
 /** Runs the check on `backend` (already active), then on cpu, then switches back. */
@@ -50,6 +59,14 @@ export async function checkAgainstCpu(backend: string, tolerance = 2e-3): Promis
     const rel = maxDiff / Math.max(maxAbs, 1e-3 * globalMax, 1e-30);
     if (rel > maxRel || Number.isNaN(rel)) { maxRel = rel; worst = name; }
   }
-  const ok = Math.abs(gpu.loss - cpu.loss) <= tolerance * Math.abs(cpu.loss) && maxRel <= tolerance * 10;
-  return { backend, loss: gpu.loss, cpuLoss: cpu.loss, maxRelGradDiff: maxRel, worstParam: worst, ok };
+  let paramMax = 0, paramDiff = 0;
+  cpu.params.forEach((ref, k) => {
+    for (let i = 0; i < ref.length; i++) {
+      paramMax = Math.max(paramMax, Math.abs(ref[i]));
+      paramDiff = Math.max(paramDiff, Math.abs(ref[i] - gpu.params[k][i]));
+    }
+  });
+  const paramRel = paramDiff / Math.max(paramMax, 1e-30);
+  const ok = Math.abs(gpu.loss - cpu.loss) <= tolerance * Math.abs(cpu.loss) && maxRel <= tolerance * 10 && paramRel <= tolerance;
+  return { backend, loss: gpu.loss, cpuLoss: cpu.loss, maxRelGradDiff: maxRel, worstParam: worst, maxRelParamDiffAfterAdamW: paramRel, ok };
 }

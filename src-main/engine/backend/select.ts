@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { applyWebgpuFlags, webgpuCreateOptions } from '../kernels/webgpu-tuning.js';
+import { registerWebgpuKernels } from '../kernels/webgpu-kernels.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export interface SelectedBackend { name: string; device: string }
@@ -58,6 +59,7 @@ async function tryWebgpu(): Promise<SelectedBackend> {
   await import('@tensorflow/tfjs-backend-webgpu');
   applyWebgpuFlags(); // tfjs-webgpu flags: kernels/webgpu-tuning.ts
   if (!(await tf.setBackend('webgpu'))) throw new Error("setBackend('webgpu') returned false");
+  registerWebgpuKernels(); // faster kernels over tfjs' ones: kernels/webgpu-kernels.ts
   const info = (adapter as unknown as { info?: { vendor?: string; architecture?: string; device?: string; description?: string } }).info;
   const desc = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';
   return { name: 'webgpu', device: `WebGPU (${desc || 'adapter'})` };

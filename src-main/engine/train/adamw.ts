@@ -2,6 +2,7 @@
 // parameter directly (decoupled), as torch.optim.AdamW / the BERT recipe. Works on tf.Variables keyed
 // by variable name, so its state can be saved in a checkpoint and restored by name.
 import * as tf from '@tensorflow/tfjs';
+import { fusedAdamWStep } from '../kernels/adamw-step.js';
 
 export interface AdamWOptions {
   beta1?: number;
@@ -82,6 +83,10 @@ export class AdamW {
         const g = grads[name];
         if (!g) continue;
         const m = this.m.get(name)!, v = this.v.get(name)!;
+        // One fused kernel where the backend has it (webgpu; kernels/adamw-step.ts), same formula.
+        const fused = fusedAdamWStep(variable, g, m, v, { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, bc1, bc2,
+          weightDecay: this.weightDecay > 0 && !this.noDecay(name) ? this.weightDecay : 0 });
+        if (fused) { m.assign(fused.m); v.assign(fused.v); variable.assign(fused.param); continue; }
         const newM = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
         const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
         m.assign(newM);

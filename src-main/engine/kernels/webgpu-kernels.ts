@@ -1,0 +1,44 @@
+// Registers the workbench's own webgpu kernels over tfjs' ones where they are faster; each falls
+// back to the original kernel for inputs it does not handle. Idempotent.
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { ROWS_PER_THREAD, SegmentSumByColumnProgram } from './webgpu-segment-sum.js';
+import { installWriteBufferUploads } from './webgpu-upload.js';
+import { registerAdamWKernel } from './webgpu-adamw.js';
+
+let installed = false;
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+function override(kernelName: string, make: (original: tf.KernelFunc) => tf.KernelFunc): void {
+  const original = tf.getKernel(kernelName, 'webgpu');
+  if (!original) throw new Error(`webgpu kernel ${kernelName} is not registered; import @tensorflow/tfjs-backend-webgpu first`);
+  tf.unregisterKernel(kernelName, 'webgpu');
+  tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc: make(original.kernelFunc), setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
+}
+
+/**
+ * Env WID_WEBGPU_KERNELS: 'none' keeps tfjs' kernels and uploads (for before/after measurements);
+ * otherwise a comma list of what to leave out: upload, segment-sum, adamw.
+ */
+export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (installed || env.WID_WEBGPU_KERNELS === 'none') return [];
+  installed = true;
+  const skip = new Set((env.WID_WEBGPU_KERNELS ?? '').split(',').map((s) => s.trim()));
+  const done: string[] = [];
+  if (!skip.has('upload')) { installWriteBufferUploads(tf.findBackend('webgpu') as unknown as WebGPUBackend); done.push('upload'); }
+  if (!skip.has('adamw')) { registerAdamWKernel(); done.push('adamw'); }
+  if (skip.has('segment-sum')) return done;
+  done.push('segment-sum');
+  override('UnsortedSegmentSum', (original) => (args: KernelArgs) => {
+    const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+    const numSegments = (args.attrs as { numSegments: number }).numSegments;
+    if (x.shape.length !== 2 || segmentIds.shape.length !== 1 || x.dtype !== 'float32' || x.shape[0] !== segmentIds.shape[0]) {
+      return original(args);
+    }
+    const backend = args.backend as unknown as WebGPUBackend;
+    const program = new SegmentSumByColumnProgram(x.shape[0], x.shape[1], numSegments);
+    return backend.runWebGPUProgram(program, [x, segmentIds], 'float32', [{ type: 'int32', data: [ROWS_PER_THREAD] }]);
+  });
+  return done;
+}
