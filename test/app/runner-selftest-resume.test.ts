@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { selectBackend } from '../../src-main/engine/backend/index.js';
 import { selftestJob } from '../../src-main/engine/jobs/selftest.js';
@@ -37,6 +38,16 @@ test('a selftest stopped after step 4 and resumed ends with the same loss as one
   assert.equal(resumed.firstLoss, straight.firstLoss);
   assert.ok(Math.abs((resumed.finalLoss as number) - (straight.finalLoss as number)) < 1e-5,
     `resumed ${resumed.finalLoss} vs straight ${straight.finalLoss}`);
+});
+
+test('a selftest run, a checkpoint save and a resume leave no tensors behind', async (t) => {
+  await selectBackend('wasm');
+  const config = selftestJob.parseConfig({ steps: 3, seed: 1, backend: 'wasm' });
+  const dir = tempHome(t);
+  const before = tf.memory().numTensors;
+  await selftestJob.run(config, context(dir, false, 2).ctx);
+  await selftestJob.run(config, context(dir, true).ctx);
+  assert.equal(tf.memory().numTensors, before);
 });
 
 test('selftest config errors name the field', () => {

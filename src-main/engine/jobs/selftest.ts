@@ -96,10 +96,13 @@ async function saveCheckpoint(file: string, state: Omit<SelftestCheckpoint, 'wei
   const ckpt: SelftestCheckpoint = {
     ...state,
     weights: Object.fromEntries(await Promise.all(Object.entries(weights).map(async ([n, v]) => [n, Array.from(await v.data())] as const))),
-    optimizer: await Promise.all((await optimizer.getWeights()).map(async ({ name, tensor }) => ({
-      name, shape: tensor.shape, dtype: tensor.dtype as 'float32' | 'int32', values: Array.from(await tensor.data()),
-    }))),
+    optimizer: [],
   };
+  const named = await optimizer.getWeights();
+  for (const { name, tensor } of named) {
+    ckpt.optimizer.push({ name, shape: tensor.shape, dtype: tensor.dtype as 'float32' | 'int32', values: Array.from(await tensor.data()) });
+  }
+  named[0].tensor.dispose(); // the iteration count is a fresh scalar; the rest are the optimizer's own variables
   writeFileSync(`${file}.tmp`, JSON.stringify(ckpt));
   renameSync(`${file}.tmp`, file); // atomic: a crash mid-write leaves the previous checkpoint
 }
@@ -109,7 +112,7 @@ async function loadCheckpoint(file: string, weights: Record<string, tf.Variable>
   for (const [name, v] of Object.entries(weights)) {
     const values = ckpt.weights[name];
     if (!values || values.length !== v.size) throw new Error(`${file}: weight "${name}" missing or of the wrong size`);
-    v.assign(tf.tensor(values, v.shape, 'float32'));
+    tf.tidy(() => v.assign(tf.tensor(values, v.shape, 'float32')));
   }
   const named = ckpt.optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape, w.dtype) }));
   await optimizer.setWeights(named);
