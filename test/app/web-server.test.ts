@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { startWebServer, type RunningWebServer } from '../../src-main/app/web/server.js';
@@ -147,6 +147,13 @@ test('unknown static paths fall back to index.html and cannot escape the static 
     const res = await fetch(`${base}${path}`);
     assert.doesNotMatch(await res.text(), /outside the static root/, path);
   }
+});
+
+const externalAddress = Object.values(networkInterfaces()).flat()
+  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+
+test('the port is not reachable on the machine\'s other addresses', { skip: externalAddress ? false : 'no non-loopback IPv4 address here' }, async () => {
+  await assert.rejects(fetch(`http://${externalAddress}:${server.port}/`), /fetch failed/);
 });
 
 test('the server refuses to bind anything but 127.0.0.1', async () => {
