@@ -105,3 +105,11 @@ test('bad method options are rejected with an error naming the option', async ()
   m.dispose();
   disposeWeights(teacher);
 });
+
+test('an unknown WID option is rejected with the list of known ones', async () => {
+  await selectBackend('wasm');
+  const teacher = tinyTeacher(2);
+  assert.throws(() => createWidMethod({ config: tinyConfig, weights: teacher }, { target: { hidden: 8, heads: 4, intermediate: 8 }, temprature: 2 } as never),
+    /unknown WID option "temprature"; expected one of target, preset, .*temperature/);
+  disposeWeights(teacher);
+});

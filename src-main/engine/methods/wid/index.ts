@@ -2,7 +2,9 @@
 // trainable = compactors only; loss = logit KD of the compactor model against the frozen teacher;
 // afterStep = pruning schedule; exportStudent = merged dense BERT of the current (final: target) width.
 import * as tf from '@tensorflow/tfjs';
-import { BertConfig, bertForward, mlmHead, parameterCount, type BertInputs } from '../../bert/index.js';
+import { BertConfig, bertForward, mlmHead, parameterCount, type BertInputs, type BertWeights } from '../../bert/index.js';
+import type { BertTokenizer } from '../../tokenizer/index.js';
+import type { AttentionArtifact } from './attention-artifact.js';
 import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
 import { requireMlmHead, type Teacher } from '../common/teacher.js';
 import { Compactors, compactorParameterCount, createCompactors } from './compactors.js';
@@ -11,12 +13,18 @@ import { compactorScores, effectiveScores, type DimScores, type ImportanceCriter
 import { logitKdLoss } from './kd-loss.js';
 import { fullMasks, sizesOfMasks, WidMasks } from './masks.js';
 import { mergeStudent } from './merge.js';
+import { analyzeAttention as analyzeAttentionImpl } from './attention-analysis.js';
 import { eventsDue, pruneMasks, ScheduleOptions, sizesAtEvent, validateSchedule } from './pruning-schedule.js';
 import { AttentionStrategy, resolveTargetSizes, studentConfig, teacherSizes, WidPreset, WidSizes, WidTarget } from './target-sizes.js';
 
 export * from './target-sizes.js';
 export type { WidMasks } from './masks.js';
 export { mergeStudent } from './merge.js';
+export { analyzeAttention, type AnalyzeAttentionInput } from './attention-analysis.js';
+export {
+  ATTENTION_ARTIFACT_FILE, attentionMapsFromArtifact, readAttentionArtifact, writeAttentionArtifact,
+  type AttentionArtifact, type AttentionSentence,
+} from './attention-artifact.js';
 
 /** Option names are the run config's (`target`, `preset`) and `methodOptions` keys; see docs/wid.md §6. */
 export interface WidOptions {
@@ -30,7 +38,12 @@ export interface WidOptions {
   importance?: ImportanceCriterion;
   /** tfjs variable-name prefix of the compactors (default "wid/"). */
   variablePrefix?: string;
+  /** Accepted for the job's common options; WID itself is deterministic (no dropout, no sampling). */
+  seed?: number;
 }
+
+const OPTION_KEYS: (keyof WidOptions)[] = ['target', 'preset', 'attentionStrategy', 'temperature', 'pruneStart', 'pruneEnd',
+  'pruneEvents', 'importance', 'variablePrefix', 'seed'];
 
 export interface ResolvedWidOptions extends ScheduleOptions {
   temperature: number;
@@ -51,7 +64,12 @@ export interface WidMethod extends DistillMethod {
   eventsApplied(): number;
 }
 
+/** Checks every option (not the target, see resolveTargetSizes); errors name the option. */
 export function resolveWidOptions(o: WidOptions): ResolvedWidOptions {
+  if (typeof o !== 'object' || o === null) throw new Error(`WID options must be an object, got ${JSON.stringify(o)}`);
+  for (const key of Object.keys(o)) {
+    if (!OPTION_KEYS.includes(key as keyof WidOptions)) throw new Error(`unknown WID option "${key}"; expected one of ${OPTION_KEYS.join(', ')}`);
+  }
   const r: ResolvedWidOptions = {
     temperature: o.temperature ?? 1,
     pruneStart: o.pruneStart ?? 0.1,
@@ -169,4 +187,12 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
       disposeMaskIndexTensors(idx);
     },
   };
+}
+
+/** The attention comparison of a finished WID run: each student head against the teacher head it was inherited from. */
+export function widAttentionArtifact(
+  method: WidMethod, teacher: Teacher, student: { config: BertConfig; weights: BertWeights },
+  tokenizer: BertTokenizer, sentences: string[],
+): AttentionArtifact {
+  return analyzeAttentionImpl({ teacher, student, tokenizer, sentences, headMap: method.masks().heads });
 }
