@@ -11,6 +11,7 @@ import { createTinyBertMethod, tinyBertOptionsFromConfig } from '../methods/tiny
 import { resolveStudentTarget } from '../methods/common/student-size.js';
 import type { Teacher } from '../methods/common/teacher.js';
 import { resolveTargetSizes, type TargetRequest } from '../methods/wid/target-sizes.js';
+import { createWidMethod, type WidOptions } from '../methods/wid/index.js';
 import { corpusTokenizerFrom } from '../train/corpus-tokenizer.js';
 import { runDistillation } from '../train/loop.js';
 import type { DistillMethod } from '../train/method.js';
@@ -42,24 +43,10 @@ export interface DistillJobConfig {
 
 type MethodFactory = (teacher: Teacher, options: Record<string, unknown>) => Promise<DistillMethod>;
 
-// WID's method module is loaded by path at run time so this file does not depend on it at type-check time.
-async function importByPath(spec: string): Promise<Record<string, unknown>> {
-  return (await import(spec)) as Record<string, unknown>;
-}
-
 const METHOD_FACTORIES: Record<DistillMethodName, MethodFactory> = {
   distilbert: async (teacher, o) => createDistilBertMethod(teacher, o),
   tinybert: async (teacher, o) => createTinyBertMethod(teacher, o),
-  wid: async (teacher, o) => {
-    let mod: Record<string, unknown>;
-    try {
-      mod = await importByPath('../methods/wid/index.js');
-    } catch (err) {
-      throw new Error(`method wid is not available in this build (${(err as Error).message.split('\n')[0]})`);
-    }
-    if (typeof mod.createWidMethod !== 'function') throw new Error('method wid: methods/wid/index.js exports no createWidMethod');
-    return (mod.createWidMethod as (t: Teacher, o: Record<string, unknown>) => DistillMethod)(teacher, o);
-  },
+  wid: async (teacher, o) => createWidMethod(teacher, o as WidOptions),
 };
 
 const DEFAULTS = {

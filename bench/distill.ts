@@ -1,0 +1,74 @@
+// `npm run bench -- distill [options]`: the distillation loop (train/loop.ts) of one method on a
+// teacher, as the job runs it. Prints steps/s and tokens/s after warm-up steps, and the peak bytes
+// held in tensors during the run (tf.profile: teacher + student + optimiser + activations).
+//   --method wid|distilbert|tinybert (default distilbert)   --teacher DIR (default the tiny test teacher)
+//   --corpus FILE (default the test corpus)   --steps N (20)   --warmup N (3, excluded from the rates)
+//   --batch N (8)   --seq N (64)   --backend wasm|cpu|webgpu|tensorflow|auto (wasm)
+//   --preset NAME   --target '{"layers":1}'   --json
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
+import { distillJob, type DistillMethodName } from '../src-main/engine/jobs/distill.js';
+import type { JobContext } from '../src-main/engine/jobs/types.js';
+
+const FIXTURES = new URL('../test/fixtures/', import.meta.url).pathname;
+
+export async function main(argv: string[]): Promise<void> {
+  const { values: a } = parseArgs({
+    args: argv,
+    options: {
+      method: { type: 'string', default: 'distilbert' },
+      teacher: { type: 'string', default: join(FIXTURES, 'bert/tiny-teacher') },
+      corpus: { type: 'string', default: join(FIXTURES, 'corpus/pride-and-prejudice.txt') },
+      steps: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '3' },
+      batch: { type: 'string', default: '8' },
+      seq: { type: 'string', default: '64' },
+      backend: { type: 'string', default: 'wasm' },
+      preset: { type: 'string' },
+      target: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const method = a.method as DistillMethodName;
+  const steps = Number(a.steps), warmup = Number(a.warmup);
+  if (!(steps > warmup)) throw new Error(`--steps (${steps}) must exceed --warmup (${warmup})`);
+  const backend = await selectBackend(a.backend as BackendPreference);
+  const job = distillJob(method);
+  const config = job.parseConfig({
+    teacherPath: a.teacher, corpusPath: a.corpus, steps, batchSize: Number(a.batch), seqLen: Number(a.seq),
+    warmupSteps: 1, checkpointEvery: 0, backend: a.backend, seed: 1,
+    ...(a.preset ? { preset: a.preset } : {}), ...(a.target ? { target: JSON.parse(a.target) } : {}),
+  });
+  const workDir = mkdtempSync(join(tmpdir(), 'wid-bench-distill-'));
+  const stamps: { step: number; t: number; tokens: number }[] = [];
+  const ctx: JobContext = {
+    runId: 0, workDir, seed: 1, backend, signal: new AbortController().signal, resume: false,
+    progress: (p) => { if (p.phase === 'distill') stamps.push({ step: p.step, t: performance.now(), tokens: p.values.tokens ?? 0 }); },
+    metric: () => {}, log: () => {}, artifact: () => {}, evaluation: () => {}, registerModel: () => {},
+  };
+  let result: Record<string, unknown> = {};
+  const profile = await tf.profile(async () => { result = await job.run(config, ctx); return tf.scalar(0); });
+  rmSync(workDir, { recursive: true, force: true });
+  const measured = stamps.filter((s) => s.step > warmup);
+  const start = stamps.find((s) => s.step === warmup)!;
+  const seconds = (measured[measured.length - 1].t - start.t) / 1000;
+  const tokens = measured.reduce((n, s) => n + s.tokens, 0);
+  const out = {
+    bench: 'distill', method, backend: backend.name, device: backend.device, teacher: a.teacher,
+    batch: Number(a.batch), seq: Number(a.seq), steps, warmup,
+    stepsPerSec: measured.length / seconds, msPerStep: (1000 * seconds) / measured.length, tokensPerSec: tokens / seconds,
+    peakTensorBytes: profile.peakBytes,
+    teacherParameters: result.teacherParameterCount, studentParameters: result.parameterCount, student: result.student,
+    firstLoss: result.firstLoss, finalLoss: result.finalLoss,
+  };
+  if (a.json) console.log(JSON.stringify(out));
+  else {
+    console.log(`distill ${method} on ${backend.name} (${backend.device}), batch ${out.batch} x seq ${out.seq}, ${measured.length} steps after ${warmup} warm-up:`);
+    console.log(`  ${out.stepsPerSec.toFixed(2)} steps/s (${out.msPerStep.toFixed(0)} ms/step), ${out.tokensPerSec.toFixed(0)} tokens/s, peak tensor memory ${(out.peakTensorBytes / 2 ** 20).toFixed(1)} MiB`);
+    console.log(`  teacher ${out.teacherParameters} params -> student ${out.studentParameters} params ${JSON.stringify(out.student)}; loss ${out.firstLoss} -> ${out.finalLoss}`);
+  }
+}
