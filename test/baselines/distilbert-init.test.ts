@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backend/index.js';
 import { initBertWeights, disposeWeights, type BertConfig } from '../../src-main/engine/bert/index.js';
 import {
-  createDistilBertMethod, defaultDistilBertLayerMap,
+  createDistilBertMethod, defaultDistilBertLayerMap, resolveDistilBertSetup,
 } from '../../src-main/engine/methods/distilbert/index.js';
 
 before(async () => { await selectBackend('wasm'); });
@@ -70,4 +70,10 @@ test('bad sizes and layer maps are refused with the option named', () => {
   assert.throws(() => createDistilBertMethod({ config: teacherCfg, weights: noHead }), /teacher has no MLM head/);
   disposeWeights(noHead);
   disposeWeights(weights);
+});
+
+test('the student setup is checked from the teacher config alone, before any weight exists', () => {
+  assert.deepEqual(resolveDistilBertSetup(teacherCfg, {}).layerMap, [0, 3]);
+  assert.throws(() => resolveDistilBertSetup(teacherCfg, { target: { intermediate: 32 } }), /target.intermediate \(32\) must be <= the teacher's intermediate size \(16\)/);
+  assert.throws(() => resolveDistilBertSetup(teacherCfg, { layerMap: [0, 1, 2] }), /distilbert.layerMap must list 2/);
 });

@@ -3,3 +3,4 @@ export { DISTILBERT_DEFAULTS, resolveDistilBertOptions, type DistilBertOptions, 
 export { defaultDistilBertLayerMap, validateDistilBertLayerMap } from './layer-map.js';
 export { initDistilBertStudent } from './student-init.js';
 export { distilBertOptionsFromConfig } from './run-config.js';
+export { resolveDistilBertSetup, type DistilBertSetup } from './setup.js';

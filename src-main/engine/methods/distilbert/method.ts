@@ -4,11 +4,10 @@ import * as tf from '@tensorflow/tfjs';
 import { bertForward, mlmHead, maskedLmLoss, type BertConfig } from '../../bert/index.js';
 import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
 import { cosineEmbeddingLoss, softCrossEntropy } from '../common/losses.js';
-import { resolveStudentTarget, studentConfig } from '../common/student-size.js';
 import { baselineState, checkBaselineState } from '../common/method-state.js';
 import { disposeVariables, snapshot, toVariables, type VariableRecord } from '../common/student-variables.js';
 import { requireMlmHead, type Teacher } from '../common/teacher.js';
-import { defaultDistilBertLayerMap, validateDistilBertLayerMap } from './layer-map.js';
+import { resolveDistilBertSetup } from './setup.js';
 import { initDistilBertStudent } from './student-init.js';
 import { resolveDistilBertOptions, type DistilBertOptions, type ResolvedDistilBertOptions } from './options.js';
 
@@ -23,11 +22,7 @@ export interface DistilBertMethod extends DistillMethod {
 export function createDistilBertMethod(teacher: Teacher, options: DistilBertOptions = {}): DistilBertMethod {
   requireMlmHead(teacher, 'distilbert');
   const opts = resolveDistilBertOptions(options);
-  const target = resolveStudentTarget(teacher.config, options, 'distilbert');
-  const cfg = studentConfig(teacher.config, target);
-  const layerMap = options.layerMap === undefined
-    ? defaultDistilBertLayerMap(teacher.config.numHiddenLayers, target.layers)
-    : validateDistilBertLayerMap(options.layerMap, teacher.config.numHiddenLayers, target.layers);
+  const { target, studentConfig: cfg, layerMap } = resolveDistilBertSetup(teacher.config, options);
   let student: VariableRecord = toVariables(initDistilBertStudent(teacher, cfg, layerMap), VARIABLE_PREFIX);
   const h = cfg.hiddenSize;
   const stateJson = { method: 'distilbert' as const, target, layerMap };

@@ -3,3 +3,4 @@ export { TINYBERT_DEFAULTS, resolveTinyBertOptions, type TinyBertOptions, type T
 export { uniformTinyBertLayerMap, validateTinyBertLayerMap } from './layer-map.js';
 export { attentionScoreLoss } from './attention-loss.js';
 export { tinyBertOptionsFromConfig } from './run-config.js';
+export { resolveTinyBertSetup, type TinyBertSetup } from './setup.js';

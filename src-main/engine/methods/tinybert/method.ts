@@ -5,12 +5,11 @@ import * as tf from '@tensorflow/tfjs';
 import { bertForward, initBertWeights, mlmHead, type BertConfig } from '../../bert/index.js';
 import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
 import { meanSquaredError, softCrossEntropy } from '../common/losses.js';
-import { resolveStudentTarget, studentConfig } from '../common/student-size.js';
 import { baselineState, checkBaselineState } from '../common/method-state.js';
 import { disposeVariables, snapshot, toVariables, type VariableRecord } from '../common/student-variables.js';
 import { requireMlmHead, type Teacher } from '../common/teacher.js';
 import { attentionScoreLoss } from './attention-loss.js';
-import { uniformTinyBertLayerMap, validateTinyBertLayerMap } from './layer-map.js';
+import { resolveTinyBertSetup } from './setup.js';
 import { createProjection, project } from './projection.js';
 import { resolveTinyBertOptions, type ResolvedTinyBertOptions, type TinyBertOptions } from './options.js';
 
@@ -30,12 +29,7 @@ export interface TinyBertMethod extends DistillMethod {
 export function createTinyBertMethod(teacher: Teacher, options: TinyBertOptions = {}): TinyBertMethod {
   const opts = resolveTinyBertOptions(options);
   if (opts.weights.prediction > 0) requireMlmHead(teacher, 'tinybert');
-  const target = resolveStudentTarget(teacher.config, options, 'tinybert-4l-312h');
-  const cfg = studentConfig(teacher.config, target);
-  const L = teacher.config.numHiddenLayers;
-  const layerMap = options.layerMap === undefined
-    ? uniformTinyBertLayerMap(L, target.layers)
-    : validateTinyBertLayerMap(options.layerMap, L, target.layers);
+  const { target, studentConfig: cfg, layerMap } = resolveTinyBertSetup(teacher.config, options);
   let student: VariableRecord = toVariables(initBertWeights(cfg, opts.seed), VARIABLE_PREFIX);
   const hasProjection = cfg.hiddenSize !== teacher.config.hiddenSize;
   let projection: VariableRecord = hasProjection
