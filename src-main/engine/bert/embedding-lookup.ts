@@ -8,7 +8,9 @@ const scatterViaOneHot = tf.customGrad(((table: tf.Tensor, ids: tf.Tensor, save:
   const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
     const rows = table.shape[0];
     const oneHot = tf.oneHot(saved[0] as tf.Tensor1D, rows);
-    return [tf.matMul(oneHot, dy as tf.Tensor2D, true, false), tf.zerosLike(saved[0])];
+    // Explicit transpose: tfjs-wasm's matMul with transposeA is 10-20x slower than a plain one
+    // (measured 850 ms vs 68 ms for [512x4096]ᵀ·[512x64], GLUE engineer).
+    return [tf.matMul(tf.transpose(oneHot), dy as tf.Tensor2D), tf.zerosLike(saved[0])];
   };
   return { value, gradFunc };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (table: tf.Tensor, ids: tf.Tensor) => tf.Tensor;
