@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineCorpus } from '../../src-main/engine/train/corpus.js';
@@ -47,6 +47,27 @@ test('corpus streams every paragraph of the fixture exactly once per epoch', asy
   await c.close();
 });
 
+test('a folder corpus streams its .txt files in sorted path order, subfolders included, and resumes inside any file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wid-corpus-dir-'));
+  mkdirSync(join(dir, 'b'));
+  writeFileSync(join(dir, 'a.txt'), 'a1\na2\n');
+  writeFileSync(join(dir, 'b', 'x.txt'), 'b1\n\nb2');
+  writeFileSync(join(dir, 'c.txt'), '');
+  writeFileSync(join(dir, 'd.txt'), 'd1\n');
+  writeFileSync(join(dir, 'notes.md'), 'not corpus\n');
+  const c = new LineCorpus(dir);
+  const got = [];
+  for (let i = 0; i < 3; i++) got.push(await c.nextLine());
+  const saved = c.position();
+  for (let i = 0; i < 4; i++) got.push(await c.nextLine());
+  assert.deepEqual(got, ['a1', 'a2', 'b1', 'b2', 'd1', 'a1', 'a2']);
+  assert.equal(c.position().epoch, 1);
+  const resumed = new LineCorpus(dir, saved);
+  assert.deepEqual([await resumed.nextLine(), await resumed.nextLine()], ['b2', 'd1']);
+  await c.close();
+  await resumed.close();
+});
+
 test('a missing, empty or blank-only corpus is an error naming the file', async () => {
   assert.throws(() => new LineCorpus('/nonexistent/corpus.txt'), /\/nonexistent\/corpus\.txt.*cannot read/);
   const empty = tmp('empty.txt', '');
@@ -55,4 +76,5 @@ test('a missing, empty or blank-only corpus is an error naming the file', async 
   const c = new LineCorpus(blank);
   await assert.rejects(() => c.nextLine(), /blank\.txt: contains no non-blank lines/);
   await c.close();
+  assert.throws(() => new LineCorpus(mkdtempSync(join(tmpdir(), 'wid-corpus-none-'))), /holds no \.txt file/);
 });

@@ -2,16 +2,17 @@
 // method (student construction + loss) differs. parseConfig checks the config against the teacher's
 // config.json before the run is queued; run loads the teacher, builds the method, runs the shared
 // loop (train/loop.ts), exports the student as a Hugging Face folder and reports it to the store.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bertConfigFromHf, parameterCount, type BertConfig } from '../bert/index.js';
 import { loadHfModel, saveHfModel } from '../checkpoint/index.js';
-import { createDistilBertMethod, distilBertOptionsFromConfig } from '../methods/distilbert/index.js';
-import { createTinyBertMethod, tinyBertOptionsFromConfig } from '../methods/tinybert/index.js';
+import { createDistilBertMethod, distilBertOptionsFromConfig, resolveDistilBertSetup } from '../methods/distilbert/index.js';
+import { createTinyBertMethod, tinyBertOptionsFromConfig, resolveTinyBertSetup } from '../methods/tinybert/index.js';
 import { resolveStudentTarget } from '../methods/common/student-size.js';
 import type { Teacher } from '../methods/common/teacher.js';
 import { resolveTargetSizes, type TargetRequest } from '../methods/wid/target-sizes.js';
 import { createWidMethod, type WidOptions } from '../methods/wid/index.js';
+import { corpusTextFiles } from '../train/corpus.js';
 import { corpusTokenizerFrom } from '../train/corpus-tokenizer.js';
 import { runDistillation } from '../train/loop.js';
 import type { DistillMethod } from '../train/method.js';
@@ -85,12 +86,12 @@ function methodOptionsFor(method: DistillMethodName, r: Record<string, unknown>,
   try {
     if (method === 'distilbert') {
       const o = distilBertOptionsFromConfig(merged) as Record<string, unknown>;
-      resolveStudentTarget(teacher, o, 'distilbert');
+      resolveDistilBertSetup(teacher, o); // size, width and layer map against the teacher config
       return o;
     }
     if (method === 'tinybert') {
       const o = tinyBertOptionsFromConfig(merged) as Record<string, unknown>;
-      resolveStudentTarget(teacher, o, 'tinybert-4l-312h');
+      resolveTinyBertSetup(teacher, o); // size and layer map against the teacher config
       return o;
     }
     const o: Record<string, unknown> = { ...(merged.wid as object) };
@@ -110,9 +111,10 @@ export function parseDistillConfig(method: DistillMethodName, raw: unknown): Dis
     throw new ConfigError(`teacherPath: expected the teacher's model folder (or teacherModelId of a registered model), got ${JSON.stringify(r.teacherPath)}`);
   }
   if (typeof r.corpusPath !== 'string' || !r.corpusPath) {
-    throw new ConfigError(`corpusPath: expected a text file, one document or sentence per line (or datasetId of a registered corpus), got ${JSON.stringify(r.corpusPath)}`);
+    throw new ConfigError(`corpusPath: expected a text file (one document or sentence per line) or a folder of .txt files (or datasetId of a registered corpus), got ${JSON.stringify(r.corpusPath)}`);
   }
-  if (!existsSync(r.corpusPath) || !statSync(r.corpusPath).isFile()) throw new ConfigError(`corpusPath: ${r.corpusPath} is not a file`);
+  if (!existsSync(r.corpusPath)) throw new ConfigError(`corpusPath: ${r.corpusPath} does not exist`);
+  if (!corpusTextFiles(r.corpusPath).length) throw new ConfigError(`corpusPath: ${r.corpusPath} holds no .txt file`);
   const teacher = readTeacherConfig(r.teacherPath);
   const backend = r.backend ?? DEFAULTS.backend;
   if (typeof backend !== 'string' || !BACKENDS.includes(backend)) throw new ConfigError(`backend: expected one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`);

@@ -1,12 +1,17 @@
-// Plain-text corpus, one document or sentence per line, streamed from disk in fixed-size chunks so
-// any file size works. Lines are split on '\n' bytes ourselves (not node:readline) because resuming
-// needs the exact byte offset of the next line, which readline does not expose (it hides \r\n vs \n).
+// Plain-text corpus, one document or sentence per line: a text file, or every .txt file under a folder
+// (recursively, in sorted path order — the same files the app's dataset stats count). Streamed from
+// disk in fixed-size chunks so any size works. Lines are split on '\n' bytes ourselves (not
+// node:readline) because resuming needs the exact byte offset of the next line, which readline does
+// not expose (it hides \r\n vs \n).
 import { open, type FileHandle } from 'node:fs/promises';
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
-/** Where reading continues: `byteOffset`/`line` of the next unread line within pass `epoch` (0-based). */
+/** Where reading continues: the next unread line is at `byteOffset` (line `line`) of file `file` in pass `epoch`. */
 export interface CorpusPosition {
   epoch: number;
+  /** Index into the sorted file list (always 0 for a single file). */
+  file: number;
   byteOffset: number;
   line: number;
 }
@@ -14,7 +19,24 @@ export interface CorpusPosition {
 const CHUNK_BYTES = 1 << 16;
 const NEWLINE = 0x0a;
 
+/** The files of a corpus path: the file itself, or every .txt under the folder, sorted by path. */
+export function corpusTextFiles(path: string): string[] {
+  const st = statSync(path);
+  if (st.isFile()) return [path];
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile() && entry.name.endsWith('.txt')) out.push(p);
+    }
+  };
+  walk(path);
+  return out.sort();
+}
+
 export class LineCorpus {
+  private readonly files: string[];
   private fh: FileHandle | null = null;
   private buf: Buffer = Buffer.alloc(0);
   /** File offset just past the bytes held in `buf`. */
@@ -22,22 +44,22 @@ export class LineCorpus {
   private pos: CorpusPosition;
   private readonly decoder = new TextDecoder('utf-8');
 
-  /** Throws naming the path when it is missing, not a file, or empty. */
-  constructor(readonly path: string, start: CorpusPosition = { epoch: 0, byteOffset: 0, line: 0 }) {
-    let size: number;
+  /** Throws naming the path when it is missing, holds no .txt file, or is empty. */
+  constructor(readonly path: string, start?: Partial<CorpusPosition>) {
     try {
-      const st = statSync(path);
-      if (!st.isFile()) throw new Error('not a regular file');
-      size = st.size;
+      this.files = corpusTextFiles(path);
     } catch (err) {
-      throw new Error(`corpus ${path}: cannot read (${err instanceof Error ? err.message : String(err)}); expected a UTF-8 text file, one document or sentence per line`);
+      throw new Error(`corpus ${path}: cannot read (${err instanceof Error ? err.message : String(err)}); expected a UTF-8 text file (one document or sentence per line) or a folder of .txt files`);
     }
-    if (size === 0) throw new Error(`corpus ${path}: file is empty; expected text, one document or sentence per line`);
-    if (!(start.byteOffset >= 0 && start.byteOffset <= size)) {
-      throw new Error(`corpus ${path}: resume offset ${start.byteOffset} is outside the file (size ${size} bytes); was the corpus changed since the checkpoint?`);
+    if (!this.files.length) throw new Error(`corpus ${path}: the folder holds no .txt file`);
+    const total = this.files.reduce((n, f) => n + statSync(f).size, 0);
+    if (total === 0) throw new Error(`corpus ${path}: ${this.files.length > 1 ? 'every file is' : 'file is'} empty; expected text, one document or sentence per line`);
+    this.pos = { epoch: start?.epoch ?? 0, file: start?.file ?? 0, byteOffset: start?.byteOffset ?? 0, line: start?.line ?? 0 };
+    const file = this.files[this.pos.file];
+    if (!file || !(this.pos.byteOffset >= 0 && this.pos.byteOffset <= statSync(file).size)) {
+      throw new Error(`corpus ${path}: resume position (file ${this.pos.file}, byte ${this.pos.byteOffset}) is outside the corpus; was it changed since the checkpoint?`);
     }
-    this.pos = { ...start };
-    this.readOffset = start.byteOffset;
+    this.readOffset = this.pos.byteOffset;
   }
 
   /** Position of the next line `nextLine()` would return (save this in checkpoints). */
@@ -45,9 +67,9 @@ export class LineCorpus {
     return { ...this.pos };
   }
 
-  /** Next non-blank line (trimmed of the line ending); wraps to the start of the file at the end (epoch + 1). */
+  /** Next non-blank line (trimmed); moves on to the next file at the end of one, and wraps to the first file (epoch + 1) after the last. */
   async nextLine(): Promise<string> {
-    let rewound = false; // reaching the end twice in one call means no line has text
+    let filesEndedWithoutText = 0; // more than the file count means no file has text
     for (;;) {
       const nl = this.buf.indexOf(NEWLINE);
       let raw: Buffer | null = null;
@@ -62,9 +84,8 @@ export class LineCorpus {
           this.pos.byteOffset += this.buf.length;
           this.buf = Buffer.alloc(0);
         } else {
-          if (rewound) throw new Error(`corpus ${this.path}: contains no non-blank lines`);
-          this.rewind();
-          rewound = true;
+          if (++filesEndedWithoutText > this.files.length) throw new Error(`corpus ${this.path}: contains no non-blank lines`);
+          await this.nextFile();
           continue;
         }
       }
@@ -82,7 +103,7 @@ export class LineCorpus {
 
   /** Reads the next chunk into `buf`; false at end of file. */
   private async fill(): Promise<boolean> {
-    this.fh ??= await open(this.path, 'r');
+    this.fh ??= await open(this.files[this.pos.file], 'r');
     const chunk = Buffer.alloc(CHUNK_BYTES);
     const { bytesRead } = await this.fh.read(chunk, 0, CHUNK_BYTES, this.readOffset);
     if (bytesRead === 0) return false;
@@ -91,8 +112,10 @@ export class LineCorpus {
     return true;
   }
 
-  private rewind(): void {
-    this.pos = { epoch: this.pos.epoch + 1, byteOffset: 0, line: 0 };
+  private async nextFile(): Promise<void> {
+    await this.close();
+    const last = this.pos.file + 1 >= this.files.length;
+    this.pos = { epoch: this.pos.epoch + (last ? 1 : 0), file: last ? 0 : this.pos.file + 1, byteOffset: 0, line: 0 };
     this.readOffset = 0;
     this.buf = Buffer.alloc(0);
   }
