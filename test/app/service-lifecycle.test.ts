@@ -1,7 +1,9 @@
 // Service with its runner started: a selftest run end to end through the API and its events.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createService } from '../../src-main/app/service/index.js';
+import { openStore } from '../../src-main/app/store/index.js';
 import type { Service } from '../../src-main/app/service/contract.js';
 import type { ApiEvent, RunStatus } from '../../src-main/shared/api/index.js';
 import { tempHome } from './support/runner-harness.js';
@@ -66,4 +68,29 @@ test('closing the service kills a running job and leaves it interrupted', async 
   const again = await createService({ home, mode: 'cli', startRunner: false });
   t.after(() => again.close());
   assert.equal((await again.call('runs.get', { id: run.id })).status, 'interrupted');
+});
+
+test('a second process on the same data folder can cancel a run the first one executes, and does not mark it interrupted', async (t) => {
+  const home = tempHome(t);
+  const owner = await createService({ home, mode: 'web' });
+  t.after(() => owner.close());
+  const rec = recorder(owner);
+  const run = await owner.call('runs.create', { method: 'selftest', config: { steps: 500, delayMs: 50, backend: 'wasm' } });
+  await rec.status(run.id, ['running']);
+  // a CLI process started with its own runner must leave the live run alone, and its cancel reaches the owner
+  const cli = spawnSync(process.execPath, ['--import', 'tsx', 'test/app/support/other-process-cancel.ts', home, String(run.id)], { encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.deepEqual(JSON.parse(cli.stdout.trim().split('\n').pop()!), { before: 'running', after: 'running' });
+  assert.equal(await rec.status(run.id, ['cancelled', 'completed', 'interrupted']), 'cancelled');
+});
+
+test('cancelling a run whose owning process is gone settles it at once', async (t) => {
+  const home = tempHome(t);
+  const s = await createService({ home, mode: 'cli', startRunner: false });
+  t.after(() => s.close());
+  const run = await s.call('runs.create', { method: 'selftest', config: {} });
+  const store = openStore(home);
+  store.runs.markRunning(run.id, spawnSync(process.execPath, ['-e', '0']).pid!); // that process has exited
+  store.close();
+  assert.equal((await s.call('runs.cancel', { id: run.id })).status, 'cancelled');
 });

@@ -82,3 +82,15 @@ test('a run left running by a dead app is marked interrupted when the store is r
   assert.equal(again.runs.get(run.id)!.status, 'interrupted');
   again.close();
 });
+
+test('a database made by an older version is upgraded in place and keeps its runs', (t) => {
+  const home = tempHome(t);
+  const old = openDatabase(join(home, 'wid.db'), MIGRATIONS.slice(0, 1));
+  old.prepare(`INSERT INTO runs (name, method, status, config, seed, created_at) VALUES ('old', 'selftest', 'completed', '{}', 1, 'x')`).run();
+  old.close();
+  const store = openStore(home);
+  assert.deepEqual(store.runs.list().map((r) => r.name), ['old']);
+  const columns = (store.db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name);
+  assert.ok(columns.includes('owner_pid') && columns.includes('stop_requested'));
+  store.close();
+});

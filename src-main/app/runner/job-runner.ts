@@ -8,6 +8,7 @@ import type { RunRecord, RunStatus } from '../../shared/api/types.js';
 import { isFromWorker, type FromWorker, type ToWorker } from '../../worker/protocol.js';
 import type { WorkerLauncher, WorkerProcess } from '../service/contract.js';
 import type { Store } from '../store/index.js';
+import { processIsAlive } from '../store/runs-repo.js';
 import { recordWorkerMessage } from './message-recorder.js';
 
 export interface JobRunnerOptions {
@@ -35,6 +36,8 @@ export const runWorkDir = (dataDir: string, runId: number) => join(dataDir, 'run
 
 export class JobRunner {
   private readonly active = new Map<number, ActiveRun>();
+  /** Polls the store for stop requests other processes left for our runs (see stop()). */
+  private stopPoll: NodeJS.Timeout | null = null;
   private readonly concurrency: number;
   private readonly killAfterMs: number;
   private accepting = false;
@@ -79,14 +82,36 @@ export class JobRunner {
   private stop(runId: number, reason: 'cancelled' | 'paused'): void {
     const a = this.active.get(runId);
     if (!a) {
-      const run = this.opts.store.runs.get(runId);
+      const { runs } = this.opts.store;
+      const run = runs.get(runId);
       if (run?.status === 'queued') this.settle(runId, reason, {});
+      else if (run?.status === 'running') {
+        // Another process (web server, `wid run`) executes it: leave a request its runner polls for.
+        // If that process is gone, nobody will ever answer, so settle it here.
+        const owner = runs.ownerPid(runId);
+        if (owner !== null && owner !== process.pid && processIsAlive(owner)) runs.requestStop(runId, reason);
+        else this.settle(runId, reason, { error: null });
+      }
       return;
     }
     if (a.requested) return;
     a.requested = reason;
     a.worker.send({ type: reason === 'cancelled' ? 'cancel' : 'pause' } satisfies ToWorker);
     a.killTimer = setTimeout(() => a.worker.kill(), this.killAfterMs);
+  }
+
+  private pollStopRequests(): void {
+    for (const { id, reason } of this.opts.store.runs.stopRequests([...this.active.keys()])) this.stop(id, reason);
+  }
+
+  private updateStopPoll(): void {
+    if (this.active.size > 0 && !this.stopPoll) {
+      this.stopPoll = setInterval(() => this.pollStopRequests(), 500);
+      this.stopPoll.unref();
+    } else if (this.active.size === 0 && this.stopPoll) {
+      clearInterval(this.stopPoll);
+      this.stopPoll = null;
+    }
   }
 
   /** Stops starting runs and kills running workers; their runs are marked interrupted. */
@@ -113,10 +138,12 @@ export class JobRunner {
     let onExited!: () => void;
     const a: ActiveRun = { runId: run.id, worker, settled: false, requested: null, exited: new Promise((r) => { onExited = r; }) };
     this.active.set(run.id, a);
+    this.updateStopPoll();
     worker.onMessage((m) => this.onMessage(a, m));
     worker.onExit((code) => {
       clearTimeout(a.killTimer);
       this.active.delete(run.id);
+      this.updateStopPoll();
       if (!a.settled) {
         // Killed after a cancel/pause request: the user's intent decides; otherwise it died.
         if (a.requested) this.settle(run.id, a.requested, { error: null });

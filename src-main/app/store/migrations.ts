@@ -89,4 +89,15 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX artifacts_run ON artifacts(run_id);
     `,
   },
+  {
+    version: 2,
+    name: 'cross-process stop requests and run owner',
+    // A CLI process may cancel a run that another process (web server, `wid run`) is executing:
+    // it leaves the request in stop_requested and the owning runner picks it up. owner_pid tells a
+    // run whose app is still alive from one whose app died.
+    sql: `
+      ALTER TABLE runs ADD COLUMN stop_requested TEXT CHECK (stop_requested IN ('cancelled', 'paused'));
+      ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+    `,
+  },
 ];

@@ -34,6 +34,12 @@ const SORT_COLUMNS: Record<NonNullable<RunListQuery['sort']>, string> = {
 export const RESUMABLE: RunStatus[] = ['interrupted', 'cancelled', 'failed', 'paused'];
 export const FINISHED: RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted', 'paused'];
 
+/** Signal 0 checks that a process exists without touching it (EPERM: it exists but is not ours). */
+export function processIsAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; }
+  catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
 export class RunsRepo {
   constructor(private readonly db: Db) {}
 
@@ -92,8 +98,26 @@ export class RunsRepo {
     return this.get(id);
   }
 
-  markRunning(id: number): void {
-    this.db.prepare("UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, error = NULL WHERE id = ?").run(now(), id);
+  /** Running in this process: owner_pid lets other processes tell a live run from an orphan. */
+  markRunning(id: number, ownerPid: number = process.pid): void {
+    this.db.prepare(`UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, error = NULL, owner_pid = ?,
+      stop_requested = NULL WHERE id = ?`).run(now(), ownerPid, id);
+  }
+
+  ownerPid(id: number): number | null {
+    return (this.db.prepare('SELECT owner_pid FROM runs WHERE id = ?').get(id) as { owner_pid: number | null } | undefined)?.owner_pid ?? null;
+  }
+
+  /** Asks whichever process runs it to stop it (see JobRunner's stop-request polling). */
+  requestStop(id: number, reason: 'cancelled' | 'paused'): void {
+    this.db.prepare("UPDATE runs SET stop_requested = ? WHERE id = ? AND status = 'running'").run(reason, id);
+  }
+
+  /** Stop requests for the given running runs. */
+  stopRequests(ids: number[]): { id: number; reason: 'cancelled' | 'paused' }[] {
+    if (!ids.length) return [];
+    return this.db.prepare(`SELECT id, stop_requested AS reason FROM runs WHERE stop_requested IS NOT NULL AND id IN (${ids.map(() => '?').join(', ')})`)
+      .all(...ids) as { id: number; reason: 'cancelled' | 'paused' }[];
   }
 
   setBackend(id: number, backend: string, device: string): void {
@@ -106,8 +130,8 @@ export class RunsRepo {
 
   /** Final status with its error (failed/interrupted) or result (completed). */
   finish(id: number, status: RunStatus, fields: { error?: string | null; result?: Record<string, unknown> | null } = {}): void {
-    this.db.prepare(`UPDATE runs SET status = ?, error = ?, result = COALESCE(?, result), finished_at = ?, resume_requested = 0
-      WHERE id = ?`).run(status, fields.error ?? null, fields.result === undefined || fields.result === null ? null : toJson(fields.result), now(), id);
+    this.db.prepare(`UPDATE runs SET status = ?, error = ?, result = COALESCE(?, result), finished_at = ?, resume_requested = 0,
+      stop_requested = NULL, owner_pid = NULL WHERE id = ?`).run(status, fields.error ?? null, fields.result === undefined || fields.result === null ? null : toJson(fields.result), now(), id);
   }
 
   /** Back to the queue; the runner starts it with resume: true. */
@@ -115,10 +139,14 @@ export class RunsRepo {
     this.db.prepare("UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL, resume_requested = 1 WHERE id = ?").run(id);
   }
 
-  /** At startup: runs still marked running belong to a process that died with the app. */
-  markOrphansInterrupted(reason: string): number[] {
-    const ids = (this.db.prepare("SELECT id FROM runs WHERE status = 'running'").all() as { id: number }[]).map((r) => r.id);
-    const stmt = this.db.prepare("UPDATE runs SET status = 'interrupted', error = ?, finished_at = ? WHERE id = ?");
+  /**
+   * At startup: runs still marked running whose owning process is gone died with their app. Runs owned
+   * by another live process (a web server while the CLI starts) are left alone.
+   */
+  markOrphansInterrupted(reason: string, isAlive: (pid: number) => boolean = processIsAlive): number[] {
+    const rows = this.db.prepare("SELECT id, owner_pid FROM runs WHERE status = 'running'").all() as { id: number; owner_pid: number | null }[];
+    const ids = rows.filter((r) => r.owner_pid === null || r.owner_pid === process.pid || !isAlive(r.owner_pid)).map((r) => r.id);
+    const stmt = this.db.prepare("UPDATE runs SET status = 'interrupted', error = ?, finished_at = ?, owner_pid = NULL, stop_requested = NULL WHERE id = ?");
     this.db.transaction(() => { for (const id of ids) stmt.run(reason, now(), id); })();
     return ids;
   }
