@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -124,4 +124,33 @@ test('a failed save leaves an existing checkpoint directory untouched', async ()
   assert.deepEqual(readdirSync(parent), ['keep']);
   assert.ok(existsSync(join(dir, 'config.json')));
   disposeWeights(w);
+});
+
+test('a sharded checkpoint with bare BertModel names and old LayerNorm.gamma/beta names loads under our names', async () => {
+  await selectBackend('wasm');
+  const w = initBertWeights(cfg, 14, { pooler: true });
+  const dir = join(tmp(), 'sharded');
+  await saveHfModel(dir, { config: cfg, weights: w, architecture: 'BertModel' });
+  const all = parseSafetensors(readFileSync(join(dir, 'model.safetensors'))).tensors;
+  const shards: Record<string, Record<string, { shape: number[]; data: Float32Array }>>[] = [{}, {}].map(() => ({ t: {} }));
+  const weightMap: Record<string, string> = {};
+  [...all.keys()].forEach((name, i) => {
+    const old = name.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta');
+    shards[i % 2].t[old] = { shape: all.get(name)!.shape, data: all.get(name)!.data as Float32Array };
+    weightMap[old] = `model-0000${(i % 2) + 1}-of-00002.safetensors`;
+  });
+  shards.forEach((s, i) => writeFileSync(join(dir, `model-0000${i + 1}-of-00002.safetensors`), serializeSafetensors(s.t)));
+  writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+  rmSync(join(dir, 'model.safetensors'));
+  const m = await loadHfModel(dir);
+  assertSameWeights(w, m.weights);
+  assert.equal(m.files.length, 3);
+  disposeWeights(w); disposeWeights(m.weights);
+});
+
+test('a directory with only pytorch_model.bin is refused with a hint to re-save as safetensors', async () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', vocab_size: 10, hidden_size: 4, num_hidden_layers: 1, num_attention_heads: 1, intermediate_size: 8 }));
+  writeFileSync(join(dir, 'pytorch_model.bin'), 'x');
+  await assert.rejects(loadHfModel(dir), /has only pytorch_model\.bin; we read safetensors only/);
 });

@@ -62,3 +62,18 @@ test('decode joins ## pieces and can skip special tokens', () => {
   assert.equal(uncased.decode(e.inputIds, { skipSpecialTokens: true }), "i don't know, unbelievableness!");
   assert.match(uncased.decode(e.inputIds), /^\[CLS\] i don't/);
 });
+
+test('fromModelDir reads a WordPiece tokenizer.json when there is no vocab.txt', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'wid-tok-'));
+  const vocab = cased.vocab;
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify({
+    normalizer: { type: 'BertNormalizer', lowercase: false, strip_accents: null, handle_chinese_chars: true, clean_text: true },
+    model: { type: 'WordPiece', vocab: Object.fromEntries(vocab.map((t, i) => [t, i])) },
+  }));
+  const fromJson = BertTokenizer.fromModelDir(dir);
+  assert.equal(fromJson.lowercase, false);
+  assert.deepEqual(fromJson.encode('Café Paris, 東京!').inputIds, cased.encode('Café Paris, 東京!').inputIds);
+});
