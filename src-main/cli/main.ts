@@ -6,6 +6,7 @@ import type { Service } from '../app/service/contract.js';
 import { parsePort } from '../app/web/serve-args.js';
 import { announce, closeOnSignals, startWebMode } from '../app/web/webMode.js';
 import { CliError, describeError, exitCodeFor } from './cliError.js';
+import { datasetsListCommand, datasetsRegisterCommand, infoCommand, modelsListCommand, modelsRegisterCommand } from './commands/catalogCommands.js';
 import { compareCommand } from './commands/compareCommand.js';
 import { exportCommand } from './commands/exportCommand.js';
 import { listCommand } from './commands/listCommand.js';
@@ -85,6 +86,36 @@ program.command('export')
   .argument('<id>', 'run id')
   .requiredOption('--out <dir>', 'output folder')
   .action((id: string, opts: { out: string }) => withService(false, (s) => exportCommand(s, parseId(id, 'run id'), opts.out, print)));
+
+const models = program.command('models').description('teacher and student models (Hugging Face BERT folders)');
+models.command('list', { isDefault: true })
+  .description('list registered models')
+  .option('--kind <kind>', 'teacher or student')
+  .option('--json', 'print JSON')
+  .action((opts) => withService(false, (s) => modelsListCommand(s, opts, print)));
+models.command('register')
+  .description('register a folder with config.json + model.safetensors (+ vocab.txt)')
+  .argument('<path>', 'model folder')
+  .option('--name <name>', 'display name (default: folder name)')
+  .option('--kind <kind>', 'teacher (default) or student')
+  .action((path: string, opts) => withService(false, (s) => modelsRegisterCommand(s, path, opts, print)));
+
+const datasets = program.command('datasets').description('distillation corpora and GLUE folders');
+datasets.command('list', { isDefault: true })
+  .description('list registered datasets')
+  .option('--json', 'print JSON')
+  .action((opts) => withService(false, (s) => datasetsListCommand(s, opts, print)));
+datasets.command('register')
+  .description('register a corpus (text file or folder of .txt) or a GLUE folder (<root>/<TASK>/*.tsv)')
+  .argument('<path>', 'file or folder')
+  .requiredOption('--kind <kind>', 'corpus or glue')
+  .option('--name <name>', 'display name')
+  .action((path: string, opts) => withService(false, (s) => datasetsRegisterCommand(s, path, opts, print)));
+
+program.command('info')
+  .description('version, data folder and the compute backends usable here')
+  .option('--json', 'print JSON')
+  .action((opts) => withService(false, (s) => infoCommand(s, opts, print)));
 
 program.command('serve')
   .description('serve the UI and API on 127.0.0.1 (web mode) and run queued jobs')
