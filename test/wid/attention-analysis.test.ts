@@ -58,6 +58,11 @@ test('a WID student is compared head by head with the teacher heads it kept, and
   assert.deepEqual(maps.student, back.sentences[1].student[1][1]);
   assert.throws(() => attentionMapsFromArtifact(back, { layer: 2, head: 0 }), /layer must be an integer in \[0, 1\]/);
   assert.throws(() => attentionMapsFromArtifact(back, { layer: 0, head: 2 }), /head must be an integer in \[0, 1\]/);
+  // the job's hook writes the same comparison next to the run
+  const dir = mkdtempSync(join(tmpdir(), 'wid-att-run-'));
+  const written = m.writeArtifacts(dir, { tokenizer: teacher.tokenizer!, sentences: SENTENCES });
+  assert.deepEqual(written, [{ kind: 'attention', path: join(dir, 'attention.json') }]);
+  assert.deepEqual(readAttentionArtifact(written[0].path).distance, a.distance);
   disposeWeights(student.weights);
   m.dispose();
 });

@@ -1,6 +1,7 @@
 // Weight-Inherited Distillation as a DistillMethod for the shared loop (docs/wid.md):
 // trainable = compactors only; loss = logit KD of the compactor model against the frozen teacher;
 // afterStep = pruning schedule; exportStudent = merged dense BERT of the current (final: target) width.
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BertConfig, bertForward, mlmHead, parameterCount, type BertInputs, type BertWeights } from '../../bert/index.js';
 import type { BertTokenizer } from '../../tokenizer/index.js';
@@ -14,6 +15,7 @@ import { logitKdLoss } from './kd-loss.js';
 import { fullMasks, sizesOfMasks, WidMasks } from './masks.js';
 import { mergeStudent } from './merge.js';
 import { analyzeAttention as analyzeAttentionImpl } from './attention-analysis.js';
+import { ATTENTION_ARTIFACT_FILE as ATTENTION_ARTIFACT_FILE_NAME, writeAttentionArtifact as writeAttentionArtifactImpl } from './attention-artifact.js';
 import { eventsDue, pruneMasks, ScheduleOptions, sizesAtEvent, validateSchedule } from './pruning-schedule.js';
 import { AttentionStrategy, resolveTargetSizes, studentConfig, teacherSizes, WidPreset, WidSizes, WidTarget } from './target-sizes.js';
 
@@ -62,7 +64,19 @@ export interface WidMethod extends DistillMethod {
   masks(): WidMasks;
   /** Number of pruning events applied so far. */
   eventsApplied(): number;
+  /**
+   * For the distill job, after the export: writes <workDir>/attention.json (teacher vs merged student
+   * attention, docs/wid.md §7) and returns what to register with ctx.artifact(kind, path).
+   */
+  writeArtifacts(workDir: string, input: { tokenizer: BertTokenizer; sentences?: string[] }): { kind: string; path: string }[];
 }
+
+/** Sentences for the attention comparison when the caller gives none. */
+export const DEFAULT_ATTENTION_SENTENCES = [
+  'It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife.',
+  'The quick brown fox jumps over the lazy dog.',
+  'She went to the bank to deposit the money, then sat on the bank of the river.',
+];
 
 /** Checks every option (not the target, see resolveTargetSizes); errors name the option. */
 export function resolveWidOptions(o: WidOptions): ResolvedWidOptions {
@@ -182,6 +196,19 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
       applied = j.eventsApplied;
     },
     exportStudent: () => mergeStudent(teacher.weights, tcfg, compactors, masks),
+    writeArtifacts(workDir, input) {
+      const student = mergeStudent(teacher.weights, tcfg, compactors, masks);
+      try {
+        const artifact = analyzeAttentionImpl({
+          teacher, student, tokenizer: input.tokenizer, sentences: input.sentences ?? DEFAULT_ATTENTION_SENTENCES, headMap: masks.heads,
+        });
+        const path = join(workDir, ATTENTION_ARTIFACT_FILE_NAME);
+        writeAttentionArtifactImpl(path, artifact);
+        return [{ kind: 'attention', path }];
+      } finally {
+        for (const t of Object.values(student.weights)) t.dispose();
+      }
+    },
     dispose(): void {
       for (const v of Object.values(compactors)) v.dispose();
       disposeMaskIndexTensors(idx);
