@@ -1,7 +1,7 @@
 // Service with its runner started: a selftest run end to end through the API and its events.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createService } from '../../src-main/app/service/index.js';
 import { openStore } from '../../src-main/app/store/index.js';
 import type { Service } from '../../src-main/app/service/contract.js';
@@ -11,8 +11,9 @@ import { tempHome } from './support/runner-harness.js';
 /** Records every event from now on; `status` resolves when the run has reached one of the statuses (also in the past). */
 function recorder(s: Service) {
   const events: ApiEvent[] = [];
+  const all: ApiEvent[] = [];
   const waiters = new Set<() => void>();
-  s.subscribe((e) => { events.push(e); for (const w of [...waiters]) w(); });
+  s.subscribe((e) => { events.push(e); all.push(e); for (const w of [...waiters]) w(); });
   const status = (runId: number, wanted: RunStatus[]) => new Promise<RunStatus>((resolve, reject) => {
     const check = () => {
       const hit = events.find((e) => e.type === 'run.status' && e.runId === runId && wanted.includes(e.status));
@@ -22,7 +23,7 @@ function recorder(s: Service) {
     waiters.add(check);
     check();
   });
-  return { events, status };
+  return { events, all, status };
 }
 
 test('runs.create starts a selftest that streams progress events and completes with backend and device recorded', async (t) => {
@@ -93,4 +94,21 @@ test('cancelling a run whose owning process is gone settles it at once', async (
   store.runs.markRunning(run.id, spawnSync(process.execPath, ['-e', '0']).pid!); // that process has exited
   store.close();
   assert.equal((await s.call('runs.cancel', { id: run.id })).status, 'cancelled');
+});
+
+test('subscribers see progress and status of a run that another process executes', async (t) => {
+  const home = tempHome(t);
+  const s = await createService({ home, mode: 'cli', startRunner: false });
+  t.after(() => s.close());
+  const rec = recorder(s);
+  const run = await s.call('runs.create', { method: 'selftest', config: { steps: 4, delayMs: 300, backend: 'wasm' } });
+  const other = spawn(process.execPath, ['--import', 'tsx', 'test/app/support/other-process-runner.ts', home, String(run.id)], { stdio: 'ignore' });
+  t.after(() => { other.kill(); });
+  assert.equal(await rec.status(run.id, ['running']), 'running');
+  assert.equal(await rec.status(run.id, ['completed', 'failed', 'interrupted']), 'completed');
+  const progressSteps = rec.all.filter((e) => e.type === 'run.progress' && e.runId === run.id).map((e) => (e as { progress: { step: number } }).progress.step);
+  assert.ok(progressSteps.length >= 2 && progressSteps.includes(4), `progress steps seen: ${progressSteps}`);
+  // each status change arrives once
+  const statuses = rec.all.filter((e) => e.type === 'run.status' && e.runId === run.id).map((e) => (e as { status: string }).status);
+  assert.deepEqual(statuses, ['queued', 'running', 'completed']);
 });

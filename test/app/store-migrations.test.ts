@@ -94,3 +94,12 @@ test('a database made by an older version is upgraded in place and keeps its run
   assert.ok(columns.includes('owner_pid') && columns.includes('stop_requested'));
   store.close();
 });
+
+test('a queued run can be claimed once: a second claim (another runner) gets false', (t) => {
+  const store = openStore(tempHome(t));
+  const run = store.runs.insert({ name: 'a', method: 'selftest', config: {}, seed: 1 });
+  assert.equal(store.runs.claim(run.id, 111), true);
+  assert.equal(store.runs.claim(run.id, 222), false);
+  assert.equal(store.runs.ownerPid(run.id), 111);
+  store.close();
+});

@@ -123,10 +123,10 @@ export class JobRunner {
 
   private launch(run: RunRecord): void {
     const { store } = this.opts;
+    const resume = store.runs.resumeRequested(run.id);
+    if (!store.runs.claim(run.id)) return; // another process on the same data folder started it
     const workDir = runWorkDir(this.opts.dataDir, run.id);
     mkdirSync(workDir, { recursive: true });
-    const resume = store.runs.resumeRequested(run.id);
-    store.runs.markRunning(run.id);
     this.emitStatus(run.id);
     let worker: WorkerProcess;
     try {

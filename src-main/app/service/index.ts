@@ -3,6 +3,7 @@
 import type { ApiEvent } from '../../shared/api/events.js';
 import type { ApiMethodName, ApiRequest, ApiResponse } from '../../shared/api/methods.js';
 import { resolveDataDir } from '../data-dir.js';
+import { ForeignRunWatcher } from '../runner/foreign-run-watcher.js';
 import { JobRunner } from '../runner/job-runner.js';
 import { launchNodeWorker } from '../runner/node-launcher.js';
 import { openStore } from '../store/index.js';
@@ -23,11 +24,14 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   const dataDir = resolveDataDir(opts.home);
   const store = openStore(dataDir);
   const listeners = new Set<(event: ApiEvent) => void>();
-  const emit = (event: ApiEvent) => {
+  const deliver = (event: ApiEvent) => {
     for (const l of [...listeners]) {
       try { l(event); } catch { /* one broken subscriber must not stop the others or the runner */ }
     }
   };
+  // Runs another process executes on this data folder reach our subscribers through the watcher.
+  const watcher = new ForeignRunWatcher(store, deliver);
+  const emit = (event: ApiEvent) => { watcher.noteLocal(event); deliver(event); };
   const launch = opts.launchWorker ?? launchNodeWorker;
   const runner = new JobRunner({ store, dataDir, launch, emit, concurrency: opts.concurrency });
   const ctx: ServiceContext = { store, runner, launch, dataDir, mode: opts.mode, emit };
@@ -61,11 +65,16 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     },
     subscribe(listener) {
       listeners.add(listener);
-      return () => { listeners.delete(listener); };
+      if (!closed) watcher.start();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) watcher.stop();
+      };
     },
     async close() {
       if (closed) return;
       closed = true;
+      watcher.stop();
       await runner.close();
       listeners.clear();
       store.close();

@@ -104,6 +104,12 @@ export class RunsRepo {
       stop_requested = NULL WHERE id = ?`).run(now(), ownerPid, id);
   }
 
+  /** queued -> running in one statement; false when another process's runner claimed it first. */
+  claim(id: number, ownerPid: number = process.pid): boolean {
+    return this.db.prepare(`UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, error = NULL, owner_pid = ?,
+      stop_requested = NULL WHERE id = ? AND status = 'queued'`).run(now(), ownerPid, id).changes === 1;
+  }
+
   ownerPid(id: number): number | null {
     return (this.db.prepare('SELECT owner_pid FROM runs WHERE id = ?').get(id) as { owner_pid: number | null } | undefined)?.owner_pid ?? null;
   }

@@ -1,0 +1,64 @@
+// Runs executed by another process on the same data folder (a web server while the CLI follows a run,
+// or the other way round) change only in the database. While someone is subscribed, this polls the
+// runs that are queued/running (or were, at the last look) and emits the events the owning process
+// emitted there, so every subscriber sees every run. Events this process emitted itself are noted
+// through `noteLocal`, so nothing is emitted twice.
+import type { ApiEvent } from '../../shared/api/events.js';
+import type { RunProgress, RunStatus } from '../../shared/api/types.js';
+import type { Store } from '../store/index.js';
+
+interface Seen { status: RunStatus; progress: string | null }
+interface Row { id: number; status: RunStatus; error: string | null; progress: string | null }
+
+export class ForeignRunWatcher {
+  private readonly seen = new Map<number, Seen>();
+  private timer: NodeJS.Timeout | null = null;
+  private primed = false;
+
+  constructor(private readonly store: Store, private readonly emit: (event: ApiEvent) => void, private readonly intervalMs = 1000) {}
+
+  /** Record an event this process emitted, so the poll does not repeat it. */
+  noteLocal(event: ApiEvent): void {
+    if (event.type === 'run.status') {
+      const prev = this.seen.get(event.runId);
+      this.seen.set(event.runId, { status: event.status, progress: prev?.progress ?? null });
+    } else if (event.type === 'run.progress') {
+      const prev = this.seen.get(event.runId);
+      this.seen.set(event.runId, { status: prev?.status ?? 'running', progress: JSON.stringify(event.progress) });
+    }
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.primed = false;
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  tick(): void {
+    if (!this.store.db.open) return;
+    const ids = [...this.seen.keys()];
+    const rows = this.store.db.prepare(`SELECT id, status, error, progress FROM runs
+      WHERE status IN ('queued', 'running')${ids.length ? ` OR id IN (${ids.map(() => '?').join(', ')})` : ''}`).all(...ids) as Row[];
+    const present = new Set(rows.map((r) => r.id));
+    for (const id of ids) if (!present.has(id)) this.seen.delete(id); // removed
+    for (const row of rows) {
+      const before = this.seen.get(row.id);
+      if (this.primed) {
+        if (row.progress !== null && row.progress !== (before?.progress ?? null)) {
+          this.emit({ type: 'run.progress', runId: row.id, progress: JSON.parse(row.progress) as RunProgress });
+        }
+        if (row.status !== before?.status) this.emit({ type: 'run.status', runId: row.id, status: row.status, error: row.error });
+      }
+      if (row.status === 'queued' || row.status === 'running') this.seen.set(row.id, { status: row.status, progress: row.progress });
+      else this.seen.delete(row.id); // finished: stop watching it
+    }
+    this.primed = true;
+  }
+}
