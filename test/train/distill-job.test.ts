@@ -54,7 +54,7 @@ test('a distilbert job distils the tiny teacher, exports a loadable HF student a
   tf.dispose(Object.values(back.weights));
 });
 
-test('a cancelled job stops with a checkpoint and does not export a student', async () => {
+test('a cancelled job stops with a checkpoint, exports nothing, and finishes when resumed', async () => {
   await selectBackend('wasm');
   const job = distillJob('distilbert');
   const config = job.parseConfig({ ...BASE, target: { layers: 1 } });
@@ -68,6 +68,13 @@ test('a cancelled job stops with a checkpoint and does not export a student', as
   assert.ok(existsSync(result.checkpoint as string));
   assert.equal(seen.models.length, 0);
   assert.ok(!existsSync(join(workDir, 'student')));
+
+  const again = fakeContext(workDir);
+  again.ctx.resume = true;
+  const finished = await job.run(config, again.ctx);
+  assert.equal(finished.steps, 4);
+  assert.deepEqual(again.seen.progress.filter((p) => p.phase === 'distill').map((p) => p.step), [3, 4]);
+  assert.equal(again.seen.models.length, 1);
 });
 
 test('config errors name the field and the impossible size', () => {
