@@ -45,11 +45,15 @@ const stale = (output, inputs) => !existsSync(output) || statSync(output).mtimeM
 
 /** The Electron binary when the optional `electron` package installed one, else null (with the reason). */
 function electronBinary() {
-  try {
-    const bin = createRequire(join(root, 'package.json'))('electron');
-    return typeof bin === 'string' && existsSync(bin) ? { bin } : { reason: 'the electron package has no binary' };
-  } catch {
+  const require = createRequire(join(root, 'package.json'));
+  try { require.resolve('electron/package.json'); } catch {
     return { reason: 'the optional electron package is not installed' };
+  }
+  try {
+    const bin = require('electron');
+    return typeof bin === 'string' && existsSync(bin) ? { bin } : { reason: `the electron binary ${bin} is missing` };
+  } catch {
+    return { reason: 'the electron package was installed without its binary' };
   }
 }
 function hasDisplay() {
