@@ -12,13 +12,14 @@ import os from 'node:os';
 import { selectBackend, BackendPreference } from '../src-main/engine/backend/index.js';
 import { benchConfig, makeTrainStep } from './gpu-train-step.js';
 import { checkAgainstCpu, NumericCheck } from './gpu-numeric-check.js';
+import { withCpuProfile } from './gpu-cpu-profile.js';
 
 export interface EngineTiming {
   size: string; backend: string; device: string; batch: number; seq: number; steps: number;
-  params: number; msPerStep: number; firstStepMs: number; loss: number; peakGpuMb: number | null;
+  params: number; msPerStep: number; issueMsPerStep: number; firstStepMs: number; loss: number; peakGpuMb: number | null;
 }
 
-export async function timeEngineStep(size: string, batch: number, seq: number, steps: number, warmup: number): Promise<Omit<EngineTiming, 'backend' | 'device'>> {
+export async function timeEngineStep(size: string, batch: number, seq: number, steps: number, warmup: number, cpuProfile?: string): Promise<Omit<EngineTiming, 'backend' | 'device'>> {
   const cfg = benchConfig(size);
   const ts = makeTrainStep(cfg, batch, seq);
   let peak = 0;
@@ -38,15 +39,20 @@ export async function timeEngineStep(size: string, batch: number, seq: number, s
     }
     t0 = performance.now();
     let last: tf.Scalar | null = null;
-    for (let i = 0; i < steps; i++) {
-      last?.dispose();
-      last = ts.step();
-    }
-    const loss = (await last!.data())[0]; // one sync at the end, like CUDA events around the loop
+    let issueMs = 0;
+    const loss = await withCpuProfile(cpuProfile, async () => {
+      for (let i = 0; i < steps; i++) {
+        last?.dispose();
+        last = ts.step();
+      }
+      // JS time to record and submit all steps; if close to the total, the CPU side is the bottleneck
+      issueMs = performance.now() - t0;
+      return (await last!.data())[0]; // one sync at the end, like CUDA events around the loop
+    });
     const msPerStep = (performance.now() - t0) / steps;
     last!.dispose();
     notePeak();
-    return { size, batch, seq, steps, params: ts.params, msPerStep, firstStepMs, loss, peakGpuMb: peak ? peak / 2 ** 20 : null };
+    return { size, batch, seq, steps, params: ts.params, msPerStep, issueMsPerStep: issueMs / steps, firstStepMs, loss, peakGpuMb: peak ? peak / 2 ** 20 : null };
   } finally {
     ts.dispose();
   }
@@ -87,12 +93,14 @@ export async function main(argv: string[]): Promise<void> {
       'no-torch': { type: 'boolean', default: false },
       'no-check': { type: 'boolean', default: false },
       json: { type: 'string' },
+      'cpu-profile': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log('gpu-compare [--sizes small,base] [--batch 32] [--seq 128] [--steps 10] [--warmup 3] [--backend auto|webgpu|wasm|cpu|tensorflow]\n'
-      + '            [--torch-device cuda|cpu] [--python python3 (or env WID_PYTHON)] [--no-torch] [--no-check] [--json FILE (default $OUT/gpu-compare.json when OUT is set)]');
+      + '            [--torch-device cuda|cpu] [--python python3 (or env WID_PYTHON)] [--no-torch] [--no-check] [--json FILE (default $OUT/gpu-compare.json when OUT is set)]\n'
+      + '            [--cpu-profile FILE (V8 profile of the timed steps, one file per size)]');
     return;
   }
   const int = (name: string, v: string) => {
@@ -115,9 +123,10 @@ export async function main(argv: string[]): Promise<void> {
   }
   const engine: EngineTiming[] = [];
   for (const size of sizes) {
-    const t = await timeEngineStep(size, batch, seq, steps, warmup);
+    const prof = values['cpu-profile'] ? values['cpu-profile'].replace(/(\.cpuprofile)?$/, `-${size}.cpuprofile`) : undefined;
+    const t = await timeEngineStep(size, batch, seq, steps, warmup, prof);
     engine.push({ ...t, backend: backend.name, device: backend.device });
-    console.log(`engine ${size}: ${t.msPerStep.toFixed(1)} ms/step (first step ${t.firstStepMs.toFixed(0)} ms), loss ${t.loss.toFixed(3)}, `
+    console.log(`engine ${size}: ${t.msPerStep.toFixed(1)} ms/step (JS issue ${t.issueMsPerStep.toFixed(1)} ms/step; first step ${t.firstStepMs.toFixed(0)} ms), loss ${t.loss.toFixed(3)}, `
       + `${(t.params / 1e6).toFixed(1)} M params, peak GPU ${t.peakGpuMb === null ? 'n/a' : t.peakGpuMb.toFixed(0) + ' MB'}`);
   }
   const torch = values['no-torch'] ? { error: 'skipped (--no-torch)' } : runTorch(sizes, batch, seq, steps, warmup, values['torch-device'], values.python);

@@ -39,7 +39,7 @@ async function timeOp(name: string, inputs: tf.Tensor[], op: (xs: tf.Tensor[]) =
 
 const rnd = (shape: number[]) => tf.tidy(() => tf.randomNormal(shape).add(0)); // add(0): lives on the GPU
 
-export async function probeOps(iters: number): Promise<OpTiming[]> {
+export async function probeOps(iters: number, matmulOnly = false): Promise<OpTiming[]> {
   const res: OpTiming[] = [];
   const T = 4096, H = 768, I = 3072, V = 30522;
   const mm = (m: number, k: number, n: number, ta = false, tb = false, label = '') =>
@@ -58,6 +58,7 @@ export async function probeOps(iters: number): Promise<OpTiming[]> {
     ([a, b]) => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, false, true), iters, { flops: 2 * 384 * 128 * 128 * 64 }));
   res.push(await timeOp('batched matmul ctx [384x128x128]·[384x128x64]', [rnd([384, 128, 128]), rnd([384, 128, 64])],
     ([a, b]) => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D), iters, { flops: 2 * 384 * 128 * 128 * 64 }));
+  if (matmulOnly) return res;
   const n64 = 64 * 2 ** 20;
   res.push(await timeOp('add 64M floats', [rnd([n64]), rnd([n64])], ([a, b]) => tf.add(a, b), iters, { bytes: 3 * 4 * n64 }));
   res.push(await timeOp('add [4096x3072] + bias [3072]', [rnd([T, I]), rnd([I])], ([a, b]) => tf.add(a, b), iters, { bytes: 2 * 4 * T * I }));
@@ -116,6 +117,7 @@ export async function main(argv: string[]): Promise<void> {
       iters: { type: 'string', default: '10' },
       ops: { type: 'boolean', default: true },
       'no-ops': { type: 'boolean', default: false },
+      'matmul-only': { type: 'boolean', default: false },
       profile: { type: 'string' }, // comma list of sizes to profile, e.g. small,base
       batch: { type: 'string', default: '32' },
       seq: { type: 'string', default: '128' },
@@ -128,7 +130,7 @@ export async function main(argv: string[]): Promise<void> {
   const iters = Number(values.iters);
   if (!Number.isInteger(iters) || iters <= 0) throw new Error(`--iters must be a positive integer, got "${values.iters}"`);
   const record: Record<string, unknown> = { label: values.label, backend, env: { WID_DAWN_OPTIONS: process.env.WID_DAWN_OPTIONS ?? null, WID_TFJS_FLAGS: process.env.WID_TFJS_FLAGS ?? null } };
-  if (!values['no-ops']) record.ops = await probeOps(iters);
+  if (!values['no-ops']) record.ops = await probeOps(iters, values['matmul-only']);
   if (values.profile) {
     const profiles: Record<string, unknown> = {};
     for (const size of values.profile.split(',')) profiles[size] = await profileStep(size, Number(values.batch), Number(values.seq));

@@ -26,10 +26,9 @@ export function webgpuCreateOptions(env: NodeJS.ProcessEnv = process.env): strin
 }
 
 /** tfjs-webgpu flags the workbench sets by default; env WID_TFJS_FLAGS='NAME=value;NAME=value' adds/overrides. */
-export const DEFAULT_TFJS_WEBGPU_FLAGS: Readonly<Record<string, number | boolean>> = {
-  // Default 15 dispatches per queue.submit(); a training step has thousands, so submit less often.
-  WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE: 64,
-};
+// Empty on purpose: WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64 (vs tfjs' 15) measured slower on the H100
+// (BERT-base step 2400 vs 2199 ms; docs/performance.md): the GPU idles while bigger batches are recorded.
+export const DEFAULT_TFJS_WEBGPU_FLAGS: Readonly<Record<string, number | boolean>> = {};
 
 export function parseFlagList(raw: string): Record<string, number | boolean> {
   const out: Record<string, number | boolean> = {};
