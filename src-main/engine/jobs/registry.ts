@@ -3,12 +3,16 @@ import type { RunMethod } from '../../shared/api/types.js';
 import { ConfigError, type JobDefinition } from './types.js';
 import { selftestJob } from './selftest.js';
 import { widJob, distilBertJob, tinyBertJob } from './distill.js';
+import { finetuneJob } from './finetune.js';
+import { evaluateJob } from './evaluate.js';
 
 export const jobRegistry: Partial<Record<RunMethod, JobDefinition<unknown>>> = {
   selftest: selftestJob as JobDefinition<unknown>,
   wid: widJob as JobDefinition<unknown>,
   distilbert: distilBertJob as JobDefinition<unknown>,
   tinybert: tinyBertJob as JobDefinition<unknown>,
+  finetune: finetuneJob as JobDefinition<unknown>,
+  evaluate: evaluateJob as JobDefinition<unknown>,
   // wid, distilbert, tinybert, finetune, evaluate: add here.
 };
 

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFineTuneConfig } from '../../src-main/engine/jobs/finetune.js';
+import { parseEvaluateConfig } from '../../src-main/engine/jobs/evaluate.js';
+import { ConfigError } from '../../src-main/engine/jobs/types.js';
+
+const ok = { modelPath: '/models/wid', gluePath: '/data/glue', task: 'RTE' };
+const rejects = (raw: unknown, field: RegExp) => assert.throws(() => parseFineTuneConfig(raw), (e: Error) => e instanceof ConfigError && field.test(e.message));
+
+test('finetune config: defaults follow the BERT recipe', () => {
+  const c = parseFineTuneConfig(ok);
+  assert.deepEqual(c.tasks, ['RTE']);
+  assert.equal(c.hp.lr, 2e-5);
+  assert.equal(c.hp.epochs, 3);
+  assert.equal(c.hp.batchSize, 32);
+  assert.equal(c.hp.maxLength, 128);
+  assert.equal(c.hp.warmupRatio, 0.1);
+  assert.equal(c.backend, 'auto');
+  assert.equal(c.sweep, undefined);
+  assert.equal(c.efficiency, true);
+});
+
+test('finetune config: a registered model id and dataset id stand in for the paths', () => {
+  const c = parseFineTuneConfig({ modelId: 4, datasetId: 2, tasks: ['SST-2', 'MNLI'], sweep: { lr: [1e-4, 5e-5], epochs: [2, 3] } });
+  assert.equal(c.modelId, 4);
+  assert.equal(c.modelPath, '');
+  assert.deepEqual(c.tasks, ['SST-2', 'MNLI']);
+  assert.deepEqual(c.sweep, { lr: [1e-4, 5e-5], epochs: [2, 3] });
+});
+
+test('finetune config: bad fields are rejected with the field named', () => {
+  rejects({ gluePath: '/g', task: 'RTE' }, /^modelPath: .*modelId/);
+  rejects({ modelPath: '/m', task: 'RTE' }, /^gluePath: /);
+  rejects({ ...ok, task: 'SST2' }, /^task: "SST2" is not a GLUE task/);
+  rejects({ ...ok, task: undefined, tasks: [] }, /^tasks: expected a non-empty list/);
+  rejects({ ...ok, lr: 0 }, /^lr: expected a number > 0/);
+  rejects({ ...ok, epochs: 1.5 }, /^epochs: expected an integer/);
+  rejects({ ...ok, batchSize: 0 }, /^batchSize: /);
+  rejects({ ...ok, warmupRatio: 1 }, /^warmupRatio: /);
+  rejects({ ...ok, backend: 'tpu' }, /^backend: expected one of/);
+  rejects({ ...ok, sweep: { epochs: [2] } }, /^sweep.lr: /);
+  rejects({ ...ok, sweep: { lr: [1e-4], epochs: [0] } }, /^sweep.epochs: /);
+  rejects({ ...ok, maxTrainRows: -5 }, /^maxTrainRows: /);
+  rejects({ ...ok, saveModel: 'yes' }, /^saveModel: expected true or false/);
+  rejects('RTE', /^config: expected an object/);
+});
+
+test('evaluate config: batch sizes and sequence length are checked, model path or id required', () => {
+  const c = parseEvaluateConfig({ modelPath: '/models/wid' });
+  assert.deepEqual(c.batchSizes, [1, 32]);
+  assert.equal(c.seqLen, 128);
+  assert.throws(() => parseEvaluateConfig({}), /modelPath: /);
+  assert.throws(() => parseEvaluateConfig({ modelPath: '/m', batchSizes: [0] }), /batchSizes: expected/);
+  assert.throws(() => parseEvaluateConfig({ modelPath: '/m', seqLen: 1000 }), /seqLen: expected an integer from 1 to 512/);
+});
