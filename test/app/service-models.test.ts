@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { createService } from '../../src-main/app/service/index.js';
 import type { Service } from '../../src-main/app/service/contract.js';
 import { tempHome } from './support/runner-harness.js';
+import { writeAttentionArtifact, type AttentionArtifact } from '../../src-main/engine/methods/wid/attention-artifact.js';
 
 const TINY = resolve('test/fixtures/bert/tiny-teacher');
 process.env.WID_BACKEND = 'wasm'; // worker processes inherit it
@@ -80,4 +81,25 @@ test('runs.attention gives row-stochastic teacher and student maps for the reque
   // same weights on both sides here, so the maps agree
   assert.ok(Math.abs(maps.teacher[1][1] - maps.student[1][1]) < 1e-5);
   await assert.rejects(s.call('runs.attention', { id: run.id, layer: 5, head: 0 }), /layer: the student has 2 layers/);
+});
+
+test('runs.attention answers from the run\'s WID attention artifact, with the head the student inherited', async (t) => {
+  const s = await service(t);
+  const run = await s.call('runs.create', { method: 'selftest', config: {} });
+  const rows = (p: number) => [[p, 1 - p, 0], [0.5, 0.5, 0], [0, 0, 1]];
+  const artifact: AttentionArtifact = {
+    version: 1, teacher: { layers: 4, heads: 4 }, student: { layers: 1, heads: 2 },
+    layerMap: [3], headMap: [[2, 0]],
+    distance: { metric: 'jensen-shannon', perHead: [[0.1, 0.2]], perLayer: [0.15], mean: 0.15 },
+    sentences: [{ text: 'a b', tokens: ['[CLS]', 'a', '[SEP]'], teacher: [[rows(0.9), rows(0.8)]], student: [[rows(0.7), rows(0.6)]] }],
+  };
+  mkdirSync(join(s.dataDir, 'runs', String(run.id)), { recursive: true });
+  writeAttentionArtifact(join(s.dataDir, 'runs', String(run.id), 'attention.json'), artifact);
+  const maps = await s.call('runs.attention', { id: run.id, layer: 0, head: 0 });
+  assert.deepEqual(maps.layers, { teacher: 3, student: 0 });
+  assert.deepEqual(maps.heads, { teacher: 2, student: 0 });
+  assert.deepEqual(maps.tokens, ['[CLS]', 'a', '[SEP]']);
+  assert.deepEqual(maps.student, rows(0.7));
+  assert.deepEqual(maps.teacher, rows(0.9));
+  await assert.rejects(s.call('runs.attention', { id: run.id, layer: 0, head: 5 }), /head must be an integer in \[0, 1\]/);
 });

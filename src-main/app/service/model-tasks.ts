@@ -1,6 +1,13 @@
 // API methods that run engine code on a model: the smoke test and attention maps run in a worker
-// process (see worker/tasks.ts); exporting a student copies the run's student folder.
+// process (see worker/tasks.ts) unless the run's WID attention artifact already holds the maps;
+// exporting a student copies the run's student folder.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AttentionMaps } from '../../shared/api/methods.js';
+import {
+  ATTENTION_ARTIFACT_FILE, attentionMapsFromArtifact, readAttentionArtifact, type AttentionArtifact,
+} from '../../engine/methods/wid/attention-artifact.js';
+import { runWorkDir } from '../runner/job-runner.js';
 import { ApiError } from './contract.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { badRequest, conflict, idField, optionalInt, optionalString, requestObject, stringField } from './validate.js';
@@ -10,6 +17,15 @@ import { exportStudentFolder, studentFolder } from './student-export.js';
 import { runWorkerTask } from './worker-task.js';
 
 const DEFAULT_TEXT = 'The quick brown fox jumps over the lazy dog.';
+
+/** The run's attention artifact: a registered 'attention' artifact, else <workDir>/attention.json. */
+function attentionArtifactOf(ctx: ServiceContext, runId: number): AttentionArtifact | null {
+  const registered = ctx.store.artifacts.listForRun(runId).filter((a) => a.kind === 'attention').pop()?.path;
+  const path = registered ?? join(runWorkDir(ctx.dataDir, runId), ATTENTION_ARTIFACT_FILE);
+  if (!existsSync(path)) return null;
+  try { return readAttentionArtifact(path); }
+  catch (err) { throw conflict(`run ${runId}: ${(err as Error).message}`); }
+}
 
 async function inWorker<T>(ctx: ServiceContext, what: string, fn: () => Promise<unknown>): Promise<T> {
   try {
@@ -29,12 +45,19 @@ export function modelTaskHandlers(ctx: ServiceContext): Handlers<'runs.attention
       const head = optionalInt(req, 'head', 0, 1000);
       if (layer === undefined) throw badRequest('layer: expected an integer from 0 to 1000, got nothing');
       if (head === undefined) throw badRequest('head: expected an integer from 0 to 1000, got nothing');
-      const text = optionalString(req, 'text', false) ?? DEFAULT_TEXT;
+      const text = optionalString(req, 'text', false);
+      // The WID job's analysis artifact (maps for its sentences, heads mapped to the teacher heads they
+      // were inherited from) answers when it covers the sentence; any other sentence is computed live.
+      const artifact = attentionArtifactOf(ctx, run.id);
+      if (artifact && (text === undefined || artifact.sentences.some((s) => s.text === text))) {
+        try { return attentionMapsFromArtifact(artifact, { layer, head, text }); }
+        catch (err) { throw badRequest((err as Error).message); }
+      }
       const teacherPath = run.config.teacherPath;
       if (typeof teacherPath !== 'string') throw conflict(`run ${run.id} has no teacher (config.teacherModelId), so there is no teacher attention to compare`);
       const studentPath = studentFolder(ctx.store, run);
       return inWorker<AttentionMaps>(ctx, `run ${run.id} attention`, () =>
-        runWorkerTask(ctx.launch, { name: 'attention', teacherPath, studentPath, text, layer, head }));
+        runWorkerTask(ctx.launch, { name: 'attention', teacherPath, studentPath, text: text ?? DEFAULT_TEXT, layer, head }));
     },
 
     'runs.exportStudent': (raw) => {
