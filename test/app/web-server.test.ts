@@ -101,6 +101,9 @@ test('an unknown or malformed method name gets 404 not_found', async () => {
   const malformed = await call('__proto__', '{}', { 'x-wid-token': server.token });
   assert.equal(malformed.status, 404);
   assert.equal((await malformed.json() as { error: { code: string } }).error.code, 'not_found');
+  const badEscape = await call('runs.%E0%A4%A', '{}', { 'x-wid-token': server.token });
+  assert.equal(badEscape.status, 404);
+  assert.equal((await call('system.info', '{}', { 'x-wid-token': server.token })).status, 200, 'server still up');
 });
 
 test('a body over the size limit gets 400 instead of being buffered', async () => {

@@ -60,7 +60,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
       }
       const prefix = '/api/call/';
       if (url.pathname.startsWith(prefix)) {
-        void handleApiCall(service, req, res, decodeURIComponent(url.pathname.slice(prefix.length)));
+        let method: string;
+        try { method = decodeURIComponent(url.pathname.slice(prefix.length)); } catch {
+          sendError(res, { code: 'not_found', message: `no API method at ${url.pathname} (malformed escape)` });
+          return;
+        }
+        void handleApiCall(service, req, res, method);
         return;
       }
       sendError(res, { code: 'not_found', message: `no API endpoint at ${url.pathname} (calls go to POST /api/call/<method>)` });

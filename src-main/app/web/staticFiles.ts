@@ -55,5 +55,6 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     'cache-control': file === index ? 'no-cache' : 'public, max-age=3600',
   });
   if (req.method === 'HEAD') { res.end(); return; }
-  createReadStream(file).pipe(res);
+  // A file removed between stat and read must not take the server down.
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
 }
