@@ -89,7 +89,7 @@ export async function main(argv: string[]): Promise<void> {
   const opt = new AdamW(m.trainableVariables(), { weightDecay: 0.01 });
   const batch = randomBatch(cfg, a.batch, a.seq, 7);
   const full = await timePhase(m, opt, batch, a);
-  m.afterStep!(0, 1); // prune straight to the preset's width
+  await m.afterStepAsync(0, 1); // prune straight to the preset's width (async: webgpu cannot read synchronously)
   const pruned = await timePhase(m, opt, batch, a);
   const result = {
     bench: 'wid', size: a.size, backend: backend.name, device: backend.device, batch: a.batch, seq: a.seq, steps: a.steps, preset: a.preset,

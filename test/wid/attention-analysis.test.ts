@@ -21,14 +21,14 @@ before(async () => {
 });
 after(() => disposeWeights(teacher.weights));
 
-test('a model compared with itself has zero attention distance; swapped heads do not', () => {
+test('a model compared with itself has zero attention distance; swapped heads do not', async () => {
   // the fixture is a random init whose heads all attend almost uniformly: sharpen Q and K so heads differ
   const weights = { ...teacher.weights };
   for (const name of Object.keys(weights)) if (/attention\.self\.(query|key)\.weight$/.test(name)) weights[name] = tf.mul(weights[name], 12);
   const t = { config: teacher.config, weights };
-  const same = analyzeAttention({ teacher: t, student: t, tokenizer: teacher.tokenizer!, sentences: SENTENCES });
+  const same = await analyzeAttention({ teacher: t, student: t, tokenizer: teacher.tokenizer!, sentences: SENTENCES });
   for (const row of same.distance.perHead) for (const d of row) assert.ok(d < 1e-6, `distance ${d}`);
-  const swapped = analyzeAttention({ teacher: t, student: t, tokenizer: teacher.tokenizer!, sentences: SENTENCES, headMap: [[1, 0, 3, 2], [1, 0, 3, 2]] });
+  const swapped = await analyzeAttention({ teacher: t, student: t, tokenizer: teacher.tokenizer!, sentences: SENTENCES, headMap: [[1, 0, 3, 2], [1, 0, 3, 2]] });
   assert.ok(swapped.distance.mean > 1e-2, `swapped heads: mean distance ${swapped.distance.mean}`);
   for (const row of swapped.distance.perHead) for (const d of row) assert.ok(d <= Math.LN2 + 1e-6);
   // maps are per real token, rows are distributions
@@ -40,12 +40,13 @@ test('a model compared with itself has zero attention distance; swapped heads do
   for (const name of Object.keys(weights)) if (weights[name] !== teacher.weights[name]) weights[name].dispose();
 });
 
-test('a WID student is compared head by head with the teacher heads it kept, and the artifact serves runs.attention', () => {
+test('a WID student is compared head by head with the teacher heads it kept, and the artifact serves runs.attention', async () => {
   const m = createWidMethod({ config: teacher.config, weights: teacher.weights }, { target: { hidden: 32, heads: 2, intermediate: 64 }, attentionStrategy: 'head', variablePrefix: 'wid-att/' });
   m.afterStep!(9, 10);
   const student = m.exportStudent();
   const headMap = m.masks().heads;
-  const a = analyzeAttention({ teacher, student, tokenizer: teacher.tokenizer!, sentences: SENTENCES, headMap });
+  const tensorsBefore = tf.memory().numTensors;
+  const a = await analyzeAttention({ teacher, student, tokenizer: teacher.tokenizer!, sentences: SENTENCES, headMap });
   assert.deepEqual(a.headMap, headMap);
   assert.deepEqual(a.student, { layers: 2, heads: 2 });
   assert.equal(a.distance.perHead[0].length, 2);
@@ -60,9 +61,10 @@ test('a WID student is compared head by head with the teacher heads it kept, and
   assert.throws(() => attentionMapsFromArtifact(back, { layer: 0, head: 2 }), /head must be an integer in \[0, 1\]/);
   // the job's hook writes the same comparison next to the run
   const dir = mkdtempSync(join(tmpdir(), 'wid-att-run-'));
-  const written = m.writeArtifacts(dir, { tokenizer: teacher.tokenizer!, sentences: SENTENCES });
+  const written = await m.writeArtifacts(dir, { tokenizer: teacher.tokenizer!, sentences: SENTENCES });
   assert.deepEqual(written, [{ kind: 'attention', path: join(dir, 'attention.json') }]);
   assert.deepEqual(readAttentionArtifact(written[0].path).distance, a.distance);
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'the analysis leaves no tensors behind');
   disposeWeights(student.weights);
   m.dispose();
 });

@@ -113,3 +113,17 @@ test('an unknown WID option is rejected with the list of known ones', async () =
     /unknown WID option "temprature"; expected one of target, preset, .*temperature/);
   disposeWeights(teacher);
 });
+
+test('afterStepAsync (webgpu path) prunes exactly like afterStep', async () => {
+  await selectBackend('wasm');
+  const teacher = tinyTeacher(5);
+  const o = { target: { hidden: 6, heads: 3, intermediate: 10 }, pruneStart: 0, pruneEnd: 1, pruneEvents: 3 };
+  const a = createWidMethod({ config: tinyConfig, weights: teacher }, { ...o, variablePrefix: 'wid-sync/' });
+  const b = createWidMethod({ config: tinyConfig, weights: teacher }, { ...o, variablePrefix: 'wid-async/' });
+  for (let step = 0; step < 4; step++) {
+    assert.deepEqual(await b.afterStepAsync(step, 4), a.afterStep!(step, 4));
+    assert.deepEqual(b.masks(), a.masks());
+  }
+  a.dispose(); b.dispose();
+  disposeWeights(teacher);
+});

@@ -37,7 +37,8 @@ function jsDivergence(p: tf.Tensor4D, q: tf.Tensor4D, queryMask: tf.Tensor): tf.
   });
 }
 
-export function analyzeAttention(input: AnalyzeAttentionInput): AttentionArtifact {
+/** Async because results are read with await (webgpu in Node cannot read synchronously). */
+export async function analyzeAttention(input: AnalyzeAttentionInput): Promise<AttentionArtifact> {
   const { teacher, student, tokenizer, sentences } = input;
   if (sentences.length === 0) throw new Error('analyzeAttention: sentences must not be empty');
   const tl = teacher.config.numHiddenLayers, sl = student.config.numHiddenLayers;
@@ -58,18 +59,24 @@ export function analyzeAttention(input: AnalyzeAttentionInput): AttentionArtifac
 
   const perHead: number[][] = [];
   const out: AttentionSentence[] = sentences.map((text, i) => ({ text, tokens: enc.rows[i].tokens.filter((_, j) => enc.rows[i].attentionMask[j] === 1), teacher: [], student: [] }));
-  tf.tidy(() => {
-    const inputIds = tf.tensor2d(enc.inputIds, [b, s], 'int32');
-    const attentionMask = tf.tensor2d(enc.attentionMask, [b, s], 'int32');
-    const tokenTypeIds = tf.tensor2d(enc.tokenTypeIds, [b, s], 'int32');
-    const inputs = { inputIds, attentionMask, tokenTypeIds };
+  const inputIds = tf.tensor2d(enc.inputIds, [b, s], 'int32');
+  const attentionMask = tf.tensor2d(enc.attentionMask, [b, s], 'int32');
+  const tokenTypeIds = tf.tensor2d(enc.tokenTypeIds, [b, s], 'int32');
+  const inputs = { inputIds, attentionMask, tokenTypeIds };
+  // per student layer: the aligned teacher maps, the student maps and the per-head distance
+  const perLayerTensors = tf.tidy(() => {
     const ta = bertForward(teacher.weights, teacher.config, inputs, { outputAttentions: true }).attentions!;
     const sa = bertForward(student.weights, student.config, inputs, { outputAttentions: true }).attentions!;
     const queryMask = attentionMask.toFloat().reshape([b, 1, s]);
-    for (let l = 0; l < sl; l++) {
-      const teacherAligned = tf.gather(ta[layerMap[l]], tf.tensor1d(headMap[l], 'int32'), 1) as tf.Tensor4D; // [b, sh, s, s]
-      perHead.push(Array.from(jsDivergence(teacherAligned, sa[l], queryMask).dataSync()));
-      const tArr = teacherAligned.arraySync(), sArr = sa[l].arraySync();
+    return layerMap.map((tl2, l) => {
+      const teacherAligned = tf.gather(ta[tl2], tf.tensor1d(headMap[l], 'int32'), 1) as tf.Tensor4D; // [b, sh, s, s]
+      return { teacher: teacherAligned, student: sa[l], distance: jsDivergence(teacherAligned, sa[l], queryMask) };
+    });
+  });
+  try {
+    for (const t of perLayerTensors) {
+      perHead.push(Array.from(await t.distance.data()));
+      const tArr = (await t.teacher.array()) as number[][][][], sArr = (await t.student.array()) as number[][][][];
       out.forEach((sentence, i) => {
         const n = sentence.tokens.length;
         const crop = (m: number[][]) => m.slice(0, n).map((row) => row.slice(0, n).map(round));
@@ -77,7 +84,9 @@ export function analyzeAttention(input: AnalyzeAttentionInput): AttentionArtifac
         sentence.student.push(sArr[i].map(crop));
       });
     }
-  });
+  } finally {
+    tf.dispose([inputIds, attentionMask, tokenTypeIds, ...perLayerTensors.flatMap((t) => [t.teacher, t.student, t.distance])]);
+  }
   const perLayer = perHead.map((hs) => hs.reduce((a, x) => a + x, 0) / hs.length);
   return {
     version: 1,

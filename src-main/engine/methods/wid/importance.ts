@@ -14,32 +14,54 @@ export interface DimScores {
   intermediate: number[][];
 }
 
+/** The same scores still on the device (webgpu in Node can only read them asynchronously). */
+// a type alias (not an interface) so tf.tidy accepts it as a TensorContainer
+export type DimScoreTensors = {
+  residual: tf.Tensor1D;
+  attention: tf.Tensor1D[];
+  intermediate: tf.Tensor1D[];
+};
+
 type Side = 'rows' | 'cols';
 
 /** Squared L2 norm of each row or column, divided by the matrix's total, so every matrix votes with weight 1. */
-function normShares(m: tf.Tensor, side: Side, pick?: number[]): Float32Array {
-  return tf.tidy(() => {
-    let sq = tf.sum(tf.square(m), side === 'rows' ? 1 : 0);
-    if (pick) sq = tf.gather(sq, tf.tensor1d(pick, 'int32'));
-    return tf.div(sq, tf.maximum(tf.sum(sq), 1e-30)).dataSync() as Float32Array;
-  });
+function normShares(m: tf.Tensor, side: Side, pick?: number[]): tf.Tensor1D {
+  let sq = tf.sum(tf.square(m), side === 'rows' ? 1 : 0);
+  if (pick) sq = tf.gather(sq, tf.tensor1d(pick, 'int32'));
+  return tf.div(sq, tf.maximum(tf.sum(sq), 1e-30)) as tf.Tensor1D;
 }
 
-function accumulate(into: number[], shares: Float32Array): void {
-  for (let i = 0; i < into.length; i++) into[i] += shares[i];
+/** Sums the votes of one mask group (call inside tf.tidy). */
+class Votes {
+  private parts: tf.Tensor1D[] = [];
+  add(t: tf.Tensor1D): void { this.parts.push(t); }
+  total(): tf.Tensor1D { return tf.addN(this.parts) as tf.Tensor1D; }
 }
 
-/** 'effective': norms of the student's effective weights (what the compactors and teacher make together). */
-export function effectiveScores(w: BertWeights, cfg: BertConfig): DimScores {
-  const H = cfg.hiddenSize, I = cfg.intermediateSize;
-  const residual = new Array<number>(H).fill(0);
-  const attention: number[][] = [];
-  const intermediate: number[][] = [];
-  const vote = (into: number[], name: string, side: Side) => accumulate(into, normShares(weight(w, name), side));
+export function readScores(t: DimScoreTensors): DimScores {
+  const arr = (x: tf.Tensor1D) => Array.from(x.dataSync());
+  return { residual: arr(t.residual), attention: t.attention.map(arr), intermediate: t.intermediate.map(arr) };
+}
+
+export async function readScoresAsync(t: DimScoreTensors): Promise<DimScores> {
+  const arr = async (x: tf.Tensor1D) => Array.from(await x.data());
+  return { residual: await arr(t.residual), attention: await Promise.all(t.attention.map(arr)), intermediate: await Promise.all(t.intermediate.map(arr)) };
+}
+
+export function disposeScoreTensors(t: DimScoreTensors): void {
+  tf.dispose([t.residual, ...t.attention, ...t.intermediate]);
+}
+
+/** 'effective': norms of the student's effective weights (what the compactors and teacher make together). Call inside tf.tidy. */
+export function effectiveScores(w: BertWeights, cfg: BertConfig): DimScoreTensors {
+  const residual = new Votes();
+  const attention: tf.Tensor1D[] = [];
+  const intermediate: tf.Tensor1D[] = [];
+  const vote = (into: Votes, name: string, side: Side) => into.add(normShares(weight(w, name), side));
   for (const t of ['word_embeddings', 'position_embeddings', 'token_type_embeddings']) vote(residual, `bert.embeddings.${t}.weight`, 'cols');
   for (let l = 0; l < cfg.numHiddenLayers; l++) {
     const p = `bert.encoder.layer.${l}.`;
-    const att = new Array<number>(H).fill(0), inter = new Array<number>(I).fill(0);
+    const att = new Votes(), inter = new Votes();
     for (const qkv of ['query', 'key', 'value']) {
       vote(residual, `${p}attention.self.${qkv}.weight`, 'cols');
       vote(att, `${p}attention.self.${qkv}.weight`, 'rows');
@@ -50,26 +72,26 @@ export function effectiveScores(w: BertWeights, cfg: BertConfig): DimScores {
     vote(residual, `${p}intermediate.dense.weight`, 'cols');
     vote(inter, `${p}output.dense.weight`, 'cols');
     vote(residual, `${p}output.dense.weight`, 'rows');
-    attention.push(att);
-    intermediate.push(inter);
+    attention.push(att.total());
+    intermediate.push(inter.total());
   }
   vote(residual, `${MLM_TRANSFORM}.weight`, 'cols');
-  return { residual, attention, intermediate };
+  return { residual: residual.total(), attention, intermediate };
 }
 
-/** 'compactor': the authors' criterion — norms of compactor columns (input side) and rows (output side) at the kept teacher dims. */
-export function compactorScores(c: Compactors, teacherCfg: BertConfig, masks: WidMasks): DimScores {
+/** 'compactor': the authors' criterion — norms of compactor columns (input side) and rows (output side) at the kept teacher dims. Call inside tf.tidy. */
+export function compactorScores(c: Compactors, teacherCfg: BertConfig, masks: WidMasks): DimScoreTensors {
   const d = teacherCfg.hiddenSize / teacherCfg.numAttentionHeads;
   const res = masks.residual;
-  const residual = new Array<number>(res.length).fill(0);
-  const attention: number[][] = [];
-  const intermediate: number[][] = [];
-  const vote = (into: number[], key: string, side: Side, pick: number[]) => accumulate(into, normShares(c[key], side, pick));
+  const residual = new Votes();
+  const attention: tf.Tensor1D[] = [];
+  const intermediate: tf.Tensor1D[] = [];
+  const vote = (into: Votes, key: string, side: Side, pick: number[]) => into.add(normShares(c[key], side, pick));
   vote(residual, EMBEDDING_COMPACTOR, 'rows', res);
   for (let l = 0; l < teacherCfg.numHiddenLayers; l++) {
     const p = `bert.encoder.layer.${l}.`;
     const attKept = attentionIndices(masks, l, d), interKept = masks.intermediate[l];
-    const att = new Array<number>(attKept.length).fill(0), inter = new Array<number>(interKept.length).fill(0);
+    const att = new Votes(), inter = new Votes();
     for (const qkv of ['query', 'key', 'value']) {
       vote(residual, `${p}attention.self.${qkv}.col`, 'cols', res);
       vote(att, `${p}attention.self.${qkv}.row`, 'rows', attKept);
@@ -80,9 +102,9 @@ export function compactorScores(c: Compactors, teacherCfg: BertConfig, masks: Wi
     vote(residual, `${p}intermediate.dense.col`, 'cols', res);
     vote(inter, `${p}output.dense.col`, 'cols', interKept);
     vote(residual, `${p}output.dense.row`, 'rows', res);
-    attention.push(att);
-    intermediate.push(inter);
+    attention.push(att.total());
+    intermediate.push(inter.total());
   }
   vote(residual, `${MLM_TRANSFORM}.col`, 'cols', res);
-  return { residual, attention, intermediate };
+  return { residual: residual.total(), attention, intermediate };
 }

@@ -10,7 +10,10 @@ import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js
 import { requireMlmHead, type Teacher } from '../common/teacher.js';
 import { Compactors, compactorParameterCount, createCompactors } from './compactors.js';
 import { disposeMaskIndexTensors, effectiveWeights, maskIndexTensors, MaskIndexTensors } from './effective-weights.js';
-import { compactorScores, effectiveScores, type DimScores, type ImportanceCriterion } from './importance.js';
+import {
+  compactorScores, disposeScoreTensors, effectiveScores, readScores, readScoresAsync,
+  type DimScores, type DimScoreTensors, type ImportanceCriterion,
+} from './importance.js';
 import { logitKdLoss } from './kd-loss.js';
 import { fullMasks, sizesOfMasks, WidMasks } from './masks.js';
 import { mergeStudent } from './merge.js';
@@ -64,11 +67,13 @@ export interface WidMethod extends DistillMethod {
   masks(): WidMasks;
   /** Number of pruning events applied so far. */
   eventsApplied(): number;
+  /** afterStep for backends that cannot read tensors synchronously (webgpu in Node): reads the scores with await. */
+  afterStepAsync(step: number, totalSteps: number): Promise<Record<string, number>>;
   /**
    * For the distill job, after the export: writes <workDir>/attention.json (teacher vs merged student
    * attention, docs/wid.md §7) and returns what to register with ctx.artifact(kind, path).
    */
-  writeArtifacts(workDir: string, input: { tokenizer: BertTokenizer; sentences?: string[] }): { kind: string; path: string }[];
+  writeArtifacts(workDir: string, input: { tokenizer: BertTokenizer; sentences?: string[] }): Promise<{ kind: string; path: string }[]>;
 }
 
 /** Sentences for the attention comparison when the caller gives none. */
@@ -103,7 +108,9 @@ function requireTiedDecoder(teacher: Teacher): void {
   const dec = teacher.weights['cls.predictions.decoder.weight'];
   const emb = teacher.weights['bert.embeddings.word_embeddings.weight'];
   if (!dec || dec === emb) return;
-  const same = dec.shape.join() === emb?.shape.join() && tf.tidy(() => tf.max(tf.abs(tf.sub(dec, emb!))).dataSync()[0]) === 0;
+  // read the loaded (CPU-resident) values directly: webgpu cannot read computed tensors synchronously
+  const a = dec.dataSync(), b = emb?.dataSync();
+  const same = !!b && dec.shape.join() === emb!.shape.join() && a.every((x, i) => x === b[i]);
   if (!same) throw new Error('wid: the teacher\'s "cls.predictions.decoder.weight" differs from its word embeddings; WID needs the tied decoder of a standard BertForMaskedLM');
 }
 
@@ -143,12 +150,15 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     });
   }
 
-  function prune(toEvent: number): void {
-    const sizes = sizesAtEvent(start, target, toEvent, opts.pruneEvents);
-    let scores: DimScores | undefined;
-    if (opts.importance === 'compactor') scores = compactorScores(compactors, tcfg, masks);
-    else tf.tidy(() => { scores = effectiveScores(effectiveWeights(teacher.weights, tcfg, compactors, masks, idx).weights, studentConfig(tcfg, sizesOfMasks(masks))); });
-    setMasks(pruneMasks(masks, scores!, sizes));
+  /** Scores of the kept dims, still on the device; the caller reads and disposes them. */
+  function scoreTensors(): DimScoreTensors {
+    return tf.tidy(() => (opts.importance === 'compactor'
+      ? compactorScores(compactors, tcfg, masks)
+      : effectiveScores(effectiveWeights(teacher.weights, tcfg, compactors, masks, idx).weights, studentConfig(tcfg, sizesOfMasks(masks)))));
+  }
+
+  function applyEvent(toEvent: number, scores: DimScores): void {
+    setMasks(pruneMasks(masks, scores, sizesAtEvent(start, target, toEvent, opts.pruneEvents)));
     applied = toEvent;
   }
 
@@ -175,7 +185,18 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     /** `step` is the 0-based index of the step just taken (the loop's convention), so step + 1 steps are done. */
     afterStep(step: number, totalSteps: number) {
       const due = eventsDue(step + 1, totalSteps, opts);
-      if (due > applied) prune(due);
+      if (due > applied) {
+        const t = scoreTensors();
+        try { applyEvent(due, readScores(t)); } finally { disposeScoreTensors(t); }
+      }
+      return sizeMetrics();
+    },
+    async afterStepAsync(step: number, totalSteps: number) {
+      const due = eventsDue(step + 1, totalSteps, opts);
+      if (due > applied) {
+        const t = scoreTensors();
+        try { applyEvent(due, await readScoresAsync(t)); } finally { disposeScoreTensors(t); }
+      }
       return sizeMetrics();
     },
     saveState(): MethodState {
@@ -196,10 +217,10 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
       applied = j.eventsApplied;
     },
     exportStudent: () => mergeStudent(teacher.weights, tcfg, compactors, masks),
-    writeArtifacts(workDir, input) {
+    async writeArtifacts(workDir, input) {
       const student = mergeStudent(teacher.weights, tcfg, compactors, masks);
       try {
-        const artifact = analyzeAttentionImpl({
+        const artifact = await analyzeAttentionImpl({
           teacher, student, tokenizer: input.tokenizer, sentences: input.sentences ?? DEFAULT_ATTENTION_SENTENCES, headMap: masks.heads,
         });
         const path = join(workDir, ATTENTION_ARTIFACT_FILE_NAME);
@@ -220,6 +241,6 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
 export function widAttentionArtifact(
   method: WidMethod, teacher: Teacher, student: { config: BertConfig; weights: BertWeights },
   tokenizer: BertTokenizer, sentences: string[],
-): AttentionArtifact {
+): Promise<AttentionArtifact> {
   return analyzeAttentionImpl({ teacher, student, tokenizer, sentences, headMap: method.masks().heads });
 }
