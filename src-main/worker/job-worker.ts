@@ -22,7 +22,11 @@ function finish(message: FromWorker): void {
   process.send(message, undefined, {}, () => process.exit(0));
 }
 
-const errorText = (err: unknown) => (err instanceof Error ? err.stack ?? err.message : String(err));
+/** The run's `error` gets the message; the stack goes to the run log for whoever debugs it. */
+function failed(err: unknown): void {
+  if (err instanceof Error && err.stack) post({ type: 'log', level: 'error', message: err.stack });
+  finish({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
+}
 
 const controller = new AbortController();
 let stopReason: 'cancelled' | 'paused' | null = null;
@@ -51,10 +55,10 @@ function onMessage(raw: unknown): void {
   const msg = raw as ToWorker;
   if (msg?.type === 'start' && !started) {
     started = true;
-    start(msg).catch((err) => finish({ type: 'failed', error: errorText(err) }));
+    start(msg).catch(failed);
   } else if (msg?.type === 'task' && !started) {
     started = true;
-    runWorkerTask(msg.task).then((value) => finish({ type: 'taskResult', value }), (err) => finish({ type: 'failed', error: errorText(err) }));
+    runWorkerTask(msg.task).then((value) => finish({ type: 'taskResult', value }), failed);
   } else if (msg?.type === 'cancel' || msg?.type === 'pause') {
     stopReason ??= msg.type === 'cancel' ? 'cancelled' : 'paused';
     controller.abort(stopReason);

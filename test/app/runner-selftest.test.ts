@@ -34,3 +34,14 @@ test('runs queue one at a time by default and all complete', async (t) => {
   await h.waitForStatus(b.id, ['completed']);
   assert.ok(h.store.runs.get(b.id)!.startedAt! >= h.store.runs.get(a.id)!.finishedAt!);
 });
+
+test('a job that throws ends failed with its message as the error and its stack on the run log', async (t) => {
+  const h = makeHarness(tempHome(t));
+  t.after(() => h.close());
+  // written behind the service's back, so only the worker's own parseConfig sees the bad value
+  const run = h.store.runs.insert({ name: 'bad', method: 'selftest', config: { steps: -1, backend: 'wasm' }, seed: 0 });
+  h.runner.start();
+  assert.equal(await h.waitForStatus(run.id, ['failed', 'completed', 'interrupted']), 'failed');
+  assert.match(h.store.runs.get(run.id)!.error ?? '', /^steps: expected a positive integer/);
+  assert.ok(h.events.some((e) => e.type === 'run.log' && e.level === 'error' && /ConfigError/.test(e.message)));
+});
