@@ -106,6 +106,13 @@ test('an unknown or malformed method name gets 404 not_found', async () => {
   assert.equal((await call('system.info', '{}', { 'x-wid-token': server.token })).status, 200, 'server still up');
 });
 
+test('a result that cannot be sent as JSON is a 500 and the server keeps serving', async () => {
+  const res = await call('runs.metrics', '{"id":1}', { 'x-wid-token': server.token });
+  assert.equal(res.status, 500);
+  assert.match((await res.json() as { error: { message: string } }).error.message, /runs\.metrics: could not send the result/);
+  assert.equal((await call('system.info', '{}', { 'x-wid-token': server.token })).status, 200);
+});
+
 test('a body over the size limit gets 400 instead of being buffered', async () => {
   const res = await call('runs.get', JSON.stringify({ id: 1, pad: 'x'.repeat(2 * 1024 * 1024) }), { 'x-wid-token': server.token });
   assert.equal(res.status, 400);

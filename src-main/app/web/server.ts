@@ -65,7 +65,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
           sendError(res, { code: 'not_found', message: `no API method at ${url.pathname} (malformed escape)` });
           return;
         }
-        void handleApiCall(service, req, res, method);
+        handleApiCall(service, req, res, method).catch((err: unknown) => {
+          // e.g. a result JSON.stringify cannot write: answer 500 rather than crash the process.
+          if (!res.headersSent) sendError(res, { code: 'internal', message: `${method}: could not send the result (${(err as Error)?.message ?? String(err)})` });
+          else res.destroy();
+        });
         return;
       }
       sendError(res, { code: 'not_found', message: `no API endpoint at ${url.pathname} (calls go to POST /api/call/<method>)` });

@@ -27,6 +27,9 @@ export function createFakeService(mode: AppMode = 'web'): FakeService {
           if (typeof id !== 'number') throw new ApiError('bad_request', `runs.get: "id" must be a number, got ${JSON.stringify(id)}`);
           throw new ApiError('not_found', `run ${id} not found`);
         }
+        case 'runs.metrics':
+          // A result JSON cannot encode, to check the transport answers 500 instead of crashing.
+          return [{ step: 1, name: 'big', value: 10n }] as never;
         default:
           throw new ApiError('not_found', `unknown API method "${method}"`);
       }
