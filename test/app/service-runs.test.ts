@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createService } from '../../src-main/app/service/index.js';
 import type { Service } from '../../src-main/app/service/contract.js';
 import { tempHome } from './support/runner-harness.js';
@@ -59,7 +59,7 @@ test('runs.remove deletes the run folder and its files under the data folder, th
 
 test('a compare group creates one queued run per method sharing config and seed', async (t) => {
   const s = await service(t);
-  // only selftest is registered as a job today, so the group has one member
+  // selftest needs no teacher or corpus, so one member keeps this fast
   const { group, runs } = await s.call('groups.create', { name: 'g', methods: ['selftest'], config: { steps: 2 } });
   assert.equal(runs.length, 1);
   assert.equal(runs[0].groupId, group.id);
@@ -74,4 +74,19 @@ test('system.info reports the version, data folder, mode and the backends this m
   assert.equal(info.dataDir, s.dataDir);
   assert.equal(info.mode, 'cli');
   assert.deepEqual(info.backends.find((b) => b.name === 'cpu'), { name: 'cpu', available: true });
+});
+
+test('runs.create records the teacher and dataset ids and hands the job their paths', async (t) => {
+  const s = await service(t);
+  const teacher = await s.call('models.register', { path: resolve('test/fixtures/bert/tiny-teacher') });
+  const corpus = await s.call('datasets.register', { path: resolve('test/fixtures/corpus/pride-and-prejudice.txt'), kind: 'corpus' });
+  const glue = await s.call('datasets.register', { path: resolve('test/fixtures/glue'), kind: 'glue' });
+  const a = await s.call('runs.create', { method: 'selftest', config: { teacherModelId: teacher.id, datasetId: corpus.id } });
+  assert.equal(a.teacherModelId, teacher.id);
+  assert.equal(a.datasetId, corpus.id);
+  assert.equal(a.config.teacherPath, teacher.path);
+  assert.equal(a.config.corpusPath, corpus.path);
+  const b = await s.call('runs.create', { method: 'selftest', config: { datasetId: glue.id } });
+  assert.equal(b.config.gluePath, glue.path);
+  assert.equal(b.config.corpusPath, undefined);
 });
