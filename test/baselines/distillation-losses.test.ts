@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backend/index.js';
 import {
-  softCrossEntropy, cosineEmbeddingLoss, meanSquaredError, zeroMaskedScores,
+  softCrossEntropy, softTargetKl, cosineEmbeddingLoss, meanSquaredError, zeroMaskedScores,
 } from '../../src-main/engine/methods/common/losses.js';
 import { stopGradient } from '../../src-main/engine/methods/common/stop-gradient.js';
 
@@ -36,6 +36,17 @@ test('soft cross-entropy rejects logits of different shapes and a non-positive t
     assert.throws(() => softCrossEntropy(tf.zeros([1, 2, 3]), tf.zeros([1, 2, 4]), { temperature: 1 }), /same shape/);
     assert.throws(() => softCrossEntropy(tf.zeros([1, 2, 3]), tf.zeros([1, 2, 3]), { temperature: 0 }), /temperature must be > 0/);
   });
+});
+
+test('soft-target KL at T=2 equals Σ p (log p − log q) and is soft CE minus the teacher entropy', () => {
+  // p = [1/2, 1/2], q = [1/4, 3/4]: KL = 1/2 ln 2 + 1/2 ln(2/3) = 0.143841...
+  const expected = 0.5 * Math.log(2) + 0.5 * Math.log(2 / 3);
+  const [kl, ce] = tf.tidy(() => {
+    const s = tf.tensor3d([[[0, 2 * Math.log(3)], [1, 1]]]), t = tf.tensor3d([[[0, 0], [5, -5]]]), mask = tf.tensor2d([[1, 0]]);
+    return [softTargetKl(s, t, { temperature: 2, mask }).dataSync()[0], softCrossEntropy(s, t, { temperature: 2, mask }).dataSync()[0]];
+  });
+  close(kl, expected);
+  close(ce - kl, Math.log(2)); // entropy of [1/2, 1/2]
 });
 
 test('cosine loss is the mean of 1 - cos over the kept positions', () => {
@@ -76,6 +87,7 @@ test('loss calls leave no tensors behind', () => {
   const before = tf.memory().numTensors;
   const results = [
     softCrossEntropy(inputs[0], inputs[1], { temperature: 2, mask: inputs[2] }),
+    softTargetKl(inputs[0], inputs[1], { temperature: 2, mask: inputs[2] }),
     cosineEmbeddingLoss(inputs[0], inputs[1], { mask: inputs[2] }),
     meanSquaredError(inputs[0], inputs[1]),
     zeroMaskedScores(inputs[0]),

@@ -48,6 +48,27 @@ export function softCrossEntropy(studentLogits: tf.Tensor, teacherLogits: tf.Ten
   });
 }
 
+/**
+ * Soft-target KL divergence  mean_i Σ_v p_v (log p_v − log q_v)  with p = softmax(t_i/T), q = softmax(s_i/T),
+ * averaged over the counted positions (torch KLDivLoss(reduction='batchmean') on the selected rows, as DistilBERT's
+ * distiller.py). Equals softCrossEntropy minus the teacher's entropy: same gradient, but 0 for a perfect student.
+ */
+export function softTargetKl(studentLogits: tf.Tensor, teacherLogits: tf.Tensor, opts: SoftCrossEntropyOptions): tf.Scalar {
+  if (studentLogits.shape.join() !== teacherLogits.shape.join()) {
+    throw new Error(`softTargetKl: student logits [${studentLogits.shape}] and teacher logits [${teacherLogits.shape}] must have the same shape`);
+  }
+  if (!(opts.temperature > 0)) throw new Error(`softTargetKl: temperature must be > 0, got ${opts.temperature}`);
+  return tf.tidy(() => {
+    const v = studentLogits.shape[studentLogits.rank - 1];
+    const n = studentLogits.size / v;
+    const weights = positionWeights(opts.mask, n, 'softTargetKl');
+    const logP = stopGradient(tf.logSoftmax(tf.div(teacherLogits.reshape([n, v]), opts.temperature), -1));
+    const logQ = tf.logSoftmax(tf.div(studentLogits.reshape([n, v]), opts.temperature), -1);
+    const perPosition = tf.sum(tf.mul(tf.exp(logP), tf.sub(logP, logQ)), -1) as tf.Tensor1D;
+    return meanOverPositions(perPosition, weights);
+  });
+}
+
 export interface CosineLossOptions {
   /** [b, s] 1 = position counts; omitted = all positions. */
   mask?: tf.Tensor;

@@ -1,9 +1,9 @@
 // DistilBERT general distillation (Sanh et al. 2019) as a DistillMethod for the shared loop:
-// student = chosen teacher layers; loss = α_ce·T²·CE(soft targets) + α_mlm·MLM + α_cos·(1 - cos) on last hidden states.
+// student = chosen teacher layers; loss = α_ce·T²·KL(soft targets) + α_mlm·MLM + α_cos·(1 - cos) on last hidden states.
 import * as tf from '@tensorflow/tfjs';
 import { bertForward, mlmHead, maskedLmLoss, type BertConfig } from '../../bert/index.js';
 import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
-import { cosineEmbeddingLoss, softCrossEntropy } from '../common/losses.js';
+import { cosineEmbeddingLoss, softTargetKl } from '../common/losses.js';
 import { baselineState, checkBaselineState } from '../common/method-state.js';
 import { disposeVariables, snapshot, toVariables, type VariableRecord } from '../common/student-variables.js';
 import { requireMlmHead, type Teacher } from '../common/teacher.js';
@@ -36,7 +36,7 @@ export function createDistilBertMethod(teacher: Teacher, options: DistilBertOpti
     const studentLogits = mlmHead(student, cfg, s.lastHiddenState);
     const T = opts.temperature;
     const ceMask = opts.ceOn === 'masked' ? tf.notEqual(batch.labels, -100) : batch.attentionMask;
-    const ce = tf.mul(softCrossEntropy(studentLogits, teacherLogits, { temperature: T, mask: ceMask }), T * T) as tf.Scalar;
+    const ce = tf.mul(softTargetKl(studentLogits, teacherLogits, { temperature: T, mask: ceMask }), T * T) as tf.Scalar;
     const mlm = maskedLmLoss(studentLogits, batch.labels);
     // narrower student: compare with the teacher's leading h dims, the block the student was initialised from
     const [b, len, H] = t.lastHiddenState.shape;
