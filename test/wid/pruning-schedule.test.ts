@@ -127,3 +127,25 @@ test('afterStepAsync (webgpu path) prunes exactly like afterStep', async () => {
   a.dispose(); b.dispose();
   disposeWeights(teacher);
 });
+
+test("the authors' compactor-norm criterion also reaches the target and keeps the dims whose compactor columns are largest", async () => {
+  await selectBackend('wasm');
+  const teacher = tinyTeacher(6);
+  const m = createWidMethod({ config: tinyConfig, weights: teacher }, {
+    target: { hidden: 8, heads: 4, intermediate: 16 }, importance: 'compactor', pruneStart: 0, pruneEnd: 0, pruneEvents: 1, variablePrefix: 'wid-cnorm/',
+  });
+  // make residual dims 3 and 11 (teacher indices) unimportant in every compactor that touches the residual stream
+  const residualKeys = m.trainableVariables().filter((v) => /(embeddings\.row|output\.dense\.row|output\.dense\.row|self\.(query|key|value)\.col|intermediate\.dense\.col|transform\.dense\.col)$/.test(v.name) && v.shape[0] === 16);
+  for (const v of residualKeys) {
+    tf.tidy(() => {
+      const scale = tf.tensor1d(Array.from({ length: 16 }, (_, i) => (i === 3 || i === 11 ? 0.01 : 1)));
+      const isRow = /\.row$/.test(v.name);
+      v.assign(tf.mul(v, isRow ? scale.reshape([16, 1]) : scale.reshape([1, 16])));
+    });
+  }
+  m.afterStep!(0, 1);
+  assert.equal(m.currentSizes().hidden, 8);
+  assert.ok(!m.masks().residual.includes(3) && !m.masks().residual.includes(11), `kept ${m.masks().residual}`);
+  m.dispose();
+  disposeWeights(teacher);
+});
