@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -75,6 +75,7 @@ test('a cancelled job stops with a checkpoint, exports nothing, and finishes whe
   assert.equal(finished.steps, 4);
   assert.deepEqual(again.seen.progress.filter((p) => p.phase === 'distill').map((p) => p.step), [3, 4]);
   assert.equal(again.seen.models.length, 1);
+  assert.deepEqual(readdirSync(join(workDir, 'checkpoints')), ['step-000000004.safetensors']);
 });
 
 test('config errors name the field and the impossible size', () => {

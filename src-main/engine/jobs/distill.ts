@@ -15,6 +15,7 @@ import { createWidMethod, type WidOptions } from '../methods/wid/index.js';
 import { corpusTextFiles } from '../train/corpus.js';
 import { corpusTokenizerFrom } from '../train/corpus-tokenizer.js';
 import { runDistillation } from '../train/loop.js';
+import { pruneCheckpoints } from '../train/train-state.js';
 import type { DistillMethod } from '../train/method.js';
 import { ConfigError, type JobContext, type JobDefinition } from './types.js';
 
@@ -189,6 +190,8 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
     } finally {
       for (const t of Object.values(student.weights)) t.dispose();
     }
+    // the run cannot be resumed once completed: keep only the final checkpoint (disk: ~3x the student per file)
+    pruneCheckpoints(join(ctx.workDir, 'checkpoints'), 1);
     ctx.artifact('student', studentDir);
     ctx.registerModel({ name: `${config.method} student (run ${ctx.runId})`, kind: 'student', path: studentDir });
     const s = student.config;

@@ -70,9 +70,14 @@ export function writeCheckpoint<Meta>(dir: string, ckpt: TrainCheckpoint<Meta>, 
     rmSync(tmp, { force: true });
     throw err;
   }
+  pruneCheckpoints(dir, keep);
+  return path;
+}
+
+/** Deletes all but the newest `keep` (at least 1) checkpoints in `dir`. */
+export function pruneCheckpoints(dir: string, keep: number): void {
   const all = listCheckpoints(dir);
   for (const old of all.slice(0, Math.max(0, all.length - Math.max(1, keep)))) rmSync(old.path, { force: true });
-  return path;
 }
 
 /** Reads a checkpoint; a truncated or foreign file is an error naming it. The caller disposes the tensors. */
