@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BertConfig, bertForward, mlmHead, parameterCount, type BertInputs, type BertWeights } from '../../bert/index.js';
 import type { BertTokenizer } from '../../tokenizer/index.js';
-import type { AttentionArtifact } from './attention-artifact.js';
 import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
 import { requireMlmHead, type Teacher } from '../common/teacher.js';
 import { Compactors, compactorParameterCount, createCompactors } from './compactors.js';
@@ -17,8 +16,8 @@ import {
 import { logitKdLoss } from './kd-loss.js';
 import { fullMasks, sizesOfMasks, WidMasks } from './masks.js';
 import { mergeStudent } from './merge.js';
-import { analyzeAttention as analyzeAttentionImpl } from './attention-analysis.js';
-import { ATTENTION_ARTIFACT_FILE as ATTENTION_ARTIFACT_FILE_NAME, writeAttentionArtifact as writeAttentionArtifactImpl } from './attention-artifact.js';
+import { analyzeAttention } from './attention-analysis.js';
+import { ATTENTION_ARTIFACT_FILE, writeAttentionArtifact, type AttentionArtifact } from './attention-artifact.js';
 import { eventsDue, pruneMasks, ScheduleOptions, sizesAtEvent, validateSchedule } from './pruning-schedule.js';
 import { AttentionStrategy, resolveTargetSizes, studentConfig, teacherSizes, WidPreset, WidSizes, WidTarget } from './target-sizes.js';
 
@@ -220,11 +219,11 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     async writeArtifacts(workDir, input) {
       const student = mergeStudent(teacher.weights, tcfg, compactors, masks);
       try {
-        const artifact = await analyzeAttentionImpl({
+        const artifact = await analyzeAttention({
           teacher, student, tokenizer: input.tokenizer, sentences: input.sentences ?? DEFAULT_ATTENTION_SENTENCES, headMap: masks.heads,
         });
-        const path = join(workDir, ATTENTION_ARTIFACT_FILE_NAME);
-        writeAttentionArtifactImpl(path, artifact);
+        const path = join(workDir, ATTENTION_ARTIFACT_FILE);
+        writeAttentionArtifact(path, artifact);
         return [{ kind: 'attention', path }];
       } finally {
         for (const t of Object.values(student.weights)) t.dispose();
@@ -242,5 +241,5 @@ export function widAttentionArtifact(
   method: WidMethod, teacher: Teacher, student: { config: BertConfig; weights: BertWeights },
   tokenizer: BertTokenizer, sentences: string[],
 ): Promise<AttentionArtifact> {
-  return analyzeAttentionImpl({ teacher, student, tokenizer, sentences, headMap: method.masks().heads });
+  return analyzeAttention({ teacher, student, tokenizer, sentences, headMap: method.masks().heads });
 }
