@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src-main/engine/backend/index.js';
+import { loadHfModel } from '../../src-main/engine/checkpoint/index.js';
+import { disposeWeights } from '../../src-main/engine/bert/index.js';
+import { jobFor } from '../../src-main/engine/jobs/registry.js';
+import type { JobContext } from '../../src-main/engine/jobs/types.js';
+import type { RunProgress } from '../../src-main/shared/api/types.js';
+
+const TEACHER = 'test/fixtures/bert/tiny-teacher';
+
+function recordingContext(workDir: string, signal = new AbortController().signal) {
+  const rec = { progress: [] as RunProgress[], evaluations: [] as { task: string; metric: string; value: number; modelPath?: string }[], artifacts: [] as [string, string][] };
+  const ctx: JobContext = {
+    runId: 1, workDir, seed: 0, backend: { name: 'wasm', device: 'test' }, signal, resume: false,
+    progress: (p) => rec.progress.push(p), metric: () => {}, log: () => {},
+    artifact: (kind, path) => rec.artifacts.push([kind, path]),
+    evaluation: (e) => rec.evaluations.push(e), registerModel: () => {},
+  };
+  return { ctx, rec };
+}
+
+test('finetune job stores dev metrics, task score and efficiency as evaluations of the model, and saves the classifier', async () => {
+  await selectBackend('wasm');
+  const workDir = mkdtempSync(join(tmpdir(), 'wid-ft-'));
+  const before = tf.memory().numTensors;
+  try {
+    const job = jobFor('finetune');
+    const config = job.parseConfig({
+      modelPath: TEACHER, gluePath: 'test/fixtures/glue', tasks: ['RTE', 'WNLI'], lr: 1e-3, epochs: 1, batchSize: 16, maxLength: 32,
+      maxTrainRows: 32, maxDevRows: 24, saveModel: true, efficiencyIters: 1, backend: 'wasm',
+    });
+    const { ctx, rec } = recordingContext(workDir);
+    const result = await job.run(config, ctx) as { tasks: Record<string, { best: { score: number } }>; efficiency: { latencyMsBatch1: number } };
+    const names = rec.evaluations.map((e) => `${e.task}/${e.metric}`);
+    assert.deepEqual(names, ['RTE/accuracy', 'RTE/score', 'WNLI/accuracy', 'WNLI/score',
+      'efficiency/parameterCount', 'efficiency/fileSize', 'efficiency/latencyMsBatch1', 'efficiency/throughputBatch32']);
+    assert.ok(rec.evaluations.every((e) => e.modelPath === TEACHER), 'every evaluation names the model by the path it was given');
+    assert.ok(result.efficiency.latencyMsBatch1 > 0);
+    // progress: loss and lr each step, dev metrics qualified by split because the run has two tasks
+    assert.equal(rec.progress.filter((p) => p.phase !== 'efficiency').length, 4);
+    assert.ok(rec.progress.some((p) => p.values['dev/RTE/accuracy'] !== undefined && p.values.loss !== undefined && p.values.lr !== undefined));
+    assert.deepEqual(rec.artifacts.map(([k]) => k), ['finetuned/RTE', 'finetuned/WNLI']);
+    const saved = await loadHfModel(join(workDir, 'finetuned', 'RTE'));
+    assert.equal(saved.architecture, 'BertForSequenceClassification');
+    assert.equal(saved.config.numLabels, 2);
+    disposeWeights(saved.weights);
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+});
+
+test('a malformed training row fails the finetune job with file and line before the model is loaded', async () => {
+  await selectBackend('wasm');
+  const { writeFileSync, mkdirSync, copyFileSync } = await import('node:fs');
+  const glue = mkdtempSync(join(tmpdir(), 'wid-glue-'));
+  try {
+    mkdirSync(join(glue, 'RTE'));
+    copyFileSync('test/fixtures/glue/RTE/dev.tsv', join(glue, 'RTE', 'dev.tsv'));
+    writeFileSync(join(glue, 'RTE', 'train.tsv'), 'index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\ta\tb\tmaybe\n');
+    const job = jobFor('finetune');
+    const { ctx } = recordingContext(glue);
+    await assert.rejects(job.run(job.parseConfig({ modelPath: TEACHER, gluePath: glue, task: 'RTE' }), ctx), /RTE[\\/]train\.tsv:3: RTE label "maybe"/);
+  } finally {
+    rmSync(glue, { recursive: true, force: true });
+  }
+});
+
+test('cancelling a finetune run stops it at the next step', async () => {
+  await selectBackend('wasm');
+  const job = jobFor('finetune');
+  const abort = new AbortController();
+  const { ctx, rec } = recordingContext(tmpdir(), abort.signal);
+  const origProgress = ctx.progress;
+  ctx.progress = (p) => { origProgress(p); if (p.step === 1) abort.abort(); };
+  const config = job.parseConfig({ modelPath: TEACHER, gluePath: 'test/fixtures/glue', task: 'RTE', epochs: 3, batchSize: 8, maxLength: 32, maxTrainRows: 64, maxDevRows: 8, efficiency: false });
+  await assert.rejects(job.run(config, ctx), /fine-tuning cancelled at step 1/);
+  assert.equal(rec.progress.length, 1);
+  assert.equal(rec.evaluations.length, 0);
+});
+
+test('evaluate job stores the efficiency figures of a model', async () => {
+  await selectBackend('wasm');
+  const job = jobFor('evaluate');
+  const { ctx, rec } = recordingContext(tmpdir());
+  const result = await job.run(job.parseConfig({ modelPath: TEACHER, batchSizes: [1, 32], seqLen: 32, iters: 1, warmup: 0 }), ctx) as { parameterCount: number; fileSize: number };
+  assert.deepEqual(rec.evaluations.map((e) => e.metric), ['parameterCount', 'fileSize', 'latencyMsBatch1', 'throughputBatch32']);
+  assert.ok(rec.evaluations.every((e) => e.task === 'efficiency' && e.modelPath === TEACHER && e.value > 0));
+  const teacher = await loadHfModel(TEACHER);
+  assert.equal(result.parameterCount, Object.values(teacher.weights).reduce((n, t) => n + t.size, 0));
+  disposeWeights(teacher.weights);
+});
