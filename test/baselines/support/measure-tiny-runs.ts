@@ -1,15 +1,20 @@
 // Not a test: measures DistilBERT and TinyBERT on the tiny teacher through the shared loop for docs/baselines.md.
 // Usage: node --import tsx test/baselines/support/measure-tiny-runs.ts [steps=100] [teacherSteps=150] [backend=wasm]
+//          [teacherCacheDir] [targetJson]
 // The fixture teacher is randomly initialised (its MLM loss is ln 4096 ≈ 8.3), so it is first trained as a plain
-// masked LM for `teacherSteps` steps through the same loop; then each method distils from it. Prints, per method: student shape and parameters, first/last training loss, tokens/s, and the masked-LM loss
+// masked LM for `teacherSteps` steps through the same loop (saved to / reloaded from teacherCacheDir when given);
+// then each method distils from it. With targetJson, WID, DistilBERT and TinyBERT all get that student shape (a
+// compare group); without, DistilBERT and TinyBERT use their default shapes. Prints, per method: student shape and parameters, first/last training loss, tokens/s, and the masked-LM loss
 // (hard labels) of teacher and exported student on 8 fixed batches of the corpus (same masks for all).
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from '../../../src-main/engine/backend/index.js';
 import { bertForward, disposeWeights, maskedLmLoss, mlmHead, parameterCount, type BertConfig, type BertWeights } from '../../../src-main/engine/bert/index.js';
-import { loadHfModel } from '../../../src-main/engine/checkpoint/index.js';
+import { loadHfModel, saveHfModel } from '../../../src-main/engine/checkpoint/index.js';
+import type { StudentTarget } from '../../../src-main/engine/methods/common/student-size.js';
+import { createWidMethod } from '../../../src-main/engine/methods/wid/index.js';
 import { createDistilBertMethod } from '../../../src-main/engine/methods/distilbert/index.js';
 import { createTinyBertMethod } from '../../../src-main/engine/methods/tinybert/index.js';
 import { LineCorpus } from '../../../src-main/engine/train/corpus.js';
@@ -24,7 +29,10 @@ const CORPUS = new URL('../../fixtures/corpus/pride-and-prejudice.txt', import.m
 const steps = Number(process.argv[2] ?? 100);
 const teacherSteps = Number(process.argv[3] ?? 150);
 const backend = await selectBackend((process.argv[4] ?? 'wasm') as BackendPreference);
-const teacher = await loadHfModel(TINY_TEACHER);
+const teacherCache = process.argv[5];
+const sharedTarget = process.argv[6] ? JSON.parse(process.argv[6]) as StudentTarget : undefined;
+const cached = teacherCache !== undefined && existsSync(join(teacherCache, 'config.json'));
+const teacher = await loadHfModel(cached ? teacherCache : TINY_TEACHER);
 const tokenizer = corpusTokenizer(teacher.tokenizer!);
 const shape = { seqLen: 32, batchSize: 8 };
 
@@ -61,7 +69,8 @@ function mlmEval(weights: BertWeights, cfg: BertConfig): number {
   return losses.reduce((a, c) => a + c, 0) / losses.length;
 }
 
-if (teacherSteps > 0) {
+if (cached) console.log(`teacher: MLM-trained copy from ${teacherCache}`);
+else if (teacherSteps > 0) {
   const pre = mlmPretraining();
   const summary = await runDistillation({
     method: pre, tokenizer, corpusPath: CORPUS, budget: { steps: teacherSteps, ...shape },
@@ -73,17 +82,26 @@ if (teacherSteps > 0) {
   disposeWeights(teacher.weights);
   teacher.weights = trained;
   console.log(`teacher MLM pre-training: ${teacherSteps} steps, loss ${summary.firstLoss?.toFixed(3)} -> ${summary.finalLoss?.toFixed(3)} (${summary.elapsedSeconds.toFixed(1)} s)`);
+  if (teacherCache) {
+    await saveHfModel(teacherCache, { config: teacher.config, weights: teacher.weights, architecture: 'BertForMaskedLM', vocabPath: teacher.vocabPath });
+  }
 }
 console.log(`backend ${backend.name}; teacher ${JSON.stringify([teacher.config.numHiddenLayers, teacher.config.hiddenSize, teacher.config.numAttentionHeads, teacher.config.intermediateSize])}, ` +
   `${parameterCount(teacher.config)} params, eval MLM loss ${mlmEval(teacher.weights, teacher.config).toFixed(3)}`);
-const makers: [string, () => DistillMethod & { studentConfig: BertConfig }][] = [
-  ['distilbert', () => createDistilBertMethod(teacher, { seed: 1 })],
-  ['tinybert', () => createTinyBertMethod(teacher, { seed: 1 })],
-  ['tinybert (teacher shape 1L-64H)', () => createTinyBertMethod(teacher, { seed: 1, preset: 'distilbert' })],
-];
+const makers: [string, () => DistillMethod][] = sharedTarget
+  ? [
+    ['wid', () => createWidMethod(teacher, { target: sharedTarget })],
+    ['distilbert', () => createDistilBertMethod(teacher, { seed: 1, target: sharedTarget })],
+    ['tinybert', () => createTinyBertMethod(teacher, { seed: 1, target: sharedTarget })],
+  ]
+  : [
+    ['distilbert', () => createDistilBertMethod(teacher, { seed: 1 })],
+    ['tinybert', () => createTinyBertMethod(teacher, { seed: 1 })],
+    ['tinybert (teacher shape 1L-64H)', () => createTinyBertMethod(teacher, { seed: 1, preset: 'distilbert' })],
+  ];
+const shapeOf = (c: BertConfig) => JSON.stringify([c.numHiddenLayers, c.hiddenSize, c.numAttentionHeads, c.intermediateSize]);
 for (const [name, make] of makers) {
   const method = make();
-  const c = method.studentConfig;
   const before = (() => { const s = method.exportStudent(); const v = mlmEval(s.weights, s.config); disposeWeights(s.weights); return v; })();
   const summary = await runDistillation({
     method, tokenizer, corpusPath: CORPUS, budget: { steps, ...shape },
@@ -94,7 +112,7 @@ for (const [name, make] of makers) {
   const after = mlmEval(s.weights, s.config);
   disposeWeights(s.weights);
   method.dispose();
-  console.log(`${name}: student ${JSON.stringify([c.numHiddenLayers, c.hiddenSize, c.numAttentionHeads, c.intermediateSize])}, ${parameterCount(c)} params; ` +
+  console.log(`${name}: student ${shapeOf(s.config)}, ${parameterCount(s.config)} params; ` +
     `train loss ${summary.firstLoss?.toFixed(3)} -> ${summary.finalLoss?.toFixed(3)} in ${summary.steps} steps; ` +
     `${summary.tokensPerSec.toFixed(0)} tokens/s (${summary.elapsedSeconds.toFixed(1)} s); eval MLM loss ${before.toFixed(3)} -> ${after.toFixed(3)}`);
 }
