@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { applyWebgpuFlags, webgpuCreateOptions } from '../kernels/webgpu-tuning.js';
 import { registerWebgpuKernels } from '../kernels/webgpu-kernels.js';
+import { installReductionGradients } from '../kernels/reduction-gradients.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export interface SelectedBackend { name: string; device: string }
@@ -85,6 +86,7 @@ const ATTEMPTS: Record<Exclude<BackendPreference, 'auto'>, () => Promise<Selecte
 /** Selects and activates a backend. `pref` (or env WID_BACKEND) forces one; 'auto' falls through the order. */
 export async function selectBackend(pref?: BackendPreference): Promise<SelectedBackend> {
   const wanted = (pref ?? (process.env.WID_BACKEND as BackendPreference | undefined) ?? 'auto');
+  installReductionGradients(); // Sum/Mean gradients without CPU ones(): kernels/reduction-gradients.ts
   if (!PREFERENCES.includes(wanted)) {
     throw new Error(`backend preference "${wanted}" is not one of ${PREFERENCES.join(', ')}`);
   }
