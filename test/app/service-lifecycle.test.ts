@@ -68,7 +68,9 @@ test('closing the service kills a running job and leaves it interrupted', async 
   await s.close();
   const again = await createService({ home, mode: 'cli', startRunner: false });
   t.after(() => again.close());
-  assert.equal((await again.call('runs.get', { id: run.id })).status, 'interrupted');
+  const after = await again.call('runs.get', { id: run.id });
+  assert.equal(after.status, 'interrupted');
+  assert.match(after.error ?? '', /the app was closed/);
 });
 
 test('a second process on the same data folder can cancel a run the first one executes, and does not mark it interrupted', async (t) => {

@@ -19,6 +19,8 @@ export interface JobRunnerOptions {
   concurrency?: number;
   /** How long a cancelled worker may take to stop before it is killed (default 5 s). */
   killAfterMs?: number;
+  /** The same for pause, which writes a checkpoint first (default 60 s: a bert-base state is GBs). */
+  pauseKillAfterMs?: number;
 }
 
 interface ActiveRun {
@@ -40,11 +42,14 @@ export class JobRunner {
   private stopPoll: NodeJS.Timeout | null = null;
   private readonly concurrency: number;
   private readonly killAfterMs: number;
+  private readonly pauseKillAfterMs: number;
   private accepting = false;
+  private closing = false;
 
   constructor(private readonly opts: JobRunnerOptions) {
     this.concurrency = Math.max(1, opts.concurrency ?? 1);
     this.killAfterMs = opts.killAfterMs ?? 5000;
+    this.pauseKillAfterMs = opts.pauseKillAfterMs ?? Math.max(this.killAfterMs, 60_000);
   }
 
   /** Marks runs left `running` by a dead app as interrupted, then starts queued runs. */
@@ -96,8 +101,12 @@ export class JobRunner {
     }
     if (a.requested) return;
     a.requested = reason;
-    a.worker.send({ type: reason === 'cancelled' ? 'cancel' : 'pause' } satisfies ToWorker);
-    a.killTimer = setTimeout(() => a.worker.kill(), this.killAfterMs);
+    a.killTimer = setTimeout(() => a.worker.kill(), reason === 'paused' ? this.pauseKillAfterMs : this.killAfterMs);
+    try {
+      a.worker.send({ type: reason === 'cancelled' ? 'cancel' : 'pause' } satisfies ToWorker);
+    } catch {
+      a.worker.kill(); // the channel is gone: the process is exiting or stuck
+    }
   }
 
   private pollStopRequests(): void {
@@ -117,6 +126,7 @@ export class JobRunner {
   /** Stops starting runs and kills running workers; their runs are marked interrupted. */
   async close(): Promise<void> {
     this.accepting = false;
+    this.closing = true;
     const waits = [...this.active.values()].map((a) => { a.worker.kill(); return a.exited; });
     await Promise.all(waits);
   }
@@ -147,6 +157,7 @@ export class JobRunner {
       if (!a.settled) {
         // Killed after a cancel/pause request: the user's intent decides; otherwise it died.
         if (a.requested) this.settle(run.id, a.requested, { error: null });
+        else if (this.closing) this.settle(run.id, 'interrupted', { error: 'the app was closed while this run was running' });
         else this.settle(run.id, 'interrupted', { error: `job process exited (code ${code ?? 'unknown'}) before the job finished` });
       }
       onExited();
