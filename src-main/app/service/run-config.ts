@@ -37,6 +37,13 @@ export function resolveRunConfig(store: Store, method: unknown, rawConfig: unkno
     if (!teacher) throw badRequest(`config.teacherModelId: no registered model with id ${teacherModelId}`);
     config.teacherPath = teacher.path;
   }
+  // finetune/evaluate name the model they work on (teacher or student) by modelId (added by GLUE).
+  const modelId = optionalIdKey(config, 'modelId');
+  if (modelId !== null) {
+    const model = store.models.get(modelId);
+    if (!model) throw badRequest(`config.modelId: no registered model with id ${modelId}`);
+    config.modelPath = model.path;
+  }
   const datasetId = optionalIdKey(config, 'datasetId');
   if (datasetId !== null) {
     const dataset = store.datasets.get(datasetId);
