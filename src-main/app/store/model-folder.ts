@@ -2,7 +2,8 @@
 // config, the parameter count from the safetensors header, and the folder's size on disk.
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { bertConfigFromHf } from '../../engine/bert/index.js';
+import { bertConfigFromHf, bertParameterShapes, type BertConfig } from '../../engine/bert/index.js';
+import { ourWeightName } from '../../engine/checkpoint/hf-names.js';
 import { digestPath } from './file-digest.js';
 
 export class ModelFolderError extends Error {
@@ -40,20 +41,52 @@ export function readSafetensorsShapes(file: string): Record<string, number[]> {
   }
 }
 
+/** model.safetensors, or the shards a model.safetensors.index.json names. */
+function weightFiles(path: string): string[] {
+  const single = join(path, 'model.safetensors');
+  if (existsSync(single)) return [single];
+  const index = join(path, 'model.safetensors.index.json');
+  if (!existsSync(index)) {
+    const hint = existsSync(join(path, 'pytorch_model.bin')) ? ' (only pytorch_model.bin found: re-save with safe_serialization=True)' : '';
+    throw new ModelFolderError(`${single} is missing: expected the weights as safetensors${hint}`);
+  }
+  let map: unknown;
+  try { map = (JSON.parse(readFileSync(index, 'utf8')) as { weight_map?: unknown }).weight_map; }
+  catch (err) { throw new ModelFolderError(`${index} is not valid JSON: ${(err as Error).message}`); }
+  if (!map || typeof map !== 'object') throw new ModelFolderError(`${index} lacks a "weight_map" object`);
+  const files = [...new Set(Object.values(map as Record<string, string>))].map((f) => join(path, f));
+  for (const f of files) if (!existsSync(f)) throw new ModelFolderError(`${f} is missing: ${index} names it`);
+  return files;
+}
+
 export function inspectModelFolder(path: string): ModelFolderInfo {
   if (!existsSync(path) || !statSync(path).isDirectory()) throw new ModelFolderError(`${path}: expected a folder holding config.json and model.safetensors`);
   const configFile = join(path, 'config.json');
   if (!existsSync(configFile)) throw new ModelFolderError(`${configFile} is missing: expected a Hugging Face BERT config.json`);
   let config: Record<string, unknown>;
+  let bert: BertConfig;
   try {
     config = JSON.parse(readFileSync(configFile, 'utf8'));
-    bertConfigFromHf(config);
+    bert = bertConfigFromHf(config);
   } catch (err) {
     throw new ModelFolderError(`${configFile} is not a valid BERT config: ${(err as Error).message}`);
   }
-  const weightsFile = join(path, 'model.safetensors');
-  if (!existsSync(weightsFile)) throw new ModelFolderError(`${weightsFile} is missing: expected the weights as safetensors`);
-  const shapes = readSafetensorsShapes(weightsFile);
-  const parameterCount = Object.values(shapes).reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+  // Header only (never the tensor data), so registering a large model is instant; loading and a
+  // forward pass are what models.smokeTest checks.
+  const shapes: Record<string, { shape: number[]; file: string }> = {};
+  for (const file of weightFiles(path)) {
+    for (const [fileName, shape] of Object.entries(readSafetensorsShapes(file))) {
+      const name = ourWeightName(fileName);
+      if (name !== null) shapes[name] = { shape, file };
+    }
+  }
+  for (const [name, expected] of Object.entries(bertParameterShapes(bert, {}))) {
+    const got = shapes[name];
+    if (!got) throw new ModelFolderError(`${join(path, 'model.safetensors')}: tensor "${name}" is missing (config.json implies shape [${expected.join(', ')}])`);
+    if (got.shape.join() !== expected.join()) {
+      throw new ModelFolderError(`${got.file}: tensor "${name}" has shape [${got.shape.join(', ')}] but config.json implies [${expected.join(', ')}]`);
+    }
+  }
+  const parameterCount = Object.values(shapes).reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
   return { config, parameterCount, fileSize: digestPath(path).size };
 }
