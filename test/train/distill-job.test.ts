@@ -90,18 +90,19 @@ test('config errors name the field and the impossible size', () => {
   assert.equal(parseDistillConfig('wid', { ...BASE, preset: 'wid55' }).methodOptions.preset, 'wid55');
 });
 
-test('wid and tinybert jobs run through the same loop and export students of their target sizes', async () => {
+test('wid and tinybert jobs run through the same loop and export students of their target sizes (wid adds its attention artifact)', async () => {
   await selectBackend('wasm');
   const cases = [
-    { method: 'wid' as const, extra: { target: { hidden: 32, heads: 4, intermediate: 64 }, wid: { pruneEvents: 1, pruneStart: 0, pruneEnd: 0.5 } }, size: { layers: 2, hidden: 32, heads: 4, intermediate: 64 } },
-    { method: 'tinybert' as const, extra: { target: { layers: 1, hidden: 32, heads: 4, intermediate: 64 } }, size: { layers: 1, hidden: 32, heads: 4, intermediate: 64 } },
+    { method: 'wid' as const, extra: { target: { hidden: 32, heads: 4, intermediate: 64 }, wid: { pruneEvents: 1, pruneStart: 0, pruneEnd: 0.5 } }, size: { layers: 2, hidden: 32, heads: 4, intermediate: 64 }, artifacts: ['student', 'attention'] },
+    { method: 'tinybert' as const, extra: { target: { layers: 1, hidden: 32, heads: 4, intermediate: 64 } }, size: { layers: 1, hidden: 32, heads: 4, intermediate: 64 }, artifacts: ['student'] },
   ];
   for (const c of cases) {
     const job = distillJob(c.method);
     const config = job.parseConfig({ ...BASE, steps: 2, batchSize: 2, seqLen: 16, ...c.extra });
-    const { ctx } = fakeContext(mkdtempSync(join(tmpdir(), 'wid-job-')));
+    const { ctx, seen } = fakeContext(mkdtempSync(join(tmpdir(), 'wid-job-')));
     const result = await job.run(config, ctx);
     assert.deepEqual(result.student, c.size, c.method);
+    assert.deepEqual(seen.artifacts.map(([kind]) => kind), c.artifacts, c.method);
     assert.ok(Number.isFinite(result.finalLoss as number), c.method);
   }
 });

@@ -13,7 +13,7 @@ test('a checkpoint round-trips tensors (float and int) and its JSON state', asyn
   await selectBackend('wasm');
   const d = dir();
   const a = tf.tensor2d([[1.5, -2], [3, 4]]), b = tf.tensor1d([7, 8, 9], 'int32');
-  writeCheckpoint(d, { step: 12, tensors: { 'param/a': a, 'method/b': b }, meta: { rng: 42, batcher: { pendingTokens: [5, 6] } } });
+  await writeCheckpoint(d, { step: 12, tensors: { 'param/a': a, 'method/b': b }, meta: { rng: 42, batcher: { pendingTokens: [5, 6] } } });
   const back = readCheckpoint<{ rng: number; batcher: { pendingTokens: number[] } }>(listCheckpoints(d)[0].path);
   assert.equal(back.step, 12);
   assert.deepEqual(back.meta, { rng: 42, batcher: { pendingTokens: [5, 6] } });
@@ -27,7 +27,7 @@ test('only the newest checkpoints are kept', async () => {
   await selectBackend('wasm');
   const d = dir();
   const t = tf.scalar(1);
-  for (const step of [5, 10, 15, 20]) writeCheckpoint(d, { step, tensors: { t }, meta: {} }, 2);
+  for (const step of [5, 10, 15, 20]) await writeCheckpoint(d, { step, tensors: { t }, meta: {} }, 2);
   assert.deepEqual(listCheckpoints(d).map((c) => c.step), [15, 20]);
   t.dispose();
 });
@@ -36,10 +36,10 @@ test('a write that fails midway leaves the previous checkpoint as the latest val
   await selectBackend('wasm');
   const d = dir();
   const good = tf.scalar(3);
-  writeCheckpoint(d, { step: 1, tensors: { x: good }, meta: { ok: true } });
+  await writeCheckpoint(d, { step: 1, tensors: { x: good }, meta: { ok: true } });
   const gone = tf.scalar(4);
   gone.dispose(); // reading it fails while the checkpoint is being assembled
-  assert.throws(() => writeCheckpoint(d, { step: 2, tensors: { x: good, y: gone }, meta: {} }), /disposed/);
+  await assert.rejects(() => writeCheckpoint(d, { step: 2, tensors: { x: good, y: gone }, meta: {} }), /disposed/);
   // a temp file left by a crash during the write itself is never taken for a checkpoint
   writeFileSync(join(d, 'step-000000003.safetensors.tmp-999'), Buffer.alloc(100));
   const latest = readLatestCheckpoint<{ ok: boolean }>(d)!;
@@ -53,7 +53,7 @@ test('a truncated checkpoint is an error naming the file', async () => {
   await selectBackend('wasm');
   const d = dir();
   const t = tf.ones([64]);
-  const path = writeCheckpoint(d, { step: 7, tensors: { t }, meta: {} });
+  const path = await writeCheckpoint(d, { step: 7, tensors: { t }, meta: {} });
   const bytes = readFileSync(path);
   writeFileSync(path, bytes.subarray(0, bytes.length - 40));
   assert.throws(() => readCheckpoint(path), (err: Error) => err.message.includes(path) && /truncated/.test(err.message));

@@ -194,6 +194,8 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
     pruneCheckpoints(join(ctx.workDir, 'checkpoints'), 1);
     ctx.artifact('student', studentDir);
     ctx.registerModel({ name: `${config.method} student (run ${ctx.runId})`, kind: 'student', path: studentDir });
+    // method-specific extras, e.g. WID's attention.json (teacher vs student attention maps)
+    for (const extra of (await method.writeArtifacts?.(ctx.workDir, { tokenizer: loaded.tokenizer })) ?? []) ctx.artifact(extra.kind, extra.path);
     const s = student.config;
     return {
       ...common,

@@ -3,18 +3,37 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * Returns the clipped gradients (new tensors; the caller disposes both maps) and the norm before clipping.
- * maxNorm <= 0 or Infinity disables clipping but still reports the norm.
+ * Device-side version: nothing is read back, so it works on backends without synchronous reads
+ * (webgpu in Node) and does not stall the pipeline. Returns clipped gradients and the pre-clip norm
+ * as a scalar (the caller disposes both). maxNorm <= 0 or Infinity disables clipping.
+ */
+export function clipByGlobalNormTensor(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
+  const names = Object.keys(grads);
+  if (!names.length) return { grads: {}, norm: tf.scalar(0) };
+  return tf.tidy(() => {
+    const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))) as tf.Scalar;
+    const out: tf.NamedTensorMap = {};
+    if (maxNorm > 0 && Number.isFinite(maxNorm)) {
+      const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
+      for (const n of names) out[n] = tf.mul(grads[n], scale);
+    } else {
+      for (const n of names) out[n] = grads[n].clone();
+    }
+    return { grads: out, norm };
+  });
+}
+
+/**
+ * Returns the clipped gradients (new tensors; the caller disposes both maps) and the norm before clipping
+ * (read synchronously). A non-finite norm is an error: the loss diverged.
  */
 export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: number } {
-  const names = Object.keys(grads);
-  if (!names.length) return { grads: {}, norm: 0 };
-  const normT = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))));
+  const { grads: out, norm: normT } = clipByGlobalNormTensor(grads, maxNorm);
   const norm = normT.dataSync()[0];
   normT.dispose();
-  if (!Number.isFinite(norm)) throw new Error(`gradient norm is ${norm}: the loss diverged (try a lower learning rate)`);
-  const scale = maxNorm > 0 && Number.isFinite(maxNorm) && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
-  const out: tf.NamedTensorMap = {};
-  for (const n of names) out[n] = scale === 1 ? grads[n].clone() : tf.tidy(() => tf.mul(grads[n], scale));
+  if (!Number.isFinite(norm)) {
+    tf.dispose(Object.values(out));
+    throw new Error(`gradient norm is ${norm}: the loss diverged (try a lower learning rate)`);
+  }
   return { grads: out, norm };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { RunProgress } from '../../shared/api/types.js';
 import { AdamW } from './adamw.js';
 import { MlmBatcher, makeMlmBatch, disposeMlmBatch, validateBatchShape, type BatcherState, type CorpusTokenizer } from './batcher.js';
-import { clipByGlobalNorm } from './clip.js';
+import { clipByGlobalNormTensor } from './clip.js';
 import { LineCorpus } from './corpus.js';
 import { learningRateAt } from './lr-schedule.js';
 import type { DistillMethod } from './method.js';
@@ -102,11 +102,14 @@ function validate(o: DistillationOptions): void {
   if (!Number.isInteger(o.seed)) throw new Error(`seed must be an integer, got ${o.seed}`);
 }
 
-/** One optimiser step; returns the loss values. Every tensor it makes is disposed before it returns. */
-function trainStep(
+/**
+ * One optimiser step; returns the loss values. Every tensor it makes is disposed before it returns.
+ * Values are read once, asynchronously, at the end (no synchronous reads: webgpu in Node has none).
+ */
+async function trainStep(
   method: DistillMethod, vars: tf.Variable[], optimizer: AdamW, batch: Parameters<DistillMethod['loss']>[0],
   step: number, lr: number, clipNorm: number,
-): { loss: number; parts: Record<string, number>; gradNorm: number } {
+): Promise<{ loss: number; parts: Record<string, number>; gradNorm: number }> {
   let parts: Record<string, tf.Scalar> = {};
   const { value, grads } = tf.variableGrads(() => {
     const r = method.loss(batch, step);
@@ -115,20 +118,23 @@ function trainStep(
     for (const p of Object.values(parts)) tf.keep(p);
     return r.total;
   }, vars);
+  let norm: tf.Scalar | undefined;
   try {
-    const { grads: clipped, norm } = clipByGlobalNorm(grads, clipNorm);
+    const clipped = clipByGlobalNormTensor(grads, clipNorm);
+    norm = clipped.norm;
     try {
-      optimizer.applyGradients(clipped, lr);
+      optimizer.applyGradients(clipped.grads, lr);
     } finally {
-      tf.dispose(Object.values(clipped));
+      tf.dispose(Object.values(clipped.grads));
     }
     const names = Object.keys(parts);
-    const values = tf.tidy(() => tf.stack([value, ...names.map((n) => parts[n])]));
-    const all = values.dataSync();
+    const values = tf.tidy(() => tf.stack([value, norm!, ...names.map((n) => parts[n])]));
+    const all = await values.data();
     values.dispose();
-    return { loss: all[0], parts: Object.fromEntries(names.map((n, i) => [n, all[i + 1]])), gradNorm: norm };
+    if (!Number.isFinite(all[1])) throw new Error(`gradient norm is ${all[1]} at step ${step + 1}: training diverged (try a lower lr)`);
+    return { loss: all[0], gradNorm: all[1], parts: Object.fromEntries(names.map((n, i) => [n, all[i + 2]])) };
   } finally {
-    tf.dispose([value, ...Object.values(grads), ...Object.values(parts)]);
+    tf.dispose([value, ...Object.values(grads), ...Object.values(parts), ...(norm ? [norm] : [])]);
   }
 }
 
@@ -194,7 +200,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   let lastSavedStep = resumedFromStep ?? -1;
   let sessionSeconds = 0, sessionTokens = 0;
 
-  const save = (): void => {
+  const save = async (): Promise<void> => {
     if (step === lastSavedStep) return;
     const adam = optimizer.getState();
     const methodState = method.saveState();
@@ -208,7 +214,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
         method: method.name, totalSteps, adamStep: adam.step, rng: rng.getState(), batcher: batcher.state(),
         methodJson: methodState.json, firstLoss, lastLoss, tokensSeen, elapsedSeconds: elapsedBefore + sessionSeconds,
       };
-      checkpointPath = writeCheckpoint(ckptDir, { step, tensors, meta }, o.keepCheckpoints ?? 2);
+      checkpointPath = await writeCheckpoint(ckptDir, { step, tensors, meta }, o.keepCheckpoints ?? 2);
       lastSavedStep = step;
     } finally {
       tf.dispose([...Object.values(adam.m), ...Object.values(adam.v), ...Object.values(methodState.tensors)]);
@@ -230,11 +236,11 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       const lr = learningRateAt(step, o.optimizer.lr, o.optimizer.warmupSteps, totalSteps);
       let result;
       try {
-        result = trainStep(method, vars, optimizer, batch, step, lr, o.optimizer.clipNorm);
+        result = await trainStep(method, vars, optimizer, batch, step, lr, o.optimizer.clipNorm);
       } finally {
         disposeMlmBatch(batch);
       }
-      const extra = method.afterStep?.(step, totalSteps) ?? {};
+      const extra = (method.afterStepAsync ? await method.afterStepAsync(step, totalSteps) : method.afterStep?.(step, totalSteps)) ?? {};
       step++;
       sessionSeconds += (performance.now() - started) / 1000;
       sessionTokens += tokens;
@@ -253,9 +259,9 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       } else if (o.onMetric) {
         for (const [k, v] of Object.entries(values)) o.onMetric(step, k, v);
       }
-      if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0) save();
+      if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0) await save();
     }
-    save();
+    await save();
   } finally {
     await corpus.close();
     optimizer.dispose();

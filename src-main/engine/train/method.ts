@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BertConfig, BertWeights } from '../bert/index.js';
+import type { BertTokenizer } from '../tokenizer/index.js';
 
 /** One masked-LM batch; labels hold the original token id where masked and -100 elsewhere. */
 export interface MlmBatch {
@@ -24,10 +25,17 @@ export interface DistillMethod {
   trainableVariables(): tf.Variable[];
   /** Called inside the optimizer's gradient tape; must not dispose its inputs. */
   loss(batch: MlmBatch, step: number): { total: tf.Scalar; parts: Record<string, tf.Scalar> };
-  /** E.g. the WID sparsity schedule; returned numbers are logged as metrics. */
+  /**
+   * E.g. the WID sparsity schedule; returned numbers are logged as metrics. `step` is the 0-based index
+   * of the step just taken (step + 1 steps are done).
+   */
   afterStep?(step: number, totalSteps: number): Record<string, number> | void;
+  /** Same as afterStep for backends that cannot read tensors synchronously (webgpu in Node); the loop prefers it. */
+  afterStepAsync?(step: number, totalSteps: number): Promise<Record<string, number> | void>;
   saveState(): MethodState;
   loadState(state: MethodState): void;
   exportStudent(): { config: BertConfig; weights: BertWeights };
+  /** Extra run artifacts written after the export (WID: attention.json); the job registers what it returns. */
+  writeArtifacts?(workDir: string, input: { tokenizer: BertTokenizer; sentences?: string[] }): Promise<{ kind: string; path: string }[]>;
   dispose(): void;
 }

@@ -38,19 +38,19 @@ export function listCheckpoints(dir: string): { step: number; path: string }[] {
     .sort((a, b) => a.step - b.step);
 }
 
-function toWritable(name: string, t: tf.Tensor): TensorToWrite {
+async function toWritable(name: string, t: tf.Tensor): Promise<TensorToWrite> {
   if (t.isDisposed) throw new Error(`checkpoint tensor "${name}" is disposed`);
-  const data = t.dataSync();
+  const data = await t.data(); // async read: works on backends without synchronous reads (webgpu in Node)
   if (t.dtype === 'float32') return { shape: t.shape, data: data as Float32Array };
   if (t.dtype === 'int32' || t.dtype === 'bool') return { shape: t.shape, data: Int32Array.from(data as ArrayLike<number>) };
   throw new Error(`checkpoint tensor "${name}" has dtype ${t.dtype}; only float32/int32/bool are saved`);
 }
 
 /** Writes `<dir>/step-NNNNNNNNN.safetensors` atomically and prunes all but the newest `keep`. Returns the path. */
-export function writeCheckpoint<Meta>(dir: string, ckpt: TrainCheckpoint<Meta>, keep = 2): string {
+export async function writeCheckpoint<Meta>(dir: string, ckpt: TrainCheckpoint<Meta>, keep = 2): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const writable: Record<string, TensorToWrite> = {};
-  for (const [name, t] of Object.entries(ckpt.tensors)) writable[name] = toWritable(name, t);
+  for (const [name, t] of Object.entries(ckpt.tensors)) writable[name] = await toWritable(name, t);
   const bytes = serializeSafetensors(writable, {
     format: CHECKPOINT_FORMAT,
     'wid.train': JSON.stringify({ step: ckpt.step, meta: ckpt.meta }),
