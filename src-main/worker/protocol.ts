@@ -12,7 +12,8 @@ export type ToWorker =
 
 export type WorkerTask =
   | { name: 'smokeTest'; modelPath: string; text: string }
-  | { name: 'attention'; teacherPath: string; studentPath: string; text: string; layer: number; head: number };
+  | { name: 'attention'; teacherPath: string; studentPath: string; text: string; layer: number; head: number }
+  | { name: 'datasetStats'; kind: 'corpus' | 'glue'; path: string };
 
 export type FromWorker =
   | { type: 'backend'; name: string; device: string }

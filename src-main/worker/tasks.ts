@@ -1,10 +1,11 @@
 // One-off computations the app runs in a worker process rather than on its own event loop:
-// a model smoke test (load + one forward pass) and teacher-vs-student attention maps.
+// a model smoke test (load + one forward pass), teacher-vs-student attention maps, dataset counts.
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../engine/backend/index.js';
 import { bertForward, disposeWeights } from '../engine/bert/index.js';
 import { loadHfModel, type LoadedHfModel } from '../engine/checkpoint/index.js';
 import { BertTokenizer } from '../engine/tokenizer/index.js';
+import { datasetStats } from '../app/store/dataset-stats.js';
 import type { WorkerTask } from './protocol.js';
 
 function tokenizerOf(model: LoadedHfModel, dir: string): BertTokenizer {
@@ -77,6 +78,7 @@ export async function runWorkerTask(task: WorkerTask): Promise<unknown> {
   switch (task.name) {
     case 'smokeTest': return smokeTest(task);
     case 'attention': return attention(task);
+    case 'datasetStats': return datasetStats(task.kind, task.path);
     default: throw new Error(`unknown worker task ${JSON.stringify((task as { name?: unknown }).name)}`);
   }
 }

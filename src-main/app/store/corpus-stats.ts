@@ -24,9 +24,10 @@ function countLines(file: string): { lines: number; bytes: number } {
   let lines = 0, bytes = 0, last = 10;
   try {
     for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) {
-      for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
+      const chunk = n === buf.length ? buf : buf.subarray(0, n);
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
       bytes += n;
-      last = buf[n - 1];
+      last = chunk[n - 1];
     }
   } finally {
     closeSync(fd);
