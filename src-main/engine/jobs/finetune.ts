@@ -4,7 +4,7 @@
 // figures are measured once on the run's backend.
 import { join } from 'node:path';
 import { loadHfModel, saveHfModel } from '../checkpoint/index.js';
-import { disposeWeights } from '../bert/index.js';
+import { countParameters, disposeWeights } from '../bert/index.js';
 import { GLUE_TASKS, GLUE_TASK_NAMES, type GlueTaskName } from '../glue/tasks.js';
 import { loadGlueSplit, type GlueSplit } from '../glue/tsv-loader.js';
 import { FineTuneCancelled, classifierWeights, type FineTuneHyperParams, type FineTuneProgress } from '../glue/finetune.js';
@@ -189,13 +189,14 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
       const { config: clsConfig, initial } = classifierWeights(model, 'SST-2', config.seed);
       try {
         efficiency = await measureEfficiency({ config: clsConfig, weights: initial }, { modelDir: config.modelPath, iters: config.efficiencyIters, seqLen: Math.min(128, model.config.maxPositionEmbeddings) });
-        efficiency.parameterCount = Object.values(model.weights).reduce((n, t) => n + t.size, 0);
+        efficiency.parameterCount = countParameters(model.weights);
       } finally {
         for (const [name, t] of Object.entries(initial)) if (model.weights[name] !== t) t.dispose();
       }
       for (const e of efficiencyEvaluations(efficiency)) ctx.evaluation({ ...e, modelPath: config.modelPath });
     }
-    return { model: config.modelPath, tasks: scores, efficiency, steps: doneSteps };
+    // parameterCount at the top level: the run list and the Compare view read it from every run's result.
+    return { model: config.modelPath, parameterCount: countParameters(model.weights), tasks: scores, efficiency, steps: doneSteps };
   } catch (err) {
     if (err instanceof FineTuneCancelled) ctx.log('warn', err.message);
     throw err;

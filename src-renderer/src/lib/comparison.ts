@@ -15,7 +15,8 @@ export interface ComparisonRow {
 
 function taskScores(evals: EvaluationRecord[]): Record<string, number> {
   const byTask: Record<string, number[]> = {};
-  for (const e of evals) (byTask[e.task] ??= []).push(e.value);
+  // task 'efficiency' holds sizes and timings (finetune/evaluate jobs), not a score to average (added by GLUE)
+  for (const e of evals) if (e.task !== 'efficiency') (byTask[e.task] ??= []).push(e.value);
   return Object.fromEntries(Object.entries(byTask).map(([t, v]) => [t, v.reduce((s, x) => s + x, 0) / v.length]));
 }
 
