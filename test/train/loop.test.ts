@@ -108,3 +108,16 @@ test('impossible budgets are rejected naming the field', async () => {
   await assert.rejects(() => runDistillation({ ...options(m, workDir(), 2), optimizer: { lr: 0, warmupSteps: 0, weightDecay: 0, clipNorm: 1 } }), /optimizer\.lr/);
   m.dispose();
 });
+
+test("a method's afterStepAsync is used instead of afterStep and its values are reported", async () => {
+  await selectBackend('wasm');
+  const method = studentMlmMethod(6);
+  const calls: number[] = [];
+  method.afterStepAsync = async (step: number) => { calls.push(step); return { asyncValue: step * 10 }; };
+  const events: RunProgress[] = [];
+  await runDistillation(options(method, workDir(), 3, { onProgress: (p) => events.push(p) }));
+  method.dispose();
+  assert.deepEqual(calls, [0, 1, 2]);
+  assert.equal(method.stepsSeen, 0); // the synchronous afterStep was not called
+  assert.deepEqual(events.map((e) => e.values.asyncValue), [0, 10, 20]);
+});
