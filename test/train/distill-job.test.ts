@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -80,6 +80,9 @@ test('a cancelled job stops with a checkpoint, exports nothing, and finishes whe
 
 test('config errors name the field and the impossible size', () => {
   assert.throws(() => parseDistillConfig('distilbert', { ...BASE, teacherPath: undefined }), /teacherPath/);
+  const noVocab = mkdtempSync(join(tmpdir(), 'wid-teacher-'));
+  copyFileSync(join(TEACHER, 'config.json'), join(noVocab, 'config.json'));
+  assert.throws(() => parseDistillConfig('distilbert', { ...BASE, teacherPath: noVocab }), /teacherPath: .* has no vocab\.txt/);
   assert.throws(() => parseDistillConfig('distilbert', { ...BASE, corpusPath: '/nope.txt' }), /corpusPath: \/nope\.txt does not exist/);
   assert.throws(() => parseDistillConfig('distilbert', { ...BASE, seqLen: 512 }), /seqLen: 512 exceeds the teacher's max_position_embeddings \(128\)/);
   assert.throws(() => parseDistillConfig('distilbert', { ...BASE, batchTokens: 256 }), /give one of them/);

@@ -117,6 +117,9 @@ export function parseDistillConfig(method: DistillMethodName, raw: unknown): Dis
   if (!existsSync(r.corpusPath)) throw new ConfigError(`corpusPath: ${r.corpusPath} does not exist`);
   if (!corpusTextFiles(r.corpusPath).length) throw new ConfigError(`corpusPath: ${r.corpusPath} holds no .txt file`);
   const teacher = readTeacherConfig(r.teacherPath);
+  if (!existsSync(join(r.teacherPath, 'vocab.txt'))) {
+    throw new ConfigError(`teacherPath: ${r.teacherPath} has no vocab.txt; the corpus is tokenised with the teacher's WordPiece vocabulary`);
+  }
   const backend = r.backend ?? DEFAULTS.backend;
   if (typeof backend !== 'string' || !BACKENDS.includes(backend)) throw new ConfigError(`backend: expected one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`);
 
