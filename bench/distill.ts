@@ -5,6 +5,7 @@
 //   --corpus FILE (default the test corpus)   --steps N (20)   --warmup N (3, excluded from the rates)
 //   --batch N (8)   --seq N (64)   --backend wasm|cpu|webgpu|tensorflow|auto (wasm)
 //   --preset NAME   --target '{"layers":1}'   --json
+//   --data-only [--vocab FILE]: only corpus -> tokenizer -> packed batches (50 batches), tokens/s
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,10 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
 import { distillJob, type DistillMethodName } from '../src-main/engine/jobs/distill.js';
+import { BertTokenizer } from '../src-main/engine/tokenizer/index.js';
+import { MlmBatcher } from '../src-main/engine/train/batcher.js';
+import { LineCorpus } from '../src-main/engine/train/corpus.js';
+import { corpusTokenizerFrom } from '../src-main/engine/train/corpus-tokenizer.js';
 import type { JobContext } from '../src-main/engine/jobs/types.js';
 
 const FIXTURES = new URL('../test/fixtures/', import.meta.url).pathname;
@@ -31,8 +36,11 @@ export async function main(argv: string[]): Promise<void> {
       preset: { type: 'string' },
       target: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'data-only': { type: 'boolean', default: false },
+      vocab: { type: 'string', default: join(FIXTURES, 'vocab/bert-base-uncased-vocab.txt') },
     },
   });
+  if (a['data-only']) return benchData(a.corpus!, a.vocab!, Number(a.batch), Number(a.seq), a.json!);
   const method = a.method as DistillMethodName;
   const steps = Number(a.steps), warmup = Number(a.warmup);
   if (!(steps > warmup)) throw new Error(`--steps (${steps}) must exceed --warmup (${warmup})`);
@@ -71,4 +79,19 @@ export async function main(argv: string[]): Promise<void> {
     console.log(`  ${out.stepsPerSec.toFixed(2)} steps/s (${out.msPerStep.toFixed(0)} ms/step), ${out.tokensPerSec.toFixed(0)} tokens/s, peak tensor memory ${(out.peakTensorBytes / 2 ** 20).toFixed(1)} MiB`);
     console.log(`  teacher ${out.teacherParameters} params -> student ${out.studentParameters} params ${JSON.stringify(out.student)}; loss ${out.firstLoss} -> ${out.finalLoss}`);
   }
+}
+
+/** The data side alone: how many tokens/s reading, WordPiece tokenising and packing deliver. */
+async function benchData(corpus: string, vocab: string, batch: number, seq: number, json: boolean): Promise<void> {
+  const tokenizer = corpusTokenizerFrom(BertTokenizer.fromVocabFile(vocab, { lowercase: true }));
+  const lines = new LineCorpus(corpus);
+  const batcher = new MlmBatcher(lines, tokenizer, { seqLen: seq, batchSize: batch });
+  const started = performance.now();
+  let tokens = 0;
+  for (let i = 0; i < 50; i++) for (const row of await batcher.nextRows()) tokens += row.length;
+  const seconds = (performance.now() - started) / 1000;
+  await lines.close();
+  const out = { bench: 'distill-data', corpus, vocab, batch, seq, batches: 50, tokens, seconds, tokensPerSec: tokens / seconds };
+  if (json) console.log(JSON.stringify(out));
+  else console.log(`data only: 50 batches of ${batch} x ${seq} = ${tokens} tokens in ${seconds.toFixed(2)} s -> ${(tokens / seconds).toFixed(0)} tokens/s`);
 }
