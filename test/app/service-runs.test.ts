@@ -90,3 +90,22 @@ test('runs.create records the teacher and dataset ids and hands the job their pa
   assert.equal(b.config.gluePath, glue.path);
   assert.equal(b.config.corpusPath, undefined);
 });
+
+test('archiving hides a run from the default list; includeArchived shows it again', async (t) => {
+  const s = await service(t);
+  const run = await s.call('runs.create', { method: 'selftest', name: 'old', config: {} });
+  const archived = await s.call('runs.update', { id: run.id, archived: true });
+  assert.equal(archived.archived, true);
+  assert.deepEqual(await s.call('runs.list', {}), []);
+  assert.deepEqual((await s.call('runs.list', { includeArchived: true })).map((r) => r.name), ['old']);
+  await assert.rejects(s.call('runs.update', { id: run.id, name: '  ' }), /name: expected a non-empty string/);
+});
+
+test('removing a registered teacher keeps its runs, which then name no teacher', async (t) => {
+  const s = await service(t);
+  const teacher = await s.call('models.register', { path: resolve('test/fixtures/bert/tiny-teacher') });
+  const run = await s.call('runs.create', { method: 'selftest', config: { teacherModelId: teacher.id } });
+  await s.call('models.remove', { id: teacher.id });
+  assert.equal((await s.call('runs.get', { id: run.id })).teacherModelId, null);
+  await assert.rejects(s.call('models.get', { id: teacher.id }), /not found/);
+});
