@@ -196,7 +196,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   const corpus = new LineCorpus(o.corpusPath, batcherState?.corpus);
   const batcher = new MlmBatcher(corpus, tokenizer, budget, batcherState);
   let step = startStep;
-  let checkpointPath: string | null = null;
+  let checkpointPath: string | null = resumedFromStep !== null ? listCheckpoints(ckptDir).at(-1)!.path : null;
   let lastSavedStep = resumedFromStep ?? -1;
   let sessionSeconds = 0, sessionTokens = 0;
 
@@ -224,7 +224,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   let stopped = false;
   try {
     while (step < totalSteps) {
-      // let pending I/O callbacks (e.g. a cancel message from the runner) run: a step is synchronous
+      // let pending I/O callbacks (e.g. a cancel message from the runner) run: most of a step is synchronous
       await new Promise((resolve) => setImmediate(resolve));
       if (o.signal?.aborted) {
         stopped = true;
