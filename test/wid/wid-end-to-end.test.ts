@@ -83,6 +83,7 @@ test('WID on the tiny teacher: reaches the target width, KD loss falls after pru
   assert.equal(reloaded.config.numAttentionHeads, 4);
   assert.equal(reloaded.config.intermediateSize, 64);
   assert.equal(reloaded.config.numHiddenLayers, 2);
+  assert.deepEqual(reloaded.config.raw?.wid_inherited_heads, method.masks().heads);
   // the reloaded dense student has the compactor model's KD loss
   const methodLoss = fixedLoss();
   const reloadedLoss = tf.tidy(() => {

@@ -6,6 +6,8 @@ import { Compactors } from './compactors.js';
 import { WidMasks } from './masks.js';
 import { disposeMaskIndexTensors, effectiveWeights, maskIndexTensors } from './effective-weights.js';
 
+export const INHERITED_HEADS_KEY = 'wid_inherited_heads';
+
 /** The merged student; every tensor is new and owned by the caller (teacher tensors are cloned). */
 export function mergeStudent(
   teacher: BertWeights, teacherCfg: BertConfig, compactors: Compactors, masks: WidMasks,
@@ -22,6 +24,9 @@ export function mergeStudent(
     });
     const raw = { ...(teacherCfg.raw ?? {}) };
     for (const k of ['hidden_size', 'num_attention_heads', 'intermediate_size', 'architectures', '_name_or_path']) delete raw[k];
+    // which teacher head each student head was inherited from (config.json extra key; transformers keeps
+    // unknown keys), so attention views can pair every student head with its teacher head
+    raw[INHERITED_HEADS_KEY] = masks.heads.map((hs) => [...hs]);
     return { config: { ...config!, raw }, weights };
   } finally {
     disposeMaskIndexTensors(idx);
