@@ -19,12 +19,13 @@ test('efficiency figures are positive, timed per batch size, and leak no tensors
   const dir = mkdtempSync(join(tmpdir(), 'wid-eff-'));
   writeFileSync(join(dir, 'model.safetensors'), Buffer.alloc(1000));
   writeFileSync(join(dir, 'config.json'), '{}');
+  writeFileSync(join(dir, 'reference.safetensors'), Buffer.alloc(500)); // not the model's weights
   try {
     const before = tf.memory().numTensors;
     const f = await measureEfficiency({ config: cfg, weights }, { batchSizes: [1, 32], seqLen: 16, warmup: 1, iters: 2, modelDir: dir });
     assert.equal(tf.memory().numTensors, before);
     assert.equal(f.parameterCount, parameterCount(cfg, { classifier: true }));
-    assert.equal(f.fileSize, 1000); // weight files only, not config.json
+    assert.equal(f.fileSize, 1000); // model.safetensors only, not config.json or other files
     assert.equal(f.backend, 'wasm');
     assert.deepEqual(f.timings.map((t) => [t.batchSize, t.seqLen, t.iters]), [[1, 16, 2], [32, 16, 2]]);
     assert.ok(f.latencyMsBatch1! > 0);
@@ -46,10 +47,14 @@ test('a sequence longer than the model accepts is refused, naming both lengths',
   }
 });
 
-test('a model folder without a weight file has no size', () => {
+test('a sharded checkpoint is as big as its shards; a folder without weights has no size', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wid-eff-'));
   try {
     assert.throws(() => modelFileSize(dir), /no weight file/);
+    writeFileSync(join(dir, 'a.safetensors'), Buffer.alloc(300));
+    writeFileSync(join(dir, 'b.safetensors'), Buffer.alloc(200));
+    writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { x: 'a.safetensors', y: 'b.safetensors', z: 'a.safetensors' } }));
+    assert.equal(modelFileSize(dir), 500);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
 // as a sequence classifier runs it; the timer stops only after the result is read back, because
 // tfjs kernels run asynchronously on GPU backends.
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { bertForward, classifierHead, poolerOutput, countParameters, type BertConfig, type BertWeights } from '../bert/index.js';
 import { Rng } from '../train/rng.js';
@@ -43,14 +43,20 @@ export interface EfficiencyFigures {
   timings: EfficiencyTiming[];
 }
 
-const WEIGHT_FILE = /\.(safetensors|bin|h5|msgpack|onnx)$/;
-
-/** Size of the weight files in a model folder (config and vocab are not the model's size). */
+/**
+ * Bytes of the model's weights as transformers would load them: the shards named by
+ * model.safetensors.index.json, else model.safetensors, else pytorch_model.bin (other files in the
+ * folder, e.g. test references, config or vocab, are not the model's size).
+ */
 export function modelFileSize(dir: string): number {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`model folder "${dir}" does not exist or is not a folder`);
-  const files = readdirSync(dir).filter((f) => WEIGHT_FILE.test(f));
-  if (!files.length) throw new Error(`model folder "${dir}" has no weight file (expected model.safetensors)`);
-  return files.reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+  const index = join(dir, 'model.safetensors.index.json');
+  if (existsSync(index)) {
+    const map = (JSON.parse(readFileSync(index, 'utf8')) as { weight_map?: Record<string, string> }).weight_map ?? {};
+    return [...new Set(Object.values(map))].reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+  }
+  for (const f of ['model.safetensors', 'pytorch_model.bin']) if (existsSync(join(dir, f))) return statSync(join(dir, f)).size;
+  throw new Error(`model folder "${dir}" has no weight file (expected model.safetensors)`);
 }
 
 function positiveInt(name: string, v: number): number {
