@@ -60,6 +60,9 @@ test('a saved state restores compactors and masks into a fresh method', async ()
   const lb = tf.tidy(() => b.loss(batch, 4).total.dataSync()[0]);
   assert.equal(lb, la);
   assert.throws(() => b.loadState({ tensors: {}, json: state.json }), /saved state has no tensor "compactor\/bert\.embeddings\.row"/);
+  const badMasks = JSON.parse(JSON.stringify(state.json));
+  badMasks.masks.intermediate[1] = [3, 2, 40];
+  assert.throws(() => b.loadState({ tensors: state.tensors, json: badMasks }), /masks\.intermediate\[1\] must hold increasing integers in \[0, 31\]; entry 1 is 2/);
   assert.deepEqual(b.masks(), a.masks(), 'a rejected state changes nothing');
   tf.dispose(Object.values(state.tensors));
   opt.dispose();

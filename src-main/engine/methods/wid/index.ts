@@ -14,7 +14,7 @@ import {
   type DimScores, type DimScoreTensors, type ImportanceCriterion,
 } from './importance.js';
 import { logitKdLoss } from './kd-loss.js';
-import { fullMasks, sizesOfMasks, WidMasks } from './masks.js';
+import { fullMasks, sizesOfMasks, validateMasks, WidMasks } from './masks.js';
 import { mergeStudent } from './merge.js';
 import { analyzeAttention } from './attention-analysis.js';
 import { ATTENTION_ARTIFACT_FILE, writeAttentionArtifact, type AttentionArtifact } from './attention-artifact.js';
@@ -128,7 +128,7 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
   const start = teacherSizes(tcfg);
 
   const setMasks = (m: WidMasks) => {
-    sizesOfMasks(m); // throws on an invalid mask set before anything changes
+    validateMasks(m, tcfg); // throws on an invalid mask set before anything changes
     const next = maskIndexTensors(tcfg, m);
     disposeMaskIndexTensors(idx);
     idx = next;

@@ -55,3 +55,30 @@ export function sizesOfMasks(masks: WidMasks): WidSizes {
 export function isFull(kept: number[], size: number): boolean {
   return kept.length === size && kept.every((v, i) => v === i);
 }
+
+/** Throws naming the first mask entry that is not a valid set of teacher indices for this teacher. */
+export function validateMasks(masks: WidMasks, cfg: BertConfig): void {
+  const L = cfg.numHiddenLayers, d = cfg.hiddenSize / cfg.numAttentionHeads;
+  const sorted = (xs: unknown, size: number, what: string) => {
+    if (!Array.isArray(xs) || xs.length === 0) throw new Error(`${what} must be a non-empty array of indices`);
+    xs.forEach((x, i) => {
+      if (!Number.isInteger(x) || x < 0 || x >= size || (i > 0 && x <= xs[i - 1])) {
+        throw new Error(`${what} must hold increasing integers in [0, ${size - 1}]; entry ${i} is ${JSON.stringify(x)}`);
+      }
+    });
+  };
+  if (typeof masks !== 'object' || masks === null) throw new Error('masks must be an object');
+  sorted(masks.residual, cfg.hiddenSize, 'masks.residual');
+  for (const key of ['heads', 'headDims', 'intermediate'] as const) {
+    if (!Array.isArray(masks[key]) || masks[key].length !== L) throw new Error(`masks.${key} must have one entry per layer (${L})`);
+  }
+  for (let l = 0; l < L; l++) {
+    sorted(masks.heads[l], cfg.numAttentionHeads, `masks.heads[${l}]`);
+    if (!Array.isArray(masks.headDims[l]) || masks.headDims[l].length !== masks.heads[l].length) {
+      throw new Error(`masks.headDims[${l}] must have one entry per kept head (${masks.heads[l].length})`);
+    }
+    masks.headDims[l].forEach((dims, j) => sorted(dims, d, `masks.headDims[${l}][${j}]`));
+    sorted(masks.intermediate[l], cfg.intermediateSize, `masks.intermediate[${l}]`);
+  }
+  sizesOfMasks(masks);
+}
