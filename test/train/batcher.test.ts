@@ -74,3 +74,16 @@ test('impossible batch shapes are rejected naming the field', () => {
   assert.throws(() => new MlmBatcher(c, tok, { seqLen: 16 }), /batchSize or batchTokens/);
   assert.throws(() => new MlmBatcher(c, tok, { seqLen: 16, batchTokens: 8 }), /batchTokens must be an integer >= seqLen/);
 });
+
+test('padding to seqLen gives every batch the same shape and the token budget counts the padded length', async () => {
+  await selectBackend('wasm');
+  const b = new MlmBatcher(new LineCorpus(FIXTURE), tok, { seqLen: 40, batchTokens: 200, padTo: 'seqLen' });
+  for (let i = 0; i < 5; i++) {
+    const rows = await b.nextRows();
+    assert.equal(rows.length, 5); // 5 x 40 = 200
+    const { batch } = makeMlmBatch(rows, tok, new Rng(i), 0.15, 40);
+    assert.deepEqual(batch.inputIds.shape, [5, 40]);
+    disposeMlmBatch(batch);
+  }
+  assert.throws(() => makeMlmBatch([[2, 9, 9, 3]], tok, new Rng(1), 0.15, 3), /padTo 3 is shorter than the longest row \(4\)/);
+});

@@ -90,6 +90,7 @@ test('config errors name the field and the impossible size', () => {
   assert.throws(() => parseDistillConfig('wid', { ...BASE, target: { hidden: 128, heads: 4, intermediate: 64 } }), /target\.hidden must be at most the teacher's hiddenSize 64/);
   assert.throws(() => parseDistillConfig('wid', { ...BASE }), /target .* or a preset/);
   assert.throws(() => parseDistillConfig('distilbert', { ...BASE, steps: 0 }), /steps: expected an integer >= 1/);
+  assert.throws(() => parseDistillConfig('distilbert', { ...BASE, padTo: 'max' }), /padTo: expected "longest" or "seqLen"/);
   assert.equal(parseDistillConfig('wid', { ...BASE, preset: 'wid55' }).methodOptions.preset, 'wid55');
 });
 

@@ -31,6 +31,7 @@ export interface DistillJobConfig {
   batchTokens?: number;
   seqLen: number;
   maskProb: number;
+  padTo: 'longest' | 'seqLen';
   lr: number;
   warmupSteps: number;
   weightDecay: number;
@@ -64,6 +65,12 @@ function num(r: Record<string, unknown>, key: string, fallback: number | undefin
 }
 const int = (r: Record<string, unknown>, key: string, fallback: number | undefined, min: number) =>
   num(r, key, fallback, (v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`);
+
+function padToField(v: unknown): 'longest' | 'seqLen' {
+  if (v === undefined) return 'longest';
+  if (v !== 'longest' && v !== 'seqLen') throw new ConfigError(`padTo: expected "longest" or "seqLen", got ${JSON.stringify(v)}`);
+  return v;
+}
 
 function readTeacherConfig(teacherPath: string): BertConfig {
   const path = join(teacherPath, 'config.json');
@@ -139,6 +146,7 @@ export function parseDistillConfig(method: DistillMethodName, raw: unknown): Dis
     corpusPath: r.corpusPath,
     steps, seqLen, batchSize, batchTokens, warmupSteps,
     maskProb: num(r, 'maskProb', DEFAULTS.maskProb, (v) => v > 0 && v < 1, 'a number in (0, 1)'),
+    padTo: padToField(r.padTo),
     lr: num(r, 'lr', DEFAULTS.lr, (v) => v > 0 && v < 1, 'a learning rate in (0, 1)'),
     weightDecay: num(r, 'weightDecay', DEFAULTS.weightDecay, (v) => v >= 0, 'a number >= 0'),
     clipNorm: num(r, 'clipNorm', DEFAULTS.clipNorm, (v) => v >= 0, 'a number >= 0 (0 = no clipping)'),
@@ -163,7 +171,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       method,
       tokenizer: corpusTokenizerFrom(loaded.tokenizer),
       corpusPath: config.corpusPath,
-      budget: { steps: config.steps, seqLen: config.seqLen, batchSize: config.batchSize, batchTokens: config.batchTokens, maskProb: config.maskProb },
+      budget: { steps: config.steps, seqLen: config.seqLen, batchSize: config.batchSize, batchTokens: config.batchTokens, maskProb: config.maskProb, padTo: config.padTo },
       optimizer: { lr: config.lr, warmupSteps: config.warmupSteps, weightDecay: config.weightDecay, clipNorm: config.clipNorm },
       seed: config.seed,
       checkpointEvery: config.checkpointEvery,

@@ -29,6 +29,8 @@ export interface BatchShape {
   batchSize?: number;
   /** ...or a token budget: rows x padded length <= batchTokens. */
   batchTokens?: number;
+  /** Padded length: the batch's longest row (default) or always seqLen. */
+  padTo?: 'longest' | 'seqLen';
 }
 
 /** Resumable batcher state: corpus position plus tokens read but not yet placed in a batch. */
@@ -78,7 +80,8 @@ export class MlmBatcher {
         rows.push(row);
         if (rows.length === this.shape.batchSize) return rows;
       } else {
-        const padded = Math.max(longest, row.length) * (rows.length + 1);
+        const width = this.shape.padTo === 'seqLen' ? this.shape.seqLen : Math.max(longest, row.length);
+        const padded = width * (rows.length + 1);
         if (rows.length > 0 && padded > this.shape.batchTokens!) {
           this.pendingRow = row; // starts the next batch
           return rows;
@@ -117,15 +120,21 @@ export class MlmBatcher {
   }
 }
 
-/** Pads rows to the longest, masks them and builds the MlmBatch tensors (caller disposes them). */
+/**
+ * Pads rows to the longest (or to `padTo`, e.g. seqLen, for backends that prefer one shape), masks them
+ * and builds the MlmBatch tensors (caller disposes them).
+ */
 export function makeMlmBatch(
   rows: number[][],
   tokenizer: CorpusTokenizer,
   rng: Rng,
   maskProb = 0.15,
+  padTo?: number,
 ): { batch: MlmBatch; tokens: number; maskedCount: number } {
   if (!rows.length) throw new Error('makeMlmBatch: no rows');
-  const width = Math.max(...rows.map((r) => r.length));
+  const longest = Math.max(...rows.map((r) => r.length));
+  if (padTo !== undefined && padTo < longest) throw new Error(`makeMlmBatch: padTo ${padTo} is shorter than the longest row (${longest})`);
+  const width = padTo ?? longest;
   const ids = new Int32Array(rows.length * width).fill(tokenizer.padTokenId);
   const mask = new Int32Array(rows.length * width);
   let tokens = 0;

@@ -21,6 +21,8 @@ export interface DistillationBudget {
   batchTokens?: number;
   /** Masked-LM probability (default 0.15). */
   maskProb?: number;
+  /** 'longest' (default): pad each batch to its longest row; 'seqLen': always to seqLen (one shape for every step). */
+  padTo?: 'longest' | 'seqLen';
 }
 
 export interface OptimizerSettings {
@@ -93,6 +95,9 @@ function validate(o: DistillationOptions): void {
   const { steps } = o.budget;
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`budget.steps must be an integer >= 1, got ${steps}`);
   validateBatchShape(o.budget);
+  if (o.budget.padTo !== undefined && o.budget.padTo !== 'longest' && o.budget.padTo !== 'seqLen') {
+    throw new Error(`budget.padTo must be "longest" or "seqLen", got ${JSON.stringify(o.budget.padTo)}`);
+  }
   const { lr, warmupSteps, weightDecay, clipNorm } = o.optimizer;
   if (!(lr > 0)) throw new Error(`optimizer.lr must be > 0, got ${lr}`);
   if (!Number.isInteger(warmupSteps) || warmupSteps < 0) throw new Error(`optimizer.warmupSteps must be an integer >= 0, got ${warmupSteps}`);
@@ -232,7 +237,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       }
       const rows = await batcher.nextRows();
       const started = performance.now();
-      const { batch, tokens } = makeMlmBatch(rows, tokenizer, rng, budget.maskProb);
+      const { batch, tokens } = makeMlmBatch(rows, tokenizer, rng, budget.maskProb, budget.padTo === 'seqLen' ? budget.seqLen : undefined);
       const lr = learningRateAt(step, o.optimizer.lr, o.optimizer.warmupSteps, totalSteps);
       let result;
       try {
