@@ -1,6 +1,7 @@
 // Small numeric building blocks shared by the BERT blocks; torch semantics.
 import * as tf from '@tensorflow/tfjs';
 import { HiddenAct } from './config.js';
+import { fusedLayerNormAvailable, layerNormFused } from '../kernels/layer-norm.js';
 
 // x·Wᵀ with only untransposed matMuls, forward and backward: tfjs-wasm's matMul with a transpose flag
 // is 10-20x slower than a plain one (fwd+bwd of [2048x256]·[1024x256]ᵀ: 8.8 s with flags, 0.55 s
@@ -28,6 +29,8 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
 
 /** LayerNorm over the last axis (biased variance, like torch). */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  // webgpu: one custom op with an analytic gradient (kernels/layer-norm.ts), same math, far fewer dispatches
+  if (fusedLayerNormAvailable()) return layerNormFused(x, gamma, beta, eps);
   const axis = x.rank - 1;
   const { mean, variance } = tf.moments(x, axis, true);
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
