@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { HiddenAct } from './config.js';
 import { fusedLayerNormAvailable, layerNormFused } from '../kernels/layer-norm.js';
+import { fusedGeluAvailable, geluFused } from '../kernels/gelu.js';
 
 // x·Wᵀ with only untransposed matMuls, forward and backward: tfjs-wasm's matMul with a transpose flag
 // is 10-20x slower than a plain one (fwd+bwd of [2048x256]·[1024x256]ᵀ: 8.8 s with flags, 0.55 s
@@ -39,6 +40,7 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
 export function activation(x: tf.Tensor, act: HiddenAct): tf.Tensor {
   switch (act) {
     case 'gelu': // exact erf GELU, as transformers' "gelu"
+      if (fusedGeluAvailable()) return geluFused(x); // webgpu: kernels/gelu.ts, same math
       return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
     case 'gelu_new': { // tanh approximation
       const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));

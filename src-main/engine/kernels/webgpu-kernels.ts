@@ -6,6 +6,7 @@ import { ROWS_PER_THREAD, SegmentSumByColumnProgram } from './webgpu-segment-sum
 import { installWriteBufferUploads } from './webgpu-upload.js';
 import { registerAdamWKernel } from './webgpu-adamw.js';
 import { registerLayerNormKernels } from './webgpu-layer-norm.js';
+import { registerGeluKernels } from './webgpu-gelu.js';
 
 let installed = false;
 
@@ -20,7 +21,7 @@ function override(kernelName: string, make: (original: tf.KernelFunc) => tf.Kern
 
 /**
  * Env WID_WEBGPU_KERNELS: 'none' keeps tfjs' kernels and uploads (for before/after measurements);
- * otherwise a comma list of what to leave out: upload, segment-sum, adamw, layernorm.
+ * otherwise a comma list of what to leave out: upload, segment-sum, adamw, layernorm, gelu.
  */
 export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): string[] {
   if (installed || env.WID_WEBGPU_KERNELS === 'none') return [];
@@ -30,6 +31,7 @@ export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): str
   if (!skip.has('upload')) { installWriteBufferUploads(tf.findBackend('webgpu') as unknown as WebGPUBackend); done.push('upload'); }
   if (!skip.has('adamw')) { registerAdamWKernel(); done.push('adamw'); }
   if (!skip.has('layernorm')) { registerLayerNormKernels(); done.push('layernorm'); }
+  if (!skip.has('gelu')) { registerGeluKernels(); done.push('gelu'); }
   if (skip.has('segment-sum')) return done;
   done.push('segment-sum');
   override('UnsortedSegmentSum', (original) => (args: KernelArgs) => {
