@@ -1,4 +1,4 @@
-// Opens the web-mode UI on a WID home (scripts/glue/tiny-comparison.sh's), picks every finetune run in
+// Opens the web-mode UI on a WID home (scripts/glue/tiny-comparison.sh's), picks each model's latest finetune run in
 // the Compare view with the teacher's run as reference, prints the table as the page shows it and saves
 // a screenshot. Usage: node --import tsx scripts/glue/ui-compare.ts HOME OUT.png
 // Needs the renderer build (node scripts/build.mjs --renderer-only) and Debian chromium.
@@ -9,7 +9,10 @@ import { openStore } from '../../src-main/app/store/index.js';
 const [home, out] = process.argv.slice(2);
 if (!home || !out) throw new Error('usage: ui-compare.ts HOME OUT.png');
 const store = openStore(home);
-const runs = store.runs.list({ method: ['finetune'], sort: 'createdAt', order: 'asc' });
+// The latest completed finetune run of each model (a re-run supersedes earlier ones).
+const latest = new Map<unknown, ReturnType<typeof store.runs.list>[number]>();
+for (const r of store.runs.list({ method: ['finetune'], status: ['completed'], sort: 'createdAt', order: 'asc' })) latest.set(r.config.modelPath, r);
+const runs = [...latest.values()].sort((a, b) => a.id - b.id);
 const teacherPath = store.models.list().find((m) => m.kind === 'teacher')?.path;
 store.close();
 const teacherRun = runs.find((r) => r.config.modelPath === teacherPath);
