@@ -34,7 +34,8 @@ if [ "$STAGE" = all ]; then for m in wid distilbert tinybert; do wid run --confi
 # Fine-tune every model on both slices with a small sweep (lr 1e-3 / 3e-3, 8 epochs; best dev epoch
 # kept); efficiency figures (batch 1 and 32, sequence 128) on wasm.
 for id in $(wid models list --json | node -e 'const m=JSON.parse(require("fs").readFileSync(0,"utf8"));console.log(m.map(x=>x.id).join(" "))'); do
-  echo "{\"method\":\"finetune\",\"name\":\"glue model $id\",\"modelId\":$id,\"datasetId\":$GLUE,\"tasks\":[\"RTE\",\"SST-2\"],\"sweep\":{\"lr\":[0.001,0.003],\"epochs\":[8]},\"batchSize\":16,\"maxLength\":64,\"dropout\":0,\"backend\":\"wasm\",\"seed\":1,\"efficiencyIters\":5}" > "$CFG/finetune-$id.json"
+  NAME=$(wid models list --json | node -e "const m=JSON.parse(require('fs').readFileSync(0,'utf8'));console.log(m.find(x=>x.id===$id).name)")
+  echo "{\"method\":\"finetune\",\"name\":\"finetune $NAME\",\"modelId\":$id,\"datasetId\":$GLUE,\"tasks\":[\"RTE\",\"SST-2\"],\"sweep\":{\"lr\":[0.001,0.003],\"epochs\":[8]},\"batchSize\":16,\"maxLength\":64,\"dropout\":0,\"backend\":\"wasm\",\"seed\":1,\"efficiencyIters\":5}" > "$CFG/finetune-$id.json"
   wid run --config "$CFG/finetune-$id.json"
 done
 wid compare --teacher "$TEACHER" --format markdown
