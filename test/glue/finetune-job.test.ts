@@ -95,3 +95,30 @@ test('evaluate job stores the efficiency figures of a model', async () => {
   assert.equal(result.parameterCount, Object.values(teacher.weights).reduce((n, t) => n + t.size, 0));
   disposeWeights(teacher.weights);
 });
+
+test('MNLI is scored on matched and mismatched dev sets, each stored as its own task column', async () => {
+  await selectBackend('wasm');
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  const glue = mkdtempSync(join(tmpdir(), 'wid-mnli-'));
+  try {
+    // MNLI's dev layout (16 columns, gold_label last); sentences drawn from the RTE slice, labels by rule.
+    const cols = ['index', 'promptID', 'pairID', 'genre', 'sentence1_binary_parse', 'sentence2_binary_parse', 'sentence1_parse', 'sentence2_parse', 'sentence1', 'sentence2', 'label1', 'label2', 'label3', 'label4', 'label5', 'gold_label'];
+    const labels = ['contradiction', 'entailment', 'neutral'];
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => {
+      const l = labels[i % 3];
+      return [String(i), '1', `${i}e`, 'fiction', '(a)', '(b)', '(A)', '(B)', `premise number ${i}`, `hypothesis ${l}`, l, l, l, l, l, l].join('\t');
+    });
+    mkdirSync(join(glue, 'MNLI'));
+    for (const [file, n] of [['train.tsv', 24], ['dev_matched.tsv', 9], ['dev_mismatched.tsv', 6]] as const) {
+      writeFileSync(join(glue, 'MNLI', file), `${cols.join('\t')}\n${rows(n).join('\n')}\n`);
+    }
+    const job = jobFor('finetune');
+    const { ctx, rec } = recordingContext(glue);
+    await job.run(job.parseConfig({ modelPath: TEACHER, gluePath: glue, task: 'MNLI', lr: 1e-3, epochs: 1, batchSize: 8, maxLength: 16, efficiency: false }), ctx);
+    assert.deepEqual(rec.evaluations.map((e) => `${e.task}/${e.metric}`), ['MNLI-m/accuracy', 'MNLI-m/score', 'MNLI-mm/accuracy', 'MNLI-mm/score']);
+    const last = rec.progress[rec.progress.length - 1].values;
+    assert.ok('dev/MNLI-m/accuracy' in last && 'dev/MNLI-mm/accuracy' in last && 'dev/MNLI/score' in last);
+  } finally {
+    rmSync(glue, { recursive: true, force: true });
+  }
+});

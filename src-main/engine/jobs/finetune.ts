@@ -106,14 +106,17 @@ export function parseFineTuneConfig(raw: unknown): FineTuneJobConfig {
   return cfg;
 }
 
-/** Progress value names: `dev/<metric>` for a run with one task and one dev split, else `dev/<split>/<metric>`. */
-function devValues(dev: NonNullable<FineTuneProgress['dev']>, qualify: boolean): Record<string, number> {
+/**
+ * Progress value names: `dev/<metric>` and `dev/score` for a run with one task and one dev split, else
+ * `dev/<split>/<metric>` and `dev/<task>/score` (MNLI: the mean of matched and mismatched).
+ */
+function devValues(task: string, dev: NonNullable<FineTuneProgress['dev']>, qualify: boolean): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [split, metrics] of Object.entries(dev.metrics)) {
     const p = qualify ? `dev/${split}/` : 'dev/';
     for (const [m, v] of Object.entries(metrics)) out[p + m] = v;
   }
-  out[qualify ? `dev/${Object.keys(dev.metrics).join('+')}/score` : 'dev/score'] = dev.score;
+  out[qualify ? `dev/${task}/score` : 'dev/score'] = dev.score;
   return out;
 }
 
@@ -149,7 +152,7 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
           const elapsed = (Date.now() - started) / 1000;
           ctx.progress({
             step: doneSteps, totalSteps, phase: config.sweep ? `${d.task} (sweep ${point + 1}/${grids[0].length})` : d.task,
-            values: { loss: p.loss, lr: p.lr, ...(p.dev ? devValues(p.dev, qualify) : {}) },
+            values: { loss: p.loss, lr: p.lr, ...(p.dev ? devValues(d.task, p.dev, qualify) : {}) },
             etaSeconds: (elapsed / doneSteps) * (totalSteps - doneSteps),
           });
         },
