@@ -137,7 +137,8 @@ export async function runForward(o: BenchOptions): Promise<BenchResult> {
   const attentionMask = tf.onesLike(inputIds);
   const t = await timeSteps(o, () => tf.tidy(() => {
     const out = bertForward(w, o.config, { inputIds, attentionMask });
-    return mlmHead(w, o.config, out.lastHiddenState);
+    // sync on one element: downloading the whole [batch, seq, vocab] logits would time the readback
+    return mlmHead(w, o.config, out.lastHiddenState).slice([0, 0, 0], [1, 1, 1]);
   }));
   disposeWeights(w);
   tf.dispose([inputIds, attentionMask]);

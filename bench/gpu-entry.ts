@@ -1,5 +1,6 @@
 // Engine checks for the GPU machine (webgpu through Dawn), packed with
 //   bash /work/shared/gpu/pack.sh bench/gpu-entry.ts      then (device) bash .gpu/run.sh [parity] [bench]
+// grads:  tiny MLM loss + all gradients vs the cpu backend (GPU engineer's gpu-numeric-check).
 // parity: the transformers fixtures of test/fixtures/bert (model-parity.test.ts) on webgpu, worst max abs diff.
 // bench:  `forward` and `train-step` (bench/forward.ts, bench/train-step.ts) for tiny/small/base, batch 8 x 128.
 // Writes every result as JSON lines to stdout and to $OUT/engine-gpu.json.
@@ -12,6 +13,7 @@ import { disposeWeights } from '../src-main/engine/bert/weights.js';
 import { loadHfModel, parseSafetensors } from '../src-main/engine/checkpoint/index.js';
 import { parseBenchArgs, runForward } from './forward.js';
 import { runTrainStep } from './train-step.js';
+import { checkAgainstCpu } from './gpu-numeric-check.js';
 
 const results: unknown[] = [];
 const emit = (r: unknown) => { results.push(r); console.log(JSON.stringify(r)); };
@@ -76,6 +78,8 @@ const backend = process.env.WID_BACKEND ?? 'webgpu';
 const selected = await selectBackend(backend as 'webgpu');
 emit({ backend: selected.name, device: selected.device });
 if (!args.length || args.includes('parity')) await parity(selected.name);
+// loss and every gradient of a tiny MLM step against the cpu backend (bench/gpu-numeric-check.ts)
+if (!args.length || args.includes('grads')) { emit({ check: 'grads', ...(await checkAgainstCpu(selected.name)) }); await selectBackend(backend as 'webgpu'); }
 if (!args.length || args.includes('bench')) await bench(selected.name);
 if (process.env.OUT) writeFileSync(join(process.env.OUT, 'engine-gpu.json'), JSON.stringify(results, null, 1));
 process.exit(0);
