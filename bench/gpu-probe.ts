@@ -85,8 +85,8 @@ export async function probeOps(iters: number, matmulOnly = false): Promise<OpTim
 export interface KernelShare { kernel: string; count: number; ms: number; share: number }
 
 /** Per-kernel GPU time of one training step (tfjs profile; each kernel is submitted alone while profiling). */
-export async function profileStep(size: string, batch: number, seq: number): Promise<{ totalKernelMs: number; kernels: number; top: KernelShare[] }> {
-  const ts = makeTrainStep(benchConfig(size), batch, seq);
+export async function profileStep(size: string, batch: number, seq: number, vocab?: number): Promise<{ totalKernelMs: number; kernels: number; top: KernelShare[] }> {
+  const ts = makeTrainStep(benchConfig(size, vocab), batch, seq);
   try {
     for (let i = 0; i < 2; i++) { const l = ts.step(); await l.data(); l.dispose(); }
     const info = await tf.profile(() => { const l = ts.step(); return l; });
@@ -122,6 +122,7 @@ export async function main(argv: string[]): Promise<void> {
       batch: { type: 'string', default: '32' },
       seq: { type: 'string', default: '128' },
       label: { type: 'string', default: 'default' },
+      vocab: { type: 'string' },
       json: { type: 'string' },
     },
   });
@@ -133,7 +134,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!values['no-ops']) record.ops = await probeOps(iters, values['matmul-only']);
   if (values.profile) {
     const profiles: Record<string, unknown> = {};
-    for (const size of values.profile.split(',')) profiles[size] = await profileStep(size, Number(values.batch), Number(values.seq));
+    for (const size of values.profile.split(',')) profiles[size] = await profileStep(size, Number(values.batch), Number(values.seq), values.vocab ? Number(values.vocab) : undefined);
     record.profiles = profiles;
   }
   const out = values.json ?? (process.env.OUT ? join(process.env.OUT, `gpu-probe-${values.label}.json`) : undefined);
