@@ -14,6 +14,7 @@ import { modelTaskHandlers } from './model-tasks.js';
 import { groupsHandlers } from './groups.js';
 import { modelsHandlers } from './models.js';
 import { runsHandlers } from './runs.js';
+import { runPlanHandlers } from './run-plan.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { systemHandlers } from './system.js';
 
@@ -40,6 +41,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     ...modelsHandlers(ctx),
     ...datasetsHandlers(ctx),
     ...runsHandlers(ctx),
+    ...runPlanHandlers(ctx),
     ...groupsHandlers(ctx),
     ...compareHandlers(ctx),
     ...modelTaskHandlers(ctx),

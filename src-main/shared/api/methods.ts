@@ -42,6 +42,12 @@ export interface ApiMethods {
   'runs.exportStudent': { req: { id: number; dir: string }; res: { path: string; files: string[] } };
   /** Loads a registered model and runs one forward pass on a short sentence, as a smoke test. */
   'models.smokeTest': { req: { id: number; text?: string }; res: { ok: true; seconds: number; backend: string; outputShape: number[] } };
+  /**
+   * The student each distillation method would build from this config (teacherModelId + target or preset),
+   * with its parameter count (MLM head included, as the run's result reports it), before anything is created.
+   * Errors name the field, as runs.create's would.
+   */
+  'runs.plan': { req: { methods: ('wid' | 'distilbert' | 'tinybert')[]; config: Record<string, unknown> }; res: StudentPlan[] };
 
   // Added by GLUE (issue 6); to be implemented in src-main/app/service with engine/glue/comparison.ts.
   /** Models × GLUE tasks from the stored evaluations of the given models: task scores, GLUE average, % of teacher. */
@@ -67,6 +73,17 @@ export interface GlueComparisonTable {
     percentOfTeacher: number | null;
     missingTasks: string[];
   }[];
+}
+
+/** One method's student shape from runs.plan. */
+export interface StudentPlan {
+  method: 'wid' | 'distilbert' | 'tinybert';
+  layers: number;
+  hidden: number;
+  heads: number;
+  intermediate: number;
+  parameterCount: number;
+  teacher: { layers: number; hidden: number; heads: number; intermediate: number; parameterCount: number };
 }
 
 /** Teacher vs student attention for one layer/head; rows are query tokens, columns key tokens, rows sum to 1. */
