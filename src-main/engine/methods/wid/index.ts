@@ -1,5 +1,6 @@
 // Weight-Inherited Distillation as a DistillMethod for the shared loop (docs/wid.md):
-// trainable = compactors only; loss = logit KD of the compactor model against the frozen teacher;
+// trainable = compactors only; loss = logit KD of the compactor model against the frozen teacher
+// (objective 'kd', default), the hard-label MLM loss ('mlm', the authors' code and the paper's Table 1) or both;
 // afterStep = pruning schedule; exportStudent = merged dense BERT of the current (final: target) width.
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +15,7 @@ import {
   type DimScores, type DimScoreTensors, type ImportanceCriterion,
 } from './importance.js';
 import { logitKdLoss } from './kd-loss.js';
+import { maskedLmLoss } from '../../bert/mlm-loss.js';
 import { fullMasks, sizesOfMasks, validateMasks, WidMasks } from './masks.js';
 import { mergeStudent } from './merge.js';
 import { analyzeAttention } from './attention-analysis.js';
@@ -36,6 +38,8 @@ export interface WidOptions {
   preset?: WidPreset;
   attentionStrategy?: AttentionStrategy;
   temperature?: number;
+  /** What trains the compactors (docs/wid.md §2): 'kd' logit distillation (default), 'mlm' hard labels, 'mlm+kd' their sum. */
+  objective?: WidObjective;
   pruneStart?: number;
   pruneEnd?: number;
   pruneEvents?: number;
@@ -46,11 +50,15 @@ export interface WidOptions {
   seed?: number;
 }
 
-const OPTION_KEYS: (keyof WidOptions)[] = ['target', 'preset', 'attentionStrategy', 'temperature', 'pruneStart', 'pruneEnd',
+export type WidObjective = 'kd' | 'mlm' | 'mlm+kd';
+const OBJECTIVES: WidObjective[] = ['kd', 'mlm', 'mlm+kd'];
+
+const OPTION_KEYS: (keyof WidOptions)[] = ['target', 'preset', 'attentionStrategy', 'temperature', 'objective', 'pruneStart', 'pruneEnd',
   'pruneEvents', 'importance', 'variablePrefix', 'seed'];
 
 export interface ResolvedWidOptions extends ScheduleOptions {
   temperature: number;
+  objective: WidObjective;
   importance: ImportanceCriterion;
   attentionStrategy: AttentionStrategy;
 }
@@ -90,6 +98,7 @@ export function resolveWidOptions(o: WidOptions): ResolvedWidOptions {
   }
   const r: ResolvedWidOptions = {
     temperature: o.temperature ?? 1,
+    objective: o.objective ?? 'kd',
     pruneStart: o.pruneStart ?? 0.1,
     pruneEnd: o.pruneEnd ?? 0.6,
     pruneEvents: o.pruneEvents ?? 8,
@@ -97,6 +106,7 @@ export function resolveWidOptions(o: WidOptions): ResolvedWidOptions {
     attentionStrategy: o.attentionStrategy ?? 'dim',
   };
   if (typeof r.temperature !== 'number' || !(r.temperature > 0)) throw new Error(`temperature must be a number > 0, got ${JSON.stringify(o.temperature)}`);
+  if (!OBJECTIVES.includes(r.objective)) throw new Error(`objective must be one of ${OBJECTIVES.map((x) => `"${x}"`).join(', ')}, got ${JSON.stringify(o.objective)}`);
   if (r.importance !== 'effective' && r.importance !== 'compactor') throw new Error(`importance must be "effective" or "compactor", got ${JSON.stringify(o.importance)}`);
   validateSchedule(r);
   return r;
@@ -143,9 +153,16 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
   function loss(batch: MlmBatch) {
     return tf.tidy(() => {
       const inputs = { inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds };
-      const teacherLogits = mlmHead(teacher.weights, tcfg, bertForward(teacher.weights, tcfg, inputs).lastHiddenState);
-      const kd = logitKdLoss(studentLogits(inputs), teacherLogits, batch.labels, opts.temperature);
-      return { total: kd, parts: { kd } };
+      const logits = studentLogits(inputs);
+      const parts: Record<string, tf.Scalar> = {};
+      if (opts.objective !== 'mlm') {
+        // the teacher forward is only needed for the KD term
+        const teacherLogits = mlmHead(teacher.weights, tcfg, bertForward(teacher.weights, tcfg, inputs).lastHiddenState);
+        parts.kd = logitKdLoss(logits, teacherLogits, batch.labels, opts.temperature);
+      }
+      if (opts.objective !== 'kd') parts.mlm = maskedLmLoss(logits, batch.labels);
+      const total = (parts.kd && parts.mlm ? tf.add(parts.kd, parts.mlm) : (parts.kd ?? parts.mlm)) as tf.Scalar;
+      return { total, parts };
     });
   }
 
