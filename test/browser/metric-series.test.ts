@@ -22,3 +22,12 @@ test('a point older than the last plotted step is ignored, and non-finite values
   addPoint(map, 'loss', 6, Number.NaN);
   assert.deepEqual(map.loss, [{ x: 5, y: 1 }]);
 });
+
+test('the first point of a new series lands in the stored list even when the map copies what is assigned to it', () => {
+  // Svelte's $state proxies store a proxied copy of an assigned array; model that with a map that copies on set.
+  const store: SeriesMap = {};
+  const copying = new Proxy(store, { set: (t, k, v) => { t[k as string] = [...v]; return true; } });
+  addPoint(copying, 'loss', 1, 2.5);
+  addPoint(copying, 'loss', 2, 2.0);
+  assert.deepEqual(store.loss, [{ x: 1, y: 2.5 }, { x: 2, y: 2.0 }]);
+});

@@ -5,7 +5,10 @@ export type SeriesMap = Record<string, { x: number; y: number }[]>;
 
 export function addPoint(map: SeriesMap, name: string, step: number, value: number): void {
   if (!Number.isFinite(value)) return;
-  const list = (map[name] ??= []);
+  // Read the list back after creating it: on a Svelte $state map the stored array is a proxy of the one assigned,
+  // and pushing onto the assigned one would lose the point (`(map[name] ??= [])` evaluates to the unproxied array).
+  if (!map[name]) map[name] = [];
+  const list = map[name];
   const last = list[list.length - 1];
   if (last && last.x === step) last.y = value; // the same step reported twice: keep the newest value
   else if (!last || last.x < step) list.push({ x: step, y: value });
