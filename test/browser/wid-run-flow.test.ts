@@ -41,7 +41,8 @@ test('a WID run launched from the wizard is monitored live, completes, shows att
     // though the whole run takes a few seconds.
     await page.getByTestId('run-title').waitFor({ timeout: 10_000 });
     await page.evaluate(() => {
-      const seen = ((window as unknown as { __seen: string[] }).__seen = []);
+      const seen: string[] = [];
+      (window as unknown as { __seen: string[] }).__seen = seen;
       const note = () => {
         const status = document.querySelector('[data-testid=run-title] [data-testid=status]')?.textContent;
         const step = document.querySelector('[data-testid=run-step]')?.textContent ?? '';
