@@ -38,6 +38,12 @@ export function buildComparison(runs: RunRecord[], evaluations: Record<number, E
 
 export const comparisonTasks = (rows: ComparisonRow[]) => [...new Set(rows.flatMap((r) => Object.keys(r.scores)))].sort();
 
+/** One model or run in the score charts (ScoreCharts.svelte): a scatter point and a bar per task. */
+export interface ChartEntry { label: string; parameters: number | null; average: number | null; scores: Record<string, number | null> }
+
+export const runChartEntries = (rows: ComparisonRow[]): ChartEntry[] =>
+  rows.map((r) => ({ label: `#${r.runId} ${r.name}`, parameters: r.parameters, average: r.mean, scores: r.scores }));
+
 function table(rows: ComparisonRow[]): string[][] {
   const tasks = comparisonTasks(rows);
   const fmt = (v: number | null | undefined, digits = 4) => (v == null ? '' : v.toFixed(digits));

@@ -1,0 +1,49 @@
+// Models × GLUE tasks (the `compare.table` API): which request the picks make, how the cells are printed,
+// and the chart entries. Numbers are never recomputed here: every figure comes from the server's table.
+import type { GlueComparisonTable, ModelRecord } from '../../../src-main/shared/api/index.js';
+import type { ChartEntry } from './comparison.js';
+
+export type ModelTable = GlueComparisonTable;
+export type ModelRow = GlueComparisonTable['rows'][number];
+
+export interface ModelPicks { modelIds: number[]; teacherModelId: number | null }
+
+/** First visit: every registered model, the first teacher-kind model as the reference. */
+export function defaultPicks(models: ModelRecord[]): ModelPicks {
+  return { modelIds: models.map((m) => m.id), teacherModelId: models.find((m) => m.kind === 'teacher')?.id ?? null };
+}
+
+/** The compare.table / compare.export request for the picks; null when nothing is picked. */
+export function compareRequest(p: ModelPicks): { modelIds: number[]; teacherModelId?: number } | null {
+  const modelIds = p.modelIds.filter((id) => id !== p.teacherModelId);
+  if (p.teacherModelId == null) return modelIds.length ? { modelIds } : null;
+  return { modelIds, teacherModelId: p.teacherModelId };
+}
+
+const dash = '—';
+/** Task scores and the GLUE average are fractions; shown ×100 with one decimal as GLUE papers (and the export) print them. */
+export const formatScore = (v: number | null) => (v == null ? dash : (100 * v).toFixed(1));
+export const formatPercent = (v: number | null) => (v == null ? dash : `${v.toFixed(1)} %`);
+export const formatInteger = (v: number | null) => (v == null ? dash : Math.round(v).toLocaleString('en-US'));
+export const formatMs = (v: number | null) => (v == null ? dash : v.toFixed(2));
+export const formatRate = (v: number | null) => (v == null ? dash : v.toFixed(1));
+
+export function formatBytes(v: number | null): string {
+  if (v == null) return dash;
+  if (v >= 2 ** 30) return `${(v / 2 ** 30).toFixed(2)} GiB`;
+  if (v >= 2 ** 20) return `${(v / 2 ** 20).toFixed(2)} MiB`;
+  if (v >= 2 ** 10) return `${(v / 2 ** 10).toFixed(1)} KiB`;
+  return `${v} B`;
+}
+
+export const rowLabel = (r: ModelRow) => (r.isTeacher ? `${r.name} (teacher)` : r.name);
+
+/** Scatter (parameters vs GLUE average) and per-task bars, scores ×100 as in the table. */
+export function modelChartEntries(table: ModelTable): ChartEntry[] {
+  return table.rows.map((r) => ({
+    label: rowLabel(r),
+    parameters: r.parameterCount,
+    average: r.average == null ? null : 100 * r.average,
+    scores: Object.fromEntries(table.tasks.map((t) => [t, r.scores[t] == null ? null : 100 * r.scores[t]!])),
+  }));
+}

@@ -1,0 +1,36 @@
+// The models × tasks mode's pure helpers: which request the picks make, how cells print, what the charts get.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { GlueComparisonTable, ModelRecord } from '../../src-main/shared/api/index.js';
+import { compareRequest, defaultPicks, formatBytes, formatPercent, formatScore, modelChartEntries } from '../../src-renderer/src/lib/modelComparison.js';
+
+const model = (id: number, kind: 'teacher' | 'student') => ({ id, kind, name: `m${id}` }) as ModelRecord;
+
+test('picks: every model by default, the first teacher as reference; the teacher is sent once, as teacherModelId', () => {
+  const picks = defaultPicks([model(3, 'student'), model(1, 'teacher'), model(2, 'teacher')]);
+  assert.deepEqual(picks, { modelIds: [3, 1, 2], teacherModelId: 1 });
+  assert.deepEqual(compareRequest(picks), { modelIds: [3, 2], teacherModelId: 1 });
+  assert.deepEqual(compareRequest({ modelIds: [], teacherModelId: 1 }), { modelIds: [], teacherModelId: 1 });
+  assert.deepEqual(compareRequest({ modelIds: [4], teacherModelId: null }), { modelIds: [4] });
+  assert.equal(compareRequest({ modelIds: [], teacherModelId: null }), null);
+});
+
+test('cells: scores ×100 with one decimal as the export prints them, a dash where nothing was measured', () => {
+  assert.equal(formatScore(0.5125), '51.2');
+  assert.equal(formatScore(0.635), '63.5');
+  assert.equal(formatScore(null), '—');
+  assert.equal(formatPercent(95.51), '95.5 %');
+  assert.equal(formatBytes(659174), '643.7 KiB');
+  assert.equal(formatBytes(2610136), '2.49 MiB');
+});
+
+test('chart entries carry the table values ×100 and keep missing tasks null', () => {
+  const table: GlueComparisonTable = { tasks: ['SST-2', 'RTE'], teacher: 't', rows: [
+    { name: 't', isTeacher: true, parameterCount: 10, fileSize: 1, latencyMsBatch1: 1, throughputBatch32: 1, scores: { 'SST-2': 0.6, RTE: 0.5 }, average: 0.25, percentOfTeacher: 100, missingTasks: [] },
+    { name: 's', isTeacher: false, parameterCount: 5, fileSize: 1, latencyMsBatch1: 1, throughputBatch32: 1, scores: { 'SST-2': null, RTE: 0.45 }, average: 0.45, percentOfTeacher: 90, missingTasks: ['SST-2'] },
+  ] };
+  assert.deepEqual(modelChartEntries(table), [
+    { label: 't (teacher)', parameters: 10, average: 25, scores: { 'SST-2': 60, RTE: 50 } },
+    { label: 's', parameters: 5, average: 45, scores: { 'SST-2': null, RTE: 45 } },
+  ]);
+});
