@@ -3,32 +3,12 @@
 // resulting parameter count and any size error before a run is created.
 import type { StudentPlan } from '../../shared/api/methods.js';
 import { bertConfigFromHf, parameterCount, type BertConfig } from '../../engine/bert/index.js';
-import { distilBertOptionsFromConfig, resolveDistilBertSetup } from '../../engine/methods/distilbert/index.js';
-import { resolveTinyBertSetup, tinyBertOptionsFromConfig } from '../../engine/methods/tinybert/index.js';
-import { resolveTargetSizes, studentConfig as widStudentConfig, type TargetRequest } from '../../engine/methods/wid/target-sizes.js';
+import { distillMethodOptions } from '../../engine/jobs/distill-options.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { badRequest, plainObject, requestObject } from './validate.js';
 
 const PLAN_METHODS = ['wid', 'distilbert', 'tinybert'] as const;
 type PlanMethod = (typeof PLAN_METHODS)[number];
-
-/** Method options as the distill job merges them: methodOptions, then the method's own object, then shared target/preset. */
-function methodOptions(method: PlanMethod, config: Record<string, unknown>): Record<string, unknown> {
-  const extra = config.methodOptions ?? {};
-  const own = config[method] ?? {};
-  if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) throw new Error(`methodOptions: expected an object, got ${JSON.stringify(extra)}`);
-  if (typeof own !== 'object' || own === null || Array.isArray(own)) throw new Error(`${method}: expected an object of ${method} options, got ${JSON.stringify(own)}`);
-  return { ...config, [method]: { ...(extra as object), ...(own as object) } };
-}
-
-function studentOf(method: PlanMethod, teacher: BertConfig, config: Record<string, unknown>): BertConfig {
-  const merged = methodOptions(method, config);
-  if (method === 'distilbert') return resolveDistilBertSetup(teacher, distilBertOptionsFromConfig(merged)).studentConfig;
-  if (method === 'tinybert') return resolveTinyBertSetup(teacher, tinyBertOptionsFromConfig(merged)).studentConfig;
-  const o: Record<string, unknown> = { ...(merged.wid as object) };
-  for (const key of ['target', 'preset'] as const) if (config[key] !== undefined && o[key] === undefined) o[key] = config[key];
-  return widStudentConfig(teacher, resolveTargetSizes(teacher, o as TargetRequest));
-}
 
 const shape = (c: BertConfig) => ({ layers: c.numHiddenLayers, hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize });
 
@@ -53,7 +33,7 @@ export function runPlanHandlers(ctx: ServiceContext): Handlers<'runs.plan'> {
       const teacherPlan = { ...shape(teacher), parameterCount: parameterCount(teacher, { mlmHead: true }) };
       return checked.map((method): StudentPlan => {
         let student: BertConfig;
-        try { student = studentOf(method, teacher, config); }
+        try { student = distillMethodOptions(method, config, teacher).studentConfig; }
         catch (err) { throw badRequest(`${method} config: ${(err as Error).message}`); }
         return { method, ...shape(student), parameterCount: parameterCount(student, { mlmHead: true }), teacher: teacherPlan };
       });

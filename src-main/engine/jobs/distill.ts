@@ -6,11 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bertConfigFromHf, parameterCount, type BertConfig } from '../bert/index.js';
 import { loadHfModel, saveHfModel } from '../checkpoint/index.js';
-import { createDistilBertMethod, distilBertOptionsFromConfig, resolveDistilBertSetup } from '../methods/distilbert/index.js';
-import { createTinyBertMethod, tinyBertOptionsFromConfig, resolveTinyBertSetup } from '../methods/tinybert/index.js';
+import { createDistilBertMethod } from '../methods/distilbert/index.js';
+import { createTinyBertMethod } from '../methods/tinybert/index.js';
 import { resolveStudentTarget } from '../methods/common/student-size.js';
 import type { Teacher } from '../methods/common/teacher.js';
-import { resolveTargetSizes, type TargetRequest } from '../methods/wid/target-sizes.js';
 import { createWidMethod, type WidOptions } from '../methods/wid/index.js';
 import { corpusTextFiles } from '../train/corpus.js';
 import { corpusTokenizerFrom } from '../train/corpus-tokenizer.js';
@@ -18,8 +17,9 @@ import { runDistillation } from '../train/loop.js';
 import { pruneCheckpoints } from '../train/train-state.js';
 import type { DistillMethod } from '../train/method.js';
 import { ConfigError, type JobContext, type JobDefinition } from './types.js';
+import { distillMethodOptions, type DistillMethodName } from './distill-options.js';
 
-export type DistillMethodName = 'wid' | 'distilbert' | 'tinybert';
+export type { DistillMethodName } from './distill-options.js';
 
 export interface DistillJobConfig {
   method: DistillMethodName;
@@ -82,36 +82,6 @@ function readTeacherConfig(teacherPath: string): BertConfig {
   }
 }
 
-/** The method's options from the run config, checked (sizes against the teacher). Throws ConfigError. */
-function methodOptionsFor(method: DistillMethodName, r: Record<string, unknown>, teacher: BertConfig): Record<string, unknown> {
-  const extra = r.methodOptions ?? {};
-  if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) {
-    throw new ConfigError(`methodOptions: expected an object of ${method} options, got ${JSON.stringify(extra)}`);
-  }
-  const own = r[method] ?? {};
-  if (typeof own !== 'object' || own === null || Array.isArray(own)) throw new ConfigError(`${method}: expected an object of ${method} options, got ${JSON.stringify(own)}`);
-  const merged = { ...r, [method]: { ...(extra as object), ...(own as object) } };
-  try {
-    if (method === 'distilbert') {
-      const o = distilBertOptionsFromConfig(merged) as Record<string, unknown>;
-      resolveDistilBertSetup(teacher, o); // size, width and layer map against the teacher config
-      return o;
-    }
-    if (method === 'tinybert') {
-      const o = tinyBertOptionsFromConfig(merged) as Record<string, unknown>;
-      resolveTinyBertSetup(teacher, o); // size and layer map against the teacher config
-      return o;
-    }
-    const o: Record<string, unknown> = { ...(merged.wid as object) };
-    for (const key of ['target', 'preset'] as const) if (r[key] !== undefined && o[key] === undefined) o[key] = r[key];
-    resolveTargetSizes(teacher, o as TargetRequest);
-    return o;
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError((err as Error).message);
-  }
-}
-
 export function parseDistillConfig(method: DistillMethodName, raw: unknown): DistillJobConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`config: expected an object, got ${JSON.stringify(raw)}`);
   const r = raw as Record<string, unknown>;
@@ -154,7 +124,7 @@ export function parseDistillConfig(method: DistillMethodName, raw: unknown): Dis
     progressEvery: int(r, 'progressEvery', DEFAULTS.progressEvery, 1),
     seed: num(r, 'seed', 0, (v) => Number.isInteger(v) && v >= 0 && v <= 2 ** 31 - 1, `an integer from 0 to ${2 ** 31 - 1}`),
     backend,
-    methodOptions: methodOptionsFor(method, r, teacher),
+    methodOptions: distillMethodOptions(method, r, teacher).options,
   };
 }
 
