@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { RENDERER_INDEX, launchBrowser, newPage, screenshot } from './support/browser.js';
-import { FIXTURES, apiFor } from './support/api.js';
+import { FIXTURES, apiFor, waitForRun } from './support/api.js';
 import { serverAvailable, startServer, SERVE_ENTRY } from './support/webServer.js';
 
 let browser: Browser;
@@ -83,6 +83,55 @@ test('with the tiny teacher, sizes come from the engine before launch: a preset\
       assert.match(await page.getByTestId(`plan-${m}`).innerText(), /2 layers · hidden 8 · 4 heads · intermediate 16/);
     }
     await screenshot(page, 'wizard-compare-group-plan');
+    assert.deepEqual(errors, []);
+  } finally {
+    await server.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('the wizard sends learning rate, warm-up and the WID objective, and a duplicate keeps the source run\'s other settings', { skip, timeout: 90_000 }, async () => {
+  const home = mkdtempSync(join(tmpdir(), 'wid-wizard-dup-'));
+  const server = await startServer(home);
+  try {
+    const call = apiFor(server.url);
+    const teacher = await call('models.register', { path: FIXTURES.teacher, name: 'tiny teacher' });
+    const corpus = await call('datasets.register', { path: FIXTURES.corpus, kind: 'corpus', name: 'corpus' });
+    const source = await call('runs.create', { method: 'wid', name: 'source', config: {
+      teacherModelId: teacher.id, datasetId: corpus.id, steps: 2, batchSize: 2, seqLen: 16, backend: 'wasm', lr: 0.002, warmupSteps: 1,
+      target: { layers: 2, hidden: 48, heads: 4, intermediate: 96 }, wid: { objective: 'mlm' }, methodOptions: { pruneEvents: 1, pruneStart: 0, pruneEnd: 0.5 },
+    } });
+    assert.equal((await waitForRun(call, source.id, 60_000)).status, 'completed');
+
+    const { page, errors } = await newPage(browser);
+    await page.goto(`${server.url}#/new/from/${source.id}`);
+    await page.getByTestId('duplicate-source').waitFor();
+    await page.getByTestId('kept-config').waitFor();
+    assert.match(await page.getByTestId('kept-config').innerText(), /methodOptions/);
+    assert.equal(Number(await page.getByTestId('learning-rate').inputValue()), 0.002);
+    assert.equal(await page.getByTestId('warmup-steps').inputValue(), '1');
+    assert.equal(await page.getByTestId('wid-objective').inputValue(), 'mlm');
+    // change what the form edits: the rest must survive
+    await page.getByTestId('learning-rate').fill('0.003');
+    await page.getByTestId('wid-objective').selectOption('mlm+kd');
+    await page.getByTestId('warmup-steps').fill('5');
+    assert.match(await page.getByTestId('form-problems').innerText(), /Warm-up steps must be a whole number from 0 to 1/);
+    await page.getByTestId('warmup-steps').fill('0');
+    await screenshot(page, 'wizard-duplicate-keeps-settings');
+    await page.getByTestId('start-run').click();
+    await page.getByTestId('run-title').waitFor();
+    const runs = await call('runs.list', {});
+    const copy = runs.find((r) => r.id !== source.id)!;
+    const c = copy.config as Record<string, unknown>;
+    assert.equal(c.lr, 0.003);
+    assert.equal(c.warmupSteps, 0);
+    assert.deepEqual(c.wid, { objective: 'mlm+kd' });
+    assert.deepEqual(c.methodOptions, { pruneEvents: 1, pruneStart: 0, pruneEnd: 0.5 });
+    assert.equal(copy.parentRunId, source.id);
+    assert.equal((await waitForRun(call, copy.id, 60_000)).status, 'completed');
+    // the objective reached the engine: both loss parts were recorded
+    const names = new Set((await call('runs.metrics', { id: copy.id })).map((p) => p.name));
+    assert.ok(names.has('loss/mlm') && names.has('loss/kd'), `metrics: ${[...names].join(', ')}`);
     assert.deepEqual(errors, []);
   } finally {
     await server.stop();
