@@ -9,10 +9,11 @@ import { CliError, describeError, exitCodeFor } from './cliError.js';
 import { datasetsListCommand, datasetsRegisterCommand, infoCommand, modelsListCommand, modelsRegisterCommand } from './commands/catalogCommands.js';
 import { compareCommand } from './commands/compareCommand.js';
 import { exportCommand } from './commands/exportCommand.js';
+import { groupsListCommand, groupsShowCommand } from './commands/groupsCommands.js';
 import { listCommand } from './commands/listCommand.js';
 import { cancelCommand, resumeCommand, runCommand } from './commands/runCommands.js';
 import { showCommand } from './commands/showCommand.js';
-import { parseId } from './parseIds.js';
+import { parseCount, parseId } from './parseIds.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -23,12 +24,12 @@ const program = new Command('wid')
   .exitOverride((err) => { process.exit(err.exitCode === 0 ? 0 : 2); });
 
 /** Opens the service, runs one command, closes it and exits with the command's code. */
-async function withService(startRunner: boolean, body: (service: Service) => Promise<number>): Promise<never> {
+async function withService(startRunner: boolean, body: (service: Service) => Promise<number>, concurrency?: number): Promise<never> {
   const home = program.opts<{ home?: string }>().home;
   let service: Service | null = null;
   let code: number;
   try {
-    service = await createService({ ...(home ? { home } : {}), mode: 'cli', startRunner });
+    service = await createService({ ...(home ? { home } : {}), mode: 'cli', startRunner, ...(concurrency ? { concurrency } : {}) });
     code = await body(service);
   } catch (err) {
     process.stderr.write(`wid: ${describeError(err)}\n`);
@@ -55,12 +56,13 @@ program.command('show')
   .action((id: string, opts) => withService(false, (s) => showCommand(s, parseId(id, 'run id'), opts, print)));
 
 program.command('run')
-  .description('create a run from a JSON config and follow it until it stops (exit 0 completed, 1 otherwise, 2 bad config)')
-  .requiredOption('--config <file>', 'JSON file: { "method": "selftest", "name": "...", ...run config }')
+  .description('create a run (or, with "method": "compare", a compare group of runs) from a JSON config and follow it until it stops (exit 0 completed, 1 otherwise, 2 bad config)')
+  .requiredOption('--config <file>', 'JSON file: { "method": "selftest", "name": "...", ...run config }; "method": "compare" (+ optional "methods": ["wid", "distilbert", "tinybert"]) runs the config once per method as a group')
   .option('--method <method>', 'override the file\'s "method"')
   .option('--detach', 'only queue the run (a running `wid serve` or app picks it up)')
-  .action((opts: { config: string; method?: string; detach?: boolean }) =>
-    withService(!opts.detach, (s) => runCommand(s, opts.config, opts, print)));
+  .option('--parallel <n>', 'how many queued runs this process executes at once (default 1: a group\'s runs one after another)', (v) => parseCount(v, '--parallel'))
+  .action((opts: { config: string; method?: string; detach?: boolean; parallel?: number }) =>
+    withService(!opts.detach, (s) => runCommand(s, opts.config, opts, print), opts.parallel));
 
 program.command('resume')
   .description('resume a paused, cancelled, failed or interrupted run and follow it')
@@ -76,6 +78,7 @@ program.command('cancel')
 program.command('compare')
   .description('GLUE comparison of models (task scores, GLUE average, % of teacher)')
   .option('--models <ids>', 'model ids, comma-separated (default: all registered models)')
+  .option('--group <id>', 'the students of a compare group (and, unless --teacher, its teacher)')
   .option('--teacher <id>', 'model id of the teacher (for % of teacher)')
   .option('--tasks <list>', 'GLUE tasks, comma-separated (default: all with scores)')
   .option('--format <format>', 'table, csv or markdown', 'table')
@@ -86,6 +89,17 @@ program.command('export')
   .argument('<id>', 'run id')
   .requiredOption('--out <dir>', 'output folder')
   .action((id: string, opts: { out: string }) => withService(false, (s) => exportCommand(s, parseId(id, 'run id'), opts.out, print)));
+
+const groups = program.command('groups').description('compare groups: one config run by WID, DistilBERT and TinyBERT');
+groups.command('list', { isDefault: true })
+  .description('list compare groups with their runs\' status')
+  .option('--json', 'print JSON')
+  .action((opts) => withService(false, (s) => groupsListCommand(s, opts, print)));
+groups.command('show')
+  .description('the runs of a group side by side: method, status, student size, parameters, loss, steps, wall time, backend')
+  .argument('<id>', 'group id')
+  .option('--json', 'print JSON')
+  .action((id: string, opts) => withService(false, (s) => groupsShowCommand(s, parseId(id, 'group id'), opts, print)));
 
 const models = program.command('models').description('teacher and student models (Hugging Face BERT folders)');
 models.command('list', { isDefault: true })

@@ -1,4 +1,4 @@
-// Run/model ids typed on the command line.
+// Run/model/group ids and counts typed on the command line.
 import { CliError } from './cliError.js';
 
 export function parseId(text: string, what: string): number {
@@ -11,4 +11,10 @@ export function parseIdList(text: string, what: string): number[] {
   const parts = text.split(/[\s,]+/).filter(Boolean);
   if (parts.length === 0) throw new CliError(`${what} must list at least one id, e.g. 1,2,3`, 2);
   return parts.map((p) => parseId(p, what));
+}
+
+/** A count such as --parallel 3: a positive integer. */
+export function parseCount(text: string, what: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) throw new CliError(`${what} must be a positive integer, got "${text}"`, 2);
+  return Number(text);
 }

@@ -1,14 +1,21 @@
 // Reads `wid run --config FILE`. The file is JSON with a "method" and the run's config, either flat
 // ({ "method": "selftest", "name": "smoke", "steps": 20, "backend": "wasm" }) or nested under "config"
 // ({ "method": "selftest", "name": "smoke", "config": { "steps": 20 } }).
+// "method": "compare" makes a compare group instead (groups.create): the shared config is run by every method in
+// the optional top-level "methods" (default WID, DistilBERT and TinyBERT; see compareRequest.ts).
 // Only the file's shape is checked here; the service validates the config fields themselves.
 import { readFileSync } from 'node:fs';
 import type { RunMethod } from '../shared/api/index.js';
 import { CliError } from './cliError.js';
 
+/** The file's "method": a job kind, or "compare" for a group of runs. */
+export const COMPARE = 'compare';
+
 export interface RunRequestFromFile {
-  method: RunMethod;
+  method: RunMethod | typeof COMPARE;
   name?: string;
+  /** Only with "method": "compare": the methods of the group, unchecked (groups.create checks them). */
+  methods?: unknown;
   config: Record<string, unknown>;
 }
 
@@ -24,15 +31,21 @@ export function readRunConfigFile(path: string, methodOverride?: string): RunReq
     throw new CliError(`--config ${path} is not valid JSON: ${(err as Error).message}`, 2);
   }
   if (!isObject(data)) throw new CliError(`--config ${path} must hold a JSON object with "method" and the run config`, 2);
-  const { method: fileMethod, name, config: nested, ...flat } = data;
+  const { method: fileMethod, name, methods, config: nested, ...flat } = data;
   const method = methodOverride ?? fileMethod;
   if (typeof method !== 'string' || method === '') {
-    throw new CliError(`--config ${path}: "method" is missing (expected e.g. "selftest", "wid", "distilbert", "tinybert"; or pass --method)`, 2);
+    throw new CliError(`--config ${path}: "method" is missing (expected e.g. "selftest", "wid", "distilbert", "tinybert", "compare"; or pass --method)`, 2);
+  }
+  if (methods !== undefined && method !== COMPARE) {
+    throw new CliError(`--config ${path}: "methods" only goes with "method": "compare" (a group of runs), but "method" is ${JSON.stringify(method)}`, 2);
   }
   if (name !== undefined && typeof name !== 'string') throw new CliError(`--config ${path}: "name" must be a string, got ${JSON.stringify(name)}`, 2);
   if (nested !== undefined && !isObject(nested)) throw new CliError(`--config ${path}: "config" must be an object, got ${JSON.stringify(nested)}`, 2);
   if (nested !== undefined && Object.keys(flat).length > 0) {
     throw new CliError(`--config ${path}: put run settings either at the top level or under "config", not both (found ${Object.keys(flat).join(', ')} beside "config")`, 2);
   }
-  return { method: method as RunMethod, ...(name !== undefined ? { name } : {}), config: nested ?? flat };
+  return {
+    method: method as RunRequestFromFile['method'], ...(name !== undefined ? { name } : {}),
+    ...(methods !== undefined ? { methods } : {}), config: nested ?? flat,
+  };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { readRunConfigFile } from '../../src-main/cli/runConfigFile.js';
 import { CliError } from '../../src-main/cli/cliError.js';
+import { groupRequestFrom } from '../../src-main/cli/groupRequest.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wid-cli-cfg-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,4 +55,21 @@ test('a JSON array, a non-string name or a non-object "config" is refused', () =
 
 test('settings both flat and under "config" are ambiguous and refused', () => {
   rejectsWith(() => readRunConfigFile(file('both.json', '{"method":"selftest","steps":3,"config":{"steps":4}}')), /either at the top level or under "config".*steps/);
+});
+
+test('"method": "compare" keeps a top-level "methods" (flat or beside "config") out of the shared config', () => {
+  const flat = readRunConfigFile(file('cmp-flat.json', JSON.stringify({ method: 'compare', name: 'g', methods: ['wid', 'tinybert'], steps: 4 })));
+  assert.deepEqual(flat, { method: 'compare', name: 'g', methods: ['wid', 'tinybert'], config: { steps: 4 } });
+  assert.deepEqual(groupRequestFrom(flat), { name: 'g', methods: ['wid', 'tinybert'], config: { steps: 4 } });
+  const nested = readRunConfigFile(file('cmp-nested.json', JSON.stringify({ method: 'compare', methods: ['wid'], config: { steps: 4 } })));
+  assert.deepEqual(nested, { method: 'compare', methods: ['wid'], config: { steps: 4 } });
+});
+
+test('a compare group without "methods" runs WID, DistilBERT and TinyBERT; --method compare turns a run file into a group', () => {
+  const request = readRunConfigFile(file('cmp-default.json', JSON.stringify({ method: 'wid', steps: 4 })), 'compare');
+  assert.deepEqual(groupRequestFrom(request), { methods: ['wid', 'distilbert', 'tinybert'], config: { steps: 4 } });
+});
+
+test('"methods" beside any other method is refused, naming both keys', () => {
+  rejectsWith(() => readRunConfigFile(file('methods-wid.json', '{"method":"wid","methods":["wid"],"steps":3}')), /"methods" only goes with "method": "compare".*"wid"/);
 });

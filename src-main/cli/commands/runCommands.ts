@@ -1,9 +1,13 @@
 // wid run / resume / cancel: start or continue a run through the service and follow it to the end.
+// `wid run` with "method": "compare" creates a compare group (groups.create) and follows all of its runs.
 import type { RunRecord } from '../../shared/api/index.js';
 import type { Service } from '../../app/service/contract.js';
-import { followRun } from '../followRun.js';
-import { readRunConfigFile } from '../runConfigFile.js';
+import { exitCodeForRuns, followToEnd } from '../followToEnd.js';
+import { groupRequestFrom } from '../groupRequest.js';
+import { loadGroupView } from '../groupView.js';
+import { COMPARE, readRunConfigFile, type RunRequestFromFile } from '../runConfigFile.js';
 import { formatNumber } from '../textTable.js';
+import { groupMembersTable, memberDetailLines } from './groupsCommands.js';
 
 type Print = (line: string) => void;
 
@@ -24,38 +28,40 @@ function summary(run: RunRecord): string {
   return parts.join(' | ');
 }
 
-/** Follows the run; Ctrl-C asks the service to cancel it and still waits for the run to stop cleanly. */
-async function followToEnd(service: Service, run: RunRecord, print: Print): Promise<number> {
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    print(`cancelling run ${run.id} (Ctrl-C again to quit at once)...`);
-    service.call('runs.cancel', { id: run.id }).catch((err: Error) => print(`cancel failed: ${err.message}`));
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    const final = await followRun(service, run.id, print);
-    print(summary(final));
-    return interrupted ? 130 : exitCodeForRun(final);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+async function followOne(service: Service, run: RunRecord, print: Print): Promise<number> {
+  const followed = await followToEnd(service, [run], print);
+  print(summary(followed.finals[0]!));
+  return exitCodeForRuns(followed);
+}
+
+/** Creates the group (every member validated before anything is written), follows all runs, prints them side by side. */
+async function runGroup(service: Service, request: RunRequestFromFile, opts: { detach?: boolean }, print: Print): Promise<number> {
+  const { group, runs } = await service.call('groups.create', groupRequestFrom(request));
+  print(`group ${group.id} "${group.name}" created: ${runs.map((r) => `run ${r.id} (${r.method}, ${r.status})`).join(', ')}`);
+  if (opts.detach) return 0;
+  const followed = await followToEnd(service, runs, print);
+  for (const run of followed.finals) print(summary(run));
+  const { members } = await loadGroupView(service, group.id);
+  print('');
+  print(groupMembersTable(members));
+  for (const line of memberDetailLines(members)) print(line);
+  return exitCodeForRuns(followed);
 }
 
 export async function runCommand(service: Service, file: string, opts: { method?: string; detach?: boolean }, print: Print): Promise<number> {
   const request = readRunConfigFile(file, opts.method);
-  const run = await service.call('runs.create', request);
+  if (request.method === COMPARE) return runGroup(service, request, opts, print);
+  const run = await service.call('runs.create', { ...request, method: request.method });
   print(`run ${run.id} "${run.name}" created (${run.method}, ${run.status})`);
   if (opts.detach) return 0;
-  return followToEnd(service, run, print);
+  return followOne(service, run, print);
 }
 
 export async function resumeCommand(service: Service, id: number, opts: { detach?: boolean }, print: Print): Promise<number> {
   const run = await service.call('runs.resume', { id });
   print(`run ${run.id} "${run.name}" resumed (${run.status})`);
   if (opts.detach) return 0;
-  return followToEnd(service, run, print);
+  return followOne(service, run, print);
 }
 
 export async function cancelCommand(service: Service, id: number, print: Print): Promise<number> {
