@@ -29,7 +29,7 @@ async function withService(startRunner: boolean, body: (service: Service) => Pro
   let service: Service | null = null;
   let code: number;
   try {
-    service = await createService({ ...(home ? { home } : {}), mode: 'cli', startRunner, ...(concurrency ? { concurrency } : {}) });
+    service = await createService({ ...(home ? { home } : {}), mode: 'cli', startRunner, ownRunsOnly: true, ...(concurrency ? { concurrency } : {}) });
     code = await body(service);
   } catch (err) {
     process.stderr.write(`wid: ${describeError(err)}\n`);

@@ -69,3 +69,6 @@ if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
 else process.on('message', onMessage);
 // The app went away: nobody would record what we do, so stop (the run is marked interrupted).
 process.on('disconnect', () => process.exit(1));
+// A terminal's Ctrl-C reaches the whole process group; the runner (our parent) answers it with a cancel
+// message, so the job stops at its next step boundary instead of dying mid-step.
+process.on('SIGINT', () => {});

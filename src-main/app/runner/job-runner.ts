@@ -17,6 +17,11 @@ export interface JobRunnerOptions {
   launch: WorkerLauncher;
   emit: (event: ApiEvent) => void;
   concurrency?: number;
+  /**
+   * Only start runs handed to adopt() (the CLI: a command runs what it created or resumed, and must not start
+   * older queued runs that it would then abandon, interrupted, when it exits). Default false: every queued run.
+   */
+  ownRunsOnly?: boolean;
   /** How long a cancelled worker may take to stop before it is killed (default 5 s). */
   killAfterMs?: number;
   /** The same for pause, which writes a checkpoint first (default 60 s: a bert-base state is GBs). */
@@ -38,6 +43,7 @@ export const runWorkDir = (dataDir: string, runId: number) => join(dataDir, 'run
 
 export class JobRunner {
   private readonly active = new Map<number, ActiveRun>();
+  private readonly owned = new Set<number>();
   /** Polls the store for stop requests other processes left for our runs (see stop()). */
   private stopPoll: NodeJS.Timeout | null = null;
   private readonly concurrency: number;
@@ -65,11 +71,17 @@ export class JobRunner {
     return this.active.has(runId);
   }
 
+  /** Marks a run as this runner's to start (see ownRunsOnly); the service calls it for runs it creates or resumes. */
+  adopt(runId: number): void {
+    this.owned.add(runId);
+  }
+
   /** Starts queued runs while there is room. Called after every create/resume and every exit. */
   pump(): void {
     if (!this.accepting) return;
     for (const run of this.opts.store.runs.queued()) {
       if (this.active.size >= this.concurrency) break;
+      if (this.opts.ownRunsOnly && !this.owned.has(run.id)) continue;
       if (!this.active.has(run.id)) this.launch(run);
     }
   }

@@ -31,6 +31,8 @@ export interface ServiceOptions {
   launchWorker?: WorkerLauncher;
   /** false for one-shot CLI commands that must not pick up queued runs (default true). */
   startRunner?: boolean;
+  /** The runner starts only runs this service created or resumed (the CLI's `wid run` / `wid resume`); default false. */
+  ownRunsOnly?: boolean;
 }
 
 export interface Service {

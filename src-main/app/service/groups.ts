@@ -32,7 +32,7 @@ export function groupsHandlers(ctx: ServiceContext): Handlers<'groups.list' | 'g
         const runs = resolved.map((r) => store.runs.insert({ ...r, name: `${name} · ${r.method as RunMethod}`, groupId: group.id }));
         return { group, runs };
       });
-      for (const run of out.runs) ctx.emit({ type: 'run.status', runId: run.id, status: run.status, error: null });
+      for (const run of out.runs) { ctx.emit({ type: 'run.status', runId: run.id, status: run.status, error: null }); ctx.runner.adopt(run.id); }
       ctx.runner.pump();
       return { group: out.group, runs: out.runs.map((r) => store.runs.get(r.id)!) };
     },

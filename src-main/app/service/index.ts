@@ -34,7 +34,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   const watcher = new ForeignRunWatcher(store, deliver);
   const emit = (event: ApiEvent) => { watcher.noteLocal(event); deliver(event); };
   const launch = opts.launchWorker ?? launchNodeWorker;
-  const runner = new JobRunner({ store, dataDir, launch, emit, concurrency: opts.concurrency });
+  const runner = new JobRunner({ store, dataDir, launch, emit, concurrency: opts.concurrency, ownRunsOnly: opts.ownRunsOnly });
   const ctx: ServiceContext = { store, runner, launch, dataDir, mode: opts.mode, emit };
   const handlers: Handlers<ApiMethodName> = {
     ...systemHandlers(ctx),

@@ -58,6 +58,7 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
         return name?.trim() ? r : store.runs.update(r.id, { name: `${resolved.method} #${r.id}` })!;
       });
       ctx.emit({ type: 'run.status', runId: run.id, status: run.status, error: null });
+      runner.adopt(run.id);
       runner.pump();
       return store.runs.get(run.id)!;
     },
@@ -81,6 +82,7 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
       if (!RESUMABLE.includes(run.status)) throw conflict(`run ${run.id} is ${run.status}: only ${RESUMABLE.join(', ')} runs can be resumed`);
       store.runs.requeue(run.id);
       ctx.emit({ type: 'run.status', runId: run.id, status: 'queued', error: null });
+      runner.adopt(run.id);
       runner.pump();
       return getRun(ctx, run.id);
     },
