@@ -25,6 +25,14 @@ test('several metrics of one task are averaged, and % of reference compares mean
   assert.equal(rows[0].percentOfReference, 100);
 });
 
+test('% of reference is taken over the tasks both runs were scored on', () => {
+  const partial = { ...evals, 3: [ev(3, 'sst2', 'accuracy', 0.45)] };
+  const rows = buildComparison([...runs, run(3, 'sst2 only', 5e6)], partial, 1);
+  // 0.45 against the teacher's sst2 0.9, not against its mean over sst2 and mrpc (0.88)
+  assert.ok(Math.abs(rows[2].percentOfReference! - 50) < 1e-9, String(rows[2].percentOfReference));
+  assert.equal(buildComparison([...runs, run(4, 'unscored', 1e6)], evals, 1)[2].percentOfReference, null);
+});
+
 test('CSV export quotes names containing commas and has one column per task', () => {
   const csv = comparisonCsv(buildComparison(runs, evals, 1)).trim().split('\n');
   assert.equal(csv[0], 'run,name,method,parameters,mrpc,sst2,mean,% of reference');

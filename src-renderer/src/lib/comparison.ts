@@ -1,4 +1,5 @@
-// Comparison table of runs: parameter count, per-task scores, their mean and % of a reference (teacher) run;
+// Comparison table of runs: parameter count, per-task scores, their mean and % of a reference (teacher) run
+// (over the tasks both were scored on);
 // rendered as Markdown or CSV for the exported report.
 import type { EvaluationRecord, RunRecord } from '../../../src-main/shared/api/index.js';
 
@@ -32,7 +33,13 @@ export function buildComparison(runs: RunRecord[], evaluations: Record<number, E
     };
   });
   const ref = rows.find((r) => r.runId === referenceRunId);
-  for (const r of rows) if (ref?.mean && r.mean != null) r.percentOfReference = (r.mean / ref.mean) * 100;
+  // over the tasks both have (as compare.table does), so a run scored on fewer tasks is not compared on others
+  const meanOf = (scores: Record<string, number>, tasks: string[]) => tasks.reduce((s, t) => s + scores[t], 0) / tasks.length;
+  for (const r of rows) {
+    const shared = ref ? Object.keys(r.scores).filter((t) => t in ref.scores) : [];
+    const refMean = ref && shared.length ? meanOf(ref.scores, shared) : 0;
+    if (refMean) r.percentOfReference = (meanOf(r.scores, shared) / refMean) * 100;
+  }
   return rows;
 }
 
