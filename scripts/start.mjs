@@ -2,7 +2,8 @@
 // `npm start`: installs dependencies if missing, builds what is missing or stale, then opens the Electron app
 // where Electron can start (its binary is installed and, on Linux, a display is set); otherwise it starts web mode
 // and prints `WID Workbench (web mode): http://127.0.0.1:PORT/?token=...`.
-// Options: --web (force web mode), --port N (web mode), --home DIR (data folder, like WID_HOME), --no-build.
+// Options: --web (force web mode), --port N (web mode), --home DIR (data folder, like WID_HOME), --parallel N (runs
+// executed at once, like WID_PARALLEL), --no-build.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,11 +17,16 @@ const { values: opts } = parseArgs({
     web: { type: 'boolean', default: false },
     port: { type: 'string', default: '0' },
     home: { type: 'string' },
+    parallel: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
   },
 });
 if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535) {
   console.error(`--port must be a number 0..65535 (0 = any free port), got "${opts.port}"`);
+  process.exit(2);
+}
+if (opts.parallel !== undefined && (!/^\d+$/.test(opts.parallel) || Number(opts.parallel) < 1)) {
+  console.error(`--parallel must be a positive integer (runs executed at once), got "${opts.parallel}"`);
   process.exit(2);
 }
 
@@ -67,7 +73,7 @@ if (!opts['no-build'] && stale(join(root, 'dist/renderer/index.html'), [join(roo
   run('node', ['scripts/build.mjs', '--renderer-only']);
 }
 
-const env = { ...process.env, ...(opts.home ? { WID_HOME: opts.home } : {}) };
+const env = { ...process.env, ...(opts.home ? { WID_HOME: opts.home } : {}), ...(opts.parallel ? { WID_PARALLEL: opts.parallel } : {}) };
 
 function startWeb(why) {
   if (why) console.log(`Electron cannot start here (${why}): starting web mode.`);

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { ApiEvent } from '../shared/api/index.js';
 import { createService } from '../app/service/index.js';
+import { parallelRuns } from '../app/parallel-runs.js';
 import type { Service } from '../app/service/contract.js';
 import { callService } from '../app/web/callEnvelope.js';
 import type { BrowserWindow, ElectronMain } from './electronApi.js';
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   // WID_HOME wins so tests and power users can point the app elsewhere; otherwise Electron's per-user folder.
   const home = process.env.WID_HOME || app.getPath('userData');
-  service = await createService({ home, mode: 'electron', launchWorker: utilityProcessLauncher(electron, WORKER) });
+  service = await createService({ home, mode: 'electron', concurrency: parallelRuns(), launchWorker: utilityProcessLauncher(electron, WORKER) });
 
   ipcMain.handle(IPC_CALL, async (event, method, req) => {
     if (!isOwnPage(event.senderFrame?.url)) {

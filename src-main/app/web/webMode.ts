@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parallelRuns } from '../parallel-runs.js';
 import { createService } from '../service/index.js';
 import type { Service } from '../service/contract.js';
 import { startWebServer, type RunningWebServer } from './server.js';
@@ -12,12 +13,12 @@ export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../../dist/renderer'
 
 export interface WebMode { service: Service; server: RunningWebServer; close(): Promise<void> }
 
-export async function startWebMode(opts: { home?: string; port?: number; staticDir?: string }): Promise<WebMode> {
+export async function startWebMode(opts: { home?: string; port?: number; staticDir?: string; parallel?: number }): Promise<WebMode> {
   const staticDir = opts.staticDir ?? DEFAULT_STATIC_DIR;
   if (!existsSync(join(staticDir, 'index.html'))) {
     process.stderr.write(`warning: ${join(staticDir, 'index.html')} is missing, so the UI will not load; build it with "npm run build".\n`);
   }
-  const service = await createService({ ...(opts.home ? { home: opts.home } : {}), mode: 'web' });
+  const service = await createService({ ...(opts.home ? { home: opts.home } : {}), mode: 'web', concurrency: parallelRuns(opts.parallel) });
   let server: RunningWebServer;
   try {
     server = await startWebServer({ service, port: opts.port ?? 0, staticDir });
