@@ -3,6 +3,7 @@
 // bad input never leaves a half-written checkpoint where a good one was.
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeError } from './write-error.js';
 
 export async function writeDirAtomically(dir: string, write: (tmpDir: string) => Promise<void>): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}`;
@@ -13,7 +14,9 @@ export async function writeDirAtomically(dir: string, write: (tmpDir: string) =>
     await write(tmp);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    throw e;
+    const code = (e as NodeJS.ErrnoException)?.code;
+    // I/O failures get the folder named; checks on the input (thrown before a byte is written) pass as they are
+    throw typeof code === 'string' && code.startsWith('E') ? writeError(e, 'folder', dir, existsSync(dir) ? `${dir} is as it was` : 'no folder was left behind') : e;
   }
   const old = `${dir}.old-${process.pid}`;
   const hadOld = existsSync(dir);

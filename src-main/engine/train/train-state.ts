@@ -5,6 +5,7 @@
 // renamed, so a crash mid-write leaves the previous checkpoint as the latest valid one. The last
 // `keep` checkpoints are kept.
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { writeError } from '../checkpoint/write-error.js';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { parseSafetensors, serializeSafetensors, type TensorToWrite } from '../checkpoint/safetensors.js';
@@ -68,7 +69,7 @@ export async function writeCheckpoint<Meta>(dir: string, ckpt: TrainCheckpoint<M
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw writeError(err, 'checkpoint', path, 'the previous checkpoint is kept: free space and resume the run');
   }
   pruneCheckpoints(dir, keep);
   return path;

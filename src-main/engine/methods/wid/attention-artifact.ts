@@ -1,7 +1,8 @@
 // The attention-pattern comparison stored with a run (<workDir>/attention.json; docs/wid.md §7):
 // per layer/head distance between teacher and student attention, and the maps for a few sentences.
 // The service's `runs.attention` reads it through attentionMapsFromArtifact().
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { writeError } from '../../checkpoint/write-error.js';
 import type { AttentionMaps } from '../../../shared/api/methods.js';
 
 export const ATTENTION_ARTIFACT_FILE = 'attention.json';
@@ -32,8 +33,13 @@ export interface AttentionArtifact {
 /** Atomic: a reader never sees half a file. */
 export function writeAttentionArtifact(path: string, artifact: AttentionArtifact): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(artifact));
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, JSON.stringify(artifact));
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw writeError(err, 'attention artifact', path, 'the exported student is not affected');
+  }
 }
 
 export function readAttentionArtifact(path: string): AttentionArtifact {
