@@ -1,31 +1,25 @@
 // Issue 8 item 7 in web mode, with real data on every page: the app works from the keyboard alone (skip link,
 // main nav, sortable headers, wizard radios, the delete dialog), every readable text meets WCAG AA 4.5:1 against
 // what it sits on (computed from getComputedStyle), and focus rings meet the 3:1 of WCAG 1.4.11.
-import { before, after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunRecord } from '../../src-main/shared/api/index.js';
-import { launchBrowser, newPage, screenshot } from './support/browser.js';
-import { FIXTURES, apiFor, waitForRun } from './support/api.js';
+import { screenshot } from './support/browser.js';
+import { browserSession } from './support/session.js';
+import { FIXTURES, waitForRun } from './support/api.js';
 import { contrastFailures, contrastFindings } from './support/contrast.js';
-import { serverAvailable, startServer, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
+import { serverAvailable, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
 
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
-let home: string;
 let server: RunningServer;
-let browser: Browser;
 let page: Page;
 let errors: string[];
 let wid: RunRecord;
 
-before(async () => {
-  if (skip) return;
-  home = mkdtempSync(join(tmpdir(), 'wid-a11y-'));
-  [server, browser] = await Promise.all([startServer(home), launchBrowser()]);
-  const call = apiFor(server.url);
+browserSession('wid-a11y-', skip, async (s) => {
+  ({ server, page, errors } = s);
+  const { call } = s;
   const teacher = await call('models.register', { path: FIXTURES.teacher, name: 'tiny teacher' });
   const corpus = await call('datasets.register', { path: FIXTURES.corpus, kind: 'corpus' });
   await call('datasets.register', { path: FIXTURES.glue, kind: 'glue' });
@@ -33,13 +27,6 @@ before(async () => {
   wid = await waitForRun(call, r.id);
   assert.equal(wid.status, 'completed', `setup run ended ${wid.status}: ${wid.error}`);
   await call('runs.update', { id: wid.id, tags: ['a11y'] });
-  ({ page, errors } = await newPage(browser));
-});
-after(async () => {
-  if (skip) return;
-  await browser?.close();
-  await server?.stop();
-  rmSync(home, { recursive: true, force: true });
 });
 
 const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '');

@@ -1,37 +1,20 @@
 // Issue 8 items 2 and 3 in web mode: Pause stops a live run at a step boundary and Resume continues it from its
 // checkpoint to the end; Cancel ends a run; the wizard's compare group launches WID, DistilBERT and TinyBERT with
 // one shared budget on the tiny teacher, and all three complete.
-import { before, after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage, screenshot } from './support/browser.js';
-import { FIXTURES, apiFor, waitForRun, type Call } from './support/api.js';
-import { serverAvailable, startServer, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
+import type { Page } from 'playwright-core';
+import { screenshot } from './support/browser.js';
+import { browserSession } from './support/session.js';
+import { FIXTURES, waitForRun, type Call } from './support/api.js';
+import { serverAvailable, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
 
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
-let home: string;
 let server: RunningServer;
-let browser: Browser;
 let page: Page;
 let errors: string[];
 let call: Call;
-
-before(async () => {
-  if (skip) return;
-  home = mkdtempSync(join(tmpdir(), 'wid-controls-'));
-  [server, browser] = await Promise.all([startServer(home), launchBrowser()]);
-  call = apiFor(server.url);
-  ({ page, errors } = await newPage(browser));
-});
-after(async () => {
-  if (skip) return;
-  await browser?.close();
-  await server?.stop();
-  rmSync(home, { recursive: true, force: true });
-});
+browserSession('wid-controls-', skip, (s) => { ({ server, page, errors, call } = s); });
 
 const status = () => page.locator('[data-testid=run-title] [data-testid=status]');
 const stepShown = async () => Number((await page.getByTestId('run-step').innerText()).match(/step (\d+)/)?.[1] ?? 0);

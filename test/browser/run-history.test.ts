@@ -1,31 +1,27 @@
 // Issue 8 item 4 in web mode: the run table (method, teacher, size, status, score, date) with search and sort,
 // tags and notes, archive, duplicate into the wizard with a config diff, and delete with confirmation that removes
 // the run's folder. Runs are a tiny WID run (scored on GLUE from its page) and two selftests, set up through the API.
-import { before, after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunRecord } from '../../src-main/shared/api/index.js';
-import { launchBrowser, newPage, screenshot } from './support/browser.js';
-import { FIXTURES, apiFor, waitForRun, type Call } from './support/api.js';
-import { serverAvailable, startServer, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
+import { screenshot } from './support/browser.js';
+import { browserSession } from './support/session.js';
+import { FIXTURES, waitForRun, type Call } from './support/api.js';
+import { serverAvailable, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
 
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
 let home: string;
 let server: RunningServer;
-let browser: Browser;
 let page: Page;
 let errors: string[];
 let call: Call;
 let wid: RunRecord, alpha: RunRecord, beta: RunRecord;
 
-before(async () => {
-  if (skip) return;
-  home = mkdtempSync(join(tmpdir(), 'wid-history-'));
-  [server, browser] = await Promise.all([startServer(home), launchBrowser()]);
-  call = apiFor(server.url);
+browserSession('wid-history-', skip, async (s) => {
+  ({ home, server, page, errors, call } = s);
   const teacher = await call('models.register', { path: FIXTURES.teacher, name: 'tiny teacher' });
   const corpus = await call('datasets.register', { path: FIXTURES.corpus, kind: 'corpus' });
   await call('datasets.register', { path: FIXTURES.glue, kind: 'glue', name: 'glue slices' });
@@ -36,13 +32,6 @@ before(async () => {
   ];
   [wid, alpha, beta] = await Promise.all(queued.map((r) => waitForRun(call, r.id)));
   for (const r of [wid, alpha, beta]) assert.equal(r.status, 'completed', `setup run ${r.name} ended ${r.status}: ${r.error}`);
-  ({ page, errors } = await newPage(browser));
-});
-after(async () => {
-  if (skip) return;
-  await browser?.close();
-  await server?.stop();
-  rmSync(home, { recursive: true, force: true });
 });
 
 const rowNames = () => page.getByTestId('run-row').locator('td:nth-child(2) a').allInnerTexts();
