@@ -7,6 +7,7 @@ import { installWriteBufferUploads } from './webgpu-upload.js';
 import { registerAdamWKernel } from './webgpu-adamw.js';
 import { registerLayerNormKernels } from './webgpu-layer-norm.js';
 import { registerGeluKernels } from './webgpu-gelu.js';
+import { registerMatMulKernel } from './webgpu-matmul.js';
 
 let installed = false;
 
@@ -21,7 +22,8 @@ function override(kernelName: string, make: (original: tf.KernelFunc) => tf.Kern
 
 /**
  * Env WID_WEBGPU_KERNELS: 'none' keeps tfjs' kernels and uploads (for before/after measurements);
- * otherwise a comma list of what to leave out: upload, segment-sum, adamw, layernorm, gelu.
+ * otherwise a comma list of what to leave out: upload, segment-sum, adamw, layernorm, gelu, matmul.
+ * (WID_MATMUL_VARIANT picks the matmul's tiles for every shape, 'tfjs' = tfjs' own: webgpu-matmul.ts.)
  */
 export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): string[] {
   if (installed || env.WID_WEBGPU_KERNELS === 'none') return [];
@@ -32,6 +34,7 @@ export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): str
   if (!skip.has('adamw')) { registerAdamWKernel(); done.push('adamw'); }
   if (!skip.has('layernorm')) { registerLayerNormKernels(); done.push('layernorm'); }
   if (!skip.has('gelu')) { registerGeluKernels(); done.push('gelu'); }
+  if (!skip.has('matmul')) { registerMatMulKernel(); done.push('matmul'); }
   if (skip.has('segment-sum')) return done;
   done.push('segment-sum');
   override('UnsortedSegmentSum', (original) => (args: KernelArgs) => {

@@ -1,0 +1,181 @@
+// `npm run bench -- gpu-matmul-probe`: GPU time of every matmul shape of a BERT training step (b32 s128:
+// forward x·Wᵀ, dX = dY·W, dW = dYᵀ·X for each Linear, the MLM decoder over 30522 tokens, the batched
+// attention products and their gradients) for tfjs' own kernel and each tile variant of
+// src-main/engine/kernels/webgpu-matmul.ts; each variant's result is checked against tfjs' on the same
+// inputs. GPU time = tf.time's kernelMs (timestamp queries), median of --reps. Prints the fastest
+// correct variant per shape and the matmul time per training step (shape time x count) for tfjs and
+// for the per-shape best; returns that choice table for setMatMulTable.
+import * as tf from '@tensorflow/tfjs';
+import { parseArgs } from 'node:util';
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { selectBackend } from '../src-main/engine/backend/index.js';
+import {
+  PROBE_VARIANTS, defaultVariant, parseVariant, problemKey, sharedBytesOf, threadsOf, withMatMulVariant,
+} from '../src-main/engine/kernels/webgpu-matmul.js';
+import { BENCH_SIZES } from './gpu-train-step.js';
+
+export interface MatMulShape { label: string; batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; count: number }
+
+/** The matmuls of one MLM training step of a bench size (bench/gpu-train-step.ts), with how often each runs. */
+export function stepMatMuls(size: string, batch = 32, seq = 128, vocab = 30522): MatMulShape[] {
+  const [H, L, heads, I] = BENCH_SIZES[size];
+  const T = batch * seq, d = H / heads, bh = batch * heads;
+  const out: MatMulShape[] = [];
+  const lin = (name: string, inDim: number, outDim: number, count: number) => {
+    out.push({ label: `${size} ${name} fwd`, batch: 1, m: T, n: outDim, k: inDim, transA: false, transB: true, count });
+    out.push({ label: `${size} ${name} dX`, batch: 1, m: T, n: inDim, k: outDim, transA: false, transB: false, count });
+    out.push({ label: `${size} ${name} dW`, batch: 1, m: outDim, n: inDim, k: T, transA: true, transB: false, count });
+  };
+  lin('qkvo+transform', H, H, 4 * L + 1);
+  lin('ffn1', H, I, L);
+  lin('ffn2', I, H, L);
+  lin('decoder', H, vocab, 1);
+  out.push({ label: `${size} attn q·kᵀ, dP`, batch: bh, m: seq, n: seq, k: d, transA: false, transB: true, count: 2 * L });
+  out.push({ label: `${size} attn P·V, dQ`, batch: bh, m: seq, n: d, k: seq, transA: false, transB: false, count: 2 * L });
+  out.push({ label: `${size} attn dK, dV`, batch: bh, m: seq, n: d, k: seq, transA: true, transB: false, count: 2 * L });
+  return out;
+}
+
+export interface ShapeResult {
+  shape: MatMulShape; key: string; tfjsMs: number; best: string; bestMs: number;
+  variants: { variant: string; ms: number | null; firstMs: number; relErr: number | null; error?: string }[];
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+/**
+ * GPU ms of one call: median over `reps` of tf.time around `inner` back-to-back calls (kernelMs sums the
+ * timestamp-query time of every program they ran), divided by `inner`. Back-to-back keeps the GPU's
+ * clocks up: single calls between readbacks (the first device call) read 2-3x slower than in a step.
+ */
+async function gpuMs(fn: () => tf.Tensor, reps: number, inner: number): Promise<{ ms: number; firstMs: number }> {
+  const t0 = performance.now();
+  const w = fn(); await w.data(); w.dispose(); // compile + warm
+  const firstMs = performance.now() - t0;
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const rs: tf.Tensor[] = [];
+    const info = await tf.time(() => { for (let j = 0; j < inner; j++) { rs.push(fn()); if (rs.length > 2) rs.shift()!.dispose(); } });
+    tf.dispose(rs);
+    times.push((info.kernelMs as number) / inner);
+  }
+  return { ms: median(times), firstMs };
+}
+
+/** Keeps the GPU busy for about `seconds` (large matmuls) so that its clocks are up before timing. */
+export async function warmGpu(seconds: number): Promise<void> {
+  if (!(seconds > 0)) return;
+  const a = tf.tidy(() => tf.randomNormal([4096, 4096]).add(0)), t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    const r = tf.tidy(() => { let x = a; for (let i = 0; i < 8; i++) x = withMatMulVariant('tfjs', () => tf.matMul(x, a)).mul(1e-3); return x; });
+    await r.data();
+    r.dispose();
+  }
+  a.dispose();
+}
+
+/**
+ * JS cost of the split-K sum dispatch, added to a split variant's GPU time when choosing: one more
+ * program per call cost ~30 us of JS on the null backend here (128x128 tiles 48.6 us/call, with -s4
+ * 80.9 us), and the step is JS-bound on the H200 host (docs/performance.md).
+ */
+export const SPLIT_PENALTY_MS = 0.03;
+
+/** Variants worth trying for a shape: all 2-D tile shapes, plus split-K when the output is small and K long. */
+export function candidates(s: MatMulShape, limits: { storage: number; invocations: number }, quick: boolean): string[] {
+  let list = [...PROBE_VARIANTS];
+  if (quick) list = ['128x128x16-8x8', '128x128x16-8x8-db', '128x128x8-8x8-db', '128x64x16-8x8', '64x64x16-4x4'];
+  const tiles = s.batch * Math.ceil(s.m / 128) * Math.ceil(s.n / 128);
+  if (s.batch === 1 && s.k >= 1024 && tiles < 512) {
+    for (const sp of [2, 4, 8]) list.push(`128x128x16-8x8-s${sp}`, `128x128x8-8x8-db-s${sp}`);
+    list.push('128x64x16-8x8-s2', '128x64x16-8x8-s4');
+  }
+  list.push(defaultVariant(s));
+  return [...new Set(list)].filter((v) => { const t = parseVariant(v); return sharedBytesOf(t) <= limits.storage && threadsOf(t) <= limits.invocations; });
+}
+
+export async function probeMatMuls(shapes: MatMulShape[], opts: { reps: number; inner?: number; only?: Record<string, string[]>; quickFor?: (s: MatMulShape) => boolean; deadlineS?: number; t0?: number }): Promise<ShapeResult[]> {
+  const be = tf.backend() as unknown as { device?: { limits?: { maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number } } };
+  const limits = { storage: be.device?.limits?.maxComputeWorkgroupStorageSize ?? 16384, invocations: be.device?.limits?.maxComputeInvocationsPerWorkgroup ?? 256 };
+  console.log(`matmul probe: workgroup storage ${limits.storage} B, ${limits.invocations} invocations`);
+  const results: ShapeResult[] = [];
+  const T0 = opts.t0 ?? performance.now();
+  for (const s of shapes) {
+    if (opts.deadlineS && (performance.now() - T0) / 1000 > opts.deadlineS) { console.log(`matmul probe: deadline reached, ${s.label} and later shapes not probed`); break; }
+    const a = tf.tidy(() => tf.randomNormal(s.transA ? [s.batch, s.k, s.m] : [s.batch, s.m, s.k]).add(0)) as tf.Tensor3D;
+    const b = tf.tidy(() => tf.randomNormal(s.transB ? [s.batch, s.n, s.k] : [s.batch, s.k, s.n]).add(0)) as tf.Tensor3D;
+    const a2 = s.batch === 1 ? a.reshape(a.shape.slice(1)) as tf.Tensor2D : a;
+    const b2 = s.batch === 1 ? b.reshape(b.shape.slice(1)) as tf.Tensor2D : b;
+    const run = (v: string) => withMatMulVariant(v, () => tf.matMul(a2, b2, s.transA, s.transB));
+    const ref = run('tfjs');
+    const refMax = (await tf.max(tf.abs(ref)).data())[0];
+    const tfjs = await gpuMs(() => run('tfjs'), opts.reps, opts.inner ?? 1);
+    const flops = 2 * s.batch * s.m * s.n * s.k;
+    const tf_ = (ms: number) => (flops / ms / 1e9).toFixed(1);
+    console.log(`${s.label.padEnd(30)} ${problemKey(s).padEnd(22)} x${String(s.count).padEnd(3)} tfjs ${tfjs.ms.toFixed(3).padStart(8)} ms ${tf_(tfjs.ms).padStart(5)} TFLOP/s`);
+    const variants: ShapeResult['variants'] = [];
+    let best = 'tfjs', bestMs = tfjs.ms, bestCost = tfjs.ms;
+    for (const v of opts.only?.[problemKey(s)] ?? candidates(s, limits, opts.quickFor?.(s) ?? false)) {
+      if (v === 'tfjs') continue;
+      try {
+        const got = run(v);
+        const diff = (await tf.tidy(() => tf.max(tf.abs(tf.sub(got, ref)))).data())[0];
+        got.dispose();
+        const relErr = diff / Math.max(refMax, 1e-30);
+        const t = await gpuMs(() => run(v), opts.reps, opts.inner ?? 1);
+        const ok = relErr <= 1e-4;
+        variants.push({ variant: v, ms: t.ms, firstMs: t.firstMs, relErr, ...(ok ? {} : { error: 'mismatch' }) });
+        const cost = t.ms + (/-s\d+$/.test(v) ? SPLIT_PENALTY_MS : 0);
+        if (ok && cost < bestCost) { best = v; bestMs = t.ms; bestCost = cost; }
+        console.log(`    ${v.padEnd(24)} ${t.ms.toFixed(3).padStart(8)} ms ${tf_(t.ms).padStart(5)} TFLOP/s  rel err ${relErr.toExponential(1)}${ok ? '' : ' MISMATCH'}  (first ${t.firstMs.toFixed(0)} ms)`);
+      } catch (e) {
+        variants.push({ variant: v, ms: null, firstMs: 0, relErr: null, error: (e as Error).message.split('\n')[0] });
+        console.log(`    ${v.padEnd(24)} FAILED ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+    console.log(`    best ${best} ${bestMs.toFixed(3)} ms (${tf_(bestMs)} TFLOP/s, ${(tfjs.ms / bestMs).toFixed(2)}x tfjs)`);
+    results.push({ shape: s, key: problemKey(s), tfjsMs: tfjs.ms, best, bestMs, variants });
+    tf.dispose([a, b, a2, b2, ref]);
+  }
+  const bySize = new Map<string, { tfjs: number; best: number; flop: number }>();
+  for (const r of results) {
+    const size = r.shape.label.split(' ')[0];
+    const e = bySize.get(size) ?? { tfjs: 0, best: 0, flop: 0 };
+    e.tfjs += r.tfjsMs * r.shape.count; e.best += r.bestMs * r.shape.count;
+    e.flop += 2 * r.shape.batch * r.shape.m * r.shape.n * r.shape.k * r.shape.count;
+    bySize.set(size, e);
+  }
+  for (const [size, e] of bySize) {
+    console.log(`matmul GPU ms per ${size} step (probed shapes x count): tfjs ${e.tfjs.toFixed(1)} (${(e.flop / e.tfjs / 1e9).toFixed(1)} TFLOP/s), `
+      + `per-shape best ${e.best.toFixed(1)} (${(e.flop / e.best / 1e9).toFixed(1)} TFLOP/s)`);
+  }
+  return results;
+}
+
+export const tableOf = (results: ShapeResult[]) => Object.fromEntries(results.map((r) => [r.key, r.best]));
+
+export async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: 'string', default: 'base,small' },
+      reps: { type: 'string', default: '5' },
+      inner: { type: 'string', default: '10' },
+      warm: { type: 'string', default: '1' }, // seconds of large matmuls before timing (0 = none)
+      batch: { type: 'string', default: '32' },
+      seq: { type: 'string', default: '128' },
+      vocab: { type: 'string', default: '30522' },
+      quick: { type: 'string', default: 'small' }, // sizes probed with the short variant list
+      json: { type: 'string' },
+    },
+  });
+  const backend = await selectBackend('webgpu');
+  console.log(`gpu-matmul-probe: ${backend.device}`);
+  const quick = new Set(values.quick!.split(','));
+  const shapes = values.sizes!.split(',').flatMap((s) => stepMatMuls(s, Number(values.batch), Number(values.seq), Number(values.vocab)));
+  await warmGpu(Number(values.warm));
+  const results = await probeMatMuls(shapes, { reps: Number(values.reps), inner: Number(values.inner), quickFor: (s) => quick.has(s.label.split(' ')[0]) });
+  const out = values.json ?? (process.env.OUT ? join(process.env.OUT, 'gpu-matmul-probe.json') : undefined);
+  if (out) { writeFileSync(out + '.tmp', JSON.stringify({ backend, results, table: tableOf(results) }, null, 2)); renameSync(out + '.tmp', out); console.log(`wrote ${out}`); }
+}
