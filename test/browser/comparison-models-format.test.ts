@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GlueComparisonTable, ModelRecord } from '../../src-main/shared/api/index.js';
-import { compareRequest, defaultPicks, formatBytes, formatPercent, formatScore, modelChartEntries } from '../../src-renderer/src/lib/modelComparison.js';
+import { compareRequest, defaultPicks, formatBytes, formatPercent, formatScore, modelChartEntries, taskSelection } from '../../src-renderer/src/lib/modelComparison.js';
 
 const model = (id: number, kind: 'teacher' | 'student') => ({ id, kind, name: `m${id}` }) as ModelRecord;
 
@@ -13,6 +13,12 @@ test('picks: every model by default, the first teacher as reference; the teacher
   assert.deepEqual(compareRequest({ modelIds: [], teacherModelId: 1 }), { modelIds: [], teacherModelId: 1 });
   assert.deepEqual(compareRequest({ modelIds: [4], teacherModelId: null }), { modelIds: [4] });
   assert.equal(compareRequest({ modelIds: [], teacherModelId: null }), null);
+});
+
+test('tasks: all of them unless one of the available tasks is left out', () => {
+  assert.equal(taskSelection(['RTE', 'SST-2'], new Set()), undefined);
+  assert.equal(taskSelection(['RTE', 'SST-2'], new Set(['CoLA'])), undefined, 'a task none of the models has changes nothing');
+  assert.deepEqual(taskSelection(['RTE', 'SST-2', 'MRPC'], new Set(['SST-2'])), ['RTE', 'MRPC']);
 });
 
 test('cells: scores ×100 with one decimal as the export prints them, a dash where nothing was measured', () => {

@@ -184,6 +184,22 @@ test('Compare "Models × tasks" shows compare.table for a fine-tuned teacher and
     assert.equal(pngs.length, 2, `two chart PNGs, got ${pngs.join(', ')}`);
     assert.ok(pngs.every((n) => /^glue-(score-vs-params|task-scores)-.*\.png$/.test(n)), pngs.join(', '));
 
+    // Tasks: leaving SST-2 out asks the server for RTE only (average and % of teacher over RTE), export included.
+    await page.getByTestId('task-pick-SST-2').uncheck();
+    await page.waitForFunction(() => !document.querySelector('[data-col="SST-2"]') && document.querySelectorAll('[data-col="RTE"]').length === 3);
+    const rteOnly = await call('compare.table', { modelIds: studentIds, teacherModelId: teacher.id, tasks: ['RTE'] });
+    const shownRte = await readTable(page);
+    for (const r of rteOnly.rows) {
+      const row = shownRte.find((x) => x.name === r.name)!;
+      assert.equal(row.cells.average.value, r.average == null ? '' : String(r.average), `${r.name} RTE-only average`);
+      assert.equal(row.cells.percentOfTeacher.value, r.percentOfTeacher == null ? '' : String(r.percentOfTeacher), `${r.name} RTE-only % of teacher`);
+    }
+    assert.equal((await download(page, 'models-export-csv')).text,
+      (await call('compare.export', { modelIds: studentIds, teacherModelId: teacher.id, tasks: ['RTE'], format: 'csv' })).text);
+    assert.equal(await page.getByTestId('task-pick-RTE').isDisabled(), true, 'the last task left cannot be unticked');
+    await page.getByTestId('task-pick-SST-2').check();
+    await page.waitForFunction(() => document.querySelectorAll('[data-col="SST-2"]').length === 3);
+
     // Picks: without one student the table has two rows; no teacher → no % of teacher.
     await page.getByTestId(`model-pick-${studentIds[1]}`).uncheck();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=model-row]').length === 2);

@@ -20,6 +20,11 @@ export function compareRequest(p: ModelPicks): { modelIds: number[]; teacherMode
   return { modelIds, teacherModelId: p.teacherModelId };
 }
 
+/** The tasks to ask for when some of the available ones are left out; undefined = all (the server's default). */
+export function taskSelection(available: string[], excluded: ReadonlySet<string>): string[] | undefined {
+  return available.some((t) => excluded.has(t)) ? available.filter((t) => !excluded.has(t)) : undefined;
+}
+
 const dash = '—';
 /** Task scores and the GLUE average are fractions; shown ×100 with one decimal as GLUE papers (and the export) print them. */
 export const formatScore = (v: number | null) => (v == null ? dash : (100 * v).toFixed(1));
