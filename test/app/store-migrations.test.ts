@@ -49,6 +49,18 @@ test('a failing batch of metrics writes none of its points', (t) => {
   store.close();
 });
 
+test('a resumed attempt replaces the points of the steps it repeats, so a series has one point per step', (t) => {
+  const store = openStore(tempHome(t));
+  const run = store.runs.insert({ name: 'a', method: 'selftest', config: {}, seed: 1 });
+  const pts = (name: string, steps: number[], v: number) => steps.map((step) => ({ step, name, value: v + step }));
+  store.metrics.insertMany(run.id, [...pts('loss', [1, 2, 3, 4, 5], 10), ...pts('lr', [1, 2, 3, 4, 5], 0)]);
+  // crashed after step 5, resumed from the checkpoint of step 2: steps 3.. come again, lr not yet reported
+  store.metrics.insertMany(run.id, pts('loss', [3, 4], 20));
+  assert.deepEqual(store.metrics.list(run.id, ['loss']).map((p) => [p.step, p.value]), [[1, 11], [2, 12], [3, 23], [4, 24]]);
+  assert.deepEqual(store.metrics.list(run.id, ['lr']).map((p) => p.step), [1, 2, 3, 4, 5], 'other series are untouched');
+  store.close();
+});
+
 test('a store transaction that throws rolls back every write inside it', (t) => {
   const store = openStore(tempHome(t));
   assert.throws(() => store.transaction(() => {
