@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { createService } from '../app/service/index.js';
 import type { Service } from '../app/service/contract.js';
-import { parseParallel, parsePort } from '../app/web/serve-args.js';
+import { parsePort } from '../app/web/serve-args.js';
 import { announce, closeOnSignals, startWebMode } from '../app/web/webMode.js';
 import { CliError, describeError, exitCodeFor } from './cliError.js';
 import { datasetsListCommand, datasetsRegisterCommand, infoCommand, modelsListCommand, modelsRegisterCommand } from './commands/catalogCommands.js';
@@ -134,7 +134,7 @@ program.command('info')
 program.command('serve')
   .description('serve the UI and API on 127.0.0.1 (web mode) and run queued jobs')
   .option('--port <n>', 'port (0 = any free port)', parsePort, 0)
-  .option('--parallel <n>', 'runs executed at once (default: WID_PARALLEL, else 1: one after another)', parseParallel)
+  .option('--parallel <n>', 'runs executed at once (default: WID_PARALLEL, else 1: one after another)', (v) => parseCount(v, '--parallel'))
   .action(async (opts: { port: number; parallel?: number }) => {
     const home = program.opts<{ home?: string }>().home;
     try {

@@ -2,7 +2,7 @@
 // ({ "method": "selftest", "name": "smoke", "steps": 20, "backend": "wasm" }) or nested under "config"
 // ({ "method": "selftest", "name": "smoke", "config": { "steps": 20 } }).
 // "method": "compare" makes a compare group instead (groups.create): the shared config is run by every method in
-// the optional top-level "methods" (default WID, DistilBERT and TinyBERT; see compareRequest.ts).
+// the optional top-level "methods" (default WID, DistilBERT and TinyBERT; see groupRequest.ts).
 // Only the file's shape is checked here; the service validates the config fields themselves.
 import { readFileSync } from 'node:fs';
 import type { RunMethod } from '../shared/api/index.js';
