@@ -16,8 +16,21 @@ test('finetune config: defaults follow the BERT recipe', () => {
   assert.equal(c.hp.maxLength, 128);
   assert.equal(c.hp.warmupRatio, 0.1);
   assert.equal(c.backend, 'auto');
-  assert.equal(c.sweep, undefined);
   assert.equal(c.efficiency, true);
+  assert.equal(c.hp.pooler, 'checkpoint');
+});
+
+test('finetune config: without lr or sweep the learning rate is searched over the default grid; one lr means no search', () => {
+  assert.deepEqual(parseFineTuneConfig(ok).sweep, { lr: [1e-4, 5e-5, 3e-5, 2e-5] });
+  const single = parseFineTuneConfig({ ...ok, lr: 3e-5 });
+  assert.equal(single.sweep, undefined);
+  assert.equal(single.hp.lr, 3e-5);
+  assert.deepEqual(parseFineTuneConfig({ ...ok, sweep: { lr: [1e-4] } }).sweep, { lr: [1e-4] });
+});
+
+test('finetune config: pooler is "checkpoint" or "fresh"', () => {
+  assert.equal(parseFineTuneConfig({ ...ok, pooler: 'fresh' }).hp.pooler, 'fresh');
+  rejects({ ...ok, pooler: 'teacher' }, /^pooler: /);
 });
 
 test('finetune config: a registered model id and dataset id stand in for the paths', () => {

@@ -35,11 +35,19 @@ test('a finetune run and an evaluate run store scores and efficiency the compari
     modelId: teacher.id, datasetId: glue.id, task: 'RTE', lr: 1e-3, epochs: 1, batchSize: 16, maxLength: 32,
     maxTrainRows: 32, maxDevRows: 16, efficiency: false, backend: 'wasm', seed: 1 } });
   assert.equal(await finished(s, ft.id), 'completed');
+  // one pooler rule: a teacher keeps its checkpoint's pooler, every student is fine-tuned with a fresh one
+  assert.equal((ft.config as Record<string, unknown>).pooler, undefined);
+  const ftStudent = await s.call('runs.create', { method: 'finetune', name: 'ft student', config: {
+    modelId: student.id, datasetId: glue.id, task: 'RTE', lr: 1e-3, epochs: 1, batchSize: 16, maxLength: 32,
+    maxTrainRows: 16, maxDevRows: 8, efficiency: false, backend: 'wasm', seed: 1 } });
+  assert.equal((ftStudent.config as Record<string, unknown>).pooler, 'fresh');
+  assert.equal(await finished(s, ftStudent.id), 'completed');
   const ev = await s.call('runs.create', { method: 'evaluate', name: 'eff', config: { modelId: student.id, seqLen: 32, iters: 1, warmup: 0, backend: 'wasm' } });
   assert.equal(await finished(s, ev.id), 'completed');
 
   const evals = await s.call('runs.evaluations', { id: ft.id });
   assert.deepEqual(evals.map((e) => `${e.task}/${e.metric}`), ['RTE/accuracy', 'RTE/score']);
+  await s.call('runs.remove', { id: ftStudent.id });
   assert.ok(evals.every((e) => e.modelId === teacher.id), 'finetune evaluations are linked to the fine-tuned model');
 
   const table = await s.call('compare.table', { modelIds: [student.id], teacherModelId: teacher.id });

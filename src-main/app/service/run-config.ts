@@ -43,6 +43,10 @@ export function resolveRunConfig(store: Store, method: unknown, rawConfig: unkno
     const model = store.models.get(modelId);
     if (!model) throw badRequest(`config.modelId: no registered model with id ${modelId}`);
     config.modelPath = model.path;
+    // One pooler rule for every student, whatever method made it: a fresh pooler at fine-tuning (DistilBERT's
+    // and TinyBERT's students have none to inherit), so no method starts from the teacher's. Teachers keep
+    // theirs, as transformers' from_pretrained does. An explicit config.pooler wins.
+    if (model.kind === 'student' && config.pooler === undefined) config.pooler = 'fresh';
   }
   const datasetId = optionalIdKey(config, 'datasetId');
   if (datasetId !== null) {

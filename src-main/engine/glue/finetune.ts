@@ -2,10 +2,15 @@
 // after every epoch, as BERT's run_glue recipe does: a fresh classification head on the pooled [CLS]
 // output (STS-B: one regression output with MSE), AdamW with linear warm-up then linear decay,
 // gradient clipping at 1.0, optional dropout. Every step runs inside tf.tidy.
+// GPU-friendly by construction: batches are padded to a few fixed lengths (length-buckets.ts), losses and
+// gradient norms are read a few steps behind (lagged-reads.ts), and evaluation runs at one batch shape per
+// bucket; nothing reads synchronously, so it runs on webgpu in Node.
 import * as tf from '@tensorflow/tfjs';
 import { bertForward, classifierHead, poolerOutput, type BertConfig, type BertWeights } from '../bert/index.js';
 import { AdamW } from '../train/adamw.js';
-import { clipByGlobalNorm } from '../train/clip.js';
+import { clipByGlobalNormTensor } from '../train/clip.js';
+import { LaggedReads } from '../train/lagged-reads.js';
+import { bucketFor, lengthBuckets } from './length-buckets.js';
 import { learningRateAt } from '../train/lr-schedule.js';
 import { Rng } from '../train/rng.js';
 import { GLUE_TASKS, type GlueTaskName } from './tasks.js';
@@ -31,6 +36,11 @@ export interface FineTuneHyperParams {
   dropout?: number;
   /** Global gradient-norm clip (BERT: 1.0). */
   clipNorm?: number;
+  /**
+   * 'checkpoint' (default): use the model's pooler where its checkpoint has one (as transformers'
+   * from_pretrained does), a fresh one where it has none; 'fresh': always a freshly initialised pooler.
+   */
+  pooler?: 'checkpoint' | 'fresh';
 }
 
 export interface DevResult {
@@ -62,6 +72,8 @@ export interface FineTuneResult {
   config: BertConfig;
   /** Weights at the best epoch (BertForSequenceClassification names); only with keepBestWeights. Caller disposes. */
   bestWeights?: BertWeights;
+  /** Distinct batch shapes of training and evaluation ("train 32x64", "eval 64x128", ...). */
+  shapes: string[];
 }
 
 export interface FineTuneArgs {
@@ -77,6 +89,8 @@ export interface FineTuneArgs {
   keepBestWeights?: boolean;
   /** Evaluation batch size (default 64). */
   evalBatchSize?: number;
+  /** Read losses every N steps (default 16; 1 = every step). Progress for a step is reported when it is read. */
+  readEvery?: number;
 }
 
 export class FineTuneCancelled extends Error {
@@ -112,22 +126,29 @@ function encodeAll(tokenizer: GlueTokenizer, rows: GlueExample[], maxLength: num
   });
 }
 
-/** Pads a batch to its longest row (cheaper than padding everything to maxLength). */
-function batchTensors(rows: Encoded[]) {
-  const len = Math.max(...rows.map((r) => r.ids.length));
-  const ids = new Int32Array(rows.length * len), mask = new Int32Array(rows.length * len), types = new Int32Array(rows.length * len);
+/**
+ * Pads a batch to the smallest length bucket that holds its longest row, and to `batchRows` rows when
+ * given (padding rows are all mask-0 but their [CLS]; callers drop their outputs).
+ */
+function batchTensors(rows: Encoded[], buckets: number[], batchRows = rows.length) {
+  const len = bucketFor(Math.max(...rows.map((r) => r.ids.length)), buckets);
+  const ids = new Int32Array(batchRows * len), mask = new Int32Array(batchRows * len), types = new Int32Array(batchRows * len);
   rows.forEach((r, b) => {
     ids.set(r.ids, b * len); mask.set(r.mask, b * len); types.set(r.types, b * len);
   });
+  for (let b = rows.length; b < batchRows; b++) { ids[b * len] = rows[0].ids[0]; mask[b * len] = 1; }
   return {
-    inputIds: tf.tensor2d(ids, [rows.length, len], 'int32'),
-    attentionMask: tf.tensor2d(mask, [rows.length, len], 'int32'),
-    tokenTypeIds: tf.tensor2d(types, [rows.length, len], 'int32'),
+    inputIds: tf.tensor2d(ids, [batchRows, len], 'int32'),
+    attentionMask: tf.tensor2d(mask, [batchRows, len], 'int32'),
+    tokenTypeIds: tf.tensor2d(types, [batchRows, len], 'int32'),
   };
 }
 
+/** Distinct [rows, length] shapes a run's batches had: the figure that decides GPU shader/kernel churn. */
+export type ShapeLog = Set<string>;
+
 /** The model's encoder + pooler, plus a freshly initialised classifier (and pooler, if the checkpoint has none). */
-export function classifierWeights(model: { config: BertConfig; weights: BertWeights }, task: GlueTaskName, seed: number): { config: BertConfig; initial: BertWeights } {
+export function classifierWeights(model: { config: BertConfig; weights: BertWeights }, task: GlueTaskName, seed: number, pooler: 'checkpoint' | 'fresh' = 'checkpoint'): { config: BertConfig; initial: BertWeights } {
   const spec = GLUE_TASKS[task];
   const regression = spec.labels === null;
   const numLabels = regression ? 1 : spec.labels!.length;
@@ -136,7 +157,7 @@ export function classifierWeights(model: { config: BertConfig; weights: BertWeig
   const initial: BertWeights = {};
   for (const [name, t] of Object.entries(model.weights)) {
     // MLM head and any old classifier are not part of a sequence classifier.
-    if (name.startsWith('bert.')) initial[name] = t;
+    if (name.startsWith('bert.') && !(pooler === 'fresh' && name.startsWith('bert.pooler.'))) initial[name] = t;
   }
   const rand = (shape: number[], k: number) => tf.randomNormal(shape, 0, 0.02, 'float32', seed * 7919 + k);
   if (!initial['bert.pooler.dense.weight']) {
@@ -155,26 +176,48 @@ function logitsOf(w: BertWeights, cfg: BertConfig, batch: ReturnType<typeof batc
   return classifierHead(w, cfg, pooled);
 }
 
-/** Predictions (class index, or the score for regression) for encoded rows, in eval mode. */
-async function predict(w: BertWeights, cfg: BertConfig, rows: Encoded[], batchSize: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < rows.length; i += batchSize) {
-    const chunk = rows.slice(i, i + batchSize);
-    const pred = tf.tidy(() => {
-      const logits = logitsOf(w, cfg, batchTensors(chunk));
-      return cfg.problemType === 'regression' ? logits.reshape([-1]) : logits.argMax(1);
-    });
-    out.push(...(await pred.data()));
-    pred.dispose();
+/**
+ * Predictions (class index, or the score for regression) for encoded rows, in eval mode. Rows are
+ * grouped by length bucket and every batch is padded to `batchSize` rows, so evaluation has one shape
+ * per bucket; all predictions are read back once at the end.
+ */
+async function predict(w: BertWeights, cfg: BertConfig, rows: Encoded[], batchSize: number, buckets: number[], shapes?: ShapeLog): Promise<number[]> {
+  const order = rows.map((r, i) => ({ i, len: bucketFor(r.ids.length, buckets) })).sort((a, b) => a.len - b.len || a.i - b.i);
+  const parts: { idx: number[]; pred: tf.Tensor }[] = [];
+  try {
+    for (let start = 0; start < order.length;) {
+      const len = order[start].len;
+      let end = start;
+      while (end < order.length && end - start < batchSize && order[end].len === len) end++;
+      const idx = order.slice(start, end).map((o) => o.i);
+      const rowsPadded = Math.min(batchSize, rows.length);
+      const pred = tf.tidy(() => {
+        const batch = batchTensors(idx.map((i) => rows[i]), buckets, rowsPadded);
+        shapes?.add(`eval ${batch.inputIds.shape.join('x')}`);
+        const logits = logitsOf(w, cfg, batch);
+        return cfg.problemType === 'regression' ? logits.reshape([-1]) : logits.argMax(1);
+      });
+      parts.push({ idx, pred });
+      start = end;
+    }
+    const out = new Array<number>(rows.length);
+    const all = tf.tidy(() => tf.concat(parts.map((p) => p.pred.slice(0, p.idx.length).toFloat())));
+    const data = await all.data();
+    all.dispose();
+    let k = 0;
+    for (const p of parts) for (const i of p.idx) out[i] = data[k++];
+    return out;
+  } finally {
+    for (const p of parts) p.pred.dispose();
   }
-  return out;
 }
 
-export async function evaluateDev(w: BertWeights, cfg: BertConfig, dev: { split: string; rows: Encoded[] }[], batchSize: number): Promise<DevResult> {
+export async function evaluateDev(w: BertWeights, cfg: BertConfig, dev: { split: string; rows: Encoded[] }[], batchSize: number,
+  buckets = lengthBuckets(cfg.maxPositionEmbeddings), shapes?: ShapeLog): Promise<DevResult> {
   const metrics: Record<string, Record<string, number>> = {};
   const scores: number[] = [];
   for (const d of dev) {
-    const preds = await predict(w, cfg, d.rows, batchSize);
+    const preds = await predict(w, cfg, d.rows, batchSize, buckets, shapes);
     const m = glueMetrics(d.split, preds, d.rows.map((r) => r.label)) as Record<string, number>;
     metrics[d.split] = m;
     scores.push(glueTaskScore(d.split, m)!);
@@ -195,7 +238,9 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
   const train = encodeAll(tokenizer, args.trainRows, hp.maxLength);
   const dev = args.devSplits.map((d) => ({ split: d.split, rows: encodeAll(tokenizer, d.examples, hp.maxLength) }));
 
-  const { config, initial } = classifierWeights(args.model, task, hp.seed);
+  const { config, initial } = classifierWeights(args.model, task, hp.seed, hp.pooler ?? 'checkpoint');
+  const buckets = lengthBuckets(hp.maxLength);
+  const shapes: ShapeLog = new Set();
   const prefix = `finetune${nextRunId++}/`;
   const variables: Record<string, tf.Variable> = {};
   // Variables copy the inherited weights, so the caller's model is never changed.
@@ -213,55 +258,70 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
   let best: FineTuneEpoch | null = null;
   let bestWeights: BertWeights | undefined;
   let step = 0;
+  // [loss, gradient norm] of each step, read a few steps behind; a non-finite norm stops the run there.
+  const reads = new LaggedReads<{ step: number; epoch: number; lr: number }>(args.readEvery ?? 16);
+  let lossSum = 0;
+  const report = (due: Awaited<ReturnType<typeof reads.flush>>, dev?: { step: number; result: DevResult }) => {
+    for (const { values: [loss, norm], tag } of due) {
+      if (!Number.isFinite(norm) || !Number.isFinite(loss)) {
+        throw new Error(`fine-tune ${task}: ${Number.isFinite(loss) ? `gradient norm is ${norm}` : `loss is ${loss}`} at step ${tag.step}: the loss diverged (try a lower learning rate)`);
+      }
+      lossSum += loss;
+      args.onProgress?.({ step: tag.step, totalSteps, epoch: tag.epoch, loss, lr: tag.lr, dev: dev?.step === tag.step ? dev.result : undefined });
+    }
+  };
   try {
     for (let epoch = 1; epoch <= hp.epochs; epoch++) {
       // Fisher-Yates with the seeded PRNG: the same seed gives the same batches.
       const order = Array.from({ length: train.length }, (_, i) => i);
       for (let i = order.length - 1; i > 0; i--) { const j = rng.nextInt(i + 1); [order[i], order[j]] = [order[j], order[i]]; }
-      let lossSum = 0;
+      lossSum = 0;
       for (let s = 0; s < stepsPerEpoch; s++) {
         if (args.signal?.aborted) throw new FineTuneCancelled(step);
         const rows = order.slice(s * hp.batchSize, (s + 1) * hp.batchSize).map((i) => train[i]);
         const lr = learningRateAt(step, hp.lr, warmupSteps, totalSteps);
         const dropout = hp.dropout ? { hidden: hp.dropout, attention: hp.dropout, seed: hp.seed * 1_000_003 + step } : undefined;
-        const lossT = tf.tidy(() => {
-          const batch = batchTensors(rows);
+        const values = tf.tidy(() => {
+          const batch = batchTensors(rows, buckets);
+          shapes.add(`train ${batch.inputIds.shape.join('x')}`);
           const labels = regression ? tf.tensor1d(rows.map((r) => r.label), 'float32') : tf.oneHot(tf.tensor1d(rows.map((r) => r.label), 'int32'), config.numLabels!);
           const { value, grads } = tf.variableGrads(() => {
             const logits = logitsOf(weights, config, batch, dropout);
             return (regression ? tf.losses.meanSquaredError(labels, logits.reshape([-1])) : tf.losses.softmaxCrossEntropy(labels, logits)) as tf.Scalar;
           }, varList);
-          const clipped = clipByGlobalNorm(grads, hp.clipNorm ?? 1.0);
+          const clipped = clipByGlobalNormTensor(grads, hp.clipNorm ?? 1.0);
           optimizer.applyGradients(clipped.grads, lr);
-          return value;
+          return tf.stack([value, clipped.norm]) as tf.Tensor1D;
         });
-        const loss = (await lossT.data())[0];
-        lossT.dispose();
-        lossSum += loss;
         step++;
         const last = s === stepsPerEpoch - 1;
-        let devResult: DevResult | undefined;
-        if (last) {
-          devResult = await evaluateDev(weights, config, dev, args.evalBatchSize ?? 64);
-          const record: FineTuneEpoch = { epoch, trainLoss: lossSum / stepsPerEpoch, ...devResult };
-          epochs.push(record);
-          if (!best || record.score > best.score) {
-            best = record;
-            if (args.keepBestWeights) {
-              if (bestWeights) for (const t of Object.values(bestWeights)) t.dispose();
-              bestWeights = Object.fromEntries(Object.entries(variables).map(([n, v]) => [n, v.clone()]));
-            }
+        if (!last) {
+          report(await reads.push(values, { step, epoch, lr }));
+          // let pending I/O (a cancel from the runner) run between steps
+          if (step % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
+        const due = [...(await reads.push(values, { step, epoch, lr })), ...(await reads.flush())];
+        const devResult = await evaluateDev(weights, config, dev, args.evalBatchSize ?? 64, buckets, shapes);
+        report(due, { step, result: devResult });
+        const record: FineTuneEpoch = { epoch, trainLoss: lossSum / stepsPerEpoch, ...devResult };
+        epochs.push(record);
+        if (!best || record.score > best.score) {
+          best = record;
+          if (args.keepBestWeights) {
+            if (bestWeights) for (const t of Object.values(bestWeights)) t.dispose();
+            bestWeights = Object.fromEntries(Object.entries(variables).map(([n, v]) => [n, v.clone()]));
           }
         }
-        args.onProgress?.({ step, totalSteps, epoch, loss, lr, dev: devResult });
       }
     }
   } catch (err) {
+    reads.dispose();
     if (bestWeights) for (const t of Object.values(bestWeights)) t.dispose();
     throw err;
   } finally {
     optimizer.dispose();
     for (const v of varList) v.dispose();
   }
-  return { task, hp, epochs, best: best!, steps: step, config, bestWeights };
+  return { task, hp, epochs, best: best!, steps: step, config, bestWeights, shapes: [...shapes].sort() };
 }

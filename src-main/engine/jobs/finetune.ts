@@ -69,6 +69,18 @@ function sweepField(r: Record<string, unknown>): SweepGrid | undefined {
   return grid;
 }
 
+/**
+ * The learning-rate grid used when the config names neither `lr` nor `sweep`: small students need the
+ * larger rates, BERT-size models the smaller ones (BERT's paper searched 5e-5..2e-5); the best dev score wins.
+ */
+export const DEFAULT_LR_GRID = [1e-4, 5e-5, 3e-5, 2e-5];
+
+function poolerField(r: Record<string, unknown>): 'checkpoint' | 'fresh' {
+  const v = r.pooler ?? 'checkpoint';
+  if (v !== 'checkpoint' && v !== 'fresh') throw new ConfigError(`pooler: expected "checkpoint" (use the model's own pooler where it has one) or "fresh", got ${JSON.stringify(v)}`);
+  return v;
+}
+
 export function parseFineTuneConfig(raw: unknown): FineTuneJobConfig {
   const r = objectConfig(raw);
   const modelPath = pathOrIdField(r, 'modelPath', 'modelId');
@@ -84,6 +96,7 @@ export function parseFineTuneConfig(raw: unknown): FineTuneJobConfig {
     weightDecay: numberField(r, 'weightDecay', 0.01, { min: 0, max: 1 }),
     dropout: numberField(r, 'dropout', 0.1, { min: 0, max: 0.9 }),
     clipNorm: numberField(r, 'clipNorm', 1.0, { min: 0 }),
+    pooler: poolerField(r),
     seed,
   };
   const cfg: FineTuneJobConfig = {
@@ -99,7 +112,8 @@ export function parseFineTuneConfig(raw: unknown): FineTuneJobConfig {
   };
   if (typeof r.modelId === 'number') cfg.modelId = r.modelId;
   if (typeof r.datasetId === 'number') cfg.datasetId = r.datasetId;
-  const sweep = sweepField(r);
+  // No lr and no sweep: search the default grid (a single given lr means no search).
+  const sweep = sweepField(r) ?? (r.lr === undefined ? { lr: DEFAULT_LR_GRID } : undefined);
   if (sweep) cfg.sweep = sweep;
   if (r.maxTrainRows !== undefined) cfg.maxTrainRows = integerField(r, 'maxTrainRows', 0, 1, Number.MAX_SAFE_INTEGER);
   if (r.maxDevRows !== undefined) cfg.maxDevRows = integerField(r, 'maxDevRows', 0, 1, Number.MAX_SAFE_INTEGER);

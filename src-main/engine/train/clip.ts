@@ -22,18 +22,3 @@ export function clipByGlobalNormTensor(grads: tf.NamedTensorMap, maxNorm: number
     return { grads: out, norm };
   });
 }
-
-/**
- * Returns the clipped gradients (new tensors; the caller disposes both maps) and the norm before clipping
- * (read synchronously). A non-finite norm is an error: the loss diverged.
- */
-export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: number } {
-  const { grads: out, norm: normT } = clipByGlobalNormTensor(grads, maxNorm);
-  const norm = normT.dataSync()[0];
-  normT.dispose();
-  if (!Number.isFinite(norm)) {
-    tf.dispose(Object.values(out));
-    throw new Error(`gradient norm is ${norm}: the loss diverged (try a lower learning rate)`);
-  }
-  return { grads: out, norm };
-}

@@ -1,0 +1,38 @@
+// Child process of finetune-webgpu.test.ts: fine-tunes and evaluates the tiny teacher on an RTE slice on the
+// webgpu backend (SwiftShader: software Vulkan, set up by the parent), then measures its efficiency figures,
+// then repeats the fine-tune on wasm with the same seed (dropout off) to compare. webgpu in Node has no
+// synchronous reads: any dataSync/arraySync on these paths throws here. Prints one JSON line.
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src-main/engine/backend/index.js';
+import { loadHfModel } from '../../src-main/engine/checkpoint/index.js';
+import { fineTune, classifierWeights } from '../../src-main/engine/glue/finetune.js';
+import { loadGlueSplit } from '../../src-main/engine/glue/tsv-loader.js';
+import { measureEfficiency } from '../../src-main/engine/glue/efficiency.js';
+
+const TEACHER = 'test/fixtures/bert/tiny-teacher';
+const backend = await selectBackend('webgpu');
+const model = await loadHfModel(TEACHER);
+const train = loadGlueSplit('test/fixtures/glue', 'RTE', 'train')[0].examples.slice(0, 24);
+const dev = loadGlueSplit('test/fixtures/glue', 'RTE', 'dev').map((d) => ({ ...d, examples: d.examples.slice(0, 16) }));
+const hp = { lr: 1e-3, epochs: 2, batchSize: 8, maxLength: 48, warmupRatio: 0.1, weightDecay: 0.01, dropout: 0, seed: 3 };
+
+async function run(model: Awaited<ReturnType<typeof loadHfModel>>) {
+  const losses: number[] = [];
+  const r = await fineTune({ model, tokenizer: model.tokenizer!, task: 'RTE', trainRows: train, devSplits: dev, hp, readEvery: 4,
+    evalBatchSize: 16, onProgress: (p) => losses.push(p.loss) });
+  return { losses, scores: r.epochs.map((e) => e.score), shapes: r.shapes, steps: r.steps };
+}
+
+const t0 = Date.now();
+const leakBefore = tf.memory().numTensors;
+const gpu = await run(model);
+const leaked = tf.memory().numTensors - leakBefore;
+const t1 = Date.now();
+const { config, initial } = classifierWeights(model, 'RTE', 1);
+const eff = await measureEfficiency({ config, weights: initial }, { batchSizes: [1, 4], seqLen: 32, iters: 1, warmup: 1 });
+const t2 = Date.now();
+// tensors do not move between backends without a synchronous read: the wasm run loads its own copy
+await selectBackend('wasm');
+const cpu = await run(await loadHfModel(TEACHER));
+console.error(`webgpu fine-tune ${(t1 - t0) / 1000} s, efficiency ${(t2 - t1) / 1000} s, wasm ${(Date.now() - t2) / 1000} s`);
+console.log(JSON.stringify({ device: backend.device, backend: backend.name, gpu, cpu, leaked, latency: eff.latencyMsBatch1, efficiencyBackend: eff.backend }));
