@@ -1,8 +1,13 @@
 // `npm run bench -- glue --model DIR [--model DIR ...] [--teacher DIR] --tasks RTE,SST-2 --glue DIR [options]`:
 // fine-tunes each model on each task in this process (no run store), times it, and prints the GLUE
-// comparison table (Markdown), per-task fine-tuning time, and one JSON line. The same figures the
-// finetune/evaluate jobs store, for quick measurements from the command line.
+// comparison table (Markdown), per task: steps, wall time, steps/s, distinct batch shapes and score, and one
+// JSON line. The same figures the finetune/evaluate jobs store, for quick measurements from the command line.
+// `--peer tf32,bf16` then runs bench/pytorch/glue_finetune.py (transformers, same recipe) on the first model in
+// this process tree and prints both side by side with the ratio of times against transformers' fastest mode.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
 import { loadHfModel } from '../src-main/engine/checkpoint/index.js';
@@ -38,17 +43,22 @@ export async function main(argv: string[]): Promise<void> {
     .option('--seed <n>', 'seed', Number, 1)
     .option('--iters <n>', 'timed passes for latency/throughput (0 = skip)', Number, 5)
     .option('--backend <name>', 'auto|tensorflow|webgpu|wasm|cpu', 'auto')
+    .option('--peer <modes>', 'also run transformers (bench/pytorch/glue_finetune.py) in these modes: fp32,tf32,bf16')
+    .option('--python <cmd>', 'python for --peer', 'python3')
+    .option('--out <file>', 'write the JSON result here too')
     .exitOverride();
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts<{ model: string[]; teacher?: string; glue: string; tasks: string; lr: number[]; epochs: number[]; batch: number; maxLength: number;
-    warmupRatio: number; dropout: number; maxTrainRows?: number; seed: number; iters: number; backend: BackendPreference }>();
+    warmupRatio: number; dropout: number; maxTrainRows?: number; seed: number; iters: number; backend: BackendPreference;
+    peer?: string; python: string; out?: string }>();
   const tasks = o.tasks.split(',').map((t) => t.trim()) as GlueTaskName[];
   for (const t of tasks) if (!GLUE_TASKS[t]) throw new Error(`--tasks: "${t}" is not a GLUE task (${Object.keys(GLUE_TASKS).join(', ')})`);
   const backend = await selectBackend(o.backend);
   const dirs = o.teacher ? [o.teacher, ...o.model] : o.model;
   const models: ComparisonModel[] = [];
   const evaluations: ComparisonEvaluation[] = [];
-  const timings: { model: string; task: string; seconds: number; bestLr: number; bestEpochs: number; bestEpoch: number }[] = [];
+  const timings: { model: string; task: string; seconds: number; steps: number; shapes: number; score: number; bestLr: number; bestEpochs: number; bestEpoch: number;
+    points: { lr: number; epochs: number; score: number; bestEpoch: number; perEpoch: number[] }[] }[] = [];
   for (const dir of dirs) {
     const name = basename(dir.replace(/\/+$/, ''));
     const model = await loadHfModel(dir);
@@ -64,8 +74,12 @@ export async function main(argv: string[]): Promise<void> {
         for (const [split, metrics] of Object.entries(best.metrics)) {
           for (const [metric, value] of Object.entries(metrics)) evaluations.push({ model: name, task: split, metric, value });
         }
-        timings.push({ model: name, task, seconds: (Date.now() - t0) / 1000, bestLr: r.best.hp.lr, bestEpochs: r.best.hp.epochs, bestEpoch: best.epoch });
-        console.error(`${name} ${task}: best dev score ${best.score.toFixed(4)} (lr ${r.best.hp.lr}, epoch ${best.epoch}/${r.best.hp.epochs}), ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        const seconds = (Date.now() - t0) / 1000;
+        const steps = r.points.reduce((n, p) => n + p.result.steps, 0);
+        const shapes = new Set(r.points.flatMap((p) => p.result.shapes)).size;
+        timings.push({ model: name, task, seconds, steps, shapes, score: best.score, bestLr: r.best.hp.lr, bestEpochs: r.best.hp.epochs, bestEpoch: best.epoch,
+          points: r.points.map((p) => ({ lr: p.hp.lr, epochs: p.hp.epochs, score: p.result.best.score, bestEpoch: p.result.best.epoch, perEpoch: p.result.epochs.map((e) => e.score) })) });
+        console.error(`${name} ${task}: ${steps} steps in ${seconds.toFixed(1)} s (${(steps / seconds).toFixed(1)} steps/s, ${shapes} shapes), best dev score ${best.score.toFixed(4)} (lr ${r.best.hp.lr}, epoch ${best.epoch}/${r.best.hp.epochs})`);
       }
     } finally {
       disposeWeights(model.weights);
@@ -76,5 +90,38 @@ export async function main(argv: string[]): Promise<void> {
   const table = buildComparison({ models, evaluations });
   console.log(`backend ${backend.name} (${backend.device}); lr ${o.lr.join('/')}, epochs ${o.epochs.join('/')}, batch ${o.batch}, max length ${o.maxLength}`);
   console.log(toMarkdown(table));
-  console.log(JSON.stringify({ bench: 'glue', backend: backend.name, device: backend.device, table, timings }));
+  const peer = o.peer ? runPeer(o, dirs[0], tasks) : [];
+  if (peer.length) console.log(sideBySide(timings.filter((t) => t.model === basename(dirs[0].replace(/\/+$/, ''))), peer));
+  const json = { bench: 'glue', backend: backend.name, device: backend.device, recipe: { lr: o.lr, epochs: o.epochs, batch: o.batch, maxLength: o.maxLength, warmupRatio: o.warmupRatio, dropout: o.dropout, maxTrainRows: o.maxTrainRows ?? null, seed: o.seed }, table, timings, peer };
+  if (o.out) writeFileSync(o.out, JSON.stringify(json, null, 1));
+  console.log(JSON.stringify(json));
+}
+
+interface PeerRun { mode: string; device: string; tasks: Record<string, { steps: number; seconds: number; score: number; bestLr: number; bestEpoch: number }> }
+
+/** transformers on the same model, tasks and recipe, one process per mode, in this process tree. */
+function runPeer(o: { peer?: string; python: string; glue: string; lr: number[]; epochs: number[]; batch: number; maxLength: number; warmupRatio: number; maxTrainRows?: number; seed: number }, model: string, tasks: string[]): PeerRun[] {
+  const script = fileURLToPath(new URL('./pytorch/glue_finetune.py', import.meta.url));
+  return o.peer!.split(',').map((mode) => {
+    const args = [script, '--model', model, '--glue', o.glue, '--tasks', tasks.join(','), '--lr', o.lr.join(','), '--epochs', String(o.epochs[0]),
+      '--batch', String(o.batch), '--max-length', String(o.maxLength), '--warmup-ratio', String(o.warmupRatio), '--seed', String(o.seed), '--mode', mode,
+      ...(o.maxTrainRows ? ['--max-train-rows', String(o.maxTrainRows)] : [])];
+    const r = spawnSync(o.python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+    if (r.status !== 0) throw new Error(`${o.python} ${script} (${mode}) exited ${r.status}: ${r.error?.message ?? ''}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as PeerRun;
+  });
+}
+
+/** Per task: the workbench and every transformers mode, and time ratios against the fastest mode. */
+function sideBySide(ours: { task: string; steps: number; seconds: number; shapes: number; score: number }[], peer: PeerRun[]): string {
+  const lines = ['| task | workbench steps | s | steps/s | shapes | score | ' + peer.map((p) => `transformers ${p.mode} s | score`).join(' | ') + ' | time ratio vs fastest | score diff (points) |',
+    '|---|--:|--:|--:|--:|--:|' + peer.map(() => '--:|--:|').join('') + '--:|--:|'];
+  for (const t of ours) {
+    const runs = peer.map((p) => p.tasks[t.task]);
+    const fastest = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    lines.push(`| ${t.task} | ${t.steps} | ${t.seconds.toFixed(1)} | ${(t.steps / t.seconds).toFixed(1)} | ${t.shapes} | ${(100 * t.score).toFixed(1)} | ` +
+      runs.map((r) => `${r.seconds.toFixed(1)} | ${(100 * r.score).toFixed(1)}`).join(' | ') +
+      ` | ${(t.seconds / fastest.seconds).toFixed(2)}x | ${(100 * (t.score - fastest.score)).toFixed(1)} |`);
+  }
+  return lines.join('\n');
 }
