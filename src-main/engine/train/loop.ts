@@ -12,6 +12,8 @@ import { LineCorpus } from './corpus.js';
 import { learningRateAt } from './lr-schedule.js';
 import type { DistillMethod } from './method.js';
 import { Rng } from './rng.js';
+import { smoothedTokenWeights, type MaskingKind } from './masking.js';
+import { corpusTokenCounts } from './token-counts.js';
 import { listCheckpoints, readLatestCheckpoint, tensorGroup, writeCheckpoint } from './train-state.js';
 
 export interface DistillationBudget {
@@ -21,6 +23,8 @@ export interface DistillationBudget {
   batchTokens?: number;
   /** Masked-LM probability (default 0.15). */
   maskProb?: number;
+  /** 'bernoulli' (default, BERT) or 'smoothed' (DistilBERT: exactly maskProb of the tokens, p ∝ count^-0.7, counts from the corpus). */
+  masking?: MaskingKind;
   /** 'longest' (default): pad each batch to its longest row; 'seqLen': always to seqLen (one shape for every step). */
   padTo?: 'longest' | 'seqLen';
 }
@@ -200,6 +204,10 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
 
   const corpus = new LineCorpus(o.corpusPath, batcherState?.corpus);
   const batcher = new MlmBatcher(corpus, tokenizer, budget, batcherState);
+  // counted before the first step (and again on resume: same corpus, same counts, same weights)
+  const smoothedWeights = budget.masking === 'smoothed'
+    ? smoothedTokenWeights(await corpusTokenCounts(o.corpusPath, tokenizer), tokenizer.specialTokenIds)
+    : undefined;
   let step = startStep;
   let checkpointPath: string | null = resumedFromStep !== null ? listCheckpoints(ckptDir).at(-1)!.path : null;
   let lastSavedStep = resumedFromStep ?? -1;
@@ -237,7 +245,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       }
       const rows = await batcher.nextRows();
       const started = performance.now();
-      const { batch, tokens } = makeMlmBatch(rows, tokenizer, rng, budget.maskProb, budget.padTo === 'seqLen' ? budget.seqLen : undefined);
+      const { batch, tokens } = makeMlmBatch(rows, tokenizer, rng, budget.maskProb, budget.padTo === 'seqLen' ? budget.seqLen : undefined, smoothedWeights);
       const lr = learningRateAt(step, o.optimizer.lr, o.optimizer.warmupSteps, totalSteps);
       let result;
       try {
