@@ -117,7 +117,7 @@ function validate(o: DistillationOptions): void {
  */
 async function trainStep(
   method: DistillMethod, vars: tf.Variable[], optimizer: AdamW, batch: Parameters<DistillMethod['loss']>[0],
-  step: number, lr: number, clipNorm: number,
+  step: number, lr: number, clipNorm: number, totalSteps: number,
 ): Promise<{ loss: number; parts: Record<string, number>; gradNorm: number }> {
   let parts: Record<string, tf.Scalar> = {};
   const { value, grads } = tf.variableGrads(() => {
@@ -131,10 +131,13 @@ async function trainStep(
   try {
     const clipped = clipByGlobalNormTensor(grads, clipNorm);
     norm = clipped.norm;
+    let adjusted: tf.NamedTensorMap = {};
     try {
-      optimizer.applyGradients(clipped.grads, lr);
+      // e.g. WID's authors' penalty on masked compactor rows/columns (methods/wid/penalty.ts)
+      if (method.adjustGradients) adjusted = method.adjustGradients(clipped.grads, step, totalSteps, optimizer);
+      optimizer.applyGradients({ ...clipped.grads, ...adjusted }, lr);
     } finally {
-      tf.dispose(Object.values(clipped.grads));
+      tf.dispose([...Object.values(clipped.grads), ...Object.values(adjusted)]);
     }
     const names = Object.keys(parts);
     const values = tf.tidy(() => tf.stack([value, norm!, ...names.map((n) => parts[n])]));
@@ -155,8 +158,10 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   const log = o.onLog ?? (() => {});
   const vars = method.trainableVariables();
   if (!vars.length) throw new Error(`method ${method.name} has no trainable variables`);
+  const learningRateOf = method.learningRateOf?.bind(method);
   const optimizer = new AdamW(vars, {
     weightDecay: o.optimizer.weightDecay, beta1: o.optimizer.beta1, beta2: o.optimizer.beta2, epsilon: o.optimizer.epsilon,
+    lrScale: learningRateOf ? (name) => learningRateOf(name, o.optimizer.lr) / o.optimizer.lr : undefined,
   });
   const rng = new Rng(o.seed);
   let startStep = 0;
@@ -249,7 +254,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       const lr = learningRateAt(step, o.optimizer.lr, o.optimizer.warmupSteps, totalSteps);
       let result;
       try {
-        result = await trainStep(method, vars, optimizer, batch, step, lr, o.optimizer.clipNorm);
+        result = await trainStep(method, vars, optimizer, batch, step, lr, o.optimizer.clipNorm, totalSteps);
       } finally {
         disposeMlmBatch(batch);
       }
