@@ -25,7 +25,7 @@ test('the default layer map of a 12-layer teacher and 6-layer student is the pub
 
 test('student layer i is a byte-equal copy of teacher layer layerMap[i]; embeddings and MLM head are copied', () => {
   const weights = initBertWeights(teacherCfg, 7);
-  const method = createDistilBertMethod({ config: teacherCfg, weights }, { target: { layers: 2 }, layerMap: [3, 1] });
+  const method = createDistilBertMethod({ config: teacherCfg, weights }, { target: { layers: 2 }, layerMap: [3, 1], tokenTypeEmbeddings: true });
   const { config, weights: student } = method.exportStudent();
   assert.equal(config.numHiddenLayers, 2);
   assert.deepEqual(method.layerMap, [3, 1]);
@@ -43,7 +43,7 @@ test('student layer i is a byte-equal copy of teacher layer layerMap[i]; embeddi
 
 test('a narrower student starts from the leading block of each teacher tensor', () => {
   const weights = initBertWeights(teacherCfg, 7);
-  const method = createDistilBertMethod({ config: teacherCfg, weights }, { target: { layers: 2, hidden: 4, heads: 2, intermediate: 8 } });
+  const method = createDistilBertMethod({ config: teacherCfg, weights }, { target: { layers: 2, hidden: 4, heads: 2, intermediate: 8 }, tokenTypeEmbeddings: true });
   const { weights: student } = method.exportStudent();
   const q = student['bert.encoder.layer.1.attention.self.query.weight'];
   assert.deepEqual(q.shape, [4, 4]);
@@ -65,6 +65,8 @@ test('bad sizes and layer maps are refused with the option named', () => {
   assert.throws(() => createDistilBertMethod(teacher, { target: { layers: 2 }, layerMap: [0] }), /distilbert.layerMap must list 2/);
   assert.throws(() => createDistilBertMethod(teacher, { target: { layers: 2 }, layerMap: [0, 4] }), /layerMap\[1\] must be a teacher layer index in 0..3/);
   assert.throws(() => createDistilBertMethod(teacher, { temperature: 0 }), /temperature must be > 0/);
+  assert.throws(() => createDistilBertMethod(teacher, { target: { layers: 5 } }), /distilbert: target.layers \(5\) must be <= the teacher's number of layers \(4\)/);
+  assert.throws(() => createDistilBertMethod(teacher, { target: { hidden: 8, heads: 4 } }), /distilbert: target.heads \(4\) must be <= the teacher's number of heads \(2\)/);
   assert.throws(() => createDistilBertMethod(teacher, { target: { hidden: 6, heads: 4 } }), /target.hidden \(6\) must be divisible by target.heads \(4\)/);
   const noHead = initBertWeights(teacherCfg, 7, { mlmHead: false });
   assert.throws(() => createDistilBertMethod({ config: teacherCfg, weights: noHead }), /teacher has no MLM head/);
@@ -76,4 +78,18 @@ test('the student setup is checked from the teacher config alone, before any wei
   assert.deepEqual(resolveDistilBertSetup(teacherCfg, {}).layerMap, [0, 3]);
   assert.throws(() => resolveDistilBertSetup(teacherCfg, { target: { intermediate: 32 } }), /target.intermediate \(32\) must be <= the teacher's intermediate size \(16\)/);
   assert.throws(() => resolveDistilBertSetup(teacherCfg, { layerMap: [0, 1, 2] }), /distilbert.layerMap must list 2/);
+});
+
+test('by default the student has no token-type embeddings: a zero, frozen table (extract_distilbert.py copies only word and position embeddings)', () => {
+  const weights = initBertWeights(teacherCfg, 12);
+  const method = createDistilBertMethod({ config: teacherCfg, weights }, { target: { layers: 2 } });
+  const name = 'distilbert/bert.embeddings.token_type_embeddings.weight';
+  assert.ok(!method.trainableVariables().some((v) => v.name === name), 'token-type table is not trained');
+  const student = method.exportStudent();
+  const tt = student.weights['bert.embeddings.token_type_embeddings.weight'];
+  assert.deepEqual(tt.shape, [teacherCfg.typeVocabSize, teacherCfg.hiddenSize]);
+  assert.ok(Array.from(tt.dataSync()).every((x) => x === 0));
+  disposeWeights(student.weights);
+  method.dispose();
+  disposeWeights(weights);
 });

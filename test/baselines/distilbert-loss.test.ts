@@ -58,7 +58,7 @@ function partsOf(method: ReturnType<typeof createDistilBertMethod>, b: MlmBatch)
 test('a student identical to the teacher has KL 0 and cosine 0, so the loss is 2 · its MLM loss', () => {
   const weights = initBertWeights(cfg, 3);
   // keep every layer: the student is the teacher
-  const method = createDistilBertMethod({ config: cfg, weights }, { target: { layers: 2 }, layerMap: [0, 1], dropout: 0 });
+  const method = createDistilBertMethod({ config: cfg, weights }, { target: { layers: 2 }, layerMap: [0, 1], dropout: 0, tokenTypeEmbeddings: true });
   const b = batch();
   const got = partsOf(method, b);
   const mlmRef = tf.tidy(() => maskedLmLoss(mlmHead(weights, cfg, bertForward(weights, cfg, b).lastHiddenState), b.labels).dataSync()[0]);
@@ -74,7 +74,7 @@ test('a student identical to the teacher has KL 0 and cosine 0, so the loss is 2
 test('for a 1-layer student the soft-target term is T² · KL(teacher ‖ student) over real tokens, total = 5·ce + 2·mlm + cos', () => {
   // BERT's 0.02 init gives near-uniform logits; larger weights make teacher and student disagree clearly
   const weights = scaled(initBertWeights(cfg, 3), 50);
-  const method = createDistilBertMethod({ config: cfg, weights }, { target: { layers: 1 }, layerMap: [1], dropout: 0 });
+  const method = createDistilBertMethod({ config: cfg, weights }, { target: { layers: 1 }, layerMap: [1], dropout: 0, tokenTypeEmbeddings: true });
   const b = batch();
   const got = partsOf(method, b);
   const student = method.exportStudent();

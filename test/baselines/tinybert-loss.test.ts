@@ -125,3 +125,50 @@ test('a loss call inside tidy and a gradient step leave no tensors behind', () =
   method.dispose();
   disposeWeights(weights);
 });
+
+test('attention term pairs student layer m with teacher layer g(m) and the embedding term goes through W_h (narrower student)', () => {
+  const weights = initBertWeights(teacherCfg, 8);
+  const method = createTinyBertMethod({ config: teacherCfg, weights },
+    { target: { layers: 2, hidden: 4, heads: 2, intermediate: 8 }, dropout: 0, seed: 3 });
+  assert.deepEqual(method.layerMap, [2, 4]);
+  const b = batch();
+  const got = tf.tidy(() => {
+    const { parts } = method.loss(b, 0);
+    const student = method.exportStudent();
+    const s = bertForward(student.weights, student.config, b, { outputHiddenStates: true, outputAttentionScores: true });
+    const t = bertForward(weights, teacherCfg, b, { outputHiddenStates: true, outputAttentionScores: true });
+    const wh = method.trainableVariables().find((v) => v.name === 'tinybert/fit_dense.weight')!;
+    const bh = method.trainableVariables().find((v) => v.name === 'tinybert/fit_dense.bias')!;
+    const mse = (x: tf.Tensor, y: tf.Tensor) => tf.mean(tf.square(tf.sub(x, y))).dataSync()[0];
+    const zero = (x: tf.Tensor) => tf.where(tf.lessEqual(x, -100), tf.zerosLike(x), x);
+    const project = (x: tf.Tensor) => tf.add(tf.matMul(x.reshape([-1, 4]), wh, false, true), bh).reshape([2, 4, 8]);
+    return {
+      attention: parts.attention.dataSync()[0],
+      // 0-based teacher layers 1 and 3 = 1-based g(m) = 2, 4 (general_distill.py: teacher_atts[i·k + k − 1])
+      attentionRef: mse(zero(s.attentionScores![0]), zero(t.attentionScores![1])) + mse(zero(s.attentionScores![1]), zero(t.attentionScores![3])),
+      embedding: parts.embedding.dataSync()[0],
+      embeddingRef: mse(project(s.hiddenStates![0]), t.hiddenStates![0]),
+    };
+  });
+  assert.ok(Math.abs(got.attention - got.attentionRef) < 1e-5 * Math.max(1, got.attentionRef), `attention ${got.attention} vs ${got.attentionRef}`);
+  assert.ok(Math.abs(got.embedding - got.embeddingRef) < 1e-5 * Math.max(1, got.embeddingRef), `embedding ${got.embedding} vs ${got.embeddingRef}`);
+  tf.dispose(Object.values(b));
+  method.dispose();
+  disposeWeights(weights);
+});
+
+test('general distillation has no prediction-layer term by default (general_distill.py: loss = att_loss + rep_loss)', () => {
+  const weights = initBertWeights(teacherCfg, 9);
+  const method = createTinyBertMethod({ config: teacherCfg, weights }, { target: { layers: 2, hidden: 8, heads: 2, intermediate: 8 }, dropout: 0 });
+  const b = batch();
+  const keys = tf.tidy(() => Object.keys(method.loss(b, 0).parts).sort());
+  assert.deepEqual(keys, ['attention', 'embedding', 'hidden']);
+  tf.dispose(Object.values(b));
+  method.dispose();
+  disposeWeights(weights);
+});
+
+test('a TinyBERT student wider than the teacher is refused, naming target.hidden', () => {
+  assert.throws(() => createTinyBertMethod({ config: teacherCfg, weights: {} }, { target: { hidden: 16, heads: 2 } }),
+    /tinybert: target.hidden \(16\) must be <= the teacher's hidden size \(8\)/);
+});

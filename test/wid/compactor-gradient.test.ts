@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { HARD_KD } from './support/hard-schedule.js';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backend/index.js';
@@ -18,7 +19,7 @@ async function prunedMethod(prefix: string): Promise<{ m: WidMethod; teacher: Re
   await selectBackend('wasm');
   const teacher = tinyTeacher(7);
   const m = createWidMethod({ config: tinyConfig, weights: teacher }, {
-    target: { hidden: 6, heads: 3, intermediate: 12 }, pruneEvents: 1, pruneStart: 0, pruneEnd: 0, temperature: 2, variablePrefix: prefix,
+    ...HARD_KD, target: { hidden: 6, heads: 3, intermediate: 12 }, pruneEvents: 1, pruneStart: 0, pruneEnd: 0, temperature: 2, variablePrefix: prefix,
   });
   let k = 0;
   for (const v of m.trainableVariables()) {

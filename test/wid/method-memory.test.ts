@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { HARD_KD } from './support/hard-schedule.js';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backend/index.js';
@@ -43,7 +44,7 @@ test('a saved state restores compactors and masks into a fresh method', async ()
   const teacher = tinyTeacher(4);
   const labels = tf.tensor2d([[-100, 6, -100, 8, 12, -100], [-100, -100, 4, 20, -100, -100]], undefined, 'int32');
   const batch = { ...tinyBatch(), labels };
-  const opts = { target: { hidden: 8, heads: 4, intermediate: 16 }, pruneEvents: 2, pruneStart: 0, pruneEnd: 0.5 };
+  const opts = { ...HARD_KD, target: { hidden: 8, heads: 4, intermediate: 16 }, pruneEvents: 2, pruneStart: 0, pruneEnd: 0.5 };
   const a = createWidMethod({ config: tinyConfig, weights: teacher }, { ...opts, variablePrefix: 'wid-a/' });
   const opt = tf.train.adam(1e-2);
   for (let i = 0; i < 4; i++) {

@@ -7,6 +7,9 @@ import { maskedLmLoss } from '../../src-main/engine/bert/mlm-loss.js';
 import { createWidMethod, type WidObjective } from '../../src-main/engine/methods/wid/index.js';
 import { tinyBatch, tinyConfig, tinyTeacher } from './support/tiny-teacher.js';
 
+// identity compactors, no dropout: the compactor model is then exactly the teacher
+const EXACT = { dropout: 0 };
+
 const target = { hidden: 8, heads: 4, intermediate: 16 };
 
 function setup(seed: number) {
@@ -17,7 +20,7 @@ function setup(seed: number) {
 
 function lossValues(objective: WidObjective | undefined, seed: number, prefix: string) {
   const { teacher, batch } = setup(seed);
-  const m = createWidMethod({ config: tinyConfig, weights: teacher }, { target, ...(objective ? { objective } : {}), variablePrefix: prefix });
+  const m = createWidMethod({ config: tinyConfig, weights: teacher }, { target, ...EXACT, ...(objective ? { objective } : {}), variablePrefix: prefix });
   const { total, parts } = tf.tidy(() => {
     const r = m.loss(batch, 0);
     return { total: r.total.dataSync()[0], parts: Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, v.dataSync()[0]])) };
@@ -30,11 +33,18 @@ function lossValues(objective: WidObjective | undefined, seed: number, prefix: s
   return { total, parts, teacherMlm };
 }
 
-test('the default objective is logit KD alone (0 while the compactors are identities)', async () => {
+test("the default objective is the paper's hard MLM loss alone: no logit or feature alignment term", async () => {
   await selectBackend('wasm');
-  const r = lossValues(undefined, 11, 'wid-obj-kd/');
+  const r = lossValues(undefined, 11, 'wid-obj-default/');
+  assert.deepEqual(Object.keys(r.parts), ['mlm']);
+  assert.ok(Math.abs(r.total - r.teacherMlm) < 1e-5, `default loss ${r.total} vs the teacher's MLM loss ${r.teacherMlm}`);
+});
+
+test("objective 'kd' is logit KD alone (0 while the compactors are identities)", async () => {
+  await selectBackend('wasm');
+  const r = lossValues('kd', 11, 'wid-obj-kd/');
   assert.deepEqual(Object.keys(r.parts), ['kd']);
-  assert.ok(Math.abs(r.total) < 1e-5, `kd at identity init = ${r.total}`);
+  assert.ok(r.total >= 0 && r.total < 1e-5, `kd at identity init = ${r.total}`);
 });
 
 test("objective 'mlm' is the hard-label masked-LM loss of the compactor model", async () => {

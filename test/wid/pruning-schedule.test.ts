@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { HARD_KD } from './support/hard-schedule.js';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backend/index.js';
@@ -16,7 +17,7 @@ test('the schedule reaches exactly the target sizes, shrinking monotonically thr
   await selectBackend('wasm');
   const teacher = tinyTeacher(1);
   const m = createWidMethod({ config: tinyConfig, weights: teacher }, {
-    target: { hidden: 6, heads: 3, intermediate: 10 }, pruneStart: 0.2, pruneEnd: 0.8, pruneEvents: 4, variablePrefix: 'wid-sched/',
+    ...HARD_KD, target: { hidden: 6, heads: 3, intermediate: 10 }, pruneStart: 0.2, pruneEnd: 0.8, pruneEvents: 4, variablePrefix: 'wid-sched/',
   });
   const total = 20;
   let prev = { hidden: 16, heads: 4, headDim: 4, intermediate: 32 };
@@ -99,7 +100,7 @@ test('bad method options are rejected with an error naming the option', async ()
   assert.throws(() => createWidMethod(t, { target, temperature: 0 }), /temperature must be a number > 0/);
   assert.throws(() => createWidMethod(t, { target, pruneStart: 0.7, pruneEnd: 0.5 }), /pruneEnd must be in \[pruneStart=0.7, 1\]/);
   assert.throws(() => createWidMethod(t, { target, pruneEvents: 0 }), /pruneEvents must be a positive integer/);
-  assert.throws(() => createWidMethod(t, { target, importance: 'magic' as never }), /importance must be "effective" or "compactor"/);
+  assert.throws(() => createWidMethod(t, { target, importance: 'magic' as never }), /importance must be one of "compactor", "compactor-all", "effective", got "magic"/);
   // a rejected config leaves no variables behind: the same prefix can be used right after
   const m = createWidMethod(t, { target });
   m.dispose();
@@ -117,7 +118,7 @@ test('an unknown WID option is rejected with the list of known ones', async () =
 test('afterStepAsync (webgpu path) prunes exactly like afterStep', async () => {
   await selectBackend('wasm');
   const teacher = tinyTeacher(5);
-  const o = { target: { hidden: 6, heads: 3, intermediate: 10 }, pruneStart: 0, pruneEnd: 1, pruneEvents: 3 };
+  const o = { ...HARD_KD, target: { hidden: 6, heads: 3, intermediate: 10 }, pruneStart: 0, pruneEnd: 1, pruneEvents: 3 };
   const a = createWidMethod({ config: tinyConfig, weights: teacher }, { ...o, variablePrefix: 'wid-sync/' });
   const b = createWidMethod({ config: tinyConfig, weights: teacher }, { ...o, variablePrefix: 'wid-async/' });
   for (let step = 0; step < 4; step++) {
@@ -128,11 +129,11 @@ test('afterStepAsync (webgpu path) prunes exactly like afterStep', async () => {
   disposeWeights(teacher);
 });
 
-test("the authors' compactor-norm criterion also reaches the target and keeps the dims whose compactor columns are largest", async () => {
+test("the summed compactor-norm criterion ('compactor-all') also reaches the target and keeps the dims whose compactor columns are largest", async () => {
   await selectBackend('wasm');
   const teacher = tinyTeacher(6);
   const m = createWidMethod({ config: tinyConfig, weights: teacher }, {
-    target: { hidden: 8, heads: 4, intermediate: 16 }, importance: 'compactor', pruneStart: 0, pruneEnd: 0, pruneEvents: 1, variablePrefix: 'wid-cnorm/',
+    ...HARD_KD, target: { hidden: 8, heads: 4, intermediate: 16 }, importance: 'compactor-all', pruneStart: 0, pruneEnd: 0, pruneEvents: 1, variablePrefix: 'wid-cnorm/',
   });
   // make residual dims 3 and 11 (teacher indices) unimportant in every compactor that touches the residual stream
   const residualKeys = m.trainableVariables().filter((v) => /(embeddings\.row|output\.dense\.row|output\.dense\.row|self\.(query|key|value)\.col|intermediate\.dense\.col|transform\.dense\.col)$/.test(v.name) && v.shape[0] === 16);

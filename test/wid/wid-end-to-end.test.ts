@@ -2,6 +2,7 @@
 // width, the KD loss falls after the last pruning event, and the exported student loads back and computes
 // the same function as the compactor model it was merged from.
 import { test, before, after } from 'node:test';
+import { HARD_KD } from './support/hard-schedule.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ test('WID on the tiny teacher: reaches the target width, KD loss falls after pru
   const tensorsBefore = tf.memory().numTensors;
   const steps = 30;
   const method = createWidMethod({ config: teacher.config, weights: teacher.weights }, {
-    target: { hidden: 32, heads: 4, intermediate: 64, layers: 2 }, pruneStart: 0.1, pruneEnd: 0.2, pruneEvents: 3, temperature: 1,
+    ...HARD_KD, target: { hidden: 32, heads: 4, intermediate: 64, layers: 2 }, pruneStart: 0.1, pruneEnd: 0.2, pruneEvents: 3, temperature: 1,
   });
   // a fixed batch (every 5th token masked) so losses before/after recovery are comparable
   const enc = teacher.tokenizer!.encodeBatch([

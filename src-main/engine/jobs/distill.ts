@@ -12,6 +12,7 @@ import { resolveStudentTarget } from '../methods/common/student-size.js';
 import type { Teacher } from '../methods/common/teacher.js';
 import { createWidMethod, type WidOptions } from '../methods/wid/index.js';
 import { corpusTextFiles } from '../train/corpus.js';
+import type { MaskingKind } from '../train/masking.js';
 import { corpusTokenizerFrom } from '../train/corpus-tokenizer.js';
 import { runDistillation } from '../train/loop.js';
 import { pruneCheckpoints } from '../train/train-state.js';
@@ -31,6 +32,8 @@ export interface DistillJobConfig {
   batchTokens?: number;
   seqLen: number;
   maskProb: number;
+  /** 'bernoulli' (BERT) or 'smoothed' (DistilBERT: exactly maskProb of the tokens, p ∝ count^-0.7). */
+  masking: MaskingKind;
   padTo: 'longest' | 'seqLen';
   lr: number;
   warmupSteps: number;
@@ -53,9 +56,22 @@ const METHOD_FACTORIES: Record<DistillMethodName, MethodFactory> = {
 };
 
 const DEFAULTS = {
-  steps: 1000, seqLen: 128, batchSize: 32, maskProb: 0.15, lr: 5e-4, weightDecay: 0.01, clipNorm: 1,
+  steps: 1000, seqLen: 128, batchSize: 32, maskProb: 0.15,
   checkpointEvery: 200, progressEvery: 1, backend: 'auto',
 } as const;
+
+/**
+ * Each method's published optimiser and masking (docs/wid.md §2, docs/baselines.md): used for every key the run
+ * config leaves out, so a compare group shares budget and data but each method trains as its authors did.
+ */
+export const METHOD_OPTIMIZER_DEFAULTS: Record<DistillMethodName, { lr: number; warmupFraction: number; weightDecay: number; clipNorm: number; masking: MaskingKind }> = {
+  // WID README.md:65-70 (--warmup 0.01, --compactor_learning_rate 5e-5), uer/trainer.py:393-400 (decay 0.01), no clipping in uer/trainer.py
+  wid: { lr: 5e-5, warmupFraction: 0.01, weightDecay: 0.01, clipNorm: 0, masking: 'bernoulli' },
+  // distillation/train.py: --warmup_prop 0.05, --weight_decay 0.0, --learning_rate 5e-4, --max_grad_norm 5.0, --mlm_smoothing 0.7
+  distilbert: { lr: 5e-4, warmupFraction: 0.05, weightDecay: 0, clipNorm: 5, masking: 'smoothed' },
+  // TinyBERT/general_distill.py:222-238,370-381 (lr 5e-5, warmup 0.1, decay 0.01) and BertAdam's max_grad_norm 1.0
+  tinybert: { lr: 5e-5, warmupFraction: 0.1, weightDecay: 0.01, clipNorm: 1, masking: 'bernoulli' },
+};
 const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 function num(r: Record<string, unknown>, key: string, fallback: number | undefined, check: (v: number) => boolean, expected: string): number {
@@ -65,6 +81,12 @@ function num(r: Record<string, unknown>, key: string, fallback: number | undefin
 }
 const int = (r: Record<string, unknown>, key: string, fallback: number | undefined, min: number) =>
   num(r, key, fallback, (v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`);
+
+function maskingField(v: unknown, fallback: MaskingKind): MaskingKind {
+  if (v === undefined) return fallback;
+  if (v !== 'bernoulli' && v !== 'smoothed') throw new ConfigError(`masking: expected "bernoulli" (each token with p = maskProb) or "smoothed" (exactly maskProb of the tokens, rare ones favoured, DistilBERT), got ${JSON.stringify(v)}`);
+  return v;
+}
 
 function padToField(v: unknown): 'longest' | 'seqLen' {
   if (v === undefined) return 'longest';
@@ -108,7 +130,8 @@ export function parseDistillConfig(method: DistillMethodName, raw: unknown): Dis
   if (r.batchSize !== undefined && r.batchTokens !== undefined) throw new ConfigError('batchSize, batchTokens: give one of them, not both');
   const batchTokens = r.batchTokens !== undefined ? int(r, 'batchTokens', undefined, seqLen) : undefined;
   const batchSize = batchTokens === undefined ? int(r, 'batchSize', DEFAULTS.batchSize, 1) : undefined;
-  const warmupSteps = int(r, 'warmupSteps', Math.round(steps * 0.1), 0);
+  const published = METHOD_OPTIMIZER_DEFAULTS[method];
+  const warmupSteps = int(r, 'warmupSteps', Math.round(steps * published.warmupFraction), 0);
   if (warmupSteps >= steps && steps > 1) throw new ConfigError(`warmupSteps: ${warmupSteps} leaves no steps after warm-up (steps = ${steps})`);
   return {
     method,
@@ -117,9 +140,10 @@ export function parseDistillConfig(method: DistillMethodName, raw: unknown): Dis
     steps, seqLen, batchSize, batchTokens, warmupSteps,
     maskProb: num(r, 'maskProb', DEFAULTS.maskProb, (v) => v > 0 && v < 1, 'a number in (0, 1)'),
     padTo: padToField(r.padTo),
-    lr: num(r, 'lr', DEFAULTS.lr, (v) => v > 0 && v < 1, 'a learning rate in (0, 1)'),
-    weightDecay: num(r, 'weightDecay', DEFAULTS.weightDecay, (v) => v >= 0, 'a number >= 0'),
-    clipNorm: num(r, 'clipNorm', DEFAULTS.clipNorm, (v) => v >= 0, 'a number >= 0 (0 = no clipping)'),
+    masking: maskingField(r.masking, published.masking),
+    lr: num(r, 'lr', published.lr, (v) => v > 0 && v < 1, 'a learning rate in (0, 1)'),
+    weightDecay: num(r, 'weightDecay', published.weightDecay, (v) => v >= 0, 'a number >= 0'),
+    clipNorm: num(r, 'clipNorm', published.clipNorm, (v) => v >= 0, 'a number >= 0 (0 = no clipping)'),
     checkpointEvery: int(r, 'checkpointEvery', DEFAULTS.checkpointEvery, 0),
     progressEvery: int(r, 'progressEvery', DEFAULTS.progressEvery, 1),
     seed: num(r, 'seed', 0, (v) => Number.isInteger(v) && v >= 0 && v <= 2 ** 31 - 1, `an integer from 0 to ${2 ** 31 - 1}`),
@@ -141,7 +165,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       method,
       tokenizer: corpusTokenizerFrom(loaded.tokenizer),
       corpusPath: config.corpusPath,
-      budget: { steps: config.steps, seqLen: config.seqLen, batchSize: config.batchSize, batchTokens: config.batchTokens, maskProb: config.maskProb, padTo: config.padTo },
+      budget: { steps: config.steps, seqLen: config.seqLen, batchSize: config.batchSize, batchTokens: config.batchTokens, maskProb: config.maskProb, masking: config.masking, padTo: config.padTo },
       optimizer: { lr: config.lr, warmupSteps: config.warmupSteps, weightDecay: config.weightDecay, clipNorm: config.clipNorm },
       seed: config.seed,
       checkpointEvery: config.checkpointEvery,

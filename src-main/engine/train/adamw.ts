@@ -12,6 +12,8 @@ export interface AdamWOptions {
   weightDecay?: number;
   /** Parameters that get no weight decay; default: LayerNorm weights and all biases (by HF name). */
   noDecay?: (variableName: string) => boolean;
+  /** Per-variable multiplier of the scheduled learning rate (default 1), e.g. WID's teacher weights at 1e-6 beside compactors at 5e-5. */
+  lrScale?: (variableName: string) => number;
 }
 
 /** Saved optimiser state: step count and first/second moments per variable name. */
@@ -32,6 +34,7 @@ export class AdamW {
   readonly epsilon: number;
   readonly weightDecay: number;
   private readonly noDecay: (name: string) => boolean;
+  private readonly lrScale: (name: string) => number;
   private readonly variables = new Map<string, tf.Variable>();
   private m = new Map<string, tf.Variable>();
   private v = new Map<string, tf.Variable>();
@@ -43,6 +46,7 @@ export class AdamW {
     this.epsilon = opts.epsilon ?? 1e-6;
     this.weightDecay = opts.weightDecay ?? 0.01;
     this.noDecay = opts.noDecay ?? isNoDecayParameter;
+    this.lrScale = opts.lrScale ?? (() => 1);
     for (const [k, val] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
       if (!(val >= 0 && val < 1)) throw new Error(`AdamW ${k} must be in [0, 1), got ${val}`);
     }
@@ -59,6 +63,11 @@ export class AdamW {
   /** Number of updates applied so far (drives bias correction). */
   get step(): number {
     return this.stepCount;
+  }
+
+  /** Adam's first moment of a variable (WID's penalty writes into it, as the authors' trainer does), or undefined. */
+  firstMoment(variableName: string): tf.Variable | undefined {
+    return this.m.get(variableName);
   }
 
   /** Names of the variables this optimiser updates. */
@@ -82,9 +91,12 @@ export class AdamW {
       for (const [name, variable] of this.variables) {
         const g = grads[name];
         if (!g) continue;
+        const scale = this.lrScale(name);
+        if (scale === 0) continue; // frozen: no moment, no decay
+        const lrVar = lr * scale;
         const m = this.m.get(name)!, v = this.v.get(name)!;
         // One fused kernel where the backend has it (webgpu; kernels/adamw-step.ts), same formula.
-        const fused = fusedAdamWStep(variable, g, m, v, { lr, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, bc1, bc2,
+        const fused = fusedAdamWStep(variable, g, m, v, { lr: lrVar, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, bc1, bc2,
           weightDecay: this.weightDecay > 0 && !this.noDecay(name) ? this.weightDecay : 0 });
         if (fused) { m.assign(fused.m); v.assign(fused.v); variable.assign(fused.param); continue; }
         const newM = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
@@ -93,8 +105,8 @@ export class AdamW {
         v.assign(newV);
         // update = m̂ / (sqrt(v̂) + eps); decay uses the pre-update value, like torch.
         const update = tf.div(tf.div(newM, bc1), tf.add(tf.sqrt(tf.div(newV, bc2)), this.epsilon));
-        let next = tf.sub(variable, tf.mul(update, lr));
-        if (this.weightDecay > 0 && !this.noDecay(name)) next = tf.sub(next, tf.mul(variable, lr * this.weightDecay));
+        let next = tf.sub(variable, tf.mul(update, lrVar));
+        if (this.weightDecay > 0 && !this.noDecay(name)) next = tf.sub(next, tf.mul(variable, lrVar * this.weightDecay));
         variable.assign(next);
       }
     });

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LineCorpus, CorpusPosition } from './corpus.js';
 import type { MlmBatch } from './method.js';
-import { maskTokens } from './masking.js';
+import { maskTokens, smoothedMaskTokens } from './masking.js';
 import type { Rng } from './rng.js';
 
 /** What the batcher needs from a tokenizer (ENGINE's BertTokenizer is adapted to this). */
@@ -130,6 +130,8 @@ export function makeMlmBatch(
   rng: Rng,
   maskProb = 0.15,
   padTo?: number,
+  /** DistilBERT's smoothed masking (masking.ts smoothedMaskTokens) when given; else BERT's Bernoulli masking. */
+  smoothedWeights?: Float64Array,
 ): { batch: MlmBatch; tokens: number; maskedCount: number } {
   if (!rows.length) throw new Error('makeMlmBatch: no rows');
   const longest = Math.max(...rows.map((r) => r.length));
@@ -143,9 +145,10 @@ export function makeMlmBatch(
     mask.fill(1, r * width, r * width + row.length);
     tokens += row.length;
   });
-  const masked = maskTokens(ids, mask, rng, {
-    maskTokenId: tokenizer.maskTokenId, vocabSize: tokenizer.vocabSize, specialTokenIds: tokenizer.specialTokenIds, maskProb,
-  });
+  const maskOpts = { maskTokenId: tokenizer.maskTokenId, vocabSize: tokenizer.vocabSize, specialTokenIds: tokenizer.specialTokenIds, maskProb };
+  const masked = smoothedWeights
+    ? smoothedMaskTokens(ids, mask, rng, { ...maskOpts, tokenWeights: smoothedWeights })
+    : maskTokens(ids, mask, rng, maskOpts);
   const shape: [number, number] = [rows.length, width];
   const batch: MlmBatch = {
     inputIds: tf.tensor2d(masked.inputIds, shape, 'int32'),

@@ -12,6 +12,8 @@ import { LineCorpus } from './corpus.js';
 import { learningRateAt } from './lr-schedule.js';
 import type { DistillMethod } from './method.js';
 import { Rng } from './rng.js';
+import { smoothedTokenWeights, type MaskingKind } from './masking.js';
+import { corpusTokenCounts } from './token-counts.js';
 import { listCheckpoints, readLatestCheckpoint, tensorGroup, writeCheckpoint } from './train-state.js';
 
 export interface DistillationBudget {
@@ -21,6 +23,8 @@ export interface DistillationBudget {
   batchTokens?: number;
   /** Masked-LM probability (default 0.15). */
   maskProb?: number;
+  /** 'bernoulli' (default, BERT) or 'smoothed' (DistilBERT: exactly maskProb of the tokens, p ∝ count^-0.7, counts from the corpus). */
+  masking?: MaskingKind;
   /** 'longest' (default): pad each batch to its longest row; 'seqLen': always to seqLen (one shape for every step). */
   padTo?: 'longest' | 'seqLen';
 }
@@ -113,7 +117,7 @@ function validate(o: DistillationOptions): void {
  */
 async function trainStep(
   method: DistillMethod, vars: tf.Variable[], optimizer: AdamW, batch: Parameters<DistillMethod['loss']>[0],
-  step: number, lr: number, clipNorm: number,
+  step: number, lr: number, clipNorm: number, totalSteps: number,
 ): Promise<{ loss: number; parts: Record<string, number>; gradNorm: number }> {
   let parts: Record<string, tf.Scalar> = {};
   const { value, grads } = tf.variableGrads(() => {
@@ -127,10 +131,13 @@ async function trainStep(
   try {
     const clipped = clipByGlobalNormTensor(grads, clipNorm);
     norm = clipped.norm;
+    let adjusted: tf.NamedTensorMap = {};
     try {
-      optimizer.applyGradients(clipped.grads, lr);
+      // e.g. WID's authors' penalty on masked compactor rows/columns (methods/wid/penalty.ts)
+      if (method.adjustGradients) adjusted = method.adjustGradients(clipped.grads, step, totalSteps, optimizer);
+      optimizer.applyGradients({ ...clipped.grads, ...adjusted }, lr);
     } finally {
-      tf.dispose(Object.values(clipped.grads));
+      tf.dispose([...Object.values(clipped.grads), ...Object.values(adjusted)]);
     }
     const names = Object.keys(parts);
     const values = tf.tidy(() => tf.stack([value, norm!, ...names.map((n) => parts[n])]));
@@ -151,8 +158,10 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   const log = o.onLog ?? (() => {});
   const vars = method.trainableVariables();
   if (!vars.length) throw new Error(`method ${method.name} has no trainable variables`);
+  const learningRateOf = method.learningRateOf?.bind(method);
   const optimizer = new AdamW(vars, {
     weightDecay: o.optimizer.weightDecay, beta1: o.optimizer.beta1, beta2: o.optimizer.beta2, epsilon: o.optimizer.epsilon,
+    lrScale: learningRateOf ? (name) => learningRateOf(name, o.optimizer.lr) / o.optimizer.lr : undefined,
   });
   const rng = new Rng(o.seed);
   let startStep = 0;
@@ -200,6 +209,10 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
 
   const corpus = new LineCorpus(o.corpusPath, batcherState?.corpus);
   const batcher = new MlmBatcher(corpus, tokenizer, budget, batcherState);
+  // counted before the first step (and again on resume: same corpus, same counts, same weights)
+  const smoothedWeights = budget.masking === 'smoothed'
+    ? smoothedTokenWeights(await corpusTokenCounts(o.corpusPath, tokenizer), tokenizer.specialTokenIds)
+    : undefined;
   let step = startStep;
   let checkpointPath: string | null = resumedFromStep !== null ? listCheckpoints(ckptDir).at(-1)!.path : null;
   let lastSavedStep = resumedFromStep ?? -1;
@@ -237,11 +250,11 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       }
       const rows = await batcher.nextRows();
       const started = performance.now();
-      const { batch, tokens } = makeMlmBatch(rows, tokenizer, rng, budget.maskProb, budget.padTo === 'seqLen' ? budget.seqLen : undefined);
+      const { batch, tokens } = makeMlmBatch(rows, tokenizer, rng, budget.maskProb, budget.padTo === 'seqLen' ? budget.seqLen : undefined, smoothedWeights);
       const lr = learningRateAt(step, o.optimizer.lr, o.optimizer.warmupSteps, totalSteps);
       let result;
       try {
-        result = await trainStep(method, vars, optimizer, batch, step, lr, o.optimizer.clipNorm);
+        result = await trainStep(method, vars, optimizer, batch, step, lr, o.optimizer.clipNorm, totalSteps);
       } finally {
         disposeMlmBatch(batch);
       }

@@ -32,6 +32,14 @@ export interface DistillMethod {
   afterStep?(step: number, totalSteps: number): Record<string, number> | void;
   /** Same as afterStep for backends that cannot read tensors synchronously (webgpu in Node); the loop prefers it. */
   afterStepAsync?(step: number, totalSteps: number): Promise<Record<string, number> | void>;
+  /** Peak learning rate of one variable given the run's `lr` (default: the run's); WID trains teacher weights at 1e-6. */
+  learningRateOf?(variableName: string, runLr: number): number;
+  /**
+   * Rewrites the (clipped) gradients before the optimiser step, and may write into Adam's first moment, as
+   * WID's authors' penalty does. `step` is the 0-based index of the step being taken. Returns new gradient
+   * tensors for the variables it changes (the loop disposes them); the others are left as they are.
+   */
+  adjustGradients?(grads: tf.NamedTensorMap, step: number, totalSteps: number, optimizer: { firstMoment(variableName: string): tf.Variable | undefined }): tf.NamedTensorMap;
   saveState(): MethodState;
   loadState(state: MethodState): void;
   exportStudent(): { config: BertConfig; weights: BertWeights };

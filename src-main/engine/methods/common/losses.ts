@@ -64,7 +64,8 @@ export function softTargetKl(studentLogits: tf.Tensor, teacherLogits: tf.Tensor,
     const weights = positionWeights(opts.mask, n, 'softTargetKl');
     const logP = stopGradient(tf.logSoftmax(tf.div(teacherLogits.reshape([n, v]), opts.temperature), -1));
     const logQ = tf.logSoftmax(tf.div(studentLogits.reshape([n, v]), opts.temperature), -1);
-    const perPosition = tf.sum(tf.mul(tf.exp(logP), tf.sub(logP, logQ)), -1) as tf.Tensor1D;
+    // a KL is >= 0; float rounding can give -1e-7 per row, so each row is clamped at 0
+    const perPosition = tf.relu(tf.sum(tf.mul(tf.exp(logP), tf.sub(logP, logQ)), -1)) as tf.Tensor1D;
     return meanOverPositions(perPosition, weights);
   });
 }

@@ -23,7 +23,17 @@ export function createDistilBertMethod(teacher: Teacher, options: DistilBertOpti
   requireMlmHead(teacher, 'distilbert');
   const opts = resolveDistilBertOptions(options);
   const { target, studentConfig: cfg, layerMap } = resolveDistilBertSetup(teacher.config, options);
-  let student: VariableRecord = toVariables(initDistilBertStudent(teacher, cfg, layerMap), VARIABLE_PREFIX);
+  const init = initDistilBertStudent(teacher, cfg, layerMap);
+  const tokenTypes = 'bert.embeddings.token_type_embeddings.weight';
+  if (!opts.tokenTypeEmbeddings && init[tokenTypes]) {
+    // the reference student has no token-type embeddings (scripts/extract_distilbert.py copies word and
+    // position embeddings only); a zero, frozen table is the same function and keeps the export a stock BertForMaskedLM
+    const zeros = tf.zerosLike(init[tokenTypes]);
+    init[tokenTypes].dispose();
+    init[tokenTypes] = zeros;
+  }
+  let student: VariableRecord = toVariables(init, VARIABLE_PREFIX);
+  if (!opts.tokenTypeEmbeddings && student[tokenTypes]) student[tokenTypes].trainable = false;
   const h = cfg.hiddenSize;
   const stateJson = { method: 'distilbert' as const, target, layerMap };
 
@@ -52,7 +62,7 @@ export function createDistilBertMethod(teacher: Teacher, options: DistilBertOpti
     studentConfig: cfg,
     layerMap,
     options: opts,
-    trainableVariables: () => Object.values(student),
+    trainableVariables: () => Object.values(student).filter((v) => v.trainable),
     loss,
     saveState: (): MethodState => baselineState(stateJson),
     loadState: (state: MethodState) => checkBaselineState(state, stateJson),

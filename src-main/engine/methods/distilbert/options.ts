@@ -17,6 +17,8 @@ export interface DistilBertOptions {
   dropout?: number;
   /** Seeds the student's dropout masks (mask of step s uses seed + s). */
   seed?: number;
+  /** Keep (copy and train) the teacher's token-type embeddings; default false: the reference student has none (zero, frozen table). */
+  tokenTypeEmbeddings?: boolean;
 }
 
 export interface ResolvedDistilBertOptions {
@@ -25,10 +27,11 @@ export interface ResolvedDistilBertOptions {
   ceOn: 'tokens' | 'masked';
   dropout: number;
   seed: number;
+  tokenTypeEmbeddings: boolean;
 }
 
 export const DISTILBERT_DEFAULTS: ResolvedDistilBertOptions = {
-  alpha: { ce: 5, mlm: 2, cos: 1 }, temperature: 2, ceOn: 'tokens', dropout: 0.1, seed: 0,
+  alpha: { ce: 5, mlm: 2, cos: 1 }, temperature: 2, ceOn: 'tokens', dropout: 0.1, seed: 0, tokenTypeEmbeddings: false,
 };
 
 function nonNegative(v: unknown, key: string, fallback: number): number {
@@ -51,7 +54,9 @@ export function resolveDistilBertOptions(o: DistilBertOptions): ResolvedDistilBe
     ceOn: o.ceOn ?? d.ceOn,
     dropout: nonNegative(o.dropout, 'dropout', d.dropout),
     seed: o.seed ?? d.seed,
+    tokenTypeEmbeddings: o.tokenTypeEmbeddings ?? d.tokenTypeEmbeddings,
   };
+  if (typeof resolved.tokenTypeEmbeddings !== 'boolean') throw new Error(`distilbert.tokenTypeEmbeddings must be true or false, got ${JSON.stringify(o.tokenTypeEmbeddings)}`);
   if (!(resolved.temperature > 0)) throw new Error(`distilbert.temperature must be > 0, got ${resolved.temperature}`);
   if (resolved.ceOn !== 'tokens' && resolved.ceOn !== 'masked') throw new Error(`distilbert.ceOn must be "tokens" or "masked", got ${JSON.stringify(resolved.ceOn)}`);
   if (resolved.dropout >= 1) throw new Error(`distilbert.dropout must be < 1, got ${resolved.dropout}`);

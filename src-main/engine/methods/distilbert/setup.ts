@@ -13,6 +13,13 @@ export interface DistilBertSetup {
 
 export function resolveDistilBertSetup(teacher: BertConfig, options: DistilBertOptions): DistilBertSetup {
   const target = resolveStudentTarget(teacher, options, 'distilbert');
+  // the student copies teacher layers and heads: it cannot have more of either
+  if (target.layers > teacher.numHiddenLayers) {
+    throw new Error(`distilbert: target.layers (${target.layers}) must be <= the teacher's number of layers (${teacher.numHiddenLayers}); DistilBERT copies one teacher layer per student layer`);
+  }
+  if (target.heads > teacher.numAttentionHeads) {
+    throw new Error(`distilbert: target.heads (${target.heads}) must be <= the teacher's number of heads (${teacher.numAttentionHeads}); DistilBERT initialises from the teacher's weights`);
+  }
   if (target.hidden > teacher.hiddenSize) {
     throw new Error(`distilbert: target.hidden (${target.hidden}) must be <= the teacher's hidden size (${teacher.hiddenSize}); DistilBERT initialises from the teacher's weights`);
   }

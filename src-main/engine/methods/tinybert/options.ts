@@ -8,7 +8,7 @@ export interface TinyBertLossWeights {
   hidden: number;
   /** Σ_m MSE(A_s^m, A_t^{g(m)}) on pre-softmax attention scores, masked positions zeroed. */
   attention: number;
-  /** Soft-target CE of the MLM logits at temperature T (the reference general_distill.py uses 0 here). */
+  /** Soft-target CE of the MLM logits at temperature T: task distillation's term, off (0) in general distillation as general_distill.py. */
   prediction: number;
 }
 
@@ -35,7 +35,7 @@ export interface ResolvedTinyBertOptions {
 
 export const TINYBERT_DEFAULTS: ResolvedTinyBertOptions = {
   temperature: 1,
-  weights: { embedding: 1, hidden: 1, attention: 1, prediction: 1 },
+  weights: { embedding: 1, hidden: 1, attention: 1, prediction: 0 },
   dropout: 0.1,
   seed: 0,
 };

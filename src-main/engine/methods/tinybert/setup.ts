@@ -14,6 +14,10 @@ export interface TinyBertSetup {
 
 export function resolveTinyBertSetup(teacher: BertConfig, options: TinyBertOptions): TinyBertSetup {
   const target = resolveStudentTarget(teacher, options, 'tinybert-4l-312h');
+  // W_h maps the student's hidden states up to the teacher's width; a wider student is not TinyBERT
+  if (target.hidden > teacher.hiddenSize) {
+    throw new Error(`tinybert: target.hidden (${target.hidden}) must be <= the teacher's hidden size (${teacher.hiddenSize}); W_h projects the student up to the teacher's width`);
+  }
   const layerMap = options.layerMap === undefined
     ? uniformTinyBertLayerMap(teacher.numHiddenLayers, target.layers)
     : validateTinyBertLayerMap(options.layerMap, teacher.numHiddenLayers, target.layers);

@@ -6,7 +6,9 @@ import { BertConfig, BertWeights, weight } from '../../bert/index.js';
 import { Compactors, EMBEDDING_COMPACTOR, MLM_TRANSFORM } from './compactors.js';
 import { WidMasks, attentionIndices } from './masks.js';
 
-export type ImportanceCriterion = 'effective' | 'compactor';
+/** 'compactor': the authors' (one compactor's column norms per mask); 'compactor-all': every compactor sharing the mask; 'effective': norms of R·W·C. */
+export type ImportanceCriterion = 'compactor' | 'compactor-all' | 'effective';
+export const IMPORTANCE_CRITERIA: ImportanceCriterion[] = ['compactor', 'compactor-all', 'effective'];
 
 export interface DimScores {
   residual: number[];
@@ -79,7 +81,27 @@ export function effectiveScores(w: BertWeights, cfg: BertConfig): DimScoreTensor
   return { residual: residual.total(), attention, intermediate };
 }
 
-/** 'compactor': the authors' criterion — norms of compactor columns (input side) and rows (output side) at the kept teacher dims. Call inside tf.tidy. */
+/** L2 norm of each column of m (torch.linalg.norm(p, dim=0)), at the teacher dims `pick`. */
+function columnNorms(m: tf.Tensor, pick: number[]): tf.Tensor1D {
+  return tf.gather(tf.sqrt(tf.sum(tf.square(m), 0)), tf.tensor1d(pick, 'int32')) as tf.Tensor1D;
+}
+
+/**
+ * 'compactor', the authors' criterion (uer/trainer.py:99-102, 128): column norms of ONE column compactor per
+ * mask — layer 0's value compactor for the residual, each layer's attention-output compactor for its heads,
+ * each layer's FFN-output compactor for its FFN dims. Scores of the currently kept dims. Call inside tf.tidy.
+ */
+export function authorsCompactorScores(c: Compactors, teacherCfg: BertConfig, masks: WidMasks): DimScoreTensors {
+  const d = teacherCfg.hiddenSize / teacherCfg.numAttentionHeads;
+  const p = (l: number) => `bert.encoder.layer.${l}.`;
+  return {
+    residual: columnNorms(c[`${p(0)}attention.self.value.col`], masks.residual),
+    attention: masks.heads.map((_, l) => columnNorms(c[`${p(l)}attention.output.dense.col`], attentionIndices(masks, l, d))),
+    intermediate: masks.intermediate.map((kept, l) => columnNorms(c[`${p(l)}output.dense.col`], kept)),
+  };
+}
+
+/** 'compactor-all' [ours]: normalised squared norms of compactor columns (input side) and rows (output side) of every compactor sharing the mask, at the kept teacher dims. Call inside tf.tidy. */
 export function compactorScores(c: Compactors, teacherCfg: BertConfig, masks: WidMasks): DimScoreTensors {
   const d = teacherCfg.hiddenSize / teacherCfg.numAttentionHeads;
   const res = masks.residual;

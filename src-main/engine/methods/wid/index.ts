@@ -1,7 +1,8 @@
 // Weight-Inherited Distillation as a DistillMethod for the shared loop (docs/wid.md):
-// trainable = compactors only; loss = logit KD of the compactor model against the frozen teacher
-// (objective 'kd', default), the hard-label MLM loss ('mlm', the authors' code and the paper's Table 1) or both;
-// afterStep = pruning schedule; exportStudent = merged dense BERT of the current (final: target) width.
+// trainable = compactors (and, as the authors, the teacher's weights at lr 1e-6); loss = the hard-label MLM
+// loss ('mlm', default: the paper's Table 1 and the authors' trainer), logit KD ('kd') or both;
+// schedule 'authors' (default: masked dims decay under the authors' penalty, penalty.ts) or 'hard';
+// exportStudent = merged dense BERT of the current (final: target) width.
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BertConfig, bertForward, mlmHead, parameterCount, type BertInputs, type BertWeights } from '../../bert/index.js';
@@ -20,7 +21,12 @@ import { fullMasks, sizesOfMasks, validateMasks, WidMasks } from './masks.js';
 import { mergeStudent } from './merge.js';
 import { analyzeAttention } from './attention-analysis.js';
 import { ATTENTION_ARTIFACT_FILE, writeAttentionArtifact, type AttentionArtifact } from './attention-artifact.js';
-import { eventsDue, pruneMasks, ScheduleOptions, sizesAtEvent, validateSchedule } from './pruning-schedule.js';
+import {
+  AUTHORS_MASK_EVERY, authorsSizesAt, authorsWStep, eventsDue, pruneMasks, ScheduleOptions, sizesAtEvent, validateSchedule,
+} from './pruning-schedule.js';
+import { authorsCompactorScores, IMPORTANCE_CRITERIA } from './importance.js';
+import { maskedMlmLogits } from './masked-forward.js';
+import { authorsPenalty, disposeKeepVectors, keepVectors, penaltyTargets, type KeepVectors } from './penalty.js';
 import { AttentionStrategy, resolveTargetSizes, studentConfig, teacherSizes, WidPreset, WidSizes, WidTarget } from './target-sizes.js';
 
 export * from './target-sizes.js';
@@ -44,24 +50,46 @@ export interface WidOptions {
   pruneEnd?: number;
   pruneEvents?: number;
   importance?: ImportanceCriterion;
+  /** 'authors' (default): masked dims decay under the authors' penalty; 'hard': masked dims leave the forward at events (docs/wid.md §3). */
+  schedule?: WidSchedule;
+  /** 'authors' schedule: masks recomputed every maskEvery · steps (at least 1 step); authors 500/400,000. */
+  maskEvery?: number;
+  /** 'authors' schedule: λ of the penalty on masked entries (authors' l2_lambda 20). */
+  l2Lambda?: number;
+  /** Peak lr of the inherited teacher weights (authors 1e-6, their --learning_rate); 0 = frozen. */
+  teacherLr?: number;
+  /** Dropout on hidden states and attention probabilities while training (authors 0.1). */
+  dropout?: number;
   /** tfjs variable-name prefix of the compactors (default "wid/"). */
   variablePrefix?: string;
-  /** Accepted for the job's common options; WID itself is deterministic (no dropout, no sampling). */
+  /** Seeds the dropout masks (step s uses seed + s). */
   seed?: number;
 }
 
 export type WidObjective = 'kd' | 'mlm' | 'mlm+kd';
+export type WidSchedule = 'authors' | 'hard';
 const OBJECTIVES: WidObjective[] = ['kd', 'mlm', 'mlm+kd'];
 
 const OPTION_KEYS: (keyof WidOptions)[] = ['target', 'preset', 'attentionStrategy', 'temperature', 'objective', 'pruneStart', 'pruneEnd',
-  'pruneEvents', 'importance', 'variablePrefix', 'seed'];
+  'pruneEvents', 'importance', 'schedule', 'maskEvery', 'l2Lambda', 'teacherLr', 'dropout', 'variablePrefix', 'seed'];
 
 export interface ResolvedWidOptions extends ScheduleOptions {
   temperature: number;
   objective: WidObjective;
   importance: ImportanceCriterion;
   attentionStrategy: AttentionStrategy;
+  schedule: WidSchedule;
+  maskEvery: number;
+  l2Lambda: number;
+  teacherLr: number;
+  dropout: number;
+  seed: number;
 }
+
+/** The authors' settings (docs/wid.md §2-3): what a WID run does unless an option says otherwise. */
+export const WID_DEFAULTS = {
+  objective: 'mlm', importance: 'compactor', schedule: 'authors', maskEvery: AUTHORS_MASK_EVERY, l2Lambda: 20, teacherLr: 1e-6, dropout: 0.1,
+} as const;
 
 export interface WidMethod extends DistillMethod {
   readonly options: ResolvedWidOptions;
@@ -83,6 +111,9 @@ export interface WidMethod extends DistillMethod {
   writeArtifacts(workDir: string, input: { tokenizer: BertTokenizer; sentences?: string[] }): Promise<{ kind: string; path: string }[]>;
 }
 
+/** Index tensors of the full masks: nothing to select. */
+const FULL_IDX_OF = (layers: number): MaskIndexTensors => ({ residual: null, attention: Array(layers).fill(null), intermediate: Array(layers).fill(null) });
+
 /** Sentences for the attention comparison when the caller gives none. */
 export const DEFAULT_ATTENTION_SENTENCES = [
   'It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife.',
@@ -98,16 +129,28 @@ export function resolveWidOptions(o: WidOptions): ResolvedWidOptions {
   }
   const r: ResolvedWidOptions = {
     temperature: o.temperature ?? 1,
-    objective: o.objective ?? 'kd',
+    objective: o.objective ?? WID_DEFAULTS.objective,
     pruneStart: o.pruneStart ?? 0.1,
     pruneEnd: o.pruneEnd ?? 0.6,
     pruneEvents: o.pruneEvents ?? 8,
-    importance: o.importance ?? 'effective',
+    importance: o.importance ?? WID_DEFAULTS.importance,
     attentionStrategy: o.attentionStrategy ?? 'dim',
+    schedule: o.schedule ?? WID_DEFAULTS.schedule,
+    maskEvery: o.maskEvery ?? WID_DEFAULTS.maskEvery,
+    l2Lambda: o.l2Lambda ?? WID_DEFAULTS.l2Lambda,
+    teacherLr: o.teacherLr ?? WID_DEFAULTS.teacherLr,
+    dropout: o.dropout ?? WID_DEFAULTS.dropout,
+    seed: o.seed ?? 0,
   };
+  if (r.schedule !== 'authors' && r.schedule !== 'hard') throw new Error(`schedule must be "authors" or "hard", got ${JSON.stringify(o.schedule)}`);
+  if (typeof r.maskEvery !== 'number' || !(r.maskEvery > 0 && r.maskEvery <= 1)) throw new Error(`maskEvery must be a fraction of the run in (0, 1], got ${JSON.stringify(o.maskEvery)}`);
+  if (typeof r.l2Lambda !== 'number' || !(r.l2Lambda >= 0) || !Number.isFinite(r.l2Lambda)) throw new Error(`l2Lambda must be a number >= 0, got ${JSON.stringify(o.l2Lambda)}`);
+  if (typeof r.teacherLr !== 'number' || !(r.teacherLr >= 0 && r.teacherLr < 1)) throw new Error(`teacherLr must be a learning rate in [0, 1) (0 = frozen teacher weights), got ${JSON.stringify(o.teacherLr)}`);
+  if (typeof r.dropout !== 'number' || !(r.dropout >= 0 && r.dropout < 1)) throw new Error(`dropout must be a number in [0, 1), got ${JSON.stringify(o.dropout)}`);
+  if (!Number.isInteger(r.seed)) throw new Error(`seed must be an integer, got ${JSON.stringify(o.seed)}`);
   if (typeof r.temperature !== 'number' || !(r.temperature > 0)) throw new Error(`temperature must be a number > 0, got ${JSON.stringify(o.temperature)}`);
   if (!OBJECTIVES.includes(r.objective)) throw new Error(`objective must be one of ${OBJECTIVES.map((x) => `"${x}"`).join(', ')}, got ${JSON.stringify(o.objective)}`);
-  if (r.importance !== 'effective' && r.importance !== 'compactor') throw new Error(`importance must be "effective" or "compactor", got ${JSON.stringify(o.importance)}`);
+  if (!IMPORTANCE_CRITERIA.includes(r.importance)) throw new Error(`importance must be one of ${IMPORTANCE_CRITERIA.map((x) => `"${x}"`).join(', ')}, got ${JSON.stringify(o.importance)}`);
   validateSchedule(r);
   return r;
 }
@@ -130,9 +173,26 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
   const tcfg = teacher.config;
   const target = resolveTargetSizes(tcfg, options);
   const finalConfig = studentConfig(tcfg, target);
-  const compactors: Compactors = createCompactors(tcfg, options.variablePrefix ?? 'wid/');
-  let masks = fullMasks(tcfg);
+  const prefix = options.variablePrefix ?? 'wid/';
+  const compactors: Compactors = createCompactors(tcfg, prefix);
+  // the inherited weights the student trains (authors: every teacher parameter, lr 1e-6); the pooler gets no
+  // MLM gradient and stays as loaded. teacher.weights itself is never changed (KD and attention analysis read it).
+  const teacherPrefix = `${prefix}teacher/`;
+  const trainedTeacher: Record<string, tf.Variable> = {};
+  if (opts.teacherLr > 0) {
+    for (const [name, t] of Object.entries(teacher.weights)) {
+      if (name.startsWith('bert.pooler.') || name === 'cls.predictions.decoder.weight') continue;
+      trainedTeacher[name] = tf.variable(t, true, `${teacherPrefix}${name}`);
+    }
+  }
+  const inherited: BertWeights = { ...teacher.weights, ...trainedTeacher };
+  const authors = opts.schedule === 'authors';
+  const FULL_IDX = FULL_IDX_OF(tcfg.numHiddenLayers);
+  const penalised = penaltyTargets(tcfg, compactors, trainedTeacher);
+  const full = fullMasks(tcfg);
+  let masks = full;
   let idx: MaskIndexTensors = maskIndexTensors(tcfg, masks);
+  let keep: KeepVectors = keepVectors(tcfg, masks);
   let applied = 0;
   // a target equal to the teacher has nothing to prune: the schedule is a no-op
   const start = teacherSizes(tcfg);
@@ -140,20 +200,29 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
   const setMasks = (m: WidMasks) => {
     validateMasks(m, tcfg); // throws on an invalid mask set before anything changes
     const next = maskIndexTensors(tcfg, m);
+    const nextKeep = keepVectors(tcfg, m);
     disposeMaskIndexTensors(idx);
+    disposeKeepVectors(keep);
     idx = next;
+    keep = nextKeep;
     masks = m;
   };
 
-  function studentLogits(inputs: BertInputs): tf.Tensor3D {
-    const eff = effectiveWeights(teacher.weights, tcfg, compactors, masks, idx);
-    return mlmHead(eff.weights, eff.config, bertForward(eff.weights, eff.config, inputs).lastHiddenState);
+  function studentLogits(inputs: BertInputs, step: number): tf.Tensor3D {
+    const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: opts.seed + step } : undefined;
+    if (authors) {
+      // teacher width, every compactor entry in the forward; LayerNorm statistics over the kept dims once masks exist
+      const eff = effectiveWeights(inherited, tcfg, compactors, full, FULL_IDX);
+      return maskedMlmLogits(eff.weights, tcfg, inputs, { residualKeep: applied > 0 ? keep.residual : null, dropout });
+    }
+    const eff = effectiveWeights(inherited, tcfg, compactors, masks, idx);
+    return mlmHead(eff.weights, eff.config, bertForward(eff.weights, eff.config, inputs, { dropout }).lastHiddenState);
   }
 
-  function loss(batch: MlmBatch) {
+  function loss(batch: MlmBatch, step: number) {
     return tf.tidy(() => {
       const inputs = { inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds };
-      const logits = studentLogits(inputs);
+      const logits = studentLogits(inputs, step);
       const parts: Record<string, tf.Scalar> = {};
       if (opts.objective !== 'mlm') {
         // the teacher forward is only needed for the KD term
@@ -166,16 +235,37 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     });
   }
 
-  /** Scores of the kept dims, still on the device; the caller reads and disposes them. */
-  function scoreTensors(): DimScoreTensors {
-    return tf.tidy(() => (opts.importance === 'compactor'
-      ? compactorScores(compactors, tcfg, masks)
-      : effectiveScores(effectiveWeights(teacher.weights, tcfg, compactors, masks, idx).weights, studentConfig(tcfg, sizesOfMasks(masks)))));
+  /** Scores of the dims of `from` (authors: every teacher dim, masks are recomputed from scratch), still on the device. */
+  function scoreTensors(from: WidMasks): DimScoreTensors {
+    return tf.tidy(() => {
+      if (opts.importance === 'compactor') return authorsCompactorScores(compactors, tcfg, from);
+      if (opts.importance === 'compactor-all') return compactorScores(compactors, tcfg, from);
+      const fromIdx = from === masks ? idx : maskIndexTensors(tcfg, from);
+      try {
+        return effectiveScores(effectiveWeights(inherited, tcfg, compactors, from, fromIdx).weights, studentConfig(tcfg, sizesOfMasks(from)));
+      } finally {
+        if (fromIdx !== idx) disposeMaskIndexTensors(fromIdx);
+      }
+    });
   }
 
-  function applyEvent(toEvent: number, scores: DimScores): void {
-    setMasks(pruneMasks(masks, scores, sizesAtEvent(start, target, toEvent, opts.pruneEvents)));
-    applied = toEvent;
+  /** What is due after `completed` steps: the event number to reach and the sizes, or null. */
+  function due(completed: number, totalSteps: number): { event: number; sizes: WidSizes; from: WidMasks } | null {
+    if (authors) {
+      const wStep = authorsWStep(totalSteps, opts.maskEvery);
+      const last = completed >= totalSteps;
+      if (completed % wStep !== 0 && !last) return null;
+      const k = Math.floor(completed / wStep);
+      // the last step lands on the target whatever the budget (short runs: see docs/wid.md §3)
+      return { event: k, sizes: last ? target : authorsSizesAt(start, target, k), from: full };
+    }
+    const e = eventsDue(completed, totalSteps, opts);
+    return e > applied ? { event: e, sizes: sizesAtEvent(start, target, e, opts.pruneEvents), from: masks } : null;
+  }
+
+  function applyDue(d: { event: number; sizes: WidSizes; from: WidMasks }, scores: DimScores): void {
+    setMasks(pruneMasks(d.from, scores, d.sizes));
+    applied = Math.max(d.event, 1);
   }
 
   function sizeMetrics(): Record<string, number> {
@@ -196,22 +286,27 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     currentConfig: () => studentConfig(tcfg, sizesOfMasks(masks)),
     masks: () => masks,
     eventsApplied: () => applied,
-    trainableVariables: () => Object.values(compactors),
+    trainableVariables: () => [...Object.values(compactors), ...Object.values(trainedTeacher)],
+    learningRateOf: (name: string, runLr: number) => (name.startsWith(teacherPrefix) ? opts.teacherLr : runLr),
+    adjustGradients(grads, step, totalSteps, optimizer) {
+      if (!authors) return {};
+      return authorsPenalty(grads, penalised, keep, { step: step + 1, wStep: authorsWStep(totalSteps, opts.maskEvery), lambda: opts.l2Lambda }, optimizer);
+    },
     loss,
     /** `step` is the 0-based index of the step just taken (the loop's convention), so step + 1 steps are done. */
     afterStep(step: number, totalSteps: number) {
-      const due = eventsDue(step + 1, totalSteps, opts);
-      if (due > applied) {
-        const t = scoreTensors();
-        try { applyEvent(due, readScores(t)); } finally { disposeScoreTensors(t); }
+      const d = due(step + 1, totalSteps);
+      if (d) {
+        const t = scoreTensors(d.from);
+        try { applyDue(d, readScores(t)); } finally { disposeScoreTensors(t); }
       }
       return sizeMetrics();
     },
     async afterStepAsync(step: number, totalSteps: number) {
-      const due = eventsDue(step + 1, totalSteps, opts);
-      if (due > applied) {
-        const t = scoreTensors();
-        try { applyEvent(due, await readScoresAsync(t)); } finally { disposeScoreTensors(t); }
+      const d = due(step + 1, totalSteps);
+      if (d) {
+        const t = scoreTensors(d.from);
+        try { applyDue(d, await readScoresAsync(t)); } finally { disposeScoreTensors(t); }
       }
       return sizeMetrics();
     },
@@ -232,9 +327,9 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
       for (const [k, v] of Object.entries(compactors)) v.assign(state.tensors[`compactor/${k}`]);
       applied = j.eventsApplied;
     },
-    exportStudent: () => mergeStudent(teacher.weights, tcfg, compactors, masks),
+    exportStudent: () => mergeStudent(inherited, tcfg, compactors, masks),
     async writeArtifacts(workDir, input) {
-      const student = mergeStudent(teacher.weights, tcfg, compactors, masks);
+      const student = mergeStudent(inherited, tcfg, compactors, masks);
       try {
         const artifact = await analyzeAttention({
           teacher, student, tokenizer: input.tokenizer, sentences: input.sentences ?? DEFAULT_ATTENTION_SENTENCES, headMap: masks.heads,
@@ -248,7 +343,9 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     },
     dispose(): void {
       for (const v of Object.values(compactors)) v.dispose();
+      for (const v of Object.values(trainedTeacher)) v.dispose();
       disposeMaskIndexTensors(idx);
+      disposeKeepVectors(keep);
     },
   };
 }

@@ -69,3 +69,24 @@ export function pruneMasks(masks: WidMasks, scores: DimScores, sizes: WidSizes):
   });
   return { residual, heads, headDims, intermediate };
 }
+
+/**
+ * The authors' schedule (uer/trainer.py:124-166), scaled to the run: masks are recomputed from the compactor
+ * norms every wStep steps; at the k-th recomputation the residual and attention widths have moved k/8 of the way
+ * to the target and the FFN width k/16 (their `dim` strategy: 8 and 16 equal cuts), capped at the target.
+ * wStep = round(maskEvery · totalSteps), at least 1 step (floor for short runs).
+ */
+export const AUTHORS_ATTENTION_EVENTS = 8;
+export const AUTHORS_FFN_EVENTS = 16;
+/** w_step 500 of 400,000 total steps in the authors' README.md:65-70. */
+export const AUTHORS_MASK_EVERY = 500 / 400_000;
+
+export function authorsWStep(totalSteps: number, maskEvery: number): number {
+  return Math.max(1, Math.round(maskEvery * totalSteps));
+}
+
+/** Widths at the k-th mask recomputation (k >= 1). */
+export function authorsSizesAt(teacher: WidSizes, target: WidSizes, k: number): WidSizes {
+  const att = sizesAtEvent(teacher, target, Math.min(k, AUTHORS_ATTENTION_EVENTS), AUTHORS_ATTENTION_EVENTS);
+  return { ...att, intermediate: lerp(teacher.intermediate, target.intermediate, Math.min(k, AUTHORS_FFN_EVENTS), AUTHORS_FFN_EVENTS) };
+}
