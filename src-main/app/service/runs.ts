@@ -15,6 +15,17 @@ import {
 export const RUN_METHODS: readonly RunMethod[] = ['selftest', 'wid', 'distilbert', 'tinybert', 'finetune', 'evaluate'];
 const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted'];
 
+/**
+ * Runs left `running` by a process that died (kill -9) become interrupted as soon as anyone looks, not only
+ * when a runner next starts on this data folder; whoever holds the events is told.
+ */
+export function settleDeadOwners(ctx: ServiceContext): void {
+  for (const id of ctx.store.runs.markDeadOwnersInterrupted()) {
+    const run = ctx.store.runs.get(id);
+    if (run) ctx.emit({ type: 'run.status', runId: id, status: run.status, error: run.error });
+  }
+}
+
 export function getRun(ctx: ServiceContext, id: number): RunRecord {
   const run = ctx.store.runs.get(id);
   if (!run) throw notFound(`run ${id} not found`);
@@ -34,6 +45,7 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
   return {
     'runs.list': (raw) => {
       const req = requestObject(raw, 'runs.list');
+      settleDeadOwners(ctx);
       return store.runs.list({
         search: optionalString(req, 'search'),
         status: optionalOneOfArray(req, 'status', RUN_STATUSES),
@@ -45,7 +57,11 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
       });
     },
 
-    'runs.get': (raw) => getRun(ctx, idField(requestObject(raw, 'runs.get'), 'id')),
+    'runs.get': (raw) => {
+      const id = idField(requestObject(raw, 'runs.get'), 'id');
+      settleDeadOwners(ctx);
+      return getRun(ctx, id);
+    },
 
     'runs.create': (raw) => {
       const req = requestObject(raw, 'runs.create');
