@@ -99,6 +99,7 @@ test('exporting a student into a symlink, a dangling symlink or below a file is 
   await badRequest(s.call('runs.exportStudent', { id: run.id, dir: link }), new RegExp(`dir: ${link} is a symbolic link`));
   await badRequest(s.call('runs.exportStudent', { id: run.id, dir: dangling }), new RegExp(`dir: ${dangling} is a symbolic link`));
   await badRequest(s.call('runs.exportStudent', { id: run.id, dir: join(file, 'student') }), new RegExp(`dir: ${file} is a file`));
+  await badRequest(s.call('runs.exportStudent', { id: run.id, dir: 'student' }), /dir: expected an absolute folder path, got "student"/);
   assert.deepEqual(readdirSync(empty), []);
   assert.equal(existsSync(join(home, 'nowhere')), false);
   assert.deepEqual(readdirSync(home).sort(), ['dangling', 'empty', 'file', 'link']);

@@ -8,12 +8,20 @@ import { RESUMABLE } from '../store/index.js';
 import type { ServiceContext, Handlers } from './service-context.js';
 import { resolveRunConfig } from './run-config.js';
 import {
-  conflict, idField, notFound, optionalBool, optionalId, optionalInt, optionalOneOfArray, optionalString,
+  badRequest, conflict, idField, notFound, optionalBool, optionalId, optionalInt, optionalOneOfArray, optionalString,
   optionalStringArray, oneOf, requestObject,
 } from './validate.js';
 
 export const RUN_METHODS: readonly RunMethod[] = ['selftest', 'wid', 'distilbert', 'tinybert', 'finetune', 'evaluate'];
 const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted'];
+
+/** SQLite refuses LIKE patterns over 50,000 bytes; nobody types a search that long. */
+const MAX_SEARCH_CHARS = 1000;
+function searchText(req: Record<string, unknown>): string | undefined {
+  const search = optionalString(req, 'search');
+  if (search !== undefined && search.length > MAX_SEARCH_CHARS) throw badRequest(`search: at most ${MAX_SEARCH_CHARS} characters, got ${search.length}`);
+  return search;
+}
 
 /**
  * Runs left `running` by a process that died (kill -9) become interrupted as soon as anyone looks, not only
@@ -47,7 +55,7 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
       const req = requestObject(raw, 'runs.list');
       settleDeadOwners(ctx);
       return store.runs.list({
-        search: optionalString(req, 'search'),
+        search: searchText(req),
         status: optionalOneOfArray(req, 'status', RUN_STATUSES),
         method: optionalOneOfArray(req, 'method', RUN_METHODS),
         includeArchived: optionalBool(req, 'includeArchived'),

@@ -1,7 +1,7 @@
 // Where a run's student lives (its latest 'student' artifact, an HF folder) and how it is copied
 // out to a folder the user chose: the whole folder appears at once (copy to a temp sibling, rename).
 import { cpSync, existsSync, lstatSync, readdirSync, readlinkSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { RunRecord } from '../../shared/api/types.js';
 import type { Store } from '../store/index.js';
 import { badRequest, conflict } from './validate.js';
@@ -35,6 +35,8 @@ const PATH_ERRORS = new Set(['ENOTDIR', 'EEXIST', 'ENOENT', 'EACCES', 'EPERM', '
 
 export function exportStudentFolder(source: string, target: string): { path: string; files: string[] } {
   if (target.includes('\0')) throw badRequest('dir: the path contains a NUL character');
+  // relative to what? the server's working folder is nothing the user chose
+  if (!isAbsolute(target)) throw badRequest(`dir: expected an absolute folder path, got ${JSON.stringify(target.slice(0, 200))}`);
   const dir = resolve(target);
   checkExportTarget(dir);
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
