@@ -20,7 +20,10 @@ const CORPUS = resolve(root, 'test/fixtures/corpus/pride-and-prejudice.txt');
 const METHODS = [...readFileSync(join(root, 'src-main/shared/api/methods.ts'), 'utf8').matchAll(/^\s*'([a-z]+\.[a-zA-Z]+)':/gm)].map((m) => m[1]!);
 const PER_REQUEST_MS = 5000;
 
-let dir: string, home: string, outside: string;
+// Made here, not in before(): the bad values below name paths in it.
+const dir = mkdtempSync(join(tmpdir(), 'wid-fuzz-'));
+const home = join(dir, 'home');
+const outside = join(dir, 'outside');
 let service: Service;
 let server: RunningWebServer;
 let db: Database.Database;
@@ -33,9 +36,6 @@ const deadWorker: WorkerLauncher = () => {
 };
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'wid-fuzz-'));
-  home = join(dir, 'home');
-  outside = join(dir, 'outside');
   mkdirSync(home);
   mkdirSync(join(outside, 'empty'), { recursive: true });
   symlinkSync(join(outside, 'empty'), join(outside, 'link'));
