@@ -12,7 +12,11 @@ export interface WebContents {
   send(channel: string, ...args: unknown[]): void;
   isDestroyed(): boolean;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' | 'allow' }): void;
-  on(event: 'will-navigate', listener: (event: { preventDefault(): void }, url: string) => void): void;
+  on(event: 'will-navigate' | 'will-redirect', listener: (event: { preventDefault(): void }, url: string) => void): void;
+  session: {
+    setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
+    setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean): void;
+  };
 }
 
 export interface BrowserWindowOptions {

@@ -9,6 +9,7 @@ import type { Service } from '../app/service/contract.js';
 import { callService } from '../app/web/callEnvelope.js';
 import type { BrowserWindow, ElectronMain } from './electronApi.js';
 import { IPC_CALL, IPC_EVENT } from './ipcChannels.js';
+import { ownPageCheck } from './ownPage.js';
 import { utilityProcessLauncher } from './utilityWorker.js';
 
 const electron = require('electron') as ElectronMain;
@@ -21,9 +22,7 @@ const RENDERER_INDEX = join(__dirname, '..', '..', 'renderer', 'index.html');
 
 let service: Service | null = null;
 
-function isOwnPage(url: string | undefined): boolean {
-  return typeof url === 'string' && url.startsWith('file://');
-}
+const isOwnPage = ownPageCheck(RENDERER_INDEX);
 
 function createWindow(): BrowserWindow {
   const win = new Window({
@@ -37,6 +36,10 @@ function createWindow(): BrowserWindow {
     return { action: 'deny' };
   });
   win.webContents.on('will-navigate', (event, url) => { if (!isOwnPage(url)) event.preventDefault(); });
+  win.webContents.on('will-redirect', (event, url) => { if (!isOwnPage(url)) event.preventDefault(); });
+  // The UI needs no camera, notifications, geolocation, ...: every permission request is denied.
+  win.webContents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  win.webContents.session.setPermissionCheckHandler(() => false);
   win.once('ready-to-show', () => win.show());
   void win.loadFile(RENDERER_INDEX);
   return win;

@@ -57,8 +57,17 @@ test('service errors come back as { error: { code, message } }', () => {
   assert.match(report.badMethod.error.message, /runs\.fly/);
 });
 
-test('calls from a page other than the bundled UI are refused', () => {
+test('calls from a page other than the bundled UI are refused, another file:// page included', () => {
   assert.equal(report.foreign.error.code, 'unauthorized');
+  assert.equal(report.foreignFile.error.code, 'unauthorized');
+});
+
+test('the window neither navigates nor is redirected to another file or site, and every permission request is denied', () => {
+  assert.equal(report.fileNavigationBlocked, true);
+  assert.equal(report.ownNavigationBlocked, false, 'routes of the bundled index stay allowed');
+  assert.equal(report.redirectBlocked, true);
+  assert.equal(report.permissionGranted, false);
+  assert.equal(report.permissionCheck, false);
 });
 
 test('a run executes in a utility process from worker.cjs and its events are sent to the window', () => {

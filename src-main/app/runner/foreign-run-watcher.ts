@@ -43,6 +43,7 @@ export class ForeignRunWatcher {
 
   tick(): void {
     if (!this.store.db.open) return;
+    this.store.runs.markDeadOwnersInterrupted(); // a dead owner's run turns interrupted; the diff below reports it
     const ids = [...this.seen.keys()];
     const rows = this.store.db.prepare(`SELECT id, status, error, progress FROM runs
       WHERE status IN ('queued', 'running')${ids.length ? ` OR id IN (${ids.map(() => '?').join(', ')})` : ''}`).all(...ids) as Row[];

@@ -17,6 +17,7 @@ import { runsHandlers } from './runs.js';
 import { runPlanHandlers } from './run-plan.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { systemHandlers } from './system.js';
+import { checkRequestDepth } from './validate.js';
 
 export { ApiError } from './contract.js';
 export type { Service, ServiceOptions, AppMode, WorkerLauncher, WorkerProcess } from './contract.js';
@@ -59,6 +60,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
       }
       const handler = handlers[method] as (r: ApiRequest<M>) => ApiResponse<M> | Promise<ApiResponse<M>>;
       try {
+        checkRequestDepth(req, method);
         return await handler(req);
       } catch (err) {
         if (err instanceof ApiError) throw err;

@@ -6,6 +6,7 @@ import type { RunMethod } from '../../shared/api/types.js';
 import { jobFor } from '../../engine/jobs/registry.js';
 import { ConfigError } from '../../engine/jobs/types.js';
 import type { Store } from '../store/index.js';
+import { checkMemory, checkUpperBounds } from './run-limits.js';
 import { badRequest } from './validate.js';
 
 export interface ResolvedRunConfig {
@@ -60,11 +61,14 @@ export function resolveRunConfig(store: Store, method: unknown, rawConfig: unkno
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 2 ** 31 - 1) {
     throw badRequest(`config.seed: expected an integer from 0 to ${2 ** 31 - 1}, got ${JSON.stringify(seed)}`);
   }
+  checkUpperBounds(config);
+  let parsed: unknown;
   try {
-    job.parseConfig(config);
+    parsed = job.parseConfig(config);
   } catch (err) {
     if (err instanceof ConfigError) throw badRequest(`${job.method} config: ${err.message}`);
     throw err;
   }
+  checkMemory(job.method, parsed);
   return { method: job.method, config, seed, teacherModelId, datasetId };
 }

@@ -8,12 +8,31 @@ import { RESUMABLE } from '../store/index.js';
 import type { ServiceContext, Handlers } from './service-context.js';
 import { resolveRunConfig } from './run-config.js';
 import {
-  conflict, idField, notFound, optionalBool, optionalId, optionalInt, optionalOneOfArray, optionalString,
+  badRequest, conflict, idField, notFound, optionalBool, optionalId, optionalInt, optionalOneOfArray, optionalString,
   optionalStringArray, oneOf, requestObject,
 } from './validate.js';
 
 export const RUN_METHODS: readonly RunMethod[] = ['selftest', 'wid', 'distilbert', 'tinybert', 'finetune', 'evaluate'];
 const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted'];
+
+/** SQLite refuses LIKE patterns over 50,000 bytes; nobody types a search that long. */
+const MAX_SEARCH_CHARS = 1000;
+function searchText(req: Record<string, unknown>): string | undefined {
+  const search = optionalString(req, 'search');
+  if (search !== undefined && search.length > MAX_SEARCH_CHARS) throw badRequest(`search: at most ${MAX_SEARCH_CHARS} characters, got ${search.length}`);
+  return search;
+}
+
+/**
+ * Runs left `running` by a process that died (kill -9) become interrupted as soon as anyone looks, not only
+ * when a runner next starts on this data folder; whoever holds the events is told.
+ */
+export function settleDeadOwners(ctx: ServiceContext): void {
+  for (const id of ctx.store.runs.markDeadOwnersInterrupted()) {
+    const run = ctx.store.runs.get(id);
+    if (run) ctx.emit({ type: 'run.status', runId: id, status: run.status, error: run.error });
+  }
+}
 
 export function getRun(ctx: ServiceContext, id: number): RunRecord {
   const run = ctx.store.runs.get(id);
@@ -34,8 +53,9 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
   return {
     'runs.list': (raw) => {
       const req = requestObject(raw, 'runs.list');
+      settleDeadOwners(ctx);
       return store.runs.list({
-        search: optionalString(req, 'search'),
+        search: searchText(req),
         status: optionalOneOfArray(req, 'status', RUN_STATUSES),
         method: optionalOneOfArray(req, 'method', RUN_METHODS),
         includeArchived: optionalBool(req, 'includeArchived'),
@@ -45,7 +65,11 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
       });
     },
 
-    'runs.get': (raw) => getRun(ctx, idField(requestObject(raw, 'runs.get'), 'id')),
+    'runs.get': (raw) => {
+      const id = idField(requestObject(raw, 'runs.get'), 'id');
+      settleDeadOwners(ctx);
+      return getRun(ctx, id);
+    },
 
     'runs.create': (raw) => {
       const req = requestObject(raw, 'runs.create');

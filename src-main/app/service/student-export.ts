@@ -1,7 +1,7 @@
 // Where a run's student lives (its latest 'student' artifact, an HF folder) and how it is copied
 // out to a folder the user chose: the whole folder appears at once (copy to a temp sibling, rename).
-import { cpSync, existsSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { cpSync, existsSync, lstatSync, readdirSync, readlinkSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { RunRecord } from '../../shared/api/types.js';
 import type { Store } from '../store/index.js';
 import { badRequest, conflict } from './validate.js';
@@ -14,13 +14,31 @@ export function studentFolder(store: Store, run: RunRecord): string {
   return latest.path;
 }
 
-export function exportStudentFolder(source: string, target: string): { path: string; files: string[] } {
-  const dir = resolve(target);
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw badRequest(`dir: ${dir} is a file; expected a new or empty folder`);
+const lstatOrNull = (path: string) => { try { return lstatSync(path); } catch { return null; } };
+
+/** The folder a student may be exported to: new or empty, a real folder (not a link), in an existing folder. */
+function checkExportTarget(dir: string): void {
+  const own = lstatOrNull(dir);
+  // A link (even to an empty folder, or dangling) would be replaced by the rename, or written through.
+  if (own?.isSymbolicLink()) throw badRequest(`dir: ${dir} is a symbolic link (to ${readlinkSync(dir)}); choose a real new or empty folder`);
+  if (own) {
+    if (!own.isDirectory()) throw badRequest(`dir: ${dir} is a file; expected a new or empty folder`);
     if (readdirSync(dir).length > 0) throw conflict(`dir: ${dir} is not empty; choose a new or empty folder so nothing is overwritten`);
   }
-  if (!existsSync(dirname(dir))) throw badRequest(`dir: parent folder ${dirname(dir)} does not exist`);
+  const parent = dirname(dir);
+  if (!existsSync(parent)) throw badRequest(`dir: parent folder ${parent} does not exist`);
+  if (!statSync(parent).isDirectory()) throw badRequest(`dir: ${parent} is a file, not a folder, so ${dir} cannot be made in it`);
+}
+
+/** File-system refusals that come from the chosen path (not from a bug) answer 400 naming it. */
+const PATH_ERRORS = new Set(['ENOTDIR', 'EEXIST', 'ENOENT', 'EACCES', 'EPERM', 'ELOOP', 'EROFS', 'ENAMETOOLONG', 'EISDIR', 'ENOTEMPTY']);
+
+export function exportStudentFolder(source: string, target: string): { path: string; files: string[] } {
+  if (target.includes('\0')) throw badRequest('dir: the path contains a NUL character');
+  // relative to what? the server's working folder is nothing the user chose
+  if (!isAbsolute(target)) throw badRequest(`dir: expected an absolute folder path, got ${JSON.stringify(target.slice(0, 200))}`);
+  const dir = resolve(target);
+  checkExportTarget(dir);
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   try {
     cpSync(source, tmp, { recursive: true });
@@ -28,6 +46,8 @@ export function exportStudentFolder(source: string, target: string): { path: str
     renameSync(tmp, dir);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code && PATH_ERRORS.has(code)) throw badRequest(`dir: cannot export into ${dir} (${code}: ${(err as Error).message})`);
     throw err;
   }
   return { path: dir, files: readdirSync(dir).sort() };

@@ -85,3 +85,24 @@ export function plainObject(req: Req, key: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badRequest(`${key}: expected an object, got ${show(v)}`);
   return v as Record<string, unknown>;
 }
+
+/** How deeply a request may nest objects/arrays: real requests need 4 (config.wid.target.layers). */
+export const MAX_REQUEST_DEPTH = 32;
+
+/**
+ * Refuses a request nested deeper than MAX_REQUEST_DEPTH, before any handler walks it recursively (a
+ * config 5,000 levels deep overflowed the stack in JSON.stringify). Walks with an explicit stack, so any
+ * depth is safe to check.
+ */
+export function checkRequestDepth(req: unknown, method: string): void {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value: req, depth: 0, path: '' }];
+  while (stack.length) {
+    const { value, depth, path } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_REQUEST_DEPTH) throw badRequest(`${method}: request is nested more than ${MAX_REQUEST_DEPTH} levels deep (at ${path})`);
+    const isArray = Array.isArray(value);
+    for (const [k, child] of Object.entries(value)) {
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth: depth + 1, path: isArray ? `${path}[${k}]` : path ? `${path}.${k}` : k });
+    }
+  }
+}

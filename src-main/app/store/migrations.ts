@@ -100,4 +100,14 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
     `,
   },
+  {
+    version: 3,
+    name: 'run owner start time and last step time',
+    // owner_started (the owning process's start time) tells the owner from a later process that reuses its
+    // PID; last_step_at is when the run last reported progress, so a run that makes no step shows as stalled.
+    sql: `
+      ALTER TABLE runs ADD COLUMN owner_started TEXT;
+      ALTER TABLE runs ADD COLUMN last_step_at TEXT;
+    `,
+  },
 ];

@@ -2,6 +2,9 @@
 import type { RunListQuery, RunMethod, RunProgress, RunRecord, RunStatus } from '../../shared/api/types.js';
 import type { Db } from './database.js';
 import { fromJson, now, toJson } from './json-column.js';
+import { ownerIsAlive, processIsAlive, processStartTime } from './process-identity.js';
+
+export { processIsAlive } from './process-identity.js';
 
 interface RunRow {
   id: number; name: string; method: RunMethod; status: RunStatus; config: string; seed: number;
@@ -9,6 +12,20 @@ interface RunRow {
   parent_run_id: number | null; group_id: number | null; tags: string; notes: string; archived: number;
   error: string | null; progress: string | null; result: string | null; resume_requested: number;
   created_at: string; started_at: string | null; finished_at: string | null;
+  owner_pid: number | null; owner_started: string | null; last_step_at: string | null;
+}
+
+/** A running run that reported no step for this long is shown as stalled (WID_STALL_SECONDS overrides). */
+export const DEFAULT_STALL_SECONDS = 600;
+export function stallSeconds(): number {
+  const v = Number(process.env.WID_STALL_SECONDS);
+  return Number.isFinite(v) && v > 0 ? v : DEFAULT_STALL_SECONDS;
+}
+
+function isStalled(r: RunRow, nowMs: number): boolean {
+  if (r.status !== 'running') return false;
+  const since = r.last_step_at ?? r.started_at;
+  return since !== null && nowMs - Date.parse(since) > stallSeconds() * 1000;
 }
 
 const toRecord = (r: RunRow): RunRecord => ({
@@ -18,7 +35,10 @@ const toRecord = (r: RunRow): RunRecord => ({
   archived: r.archived !== 0, error: r.error, progress: fromJson<RunProgress | null>(r.progress, null),
   result: fromJson<Record<string, unknown> | null>(r.result, null),
   createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at,
+  lastStepAt: r.last_step_at, stalled: isStalled(r, Date.now()),
 });
+
+interface OwnerRow { id: number; owner_pid: number | null; owner_started: string | null; started_at: string | null }
 
 export interface NewRun {
   name: string; method: RunMethod; config: Record<string, unknown>; seed: number;
@@ -33,12 +53,6 @@ const SORT_COLUMNS: Record<NonNullable<RunListQuery['sort']>, string> = {
 /** Statuses a run can be resumed from; 'running' and 'queued' are still alive, 'completed' is done. */
 export const RESUMABLE: RunStatus[] = ['interrupted', 'cancelled', 'failed', 'paused'];
 export const FINISHED: RunStatus[] = ['completed', 'failed', 'cancelled', 'interrupted', 'paused'];
-
-/** Signal 0 checks that a process exists without touching it (EPERM: it exists but is not ours). */
-export function processIsAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; }
-  catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
-}
 
 export class RunsRepo {
   constructor(private readonly db: Db) {}
@@ -101,13 +115,14 @@ export class RunsRepo {
   /** Running in this process: owner_pid lets other processes tell a live run from an orphan. */
   markRunning(id: number, ownerPid: number = process.pid): void {
     this.db.prepare(`UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, error = NULL, owner_pid = ?,
-      stop_requested = NULL WHERE id = ?`).run(now(), ownerPid, id);
+      owner_started = ?, last_step_at = NULL, stop_requested = NULL WHERE id = ?`).run(now(), ownerPid, processStartTime(ownerPid), id);
   }
 
   /** queued -> running in one statement; false when another process's runner claimed it first. */
   claim(id: number, ownerPid: number = process.pid): boolean {
     return this.db.prepare(`UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, error = NULL, owner_pid = ?,
-      stop_requested = NULL WHERE id = ? AND status = 'queued'`).run(now(), ownerPid, id).changes === 1;
+      owner_started = ?, last_step_at = NULL, stop_requested = NULL WHERE id = ? AND status = 'queued'`)
+      .run(now(), ownerPid, processStartTime(ownerPid), id).changes === 1;
   }
 
   ownerPid(id: number): number | null {
@@ -131,13 +146,13 @@ export class RunsRepo {
   }
 
   setProgress(id: number, progress: RunProgress): void {
-    this.db.prepare('UPDATE runs SET progress = ? WHERE id = ?').run(toJson(progress), id);
+    this.db.prepare('UPDATE runs SET progress = ?, last_step_at = ? WHERE id = ?').run(toJson(progress), now(), id);
   }
 
   /** Final status with its error (failed/interrupted) or result (completed). */
   finish(id: number, status: RunStatus, fields: { error?: string | null; result?: Record<string, unknown> | null } = {}): void {
     this.db.prepare(`UPDATE runs SET status = ?, error = ?, result = COALESCE(?, result), finished_at = ?, resume_requested = 0,
-      stop_requested = NULL, owner_pid = NULL WHERE id = ?`).run(status, fields.error ?? null, fields.result === undefined || fields.result === null ? null : toJson(fields.result), now(), id);
+      stop_requested = NULL, owner_pid = NULL, owner_started = NULL WHERE id = ?`).run(status, fields.error ?? null, fields.result === undefined || fields.result === null ? null : toJson(fields.result), now(), id);
   }
 
   /** Back to the queue; the runner starts it with resume: true. */
@@ -149,12 +164,30 @@ export class RunsRepo {
    * At startup: runs still marked running whose owning process is gone died with their app. Runs owned
    * by another live process (a web server while the CLI starts) are left alone.
    */
-  markOrphansInterrupted(reason: string, isAlive: (pid: number) => boolean = processIsAlive): number[] {
-    const rows = this.db.prepare("SELECT id, owner_pid FROM runs WHERE status = 'running'").all() as { id: number; owner_pid: number | null }[];
-    const ids = rows.filter((r) => r.owner_pid === null || r.owner_pid === process.pid || !isAlive(r.owner_pid)).map((r) => r.id);
-    const stmt = this.db.prepare("UPDATE runs SET status = 'interrupted', error = ?, finished_at = ?, owner_pid = NULL, stop_requested = NULL WHERE id = ?");
-    this.db.transaction(() => { for (const id of ids) stmt.run(reason, now(), id); })();
-    return ids;
+  markOrphansInterrupted(reason: string, isAlive: (pid: number, started: string | null) => boolean = ownerIsAlive): number[] {
+    return this.interruptWhere(() => reason, (r) => r.owner_pid === null || r.owner_pid === process.pid || !isAlive(r.owner_pid, r.owner_started));
+  }
+
+  /**
+   * On every read: runs still marked running whose owner process died (killed -9, power cut) without
+   * settling them. Unlike markOrphansInterrupted, runs this process owns are left to its runner.
+   */
+  markDeadOwnersInterrupted(isAlive: (pid: number, started: string | null) => boolean = ownerIsAlive): number[] {
+    const mine = processStartTime(process.pid);
+    return this.interruptWhere(
+      (r) => `the process that ran it (pid ${r.owner_pid ?? 'unknown'}) is gone: it was killed or crashed; resume the run to continue from its last checkpoint`,
+      // a claim writes owner_pid with the status, so a running run without one has no owner at all
+      (r) => r.owner_pid === null ? true
+        : r.owner_pid === process.pid ? (mine !== null && r.owner_started !== null && r.owner_started !== mine) : !isAlive(r.owner_pid, r.owner_started));
+  }
+
+  private interruptWhere(reason: (r: OwnerRow) => string, dead: (r: OwnerRow) => boolean): number[] {
+    const rows = this.db.prepare("SELECT id, owner_pid, owner_started, started_at FROM runs WHERE status = 'running'").all() as OwnerRow[];
+    const stale = rows.filter(dead);
+    if (!stale.length) return [];
+    // status = 'running' again inside the UPDATE: the owner may have settled the run since the SELECT.
+    const stmt = this.db.prepare("UPDATE runs SET status = 'interrupted', error = ?, finished_at = ?, owner_pid = NULL, owner_started = NULL, stop_requested = NULL WHERE id = ? AND status = 'running'");
+    return this.db.transaction(() => stale.filter((r) => stmt.run(reason(r), now(), r.id).changes === 1).map((r) => r.id))();
   }
 
   remove(id: number): boolean {

@@ -1,12 +1,14 @@
 // Web mode: the service over HTTP (POST /api/call/<method>) and WebSocket (/api/events), bound to 127.0.0.1,
-// with a random per-start token required on every /api request. The built renderer is served without a token.
+// with a random per-start token required on every /api request, and Host/Origin checks (requestGuards.ts).
+// The built renderer is served without a token; opening it with ?token= sets the token cookie.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Service } from '../service/contract.js';
 import { newAccessToken, tokenMatches } from './accessToken.js';
-import { handleApiCall, sendError } from './httpApi.js';
+import { handleApiCall, sendError, sendJson } from './httpApi.js';
 import { serveStatic } from './staticFiles.js';
+import { cookieValue, hostAllowed, originAllowed, tokenCookie, tokenCookieName } from './requestGuards.js';
 
 export const LOOPBACK_HOST = '127.0.0.1';
 
@@ -28,12 +30,15 @@ export interface RunningWebServer {
   close(): Promise<void>;
 }
 
-/** Token from the x-wid-token header or the ?token= query parameter (the WebSocket can only use the latter). */
-function tokenOf(req: IncomingMessage, url: URL): string | null {
+/** Token from the x-wid-token header, the token cookie, or the ?token= query parameter. */
+function tokenOf(req: IncomingMessage, url: URL, port: number): string | null {
   const header = req.headers['x-wid-token'];
   if (typeof header === 'string' && header) return header;
-  return url.searchParams.get('token');
+  return cookieValue(req, tokenCookieName(port)) ?? url.searchParams.get('token');
 }
+
+const FORBIDDEN_HOST = 'this server only answers requests addressed to 127.0.0.1:<port> or localhost:<port> (Host header)';
+const FORBIDDEN_ORIGIN = 'requests from another site (Origin header) are refused; open the URL the server printed';
 
 function parseUrl(req: IncomingMessage): URL {
   return new URL(req.url ?? '/', `http://${LOOPBACK_HOST}`);
@@ -51,10 +56,19 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
   const { service, staticDir } = opts;
   const token = newAccessToken();
 
+  let actualPort = port;
   const server = createServer((req, res) => {
     const url = parseUrl(req);
+    if (!hostAllowed(req, actualPort)) {
+      sendJson(res, 403, { error: { code: 'unauthorized', message: `${FORBIDDEN_HOST}, not ${JSON.stringify(req.headers.host ?? '')}` } });
+      return;
+    }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
-      if (!tokenMatches(token, tokenOf(req, url))) {
+      if (!originAllowed(req, actualPort)) {
+        sendJson(res, 403, { error: { code: 'unauthorized', message: `${FORBIDDEN_ORIGIN} (${String(req.headers.origin)})` } });
+        return;
+      }
+      if (!tokenMatches(token, tokenOf(req, url, actualPort))) {
         sendError(res, { code: 'unauthorized', message: 'missing or wrong access token: open the URL the server printed (it ends with ?token=...)' });
         return;
       }
@@ -75,6 +89,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
       sendError(res, { code: 'not_found', message: `no API endpoint at ${url.pathname} (calls go to POST /api/call/<method>)` });
       return;
     }
+    // The page opened with the printed ?token= URL gets the token as a cookie the page's scripts cannot read;
+    // the renderer then drops ?token= from the address bar.
+    if (tokenMatches(token, url.searchParams.get('token'))) res.setHeader('set-cookie', tokenCookie(actualPort, token));
     serveStatic(staticDir, req, res, url.pathname);
   });
 
@@ -92,7 +109,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
       return;
     }
-    if (!tokenMatches(token, tokenOf(req, url))) {
+    if (!hostAllowed(req, actualPort) || !originAllowed(req, actualPort)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    if (!tokenMatches(token, tokenOf(req, url, actualPort))) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
       return;
     }
@@ -110,7 +131,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
     server.once('error', reject);
     server.listen(port, host, () => { server.off('error', reject); resolve(); });
   });
-  const actualPort = (server.address() as AddressInfo).port;
+  actualPort = (server.address() as AddressInfo).port;
 
   let closing: Promise<void> | null = null;
   const close = () => closing ??= new Promise<void>((resolve) => {

@@ -44,7 +44,9 @@ export async function datasetsListCommand(service: Service, opts: { json?: boole
 export async function datasetsRegisterCommand(service: Service, path: string, opts: { name?: string; kind?: string }, print: Print): Promise<number> {
   if (opts.kind !== 'corpus' && opts.kind !== 'glue') throw new CliError(`--kind must be corpus or glue, got "${opts.kind ?? ''}"`, 2);
   const dataset = await service.call('datasets.register', { path: resolve(path), kind: opts.kind, ...(opts.name ? { name: opts.name } : {}) });
-  print(`dataset ${dataset.id} "${dataset.name}" registered (${dataset.kind}) ${JSON.stringify(dataset.stats)}`);
+  const { warnings, ...stats } = dataset.stats as { warnings?: string[] };
+  print(`dataset ${dataset.id} "${dataset.name}" registered (${dataset.kind}) ${JSON.stringify(stats)}`);
+  for (const w of warnings ?? []) print(`warning: ${w}`);
   return 0;
 }
 

@@ -34,7 +34,7 @@ export async function listCommand(service: Service, opts: ListOptions, print: (l
   if (opts.json) { print(JSON.stringify(runs, null, 2)); return 0; }
   if (runs.length === 0) { print('no runs'); return 0; }
   print(textTable(['id', 'name', 'method', 'status', 'step', 'loss', 'backend', 'created'], runs.map((r) => [
-    r.id, r.name, r.method, r.status,
+    r.id, r.name, r.method, r.stalled ? `${r.status} (stalled)` : r.status,
     r.progress ? `${r.progress.step}/${r.progress.totalSteps}` : null,
     lossOf(r) === null ? null : formatNumber(lossOf(r)!),
     r.backend, r.createdAt,

@@ -32,11 +32,12 @@ export async function showCommand(service: Service, id: number, opts: { json?: b
   const lines = [
     `run ${run.id}: ${run.name}`,
     `  method    ${run.method}`,
-    `  status    ${run.status}${run.error ? ` (${run.error})` : ''}`,
+    `  status    ${run.status}${run.stalled ? ' (stalled: no step for a long time)' : ''}${run.error ? ` (${run.error})` : ''}`,
     `  backend   ${run.backend ?? '-'}${run.device ? ` on ${run.device}` : ''}`,
     `  seed      ${run.seed}`,
     `  created   ${run.createdAt}${run.startedAt ? `, started ${run.startedAt}` : ''}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`,
   ];
+  if (run.lastStepAt) lines.push(`  last step ${run.lastStepAt}`);
   if (run.tags.length) lines.push(`  tags      ${run.tags.join(', ')}`);
   if (run.progress) {
     const p = run.progress;

@@ -21,6 +21,32 @@ export interface GlueSplit {
   split: string;
   file: string;
   examples: GlueExample[];
+  /** Problems that did not stop the load, e.g. bytes that are not UTF-8 (replaced by U+FFFD), naming file and line. */
+  warnings?: string[];
+}
+
+/**
+ * The file's text, and a warning naming file and first line when some bytes are not UTF-8: they become
+ * U+FFFD in the text (the row still loads), and that must not go unnoticed.
+ */
+export function readTsvText(path: string): { text: string; warning: string | null } {
+  const bytes = readFileSync(path);
+  const text = bytes.toString('utf8');
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return { text, warning: null };
+  } catch {
+    const lines = text.split('\n');
+    const first = lines.findIndex((l) => l.includes('\uFFFD'));
+    const count = lines.filter((l) => l.includes('\uFFFD')).length;
+    return { text, warning: `${path}:${first + 1}: bytes that are not UTF-8 were replaced by U+FFFD (${count} line${count === 1 ? '' : 's'}); save the file as UTF-8` };
+  }
+}
+
+function loadTsv(task: GlueTaskName, path: string, split: string): GlueSplit {
+  const { text, warning } = readTsvText(path);
+  const parsed = parseGlueTsv(task, path, text, split);
+  return warning ? { ...parsed, warnings: [warning] } : parsed;
 }
 
 export class GlueFormatError extends Error {
@@ -91,7 +117,7 @@ export function loadGlueSplit(root: string, task: GlueTaskName, which: 'train' |
   return files.map(({ name, file }) => {
     const path = join(root, task, file);
     if (!existsSync(path)) throw new Error(`${path} not found: expected the GLUE folder layout <root>/${task}/${file}`);
-    return parseGlueTsv(task, path, readFileSync(path, 'utf8'), name);
+    return loadTsv(task, path, name);
   });
 }
 
@@ -102,7 +128,7 @@ export function scanGlueFolder(root: string): Partial<Record<GlueTaskName, { tra
     if (!existsSync(join(root, task, 'train.tsv'))) continue;
     const train = loadGlueSplit(root, task, 'train')[0].examples.length;
     const devFiles = GLUE_TASKS[task].devSplits.filter((s) => existsSync(join(root, task, s.file)));
-    const devCount = devFiles.reduce((n, s) => n + parseGlueTsv(task, join(root, task, s.file), readFileSync(join(root, task, s.file), 'utf8'), s.name).examples.length, 0);
+    const devCount = devFiles.reduce((n, s) => n + loadTsv(task, join(root, task, s.file), s.name).examples.length, 0);
     out[task] = { train, dev: devCount };
   }
   return out;

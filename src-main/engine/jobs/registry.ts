@@ -19,7 +19,7 @@ export const jobRegistry: Partial<Record<RunMethod, JobDefinition<unknown>>> = {
 /** The job for a method; an unknown or unregistered method is a ConfigError naming it. */
 export function jobFor(method: unknown): JobDefinition<unknown> {
   const known = Object.keys(jobRegistry).join(', ') || '(none registered yet)';
-  if (typeof method !== 'string' || !(method in jobRegistry)) {
+  if (typeof method !== 'string' || !Object.hasOwn(jobRegistry, method)) {
     throw new ConfigError(`method: expected one of ${known}, got ${JSON.stringify(method)}`);
   }
   return jobRegistry[method as RunMethod]!;

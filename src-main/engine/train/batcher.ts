@@ -50,9 +50,16 @@ export function validateBatchShape(shape: BatchShape): void {
   }
 }
 
+/** The corpus position `b` is at or past `a` one whole pass later: every line in between was read. */
+function aPassLater(a: CorpusPosition, b: CorpusPosition): boolean {
+  return b.epoch > a.epoch && (b.file > a.file || (b.file === a.file && b.byteOffset >= a.byteOffset));
+}
+
 export class MlmBatcher {
   private pendingTokens: number[];
   private pendingRow: number[] | null;
+  /** Where the current run of lines that tokenise to nothing began (null while lines give tokens). */
+  private emptySince: CorpusPosition | null = null;
 
   constructor(
     private readonly corpus: LineCorpus,
@@ -97,8 +104,17 @@ export class MlmBatcher {
     const content: number[] = [];
     for (;;) {
       if (this.pendingTokens.length === 0) {
-        // a line the tokenizer maps to nothing is skipped
+        // a line the tokenizer maps to nothing is skipped, but a whole pass of them can never make a batch
+        const before = this.corpus.position();
         const ids = this.tokenizer.encode(await this.corpus.nextLine());
+        if (ids.length === 0) {
+          this.emptySince ??= before;
+          if (aPassLater(this.emptySince, this.corpus.position())) {
+            throw new Error(`corpus ${this.corpus.path}: no line gives a single token with the teacher's tokenizer (e.g. only control characters), so no batch can be made; last file read: ${this.corpus.currentFile()}`);
+          }
+        } else {
+          this.emptySince = null;
+        }
         this.pendingTokens = ids;
         continue;
       }

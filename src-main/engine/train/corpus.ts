@@ -18,6 +18,8 @@ export interface CorpusPosition {
 
 const CHUNK_BYTES = 1 << 16;
 const NEWLINE = 0x0a;
+/** A line holds text when something in it is not a control character (NUL, ...) or white space: trim() keeps \0. */
+const HAS_TEXT = /[^\p{Cc}\p{Cf}\p{Z}\s]/u;
 
 /** The files of a corpus path: the file itself, or every .txt under the folder, sorted by path. */
 export function corpusTextFiles(path: string): string[] {
@@ -67,7 +69,12 @@ export class LineCorpus {
     return { ...this.pos };
   }
 
-  /** Next non-blank line (trimmed); moves on to the next file at the end of one, and wraps to the first file (epoch + 1) after the last. */
+  /** The file the next line is read from (for error messages). */
+  currentFile(): string {
+    return this.files[this.pos.file]!;
+  }
+
+  /** Next non-blank line (trimmed; a line of control characters only is blank); moves on to the next file at the end of one, and wraps to the first file (epoch + 1) after the last. */
   async nextLine(): Promise<string> {
     let filesEndedWithoutText = 0; // more than the file count means no file has text
     for (;;) {
@@ -84,7 +91,9 @@ export class LineCorpus {
           this.pos.byteOffset += this.buf.length;
           this.buf = Buffer.alloc(0);
         } else {
-          if (++filesEndedWithoutText > this.files.length) throw new Error(`corpus ${this.path}: contains no non-blank lines`);
+          if (++filesEndedWithoutText > this.files.length) {
+            throw new Error(`corpus ${this.path}: contains no non-blank lines (a line of NUL bytes or other control characters counts as blank); expected UTF-8 text, one document or sentence per line`);
+          }
           await this.nextFile();
           continue;
         }
@@ -92,7 +101,7 @@ export class LineCorpus {
       if (raw === null) continue;
       this.pos.line++;
       const text = this.decoder.decode(raw).replace(/\r$/, '').trim();
-      if (text) return text;
+      if (HAS_TEXT.test(text)) return text;
     }
   }
 

@@ -54,6 +54,10 @@ export interface RunRecord {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** When the run last reported progress (null before its first step). */
+  lastStepAt?: string | null;
+  /** Running, but no step for a long time (WID_STALL_SECONDS, default 600 s): stuck, or a very slow step. */
+  stalled?: boolean;
 }
 
 export interface RunProgress {

@@ -4,16 +4,26 @@
 // printing one JSON report line: {"report": ...}.
 const Module = require('node:module');
 const { fork } = require('node:child_process');
+const { pathToFileURL } = require('node:url');
 
 const recorded = { windows: [], events: [], appHandlers: {}, forks: [] };
 const handlers = new Map();
 
 class FakeWebContents {
-  constructor() { this.openHandler = null; this.navigate = null; }
+  constructor() {
+    this.openHandler = null; this.navigate = null; this.redirect = null;
+    this.session = {
+      setPermissionRequestHandler: (h) => { this.permissionRequest = h; },
+      setPermissionCheckHandler: (h) => { this.permissionCheck = h; },
+    };
+  }
   send(channel, payload) { recorded.events.push({ channel, payload }); }
   isDestroyed() { return false; }
   setWindowOpenHandler(h) { this.openHandler = h; }
-  on(event, listener) { if (event === 'will-navigate') this.navigate = listener; }
+  on(event, listener) {
+    if (event === 'will-navigate') this.navigate = listener;
+    if (event === 'will-redirect') this.redirect = listener;
+  }
 }
 
 class BrowserWindow {
@@ -73,11 +83,13 @@ require.cache['fake-electron'] = { id: 'fake-electron', filename: 'fake-electron
 
 async function drive() {
   const call = handlers.get('wid:call');
-  const page = { senderFrame: { url: 'file:///app/dist/renderer/index.html' } };
+  const ownIndex = pathToFileURL(recorded.windows[0].loadFile).href;
+  const page = { senderFrame: { url: `${ownIndex}#/runs` } };
   const report = { recorded, channels: [...handlers.keys()] };
   report.info = await call(page, 'system.info', {});
   report.badMethod = await call(page, 'runs.fly', {});
   report.foreign = await call({ senderFrame: { url: 'https://evil.example/' } }, 'system.info', {});
+  report.foreignFile = await call({ senderFrame: { url: 'file:///home/user/Downloads/page.html' } }, 'system.info', {});
   const created = await call(page, 'runs.create', { method: 'selftest', name: 'electron ipc', config: { steps: 2, backend: 'wasm', delayMs: 0 } });
   report.created = created;
   const id = created.result?.id;
@@ -92,6 +104,15 @@ async function drive() {
   let prevented = false;
   win.webContents.navigate({ preventDefault: () => { prevented = true; } }, 'https://evil.example/');
   report.navigationBlocked = prevented;
+  const blocked = (fn, url) => { let p = false; fn({ preventDefault: () => { p = true; } }, url); return p; };
+  report.fileNavigationBlocked = blocked(win.webContents.navigate, 'file:///etc/passwd');
+  report.ownNavigationBlocked = blocked(win.webContents.navigate, `${ownIndex}#/compare`);
+  report.redirectBlocked = win.webContents.redirect ? blocked(win.webContents.redirect, 'https://evil.example/') : null;
+  report.permissionGranted = await new Promise((resolve) => {
+    if (!win.webContents.permissionRequest) return resolve('no handler');
+    win.webContents.permissionRequest(win.webContents, 'media', resolve);
+  });
+  report.permissionCheck = win.webContents.permissionCheck ? win.webContents.permissionCheck(win.webContents, 'notifications') : 'no handler';
   process.stdout.write(`${JSON.stringify({ report })}\n`);
   recorded.appHandlers['before-quit']?.({ preventDefault: () => {} });
   setTimeout(() => process.exit(0), 1000);

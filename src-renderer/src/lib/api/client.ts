@@ -2,7 +2,7 @@
 import type { ApiClient, ApiEvent, ApiMethodName, ApiRequest, ApiResponse } from '../../../../src-main/shared/api/index.js';
 import { ApiError } from './apiError.js';
 import { createWebClient } from './webClient.js';
-import { readToken } from './token.js';
+import { readToken, servedOverHttp } from './token.js';
 
 declare global {
   interface Window {
@@ -37,7 +37,8 @@ function missingTokenClient(): ApiClient {
 function pick(): ApiClient {
   if (window.widApi) return electronClient(window.widApi);
   const token = readToken();
-  return token ? createWebClient(token) : missingTokenClient();
+  // Without ?token= a page served by the server still has the token cookie (from an earlier load).
+  return token || servedOverHttp() ? createWebClient(token) : missingTokenClient();
 }
 
 export const api: ApiClient = pick();

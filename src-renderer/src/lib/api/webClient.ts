@@ -1,15 +1,16 @@
 // Web-mode transport: POST /api/call/<method> for calls, WebSocket /api/events for pushed events,
-// reconnecting with exponential backoff so a server restart is survived.
+// reconnecting with exponential backoff so a server restart is survived. Both carry the token cookie the
+// server set when the page was opened; calls also send the token in a header while this page knows it.
 import type { ApiClient, ApiEvent, ApiMethodName, ApiRequest, ApiResponse } from '../../../../src-main/shared/api/index.js';
 import { ApiError } from './apiError.js';
 
-export function createWebClient(token: string, origin = location.origin): ApiClient {
+export function createWebClient(token: string | null, origin = location.origin): ApiClient {
   const listeners = new Set<(e: ApiEvent) => void>();
   let socket: WebSocket | null = null;
   let retryMs = 250;
 
   function connect(): void {
-    const wsUrl = `${origin.replace(/^http/, 'ws')}/api/events?token=${encodeURIComponent(token)}`;
+    const wsUrl = `${origin.replace(/^http/, 'ws')}/api/events`;
     const ws = new WebSocket(wsUrl);
     socket = ws;
     ws.onopen = () => { retryMs = 250; };
@@ -34,7 +35,7 @@ export function createWebClient(token: string, origin = location.origin): ApiCli
       try {
         res = await fetch(`${origin}/api/call/${method}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-wid-token': token },
+          headers: { 'content-type': 'application/json', ...(token ? { 'x-wid-token': token } : {}) },
           body: JSON.stringify(req ?? {}),
         });
       } catch (err) {
