@@ -42,7 +42,7 @@ test('a model compared with itself has zero attention distance; swapped heads do
 
 test('a WID student is compared head by head with the teacher heads it kept, and the artifact serves runs.attention', async () => {
   const m = createWidMethod({ config: teacher.config, weights: teacher.weights }, { target: { hidden: 32, heads: 2, intermediate: 64 }, attentionStrategy: 'head', variablePrefix: 'wid-att/' });
-  m.afterStep!(9, 10);
+  await m.afterStepAsync(9, 10);
   const student = m.exportStudent();
   const headMap = m.masks().heads;
   const tensorsBefore = tf.memory().numTensors;

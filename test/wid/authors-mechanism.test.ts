@@ -31,7 +31,7 @@ test("default importance keeps the residual dims whose columns of layer 0's valu
   const cols = Array.from({ length: 16 }, (_, j) => (j >= 8 ? 3 : 0.2));
   const rows = Array.from({ length: 16 }, (_, i) => (i < 8 ? 10 : 1));
   v.assign(tf.tidy(() => tf.mul(tf.tensor2d(rows, [16, 1]), tf.tensor2d(cols, [1, 16]))));
-  m.afterStep!(0, 1); // the last step lands on the target
+  await m.afterStepAsync(0, 1); // the last step lands on the target
   assert.deepEqual(m.masks().residual, [8, 9, 10, 11, 12, 13, 14, 15]);
   m.dispose();
   disposeWeights(teacher);
@@ -105,7 +105,7 @@ test('the default WID run: masks every w_step, target at the last step, masked d
     const adjusted = m.adjustGradients!(grads, step, total, adam);
     adam.applyGradients({ ...grads, ...adjusted }, 5e-3);
     tf.dispose([value, ...Object.values(grads), ...Object.values(adjusted)]);
-    m.afterStep!(step, total);
+    await m.afterStepAsync(step, total);
     const masked = [...Array(16).keys()].filter((j) => !m.masks().residual.includes(j));
     const rowNorm = () => tf.tidy(() => tf.norm(tf.gather(emb, masked)).dataSync()[0]);
     if (step === 1) maskedNormAtFirstMask = rowNorm();

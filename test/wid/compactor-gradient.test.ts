@@ -26,7 +26,7 @@ async function prunedMethod(prefix: string): Promise<{ m: WidMethod; teacher: Re
     k++;
     tf.tidy(() => v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.15, 'float32', 90 + k))));
   }
-  m.afterStep!(0, 1);
+  await m.afterStepAsync(0, 1);
   return { m, teacher };
 }
 

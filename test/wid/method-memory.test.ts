@@ -21,10 +21,10 @@ test('loss, pruning, state round-trip and export leave no tensors behind', async
   tf.tidy(() => { m.loss(batch, 0); });
   assert.equal(tf.memory().numTensors, before, 'loss/step');
   // pruning replaces the index tensors: same count once the first event has happened
-  m.afterStep!(5, 10);
+  await m.afterStepAsync(5, 10);
   step();
   const afterPrune = tf.memory().numTensors;
-  m.afterStep!(9, 10);
+  await m.afterStepAsync(9, 10);
   step();
   assert.equal(tf.memory().numTensors, afterPrune, 'second pruning event');
   const state = m.saveState();
@@ -49,7 +49,7 @@ test('a saved state restores compactors and masks into a fresh method', async ()
   const opt = tf.train.adam(1e-2);
   for (let i = 0; i < 4; i++) {
     tf.tidy(() => { opt.minimize(() => a.loss(batch, i).total, false, a.trainableVariables()); });
-    a.afterStep!(i, 8);
+    await a.afterStepAsync(i, 8);
   }
   const state = a.saveState();
   const b = createWidMethod({ config: tinyConfig, weights: teacher }, { ...opts, variablePrefix: 'wid-b/' });

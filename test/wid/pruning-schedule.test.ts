@@ -23,7 +23,7 @@ test('the schedule reaches exactly the target sizes, shrinking monotonically thr
   let prev = { hidden: 16, heads: 4, headDim: 4, intermediate: 32 };
   const seen: number[] = [];
   for (let step = 0; step < total; step++) {
-    const v = m.afterStep!(step, total) as Record<string, number>;
+    const v = await m.afterStepAsync(step, total) as Record<string, number>;
     const now = m.currentSizes();
     assert.equal(v['size/hidden'], now.hidden);
     assert.equal(now.hidden, now.heads * now.headDim);
@@ -115,20 +115,6 @@ test('an unknown WID option is rejected with the list of known ones', async () =
   disposeWeights(teacher);
 });
 
-test('afterStepAsync (webgpu path) prunes exactly like afterStep', async () => {
-  await selectBackend('wasm');
-  const teacher = tinyTeacher(5);
-  const o = { ...HARD_KD, target: { hidden: 6, heads: 3, intermediate: 10 }, pruneStart: 0, pruneEnd: 1, pruneEvents: 3 };
-  const a = createWidMethod({ config: tinyConfig, weights: teacher }, { ...o, variablePrefix: 'wid-sync/' });
-  const b = createWidMethod({ config: tinyConfig, weights: teacher }, { ...o, variablePrefix: 'wid-async/' });
-  for (let step = 0; step < 4; step++) {
-    assert.deepEqual(await b.afterStepAsync(step, 4), a.afterStep!(step, 4));
-    assert.deepEqual(b.masks(), a.masks());
-  }
-  a.dispose(); b.dispose();
-  disposeWeights(teacher);
-});
-
 test("the summed compactor-norm criterion ('compactor-all') also reaches the target and keeps the dims whose compactor columns are largest", async () => {
   await selectBackend('wasm');
   const teacher = tinyTeacher(6);
@@ -144,7 +130,7 @@ test("the summed compactor-norm criterion ('compactor-all') also reaches the tar
       v.assign(tf.mul(v, isRow ? scale.reshape([16, 1]) : scale.reshape([1, 16])));
     });
   }
-  m.afterStep!(0, 1);
+  await m.afterStepAsync(0, 1);
   assert.equal(m.currentSizes().hidden, 8);
   assert.ok(!m.masks().residual.includes(3) && !m.masks().residual.includes(11), `kept ${m.masks().residual}`);
   m.dispose();

@@ -40,11 +40,7 @@ class Votes {
   total(): tf.Tensor1D { return tf.addN(this.parts) as tf.Tensor1D; }
 }
 
-export function readScores(t: DimScoreTensors): DimScores {
-  const arr = (x: tf.Tensor1D) => Array.from(x.dataSync());
-  return { residual: arr(t.residual), attention: t.attention.map(arr), intermediate: t.intermediate.map(arr) };
-}
-
+/** Reads the scores back without a synchronous read (webgpu in Node has none). */
 export async function readScoresAsync(t: DimScoreTensors): Promise<DimScores> {
   const arr = async (x: tf.Tensor1D) => Array.from(await x.data());
   return { residual: await arr(t.residual), attention: await Promise.all(t.attention.map(arr)), intermediate: await Promise.all(t.intermediate.map(arr)) };

@@ -12,7 +12,7 @@ import { requireMlmHead, type Teacher } from '../common/teacher.js';
 import { Compactors, compactorParameterCount, createCompactors } from './compactors.js';
 import { disposeMaskIndexTensors, effectiveWeights, maskIndexTensors, MaskIndexTensors } from './effective-weights.js';
 import {
-  compactorScores, disposeScoreTensors, effectiveScores, readScores, readScoresAsync,
+  compactorScores, disposeScoreTensors, effectiveScores, readScoresAsync,
   type DimScores, type DimScoreTensors, type ImportanceCriterion,
 } from './importance.js';
 import { logitKdLoss } from './kd-loss.js';
@@ -102,7 +102,7 @@ export interface WidMethod extends DistillMethod {
   masks(): WidMasks;
   /** Number of pruning events applied so far. */
   eventsApplied(): number;
-  /** afterStep for backends that cannot read tensors synchronously (webgpu in Node): reads the scores with await. */
+  /** Applies a due pruning event; reads the scores with await (webgpu in Node has no synchronous reads). */
   afterStepAsync(step: number, totalSteps: number): Promise<Record<string, number>>;
   /**
    * For the distill job, after the export: writes <workDir>/attention.json (teacher vs merged student
@@ -294,14 +294,6 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     },
     loss,
     /** `step` is the 0-based index of the step just taken (the loop's convention), so step + 1 steps are done. */
-    afterStep(step: number, totalSteps: number) {
-      const d = due(step + 1, totalSteps);
-      if (d) {
-        const t = scoreTensors(d.from);
-        try { applyDue(d, readScores(t)); } finally { disposeScoreTensors(t); }
-      }
-      return sizeMetrics();
-    },
     async afterStepAsync(step: number, totalSteps: number) {
       const d = due(step + 1, totalSteps);
       if (d) {

@@ -1,0 +1,88 @@
+// The reproduction's options (what `wid repro` / `npm run repro` take) and the checks of its inputs that
+// run before anything is started: a missing task folder or a teacher without a vocabulary is refused with
+// a message naming the file, not discovered an hour into the run.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { GLUE_TASKS, GLUE_TASK_NAMES, type GlueTaskName } from '../../engine/glue/tasks.js';
+
+export interface ReproOptions {
+  teacher: string;
+  corpus: string;
+  glue: string;
+  out: string;
+  /** Data folder of the run store (default <out>/home): every run lands in its history. */
+  home: string;
+  /** Distillation steps of every student (one shared token budget: steps × batch × seqLen). */
+  steps: number;
+  batchSize: number;
+  seqLen: number;
+  tasks: GlueTaskName[];
+  /** Seeds of the 50 % group (WID, DistilBERT, TinyBERT); WID-10 % and the variants use the first. */
+  seeds: number[];
+  /** Extra WID-50 % rows: 'hard' (hard-mask schedule), 'kd' (logit-KD objective). */
+  variants: WidVariant[];
+  /** Fine-tuning recipe. */
+  lrGrid: number[];
+  epochs: number;
+  finetuneBatch: number;
+  maxLength: number;
+  /** Cap on training rows per task (all rows when absent). */
+  maxTrainRows?: number;
+  backend: string;
+  /** Runs executed at once (one worker process each). */
+  parallel: number;
+  /** Stop (pausing distillation at a checkpoint) once this many seconds have passed; rerun to continue. */
+  timeLimit?: number;
+}
+
+export const WID_VARIANTS = ['hard', 'kd', 'effective'] as const;
+export type WidVariant = (typeof WID_VARIANTS)[number];
+
+export const DEFAULT_TASKS: GlueTaskName[] = ['CoLA', 'SST-2', 'MRPC', 'STS-B', 'RTE'];
+
+export class ReproInputError extends Error {
+  constructor(message: string) { super(message); this.name = 'ReproInputError'; }
+}
+
+const need = (cond: boolean, message: string) => { if (!cond) throw new ReproInputError(message); };
+
+/** Throws a ReproInputError naming the first input that cannot work. */
+export function checkReproInputs(o: ReproOptions): void {
+  const teacher = resolve(o.teacher);
+  need(existsSync(teacher) && statSync(teacher).isDirectory(), `--teacher ${o.teacher}: not a folder (expected a Hugging Face BERT folder)`);
+  for (const f of ['config.json', 'model.safetensors', 'vocab.txt']) {
+    need(existsSync(join(teacher, f)), `--teacher ${o.teacher}: ${f} is missing (a teacher needs config.json, model.safetensors and vocab.txt)`);
+  }
+  let cfg: Record<string, unknown>;
+  try { cfg = JSON.parse(readFileSync(join(teacher, 'config.json'), 'utf8')) as Record<string, unknown>; } catch (e) {
+    throw new ReproInputError(`--teacher ${o.teacher}: config.json is not valid JSON (${(e as Error).message})`);
+  }
+  need(typeof cfg.hidden_size === 'number' && typeof cfg.num_hidden_layers === 'number', `--teacher ${o.teacher}: config.json has no hidden_size / num_hidden_layers: not a BERT config`);
+  const maxPos = typeof cfg.max_position_embeddings === 'number' ? cfg.max_position_embeddings : 512;
+  need(o.seqLen <= maxPos, `--seq ${o.seqLen} is longer than the teacher's max_position_embeddings (${maxPos})`);
+  need(o.maxLength <= maxPos, `--max-length ${o.maxLength} is longer than the teacher's max_position_embeddings (${maxPos})`);
+  need(existsSync(o.corpus) && statSync(o.corpus).size > 0, `--corpus ${o.corpus}: missing or empty (expected a text file, one paragraph per line, or a folder of .txt files)`);
+  need(existsSync(o.glue) && statSync(o.glue).isDirectory(), `--glue ${o.glue}: not a folder (expected <glue>/<TASK>/train.tsv and dev.tsv)`);
+  for (const task of o.tasks) {
+    for (const split of GLUE_TASKS[task].devSplits.map((s) => s.file).concat('train.tsv')) {
+      need(existsSync(join(o.glue, task, split)), `--glue ${o.glue}: ${task}/${split} is missing (task ${task} is in --tasks)`);
+    }
+  }
+  need(o.steps >= 1 && Number.isInteger(o.steps), `--steps must be a positive integer, got ${o.steps}`);
+  need(o.seeds.length >= 1 && o.seeds.every((s) => Number.isInteger(s) && s >= 0), `--seeds must be non-negative integers, got ${o.seeds.join(',')}`);
+  need(o.lrGrid.length >= 1 && o.lrGrid.every((x) => x > 0 && x < 1), `--lr-grid must be learning rates in (0, 1), got ${o.lrGrid.join(',')}`);
+}
+
+/** Parses a comma-separated --tasks value, naming an unknown task. */
+export function parseTasks(v: string): GlueTaskName[] {
+  const tasks = v.split(',').map((t) => t.trim()).filter(Boolean);
+  for (const t of tasks) if (!(GLUE_TASK_NAMES as string[]).includes(t)) throw new ReproInputError(`--tasks: "${t}" is not a GLUE task (${GLUE_TASK_NAMES.join(', ')})`);
+  if (!tasks.length) throw new ReproInputError('--tasks: expected at least one GLUE task');
+  return tasks as GlueTaskName[];
+}
+
+export function parseVariants(v: string): WidVariant[] {
+  const out = v.split(',').map((t) => t.trim()).filter(Boolean);
+  for (const t of out) if (!(WID_VARIANTS as readonly string[]).includes(t)) throw new ReproInputError(`--variants: "${t}" is not one of ${WID_VARIANTS.join(', ')}`);
+  return out as WidVariant[];
+}

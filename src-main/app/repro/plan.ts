@@ -1,0 +1,54 @@
+// Which distillation runs a reproduction makes. Every student sees the same corpus, token budget
+// (steps × batch × seqLen), seed and teacher; each method keeps its own published optimiser settings and
+// loss weights (jobs/distill.ts METHOD_OPTIMIZER_DEFAULTS), because nothing here overrides them.
+//   - the 50 % group (one compare group per seed): WID at preset wid55 (half the teacher's parameters, the
+//     paper's WID55 on BERT-base), DistilBERT and TinyBERT at that same student shape;
+//   - WID at preset wid11 (a tenth, the paper's WID11), first seed;
+//   - optional WID-50 % variants, first seed: the hard-mask schedule, the logit-KD objective, the
+//     effective-weight importance criterion.
+import type { ReproOptions, WidVariant } from './options.js';
+
+export interface DistillStage {
+  /** Stable name of the stage in the reproduction's state file and results ("wid50-s1", ...). */
+  key: string;
+  method: 'wid' | 'distilbert' | 'tinybert';
+  /** Row label in tables and plots. */
+  label: string;
+  /** Runs of one key prefix share a compare group (the 50 % group of one seed). */
+  group?: string;
+  config: Record<string, unknown>;
+}
+
+const VARIANT_OPTIONS: Record<WidVariant, { label: string; methodOptions: Record<string, unknown> }> = {
+  hard: { label: 'WID-50% (hard masks)', methodOptions: { schedule: 'hard' } },
+  kd: { label: 'WID-50% (logit KD)', methodOptions: { objective: 'kd' } },
+  effective: { label: 'WID-50% (effective-weight importance)', methodOptions: { importance: 'effective' } },
+};
+
+export function distillStages(o: ReproOptions): DistillStage[] {
+  const budget = { steps: o.steps, batchSize: o.batchSize, seqLen: o.seqLen, backend: o.backend };
+  const stages: DistillStage[] = [];
+  for (const seed of o.seeds) {
+    const group = `50% group, seed ${seed}`;
+    const shared = { ...budget, seed, preset: 'wid55' };
+    stages.push({ key: `wid50-s${seed}`, method: 'wid', label: `WID-50% (seed ${seed})`, group, config: shared });
+    stages.push({ key: `distilbert50-s${seed}`, method: 'distilbert', label: `DistilBERT @ WID-50% shape (seed ${seed})`, group, config: shared });
+    stages.push({ key: `tinybert50-s${seed}`, method: 'tinybert', label: `TinyBERT @ WID-50% shape (seed ${seed})`, group, config: shared });
+  }
+  const seed = o.seeds[0];
+  stages.push({ key: `wid10-s${seed}`, method: 'wid', label: `WID-10% (seed ${seed})`, config: { ...budget, seed, preset: 'wid11' } });
+  for (const v of o.variants) {
+    const { label, methodOptions } = VARIANT_OPTIONS[v];
+    stages.push({ key: `wid50-${v}-s${seed}`, method: 'wid', label: `${label} (seed ${seed})`, config: { ...budget, seed, preset: 'wid55', methodOptions } });
+  }
+  return stages;
+}
+
+/** The fine-tuning config every model gets (teacher and students alike). */
+export function finetuneConfig(o: ReproOptions, modelId: number, glueId: number): Record<string, unknown> {
+  return {
+    modelId, datasetId: glueId, tasks: o.tasks, sweep: { lr: o.lrGrid }, epochs: o.epochs, batchSize: o.finetuneBatch,
+    maxLength: o.maxLength, backend: o.backend, seed: o.seeds[0], efficiency: true,
+    ...(o.maxTrainRows ? { maxTrainRows: o.maxTrainRows } : {}),
+  };
+}

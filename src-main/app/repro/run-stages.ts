@@ -1,0 +1,159 @@
+// Drives a reproduction through the service and its job runner, so every run lands in the run store (and
+// the UI) like any other: register the teacher, corpus and GLUE folder; create the distillation runs (the
+// 50 % compare group per seed, WID-10 %, variants); fine-tune the teacher and each student as soon as it
+// exists; write results.json. A state file in the output folder maps each stage to its run, so running the
+// same command again continues: completed stages are not redone, stopped ones are resumed.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { RunRecord } from '../../shared/api/types.js';
+import type { Service } from '../service/contract.js';
+import { distillStages, finetuneConfig, type DistillStage } from './plan.js';
+import type { ReproOptions } from './options.js';
+import { buildReproResults } from './results.js';
+
+export interface ReproState {
+  teacherModelId?: number;
+  corpusId?: number;
+  glueId?: number;
+  /** stage key → run id (distillation "wid50-s1", fine-tuning "finetune:teacher", "finetune:wid50-s1"). */
+  runs: Record<string, number>;
+  groups: Record<string, number>;
+}
+
+export interface ReproOutcome { status: 'completed' | 'stopped' | 'failed'; results: string; failed: string[] }
+
+const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'interrupted', 'paused']);
+const RESUMABLE = new Set(['failed', 'cancelled', 'interrupted', 'paused']);
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(value, null, 1));
+  renameSync(tmp, path);
+}
+
+function readState(path: string): ReproState {
+  if (!existsSync(path)) return { runs: {}, groups: {} };
+  const s = JSON.parse(readFileSync(path, 'utf8')) as ReproState;
+  return { runs: s.runs ?? {}, groups: s.groups ?? {}, teacherModelId: s.teacherModelId, corpusId: s.corpusId, glueId: s.glueId };
+}
+
+async function registered(service: Service, o: ReproOptions, state: ReproState): Promise<{ teacher: number; corpus: number; glue: number }> {
+  const models = await service.call('models.list', {});
+  const datasets = await service.call('datasets.list', {});
+  const teacherPath = resolve(o.teacher), corpusPath = resolve(o.corpus), gluePath = resolve(o.glue);
+  state.teacherModelId ??= models.find((m) => m.path === teacherPath)?.id
+    ?? (await service.call('models.register', { path: teacherPath, kind: 'teacher' })).id;
+  state.corpusId ??= datasets.find((d) => d.path === corpusPath && d.kind === 'corpus')?.id
+    ?? (await service.call('datasets.register', { path: corpusPath, kind: 'corpus' })).id;
+  state.glueId ??= datasets.find((d) => d.path === gluePath && d.kind === 'glue')?.id
+    ?? (await service.call('datasets.register', { path: gluePath, kind: 'glue' })).id;
+  return { teacher: state.teacherModelId, corpus: state.corpusId, glue: state.glueId };
+}
+
+/** Creates what is missing, resumes what stopped; returns the runs to wait for. */
+async function ensureDistillRuns(service: Service, stages: DistillStage[], state: ReproState, ids: { teacher: number; corpus: number }, print: (s: string) => void): Promise<void> {
+  const base = { teacherModelId: ids.teacher, datasetId: ids.corpus };
+  const groups = new Map<string, DistillStage[]>();
+  for (const s of stages) if (s.group) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
+  for (const [name, members] of groups) {
+    if (members.every((m) => state.runs[m.key] !== undefined)) continue;
+    const { group, runs } = await service.call('groups.create', { name: `repro: ${name}`, methods: members.map((m) => m.method), config: { ...base, ...members[0].config } });
+    state.groups[name] = group.id;
+    members.forEach((m, i) => { state.runs[m.key] = runs[i].id; });
+    print(`group ${group.id} "${group.name}": ${runs.map((r, i) => `run ${r.id} ${members[i].key}`).join(', ')}`);
+  }
+  for (const s of stages) {
+    if (state.runs[s.key] !== undefined) continue;
+    const run = await service.call('runs.create', { method: s.method, name: `repro: ${s.label}`, config: { ...base, ...s.config } });
+    state.runs[s.key] = run.id;
+    print(`run ${run.id} ${s.key} created`);
+  }
+}
+
+async function resumeIfStopped(service: Service, id: number, key: string, print: (s: string) => void): Promise<RunRecord> {
+  const run = await service.call('runs.get', { id });
+  if (!RESUMABLE.has(run.status)) return run;
+  print(`run ${id} ${key} was ${run.status}${run.error ? ` (${run.error})` : ''}: resuming`);
+  return service.call('runs.resume', { id });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function progressLine(key: string, r: RunRecord): string {
+  const p = r.progress;
+  const at = p ? `${p.step}/${p.totalSteps}${p.phase ? ` ${p.phase}` : ''}` : '';
+  const loss = p?.values?.loss;
+  return `${key}: ${r.status}${at ? ` ${at}` : ''}${typeof loss === 'number' ? ` loss ${loss.toFixed(4)}` : ''}`;
+}
+
+/** `stop` (Ctrl-C) ends the attempt as the time limit does: distillation paused at a checkpoint, rerun to continue. */
+export async function runReproduction(service: Service, o: ReproOptions, print: (s: string) => void, argv: string[] = [], stop?: AbortSignal): Promise<ReproOutcome> {
+  mkdirSync(o.out, { recursive: true });
+  const statePath = join(o.out, 'state.json');
+  const state = readState(statePath);
+  const save = () => writeJsonAtomic(statePath, state);
+  const started = Date.now();
+  const ids = await registered(service, o, state);
+  save();
+  const stages = distillStages(o);
+  await ensureDistillRuns(service, stages, state, ids, print);
+  save();
+  // What an earlier attempt left stopped (paused at its time limit, interrupted, failed) continues now, once.
+  for (const [key, id] of Object.entries(state.runs)) await resumeIfStopped(service, id, key, print);
+
+  // Fine-tunes: the teacher at once, each student as soon as its distillation completed.
+  const finetuneKeys = ['teacher', ...stages.map((s) => s.key)];
+  const failed = new Set<string>();
+  let lastReport = 0;
+  let stopping = false;
+  for (;;) {
+    const pending: string[] = [];
+    for (const key of finetuneKeys) {
+      const ftKey = `finetune:${key}`;
+      let modelId: number | null = null;
+      if (key === 'teacher') modelId = ids.teacher;
+      else {
+        const run = await service.call('runs.get', { id: state.runs[key] });
+        if (run.status === 'completed') {
+          modelId = (await service.call('models.list', {})).find((m) => m.sourceRunId === run.id)?.id ?? null;
+          if (modelId === null) { failed.add(key); continue; }
+        } else if (run.status === 'failed' || run.status === 'cancelled') { failed.add(key); continue; }
+        else { pending.push(key); continue; }
+      }
+      if (state.runs[ftKey] === undefined && !stopping) {
+        const label = key === 'teacher' ? 'teacher' : stages.find((s) => s.key === key)!.label;
+        const ft = await service.call('runs.create', { method: 'finetune', name: `repro: GLUE ${label}`, config: finetuneConfig(o, modelId, ids.glue) });
+        state.runs[ftKey] = ft.id;
+        save();
+        print(`run ${ft.id} ${ftKey} created`);
+      }
+      if (state.runs[ftKey] === undefined) { pending.push(ftKey); continue; }
+      const ft = await service.call('runs.get', { id: state.runs[ftKey] });
+      if (ft.status === 'failed' || ft.status === 'cancelled') failed.add(ftKey);
+      else if (ft.status !== 'completed') pending.push(ftKey);
+    }
+    const running = await Promise.all(Object.entries(state.runs).map(async ([k, id]) => [k, await service.call('runs.get', { id })] as const));
+    const active = running.filter(([, r]) => !TERMINAL.has(r.status));
+    if (Date.now() - lastReport > 15_000) {
+      lastReport = Date.now();
+      print(`[${Math.round((Date.now() - started) / 1000)} s] ${active.map(([k, r]) => progressLine(k, r)).join(' | ') || 'nothing running'}`);
+    }
+    const overTime = o.timeLimit !== undefined && (Date.now() - started) / 1000 > o.timeLimit;
+    if (!stopping && (overTime || stop?.aborted)) {
+      stopping = true;
+      print(`${overTime ? `time limit of ${o.timeLimit} s reached` : 'stopping'}: pausing distillation at a checkpoint, stopping fine-tunes; run the same command again to continue`);
+      for (const [, r] of active) {
+        if (r.status === 'queued') await service.call('runs.cancel', { id: r.id });
+        else if (r.method === 'finetune') await service.call('runs.cancel', { id: r.id });
+        else await service.call('runs.pause', { id: r.id });
+      }
+    }
+    if (stopping && active.length === 0) break;
+    if (!pending.length && active.length === 0) break;
+    await sleep(1000);
+  }
+  const results = join(o.out, 'results.json');
+  writeJsonAtomic(results, await buildReproResults(service, o, state, stages, { argv, wallSeconds: (Date.now() - started) / 1000 }));
+  const status = stopping ? 'stopped' : failed.size ? 'failed' : 'completed';
+  return { status, results, failed: [...failed] };
+}
