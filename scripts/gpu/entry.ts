@@ -1,0 +1,21 @@
+// One entry point for the GPU machine (bundled by scripts/gpu/pack.sh with Node and Dawn): `wid ARGS` runs the
+// command line (and so `wid repro`), `bench NAME ARGS` one of the benchmarks below, `make-random-model ARGS`
+// a random checkpoint of a given shape. Static imports only, so the bundler sees every module.
+const [cmd, ...rest] = process.argv.slice(2);
+const benches: Record<string, () => Promise<{ main: (argv: string[]) => Promise<void> }>> = {
+  glue: () => import('../../bench/glue.js'),
+  'teacher-parity': () => import('../../bench/teacher-parity.js'),
+};
+if (cmd === 'wid') {
+  process.argv = [process.argv[0], 'wid', ...rest];
+  await import('../../src-main/cli/main.js');
+} else if (cmd === 'bench' && benches[rest[0]]) {
+  await (await benches[rest[0]]()).main(rest.slice(1));
+  process.exit(0);
+} else if (cmd === 'make-random-model') {
+  await (await import('./make-random-model.js')).main(rest);
+  process.exit(0);
+} else {
+  console.error(`usage: entry wid ARGS | bench ${Object.keys(benches).join('|')} ARGS | make-random-model ARGS`);
+  process.exit(2);
+}
