@@ -1,85 +1,142 @@
-// Engine checks for the GPU machine (webgpu through Dawn), packed with
-//   bash /work/shared/gpu/pack.sh bench/gpu-entry.ts      then (device) bash .gpu/run.sh [parity] [bench]
-// grads:  tiny MLM loss + all gradients vs the cpu backend (GPU engineer's gpu-numeric-check).
-// parity: the transformers fixtures of test/fixtures/bert (model-parity.test.ts) on webgpu, worst max abs diff.
-// bench:  `forward` and `train-step` (bench/forward.ts, bench/train-step.ts) for tiny/small/base, batch 8 x 128.
-// Writes every result as JSON lines to stdout and to $OUT/engine-gpu.json.
-import { readFileSync, writeFileSync } from 'node:fs';
+// The one GPU entry: runs a named list of benchmarks (bench/lib/registry.ts) in one process, i.e. one
+// device call, and writes their figures into $OUT. On the GPU machine (no Node there):
+//   bash ../shared/gpu/pack.sh bench/gpu-entry.ts
+//   (device, carry [".gpu"]) set -o pipefail; bash .gpu/run.sh [--deadline S] [--plan NAME | ITEM...] 2>&1 | tee $OUT/log.txt
+// An ITEM is one argument: "[ENV=value ...] NAME [args]", e.g. 'gpu-compare --sizes base --no-torch' or
+// 'WID_MATMUL_VARIANT=tfjs gpu-compare --sizes base --no-torch --no-check' (env set for that item only).
+// Without items it runs --plan (default "issue18"); `--list` prints the plans. Items run in order, each
+// in try/catch (a failure is recorded, the next item runs), each skipped when less than its estimate is
+// left before --deadline seconds of this process. Before each item the tfjs-webgpu pool is emptied of
+// free buffers, so the pool after it is that item's peak GPU allocation.
+// Writes after every item: $OUT/NN-NAME.json (the record the benchmark returned), $OUT/session.json
+// (every item's status, wall time, pool figures, error) and $OUT/summary.md (each item's table).
+// The PyTorch peers (gpu-compare) are child processes of this one: same process tree, same GPU.
+import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../src-main/engine/backend/index.js';
-import { bertForward, mlmHead, poolerOutput, classifierHead } from '../src-main/engine/bert/forward.js';
-import { disposeWeights } from '../src-main/engine/bert/weights.js';
-import { loadHfModel, parseSafetensors } from '../src-main/engine/checkpoint/index.js';
-import { parseBenchArgs, runForward } from './forward.js';
-import { runTrainStep } from './train-step.js';
-import { checkAgainstCpu } from './gpu-numeric-check.js';
+import { benchEntry, BenchModule } from './lib/registry.js';
+import { gpuPoolBytes, trimGpuPool } from './lib/gpu-pool.js';
+import { writeFileAtomic, writeJsonAtomic } from './lib/output.js';
 
-const results: unknown[] = [];
-const emit = (r: unknown) => { results.push(r); console.log(JSON.stringify(r)); };
+export const PLANS: Record<string, string[]> = {
+  // issue 18: engine vs transformers (fp32/TF32/bf16) + hand-written script, numeric check, peak memory;
+  // per-kernel GPU time of a base step; a WID step at base (full width and pruned) for the WID targets
+  issue18: [
+    'gpu-compare --backend webgpu --sizes small,base --batch 32 --seq 128 --steps 10 --warmup 3 --torch-device cuda',
+    'gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base',
+    'wid --size base --backend webgpu --batch 32 --seq 128 --steps 5',
+  ],
+  // engine correctness on the GPU: transformers fixtures, gradients vs cpu, forward/train-step per size
+  engine: [
+    'parity --backend webgpu', 'numeric-check --backend webgpu',
+    ...['tiny', 'small', 'base'].flatMap((s) => [`forward --backend webgpu --size ${s} --batch 8 --seq 128 --steps 10 --warmup 2`,
+      `train-step --backend webgpu --size ${s} --batch 8 --seq 128 --steps 5 --warmup 2`]),
+  ],
+  // matmul tile table measured here and used by the gpu-compare after it; tfjs' own matmul as the baseline
+  matmul: [
+    'gpu-matmul-probe --sizes base,small --reps 3 --inner 10 --budget 130 --apply',
+    'gpu-compare --backend webgpu --sizes small,base --torch-device cuda',
+    'WID_MATMUL_VARIANT=tfjs gpu-compare --backend webgpu --sizes base --no-torch --no-check',
+  ],
+  // the distillation baselines' job loop on a random BERT-base teacher, unprofiled
+  baselines: ['distilbert', 'tinybert'].map((m) => `distill --method ${m} --random-teacher base --backend webgpu --batch 32 --seq 128 --steps 8 --warmup 3 --no-profile`),
+};
 
-async function parity(backend: string): Promise<void> {
-  for (const name of ['tiny-teacher', 'parity-mlm-cased', 'parity-cls-uncased']) {
-    const dir = `test/fixtures/bert/${name}`;
-    const model = await loadHfModel(dir);
-    const ref = parseSafetensors(readFileSync(`${dir}/reference.safetensors`)).tensors;
-    // outputs are kept out of tidy and read with await data(): webgpu in Node has no dataSync
-    const outs = tf.tidy(() => {
-      const o: Record<string, tf.Tensor> = {};
-      const ids = ref.get('input_ids')!;
-      const shape = ids.shape as [number, number];
-      const out = bertForward(model.weights, model.config, {
-        inputIds: tf.tensor2d(ids.data as Int32Array, shape, 'int32'),
-        attentionMask: tf.tensor2d(ref.get('attention_mask')!.data as Int32Array, shape, 'int32'),
-        tokenTypeIds: tf.tensor2d(ref.get('token_type_ids')!.data as Int32Array, shape, 'int32'),
-      }, { outputHiddenStates: true, outputAttentions: true });
-      o.last_hidden_state = out.lastHiddenState;
-      out.hiddenStates!.forEach((h, i) => { o[`hidden_states.${i}`] = h; });
-      out.attentions!.forEach((a, i) => { o[`attentions.${i}`] = a; });
-      if (model.architecture === 'BertForSequenceClassification') {
-        o.pooled_output = poolerOutput(model.weights, model.config, out.lastHiddenState);
-        o.logits = classifierHead(model.weights, model.config, o.pooled_output as tf.Tensor2D);
-      } else {
-        o.logits = mlmHead(model.weights, model.config, out.lastHiddenState);
-      }
-      return o;
-    });
-    const diffs: Record<string, number> = {};
-    for (const [key, t] of Object.entries(outs)) {
-      const want = ref.get(key)!.data;
-      const got = await t.data();
-      let m = 0;
-      for (let i = 0; i < got.length; i++) m = Math.max(m, Math.abs(got[i] - want[i]));
-      diffs[key] = m;
-    }
-    tf.dispose(Object.values(outs)); // after all reads: last_hidden_state is also the last hidden_states entry
-    disposeWeights(model.weights);
-    const worst = Object.entries(diffs).sort((a, b) => b[1] - a[1])[0];
-    emit({ check: 'parity', backend, model: name, worst: worst[0], maxAbsDiff: worst[1], logits: diffs.logits });
+/** Splits an item like a shell would for simple words: whitespace, '…' and "…" quoting. */
+export function splitItem(item: string): { env: Record<string, string>; name: string; argv: string[] } {
+  const words: string[] = [];
+  const re = /'([^']*)'|"([^"]*)"|(\S+)/g;
+  for (let m; (m = re.exec(item));) words.push(m[1] ?? m[2] ?? m[3]);
+  const env: Record<string, string> = {};
+  while (words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
+    const w = words.shift()!;
+    env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
   }
+  const name = words.shift();
+  if (!name) throw new Error(`plan item "${item}" names no benchmark`);
+  return { env, name, argv: words };
 }
 
-async function bench(backend: string): Promise<void> {
-  for (const size of ['tiny', 'small', 'base']) {
-    for (const which of ['forward', 'train-step'] as const) {
-      const o = parseBenchArgs(which, ['--size', size, '--backend', backend, '--batch', '8', '--seq', '128',
-        '--steps', which === 'forward' ? '10' : '5', '--warmup', '2']);
-      try {
-        emit(which === 'forward' ? await runForward(o) : await runTrainStep(o));
-      } catch (e) {
-        emit({ bench: which, size, backend, error: (e as Error).message });
-      }
-    }
-  }
+interface ItemRecord {
+  item: string; name: string; status: 'ok' | 'failed' | 'skipped'; file?: string; startedAtS?: number; wallS?: number;
+  poolBeforeMb?: number | null; poolPeakMb?: number | null; error?: string;
 }
 
-const args = process.argv.slice(2);
-const backend = process.env.WID_BACKEND ?? 'webgpu';
-const selected = await selectBackend(backend as 'webgpu');
-emit({ backend: selected.name, device: selected.device });
-if (!args.length || args.includes('parity')) await parity(selected.name);
-// loss and every gradient of a tiny MLM step against the cpu backend (bench/gpu-numeric-check.ts)
-if (!args.length || args.includes('grads')) { emit({ check: 'grads', ...(await checkAgainstCpu(selected.name)) }); await selectBackend(backend as 'webgpu'); }
-if (!args.length || args.includes('bench')) await bench(selected.name);
-if (process.env.OUT) writeFileSync(join(process.env.OUT, 'engine-gpu.json'), JSON.stringify(results, null, 1));
-process.exit(0);
+const mb = (b: number | null) => (b === null ? null : b / 2 ** 20);
+
+async function runPlan(items: string[], deadline: number, out: string | undefined): Promise<ItemRecord[]> {
+  const T0 = performance.now();
+  const elapsed = () => (performance.now() - T0) / 1000;
+  const say = (msg: string) => console.log(`[gpu-entry ${elapsed().toFixed(1)}s] ${msg}`);
+  const records: ItemRecord[] = [];
+  const sections: string[] = [];
+  const session = { deadline, items, records, startedAt: new Date().toISOString(), totalWallS: 0 };
+  const save = () => {
+    session.totalWallS = elapsed();
+    if (!out) return;
+    writeJsonAtomic(join(out, 'session.json'), session);
+    writeFileAtomic(join(out, 'summary.md'), [`# gpu-entry ${session.startedAt}`, '',
+      '| # | item | status | wall s | pool peak MiB |', '|---|---|---|--:|--:|',
+      ...records.map((r, i) => `| ${i + 1} | \`${r.item}\` | ${r.status}${r.error ? `: ${r.error.split('\n')[0].slice(0, 120)}` : ''} | ${r.wallS?.toFixed(1) ?? ''} | ${r.poolPeakMb?.toFixed(0) ?? ''} |`),
+      '', ...sections].join('\n') + '\n');
+  };
+  for (const [i, item] of items.entries()) {
+    const { env, name, argv } = splitItem(item);
+    const rec: ItemRecord = { item, name, status: 'failed' };
+    records.push(rec);
+    let entry;
+    try { entry = benchEntry(name); } catch (e) { rec.error = (e as Error).message; say(`FAILED ${item}: ${rec.error}`); save(); continue; }
+    const left = deadline - elapsed();
+    if (left < entry.estimateS) {
+      rec.status = 'skipped';
+      rec.error = `${left.toFixed(0)} s left before the ${deadline} s deadline, estimate ${entry.estimateS} s`;
+      say(`SKIP ${item}: ${rec.error}`);
+      save();
+      continue;
+    }
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    rec.startedAtS = elapsed();
+    try { await trimGpuPool(); } catch (e) { say(`trimGpuPool failed: ${(e as Error).message}`); }
+    rec.poolBeforeMb = mb(gpuPoolBytes());
+    say(`START ${item}`);
+    try {
+      const mod: BenchModule = await entry.load();
+      const result = await mod.main(argv);
+      rec.status = 'ok';
+      if (out && result !== undefined) {
+        rec.file = `${String(i + 1).padStart(2, '0')}-${name}.json`;
+        writeJsonAtomic(join(out, rec.file), result);
+      }
+      const md = result === undefined ? null : mod.markdown ? (mod.markdown as (r: unknown) => string)(result)
+        : '```json\n' + JSON.stringify(result, null, 1).slice(0, 3000) + '\n```';
+      if (md) sections.push(`## ${i + 1}. \`${item}\``, '', md, '');
+    } catch (e) {
+      rec.error = (e as Error).stack ?? String(e);
+      say(`FAILED ${item}: ${rec.error}`);
+      sections.push(`## ${i + 1}. \`${item}\``, '', `failed: ${(e as Error).message}`, '');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+    }
+    rec.wallS = elapsed() - rec.startedAtS;
+    rec.poolPeakMb = mb(gpuPoolBytes());
+    say(`END ${item}: ${rec.status}, ${rec.wallS.toFixed(1)} s, pool ${rec.poolPeakMb?.toFixed(0) ?? 'n/a'} MiB`);
+    save();
+  }
+  say(`done: ${records.map((r) => `${r.name}=${r.status}`).join(', ')}`);
+  return records;
+}
+
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2), allowPositionals: true,
+  options: { deadline: { type: 'string', default: '540' }, plan: { type: 'string', default: 'issue18' }, list: { type: 'boolean', default: false } },
+});
+if (values.list) {
+  for (const [name, items] of Object.entries(PLANS)) console.log(`${name}:\n${items.map((s) => `  ${s}`).join('\n')}`);
+  process.exit(0);
+}
+const deadline = Number(values.deadline);
+if (!(deadline > 0)) { console.error(`--deadline must be a positive number of seconds, got "${values.deadline}"`); process.exit(2); }
+const items = positionals.length ? positionals : PLANS[values.plan!];
+if (!items) { console.error(`--plan must be one of ${Object.keys(PLANS).join(', ')}, got "${values.plan}"`); process.exit(2); }
+const records = await runPlan(items, deadline, process.env.OUT);
+process.exit(records.some((r) => r.status === 'failed') ? 1 : 0);
