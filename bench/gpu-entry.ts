@@ -7,7 +7,8 @@
 // Without items it runs --plan (default "issue18"); `--list` prints the plans. Items run in order, each
 // in try/catch (a failure is recorded, the next item runs), each skipped when less than its estimate is
 // left before --deadline seconds of this process. Before each item the tfjs-webgpu pool is emptied of
-// free buffers, so the pool after it is that item's peak GPU allocation.
+// free buffers, so the pool after it is that item's peak GPU allocation (unless the item trims it
+// itself, as gpu-compare does per size: its record has the per-size peaks).
 // Writes after every item: $OUT/NN-NAME.json (the record the benchmark returned), $OUT/session.json
 // (every item's status, wall time, pool figures, error) and $OUT/summary.md (each item's table).
 // The PyTorch peers (gpu-compare) are child processes of this one: same process tree, same GPU.
@@ -16,49 +17,11 @@ import { join } from 'node:path';
 import { benchEntry, BenchModule } from './lib/registry.js';
 import { gpuPoolBytes, trimGpuPool } from './lib/gpu-pool.js';
 import { writeFileAtomic, writeJsonAtomic } from './lib/output.js';
-
-export const PLANS: Record<string, string[]> = {
-  // issue 18: engine vs transformers (fp32/TF32/bf16) + hand-written script, numeric check, peak memory;
-  // per-kernel GPU time of a base step; a WID step at base (full width and pruned) for the WID targets
-  issue18: [
-    'gpu-compare --backend webgpu --sizes small,base --batch 32 --seq 128 --steps 10 --warmup 3 --torch-device cuda',
-    'gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base',
-    'wid --size base --backend webgpu --batch 32 --seq 128 --steps 5',
-  ],
-  // engine correctness on the GPU: transformers fixtures, gradients vs cpu, forward/train-step per size
-  engine: [
-    'parity --backend webgpu', 'numeric-check --backend webgpu',
-    ...['tiny', 'small', 'base'].flatMap((s) => [`forward --backend webgpu --size ${s} --batch 8 --seq 128 --steps 10 --warmup 2`,
-      `train-step --backend webgpu --size ${s} --batch 8 --seq 128 --steps 5 --warmup 2`]),
-  ],
-  // matmul tile table measured here and used by the gpu-compare after it; tfjs' own matmul as the baseline
-  matmul: [
-    'gpu-matmul-probe --sizes base,small --reps 3 --inner 10 --budget 130 --apply',
-    'gpu-compare --backend webgpu --sizes small,base --torch-device cuda',
-    'WID_MATMUL_VARIANT=tfjs gpu-compare --backend webgpu --sizes base --no-torch --no-check',
-  ],
-  // the distillation baselines' job loop on a random BERT-base teacher, unprofiled
-  baselines: ['distilbert', 'tinybert'].map((m) => `distill --method ${m} --random-teacher base --backend webgpu --batch 32 --seq 128 --steps 8 --warmup 3 --no-profile`),
-};
-
-/** Splits an item like a shell would for simple words: whitespace, '…' and "…" quoting. */
-export function splitItem(item: string): { env: Record<string, string>; name: string; argv: string[] } {
-  const words: string[] = [];
-  const re = /'([^']*)'|"([^"]*)"|(\S+)/g;
-  for (let m; (m = re.exec(item));) words.push(m[1] ?? m[2] ?? m[3]);
-  const env: Record<string, string> = {};
-  while (words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
-    const w = words.shift()!;
-    env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
-  }
-  const name = words.shift();
-  if (!name) throw new Error(`plan item "${item}" names no benchmark`);
-  return { env, name, argv: words };
-}
+import { PLANS, splitItem } from './lib/plan.js';
 
 interface ItemRecord {
   item: string; name: string; status: 'ok' | 'failed' | 'skipped'; file?: string; startedAtS?: number; wallS?: number;
-  poolBeforeMb?: number | null; poolPeakMb?: number | null; error?: string;
+  poolBeforeMb?: number | null; poolAfterMb?: number | null; error?: string;
 }
 
 const mb = (b: number | null) => (b === null ? null : b / 2 ** 20);
@@ -75,8 +38,8 @@ async function runPlan(items: string[], deadline: number, out: string | undefine
     if (!out) return;
     writeJsonAtomic(join(out, 'session.json'), session);
     writeFileAtomic(join(out, 'summary.md'), [`# gpu-entry ${session.startedAt}`, '',
-      '| # | item | status | wall s | pool peak MiB |', '|---|---|---|--:|--:|',
-      ...records.map((r, i) => `| ${i + 1} | \`${r.item}\` | ${r.status}${r.error ? `: ${r.error.split('\n')[0].slice(0, 120)}` : ''} | ${r.wallS?.toFixed(1) ?? ''} | ${r.poolPeakMb?.toFixed(0) ?? ''} |`),
+      '| # | item | status | wall s | pool after MiB |', '|---|---|---|--:|--:|',
+      ...records.map((r, i) => `| ${i + 1} | \`${r.item}\` | ${r.status}${r.error ? `: ${r.error.split('\n')[0].slice(0, 120)}` : ''} | ${r.wallS?.toFixed(1) ?? ''} | ${r.poolAfterMb?.toFixed(0) ?? ''} |`),
       '', ...sections].join('\n') + '\n');
   };
   for (const [i, item] of items.entries()) {
@@ -118,8 +81,8 @@ async function runPlan(items: string[], deadline: number, out: string | undefine
       for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
     }
     rec.wallS = elapsed() - rec.startedAtS;
-    rec.poolPeakMb = mb(gpuPoolBytes());
-    say(`END ${item}: ${rec.status}, ${rec.wallS.toFixed(1)} s, pool ${rec.poolPeakMb?.toFixed(0) ?? 'n/a'} MiB`);
+    rec.poolAfterMb = mb(gpuPoolBytes());
+    say(`END ${item}: ${rec.status}, ${rec.wallS.toFixed(1)} s, pool ${rec.poolAfterMb?.toFixed(0) ?? 'n/a'} MiB`);
     save();
   }
   say(`done: ${records.map((r) => `${r.name}=${r.status}`).join(', ')}`);
