@@ -119,7 +119,7 @@ export function markdown(r: CompareRecord): string {
 }
 
 export const USAGE = `gpu-compare [--sizes small,base] [--batch 32] [--seq 128] [--steps 10] [--warmup 3] [--backend auto|webgpu|wasm|cpu|tensorflow]
-            [--peers hf,handwritten] [--hf-modes fp32,tf32,bf16] [--dropout 0] [--torch-device cuda|cpu] [--python python3 (or env WID_PYTHON)]
+            [--peers hf,handwritten] [--hf-modes fp32,tf32,bf16] [--dropout 0] [--torch-device cuda|cpu] [--python python3 (or env WID_PYTHON)] [--peer-timeout 240 (s per script)]
             [--no-torch] [--no-check] [--cpu-profile FILE (V8 profile of the timed steps, one file per size)]`;
 
 export async function main(argv: string[]): Promise<CompareRecord | undefined> {
@@ -136,6 +136,7 @@ export async function main(argv: string[]): Promise<CompareRecord | undefined> {
       'hf-modes': { type: 'string', default: 'fp32,tf32,bf16' },
       dropout: { type: 'string', default: '0' },
       'torch-device': { type: 'string' },
+      'peer-timeout': { type: 'string', default: '240' },
       python: { type: 'string', default: process.env.WID_PYTHON ?? 'python3' },
       'no-torch': { type: 'boolean', default: false },
       'no-check': { type: 'boolean', default: false },
@@ -150,6 +151,7 @@ export async function main(argv: string[]): Promise<CompareRecord | undefined> {
   sizes.forEach((s) => benchConfig(s)); // validates names before any work
   const peers = values['no-torch'] ? [] : (list('peers', values.peers, PEERS) as PeerName[]);
   const hfModes = list('hf-modes', values['hf-modes'], ['fp32', 'tf32', 'bf16']);
+  const peerTimeout = positiveInt('peer-timeout', values['peer-timeout']);
   const dropout = Number(values.dropout);
   if (!(dropout >= 0 && dropout < 1)) throw new Error(`--dropout must be in [0, 1), got "${values.dropout}"`);
 
@@ -171,7 +173,7 @@ export async function main(argv: string[]): Promise<CompareRecord | undefined> {
   await trimGpuPool(); // the engine's buffers stay allocated while the peers run; free what it can
   const peerResults: CompareRecord['peers'] = {};
   for (const peer of peers) {
-    const r = runPeer(peer, { sizes, batch, seq, steps, warmup, device: values['torch-device'], python: values.python!, modes: hfModes, dropout });
+    const r = runPeer(peer, { sizes, batch, seq, steps, warmup, device: values['torch-device'], python: values.python!, modes: hfModes, dropout, timeoutS: peerTimeout });
     peerResults[peer] = r;
     if (r.error) console.log(`${peer}: not run — ${r.error}`);
     for (const row of r.rows ?? []) console.log(`${peer} ${row.size} ${row.mode}: ${row.msPerStep === null ? row.note : `${row.msPerStep.toFixed(1)} ms/step, peak ${f(row.peakMb, 0)} MiB`}`);

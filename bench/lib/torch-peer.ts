@@ -50,9 +50,9 @@ export function runPeer(peer: PeerName, o: PeerOptions): { rows?: PeerRow[]; err
     ...(peer === 'hf' ? ['--modes', o.modes.join(','), '--dropout', String(o.dropout)] : [])];
   const t0 = performance.now();
   try {
-    const r = spawnSync(o.python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: (o.timeoutS ?? 600) * 1000 });
+    const r = spawnSync(o.python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: (o.timeoutS ?? 600) * 1000, killSignal: 'SIGKILL' });
     const wallS = ((performance.now() - t0) / 1000).toFixed(1);
-    if (r.error) return { error: `${o.python}: ${r.error.message} (after ${wallS} s)` };
+    if (r.error) return { error: `${o.python} ${SCRIPTS[peer]}: ${(r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? `killed after the ${o.timeoutS ?? 600} s timeout` : r.error.message} (after ${wallS} s)` };
     const tail = (r.stderr || '').trim().split('\n').slice(-3).join(' | ');
     if (r.status !== 0) return { error: `${o.python} ${SCRIPTS[peer]} exited ${r.status ?? r.signal}: ${tail}` };
     if (!existsSync(json)) return { error: `${SCRIPTS[peer]} exited 0 without writing its JSON: ${tail}` };

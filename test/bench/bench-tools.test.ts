@@ -58,6 +58,17 @@ test('a peer that cannot run says why (exit code and its last stderr line), and 
   assert.deepEqual(good.rows!.map((r) => [r.size, r.mode, r.msPerStep, r.peakMb]), [['tiny', 'fp32', 5, 7]]);
 });
 
+test('a peer that hangs is killed at its timeout and says so', () => {
+  const dir = mkdtempSync(join(os.tmpdir(), 'wid-fake-python-'));
+  const hanging = join(dir, 'hanging');
+  writeFileSync(hanging, '#!/bin/sh\nsleep 30\n');
+  chmodSync(hanging, 0o755);
+  const t0 = Date.now();
+  const r = runPeer('hf', { sizes: ['tiny'], batch: 2, seq: 8, steps: 1, warmup: 1, modes: ['fp32'], dropout: 0, python: hanging, timeoutS: 1 });
+  assert.match(r.error!, /killed after the 1 s timeout/);
+  assert.ok(Date.now() - t0 < 10_000);
+});
+
 test('the transformers script rejects an unknown size or mode before importing torch', () => {
   for (const [flag, value] of [['--sizes', 'huge'], ['--modes', 'fp16']]) {
     const r = spawnSync('python3', ['bench/pytorch/hf_bert_step.py', flag, value], { encoding: 'utf8' });
