@@ -2,7 +2,7 @@
 // device call, and writes their figures into $OUT. On the GPU machine (no Node there):
 //   bash ../shared/gpu/pack.sh bench/gpu-entry.ts
 //   (device, carry [".gpu"]) set -o pipefail; bash .gpu/run.sh [--deadline S] [--plan NAME | ITEM...] 2>&1 | tee $OUT/log.txt
-// An ITEM is one argument: "[ENV=value ...] NAME [args]", e.g. 'gpu-compare --sizes base --no-torch' or
+// An ITEM is one argument: "[~SECONDS] [ENV=value ...] NAME [args]" (~SECONDS overrides the registry's estimate), e.g. 'gpu-compare --sizes base --no-torch' or
 // 'WID_MATMUL_VARIANT=tfjs gpu-compare --sizes base --no-torch --no-check' (env set for that item only).
 // Without items it runs --plan (default "issue18"); `--list` prints the plans. Items run in order, each
 // in try/catch (a failure is recorded, the next item runs), each skipped when less than its estimate is
@@ -43,15 +43,16 @@ async function runPlan(items: string[], deadline: number, out: string | undefine
       '', ...sections].join('\n') + '\n');
   };
   for (const [i, item] of items.entries()) {
-    const { env, name, argv } = splitItem(item);
+    const { env, name, argv, estimateS } = splitItem(item);
     const rec: ItemRecord = { item, name, status: 'failed' };
     records.push(rec);
     let entry;
     try { entry = benchEntry(name); } catch (e) { rec.error = (e as Error).message; say(`FAILED ${item}: ${rec.error}`); save(); continue; }
     const left = deadline - elapsed();
-    if (left < entry.estimateS) {
+    const estimate = estimateS ?? entry.estimateS;
+    if (left < estimate) {
       rec.status = 'skipped';
-      rec.error = `${left.toFixed(0)} s left before the ${deadline} s deadline, estimate ${entry.estimateS} s`;
+      rec.error = `${left.toFixed(0)} s left before the ${deadline} s deadline, estimate ${estimate} s`;
       say(`SKIP ${item}: ${rec.error}`);
       save();
       continue;

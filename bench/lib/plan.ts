@@ -5,6 +5,8 @@ export const PLANS: Record<string, string[]> = {
   // per-kernel GPU time of a base step; a WID step at base (full width and pruned) for the WID targets
   issue18: [
     'gpu-compare --backend webgpu --sizes small,base --batch 32 --seq 128 --steps 10 --warmup 3 --torch-device cuda',
+    // A/B in the same process: the AdamW step as three programs per parameter (before the single dispatch)
+    '~20 WID_ADAMW_DISPATCH=three gpu-compare --backend webgpu --sizes base --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
     'gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base',
     'wid --size base --backend webgpu --batch 32 --seq 128 --steps 5',
   ],
@@ -24,11 +26,13 @@ export const PLANS: Record<string, string[]> = {
   baselines: ['distilbert', 'tinybert'].map((m) => `distill --method ${m} --random-teacher base --backend webgpu --batch 32 --seq 128 --steps 8 --warmup 3 --no-profile`),
 };
 
-/** Splits an item like a shell would for simple words: whitespace, '…' and "…" quoting. */
-export function splitItem(item: string): { env: Record<string, string>; name: string; argv: string[] } {
+/** `[~SECONDS] [ENV=value ...] NAME [args]`, split like a shell would for simple words: whitespace, '…' and "…" quoting. */
+export function splitItem(item: string): { env: Record<string, string>; name: string; argv: string[]; estimateS?: number } {
   const words: string[] = [];
   const re = /'([^']*)'|"([^"]*)"|(\S+)/g;
   for (let m; (m = re.exec(item));) words.push(m[1] ?? m[2] ?? m[3]);
+  let estimateS: number | undefined;
+  if (/^~\d+(\.\d+)?$/.test(words[0] ?? '')) estimateS = Number(words.shift()!.slice(1)); // ~SECONDS: this item's estimate
   const env: Record<string, string> = {};
   while (words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
     const w = words.shift()!;
@@ -36,5 +40,5 @@ export function splitItem(item: string): { env: Record<string, string>; name: st
   }
   const name = words.shift();
   if (!name) throw new Error(`plan item "${item}" names no benchmark`);
-  return { env, name, argv: words };
+  return { env, name, argv: words, ...(estimateS !== undefined ? { estimateS } : {}) };
 }

@@ -82,11 +82,13 @@ test('both PyTorch scripts compile', () => {
   assert.equal(r.status, 0, r.stderr);
 });
 
-test('a gpu-entry item is [ENV=value ...] NAME [args], with quoted arguments kept whole', () => {
+test('a gpu-entry item is [~SECONDS] [ENV=value ...] NAME [args], with quoted arguments kept whole', () => {
   assert.deepEqual(splitItem(`WID_MATMUL_VARIANT=tfjs gpu-compare --sizes base --target '{"layers": 1}'`), {
     env: { WID_MATMUL_VARIANT: 'tfjs' }, name: 'gpu-compare', argv: ['--sizes', 'base', '--target', '{"layers": 1}'],
   });
   assert.throws(() => splitItem('A=1'), /names no benchmark/);
+  assert.equal(splitItem('~20 X=1 wid --size base').estimateS, 20);
+  assert.equal(splitItem('wid').estimateS, undefined);
 });
 
 test('every plan item names a registered benchmark', () => {
