@@ -2,13 +2,18 @@
 // teacher, as the job runs it. Prints steps/s and tokens/s after warm-up steps, and the peak bytes
 // held in tensors during the run (tf.profile: teacher + student + optimiser + activations).
 //   --method wid|distilbert|tinybert (default distilbert)   --teacher DIR (default the tiny test teacher)
+//   --random-teacher tiny|mini|small|base: a random-init teacher of that size (bench/wid.ts sizes, the
+//     bert-base-uncased vocab) saved to a temp folder instead of --teacher
+//   --no-profile: no tf.profile around the job (on webgpu the profiler submits every kernel alone with a
+//     timestamp query, so steps/s would time the profiler); the peak is then the largest tf.memory()
+//     tensor bytes seen at a step, and the GPU pool figure is reported
 //   --corpus FILE (default the test corpus)   --steps N (20)   --warmup N (3, excluded from the rates)
 //   --batch N (8)   --seq N (64)   --backend wasm|cpu|webgpu|tensorflow|auto (wasm)
 //   --preset NAME   --target '{"layers":1}'   --json
 //   --data-only [--vocab FILE]: only corpus -> tokenizer -> packed batches (50 batches), tokens/s
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
@@ -18,15 +23,21 @@ import { MlmBatcher } from '../src-main/engine/train/batcher.js';
 import { LineCorpus } from '../src-main/engine/train/corpus.js';
 import { corpusTokenizerFrom } from '../src-main/engine/train/corpus-tokenizer.js';
 import type { JobContext } from '../src-main/engine/jobs/types.js';
+import { initBertWeights, disposeWeights } from '../src-main/engine/bert/index.js';
+import { saveHfModel } from '../src-main/engine/checkpoint/index.js';
+import { BENCH_SIZES as TEACHER_SIZES } from './wid.js';
+import { gpuPoolBytes, trimGpuPool } from './lib/gpu-pool.js';
 
 const FIXTURES = new URL('../test/fixtures/', import.meta.url).pathname;
 
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[]): Promise<unknown> {
   const { values: a } = parseArgs({
     args: argv,
     options: {
       method: { type: 'string', default: 'distilbert' },
       teacher: { type: 'string', default: join(FIXTURES, 'bert/tiny-teacher') },
+      'random-teacher': { type: 'string' },
+      'no-profile': { type: 'boolean', default: false },
       corpus: { type: 'string', default: join(FIXTURES, 'corpus/pride-and-prejudice.txt') },
       steps: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '3' },
@@ -45,31 +56,52 @@ export async function main(argv: string[]): Promise<void> {
   const steps = Number(a.steps), warmup = Number(a.warmup);
   if (!(steps > warmup)) throw new Error(`--steps (${steps}) must exceed --warmup (${warmup})`);
   const backend = await selectBackend(a.backend as BackendPreference);
+  const teacherPath = a['random-teacher'] ? await saveRandomTeacher(a['random-teacher']) : a.teacher!;
   const job = distillJob(method);
   const config = job.parseConfig({
-    teacherPath: a.teacher, corpusPath: a.corpus, steps, batchSize: Number(a.batch), seqLen: Number(a.seq),
+    teacherPath, corpusPath: a.corpus, ...(a['random-teacher'] ? { padTo: 'seqLen' } : {}), steps, batchSize: Number(a.batch), seqLen: Number(a.seq),
     warmupSteps: 1, checkpointEvery: 0, backend: a.backend, seed: 1,
     ...(a.preset ? { preset: a.preset } : {}), ...(a.target ? { target: JSON.parse(a.target) } : {}),
   });
   const workDir = mkdtempSync(join(tmpdir(), 'wid-bench-distill-'));
   const stamps: { step: number; t: number; tokens: number }[] = [];
+  let tensorBytesAtSteps = 0;
   const ctx: JobContext = {
     runId: 0, workDir, seed: 1, backend, signal: new AbortController().signal, resume: false,
-    progress: (p) => { if (p.phase === 'distill') stamps.push({ step: p.step, t: performance.now(), tokens: p.values.tokens ?? 0 }); },
+    progress: (p) => {
+      if (p.phase !== 'distill') return;
+      stamps.push({ step: p.step, t: performance.now(), tokens: p.values.tokens ?? 0 });
+      tensorBytesAtSteps = Math.max(tensorBytesAtSteps, tf.memory().numBytes);
+    },
     metric: () => {}, log: () => {}, artifact: () => {}, evaluation: () => {}, registerModel: () => {},
   };
   let result: Record<string, unknown> = {};
-  const profile = await tf.profile(async () => { result = await job.run(config, ctx); return tf.scalar(0); });
-  rmSync(workDir, { recursive: true, force: true });
+  let peakTensorBytes: number;
+  await trimGpuPool();
+  try {
+    if (a['no-profile']) {
+      result = await job.run(config, ctx);
+      peakTensorBytes = tensorBytesAtSteps;
+    } else {
+      const profile = await tf.profile(async () => { result = await job.run(config, ctx); return tf.scalar(0); });
+      peakTensorBytes = profile.peakBytes;
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+    if (a['random-teacher']) rmSync(dirname(teacherPath), { recursive: true, force: true });
+  }
+  const pool = gpuPoolBytes();
   const measured = stamps.filter((s) => s.step > warmup);
-  const start = stamps.find((s) => s.step === warmup)!;
+  const start = stamps.find((s) => s.step === warmup);
+  if (!start || !measured.length) throw new Error(`${method}: only ${stamps.length} steps reported progress`);
   const seconds = (measured[measured.length - 1].t - start.t) / 1000;
   const tokens = measured.reduce((n, s) => n + s.tokens, 0);
   const out = {
-    bench: 'distill', method, backend: backend.name, device: backend.device, teacher: a.teacher,
+    bench: 'distill', method, backend: backend.name, device: backend.device, teacher: a['random-teacher'] ? `random ${a['random-teacher']}` : a.teacher,
     batch: Number(a.batch), seq: Number(a.seq), steps, warmup,
     stepsPerSec: measured.length / seconds, msPerStep: (1000 * seconds) / measured.length, tokensPerSec: tokens / seconds,
-    peakTensorBytes: profile.peakBytes,
+    peakTensorBytes, peakKind: a['no-profile'] ? 'max tf.memory() at a step' : 'tf.profile peakBytes',
+    gpuPoolMb: pool === null ? null : pool / 2 ** 20,
     teacherParameters: result.teacherParameterCount, studentParameters: result.parameterCount, student: result.student,
     firstLoss: result.firstLoss, finalLoss: result.finalLoss,
   };
@@ -79,6 +111,23 @@ export async function main(argv: string[]): Promise<void> {
     console.log(`  ${out.stepsPerSec.toFixed(2)} steps/s (${out.msPerStep.toFixed(0)} ms/step), ${out.tokensPerSec.toFixed(0)} tokens/s, peak tensor memory ${(out.peakTensorBytes / 2 ** 20).toFixed(1)} MiB`);
     console.log(`  teacher ${out.teacherParameters} params -> student ${out.studentParameters} params ${JSON.stringify(out.student)}; loss ${out.firstLoss} -> ${out.finalLoss}`);
   }
+  return out;
+}
+
+/** A random-init BERT teacher of a bench size saved as a Hugging Face folder (with the bert-base-uncased vocab). */
+async function saveRandomTeacher(size: string): Promise<string> {
+  const cfg = TEACHER_SIZES[size];
+  if (!cfg) throw new Error(`--random-teacher must be one of ${Object.keys(TEACHER_SIZES).join(', ')}, got "${size}"`);
+  const vocabPath = join(FIXTURES, 'vocab/bert-base-uncased-vocab.txt');
+  const c = { ...cfg, vocabSize: 30522 }; // the vocab file has 30522 entries
+  const dir = join(mkdtempSync(join(tmpdir(), 'wid-bench-teacher-')), size);
+  const w = initBertWeights(c, 1, { mlmHead: true });
+  try {
+    await saveHfModel(dir, { config: c, weights: w, architecture: 'BertForMaskedLM', vocabPath, doLowerCase: true });
+  } finally {
+    disposeWeights(w);
+  }
+  return dir;
 }
 
 /** The data side alone: how many tokens/s reading, WordPiece tokenising and packing deliver. */

@@ -145,6 +145,8 @@ export async function runForward(o: BenchOptions): Promise<BenchResult> {
   return resultOf('forward', o, backend, parameterCount(o.config, { mlmHead: true }), t);
 }
 
-export async function main(argv: string[]): Promise<void> {
-  report(await runForward(parseBenchArgs('forward', argv)));
+export async function main(argv: string[]): Promise<BenchResult> {
+  const r = await runForward(parseBenchArgs('forward', argv));
+  report(r);
+  return r;
 }

@@ -1,32 +1,32 @@
-// `npm run bench -- gpu-compare`: the same BERT MLM + AdamW training step run by the workbench
-// engine and by PyTorch (bench/pytorch/bert_step.py, identical shapes), ms/step for both, their
-// ratio and peak GPU memory. Before timing, a tiny model's loss and gradients on the chosen
-// backend are checked against the pure-JS cpu backend.
-// On the GPU machine: bash ../shared/gpu/pack.sh bench/index.ts && (device) bash .gpu/run.sh gpu-compare
+// `npm run bench -- gpu-compare`: the same BERT MLM + AdamW training step run by the workbench engine
+// and, from this process tree, by its peers: transformers (bench/pytorch/hf_bert_step.py: BertForMaskedLM,
+// SDPA attention, fused AdamW; modes fp32, TF32, bf16 autocast) and the hand-written eager-fp32 script
+// (bench/pytorch/bert_step.py). Prints ms/step and peak GPU memory of each, and the engine's ratio to
+// each row and to the fastest transformers mode. Before timing, a tiny model's loss, gradients and
+// parameters after two AdamW steps on the chosen backend are checked against the pure-JS cpu backend.
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import os from 'node:os';
 import { selectBackend, BackendPreference } from '../src-main/engine/backend/index.js';
-import { benchConfig, makeTrainStep } from './gpu-train-step.js';
-import { checkAgainstCpu, NumericCheck } from './gpu-numeric-check.js';
-import { withCpuProfile } from './gpu-cpu-profile.js';
+import { benchConfig, makeTrainStep } from './lib/train-step-model.js';
+import { checkAgainstCpu, formatCheck, NumericCheck } from './lib/numeric-check.js';
+import { withCpuProfile } from './lib/cpu-profile.js';
+import { gpuPoolBytes, trimGpuPool } from './lib/gpu-pool.js';
+import { list, positiveInt } from './lib/args.js';
+import { runPeer, PeerRow, PEERS, PeerName } from './lib/torch-peer.js';
 
 export interface EngineTiming {
   size: string; backend: string; device: string; batch: number; seq: number; steps: number;
-  params: number; msPerStep: number; issueMsPerStep: number; firstStepMs: number; loss: number; peakGpuMb: number | null;
+  params: number; msPerStep: number; issueMsPerStep: number; firstStepMs: number; loss: number;
+  /** tfjs-webgpu's buffer pool after the run, emptied of free buffers before it (MiB); null off the GPU. */
+  peakGpuMb: number | null;
 }
 
+/** Engine step timed like CUDA events around a loop: `warmup` synced steps, then `steps` steps and one sync. */
 export async function timeEngineStep(size: string, batch: number, seq: number, steps: number, warmup: number, cpuProfile?: string): Promise<Omit<EngineTiming, 'backend' | 'device'>> {
-  const cfg = benchConfig(size);
-  const ts = makeTrainStep(cfg, batch, seq);
+  await trimGpuPool();
+  const ts = makeTrainStep(benchConfig(size), batch, seq);
   let peak = 0;
-  const notePeak = () => {
-    const m = tf.memory() as tf.MemoryInfo & { numBytesAllocatedInGPU?: number; numBytesInGPU?: number };
-    peak = Math.max(peak, m.numBytesAllocatedInGPU ?? m.numBytesInGPU ?? 0);
-  };
+  const notePeak = () => { peak = Math.max(peak, gpuPoolBytes() ?? 0); };
   try {
     let t0 = performance.now();
     let firstStepMs = 0;
@@ -45,40 +45,84 @@ export async function timeEngineStep(size: string, batch: number, seq: number, s
         last?.dispose();
         last = ts.step();
       }
-      // JS time to record and submit all steps; if close to the total, the CPU side is the bottleneck
-      issueMs = performance.now() - t0;
-      return (await last!.data())[0]; // one sync at the end, like CUDA events around the loop
+      issueMs = performance.now() - t0; // JS time to record and submit all steps: close to the total = CPU-bound
+      return (await last!.data())[0];
     });
     const msPerStep = (performance.now() - t0) / steps;
     last!.dispose();
     notePeak();
-    return { size, batch, seq, steps, params: ts.params, msPerStep, issueMsPerStep: issueMs / steps, firstStepMs, loss, peakGpuMb: peak ? peak / 2 ** 20 : null };
+    return { size, batch, seq, steps, params: ts.params, msPerStep, issueMsPerStep: issueMs / steps, firstStepMs, loss, peakGpuMb: gpuPoolBytes() === null ? null : peak / 2 ** 20 };
   } finally {
     ts.dispose();
   }
 }
 
-export interface TorchResult { size: string; ms_per_step: number; peak_mem_mb: number | null; device: string; torch: string; params: number; loss: number }
-
-/** Runs the PyTorch reference; returns its results or why it could not run. */
-export function runTorch(sizes: string[], batch: number, seq: number, steps: number, warmup: number, device?: string, python = 'python3'): { results?: TorchResult[]; error?: string } {
-  const script = join(process.cwd(), 'bench', 'pytorch', 'bert_step.py');
-  if (!existsSync(script)) return { error: `${script} not found (run from the project root)` };
-  const json = join(mkdtempSync(join(os.tmpdir(), 'wid-torch-')), 'torch.json');
-  const args = [script, '--sizes', sizes.join(','), '--batch', String(batch), '--seq', String(seq),
-    '--steps', String(steps), '--warmup', String(warmup), '--json', json, ...(device ? ['--device', device] : [])];
-  const r = spawnSync(python, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30 * 60_000 });
-  if (r.error) return { error: `${python}: ${r.error.message}` };
-  if (r.status !== 0) return { error: `${python} ${args.join(' ')} exited ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
-  return { results: JSON.parse(readFileSync(json, 'utf8')) as TorchResult[] };
+export interface CompareRow {
+  size: string; who: string; msPerStep: number | null; peakMb: number | null;
+  /** engine ms / this row's ms (> 1: the engine is slower). */
+  engineRatio: number | null; note?: string;
 }
 
-function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileSync(path + '.tmp', JSON.stringify(value, null, 2));
-  renameSync(path + '.tmp', path);
+export interface CompareRecord {
+  bench: 'gpu-compare'; backend: { name: string; device: string }; batch: number; seq: number; steps: number; warmup: number;
+  check: NumericCheck | null; engine: EngineTiming[]; peers: Partial<Record<PeerName, { rows?: PeerRow[]; error?: string }>>;
+  rows: CompareRow[];
+  /** Per size: the engine against the fastest transformers mode (the issue's target) and peak memory against transformers fp32. */
+  summary: { size: string; engineMs: number; fastest: string | null; fastestMs: number | null; ratioToFastest: number | null;
+    enginePeakMb: number | null; hfFp32PeakMb: number | null; peakRatioToFp32: number | null }[];
+  env: Record<string, string | null>;
 }
 
-export async function main(argv: string[]): Promise<void> {
+const label = (r: PeerRow) => (r.peer === 'hf' ? `transformers ${r.mode}` : `hand-written ${r.mode}`);
+
+/** Rows (engine first, then each peer row) and the per-size summary. */
+export function compareRows(engine: EngineTiming[], peerRows: PeerRow[]): Pick<CompareRecord, 'rows' | 'summary'> {
+  const rows: CompareRow[] = [];
+  const summary: CompareRecord['summary'] = [];
+  for (const e of engine) {
+    rows.push({ size: e.size, who: `engine ${e.backend}`, msPerStep: e.msPerStep, peakMb: e.peakGpuMb, engineRatio: 1, note: `JS issue ${e.issueMsPerStep.toFixed(1)} ms/step` });
+    const mine = peerRows.filter((r) => r.size === e.size);
+    for (const r of mine) {
+      rows.push({ size: e.size, who: label(r), msPerStep: r.msPerStep, peakMb: r.peakMb, engineRatio: r.msPerStep ? e.msPerStep / r.msPerStep : null, note: r.note });
+    }
+    const hf = mine.filter((r) => r.peer === 'hf' && r.msPerStep !== null);
+    const fastest = hf.length ? hf.reduce((a, b) => (b.msPerStep! < a.msPerStep! ? b : a)) : null;
+    const fp32 = hf.find((r) => r.mode === 'fp32');
+    summary.push({
+      size: e.size, engineMs: e.msPerStep, fastest: fastest ? label(fastest) : null, fastestMs: fastest?.msPerStep ?? null,
+      ratioToFastest: fastest ? e.msPerStep / fastest.msPerStep! : null,
+      enginePeakMb: e.peakGpuMb, hfFp32PeakMb: fp32?.peakMb ?? null,
+      peakRatioToFp32: e.peakGpuMb !== null && fp32?.peakMb ? e.peakGpuMb / fp32.peakMb : null,
+    });
+  }
+  return { rows, summary };
+}
+
+const f = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? 'n/a' : v.toFixed(d));
+
+/** The comparison as a Markdown table (also what gpu-entry puts in summary.md). */
+export function markdown(r: CompareRecord): string {
+  const lines = [
+    `gpu-compare on ${r.backend.name} (${r.backend.device}), b${r.batch} x s${r.seq}, ${r.steps} timed steps after ${r.warmup} warm-up, one sync at the end.`,
+    r.check ? `Numeric check vs cpu: ${formatCheck(r.check)}` : 'Numeric check: not run.',
+    '',
+    '| size | who | ms/step | engine / this | peak GPU MiB | note |',
+    '|---|---|--:|--:|--:|---|',
+    ...r.rows.map((x) => `| ${x.size} | ${x.who} | ${f(x.msPerStep)} | ${f(x.engineRatio, 2)} | ${f(x.peakMb, 0)} | ${x.note ?? ''} |`),
+    '',
+    '| size | engine ms | fastest transformers mode | its ms | ratio | engine peak / transformers fp32 peak |',
+    '|---|--:|---|--:|--:|--:|',
+    ...r.summary.map((s) => `| ${s.size} | ${f(s.engineMs)} | ${s.fastest ?? 'n/a'} | ${f(s.fastestMs)} | ${f(s.ratioToFastest, 2)} | ${f(s.enginePeakMb, 0)} / ${f(s.hfFp32PeakMb, 0)} = ${f(s.peakRatioToFp32, 2)} |`),
+  ];
+  for (const [peer, p] of Object.entries(r.peers)) if (p?.error) lines.push('', `${peer}: not run — ${p.error}`);
+  return lines.join('\n');
+}
+
+export const USAGE = `gpu-compare [--sizes small,base] [--batch 32] [--seq 128] [--steps 10] [--warmup 3] [--backend auto|webgpu|wasm|cpu|tensorflow]
+            [--peers hf,handwritten] [--hf-modes fp32,tf32,bf16] [--dropout 0] [--torch-device cuda|cpu] [--python python3 (or env WID_PYTHON)] [--peer-timeout 240 (s per script)]
+            [--no-torch] [--no-check] [--cpu-profile FILE (V8 profile of the timed steps, one file per size)]`;
+
+export async function main(argv: string[]): Promise<CompareRecord | undefined> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -88,38 +132,35 @@ export async function main(argv: string[]): Promise<void> {
       steps: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '3' },
       backend: { type: 'string', default: 'auto' },
+      peers: { type: 'string', default: PEERS.join(',') },
+      'hf-modes': { type: 'string', default: 'fp32,tf32,bf16' },
+      dropout: { type: 'string', default: '0' },
       'torch-device': { type: 'string' },
+      'peer-timeout': { type: 'string', default: '240' },
       python: { type: 'string', default: process.env.WID_PYTHON ?? 'python3' },
       'no-torch': { type: 'boolean', default: false },
       'no-check': { type: 'boolean', default: false },
-      json: { type: 'string' },
       'cpu-profile': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) {
-    console.log('gpu-compare [--sizes small,base] [--batch 32] [--seq 128] [--steps 10] [--warmup 3] [--backend auto|webgpu|wasm|cpu|tensorflow]\n'
-      + '            [--torch-device cuda|cpu] [--python python3 (or env WID_PYTHON)] [--no-torch] [--no-check] [--json FILE (default $OUT/gpu-compare.json when OUT is set)]\n'
-      + '            [--cpu-profile FILE (V8 profile of the timed steps, one file per size)]');
-    return;
-  }
-  const int = (name: string, v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got "${v}"`);
-    return n;
-  };
-  const batch = int('batch', values.batch!), seq = int('seq', values.seq!), steps = int('steps', values.steps!), warmup = int('warmup', values.warmup!);
-  const sizes = values.sizes!.split(',').map((s) => s.trim()).filter(Boolean);
+  if (values.help) { console.log(USAGE); return undefined; }
+  const batch = positiveInt('batch', values.batch), seq = positiveInt('seq', values.seq);
+  const steps = positiveInt('steps', values.steps), warmup = positiveInt('warmup', values.warmup);
+  const sizes = list('sizes', values.sizes);
   sizes.forEach((s) => benchConfig(s)); // validates names before any work
+  const peers = values['no-torch'] ? [] : (list('peers', values.peers, PEERS) as PeerName[]);
+  const hfModes = list('hf-modes', values['hf-modes'], ['fp32', 'tf32', 'bf16']);
+  const peerTimeout = positiveInt('peer-timeout', values['peer-timeout']);
+  const dropout = Number(values.dropout);
+  if (!(dropout >= 0 && dropout < 1)) throw new Error(`--dropout must be in [0, 1), got "${values.dropout}"`);
 
   const backend = await selectBackend(values.backend as BackendPreference);
   console.log(`engine backend: ${backend.name} — ${backend.device}`);
   let check: NumericCheck | null = null;
   if (!values['no-check'] && backend.name !== 'cpu') {
     check = await checkAgainstCpu(backend.name);
-    console.log(`numeric check vs cpu (tiny BERT, loss + all gradients): loss ${check.loss.toPrecision(6)} vs ${check.cpuLoss.toPrecision(6)}, `
-      + `max |grad diff| / max |grad| = ${check.maxRelGradDiff.toExponential(2)} (${check.worstParam}), params after 2 AdamW steps `
-      + `${check.maxRelParamDiffAfterAdamW.toExponential(2)} -> ${check.ok ? 'OK' : 'MISMATCH'}`);
+    console.log(`numeric check vs cpu: ${formatCheck(check)}`);
   }
   const engine: EngineTiming[] = [];
   for (const size of sizes) {
@@ -127,25 +168,21 @@ export async function main(argv: string[]): Promise<void> {
     const t = await timeEngineStep(size, batch, seq, steps, warmup, prof);
     engine.push({ ...t, backend: backend.name, device: backend.device });
     console.log(`engine ${size}: ${t.msPerStep.toFixed(1)} ms/step (JS issue ${t.issueMsPerStep.toFixed(1)} ms/step; first step ${t.firstStepMs.toFixed(0)} ms), loss ${t.loss.toFixed(3)}, `
-      + `${(t.params / 1e6).toFixed(1)} M params, peak GPU ${t.peakGpuMb === null ? 'n/a' : t.peakGpuMb.toFixed(0) + ' MB'}`);
+      + `${(t.params / 1e6).toFixed(1)} M params, peak GPU ${t.peakGpuMb === null ? 'n/a' : t.peakGpuMb.toFixed(0) + ' MiB'}`);
   }
-  const torch = values['no-torch'] ? { error: 'skipped (--no-torch)' } : runTorch(sizes, batch, seq, steps, warmup, values['torch-device'], values.python);
-  if (torch.error) console.log(`pytorch: not run — ${torch.error}`);
-  const rows = engine.map((e) => {
-    const t = torch.results?.find((r) => r.size === e.size);
-    return {
-      size: e.size, batch, seq, engineMs: e.msPerStep, torchMs: t?.ms_per_step ?? null,
-      ratio: t ? e.msPerStep / t.ms_per_step : null, enginePeakMb: e.peakGpuMb, torchPeakMb: t?.peak_mem_mb ?? null,
-      torchDevice: t?.device ?? null,
-    };
-  });
-  console.log('\nsize   batch x seq  engine ms/step  torch ms/step  ratio   engine peak MB  torch peak MB');
-  for (const r of rows) {
-    const f = (v: number | null, d = 1) => (v === null ? 'n/a' : v.toFixed(d));
-    console.log(`${r.size.padEnd(6)} ${`${batch} x ${seq}`.padEnd(12)} ${f(r.engineMs).padStart(14)} ${f(r.torchMs).padStart(14)} ${f(r.ratio, 2).padStart(6)} `
-      + `${f(r.enginePeakMb, 0).padStart(15)} ${f(r.torchPeakMb, 0).padStart(14)}`);
+  await trimGpuPool(); // the engine's buffers stay allocated while the peers run; free what it can
+  const peerResults: CompareRecord['peers'] = {};
+  for (const peer of peers) {
+    const r = runPeer(peer, { sizes, batch, seq, steps, warmup, device: values['torch-device'], python: values.python!, modes: hfModes, dropout, timeoutS: peerTimeout });
+    peerResults[peer] = r;
+    if (r.error) console.log(`${peer}: not run — ${r.error}`);
+    for (const row of r.rows ?? []) console.log(`${peer} ${row.size} ${row.mode}: ${row.msPerStep === null ? row.note : `${row.msPerStep.toFixed(1)} ms/step, peak ${f(row.peakMb, 0)} MiB`}`);
   }
-  const out = values.json ?? (process.env.OUT ? join(process.env.OUT, 'gpu-compare.json') : undefined);
-  const record = { backend, check, engine, torch, rows, env: { WID_DAWN_OPTIONS: process.env.WID_DAWN_OPTIONS ?? null, WID_TFJS_FLAGS: process.env.WID_TFJS_FLAGS ?? null } };
-  if (out) { writeJsonAtomic(out, record); console.log(`wrote ${out}`); }
+  const { rows, summary } = compareRows(engine, Object.values(peerResults).flatMap((p) => p?.rows ?? []));
+  const record: CompareRecord = {
+    bench: 'gpu-compare', backend, batch, seq, steps, warmup, check, engine, peers: peerResults, rows, summary,
+    env: Object.fromEntries(['WID_DAWN_OPTIONS', 'WID_TFJS_FLAGS', 'WID_WEBGPU_KERNELS', 'WID_MATMUL_VARIANT', 'WID_ADAMW_DISPATCH'].map((k) => [k, process.env[k] ?? null])),
+  };
+  console.log('\n' + markdown(record));
+  return record;
 }

@@ -4,8 +4,6 @@
 // queue.submit), each repeated N times and timed on the wall clock.
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { selectBackend } from '../src-main/engine/backend/index.js';
 
@@ -35,7 +33,7 @@ function timeRaw(name: string, n: number, f: (i: number) => void): { name: strin
   return { name, usPerOp };
 }
 
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({ args: argv, options: { n: { type: 'string', default: '400' }, label: { type: 'string', default: 'default' } } });
   const n = Number(values.n);
   const selected = await selectBackend('webgpu');
@@ -94,9 +92,5 @@ export async function main(argv: string[]): Promise<void> {
   const t1 = performance.now();
   await device.queue.onSubmittedWorkDone();
   console.log(`queue.onSubmittedWorkDone() on an idle queue (sync latency): ${(performance.now() - t1).toFixed(2)} ms`);
-  if (process.env.OUT) {
-    const out = join(process.env.OUT, `gpu-dispatch-probe-${values.label}.json`);
-    writeFileSync(out + '.tmp', JSON.stringify({ device: selected.device, results }, null, 2));
-    renameSync(out + '.tmp', out);
-  }
+  return { label: values.label, device: selected.device, results };
 }

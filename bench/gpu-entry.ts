@@ -1,85 +1,106 @@
-// Engine checks for the GPU machine (webgpu through Dawn), packed with
-//   bash /work/shared/gpu/pack.sh bench/gpu-entry.ts      then (device) bash .gpu/run.sh [parity] [bench]
-// grads:  tiny MLM loss + all gradients vs the cpu backend (GPU engineer's gpu-numeric-check).
-// parity: the transformers fixtures of test/fixtures/bert (model-parity.test.ts) on webgpu, worst max abs diff.
-// bench:  `forward` and `train-step` (bench/forward.ts, bench/train-step.ts) for tiny/small/base, batch 8 x 128.
-// Writes every result as JSON lines to stdout and to $OUT/engine-gpu.json.
-import { readFileSync, writeFileSync } from 'node:fs';
+// The one GPU entry: runs a named list of benchmarks (bench/lib/registry.ts) in one process, i.e. one
+// device call, and writes their figures into $OUT. On the GPU machine (no Node there):
+//   bash ../shared/gpu/pack.sh bench/gpu-entry.ts
+//   (device, carry [".gpu"]) set -o pipefail; bash .gpu/run.sh [--deadline S] [--plan NAME | ITEM...] 2>&1 | tee $OUT/log.txt
+// An ITEM is one argument: "[~SECONDS] [ENV=value ...] NAME [args]" (~SECONDS overrides the registry's estimate), e.g. 'gpu-compare --sizes base --no-torch' or
+// 'WID_MATMUL_VARIANT=tfjs gpu-compare --sizes base --no-torch --no-check' (env set for that item only).
+// Without items it runs --plan (default "issue18"); `--list` prints the plans. Items run in order, each
+// in try/catch (a failure is recorded, the next item runs), each skipped when less than its estimate is
+// left before --deadline seconds of this process. Before each item the tfjs-webgpu pool is emptied of
+// free buffers, so the pool after it is that item's peak GPU allocation (unless the item trims it
+// itself, as gpu-compare does per size: its record has the per-size peaks).
+// Writes after every item: $OUT/NN-NAME.json (the record the benchmark returned), $OUT/session.json
+// (every item's status, wall time, pool figures, error) and $OUT/summary.md (each item's table).
+// The PyTorch peers (gpu-compare) are child processes of this one: same process tree, same GPU.
+import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../src-main/engine/backend/index.js';
-import { bertForward, mlmHead, poolerOutput, classifierHead } from '../src-main/engine/bert/forward.js';
-import { disposeWeights } from '../src-main/engine/bert/weights.js';
-import { loadHfModel, parseSafetensors } from '../src-main/engine/checkpoint/index.js';
-import { parseBenchArgs, runForward } from './forward.js';
-import { runTrainStep } from './train-step.js';
-import { checkAgainstCpu } from './gpu-numeric-check.js';
+import { benchEntry, BenchModule } from './lib/registry.js';
+import { gpuPoolBytes, trimGpuPool } from './lib/gpu-pool.js';
+import { writeFileAtomic, writeJsonAtomic } from './lib/output.js';
+import { PLANS, splitItem } from './lib/plan.js';
 
-const results: unknown[] = [];
-const emit = (r: unknown) => { results.push(r); console.log(JSON.stringify(r)); };
-
-async function parity(backend: string): Promise<void> {
-  for (const name of ['tiny-teacher', 'parity-mlm-cased', 'parity-cls-uncased']) {
-    const dir = `test/fixtures/bert/${name}`;
-    const model = await loadHfModel(dir);
-    const ref = parseSafetensors(readFileSync(`${dir}/reference.safetensors`)).tensors;
-    // outputs are kept out of tidy and read with await data(): webgpu in Node has no dataSync
-    const outs = tf.tidy(() => {
-      const o: Record<string, tf.Tensor> = {};
-      const ids = ref.get('input_ids')!;
-      const shape = ids.shape as [number, number];
-      const out = bertForward(model.weights, model.config, {
-        inputIds: tf.tensor2d(ids.data as Int32Array, shape, 'int32'),
-        attentionMask: tf.tensor2d(ref.get('attention_mask')!.data as Int32Array, shape, 'int32'),
-        tokenTypeIds: tf.tensor2d(ref.get('token_type_ids')!.data as Int32Array, shape, 'int32'),
-      }, { outputHiddenStates: true, outputAttentions: true });
-      o.last_hidden_state = out.lastHiddenState;
-      out.hiddenStates!.forEach((h, i) => { o[`hidden_states.${i}`] = h; });
-      out.attentions!.forEach((a, i) => { o[`attentions.${i}`] = a; });
-      if (model.architecture === 'BertForSequenceClassification') {
-        o.pooled_output = poolerOutput(model.weights, model.config, out.lastHiddenState);
-        o.logits = classifierHead(model.weights, model.config, o.pooled_output as tf.Tensor2D);
-      } else {
-        o.logits = mlmHead(model.weights, model.config, out.lastHiddenState);
-      }
-      return o;
-    });
-    const diffs: Record<string, number> = {};
-    for (const [key, t] of Object.entries(outs)) {
-      const want = ref.get(key)!.data;
-      const got = await t.data();
-      let m = 0;
-      for (let i = 0; i < got.length; i++) m = Math.max(m, Math.abs(got[i] - want[i]));
-      diffs[key] = m;
-    }
-    tf.dispose(Object.values(outs)); // after all reads: last_hidden_state is also the last hidden_states entry
-    disposeWeights(model.weights);
-    const worst = Object.entries(diffs).sort((a, b) => b[1] - a[1])[0];
-    emit({ check: 'parity', backend, model: name, worst: worst[0], maxAbsDiff: worst[1], logits: diffs.logits });
-  }
+interface ItemRecord {
+  item: string; name: string; status: 'ok' | 'failed' | 'skipped'; file?: string; startedAtS?: number; wallS?: number;
+  poolBeforeMb?: number | null; poolAfterMb?: number | null; error?: string;
 }
 
-async function bench(backend: string): Promise<void> {
-  for (const size of ['tiny', 'small', 'base']) {
-    for (const which of ['forward', 'train-step'] as const) {
-      const o = parseBenchArgs(which, ['--size', size, '--backend', backend, '--batch', '8', '--seq', '128',
-        '--steps', which === 'forward' ? '10' : '5', '--warmup', '2']);
-      try {
-        emit(which === 'forward' ? await runForward(o) : await runTrainStep(o));
-      } catch (e) {
-        emit({ bench: which, size, backend, error: (e as Error).message });
-      }
+const mb = (b: number | null) => (b === null ? null : b / 2 ** 20);
+
+async function runPlan(items: string[], deadline: number, out: string | undefined): Promise<ItemRecord[]> {
+  const T0 = performance.now();
+  const elapsed = () => (performance.now() - T0) / 1000;
+  const say = (msg: string) => console.log(`[gpu-entry ${elapsed().toFixed(1)}s] ${msg}`);
+  const records: ItemRecord[] = [];
+  const sections: string[] = [];
+  const session = { deadline, items, records, startedAt: new Date().toISOString(), totalWallS: 0 };
+  const save = () => {
+    session.totalWallS = elapsed();
+    if (!out) return;
+    writeJsonAtomic(join(out, 'session.json'), session);
+    writeFileAtomic(join(out, 'summary.md'), [`# gpu-entry ${session.startedAt}`, '',
+      '| # | item | status | wall s | pool after MiB |', '|---|---|---|--:|--:|',
+      ...records.map((r, i) => `| ${i + 1} | \`${r.item}\` | ${r.status}${r.error ? `: ${r.error.split('\n')[0].slice(0, 120)}` : ''} | ${r.wallS?.toFixed(1) ?? ''} | ${r.poolAfterMb?.toFixed(0) ?? ''} |`),
+      '', ...sections].join('\n') + '\n');
+  };
+  for (const [i, item] of items.entries()) {
+    const { env, name, argv, estimateS } = splitItem(item);
+    const rec: ItemRecord = { item, name, status: 'failed' };
+    records.push(rec);
+    let entry;
+    try { entry = benchEntry(name); } catch (e) { rec.error = (e as Error).message; say(`FAILED ${item}: ${rec.error}`); save(); continue; }
+    const left = deadline - elapsed();
+    const estimate = estimateS ?? entry.estimateS;
+    if (left < estimate) {
+      rec.status = 'skipped';
+      rec.error = `${left.toFixed(0)} s left before the ${deadline} s deadline, estimate ${estimate} s`;
+      say(`SKIP ${item}: ${rec.error}`);
+      save();
+      continue;
     }
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    rec.startedAtS = elapsed();
+    try { await trimGpuPool(); } catch (e) { say(`trimGpuPool failed: ${(e as Error).message}`); }
+    rec.poolBeforeMb = mb(gpuPoolBytes());
+    say(`START ${item}`);
+    try {
+      const mod: BenchModule = await entry.load();
+      const result = await mod.main(argv);
+      rec.status = 'ok';
+      if (out && result !== undefined) {
+        rec.file = `${String(i + 1).padStart(2, '0')}-${name}.json`;
+        writeJsonAtomic(join(out, rec.file), result);
+      }
+      const md = result === undefined ? null : mod.markdown ? (mod.markdown as (r: unknown) => string)(result)
+        : '```json\n' + JSON.stringify(result, null, 1).slice(0, 3000) + '\n```';
+      if (md) sections.push(`## ${i + 1}. \`${item}\``, '', md, '');
+    } catch (e) {
+      rec.error = (e as Error).stack ?? String(e);
+      say(`FAILED ${item}: ${rec.error}`);
+      sections.push(`## ${i + 1}. \`${item}\``, '', `failed: ${(e as Error).message}`, '');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+    }
+    rec.wallS = elapsed() - rec.startedAtS;
+    rec.poolAfterMb = mb(gpuPoolBytes());
+    say(`END ${item}: ${rec.status}, ${rec.wallS.toFixed(1)} s, pool ${rec.poolAfterMb?.toFixed(0) ?? 'n/a'} MiB`);
+    save();
   }
+  say(`done: ${records.map((r) => `${r.name}=${r.status}`).join(', ')}`);
+  return records;
 }
 
-const args = process.argv.slice(2);
-const backend = process.env.WID_BACKEND ?? 'webgpu';
-const selected = await selectBackend(backend as 'webgpu');
-emit({ backend: selected.name, device: selected.device });
-if (!args.length || args.includes('parity')) await parity(selected.name);
-// loss and every gradient of a tiny MLM step against the cpu backend (bench/gpu-numeric-check.ts)
-if (!args.length || args.includes('grads')) { emit({ check: 'grads', ...(await checkAgainstCpu(selected.name)) }); await selectBackend(backend as 'webgpu'); }
-if (!args.length || args.includes('bench')) await bench(selected.name);
-if (process.env.OUT) writeFileSync(join(process.env.OUT, 'engine-gpu.json'), JSON.stringify(results, null, 1));
-process.exit(0);
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2), allowPositionals: true,
+  options: { deadline: { type: 'string', default: '540' }, plan: { type: 'string', default: 'issue18' }, list: { type: 'boolean', default: false } },
+});
+if (values.list) {
+  for (const [name, items] of Object.entries(PLANS)) console.log(`${name}:\n${items.map((s) => `  ${s}`).join('\n')}`);
+  process.exit(0);
+}
+const deadline = Number(values.deadline);
+if (!(deadline > 0)) { console.error(`--deadline must be a positive number of seconds, got "${values.deadline}"`); process.exit(2); }
+const items = positionals.length ? positionals : PLANS[values.plan!];
+if (!items) { console.error(`--plan must be one of ${Object.keys(PLANS).join(', ')}, got "${values.plan}"`); process.exit(2); }
+const records = await runPlan(items, deadline, process.env.OUT);
+process.exit(records.some((r) => r.status === 'failed') ? 1 : 0);

@@ -7,17 +7,15 @@
 // for the per-shape best; returns that choice table for setMatMulTable.
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { selectBackend } from '../src-main/engine/backend/index.js';
 import {
-  PROBE_VARIANTS, defaultVariant, parseVariant, problemKey, sharedBytesOf, threadsOf, withMatMulVariant,
+  DEFAULT_MATMUL_TABLE, PROBE_VARIANTS, defaultVariant, setMatMulTable, parseVariant, problemKey, sharedBytesOf, threadsOf, withMatMulVariant,
 } from '../src-main/engine/kernels/webgpu-matmul.js';
-import { BENCH_SIZES } from './gpu-train-step.js';
+import { BENCH_SIZES } from './lib/train-step-model.js';
 
 export interface MatMulShape { label: string; batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; count: number }
 
-/** The matmuls of one MLM training step of a bench size (bench/gpu-train-step.ts), with how often each runs. */
+/** The matmuls of one MLM training step of a bench size (bench/lib/train-step-model.ts), with how often each runs. */
 export function stepMatMuls(size: string, batch = 32, seq = 128, vocab = 30522): MatMulShape[] {
   const [H, L, heads, I] = BENCH_SIZES[size];
   const T = batch * seq, d = H / heads, bh = batch * heads;
@@ -155,7 +153,7 @@ export async function probeMatMuls(shapes: MatMulShape[], opts: { reps: number; 
 
 export const tableOf = (results: ShapeResult[]) => Object.fromEntries(results.map((r) => [r.key, r.best]));
 
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -167,7 +165,8 @@ export async function main(argv: string[]): Promise<void> {
       seq: { type: 'string', default: '128' },
       vocab: { type: 'string', default: '30522' },
       quick: { type: 'string', default: 'small' }, // sizes probed with the short variant list
-      json: { type: 'string' },
+      budget: { type: 'string' }, // seconds of probing before the remaining shapes are skipped
+      apply: { type: 'boolean', default: false }, // use the per-shape best for the rest of this process
     },
   });
   const backend = await selectBackend('webgpu');
@@ -175,7 +174,11 @@ export async function main(argv: string[]): Promise<void> {
   const quick = new Set(values.quick!.split(','));
   const shapes = values.sizes!.split(',').flatMap((s) => stepMatMuls(s, Number(values.batch), Number(values.seq), Number(values.vocab)));
   await warmGpu(Number(values.warm));
-  const results = await probeMatMuls(shapes, { reps: Number(values.reps), inner: Number(values.inner), quickFor: (s) => quick.has(s.label.split(' ')[0]) });
-  const out = values.json ?? (process.env.OUT ? join(process.env.OUT, 'gpu-matmul-probe.json') : undefined);
-  if (out) { writeFileSync(out + '.tmp', JSON.stringify({ backend, results, table: tableOf(results) }, null, 2)); renameSync(out + '.tmp', out); console.log(`wrote ${out}`); }
+  // most GPU time first (FLOPs x count), so a --budget cut leaves out the cheap shapes
+  shapes.sort((x, y) => y.count * y.batch * y.m * y.n * y.k - x.count * x.batch * x.m * x.n * x.k);
+  const results = await probeMatMuls(shapes, { reps: Number(values.reps), inner: Number(values.inner), quickFor: (s) => quick.has(s.label.split(' ')[0]),
+    ...(values.budget ? { deadlineS: Number(values.budget) } : {}) });
+  const table = { ...DEFAULT_MATMUL_TABLE, ...tableOf(results) };
+  if (values.apply) { setMatMulTable(table); console.log(`matmul table applied for this process (${results.length} probed shapes)`); }
+  return { backend, results, table, applied: values.apply };
 }

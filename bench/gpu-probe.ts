@@ -6,10 +6,8 @@
 // src-main/engine/kernels/webgpu-tuning.ts), so run it once per setting to compare.
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { selectBackend, BackendPreference } from '../src-main/engine/backend/index.js';
-import { benchConfig, makeTrainStep } from './gpu-train-step.js';
+import { benchConfig, makeTrainStep } from './lib/train-step-model.js';
 
 export interface OpTiming { name: string; ms: number; gflops?: number; gbps?: number }
 
@@ -109,7 +107,7 @@ export async function profileStep(size: string, batch: number, seq: number, voca
   }
 }
 
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -123,7 +121,6 @@ export async function main(argv: string[]): Promise<void> {
       seq: { type: 'string', default: '128' },
       label: { type: 'string', default: 'default' },
       vocab: { type: 'string' },
-      json: { type: 'string' },
     },
   });
   const backend = await selectBackend(values.backend as BackendPreference);
@@ -137,6 +134,5 @@ export async function main(argv: string[]): Promise<void> {
     for (const size of values.profile.split(',')) profiles[size] = await profileStep(size, Number(values.batch), Number(values.seq), values.vocab ? Number(values.vocab) : undefined);
     record.profiles = profiles;
   }
-  const out = values.json ?? (process.env.OUT ? join(process.env.OUT, `gpu-probe-${values.label}.json`) : undefined);
-  if (out) { writeFileSync(out + '.tmp', JSON.stringify(record, null, 2)); renameSync(out + '.tmp', out); console.log(`wrote ${out}`); }
+  return record;
 }

@@ -1,13 +1,20 @@
-// `npm run bench -- NAME [args]`: runs bench/NAME.ts's exported main(args).
-// (Minimal dispatcher created by GPU for gpu-compare/gpu-probe; ENGINE owns and may extend it.)
-const [name, ...args] = process.argv.slice(2);
-if (!name || !/^[a-z0-9-]+$/.test(name)) {
-  console.error('usage: npm run bench -- NAME [args]   (NAME = a file bench/NAME.ts: forward, train-step, gpu-compare, gpu-probe, ...)');
-  process.exit(2);
+// `npm run bench -- NAME [args] [--json FILE]`: runs one named benchmark (bench/lib/registry.ts);
+// `--json FILE` writes the record it returns. `npm run bench -- list` names them all.
+import { BENCHMARKS, benchEntry, takeJsonFlag } from './lib/registry.js';
+import { writeJsonAtomic } from './lib/output.js';
+
+const [name, ...rest] = process.argv.slice(2);
+if (!name || name === 'list' || name === '--help') {
+  console.log('usage: npm run bench -- NAME [args] [--json FILE]   (NAME --help for its options where it has them)\n');
+  for (const [n, e] of Object.entries(BENCHMARKS)) console.log(`  ${n.padEnd(20)} ${e.summary}`);
+  process.exit(name ? 0 : 2);
 }
-const mod = (await import(`./${name}.ts`)) as { main?: (argv: string[]) => Promise<void> };
-if (typeof mod.main !== 'function') {
-  console.error(`bench/${name}.ts exports no main(argv)`);
-  process.exit(2);
+try {
+  const entry = benchEntry(name);
+  const { argv, json } = takeJsonFlag(rest);
+  const record = await (await entry.load()).main(argv);
+  if (json && record !== undefined) { writeJsonAtomic(json, record); console.log(`wrote ${json}`); }
+} catch (e) {
+  console.error(`bench ${name}: ${(e as Error).message}`);
+  process.exit(1);
 }
-await mod.main(args);

@@ -3,10 +3,8 @@
 // WID distillation steps (teacher forward, compactor effective weights, student forward, logit KD,
 // backward into the compactors, AdamW) on a random teacher of the given size, timed in two phases:
 // "full" = before pruning (compactor model at teacher width, the most expensive) and "pruned" = at the
-// preset's width. Prints steps/s, tokens/s and peak tensor bytes (tf.profile of one step) as JSON; also
-// writes it to $OUT/wid-bench-<size>-<backend>.json when OUT is set (GPU machine).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// preset's width. Prints steps/s, tokens/s and peak tensor bytes (tf.profile of one step) as JSON and
+// returns it (`--json FILE`, or gpu-entry, writes it).
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
 import { BertConfig, initBertWeights, parameterCount, disposeWeights } from '../src-main/engine/bert/index.js';
@@ -79,7 +77,7 @@ async function timePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, a: Args): Pr
   };
 }
 
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[]): Promise<unknown> {
   const a = parseArgs(argv);
   const backend = await selectBackend(a.backend);
   const cfg = BENCH_SIZES[a.size];
@@ -98,12 +96,9 @@ export async function main(argv: string[]): Promise<void> {
   };
   const json = JSON.stringify(result, null, 2);
   console.log(json);
-  if (process.env.OUT) {
-    mkdirSync(process.env.OUT, { recursive: true });
-    writeFileSync(join(process.env.OUT, `wid-bench-${a.size}-${backend.name}.json`), json);
-  }
   tf.dispose(Object.values(batch));
   opt.dispose();
   m.dispose();
   disposeWeights(teacher);
+  return result;
 }

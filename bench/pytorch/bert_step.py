@@ -4,17 +4,23 @@
 The PyTorch side of `npm run bench -- gpu-compare`: same shapes as the workbench
 engine (post-LN BERT encoder, GELU FFN, tied-free MLM head with transform + LayerNorm),
 random init, no downloads. Prints/writes JSON: ms/step, peak GPU memory.
+Without CUDA it runs on the CPU; without torch it exits 3 with one line on stderr.
 """
 import argparse, json, math, sys, time
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+try:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+except ImportError as e:  # checked before anything else runs (the classes below need nn)
+    print(f"bert_step.py: torch is not importable ({e})", file=sys.stderr)
+    sys.exit(3)
 
 SIZES = {
     # hidden, layers, heads, intermediate
     "base": (768, 12, 12, 3072),
     "small": (256, 4, 4, 1024),
+    "tiny": (64, 2, 4, 128),
 }
 
 
@@ -99,7 +105,7 @@ def run(size, batch, seq, steps, warmup, device):
     else:
         ms = (time.perf_counter() - t0) * 1000 / steps
     return {
-        "size": size, "batch": batch, "seq": seq, "steps": steps, "device": str(device),
+        "size": size, "mode": "fp32", "batch": batch, "seq": seq, "steps": steps, "device": str(device),
         "torch": torch.__version__, "ms_per_step": ms, "loss": float(loss.detach()),
         "params": sum(p.numel() for p in model.parameters()),
         "peak_mem_mb": torch.cuda.max_memory_allocated() / 2**20 if cuda else None,

@@ -1,11 +1,11 @@
 // GPU numeric check: a tiny BERT's MLM loss and every parameter gradient on the active backend
 // against the pure-JS cpu backend (the reference path), same seed and batch.
 import * as tf from '@tensorflow/tfjs';
-import { initBertWeights } from '../src-main/engine/bert/weights.js';
-import { bertForward, mlmHead } from '../src-main/engine/bert/forward.js';
-import { maskedLmLoss } from '../src-main/engine/bert/mlm-loss.js';
-import { AdamW } from '../src-main/engine/train/adamw.js';
-import { benchBatch, benchConfig } from './gpu-train-step.js';
+import { initBertWeights } from '../../src-main/engine/bert/weights.js';
+import { bertForward, mlmHead } from '../../src-main/engine/bert/forward.js';
+import { maskedLmLoss } from '../../src-main/engine/bert/mlm-loss.js';
+import { AdamW } from '../../src-main/engine/train/adamw.js';
+import { benchBatch, benchConfig } from './train-step-model.js';
 
 export interface NumericCheck {
   backend: string; loss: number; cpuLoss: number; maxRelGradDiff: number; worstParam: string;
@@ -70,3 +70,7 @@ export async function checkAgainstCpu(backend: string, tolerance = 2e-3): Promis
   const ok = Math.abs(gpu.loss - cpu.loss) <= tolerance * Math.abs(cpu.loss) && maxRel <= tolerance * 10 && paramRel <= tolerance;
   return { backend, loss: gpu.loss, cpuLoss: cpu.loss, maxRelGradDiff: maxRel, worstParam: worst, maxRelParamDiffAfterAdamW: paramRel, ok };
 }
+
+export const formatCheck = (c: NumericCheck) =>
+  `loss ${c.loss.toPrecision(6)} vs ${c.cpuLoss.toPrecision(6)}, max |grad diff| / max |grad| = ${c.maxRelGradDiff.toExponential(2)} (${c.worstParam}), `
+  + `params after 2 AdamW steps ${c.maxRelParamDiffAfterAdamW.toExponential(2)} -> ${c.ok ? 'OK' : 'MISMATCH'}`;

@@ -1,11 +1,11 @@
 // One BERT masked-LM training step (forward, MLM loss, backward, AdamW) run by the workbench
 // engine, with the shapes of bench/pytorch/bert_step.py, for gpu-compare and gpu-probe.
 import * as tf from '@tensorflow/tfjs';
-import { BertConfig } from '../src-main/engine/bert/config.js';
-import { initBertWeights } from '../src-main/engine/bert/weights.js';
-import { bertForward, mlmHead } from '../src-main/engine/bert/forward.js';
-import { maskedLmLoss } from '../src-main/engine/bert/mlm-loss.js';
-import { AdamW } from '../src-main/engine/train/adamw.js';
+import { BertConfig } from '../../src-main/engine/bert/config.js';
+import { initBertWeights } from '../../src-main/engine/bert/weights.js';
+import { bertForward, mlmHead } from '../../src-main/engine/bert/forward.js';
+import { maskedLmLoss } from '../../src-main/engine/bert/mlm-loss.js';
+import { AdamW } from '../../src-main/engine/train/adamw.js';
 
 /** Same sizes as bench/pytorch/bert_step.py SIZES (hidden, layers, heads, intermediate). */
 export const BENCH_SIZES: Record<string, [number, number, number, number]> = {

@@ -1,0 +1,44 @@
+// The plans of bench/gpu-entry.ts (named lists of benchmark items) and how an item is read.
+
+export const PLANS: Record<string, string[]> = {
+  // issue 18: engine vs transformers (fp32/TF32/bf16) + hand-written script, numeric check, peak memory;
+  // per-kernel GPU time of a base step; a WID step at base (full width and pruned) for the WID targets
+  issue18: [
+    'gpu-compare --backend webgpu --sizes small,base --batch 32 --seq 128 --steps 10 --warmup 3 --torch-device cuda',
+    // A/B in the same process: the AdamW step as three programs per parameter (before the single dispatch)
+    '~20 WID_ADAMW_DISPATCH=three gpu-compare --backend webgpu --sizes base --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
+    'gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base',
+    'wid --size base --backend webgpu --batch 32 --seq 128 --steps 5',
+  ],
+  // engine correctness on the GPU: transformers fixtures, gradients vs cpu, forward/train-step per size
+  engine: [
+    'parity --backend webgpu', 'numeric-check --backend webgpu',
+    ...['tiny', 'small', 'base'].flatMap((s) => [`forward --backend webgpu --size ${s} --batch 8 --seq 128 --steps 10 --warmup 2`,
+      `train-step --backend webgpu --size ${s} --batch 8 --seq 128 --steps 5 --warmup 2`]),
+  ],
+  // matmul tile table measured here and used by the gpu-compare after it; tfjs' own matmul as the baseline
+  matmul: [
+    'gpu-matmul-probe --sizes base,small --reps 3 --inner 10 --budget 130 --apply',
+    'gpu-compare --backend webgpu --sizes small,base --torch-device cuda',
+    'WID_MATMUL_VARIANT=tfjs gpu-compare --backend webgpu --sizes base --no-torch --no-check',
+  ],
+  // the distillation baselines' job loop on a random BERT-base teacher, unprofiled
+  baselines: ['distilbert', 'tinybert'].map((m) => `distill --method ${m} --random-teacher base --backend webgpu --batch 32 --seq 128 --steps 8 --warmup 3 --no-profile`),
+};
+
+/** `[~SECONDS] [ENV=value ...] NAME [args]`, split like a shell would for simple words: whitespace, '…' and "…" quoting. */
+export function splitItem(item: string): { env: Record<string, string>; name: string; argv: string[]; estimateS?: number } {
+  const words: string[] = [];
+  const re = /'([^']*)'|"([^"]*)"|(\S+)/g;
+  for (let m; (m = re.exec(item));) words.push(m[1] ?? m[2] ?? m[3]);
+  let estimateS: number | undefined;
+  if (/^~\d+(\.\d+)?$/.test(words[0] ?? '')) estimateS = Number(words.shift()!.slice(1)); // ~SECONDS: this item's estimate
+  const env: Record<string, string> = {};
+  while (words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[0])) {
+    const w = words.shift()!;
+    env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
+  }
+  const name = words.shift();
+  if (!name) throw new Error(`plan item "${item}" names no benchmark`);
+  return { env, name, argv: words, ...(estimateS !== undefined ? { estimateS } : {}) };
+}

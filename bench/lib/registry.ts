@@ -1,0 +1,47 @@
+// The named benchmarks behind `npm run bench -- NAME` (bench/index.ts) and the GPU entry
+// (bench/gpu-entry.ts). Each module's main(argv) prints its figures and returns them as a JSON-able
+// record; markdown(record), where present, is its table for summary.md.
+
+export interface BenchModule {
+  main(argv: string[]): Promise<unknown>;
+  markdown?(record: never): string;
+}
+
+export interface BenchEntry {
+  summary: string;
+  /** rough seconds on the H200 with the arguments gpu-entry's default plan gives it (deadline planning) */
+  estimateS: number;
+  load(): Promise<BenchModule>;
+}
+
+export const BENCHMARKS: Record<string, BenchEntry> = {
+  forward: { summary: 'BERT forward pass (encoder + MLM head), ms/step, tokens/s, peak tensor bytes', estimateS: 20, load: () => import('../forward.js') },
+  'train-step': { summary: 'one MLM training step (forward, loss, backward, AdamW), each step synced', estimateS: 30, load: () => import('../train-step.js') },
+  'gpu-compare': { summary: 'engine training step vs transformers (fp32/TF32/bf16) and the hand-written PyTorch script, ratio + peak memory', estimateS: 75, load: () => import('../gpu-compare.js') },
+  'numeric-check': { summary: 'tiny BERT loss, every gradient and params after two AdamW steps vs the cpu backend', estimateS: 10, load: () => import('../numeric-check.js') },
+  parity: { summary: 'the transformers fixtures of test/fixtures/bert on this backend, worst max abs diff', estimateS: 15, load: () => import('../parity.js') },
+  'gpu-probe': { summary: 'op timings of BERT-base shapes; --profile SIZES: per-kernel GPU time of one step', estimateS: 30, load: () => import('../gpu-probe.js') },
+  'gpu-matmul-probe': { summary: 'every matmul shape of the step: tfjs vs each tile variant, fastest per shape (--apply: use it)', estimateS: 150, load: () => import('../gpu-matmul-probe.js') },
+  'gpu-dispatch-probe': { summary: 'CPU cost of one small op and of the raw Dawn calls behind it', estimateS: 10, load: () => import('../gpu-dispatch-probe.js') },
+  wid: { summary: 'WID distillation steps at full width and pruned, steps/s, peak tensor bytes', estimateS: 25, load: () => import('../wid.js') },
+  distill: { summary: 'a distillation job loop (wid|distilbert|tinybert) as the job runs it, steps/s', estimateS: 45, load: () => import('../distill.js') },
+  efficiency: { summary: 'params, file size, batch-1 latency and batch-32 throughput of saved models', estimateS: 30, load: () => import('../efficiency.js') },
+  glue: { summary: 'fine-tune models on GLUE tasks in-process and print the comparison table', estimateS: 300, load: () => import('../glue.js') },
+};
+
+export function benchEntry(name: string): BenchEntry {
+  const e = BENCHMARKS[name];
+  if (!e) throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  return e;
+}
+
+/**
+ * Removes `--json FILE` from argv (handled by the caller for every benchmark alike). A bare `--json`
+ * (last, or followed by another option) stays: `distill --json` means "print one JSON line".
+ */
+export function takeJsonFlag(argv: string[]): { argv: string[]; json?: string } {
+  const i = argv.indexOf('--json');
+  const json = argv[i + 1];
+  if (i < 0 || json === undefined || json.startsWith('--')) return { argv };
+  return { argv: [...argv.slice(0, i), ...argv.slice(i + 2)], json };
+}
