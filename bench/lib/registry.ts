@@ -26,7 +26,8 @@ export const BENCHMARKS: Record<string, BenchEntry> = {
   wid: { summary: 'WID distillation steps at full width and pruned, steps/s, peak tensor bytes', estimateS: 25, load: () => import('../wid.js') },
   distill: { summary: 'a distillation job loop (wid|distilbert|tinybert) as the job runs it, steps/s', estimateS: 45, load: () => import('../distill.js') },
   efficiency: { summary: 'params, file size, batch-1 latency and batch-32 throughput of saved models', estimateS: 30, load: () => import('../efficiency.js') },
-  glue: { summary: 'fine-tune models on GLUE tasks in-process and print the comparison table', estimateS: 300, load: () => import('../glue.js') },
+  glue: { summary: 'fine-tune models on GLUE tasks in-process: per task steps, s, steps/s, shapes, score; --peer: transformers side by side', estimateS: 300, load: () => import('../glue.js') },
+  'teacher-parity': { summary: 'hidden states and MLM logits of a checkpoint on this backend, for bench/pytorch/teacher_parity.py', estimateS: 15, load: () => import('../teacher-parity.js') },
 };
 
 export function benchEntry(name: string): BenchEntry {

@@ -12,10 +12,14 @@ if (cmd === 'wid') {
 } else if (cmd === 'bench' && benches[rest[0]]) {
   await (await benches[rest[0]]()).main(rest.slice(1));
   process.exit(0);
+} else if (cmd === 'plan') {
+  // bench/gpu-entry.ts: a named list of benchmarks with a deadline, figures into $OUT
+  process.argv = [process.argv[0], 'gpu-entry', ...rest];
+  await import('../../bench/gpu-entry.js');
 } else if (cmd === 'make-random-model') {
   await (await import('./make-random-model.js')).main(rest);
   process.exit(0);
 } else {
-  console.error(`usage: entry wid ARGS | bench ${Object.keys(benches).join('|')} ARGS | make-random-model ARGS`);
+  console.error(`usage: entry wid ARGS | plan [--deadline S] [--plan NAME | ITEM...] | bench ${Object.keys(benches).join('|')} ARGS | make-random-model ARGS`);
   process.exit(2);
 }

@@ -11,4 +11,9 @@ node_modules/.bin/esbuild src-main/worker/job-worker.ts --bundle --platform=node
   --banner:js="import { createRequire as __wbCreateRequire } from 'module'; const require = __wbCreateRequire(import.meta.url);"
 D=${WID_SHARED_DATA:-../shared/data}/teacher-bert-small-wiki
 mkdir -p .gpu/probe && cp "$D/config.json" "$D/vocab.txt" "$D/tokenizer.json" "$D/tokenizer_config.json" .gpu/probe/
+
+# The bundles compress ~5x; a call carries at most 64 MiB (project + .gpu + a data half). run-bundle.sh unpacks.
+for f in app.mjs worker.mjs; do xz -T2 -6 -f .gpu/$f; done
+cp scripts/gpu/run-bundle.sh .gpu/run-bundle.sh
+
 du -sh .gpu
