@@ -6,7 +6,9 @@
 set -uo pipefail
 cp -a /tmp/keep/.gpu /tmp/keep/.gpu-data-a . || exit 3
 bash .gpu-data-a/unpack.sh || exit 4
-R=/tmp/outB; mkdir -p $R /tmp/keep/repro; D=$PWD/.gpu-data
+# the data and the run store live outside the checkout, so call C finds them at the same paths
+rm -rf /tmp/keep/data && mv .gpu-data /tmp/keep/data
+R=/tmp/outB; mkdir -p $R /tmp/keep/repro; D=/tmp/keep/data
 timeout 120 bash .gpu/run-bundle.sh bench teacher-parity --model $D/teacher --out /tmp/parity.json --backend webgpu > $R/parity.log 2>&1
 timeout 120 python3 bench/pytorch/teacher_parity.py --model $D/teacher --ours /tmp/parity.json > $R/parity.json 2>>$R/parity.log
 cat $R/parity.json

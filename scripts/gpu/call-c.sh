@@ -3,8 +3,7 @@
 # finished stages are kept, paused distillation resumes from its checkpoint), then results back. TL = time limit.
 set -uo pipefail
 [ -f /tmp/keep/repro-cmd.txt ] || exit 3
-cp -a /tmp/keep/.gpu /tmp/keep/.gpu-data-a . || exit 3
-bash .gpu-data-a/unpack.sh > /dev/null 2>&1 || true
+cp -a /tmp/keep/.gpu . || exit 3
 R=/tmp/outC; mkdir -p $R
 read -r -a REPRO < /tmp/keep/repro-cmd.txt
 timeout $(( ${TL:-480} + 60 )) bash .gpu/run-bundle.sh "${REPRO[@]}" --time-limit ${TL:-480} > $R/repro.log 2>&1; echo "repro rc $?" >> $R/repro.log
