@@ -8,6 +8,7 @@ import { loadHfModel } from '../../src-main/engine/checkpoint/index.js';
 import { fineTune, classifierWeights } from '../../src-main/engine/glue/finetune.js';
 import { loadGlueSplit } from '../../src-main/engine/glue/tsv-loader.js';
 import { measureEfficiency } from '../../src-main/engine/glue/efficiency.js';
+import { dropoutMask, dropoutMaskJs, seedKey } from '../../src-main/engine/kernels/dropout-mask.js';
 
 const TEACHER = 'test/fixtures/bert/tiny-teacher';
 const backend = await selectBackend('webgpu');
@@ -16,9 +17,9 @@ const train = loadGlueSplit('test/fixtures/glue', 'RTE', 'train')[0].examples.sl
 const dev = loadGlueSplit('test/fixtures/glue', 'RTE', 'dev').map((d) => ({ ...d, examples: d.examples.slice(0, 16) }));
 const hp = { lr: 1e-3, epochs: 2, batchSize: 8, maxLength: 48, warmupRatio: 0.1, weightDecay: 0.01, dropout: 0, seed: 3 };
 
-async function run(model: Awaited<ReturnType<typeof loadHfModel>>) {
+async function run(model: Awaited<ReturnType<typeof loadHfModel>>, dropout = 0) {
   const losses: number[] = [];
-  const r = await fineTune({ model, tokenizer: model.tokenizer!, task: 'RTE', trainRows: train, devSplits: dev, hp, readEvery: 4,
+  const r = await fineTune({ model, tokenizer: model.tokenizer!, task: 'RTE', trainRows: train, devSplits: dev, hp: { ...hp, dropout }, readEvery: 4,
     evalBatchSize: 16, onProgress: (p) => losses.push(p.loss) });
   return { losses, scores: r.epochs.map((e) => e.score), shapes: r.shapes, steps: r.steps };
 }
@@ -27,12 +28,22 @@ const t0 = Date.now();
 const leakBefore = tf.memory().numTensors;
 const gpu = await run(model);
 const leaked = tf.memory().numTensors - leakBefore;
+const gpuDropout = await run(model, 0.1);
+// the dropout mask kernel draws exactly what the JavaScript hash draws
+const shape = [3, 5, 70001];
+const gpuMask = await dropoutMask(shape, 0.1, 12345).data();
+const jsMask = dropoutMaskJs(3 * 5 * 70001, 0.1, seedKey(12345));
+let maskMismatches = 0;
+for (let i = 0; i < jsMask.length; i++) if (gpuMask[i] !== jsMask[i]) maskMismatches++;
+const keptFraction = jsMask.filter((v) => v > 0).length / jsMask.length;
 const t1 = Date.now();
 const { config, initial } = classifierWeights(model, 'RTE', 1);
 const eff = await measureEfficiency({ config, weights: initial }, { batchSizes: [1, 4], seqLen: 32, iters: 1, warmup: 1 });
 const t2 = Date.now();
 // tensors do not move between backends without a synchronous read: the wasm run loads its own copy
 await selectBackend('wasm');
-const cpu = await run(await loadHfModel(TEACHER));
+const wasmModel = await loadHfModel(TEACHER);
+const cpu = await run(wasmModel);
+const cpuDropout = await run(wasmModel, 0.1);
 console.error(`webgpu fine-tune ${(t1 - t0) / 1000} s, efficiency ${(t2 - t1) / 1000} s, wasm ${(Date.now() - t2) / 1000} s`);
-console.log(JSON.stringify({ device: backend.device, backend: backend.name, gpu, cpu, leaked, latency: eff.latencyMsBatch1, efficiencyBackend: eff.backend }));
+console.log(JSON.stringify({ device: backend.device, backend: backend.name, gpu, cpu, gpuDropout, cpuDropout, maskMismatches, keptFraction, leaked, latency: eff.latencyMsBatch1, efficiencyBackend: eff.backend }));

@@ -18,7 +18,7 @@ test('GLUE fine-tuning, evaluation and efficiency run on webgpu (SwiftShader) wi
     const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
     assert.equal(r.status, 0, `child exited ${r.status} ${r.signal ?? ''}: ${last}\n${(r.stderr ?? '').slice(-3000)}`);
     type Run = { losses: number[]; scores: number[]; shapes: string[]; steps: number };
-    const res = JSON.parse(last) as { device: string; backend: string; gpu: Run; cpu: Run; leaked: number; latency: number; efficiencyBackend: string };
+    const res = JSON.parse(last) as { device: string; backend: string; gpu: Run; cpu: Run; gpuDropout: Run; cpuDropout: Run; maskMismatches: number; keptFraction: number; leaked: number; latency: number; efficiencyBackend: string };
     assert.equal(res.backend, 'webgpu');
     assert.match(res.device, /swiftshader/i);
     // every step reported once, in order, with a finite loss
@@ -30,6 +30,11 @@ test('GLUE fine-tuning, evaluation and efficiency run on webgpu (SwiftShader) wi
     // same seed, dropout off: webgpu follows cpu step for step
     for (let i = 0; i < res.cpu.losses.length; i++) assert.ok(Math.abs(res.gpu.losses[i] - res.cpu.losses[i]) < 1e-3, `step ${i + 1}: ${res.gpu.losses[i]} vs ${res.cpu.losses[i]}`);
     assert.deepEqual(res.gpu.scores, res.cpu.scores);
+    // dropout on: the mask is drawn on the device, the same as wasm's for the same seed, so the runs still agree
+    assert.equal(res.maskMismatches, 0, 'webgpu dropout mask = JavaScript hash');
+    assert.ok(Math.abs(res.keptFraction - 0.9) < 0.005, `kept ${res.keptFraction}`);
+    for (let i = 0; i < res.cpuDropout.losses.length; i++) assert.ok(Math.abs(res.gpuDropout.losses[i] - res.cpuDropout.losses[i]) < 1e-3, `dropout step ${i + 1}: ${res.gpuDropout.losses[i]} vs ${res.cpuDropout.losses[i]}`);
+    assert.notDeepEqual(res.gpuDropout.losses, res.gpu.losses, 'dropout changes the losses');
     assert.ok(res.latency > 0);
     assert.equal(res.efficiencyBackend, 'webgpu');
     assert.equal(res.leaked, 0, 'a second fine-tune leaves no tensors behind');

@@ -1,5 +1,6 @@
 // Small numeric building blocks shared by the BERT blocks; torch semantics.
 import * as tf from '@tensorflow/tfjs';
+import { hashDropout } from '../kernels/dropout-mask.js';
 import { HiddenAct } from './config.js';
 import { fusedLayerNormAvailable, layerNormFused } from '../kernels/layer-norm.js';
 import { fusedGeluAvailable, geluFused } from '../kernels/gelu.js';
@@ -51,7 +52,12 @@ export function activation(x: tf.Tensor, act: HiddenAct): tf.Tensor {
   }
 }
 
+/**
+ * Training-time dropout. Seeded: a mask from a counter-based hash (kernels/dropout-mask.ts), drawn on the
+ * device where the backend has the kernel (webgpu), the same mask on every backend. Unseeded: tf.dropout.
+ */
 export function maybeDropout(x: tf.Tensor, rate: number | undefined, seed: number | undefined): tf.Tensor {
   if (!rate || rate <= 0) return x;
-  return tf.dropout(x, rate, undefined, seed);
+  if (seed === undefined) return tf.dropout(x, rate);
+  return hashDropout(x, rate, seed);
 }

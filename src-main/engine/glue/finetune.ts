@@ -7,6 +7,7 @@
 // bucket; nothing reads synchronously, so it runs on webgpu in Node.
 import * as tf from '@tensorflow/tfjs';
 import { bertForward, classifierHead, poolerOutput, type BertConfig, type BertWeights } from '../bert/index.js';
+import { maybeDropout } from '../bert/ops.js';
 import { AdamW } from '../train/adamw.js';
 import { clipByGlobalNormTensor } from '../train/clip.js';
 import { LaggedReads } from '../train/lagged-reads.js';
@@ -172,7 +173,7 @@ export function classifierWeights(model: { config: BertConfig; weights: BertWeig
 function logitsOf(w: BertWeights, cfg: BertConfig, batch: ReturnType<typeof batchTensors>, dropout?: { hidden: number; attention: number; seed: number }): tf.Tensor2D {
   const { lastHiddenState } = bertForward(w, cfg, batch, dropout ? { dropout } : {});
   let pooled = poolerOutput(w, cfg, lastHiddenState);
-  if (dropout) pooled = tf.dropout(pooled, dropout.hidden, undefined, dropout.seed + 1) as tf.Tensor2D;
+  if (dropout) pooled = maybeDropout(pooled, dropout.hidden, dropout.seed + 1) as tf.Tensor2D;
   return classifierHead(w, cfg, pooled);
 }
 

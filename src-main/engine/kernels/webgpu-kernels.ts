@@ -7,6 +7,7 @@ import { installWriteBufferUploads } from './webgpu-upload.js';
 import { registerAdamWKernel } from './webgpu-adamw.js';
 import { registerLayerNormKernels } from './webgpu-layer-norm.js';
 import { registerGeluKernels } from './webgpu-gelu.js';
+import { registerDropoutMaskKernel } from './webgpu-dropout-mask.js';
 import { registerMatMulKernel } from './webgpu-matmul.js';
 
 let installed = false;
@@ -22,7 +23,7 @@ function override(kernelName: string, make: (original: tf.KernelFunc) => tf.Kern
 
 /**
  * Env WID_WEBGPU_KERNELS: 'none' keeps tfjs' kernels and uploads (for before/after measurements);
- * otherwise a comma list of what to leave out: upload, segment-sum, adamw, layernorm, gelu, matmul.
+ * otherwise a comma list of what to leave out: upload, segment-sum, adamw, layernorm, gelu, dropout, matmul.
  * (WID_MATMUL_VARIANT picks the matmul's tiles for every shape, 'tfjs' = tfjs' own: webgpu-matmul.ts.)
  */
 export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -34,6 +35,7 @@ export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): str
   if (!skip.has('adamw')) { registerAdamWKernel(); done.push('adamw'); }
   if (!skip.has('layernorm')) { registerLayerNormKernels(); done.push('layernorm'); }
   if (!skip.has('gelu')) { registerGeluKernels(); done.push('gelu'); }
+  if (!skip.has('dropout')) { registerDropoutMaskKernel(); done.push('dropout'); }
   if (!skip.has('matmul')) { registerMatMulKernel(); done.push('matmul'); }
   if (skip.has('segment-sum')) return done;
   done.push('segment-sum');
