@@ -12,6 +12,7 @@ import { compareHandlers } from './compare.js';
 import { datasetsHandlers } from './datasets.js';
 import { modelTaskHandlers } from './model-tasks.js';
 import { groupsHandlers } from './groups.js';
+import { groupScoringHandlers } from './group-scoring.js';
 import { modelsHandlers } from './models.js';
 import { runsHandlers } from './runs.js';
 import { runPlanHandlers } from './run-plan.js';
@@ -43,6 +44,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     ...runsHandlers(ctx),
     ...runPlanHandlers(ctx),
     ...groupsHandlers(ctx),
+    ...groupScoringHandlers(ctx),
     ...compareHandlers(ctx),
     ...modelTaskHandlers(ctx),
   };

@@ -30,6 +30,14 @@ export interface ApiMethods {
   'runs.artifacts': { req: { id: number }; res: ArtifactRecord[] };
 
   'groups.list': { req: Record<string, never>; res: RunGroupRecord[] };
+  /** A group and every run in it (its distillation members, then any fine-tunes queued by groups.finetune), oldest first. */
+  'groups.get': { req: { id: number }; res: { group: RunGroupRecord; runs: RunRecord[] } };
+  /**
+   * Queues one `finetune` run per member's student (parentRunId = the member) and, unless includeTeacher is false,
+   * one of the group's teacher, all with this config (datasetId, tasks, lr or sweep, ...; no modelId) and one seed;
+   * the runs join the group. Conflict when a member has no student yet.
+   */
+  'groups.finetune': { req: { id: number; config: Record<string, unknown>; includeTeacher?: boolean }; res: { runs: RunRecord[] } };
 
   // Added by RENDERER (issue 8); to be implemented in src-main/app/service.
   /** Pauses a running job at the next step boundary (state checkpointed); runs.resume continues it. */
