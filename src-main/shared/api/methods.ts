@@ -30,8 +30,11 @@ export interface ApiMethods {
   'runs.artifacts': { req: { id: number }; res: ArtifactRecord[] };
 
   'groups.list': { req: Record<string, never>; res: RunGroupRecord[] };
-  /** A group and every run in it (its distillation members, then any fine-tunes queued by groups.finetune), oldest first. */
-  'groups.get': { req: { id: number }; res: { group: RunGroupRecord; runs: RunRecord[] } };
+  /**
+   * A group and every run in it (its distillation members, then any fine-tunes queued by groups.finetune), oldest
+   * first, with each run's settings as its job parsed them (defaults filled in), by run id.
+   */
+  'groups.get': { req: { id: number }; res: { group: RunGroupRecord; runs: RunRecord[]; settings: Record<number, Record<string, unknown>> } };
   /**
    * Queues one `finetune` run per member's student (parentRunId = the member) and, unless includeTeacher is false,
    * one of the group's teacher, all with this config (datasetId, tasks, lr or sweep, ...; no modelId) and one seed;

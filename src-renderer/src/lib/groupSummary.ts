@@ -5,8 +5,20 @@ import type { ModelRecord, RunRecord } from '../../../src-main/shared/api/index.
 export const DISTILLATION_METHODS = ['wid', 'distilbert', 'tinybert'] as const;
 export const isDistillation = (r: RunRecord) => (DISTILLATION_METHODS as readonly string[]).includes(r.method);
 
-// Paths the service derives from teacherModelId/datasetId: the ids already say the same thing.
-const DERIVED = new Set(['teacherPath', 'corpusPath', 'gluePath', 'modelPath']);
+// Paths the service derives from teacherModelId/datasetId (the ids say the same thing), and the method itself.
+const DERIVED = new Set(['teacherPath', 'corpusPath', 'gluePath', 'modelPath', 'method']);
+
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Nested objects (methodOptions, target, wid) as dotted keys, so one differing option does not hide the rest. */
+export function flattenSettings(config: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (isPlain(v) && Object.keys(v).length) Object.assign(out, flattenSettings(v, `${prefix}${k}.`));
+    else out[prefix + k] = v;
+  }
+  return out;
+}
 
 export interface SettingsSplit {
   /** Keys every member has with the same value. */
@@ -18,8 +30,9 @@ export interface SettingsSplit {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Splits the members' stored configs into shared and per-member settings, keys sorted. */
-export function splitSettings(configs: Record<string, unknown>[]): SettingsSplit {
-  const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))].filter((k) => !DERIVED.has(k)).sort();
+export function splitSettings(nested: Record<string, unknown>[]): SettingsSplit {
+  const configs = nested.map((c) => flattenSettings(c));
+  const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))].filter((k) => !DERIVED.has(k.split('.')[0])).sort();
   const out: SettingsSplit = { shared: [], differing: [] };
   for (const k of keys) {
     const values = configs.map((c) => c[k]);

@@ -1,0 +1,157 @@
+// Issue 14, the result that matters: a user registers a teacher, a corpus and a GLUE folder, starts a compare
+// group, fine-tunes the group and the teacher, and reads a models × tasks table with % of teacher and a
+// score-vs-parameters plot — all in the browser, without the CLI (the API is only read, to check the UI).
+// Tiny fixtures, 3 distillation steps, 32 GLUE rows, wasm. Every step leaves a screenshot (1280×800; the final
+// table also at 1920×1080).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { screenshot } from './support/browser.js';
+import { FIXTURES, waitForRun, type Call } from './support/api.js';
+import { browserSession } from './support/session.js';
+import { serverAvailable, SERVE_ENTRY } from './support/webServer.js';
+
+const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
+let page: Page, call: Call, url: string, errors: string[];
+browserSession('wid-loop-', skip, (s) => { page = s.page; call = s.call; url = s.server.url; errors = s.errors; });
+
+async function register(kind: 'model' | 'dataset', path: string, name: string, datasetKind?: 'corpus' | 'glue') {
+  await page.getByTestId(`${kind}-path`).fill(path);
+  await page.getByTestId(`${kind}-name`).fill(name);
+  if (datasetKind) await page.getByTestId('dataset-kind').selectOption(datasetKind);
+  await page.getByTestId(`register-${kind}`).click();
+  await page.getByTestId(`${kind}-notice`).filter({ hasText: name }).waitFor({ timeout: 20_000 });
+}
+
+test('register, compare group, fine-tune the group and the teacher, read % of teacher and score vs parameters: all in the UI', { skip, timeout: 240_000 }, async () => {
+  // 1. teacher, corpus, GLUE folder
+  await page.goto(`${url}#/models`);
+  await register('model', FIXTURES.teacher, 'tiny teacher');
+  await screenshot(page, 'loop-1-teacher-registered');
+  await page.getByTestId('nav-datasets').click();
+  await register('dataset', FIXTURES.corpus, 'pride', 'corpus');
+  await register('dataset', FIXTURES.glue, 'glue slices', 'glue');
+  await screenshot(page, 'loop-2-corpus-and-glue-registered');
+
+  // 2. a compare group from the wizard lands on its page; all three members complete
+  await page.getByTestId('nav-new').click();
+  await page.getByTestId('method-compare').check();
+  await page.getByTestId('run-name').fill('loop group');
+  await page.getByTestId('teacher-select').selectOption({ label: 'tiny teacher (345.9k parameters)' });
+  await page.getByTestId('dataset-select').selectOption({ label: 'pride' });
+  await page.getByTestId('size-preset').selectOption('wid55');
+  await page.getByTestId('steps').fill('3');
+  await page.getByTestId('batch-size').fill('2');
+  await page.getByTestId('seq-len').fill('16');
+  await page.getByTestId('backend-select').selectOption('wasm');
+  for (const m of ['wid', 'distilbert', 'tinybert']) await page.getByTestId(`plan-${m}`).waitFor({ timeout: 10_000 });
+  await screenshot(page, 'loop-3-wizard-compare-group');
+  await page.getByTestId('start-run').click();
+  await page.getByTestId('group-members').waitFor({ timeout: 10_000 });
+  const group = (await call('groups.list', {})).find((g) => g.name === 'loop group')!;
+  assert.ok(group, 'the wizard created the group');
+  const members = (await call('groups.get', { id: group.id })).runs;
+  assert.deepEqual(members.map((r) => r.method), ['wid', 'distilbert', 'tinybert']);
+  for (const r of members) assert.equal((await waitForRun(call, r.id, 60_000)).status, 'completed', `member ${r.method}`);
+  for (const r of members) {
+    await page.locator(`[data-testid=group-member][data-run-id="${r.id}"] [data-testid=status]`).filter({ hasText: 'completed' }).waitFor({ timeout: 10_000 });
+  }
+  // the members' shapes and parameters are what the runs report
+  for (const r of await Promise.all(members.map((m) => call('runs.get', { id: m.id })))) {
+    const row = page.locator(`[data-testid=group-member][data-run-id="${r.id}"]`);
+    const s = r.result!.student as { layers: number; hidden: number; heads: number; intermediate: number };
+    assert.equal(await row.getByTestId('member-shape').innerText(), `${s.layers}L · ${s.hidden}H · ${s.heads} heads · ${s.intermediate} FFN`);
+    assert.equal(await row.getByTestId('member-params').innerText(), `${((r.result!.parameterCount as number) / 1e3).toFixed(1)}k`);
+  }
+  // the shared budget is shared; the three loss charts are drawn apart
+  const shared = await page.getByTestId('group-shared-settings').innerText();
+  for (const k of ['steps\t3', 'batchSize\t2', 'seqLen\t16', 'backend\twasm']) assert.ok(shared.includes(k), `shared settings list ${k}: ${shared}`);
+  for (const m of ['wid', 'distilbert', 'tinybert']) await page.locator(`[data-testid=group-loss-${m}]:not([data-points="0"])`).waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByTestId('group-table-empty').isVisible(), true);
+  await screenshot(page, 'loop-4-group-completed');
+
+  // 3. one action fine-tunes the three students and the teacher on RTE and SST-2
+  const form = page.getByTestId('group-finetune');
+  await form.getByTestId('finetune-task-RTE').check();
+  await form.getByTestId('finetune-task-SST-2').check();
+  await form.getByTestId('finetune-lr').fill('3e-3');
+  await form.getByTestId('finetune-epochs').fill('1');
+  await form.getByTestId('finetune-batch').fill('16');
+  await form.getByTestId('finetune-max-length').fill('32');
+  await form.getByTestId('finetune-rows').fill('32');
+  await form.getByTestId('finetune-dev-rows').fill('32');
+  await form.getByTestId('finetune-backend').selectOption('wasm');
+  await form.getByTestId('finetune-efficiency').uncheck();
+  assert.equal(await form.getByTestId('finetune-start').innerText(), 'Fine-tune 3 students + teacher');
+  await screenshot(page, 'loop-5-group-finetune-form');
+  await form.getByTestId('finetune-start').click();
+  await page.getByTestId('group-finetune-notice').waitFor({ timeout: 10_000 });
+  const finetunes = (await call('groups.get', { id: group.id })).runs.filter((r) => r.method === 'finetune');
+  const models = await call('models.list', {});
+  const teacher = models.find((m) => m.kind === 'teacher')!;
+  const students = members.map((r) => models.filter((m) => m.sourceRunId === r.id).at(-1)!);
+  assert.deepEqual(finetunes.map((r) => r.config.modelId), [...students.map((m) => m.id), teacher.id], 'one fine-tune per student, then the teacher');
+  for (const r of finetunes) {
+    assert.deepEqual([[...(r.config.tasks as string[])].sort(), r.config.lr, r.config.maxTrainRows, r.config.maxDevRows, r.config.backend], [['RTE', 'SST-2'], 3e-3, 32, 32, 'wasm']);
+    assert.equal(r.seed, finetunes[0].seed, 'one seed for every model');
+    assert.equal((await waitForRun(call, r.id, 90_000)).status, 'completed', `fine-tune of model ${r.config.modelId}`);
+  }
+
+  // 4. the group's table: every cell as compare.table computes it, % of teacher filled in, the plot has four points
+  const expected = await call('compare.table', { modelIds: students.map((m) => m.id), teacherModelId: teacher.id });
+  const table = page.getByTestId('model-comparison-table');
+  await table.waitFor({ timeout: 15_000 });
+  assert.deepEqual(expected.tasks, ['SST-2', 'RTE']);
+  for (const row of expected.rows) {
+    const tr = table.locator(`[data-testid=model-row][data-model="${row.name}"]`);
+    for (const t of expected.tasks) assert.equal(await tr.locator(`[data-col="${t}"]`).innerText(), (100 * row.scores[t]!).toFixed(1), `${row.name} ${t}`);
+    assert.equal(await tr.locator('[data-col=average]').innerText(), (100 * row.average!).toFixed(1));
+    assert.ok(row.percentOfTeacher != null, `${row.name} has a % of teacher`);
+    assert.equal(await tr.locator('[data-col=percentOfTeacher]').innerText(), `${row.percentOfTeacher!.toFixed(1)} %`);
+  }
+  assert.equal(expected.rows.find((r) => r.isTeacher)!.percentOfTeacher, 100);
+  assert.equal(await page.getByTestId('group-score-scatter').getAttribute('data-points'), '4');
+  await page.getByTestId('group-table').scrollIntoViewIfNeeded();
+  await screenshot(page, 'loop-6-group-table-and-plot-1280');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await screenshot(page, 'loop-6-group-table-and-plot-1920');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // 5. the Models page shows the same GLUE averages; the run list links the group
+  await page.getByTestId('nav-models').click();
+  const teacherRow = expected.rows.find((r) => r.isTeacher)!;
+  await page.locator(`[data-testid=model-row][data-model-id="${teacher.id}"] [data-testid=model-glue]`).filter({ hasText: (100 * teacherRow.average!).toFixed(1) }).waitFor({ timeout: 10_000 });
+  await screenshot(page, 'loop-7-models-glue-average');
+  assert.deepEqual(errors, []);
+});
+
+test('a registered model (here the teacher) is scored from the Models page with a learning-rate grid', { skip, timeout: 120_000 }, async () => {
+  await page.goto(`${url}#/models`);
+  const teacher = (await call('models.list', { kind: 'teacher' }))[0];
+  await page.getByTestId(`score-button-${teacher.id}`).click();
+  const panel = page.getByTestId('model-score-panel');
+  await panel.getByTestId('finetune-task-WNLI').check();
+  await panel.getByTestId('finetune-lr').fill('1e-3, 3e-3');
+  assert.match(await panel.getByTestId('finetune-lr-hint').innerText(), /Grid of 2 learning rates/);
+  await panel.getByTestId('finetune-epochs').fill('1');
+  await panel.getByTestId('finetune-batch').fill('16');
+  await panel.getByTestId('finetune-max-length').fill('32');
+  await panel.getByTestId('finetune-rows').fill('16');
+  await panel.getByTestId('finetune-dev-rows').fill('16');
+  await panel.getByTestId('finetune-backend').selectOption('wasm');
+  await panel.getByTestId('finetune-efficiency').uncheck();
+  await screenshot(page, 'loop-8-models-score-teacher-grid');
+  await panel.getByTestId('finetune-start').click();
+  await page.getByTestId('run-title').filter({ hasText: 'tiny teacher · GLUE WNLI' }).waitFor({ timeout: 10_000 });
+  const run = (await call('runs.list', { method: ['finetune'], search: 'GLUE WNLI' }))[0];
+  assert.deepEqual([run.config.modelId, run.config.sweep, run.config.tasks], [teacher.id, { lr: [1e-3, 3e-3] }, ['WNLI']]);
+  const done = await waitForRun(call, run.id, 60_000);
+  assert.equal(done.status, 'completed', done.error ?? '');
+  // both grid points were run; the best one's score is what was stored
+  const points = ((done.result!.tasks as Record<string, { points: { lr: number; score: number }[]; best: { score: number } }>).WNLI);
+  assert.deepEqual(points.points.map((p) => p.lr), [1e-3, 3e-3]);
+  assert.equal(points.best.score, Math.max(...points.points.map((p) => p.score)));
+  await page.locator('[data-testid=run-title] [data-testid=status]').filter({ hasText: 'completed' }).waitFor({ timeout: 10_000 });
+  await screenshot(page, 'loop-9-teacher-grid-finetune-completed');
+  assert.deepEqual(errors, []);
+});
