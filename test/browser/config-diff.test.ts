@@ -11,3 +11,9 @@ test('nested keys that differ are listed with both values; equal keys are not', 
 test('a key present on one side only is shown as absent on the other', () => {
   assert.deepEqual(diffConfigs({ delayMs: 5 }, {}), [{ key: 'delayMs', left: '5', right: '(absent)' }]);
 });
+
+test('results print non-integers to 4 significant digits and leave integers and strings alone', async () => {
+  const { roundedJson } = await import('../../src-renderer/src/lib/roundedJson.js');
+  assert.equal(roundedJson({ finalLoss: 0.007466288032886696, steps: 12, big: 179236, lr: 5e-4, name: 'x' }),
+    JSON.stringify({ finalLoss: 0.007466, steps: 12, big: 179236, lr: 0.0005, name: 'x' }, null, 2));
+});

@@ -28,6 +28,8 @@ export interface ApiMethods {
   'runs.metrics': { req: { id: number; names?: string[] }; res: MetricPoint[] };
   'runs.evaluations': { req: { id: number }; res: EvaluationRecord[] };
   'runs.artifacts': { req: { id: number }; res: ArtifactRecord[] };
+  /** The run's log lines (backend, artifacts, registered models, the job's info/warn/error lines), oldest first; the last `limit` (2000). */
+  'runs.log': { req: { id: number; limit?: number }; res: RunLogLine[] };
 
   'groups.list': { req: Record<string, never>; res: RunGroupRecord[] };
   /**
@@ -85,6 +87,9 @@ export interface GlueComparisonTable {
     missingTasks: string[];
   }[];
 }
+
+/** One line of a run's log (runs.log), as the run.log event carried it. */
+export interface RunLogLine { time: string; level: 'info' | 'warn' | 'error'; message: string }
 
 /** One method's student shape from runs.plan. */
 export interface StudentPlan {
