@@ -125,6 +125,57 @@ test('register, compare group, fine-tune the group and the teacher, read % of te
   assert.deepEqual(errors, []);
 });
 
+test('the run list filters by status, links the group and compares ticked runs: one loss chart per objective, scores as the run list shows them', { skip, timeout: 60_000 }, async () => {
+  const group = (await call('groups.list', {})).find((g) => g.name === 'loop group')!;
+  const [widRun, distilRun] = (await call('groups.get', { id: group.id })).runs;
+  await page.goto(`${url}#/runs`);
+  const row = (id: number) => page.locator(`[data-testid=run-row][data-run-id="${id}"]`);
+  await row(widRun.id).getByTestId('cell-score').filter({ hasText: /\d/ }).waitFor({ timeout: 10_000 });
+  assert.equal(await row(widRun.id).getByTestId('cell-group').innerText(), 'loop group');
+  assert.match(await row(widRun.id).getByTestId('cell-duration').innerText(), /^\d+s$/);
+  assert.notEqual(await row(widRun.id).getByTestId('cell-loss').innerText(), '—', 'a finished run shows its final loss');
+  await page.getByTestId('status-filter').selectOption('failed');
+  await page.getByTestId('runs-empty').waitFor({ timeout: 10_000 });
+  await page.getByTestId('status-filter').selectOption('completed');
+  await row(widRun.id).waitFor();
+  const statuses = await page.getByTestId('run-row').getByTestId('status').allInnerTexts();
+  assert.ok(statuses.length >= 7 && statuses.every((t) => t === 'completed'), statuses.join(','));
+  await page.getByTestId('sort-duration').click();
+  assert.equal(await page.locator('th', { has: page.getByTestId('sort-duration') }).getAttribute('aria-sort'), 'ascending');
+  const scoreShown = await row(widRun.id).getByTestId('cell-score').innerText();
+  await screenshot(page, 'loop-10-run-list-1280');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await screenshot(page, 'loop-10-run-list-1920');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  // no header or cell wraps at 1280: every row is one line high
+  const heights = await page.locator('[data-testid=runs-table] tr').evaluateAll((trs) => trs.map((tr) => tr.getBoundingClientRect().height));
+  assert.ok(Math.max(...heights) < 45, `one-line rows at 1280 (heights ${heights.join(', ')})`);
+  const fit = await page.getByTestId('runs-table').evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement!.clientWidth }));
+  const widths = await page.locator('[data-testid=runs-table] thead th').evaluateAll((ths) => ths.map((th) => `${th.textContent}:${Math.round(th.getBoundingClientRect().width)}`));
+  assert.ok(fit.table <= fit.box, `the run list fits 1280 without scrolling sideways (${fit.table} > ${fit.box}; ${widths.join(' ')})`);
+
+  await page.getByTestId(`tick-${widRun.id}`).check();
+  await page.getByTestId(`tick-${distilRun.id}`).check();
+  await page.getByTestId('compare-ticked').click();
+  await page.waitForFunction(() => location.hash.startsWith('#/compare/runs?ids='));
+  // WID's and DistilBERT's losses measure different objectives: two charts, never one axis
+  await page.getByTestId('compare-groups-note').waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('[data-testid=compare-chart]').count(), 2);
+  const cell = page.locator(`[data-testid=comparison-row][data-run-id="${widRun.id}"] [data-col=average]`);
+  await cell.filter({ hasText: scoreShown }).waitFor({ timeout: 10_000 });
+  await page.getByTestId('compare-normalise').check();
+  await page.getByTestId('compare-smoothing').fill('0.5');
+  await page.getByTestId('compare-x-axis').selectOption('seconds');
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=compare-chart]')].every((c) => Number(c.getAttribute('data-points')) === 3));
+  await screenshot(page, 'loop-11-compare-runs-per-objective');
+  await page.getByTestId('compare-metric').selectOption('tokensPerSec');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=compare-chart]').length === 1);
+  assert.equal(await page.getByTestId('compare-groups-note').count(), 0);
+  await page.getByTestId('compare-log').check();
+  await screenshot(page, 'loop-12-compare-runs-tokens-log');
+  assert.deepEqual(errors, []);
+});
+
 test('a registered model (here the teacher) is scored from the Models page with a learning-rate grid', { skip, timeout: 120_000 }, async () => {
   await page.goto(`${url}#/models`);
   const teacher = (await call('models.list', { kind: 'teacher' }))[0];

@@ -21,6 +21,15 @@ export function formatDate(iso: string | null | undefined): string {
 }
 
 /** A metric value for people: 4 significant digits (0.007466, 16.55, 107.0), counts as 157.6k, tiny values as 1.2e-5. */
+/** A compact date for tables: "Dec 2, 03:31" this year, "Dec 2 2025, 03:31" otherwise (the full one in a tooltip). */
+export function formatShortDate(iso: string | null | undefined, now = new Date()): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const day = d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', ...(d.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }) });
+  return `${day}, ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`;
+}
+
 export function formatValue(v: number | undefined | null): string {
   if (v == null || !Number.isFinite(v)) return '—';
   const a = Math.abs(v);
