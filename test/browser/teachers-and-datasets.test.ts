@@ -112,3 +112,32 @@ test('a corpus and a GLUE folder register with their row counts, and each GLUE t
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('typing the next path while a registration is still counting rows keeps what was typed', { skip, timeout: 40_000 }, async () => {
+  const home = mkdtempSync(join(tmpdir(), 'wid-datasets-race-'));
+  const browser = await launchBrowser();
+  const server = await startServer(home);
+  try {
+    const { page, errors } = await newPage(browser);
+    await page.goto(`${server.url}#/datasets`);
+    // Hold the first registration's answer until the user has typed the next path, as a large corpus would.
+    let release!: () => void;
+    const typed = new Promise<void>((r) => { release = r; });
+    await page.route('**/api/call/datasets.register', async (route) => { await typed; await route.continue(); });
+    await page.getByTestId('dataset-path').fill(FIXTURES.corpus);
+    await page.getByTestId('register-dataset').click();
+    await page.getByTestId('register-dataset').filter({ hasText: 'Counting rows…' }).waitFor();
+    await page.getByTestId('dataset-path').fill(FIXTURES.glue);
+    await page.getByTestId('dataset-name').fill('next one');
+    release();
+    await page.getByTestId('dataset-notice').waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId('dataset-path').inputValue(), FIXTURES.glue);
+    assert.equal(await page.getByTestId('dataset-name').inputValue(), 'next one');
+    await screenshot(page, 'datasets-typing-during-registration');
+    assert.deepEqual(errors, []);
+  } finally {
+    await server.stop();
+    await browser.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
