@@ -76,6 +76,13 @@ test('a fine-tune page has one section per task with its dev curve, lr-grid poin
     assert.ok(Number(await section.getByTestId(`finetune-dev-${t}`).getAttribute('data-points')) >= 4, `${t} has dev points for both grid points`);
     assert.match(await section.locator('h2').innerText(), new RegExp(`best dev score ${(100 * tasks[t].best.score).toFixed(1)} \\(lr ${tasks[t].best.lr}`));
   }
+  // against the distillation run that made its model, the config diff lists only settings both runs have
+  const diffKeys = await page.getByTestId('run-config-diff').locator('tbody tr td:first-child').allInnerTexts();
+  assert.ok(diffKeys.length > 0 && diffKeys.every((k) => ['batchSize', 'datasetId', 'seed'].includes(k)), diffKeys.join(', '));
+  assert.match(await page.getByTestId('run-config-diff-one-sided').innerText(), /wid and finetune are different methods: \d+ settings only one of them has are left out/);
+  // dev scores read ×100 like every other score
+  const last = (await call('runs.metrics', { id: finetune.id, names: ['dev/RTE/score'] })).reduce((a, b) => (b.step >= a.step ? b : a));
+  assert.equal(await page.getByTestId('value-dev/RTE/score').innerText(), (100 * last.value).toFixed(1));
   await screenshot(page, 'run-page-finetune-per-task');
   assert.deepEqual(errors, []);
 });
