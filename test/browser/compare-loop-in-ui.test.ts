@@ -52,6 +52,7 @@ test('register, compare group, fine-tune the group and the teacher, read % of te
   assert.ok(group, 'the wizard created the group');
   const members = (await call('groups.get', { id: group.id })).runs;
   assert.deepEqual(members.map((r) => r.method), ['wid', 'distilbert', 'tinybert']);
+  assert.deepEqual(members[0].config.wid, { objective: 'mlm' }, 'the wizard runs WID with the paper\'s objective unless told otherwise');
   for (const r of members) assert.equal((await waitForRun(call, r.id, 60_000)).status, 'completed', `member ${r.method}`);
   for (const r of members) {
     await page.locator(`[data-testid=group-member][data-run-id="${r.id}"] [data-testid=status]`).filter({ hasText: 'completed' }).waitFor({ timeout: 10_000 });
