@@ -167,7 +167,7 @@ test('the run list filters by status, links the group and compares ticked runs: 
   await page.getByTestId('compare-normalise').check();
   await page.getByTestId('compare-smoothing').fill('0.5');
   await page.getByTestId('compare-x-axis').selectOption('seconds');
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=compare-chart]')].every((c) => Number(c.getAttribute('data-points')) === 3));
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=compare-chart]')).every((c) => Number(c.getAttribute('data-points')) === 3));
   await screenshot(page, 'loop-11-compare-runs-per-objective');
   await page.getByTestId('compare-metric').selectOption('tokensPerSec');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=compare-chart]').length === 1);
