@@ -112,6 +112,8 @@ test('register, compare group, fine-tune the group and the teacher, read % of te
   }
   assert.equal(expected.rows.find((r) => r.isTeacher)!.percentOfTeacher, 100);
   assert.equal(await page.getByTestId('group-score-scatter').getAttribute('data-points'), '4');
+  const tableFit = await table.evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement!.clientWidth }));
+  assert.ok(tableFit.table <= tableFit.box, `the models × tasks table fits 1280 (${tableFit.table} > ${tableFit.box})`);
   await page.getByTestId('group-table').scrollIntoViewIfNeeded();
   await screenshot(page, 'loop-6-group-table-and-plot-1280');
   await page.setViewportSize({ width: 1920, height: 1080 });
@@ -122,6 +124,9 @@ test('register, compare group, fine-tune the group and the teacher, read % of te
   await page.getByTestId('nav-models').click();
   const teacherRow = expected.rows.find((r) => r.isTeacher)!;
   await page.locator(`[data-testid=model-row][data-model-id="${teacher.id}"] [data-testid=model-glue]`).filter({ hasText: (100 * teacherRow.average!).toFixed(1) }).waitFor({ timeout: 10_000 });
+  const fit = await page.getByTestId('models-table').evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement!.clientWidth }));
+  const cols = await page.locator('[data-testid=models-table] thead th').evaluateAll((ths) => ths.map((th) => `${th.textContent}:${Math.round(th.getBoundingClientRect().width)}`));
+  assert.ok(fit.table <= fit.box, `the models table fits 1280 (${fit.table} > ${fit.box}; ${cols.join(' ')})`);
   await screenshot(page, 'loop-7-models-glue-average');
   assert.deepEqual(errors, []);
 });

@@ -37,7 +37,8 @@ test('a teacher folder registers with its config and size, and its smoke test ru
     const row = page.getByTestId('model-row');
     const cells = await row.locator('td').allInnerTexts();
     const config = JSON.parse(readFileSync(join(FIXTURES.teacher, 'config.json'), 'utf8'));
-    assert.deepEqual(cells.slice(3, 8), [config.num_hidden_layers, config.hidden_size, config.num_attention_heads, config.intermediate_size, config.vocab_size].map(String));
+    assert.equal(cells[3], `${config.num_hidden_layers}L · ${config.hidden_size}H · ${config.num_attention_heads} heads · ${config.intermediate_size} FFN`);
+    assert.equal(await row.getByTestId('model-shape').getAttribute('title'), `vocabulary ${config.vocab_size}`);
     const bytes = ['config.json', 'model.safetensors', 'reference.safetensors', 'tokenizer_config.json', 'vocab.txt']
       .reduce((n, f) => n + statSync(join(FIXTURES.teacher, f)).size, 0);
     assert.equal(await page.getByTestId('model-size').innerText(), `${(bytes / 2 ** 20).toFixed(2)} MiB`);
