@@ -114,13 +114,32 @@ test('register, compare group, fine-tune the group and the teacher, read % of te
   assert.equal(await page.getByTestId('group-score-scatter').getAttribute('data-points'), '4');
   const tableFit = await table.evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement!.clientWidth }));
   assert.ok(tableFit.table <= tableFit.box, `the models × tasks table fits 1280 (${tableFit.table} > ${tableFit.box})`);
+  // every column sorts: by parameters ascending the teacher (the largest) comes last
+  await table.getByTestId('model-sort-parameterCount').click();
+  const byParams = await table.locator('[data-testid=model-row]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-model')));
+  assert.equal(byParams.at(-1), expected.rows.find((r) => r.isTeacher)!.name);
+  assert.equal(await table.locator('th', { has: page.getByTestId('model-sort-parameterCount') }).getAttribute('aria-sort'), 'ascending');
   await page.getByTestId('group-table').scrollIntoViewIfNeeded();
   await screenshot(page, 'loop-6-group-table-and-plot-1280');
   await page.setViewportSize({ width: 1920, height: 1080 });
   await screenshot(page, 'loop-6-group-table-and-plot-1920');
   await page.setViewportSize({ width: 1280, height: 800 });
 
-  // 5. the Models page shows the same GLUE averages; the run list links the group
+  // hovering a loss chart shows every series at that step with a crosshair (the tooltip is Chart.js's own)
+  await page.getByTestId('group-loss-tinybert').hover();
+  await page.getByTestId('group-loss-tinybert').screenshot({ path: new URL('../../test-results/screenshots/loop-6a-hover-tooltip.png', import.meta.url).pathname });
+
+  // 5. Duplicate group re-opens the wizard with the group's shared settings and all three methods
+  await page.getByTestId('duplicate-group').click();
+  await page.getByTestId('duplicate-source').filter({ hasText: `group #${group.id} loop group` }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByTestId('method-compare').isChecked(), true);
+  assert.equal(await page.getByTestId('run-name').inputValue(), 'loop group (copy)');
+  assert.deepEqual(await Promise.all(['steps', 'batch-size', 'seq-len'].map((t) => page.getByTestId(t).inputValue())), ['3', '2', '16']);
+  assert.equal(await page.getByTestId('backend-select').inputValue(), 'wasm');
+  assert.equal(await page.getByTestId('size-preset').inputValue(), 'wid55');
+  await screenshot(page, 'loop-6b-duplicate-group-wizard');
+
+  // 6. the Models page shows the same GLUE averages
   await page.getByTestId('nav-models').click();
   const teacherRow = expected.rows.find((r) => r.isTeacher)!;
   await page.locator(`[data-testid=model-row][data-model-id="${teacher.id}"] [data-testid=model-glue]`).filter({ hasText: (100 * teacherRow.average!).toFixed(1) }).waitFor({ timeout: 10_000 });
