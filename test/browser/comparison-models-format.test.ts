@@ -40,3 +40,17 @@ test('chart entries carry the table values ×100 and keep missing tasks null', (
     { label: 's', parameters: 5, average: 45, scores: { 'SST-2': null, RTE: 45 } },
   ]);
 });
+
+test('parameters print as 345.9 k / 14.5 M / 1.10 B, throughput with thousands separators; every column sorts, blanks last', async () => {
+  const { formatParams, formatRate, sortTableRows } = await import('../../src-renderer/src/lib/modelComparison.js');
+  assert.deepEqual([formatParams(345_920), formatParams(14_500_000), formatParams(1.1e9), formatParams(null)], ['345.9 k', '14.5 M', '1.10 B', '—']);
+  assert.equal(formatRate(12345.67), '12,345.7');
+  const r = (name: string, average: number | null, rte: number | null, parameterCount: number) => ({ name, isTeacher: false, parameterCount, fileSize: null,
+    latencyMsBatch1: null, throughputBatch32: null, scores: { RTE: rte }, average, percentOfTeacher: null, missingTasks: [] });
+  const rows = [r('b', 0.5, null, 30), r('a', null, 0.7, 10), r('c', 0.6, 0.4, 20)];
+  assert.deepEqual(sortTableRows(rows, 'average', 'desc').map((x) => x.name), ['c', 'b', 'a']);
+  assert.deepEqual(sortTableRows(rows, 'average', 'asc').map((x) => x.name), ['b', 'c', 'a']);
+  assert.deepEqual(sortTableRows(rows, 'task:RTE', 'desc').map((x) => x.name), ['a', 'c', 'b']);
+  assert.deepEqual(sortTableRows(rows, 'name', 'asc').map((x) => x.name), ['a', 'b', 'c']);
+  assert.deepEqual(sortTableRows(rows, 'parameterCount', 'asc').map((x) => x.name), ['a', 'c', 'b']);
+});

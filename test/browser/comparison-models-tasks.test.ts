@@ -147,10 +147,10 @@ test('Compare "Models × tasks" shows compare.table for a fine-tuned teacher and
       assert.equal(c.average.text, score(r.average));
       assert.equal(Number(c.average.value), r.average);
       assert.equal(c.percentOfTeacher.text, `${r.percentOfTeacher!.toFixed(1)} %`);
-      assert.equal(c.parameterCount.text, r.parameterCount!.toLocaleString('en-US'));
+      assert.equal(c.parameterCount.text, `${(r.parameterCount! / 1e3).toFixed(1)} k`);
       assert.equal(Number(c.fileSize.value), r.fileSize);
       assert.equal(c.latencyMsBatch1.text, r.latencyMsBatch1!.toFixed(2));
-      assert.equal(c.throughputBatch32.text, r.throughputBatch32!.toFixed(1));
+      assert.equal(c.throughputBatch32.text, r.throughputBatch32!.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
     }
     assert.equal(shown[0].cells.percentOfTeacher.text, '100.0 %');
     const partial = table.rows.findIndex((r) => r.missingTasks.length > 0);

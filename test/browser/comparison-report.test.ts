@@ -36,11 +36,25 @@ test('% of reference is taken over the tasks both runs were scored on', () => {
 test('CSV export quotes names containing commas and has one column per task', () => {
   const csv = comparisonCsv(buildComparison(runs, evals, 1)).trim().split('\n');
   assert.equal(csv[0], 'run,name,method,parameters,mrpc,sst2,mean,% of reference');
-  assert.equal(csv[2], '2,"wid, small",wid,11000000,0.7900,0.8100,0.8000,90.9');
+  // scores ×100 with one decimal, as the tables print them
+  assert.equal(csv[2], '2,"wid, small",wid,11000000,79.0,81.0,80.0,90.9');
 });
 
 test('Markdown export is a table with a header separator row', () => {
   const md = comparisonMarkdown(buildComparison(runs, evals, null), 'WID vs teacher').split('\n');
   assert.equal(md[0], '# WID vs teacher');
   assert.equal(md[3], '| --- | --- | --- | --- | --- | --- | --- | --- |');
+});
+
+test('the Runs tab scores a distillation run by its student and a fine-tune by its model, as compare.table gives them', async () => {
+  const { comparisonFromTable } = await import('../../src-renderer/src/lib/comparison.js');
+  const distil = run(5, 'wid', 11e6);
+  const finetune = { ...run(6, 'teacher ft', 110e6), method: 'finetune' as const, config: { modelId: 1 }, result: null };
+  const models = [{ id: 1, kind: 'teacher', sourceRunId: null }, { id: 2, kind: 'student', sourceRunId: 5 }] as never;
+  const row = (name: string, isTeacher: boolean, average: number, percentOfTeacher: number) => ({ name, isTeacher, parameterCount: 9, fileSize: null,
+    latencyMsBatch1: null, throughputBatch32: null, scores: { RTE: average, 'SST-2': null }, average, percentOfTeacher, missingTasks: [] });
+  const table = { tasks: ['RTE'], teacher: 't', rows: [row('t', true, 0.6, 100), row('s', false, 0.45, 75)] };
+  const rows = comparisonFromTable([distil, finetune], models, [1, 2], table);
+  assert.deepEqual(rows.map((r) => [r.runId, r.scores, r.mean, r.percentOfReference, r.parameters]),
+    [[5, { RTE: 0.45 }, 0.45, 75, 11e6], [6, { RTE: 0.6 }, 0.6, 100, 9]]);
 });

@@ -68,8 +68,8 @@ test('the app works from the keyboard: skip link, main nav, sort headers, wizard
   await page.reload();
   await page.getByTestId('runs-table').waitFor({ timeout: 10_000 });
   const order: string[] = [];
-  for (let i = 0; i < 6; i++) { await page.keyboard.press('Tab'); order.push(await focusedTestId()); }
-  assert.deepEqual(order, ['skip-link', 'nav-runs', 'nav-new', 'nav-compare', 'nav-models', 'nav-datasets']);
+  for (let i = 0; i < 7; i++) { await page.keyboard.press('Tab'); order.push(await focusedTestId()); }
+  assert.deepEqual(order, ['skip-link', 'nav-runs', 'nav-groups', 'nav-new', 'nav-compare', 'nav-models', 'nav-datasets']);
   const navRing = await focusRingContrast();
   assert.notEqual(navRing.style, 'none');
   assert.ok(navRing.width >= 2 && navRing.ratio >= 3, `nav focus ring ${JSON.stringify(navRing)} needs 2px and 3:1`);

@@ -74,7 +74,7 @@ test('the wizard\'s compare group launches WID, DistilBERT and TinyBERT with one
   for (const m of ['wid', 'distilbert', 'tinybert']) await page.getByTestId(`plan-${m}`).waitFor({ timeout: 10_000 });
   assert.equal(await page.getByTestId('start-run').innerText(), 'Start 3 runs');
   await page.getByTestId('start-run').click();
-  await page.getByTestId('runs-table').waitFor({ timeout: 10_000 });
+  await page.getByTestId('group-members').waitFor({ timeout: 10_000 });
 
   const group = (await call('groups.list', {})).find((g) => g.name === 'tiny compare');
   assert.ok(group, 'a compare group named "tiny compare" exists');
@@ -86,11 +86,12 @@ test('the wizard\'s compare group launches WID, DistilBERT and TinyBERT with one
   }
   const done = await Promise.all(members.map((r) => waitForRun(call, r.id, 45_000)));
   for (const r of done) assert.equal(r.status, 'completed', `${r.method} ended ${r.status}: ${r.error}`);
-  // the table shows all three completed, each with its student's size (wid55 gives all three WID's shape)
+  // the group page the wizard lands on shows all three completed, each with its student's size (wid55 gives all three WID's shape)
+  assert.equal(await page.getByTestId('group-title').innerText().then((t) => t.startsWith('tiny compare')), true);
   for (const r of done) {
-    const row = page.getByTestId('run-row').filter({ has: page.locator(`td:first-child`, { hasText: new RegExp(`^${r.id}$`) }) });
+    const row = page.locator(`[data-testid=group-member][data-run-id="${r.id}"]`);
     await row.getByTestId('status').filter({ hasText: 'completed' }).waitFor({ timeout: 10_000 });
-    assert.equal(await row.getByTestId('cell-params').innerText(), '179.2k');
+    assert.equal(await row.getByTestId('member-params').innerText(), '179.2k');
   }
   await screenshot(page, 'run-controls-compare-group-completed');
   assert.deepEqual(errors, []);

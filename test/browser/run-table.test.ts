@@ -38,3 +38,17 @@ test('sorting by size compares numbers and puts runs without a size last in both
   assert.deepEqual(sortRunsBy(runs, 'params', 'asc', lookup).map((r) => r.id), [4, 1, 3, 2]);
   assert.deepEqual(sortRunsBy(runs, 'params', 'desc', lookup).map((r) => r.id), [3, 1, 4, 2]);
 });
+
+test('#, progress, loss and duration sort too; a finished run\'s loss is its result\'s finalLoss when its last event had none', async () => {
+  const { lastLoss } = await import('../../src-renderer/src/lib/runSort.js');
+  const lookup = { teacherName: () => null, params: () => null, score: () => null };
+  const a = { ...run(1, 'wid'), progress: { step: 5, totalSteps: 10, values: {}, etaSeconds: null }, result: { finalLoss: 0.5 },
+    startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:40Z' };
+  const b = { ...run(2, 'wid'), progress: { step: 10, totalSteps: 10, values: { loss: 2 }, etaSeconds: null }, startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:10Z' };
+  const c = run(3, 'selftest');
+  assert.equal(lastLoss(a), 0.5);
+  assert.deepEqual(sortRunsBy([a, b, c], 'id', 'desc', lookup).map((r) => r.id), [3, 2, 1]);
+  assert.deepEqual(sortRunsBy([a, b, c], 'progress', 'desc', lookup).map((r) => r.id), [2, 1, 3]);
+  assert.deepEqual(sortRunsBy([a, b, c], 'loss', 'asc', lookup).map((r) => r.id), [1, 2, 3]);
+  assert.deepEqual(sortRunsBy([a, b, c], 'duration', 'asc', lookup).map((r) => r.id), [2, 1, 3]);
+});

@@ -30,11 +30,11 @@ test('the left nav is reachable with Tab and Enter opens the focused page', asyn
   await page.goto(`${indexUrl}#/runs`);
   await page.getByTestId('nav-runs').waitFor();
   const focused: string[] = [];
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 7; i++) {
     await page.keyboard.press('Tab');
     focused.push(await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? ''));
   }
-  assert.deepEqual(focused, ['skip-link', 'nav-runs', 'nav-new', 'nav-compare', 'nav-models', 'nav-datasets']);
+  assert.deepEqual(focused, ['skip-link', 'nav-runs', 'nav-groups', 'nav-new', 'nav-compare', 'nav-models', 'nav-datasets']);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Datasets' }).waitFor({ timeout: 5_000 });
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);

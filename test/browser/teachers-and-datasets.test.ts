@@ -37,7 +37,8 @@ test('a teacher folder registers with its config and size, and its smoke test ru
     const row = page.getByTestId('model-row');
     const cells = await row.locator('td').allInnerTexts();
     const config = JSON.parse(readFileSync(join(FIXTURES.teacher, 'config.json'), 'utf8'));
-    assert.deepEqual(cells.slice(3, 8), [config.num_hidden_layers, config.hidden_size, config.num_attention_heads, config.intermediate_size, config.vocab_size].map(String));
+    assert.equal(cells[3], `${config.num_hidden_layers}L · ${config.hidden_size}H · ${config.num_attention_heads} heads · ${config.intermediate_size} FFN`);
+    assert.equal(await row.getByTestId('model-shape').getAttribute('title'), `vocabulary ${config.vocab_size}`);
     const bytes = ['config.json', 'model.safetensors', 'reference.safetensors', 'tokenizer_config.json', 'vocab.txt']
       .reduce((n, f) => n + statSync(join(FIXTURES.teacher, f)).size, 0);
     assert.equal(await page.getByTestId('model-size').innerText(), `${(bytes / 2 ** 20).toFixed(2)} MiB`);
@@ -105,6 +106,35 @@ test('a corpus and a GLUE folder register with their row counts, and each GLUE t
     await page.getByTestId('register-dataset').click();
     await page.getByTestId('error-banner').waitFor({ timeout: 20_000 });
     assert.match(await page.getByTestId('error-banner').innerText(), /path: .*RTE/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await server.stop();
+    await browser.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('typing the next path while a registration is still counting rows keeps what was typed', { skip, timeout: 40_000 }, async () => {
+  const home = mkdtempSync(join(tmpdir(), 'wid-datasets-race-'));
+  const browser = await launchBrowser();
+  const server = await startServer(home);
+  try {
+    const { page, errors } = await newPage(browser);
+    await page.goto(`${server.url}#/datasets`);
+    // Hold the first registration's answer until the user has typed the next path, as a large corpus would.
+    let release!: () => void;
+    const typed = new Promise<void>((r) => { release = r; });
+    await page.route('**/api/call/datasets.register', async (route) => { await typed; await route.continue(); });
+    await page.getByTestId('dataset-path').fill(FIXTURES.corpus);
+    await page.getByTestId('register-dataset').click();
+    await page.getByTestId('register-dataset').filter({ hasText: 'Counting rows…' }).waitFor();
+    await page.getByTestId('dataset-path').fill(FIXTURES.glue);
+    await page.getByTestId('dataset-name').fill('next one');
+    release();
+    await page.getByTestId('dataset-notice').waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId('dataset-path').inputValue(), FIXTURES.glue);
+    assert.equal(await page.getByTestId('dataset-name').inputValue(), 'next one');
+    await screenshot(page, 'datasets-typing-during-registration');
     assert.deepEqual(errors, []);
   } finally {
     await server.stop();

@@ -109,6 +109,12 @@ test('a WID run launched from the wizard is monitored live, completes, shows att
       assert.ok(Math.abs(sum - 1) < 0.01 * tokens, `${map} first row sums to ${sum}`);
     }
     assert.match(await student.locator('figcaption').innerText(), /Student · layer 1, head 3/);
+    // both maps share one colour scale, whose top is the largest weight in either map
+    const titles = await page.locator('[data-testid^=attention-] .hm-cell').evaluateAll((els) => els.map((e) => Number(e.getAttribute('title')!.split(': ').pop())));
+    for (const map of ['attention-teacher', 'attention-student']) {
+      const top = Number(await page.getByTestId(`${map}-colorbar`).getAttribute('data-max'));
+      assert.ok(Math.abs(top - Math.max(...titles)) < 1e-3, `${map} colour bar tops at the largest weight (${top})`);
+    }
     await screenshot(page, 'wid-run-attention-teacher-vs-student');
     await page.getByTestId('attention-layer').fill('2');
     await page.getByTestId('load-attention').click();

@@ -12,6 +12,8 @@ import { compareHandlers } from './compare.js';
 import { datasetsHandlers } from './datasets.js';
 import { modelTaskHandlers } from './model-tasks.js';
 import { groupsHandlers } from './groups.js';
+import { groupScoringHandlers } from './group-scoring.js';
+import { recordRunLog, runLogHandlers } from './run-log.js';
 import { modelsHandlers } from './models.js';
 import { runsHandlers } from './runs.js';
 import { runPlanHandlers } from './run-plan.js';
@@ -33,7 +35,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   };
   // Runs another process executes on this data folder reach our subscribers through the watcher.
   const watcher = new ForeignRunWatcher(store, deliver);
-  const emit = (event: ApiEvent) => { watcher.noteLocal(event); deliver(event); };
+  const emit = (event: ApiEvent) => { watcher.noteLocal(event); recordRunLog(dataDir, event); deliver(event); };
   const launch = opts.launchWorker ?? launchNodeWorker;
   const runner = new JobRunner({ store, dataDir, launch, emit, concurrency: opts.concurrency, ownRunsOnly: opts.ownRunsOnly });
   const ctx: ServiceContext = { store, runner, launch, dataDir, mode: opts.mode, emit };
@@ -44,6 +46,8 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     ...runsHandlers(ctx),
     ...runPlanHandlers(ctx),
     ...groupsHandlers(ctx),
+    ...groupScoringHandlers(ctx),
+    ...runLogHandlers(ctx),
     ...compareHandlers(ctx),
     ...modelTaskHandlers(ctx),
   };

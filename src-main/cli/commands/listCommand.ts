@@ -18,9 +18,18 @@ function parseChoices<T extends string>(text: string | undefined, allowed: T[], 
 
 export interface ListOptions { search?: string; status?: string; method?: string; all?: boolean; json?: boolean }
 
-export function lossOf(run: RunRecord): number | null {
-  const loss = run.progress?.values?.loss;
-  return typeof loss === 'number' ? loss : null;
+/**
+ * The run's latest loss: its last progress event's, else (a finished run's last event is the export or efficiency
+ * phase, which carries no values) the result's finalLoss, else the last stored `loss` metric point (a fine-tune).
+ */
+export async function lossOf(service: Service, run: RunRecord): Promise<number | null> {
+  const live = run.progress?.values?.loss;
+  if (typeof live === 'number') return live;
+  const final = run.result?.finalLoss;
+  if (typeof final === 'number') return final;
+  if (run.status === 'queued') return null;
+  const points = await service.call('runs.metrics', { id: run.id, names: ['loss'] });
+  return points.length ? points.reduce((a, b) => (b.step >= a.step ? b : a)).value : null;
 }
 
 export async function listCommand(service: Service, opts: ListOptions, print: (line: string) => void): Promise<number> {
@@ -33,10 +42,11 @@ export async function listCommand(service: Service, opts: ListOptions, print: (l
   const runs = await service.call('runs.list', query);
   if (opts.json) { print(JSON.stringify(runs, null, 2)); return 0; }
   if (runs.length === 0) { print('no runs'); return 0; }
-  print(textTable(['id', 'name', 'method', 'status', 'step', 'loss', 'backend', 'created'], runs.map((r) => [
+  const losses = await Promise.all(runs.map((r) => lossOf(service, r)));
+  print(textTable(['id', 'name', 'method', 'status', 'step', 'loss', 'backend', 'created'], runs.map((r, i) => [
     r.id, r.name, r.method, r.stalled ? `${r.status} (stalled)` : r.status,
     r.progress ? `${r.progress.step}/${r.progress.totalSteps}` : null,
-    lossOf(r) === null ? null : formatNumber(lossOf(r)!),
+    losses[i] === null ? null : formatNumber(losses[i]!),
     r.backend, r.createdAt,
   ])));
   return 0;

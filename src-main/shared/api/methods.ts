@@ -28,8 +28,21 @@ export interface ApiMethods {
   'runs.metrics': { req: { id: number; names?: string[] }; res: MetricPoint[] };
   'runs.evaluations': { req: { id: number }; res: EvaluationRecord[] };
   'runs.artifacts': { req: { id: number }; res: ArtifactRecord[] };
+  /** The run's log lines (backend, artifacts, registered models, the job's info/warn/error lines), oldest first; the last `limit` (2000). */
+  'runs.log': { req: { id: number; limit?: number }; res: RunLogLine[] };
 
   'groups.list': { req: Record<string, never>; res: RunGroupRecord[] };
+  /**
+   * A group and every run in it (its distillation members, then any fine-tunes queued by groups.finetune), oldest
+   * first, with each run's settings as its job parsed them (defaults filled in), by run id.
+   */
+  'groups.get': { req: { id: number }; res: { group: RunGroupRecord; runs: RunRecord[]; settings: Record<number, Record<string, unknown>> } };
+  /**
+   * Queues one `finetune` run per member's student (parentRunId = the member) and, unless includeTeacher is false,
+   * one of the group's teacher, all with this config (datasetId, tasks, lr or sweep, ...; no modelId) and one seed;
+   * the runs join the group. Conflict when a member has no student yet.
+   */
+  'groups.finetune': { req: { id: number; config: Record<string, unknown>; includeTeacher?: boolean }; res: { runs: RunRecord[] } };
 
   // Added by RENDERER (issue 8); to be implemented in src-main/app/service.
   /** Pauses a running job at the next step boundary (state checkpointed); runs.resume continues it. */
@@ -74,6 +87,9 @@ export interface GlueComparisonTable {
     missingTasks: string[];
   }[];
 }
+
+/** One line of a run's log (runs.log), as the run.log event carried it. */
+export interface RunLogLine { time: string; level: 'info' | 'warn' | 'error'; message: string }
 
 /** One method's student shape from runs.plan. */
 export interface StudentPlan {

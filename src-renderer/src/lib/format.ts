@@ -20,10 +20,24 @@ export function formatDate(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
-export function formatValue(v: number | undefined): string {
+/** A metric value for people: 4 significant digits (0.007466, 16.55, 107.0), counts as 157.6k, tiny values as 1.2e-5. */
+/** A compact date for tables: "Dec 2, 03:31" this year, "Dec 2 2025, 03:31" otherwise (the full one in a tooltip). */
+export function formatShortDate(iso: string | null | undefined, now = new Date()): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const day = d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', ...(d.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }) });
+  return `${day}, ${d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`;
+}
+
+export function formatValue(v: number | undefined | null): string {
   if (v == null || !Number.isFinite(v)) return '—';
   const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : v.toFixed(4).replace(/\.?0+$/, '');
+  if (a === 0) return '0';
+  if (a < 1e-3) return v.toExponential(2);
+  if (a >= 1e5) return formatCount(Math.round(v));
+  if (Number.isInteger(v)) return String(v);
+  return a >= 1000 ? v.toFixed(0) : v.toPrecision(4);
 }
 
 export function errorMessage(err: unknown): string {

@@ -21,3 +21,11 @@ export function seriesFromPoints(points: MetricPoint[]): SeriesMap {
 }
 
 export const isLossName = (name: string) => name === 'loss' || name.startsWith('loss/') || name.startsWith('loss_');
+
+/** Steps where WID's pruning shrank the student (size/params dropped from the previous point). */
+export function pruningEvents(map: SeriesMap): { x: number; label: string }[] {
+  const size = map['size/params'] ?? [];
+  const out: { x: number; label: string }[] = [];
+  for (let i = 1; i < size.length; i++) if (size[i].y < size[i - 1].y) out.push({ x: size[i].x, label: '✂' });
+  return out;
+}

@@ -31,7 +31,36 @@ export const formatScore = (v: number | null) => (v == null ? dash : (100 * v).t
 export const formatPercent = (v: number | null) => (v == null ? dash : `${v.toFixed(1)} %`);
 export const formatInteger = (v: number | null) => (v == null ? dash : Math.round(v).toLocaleString('en-US'));
 export const formatMs = (v: number | null) => (v == null ? dash : v.toFixed(2));
-export const formatRate = (v: number | null) => (v == null ? dash : v.toFixed(1));
+export const formatRate = (v: number | null) => (v == null ? dash : v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+
+/** Parameter counts as papers print them: 345.9 k, 14.5 M, 1.10 B (the exact count stays in the cell's title). */
+export function formatParams(v: number | null): string {
+  if (v == null) return dash;
+  if (v >= 1e9) return `${(v / 1e9).toFixed(2)} B`;
+  if (v >= 1e6) return `${(v / 1e6).toFixed(1)} M`;
+  if (v >= 1e3) return `${(v / 1e3).toFixed(1)} k`;
+  return String(v);
+}
+
+/** A column of the models × tasks table: 'name', a task, or one of the row's numeric fields. */
+export type TableColumn = 'name' | 'average' | 'percentOfTeacher' | 'parameterCount' | 'fileSize' | 'latencyMsBatch1' | 'throughputBatch32' | `task:${string}`;
+
+function cellValue(r: ModelRow, c: TableColumn): string | number | null {
+  if (c === 'name') return r.name;
+  if (c.startsWith('task:')) return r.scores[c.slice(5)] ?? null;
+  return r[c as Exclude<TableColumn, 'name' | `task:${string}`>];
+}
+
+/** Rows sorted by a column; blanks last either way, ties in the server's order. */
+export function sortTableRows(rows: ModelRow[], column: TableColumn, order: 'asc' | 'desc'): ModelRow[] {
+  const sign = order === 'asc' ? 1 : -1;
+  return rows.map((r, i) => ({ r, i })).sort((a, b) => {
+    const va = cellValue(a.r, column), vb = cellValue(b.r, column);
+    if (va == null || vb == null) return va == null && vb == null ? a.i - b.i : va == null ? 1 : -1;
+    const c = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
+    return c === 0 ? a.i - b.i : sign * c;
+  }).map((x) => x.r);
+}
 
 export function formatBytes(v: number | null): string {
   if (v == null) return dash;

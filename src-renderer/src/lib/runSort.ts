@@ -1,15 +1,33 @@
-// Sorting the run table by the columns the server cannot sort on (teacher name, student size, score).
-// Runs without a value go last in both directions, so "best first" never starts with a row of dashes.
+// Sorting the run table by the columns the server cannot sort on (#, teacher, student size, score, progress, loss,
+// duration, group). Runs without a value go last in both directions, so "best first" never starts with dashes.
 import type { RunRecord } from '../../../src-main/shared/api/index.js';
+import { wallSeconds } from './groupSummary.js';
 
-export type ClientSortKey = 'teacher' | 'params' | 'score';
+export type ClientSortKey = 'id' | 'teacher' | 'params' | 'score' | 'progress' | 'loss' | 'duration' | 'group';
 
-export function sortRunsBy(
-  runs: RunRecord[], key: ClientSortKey, order: 'asc' | 'desc',
-  lookup: { teacherName(r: RunRecord): string | null; params(r: RunRecord): number | null; score(r: RunRecord): number | null },
-): RunRecord[] {
-  const value = (r: RunRecord): string | number | null =>
-    key === 'teacher' ? lookup.teacherName(r) : key === 'params' ? lookup.params(r) : lookup.score(r);
+export interface RunLookup { teacherName(r: RunRecord): string | null; params(r: RunRecord): number | null; score(r: RunRecord): number | null; groupName?(r: RunRecord): string | null }
+
+/** The latest loss: the last progress values' loss, else the result's finalLoss (a finished run's last event may carry none). */
+export function lastLoss(r: RunRecord): number | null {
+  const v = r.progress?.values.loss ?? r.result?.finalLoss;
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+export const progressFraction = (r: RunRecord) => (r.progress && r.progress.totalSteps > 0 ? r.progress.step / r.progress.totalSteps : null);
+
+export function sortRunsBy(runs: RunRecord[], key: ClientSortKey, order: 'asc' | 'desc', lookup: RunLookup): RunRecord[] {
+  const value = (r: RunRecord): string | number | null => {
+    switch (key) {
+      case 'id': return r.id;
+      case 'teacher': return lookup.teacherName(r);
+      case 'params': return lookup.params(r);
+      case 'score': return lookup.score(r);
+      case 'progress': return progressFraction(r);
+      case 'loss': return lastLoss(r);
+      case 'duration': return wallSeconds(r);
+      case 'group': return lookup.groupName?.(r) ?? null;
+    }
+  };
   const sign = order === 'asc' ? 1 : -1;
   return [...runs].sort((a, b) => {
     const va = value(a), vb = value(b);

@@ -1,0 +1,70 @@
+// The GLUE scoring form's settings → a `finetune` job config (without modelId: the caller adds the model, or
+// groups.finetune does for every member). One learning rate fine-tunes once; several make an lr grid (`sweep.lr`),
+// and the run keeps each task's best dev score over the grid, as BERT's authors chose their fine-tuning lr.
+export interface FinetuneSettings {
+  datasetId: number | null;
+  tasks: string[];
+  epochs: number;
+  /** Learning rates separated by commas or spaces, e.g. "2e-5, 3e-5, 5e-5". */
+  lrText: string;
+  batchSize: number;
+  maxLength: number;
+  /** null: every training row; else the first N rows. */
+  maxTrainRows: number | null;
+  /** null: every dev row; else the first N rows of each dev split. */
+  maxDevRows: number | null;
+  efficiency: boolean;
+  backend: string;
+}
+
+/** BERT's GLUE grid (Devlin et al. 2019, §4.1: the best dev lr among 5e-5, 4e-5, 3e-5, 2e-5; batch 32, 3 epochs). */
+export const DEFAULT_LR_GRID = '2e-5, 3e-5, 4e-5, 5e-5';
+
+export function defaultFinetuneSettings(backend = 'auto'): FinetuneSettings {
+  return { datasetId: null, tasks: [], epochs: 3, lrText: DEFAULT_LR_GRID, batchSize: 32, maxLength: 128, maxTrainRows: null, maxDevRows: null, efficiency: true, backend };
+}
+
+/** The learning rates in the text, or the problem with it (the job takes 1 to 8 values in (0, 1)). */
+export function parseLrGrid(text: string): { values: number[]; problem: string | null } {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  if (!parts.length) return { values: [], problem: 'Learning rate: give one value, or several separated by commas for a grid.' };
+  const values = parts.map(Number);
+  const bad = parts.filter((_, i) => !Number.isFinite(values[i]) || values[i] <= 0 || values[i] >= 1);
+  if (bad.length) return { values: [], problem: `Learning rate must be in (0, 1): ${bad.map((b) => `“${b}”`).join(', ')} is not.` };
+  if (new Set(values).size !== values.length) return { values: [], problem: 'Learning rate: a value is listed twice.' };
+  if (values.length > 8) return { values: [], problem: `Learning rate grid: at most 8 values (got ${values.length}).` };
+  return { values, problem: null };
+}
+
+const whole = (v: number, min: number, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(v) && v >= min && v <= max;
+
+export function finetuneProblems(s: FinetuneSettings): string[] {
+  const out: string[] = [];
+  if (s.datasetId == null) out.push('Choose a GLUE folder (register one under Datasets).');
+  else if (!s.tasks.length) out.push('Choose at least one task.');
+  if (!whole(s.epochs, 1, 100)) out.push(`Epochs must be a whole number from 1 to 100 (got ${s.epochs}).`);
+  const lr = parseLrGrid(s.lrText).problem;
+  if (lr) out.push(lr);
+  if (!whole(s.batchSize, 1, 1024)) out.push(`Batch size must be a whole number from 1 to 1024 (got ${s.batchSize}).`);
+  if (!whole(s.maxLength, 8, 512)) out.push(`Max length must be between 8 and 512 (got ${s.maxLength}).`);
+  if (s.maxTrainRows != null && !whole(s.maxTrainRows, 1)) out.push(`Training rows must be empty (all) or a whole number ≥ 1 (got ${s.maxTrainRows}).`);
+  if (s.maxDevRows != null && !whole(s.maxDevRows, 1)) out.push(`Dev rows must be empty (all) or a whole number ≥ 1 (got ${s.maxDevRows}).`);
+  return out;
+}
+
+/** The finetune config for these settings; call only when finetuneProblems is empty. */
+export function finetuneConfig(s: FinetuneSettings, seed?: number): Record<string, unknown> {
+  const lrs = parseLrGrid(s.lrText).values;
+  const config: Record<string, unknown> = {
+    datasetId: s.datasetId, tasks: [...s.tasks], epochs: s.epochs, lr: lrs[0], batchSize: s.batchSize, maxLength: s.maxLength,
+    efficiency: s.efficiency, backend: s.backend,
+  };
+  if (lrs.length > 1) config.sweep = { lr: lrs };
+  if (s.maxTrainRows != null) config.maxTrainRows = s.maxTrainRows;
+  if (s.maxDevRows != null) config.maxDevRows = s.maxDevRows;
+  if (seed !== undefined) config.seed = seed;
+  return config;
+}
+
+/** "RTE+SST-2": the tasks part of a fine-tune run's name. */
+export const tasksLabel = (tasks: string[]) => tasks.join('+');
