@@ -15,7 +15,8 @@ cat $R/parity.json
 REPRO=(wid repro --teacher $D/teacher --corpus $D/corpus.txt --glue $D/glue --out /tmp/keep/repro --steps ${STEPS:-2000}
   --backend webgpu --parallel ${PAR:-8} --lr-grid ${GRID:-1e-4,5e-5} --epochs 3 --max-train-rows ${ROWS:-10000} --variants ${VARIANTS:-hard,kd})
 echo "${REPRO[*]}" > /tmp/keep/repro-cmd.txt
-(timeout $(( ${TL:-470} + 60 )) bash .gpu/run-bundle.sh "${REPRO[@]}" --time-limit ${TL:-470} > $R/repro.log 2>&1; echo "repro rc $?" >> $R/repro.log) &
+# distillation now (all students at once); call C runs the same command without --only: the fine-tunes
+(timeout $(( ${TL:-470} + 60 )) bash .gpu/run-bundle.sh "${REPRO[@]}" --only distill --time-limit ${TL:-470} > $R/repro.log 2>&1; echo "repro rc $?" >> $R/repro.log) &
 PYTHONUNBUFFERED=1 timeout ${TL:-470} python3 bench/pytorch/glue_finetune.py --model $D/teacher --glue $D/glue --tasks CoLA,SST-2,MRPC,STS-B,RTE \
   --lr ${GRID:-1e-4,5e-5} --epochs 3 --max-train-rows ${ROWS:-10000} --mode tf32 --out $R/teacher-transformers.json > $R/teacher-transformers.log 2>&1
 wait

@@ -33,6 +33,8 @@ export interface ReproOptions {
   parallel: number;
   /** Stop (pausing distillation at a checkpoint) once this many seconds have passed; rerun to continue. */
   timeLimit?: number;
+  /** 'distill': run only the distillation stages this time (fine-tunes on the next run of the command). */
+  only?: 'distill';
 }
 
 export const WID_VARIANTS = ['hard', 'kd', 'effective'] as const;

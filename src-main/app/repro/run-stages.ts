@@ -102,7 +102,8 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
   for (const [key, id] of Object.entries(state.runs)) await resumeIfStopped(service, id, key, print);
 
   // Fine-tunes: the teacher at once, each student as soon as its distillation completed.
-  const finetuneKeys = ['teacher', ...stages.map((s) => s.key)];
+  const finetuneKeys = o.only === 'distill' ? [] : ['teacher', ...stages.map((s) => s.key)];
+  const distillKeys = stages.map((s) => s.key);
   const failed = new Set<string>();
   let lastReport = 0;
   let stopping = false;
@@ -131,6 +132,13 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
       const ft = await service.call('runs.get', { id: state.runs[ftKey] });
       if (ft.status === 'failed' || ft.status === 'cancelled') failed.add(ftKey);
       else if (ft.status !== 'completed') pending.push(ftKey);
+    }
+    if (o.only === 'distill') {
+      for (const key of distillKeys) {
+        const r = await service.call('runs.get', { id: state.runs[key] });
+        if (r.status === 'failed' || r.status === 'cancelled') failed.add(key);
+        else if (r.status !== 'completed') pending.push(key);
+      }
     }
     const running = await Promise.all(Object.entries(state.runs).map(async ([k, id]) => [k, await service.call('runs.get', { id })] as const));
     const active = running.filter(([, r]) => !TERMINAL.has(r.status));

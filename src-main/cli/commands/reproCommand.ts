@@ -36,6 +36,7 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
     .option('--max-train-rows <n>', 'cap on training rows per task (all when absent)', (v) => parseCount(v, '--max-train-rows'))
     .option('--backend <name>', 'auto|tensorflow|webgpu|wasm|cpu', 'auto')
     .option('--parallel <n>', 'runs executed at once (one worker process each)', (v) => parseCount(v, '--parallel'), 1)
+    .option('--only <stage>', '"distill": run only the distillation stages now (the next run of the command fine-tunes)')
     .option('--time-limit <s>', 'stop after this many seconds (distillation paused at a checkpoint); rerun to continue', (v) => parseCount(v, '--time-limit'))
     .action(async (a: Record<string, unknown>) => {
       let code: number;
@@ -50,6 +51,7 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
           ...(a.maxTrainRows ? { maxTrainRows: a.maxTrainRows as number } : {}),
           backend: a.backend as string, parallel: a.parallel as number,
           ...(a.timeLimit ? { timeLimit: a.timeLimit as number } : {}),
+          ...(a.only !== undefined ? { only: a.only === 'distill' ? 'distill' as const : (() => { throw new ReproInputError(`--only: expected "distill", got "${String(a.only)}"`); })() } : {}),
         };
         checkReproInputs(o);
         const service = await createService({ home: o.home, mode: 'cli', startRunner: true, ownRunsOnly: true, concurrency: o.parallel });
