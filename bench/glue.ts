@@ -5,8 +5,8 @@
 // `--peer tf32,bf16` then runs bench/pytorch/glue_finetune.py (transformers, same recipe) on the first model in
 // this process tree and prints both side by side with the ratio of times against transformers' fastest mode.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
@@ -101,7 +101,9 @@ interface PeerRun { mode: string; device: string; tasks: Record<string, { steps:
 
 /** transformers on the same model, tasks and recipe, one process per mode, in this process tree. */
 function runPeer(o: { peer?: string; python: string; glue: string; lr: number[]; epochs: number[]; batch: number; maxLength: number; warmupRatio: number; maxTrainRows?: number; seed: number }, model: string, tasks: string[]): PeerRun[] {
-  const script = fileURLToPath(new URL('./pytorch/glue_finetune.py', import.meta.url));
+  // next to this file from a checkout; from the GPU bundle (.gpu/app.mjs) the project's copy in the working directory
+  const beside = fileURLToPath(new URL('./pytorch/glue_finetune.py', import.meta.url));
+  const script = existsSync(beside) ? beside : resolve('bench/pytorch/glue_finetune.py');
   return o.peer!.split(',').map((mode) => {
     const args = [script, '--model', model, '--glue', o.glue, '--tasks', tasks.join(','), '--lr', o.lr.join(','), '--epochs', String(o.epochs[0]),
       '--batch', String(o.batch), '--max-length', String(o.maxLength), '--warmup-ratio', String(o.warmupRatio), '--seed', String(o.seed), '--mode', mode,

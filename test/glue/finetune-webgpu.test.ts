@@ -9,7 +9,7 @@ const VULKAN_DIR = '/usr/lib/chromium';
 const child = fileURLToPath(new URL('./finetune-webgpu-swiftshader.ts', import.meta.url));
 const swiftshader = existsSync(ICD) && existsSync(`${VULKAN_DIR}/libvulkan.so.1`);
 
-test('GLUE fine-tuning, evaluation and efficiency run on webgpu (SwiftShader) without synchronous reads and match cpu',
+test('MLM loss past 2^24 logits, GLUE fine-tuning, evaluation and efficiency run on webgpu (SwiftShader) without synchronous reads and match cpu',
   { skip: swiftshader ? false : 'SwiftShader (Debian chromium) not installed', timeout: 600_000 }, () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', child], {
       encoding: 'utf8', timeout: 580_000,
@@ -18,8 +18,9 @@ test('GLUE fine-tuning, evaluation and efficiency run on webgpu (SwiftShader) wi
     const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
     assert.equal(r.status, 0, `child exited ${r.status} ${r.signal ?? ''}: ${last}\n${(r.stderr ?? '').slice(-3000)}`);
     type Run = { losses: number[]; scores: number[]; shapes: string[]; steps: number };
-    const res = JSON.parse(last) as { device: string; backend: string; gpu: Run; cpu: Run; gpuDropout: Run; cpuDropout: Run; maskMismatches: number; keptFraction: number; leaked: number; latency: number; efficiencyBackend: string };
+    const res = JSON.parse(last) as { mlmGpu: number; mlmRef: number; device: string; backend: string; gpu: Run; cpu: Run; gpuDropout: Run; cpuDropout: Run; maskMismatches: number; keptFraction: number; leaked: number; latency: number; efficiencyBackend: string };
     assert.equal(res.backend, 'webgpu');
+    assert.ok(Math.abs(res.mlmGpu - res.mlmRef) < 1e-3, `MLM loss on webgpu ${res.mlmGpu} vs float64 reference ${res.mlmRef} (tokens × vocab > 2^24)`);
     assert.match(res.device, /swiftshader/i);
     // every step reported once, in order, with a finite loss
     assert.equal(res.gpu.losses.length, res.gpu.steps);
