@@ -9,6 +9,6 @@ tar -C /tmp/d -xJf .gpu-data-a/glue.tar.xz
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > $R/gpu.txt 2>&1
 timeout 60 bash .gpu/run-bundle.sh make-random-model --config .gpu/probe --out /tmp/rand > $R/make-random.log 2>&1
 timeout ${PROBE_S:-200} bash .gpu/run-bundle.sh bench glue --model /tmp/rand --glue /tmp/d/glue --tasks ${PROBE_TASKS:-RTE,MRPC} --lr 5e-5 --epochs 3 \
-  --backend webgpu --iters 3 --peer tf32,bf16 --out $R/probe-glue.json > $R/probe-glue.log 2>&1; echo "probe rc $?" >> $R/probe-glue.log
+  --backend webgpu --iters 3 --peer ${PEER:-tf32,bf16} --out $R/probe-glue.json > $R/probe-glue.log 2>&1; echo "probe rc $?" >> $R/probe-glue.log
 [ "${PLAN_DEADLINE:-150}" = 0 ] || OUT=$R timeout ${PLAN_S:-170} bash .gpu/run-bundle.sh plan --deadline ${PLAN_DEADLINE:-150} > $R/plan.log 2>&1; echo "plan rc $?" >> $R/plan.log
 tar -C $R -czf $OUT/call-a.tgz . && ls -la $R && tail -5 $R/probe-glue.log
