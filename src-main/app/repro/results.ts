@@ -25,8 +25,10 @@ export interface ReproModelRow {
   distill: { wallSeconds: number; tokens: number; steps: number; tokensPerSec: number; backend: string | null; device: string | null; firstLoss: number | null; finalLoss: number | null; methodConfig: Record<string, unknown> } | null;
   finetune: { wallSeconds: number | null; backend: string | null; device: string | null } | null;
   /** task → best dev score (fraction) and every grid point. */
-  tasks: Record<string, { score: number; bestLr: number; bestEpoch: number; metrics: Record<string, Record<string, number>>;
-    points: { lr: number; epochs: number; bestEpoch: number; score: number; perEpoch: number[] }[] }>;
+  tasks: Record<string, { score: number; bestLr: number | null; bestEpoch: number | null; metrics: Record<string, Record<string, number>>;
+    points: { lr: number; epochs: number; bestEpoch: number; score: number; perEpoch: number[] }[];
+    /** From the stored evaluation of a task that finished inside a fine-tune that did not (time limit, failure). */
+    partial?: boolean }>;
   glueAverage: number | null;
   percentOfTeacher: number | null;
   latencyMsBatch1: number | null;
@@ -102,6 +104,10 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
     const m = models.find((x) => x.id === r.modelId);
     const t = m && table?.rows.find((x) => x.name === m.name);
     if (!t) continue;
+    // tasks a stopped fine-tune finished: their evaluations are stored even though the run did not complete
+    for (const [task, score] of Object.entries(t.scores)) {
+      if (score !== null && !r.tasks[task]) r.tasks[task] = { score, bestLr: null, bestEpoch: null, metrics: {}, points: [], partial: true };
+    }
     r.glueAverage = t.average;
     r.percentOfTeacher = t.percentOfTeacher;
     r.parameters = t.parameterCount;
