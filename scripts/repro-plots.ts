@@ -20,7 +20,7 @@ const colorOf = (m: Row, i: number) => (m.key.startsWith('wid10') ? '#9467bd' : 
 const charts: Record<string, unknown> = {
   'score-vs-parameters': {
     type: 'scatter',
-    data: { datasets: scored.map((m, i) => ({ label: m.label, data: [{ x: (m.parameters ?? 0) / 1e6, y: avg(m) }], backgroundColor: colorOf(m, i), pointRadius: 7, pointStyle: ['circle', 'rect', 'triangle', 'rectRot', 'star', 'crossRot'][i % 6] })) },
+    data: { datasets: scored.map((m, i) => ({ label: m.label, data: [{ x: (m.parameters ?? 0) / 1e6, y: avg(m) }], backgroundColor: colorOf(m, i), borderColor: colorOf(m, i), borderWidth: 2, pointRadius: 8, pointStyle: ['circle', 'rect', 'triangle', 'rectRot', 'star', 'crossRot'][i % 6] })) },
     options: { animation: false, plugins: { title: { display: true, text: `GLUE dev average over ${common.join(', ')} vs parameters` } },
       scales: { x: { title: { display: true, text: 'parameters (millions, encoder + embeddings + pooler)' }, min: 0 }, y: { title: { display: true, text: 'average dev score' } } } },
   },
