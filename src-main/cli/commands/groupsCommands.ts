@@ -55,9 +55,28 @@ export function memberDetailLines(members: GroupMember[]): string[] {
   });
 }
 
+/**
+ * The distillation members' settings as each job parsed them (defaults included, from groups.get), split into
+ * what the comparison shares and what each method sets for itself (published optimiser, loss weights, ...).
+ */
+export function sharedAndPerMethod(runs: RunRecord[], settings: Record<number, Record<string, unknown>>): { shared: Record<string, unknown>; perMethod: Record<string, Record<string, unknown>> } {
+  const members = runs.filter((r) => r.method === 'wid' || r.method === 'distilbert' || r.method === 'tinybert');
+  const shared: Record<string, unknown> = {};
+  const perMethod: Record<string, Record<string, unknown>> = Object.fromEntries(members.map((r) => [`${r.method} (run ${r.id})`, {}]));
+  const keys = new Set(members.flatMap((r) => Object.keys(settings[r.id] ?? {})));
+  for (const k of [...keys].sort()) {
+    const values = members.map((r) => JSON.stringify((settings[r.id] ?? {})[k]));
+    if (values.every((v) => v === values[0])) shared[k] = (settings[members[0].id] ?? {})[k];
+    else members.forEach((r) => { if ((settings[r.id] ?? {})[k] !== undefined) perMethod[`${r.method} (run ${r.id})`][k] = settings[r.id][k]; });
+  }
+  return { shared, perMethod };
+}
+
 export async function groupsShowCommand(service: Service, id: number, opts: { json?: boolean }, print: Print): Promise<number> {
   const view = await loadGroupView(service, id);
-  if (opts.json) { print(JSON.stringify(view, null, 2)); return 0; }
+  const { runs, settings } = await service.call('groups.get', { id });
+  const split = sharedAndPerMethod(runs, settings);
+  if (opts.json) { print(JSON.stringify({ ...view, settings: split }, null, 2)); return 0; }
   const { group, members } = view;
   print(`group ${group.id}: ${group.name} (${group.kind}, created ${group.createdAt})`);
   print(`  config  ${JSON.stringify(group.config)}`);
@@ -66,5 +85,8 @@ export async function groupsShowCommand(service: Service, id: number, opts: { js
   print(groupMembersTable(members));
   const details = memberDetailLines(members);
   if (details.length) { print(''); for (const line of details) print(line); }
+  const fmt = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ');
+  if (Object.keys(split.shared).length) { print(''); print(`shared by every method: ${fmt(split.shared)}`); }
+  for (const [who, o] of Object.entries(split.perMethod)) if (Object.keys(o).length) print(`${who} only: ${fmt(o)}`);
   return 0;
 }
