@@ -5,19 +5,13 @@ import type { ModelRecord, RunRecord } from '../../shared/api/types.js';
 import { ApiError } from './contract.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { resolveRunConfig, type ResolvedRunConfig } from './run-config.js';
-import { jobFor } from '../../engine/jobs/registry.js';
+import { effectiveSettings } from './effective-settings.js';
 import { badRequest, conflict, idField, notFound, optionalBool, plainObject, requestObject } from './validate.js';
 
 const DISTILLATION = new Set(['wid', 'distilbert', 'tinybert']);
 
 function groupRuns(ctx: ServiceContext, groupId: number): RunRecord[] {
   return ctx.store.runs.list({ includeArchived: true, sort: 'createdAt', order: 'asc' }).filter((r) => r.groupId === groupId);
-}
-
-/** What the job runs with: its parsed config, defaults filled in (the stored config when it no longer parses). */
-function effectiveSettings(run: RunRecord): Record<string, unknown> {
-  try { return JSON.parse(JSON.stringify(jobFor(run.method).parseConfig(run.config))) as Record<string, unknown>; }
-  catch { return run.config; }
 }
 
 /** The latest model a run registered as its student (a resumed or re-exported run may register more than one). */

@@ -1,6 +1,7 @@
 // wid show ID: everything about one run: config, status, backend/device, progress, result,
 // a summary of each metric series, evaluations and artifacts.
 import type { MetricPoint } from '../../shared/api/index.js';
+import { effectiveSettings } from '../../app/service/effective-settings.js';
 import type { Service } from '../../app/service/contract.js';
 import { formatNumber, textTable } from '../textTable.js';
 
@@ -26,7 +27,7 @@ export async function showCommand(service: Service, id: number, opts: { json?: b
   ]);
   const metricSummary = summarizeMetrics(metrics);
   if (opts.json) {
-    print(JSON.stringify({ run, metrics: metricSummary, evaluations, artifacts }, null, 2));
+    print(JSON.stringify({ run, settings: effectiveSettings(run), metrics: metricSummary, evaluations, artifacts }, null, 2));
     return 0;
   }
   const lines = [
