@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { runOnSwiftShader, swiftshaderSkip } from '../support/swiftshader.js';
 import {
   chooseMatMulVariant, defaultVariant, parseVariant, problemKey, setMatMulTable, sharedBytesOf, threadsOf,
   variantName, withMatMulVariant, PROBE_VARIANTS, DEFAULT_MATMUL_TABLE,
@@ -46,20 +45,11 @@ test('variant choice: forced > WID_MATMUL_VARIANT > measured table > shape heuri
   assert.equal(chooseMatMulVariant(p, {}), DEFAULT_MATMUL_TABLE['1x768x768x4096TN']);
 });
 
-const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const VULKAN_DIR = '/usr/lib/chromium';
 const child = fileURLToPath(new URL('./webgpu-matmul-swiftshader.ts', import.meta.url));
-const swiftshader = existsSync(ICD) && existsSync(`${VULKAN_DIR}/libvulkan.so.1`);
 
 test('webgpu matmul on SwiftShader matches a float64 JS matmul (odd shapes, all transposes, batch, broadcast, split K) and cpu gradients',
-  { skip: swiftshader ? false : 'SwiftShader (Debian chromium) not installed', timeout: 600_000 }, () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', child], {
-      encoding: 'utf8', timeout: 580_000,
-      env: { ...process.env, VK_ICD_FILENAMES: ICD, LD_LIBRARY_PATH: [VULKAN_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
-    });
-    const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
-    assert.equal(r.status, 0, `child exited ${r.status} ${r.signal ?? ''}: ${last}\n${(r.stderr ?? '').slice(-2000)}`);
-    const res = JSON.parse(last) as { device: string; cases: number; worst: number; gradRel: number; failures: string[] };
+  { skip: swiftshaderSkip, timeout: 600_000 }, () => {
+    const res = runOnSwiftShader<{ device: string; cases: number; worst: number; gradRel: number; failures: string[] }>(child, 580000);
     assert.match(res.device, /swiftshader/i);
     assert.deepEqual(res.failures, []);
     assert.equal(res.cases, 3 * 4 * 4);
