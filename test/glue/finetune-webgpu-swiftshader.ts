@@ -8,6 +8,7 @@ import { loadHfModel } from '../../src-main/engine/checkpoint/index.js';
 import { fineTune, classifierWeights } from '../../src-main/engine/glue/finetune.js';
 import { loadGlueSplit } from '../../src-main/engine/glue/tsv-loader.js';
 import { maskedLmLoss } from '../../src-main/engine/bert/index.js';
+import { createWidMethod } from '../../src-main/engine/methods/wid/index.js';
 import { measureEfficiency } from '../../src-main/engine/glue/efficiency.js';
 import { dropoutMask, dropoutMaskJs, seedKey } from '../../src-main/engine/kernels/dropout-mask.js';
 
@@ -25,6 +26,13 @@ async function run(model: Awaited<ReturnType<typeof loadHfModel>>, dropout = 0) 
   return { losses, scores: r.epochs.map((e) => e.score), shapes: r.shapes, steps: r.steps };
 }
 
+// a checkpoint that stores its tied decoder (most HF BERT files do): WID's tied-decoder check runs on webgpu
+const emb = model.weights['bert.embeddings.word_embeddings.weight'];
+const decoder = tf.tensor(await emb.data(), emb.shape, 'float32');
+const wid = createWidMethod({ config: model.config, weights: { ...model.weights, 'cls.predictions.decoder.weight': decoder } }, { preset: 'wid55', variablePrefix: 'tied/' });
+wid.dispose();
+decoder.dispose();
+const tiedDecoderChecked = true;
 const t0 = Date.now();
 const leakBefore = tf.memory().numTensors;
 const gpu = await run(model);
@@ -61,4 +69,4 @@ const wasmModel = await loadHfModel(TEACHER);
 const cpu = await run(wasmModel);
 const cpuDropout = await run(wasmModel, 0.1);
 console.error(`webgpu fine-tune ${(t1 - t0) / 1000} s, efficiency ${(t2 - t1) / 1000} s, wasm ${(Date.now() - t2) / 1000} s`);
-console.log(JSON.stringify({ device: backend.device, backend: backend.name, mlmGpu, mlmRef, gpu, cpu, gpuDropout, cpuDropout, maskMismatches, keptFraction, leaked, latency: eff.latencyMsBatch1, efficiencyBackend: eff.backend }));
+console.log(JSON.stringify({ tiedDecoderChecked, device: backend.device, backend: backend.name, mlmGpu, mlmRef, gpu, cpu, gpuDropout, cpuDropout, maskMismatches, keptFraction, leaked, latency: eff.latencyMsBatch1, efficiencyBackend: eff.backend }));
