@@ -57,12 +57,14 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
     { key: 'teacher', label: 'teacher', method: 'teacher' },
     ...stages.map((s) => ({ key: s.key, label: s.label, method: s.method, stage: s })),
   ];
+  let teacherCountWithHead: number | undefined;
   for (const e of entries) {
     const distillRun = e.method === 'teacher' ? null : await getRun(service, state.runs[e.key]);
     const ftRun = await getRun(service, state.runs[`finetune:${e.key}`]);
     const model = e.method === 'teacher' ? models.find((m) => m.id === state.teacherModelId) : models.find((m) => distillRun && m.sourceRunId === distillRun.id);
     const cfg = (model?.config ?? {}) as Record<string, number>;
     const dr = (distillRun?.result ?? {}) as Record<string, unknown>;
+    if (typeof dr.teacherParameterCount === 'number') teacherCountWithHead ??= dr.teacherParameterCount;
     const ftTasks = ((ftRun?.result ?? {}) as { tasks?: Record<string, { best: { lr: number; epoch: number; score: number; metrics: Record<string, Record<string, number>> }; points: { lr: number; epochs: number; bestEpoch: number; score: number; perEpoch: { score: number }[] }[] }> }).tasks ?? {};
     const tasks: ReproModelRow['tasks'] = {};
     for (const [task, t] of Object.entries(ftTasks)) {
@@ -93,10 +95,8 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
       tasks, glueAverage: null, percentOfTeacher: null, latencyMsBatch1: null, throughputBatch32: null, curve, sizeCurve,
     });
   }
-  const teacherRow = rows.find((r) => r.method === 'teacher')!;
-  const distillRuns = await Promise.all(rows.filter((r) => r.distillRunId !== null).map((r) => service.call('runs.get', { id: r.distillRunId! })));
-  const teacherCount = distillRuns.map((r) => (r.result as Record<string, unknown> | null)?.teacherParameterCount).find((x) => typeof x === 'number') as number | undefined;
-  teacherRow.parametersWithMlmHead = teacherCount ?? null;
+  // the teacher's count with its MLM head, as every distillation run reports it
+  rows.find((r) => r.method === 'teacher')!.parametersWithMlmHead = teacherCountWithHead ?? null;
   // The same table the UI's Compare view shows, over the reproduction's tasks.
   const ids = rows.map((r) => r.modelId).filter((x): x is number => x !== null);
   const table = ids.length ? await service.call('compare.table', { modelIds: ids, teacherModelId: state.teacherModelId, tasks: o.tasks }) : null;

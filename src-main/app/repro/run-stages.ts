@@ -107,41 +107,45 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
   const failed = new Set<string>();
   let lastReport = 0;
   let stopping = false;
+  const stoppedEarly = (r: RunRecord) => r.status === 'failed' || r.status === 'cancelled';
   for (;;) {
+    // one read of every run and of the models per round; the round's decisions use it
+    const runs = new Map(await Promise.all(Object.entries(state.runs).map(async ([k, id]) => [k, await service.call('runs.get', { id })] as const)));
+    const models = await service.call('models.list', {});
     const pending: string[] = [];
     for (const key of finetuneKeys) {
       const ftKey = `finetune:${key}`;
       let modelId: number | null = null;
       if (key === 'teacher') modelId = ids.teacher;
       else {
-        const run = await service.call('runs.get', { id: state.runs[key] });
+        const run = runs.get(key)!;
         if (run.status === 'completed') {
-          modelId = (await service.call('models.list', {})).find((m) => m.sourceRunId === run.id)?.id ?? null;
+          modelId = models.find((m) => m.sourceRunId === run.id)?.id ?? null;
           if (modelId === null) { failed.add(key); continue; }
-        } else if (run.status === 'failed' || run.status === 'cancelled') { failed.add(key); continue; }
+        } else if (stoppedEarly(run)) { failed.add(key); continue; }
         else { pending.push(key); continue; }
       }
-      if (state.runs[ftKey] === undefined && !stopping) {
+      if (!runs.has(ftKey) && !stopping) {
         const label = key === 'teacher' ? 'teacher' : stages.find((s) => s.key === key)!.label;
         const ft = await service.call('runs.create', { method: 'finetune', name: `repro: GLUE ${label}`, config: finetuneConfig(o, modelId, ids.glue) });
         state.runs[ftKey] = ft.id;
+        runs.set(ftKey, ft);
         save();
         print(`run ${ft.id} ${ftKey} created`);
       }
-      if (state.runs[ftKey] === undefined) { pending.push(ftKey); continue; }
-      const ft = await service.call('runs.get', { id: state.runs[ftKey] });
-      if (ft.status === 'failed' || ft.status === 'cancelled') failed.add(ftKey);
+      const ft = runs.get(ftKey);
+      if (!ft) pending.push(ftKey);
+      else if (stoppedEarly(ft)) failed.add(ftKey);
       else if (ft.status !== 'completed') pending.push(ftKey);
     }
     if (o.only === 'distill') {
       for (const key of distillKeys) {
-        const r = await service.call('runs.get', { id: state.runs[key] });
-        if (r.status === 'failed' || r.status === 'cancelled') failed.add(key);
+        const r = runs.get(key)!;
+        if (stoppedEarly(r)) failed.add(key);
         else if (r.status !== 'completed') pending.push(key);
       }
     }
-    const running = await Promise.all(Object.entries(state.runs).map(async ([k, id]) => [k, await service.call('runs.get', { id })] as const));
-    const active = running.filter(([, r]) => !TERMINAL.has(r.status));
+    const active = [...runs].filter(([, r]) => !TERMINAL.has(r.status));
     if (Date.now() - lastReport > 15_000) {
       lastReport = Date.now();
       print(`[${Math.round((Date.now() - started) / 1000)} s] ${active.map(([k, r]) => progressLine(k, r)).join(' | ') || 'nothing running'}`);
