@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const TEACHER = 'test/fixtures/bert/tiny-teacher';
+const CORPUS = 'test/fixtures/corpus/pride-and-prejudice.txt';
+const GLUE = 'test/fixtures/glue';
+const tiny = ['--steps', '2', '--batch', '2', '--seq', '16', '--tasks', 'RTE', '--lr-grid', '1e-3', '--epochs', '1',
+  '--max-train-rows', '8', '--max-length', '16', '--backend', 'wasm', '--parallel', '2'];
+const repro = (args: string[]) => spawnSync(process.execPath, ['bin/wid.mjs', 'repro', ...args], { encoding: 'utf8', timeout: 300_000 });
+
+test('wid repro refuses a missing task file or a teacher without vocab.txt before anything starts (exit 2)', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wid-repro-bad-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  let r = repro(['--teacher', TEACHER, '--corpus', CORPUS, '--glue', GLUE, '--out', join(dir, 'a'), '--tasks', 'MRPC']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /MRPC[\\/]dev\.tsv is missing/);
+  const noVocab = join(dir, 'teacher');
+  cpSync(TEACHER, noVocab, { recursive: true });
+  rmSync(join(noVocab, 'vocab.txt'));
+  r = repro(['--teacher', noVocab, '--corpus', CORPUS, '--glue', GLUE, '--out', join(dir, 'b')]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /vocab\.txt is missing/);
+});
+
+test('wid repro distills, then on a second run keeps the finished distillations and fine-tunes every model', { timeout: 600_000 }, (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'wid-repro-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
+  const base = ['--teacher', TEACHER, '--corpus', CORPUS, '--glue', GLUE, '--out', out, ...tiny];
+  let r = repro([...base, '--only', 'distill']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const first = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { runs: Record<string, number> };
+  assert.deepEqual(Object.keys(first.runs).sort(), ['distilbert50-s1', 'tinybert50-s1', 'wid10-s1', 'wid50-s1']);
+  r = repro(base);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stdout, /group \d+ "repro/, 'the distillation group is not created again');
+  const state = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { runs: Record<string, number> };
+  for (const [k, id] of Object.entries(first.runs)) assert.equal(state.runs[k], id, `${k} kept its run`);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { models: { key: string; status: { distill: string | null; finetune: string | null }; tasks: Record<string, { score: number }>; parameters: number | null }[] };
+  assert.deepEqual(results.models.map((m) => m.key), ['teacher', 'wid50-s1', 'distilbert50-s1', 'tinybert50-s1', 'wid10-s1']);
+  for (const m of results.models) {
+    assert.equal(m.status.finetune, 'completed', m.key);
+    assert.ok(m.tasks.RTE && m.tasks.RTE.score >= 0 && m.tasks.RTE.score <= 1, `${m.key} has an RTE score`);
+    assert.ok(m.parameters! > 0);
+  }
+  const [teacher, wid50, , , wid10] = results.models;
+  assert.ok(wid50.parameters! < teacher.parameters! && wid10.parameters! < wid50.parameters!, 'students are smaller, WID-10 % smallest');
+});
