@@ -1,7 +1,7 @@
 // Issue 15 item 3 (and the stalled half of item 1): a run whose runner process was killed (-9) is shown as
 // interrupted by the next reader, in any process, without waiting for a runner to start on the data folder;
 // a PID reused by another process does not keep it "running"; a running run that makes no step shows as stalled.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -47,13 +47,19 @@ test('a run whose runner was killed -9 is interrupted for wid show, wid list and
   assert.equal((await s.call('runs.resume', { id: run.id })).status, 'queued');
 });
 
-test('a live process that reused the dead owner\'s pid does not keep its run running', async (t) => {
+/** A service without a runner, one queued selftest run, and a second handle on the store to play the runner. */
+async function queuedSelftest(t: TestContext) {
   const home = tempHome(t);
   const s = await createService({ home, mode: 'cli', startRunner: false });
   t.after(() => s.close());
   const run = await s.call('runs.create', { method: 'selftest', config: {} });
   const store = openStore(home);
   t.after(() => store.close());
+  return { home, s, run, store };
+}
+
+test('a live process that reused the dead owner\'s pid does not keep its run running', async (t) => {
+  const { home, s, run, store } = await queuedSelftest(t);
   // pid 1 always exists; a start time it never had says the recorded owner was another process
   store.runs.markRunning(run.id, 1);
   store.db.prepare("UPDATE runs SET owner_started = '-1' WHERE id = ?").run(run.id);
@@ -61,12 +67,7 @@ test('a live process that reused the dead owner\'s pid does not keep its run run
 });
 
 test('a running run with no step for longer than the stall limit is reported stalled, in runs.get and wid show', async (t) => {
-  const home = tempHome(t);
-  const s = await createService({ home, mode: 'cli', startRunner: false });
-  t.after(() => s.close());
-  const run = await s.call('runs.create', { method: 'selftest', config: {} });
-  const store = openStore(home);
-  t.after(() => store.close());
+  const { home, s, run, store } = await queuedSelftest(t);
   store.runs.markRunning(run.id, process.pid); // owned by this (live) process
   store.runs.setProgress(run.id, { step: 3, totalSteps: 10, values: {}, etaSeconds: null });
   const fresh = await s.call('runs.get', { id: run.id });
