@@ -185,13 +185,13 @@ function logitsOf(w: BertWeights, cfg: BertConfig, batch: ReturnType<typeof batc
 async function predict(w: BertWeights, cfg: BertConfig, rows: Encoded[], batchSize: number, buckets: number[], shapes?: ShapeLog): Promise<number[]> {
   const order = rows.map((r, i) => ({ i, len: bucketFor(r.ids.length, buckets) })).sort((a, b) => a.len - b.len || a.i - b.i);
   const parts: { idx: number[]; pred: tf.Tensor }[] = [];
+  const rowsPadded = Math.min(batchSize, rows.length);
   try {
     for (let start = 0; start < order.length;) {
       const len = order[start].len;
       let end = start;
       while (end < order.length && end - start < batchSize && order[end].len === len) end++;
       const idx = order.slice(start, end).map((o) => o.i);
-      const rowsPadded = Math.min(batchSize, rows.length);
       const pred = tf.tidy(() => {
         const batch = batchTensors(idx.map((i) => rows[i]), buckets, rowsPadded);
         shapes?.add(`eval ${batch.inputIds.shape.join('x')}`);
