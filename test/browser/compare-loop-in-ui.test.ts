@@ -5,7 +5,7 @@
 // table also at 1920×1080).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { screenshot } from './support/browser.js';
 import { FIXTURES, waitForRun, type Call } from './support/api.js';
 import { browserSession } from './support/session.js';
@@ -14,6 +14,13 @@ import { serverAvailable, SERVE_ENTRY } from './support/webServer.js';
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
 let page: Page, call: Call, url: string, errors: string[];
 browserSession('wid-loop-', skip, (s) => { page = s.page; call = s.call; url = s.server.url; errors = s.errors; });
+
+// The last fine-tune's status event triggers a reload that may still be in flight when the runs report completed:
+// wait (bounded) for the cell to show the expected text, then return what it shows so a wrong value still fails.
+async function settledText(cell: Locator, want: string): Promise<string> {
+  await cell.filter({ hasText: new RegExp(`^\\s*${want.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).waitFor({ timeout: 15_000 }).catch(() => {});
+  return cell.innerText();
+}
 
 async function register(kind: 'model' | 'dataset', path: string, name: string, datasetKind?: 'corpus' | 'glue') {
   await page.getByTestId(`${kind}-path`).fill(path);
@@ -105,10 +112,10 @@ test('register, compare group, fine-tune the group and the teacher, read % of te
   assert.deepEqual(expected.tasks, ['SST-2', 'RTE']);
   for (const row of expected.rows) {
     const tr = table.locator(`[data-testid=model-row][data-model="${row.name}"]`);
-    for (const t of expected.tasks) assert.equal(await tr.locator(`[data-col="${t}"]`).innerText(), (100 * row.scores[t]!).toFixed(1), `${row.name} ${t}`);
-    assert.equal(await tr.locator('[data-col=average]').innerText(), (100 * row.average!).toFixed(1));
+    for (const t of expected.tasks) assert.equal(await settledText(tr.locator(`[data-col="${t}"]`), (100 * row.scores[t]!).toFixed(1)), (100 * row.scores[t]!).toFixed(1), `${row.name} ${t}`);
+    assert.equal(await settledText(tr.locator('[data-col=average]'), (100 * row.average!).toFixed(1)), (100 * row.average!).toFixed(1));
     assert.ok(row.percentOfTeacher != null, `${row.name} has a % of teacher`);
-    assert.equal(await tr.locator('[data-col=percentOfTeacher]').innerText(), `${row.percentOfTeacher!.toFixed(1)} %`);
+    assert.equal(await settledText(tr.locator('[data-col=percentOfTeacher]'), `${row.percentOfTeacher!.toFixed(1)} %`), `${row.percentOfTeacher!.toFixed(1)} %`);
   }
   assert.equal(expected.rows.find((r) => r.isTeacher)!.percentOfTeacher, 100);
   assert.equal(await page.getByTestId('group-score-scatter').getAttribute('data-points'), '4');
