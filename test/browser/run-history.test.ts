@@ -11,6 +11,7 @@ import { screenshot } from './support/browser.js';
 import { browserSession } from './support/session.js';
 import { FIXTURES, waitForRun, type Call } from './support/api.js';
 import { serverAvailable, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
+import { openStore } from '../../src-main/app/store/index.js';
 
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
 let home: string;
@@ -183,5 +184,31 @@ test('Delete asks first, listing the run folder and artifacts; Escape keeps ever
   await assert.rejects(call('runs.get', { id: wid.id }), /not_found/);
   assert.ok(!(await call('models.list', {})).some((m) => m.sourceRunId === wid.id), 'the student stored in the run folder is forgotten too');
   await screenshot(page, 'history-after-delete');
+  assert.deepEqual(errors, []);
+});
+
+test('a running run that made no step for a long time shows "stalled" in the run list and on its page, with what to do', { skip, timeout: 40_000 }, async () => {
+  // Made running by this (live) test process, its last step 20 minutes ago: the store reports it stalled on read.
+  const store = openStore(home);
+  try {
+    store.runs.markRunning(alpha.id, process.pid);
+    store.db.prepare('UPDATE runs SET last_step_at = ? WHERE id = ?').run(new Date(Date.now() - 20 * 60_000).toISOString(), alpha.id);
+    await page.goto(`${server.url}#/runs`);
+    const row = page.locator(`[data-testid=run-row][data-run-id="${alpha.id}"]`);
+    await row.getByTestId('stalled').waitFor({ timeout: 15_000 });
+    assert.equal(await row.getByTestId('status').innerText(), 'running');
+    assert.equal(await page.getByTestId('runs-table').getByTestId('stalled').count(), 1, 'finished runs are never stalled');
+    await screenshot(page, 'history-stalled-run-list');
+    await page.goto(`${server.url}#/runs/${alpha.id}`);
+    await page.getByTestId('stalled-note').waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('stalled-note').innerText(), /No training step since .*Cancel it, then Resume/s);
+    assert.equal(await page.getByTestId('run-title').getByTestId('stalled').isVisible(), true);
+    await screenshot(page, 'history-stalled-run-page');
+    // its owner finishes it (within a second, between two of the server's polls): the page is told, the badge goes
+    store.runs.setProgress(alpha.id, { step: 3, totalSteps: 3, values: {}, etaSeconds: null });
+    store.db.prepare("UPDATE runs SET status = 'completed', finished_at = ? WHERE id = ?").run(new Date().toISOString(), alpha.id);
+    await page.getByTestId('run-title').getByTestId('status').filter({ hasText: 'completed' }).waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByTestId('stalled-note').count(), 0);
+  } finally { store.close(); }
   assert.deepEqual(errors, []);
 });
