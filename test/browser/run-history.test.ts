@@ -36,6 +36,13 @@ browserSession('wid-history-', skip, async (s) => {
 });
 
 const rowNames = () => page.getByTestId('run-row').locator('td.name a').allInnerTexts();
+/** A server-side sort re-reads the list after the header already shows the new order: wait (bounded) for the rows. */
+const settledRowNames = async (want: string[]) => {
+  for (const until = Date.now() + 10_000; Date.now() < until; await page.waitForTimeout(100)) {
+    if (JSON.stringify(await rowNames()) === JSON.stringify(want)) break;
+  }
+  return rowNames();
+};
 const sortedBy = async (key: string, order: 'ascending' | 'descending') => {
   const header = page.locator('th', { has: page.getByTestId(`sort-${key}`) });
   for (let i = 0; i < 2 && (await header.getAttribute('aria-sort')) !== order; i++) await page.getByTestId(`sort-${key}`).click();
@@ -79,9 +86,10 @@ test('the run table shows teacher, size, status and a GLUE score once the studen
   await sortedBy('params', 'ascending');
   const runs = await call('runs.list', {});
   const bySize = [...runs].sort((a, b) => Number(a.result?.parameterCount) - Number(b.result?.parameterCount) || a.id - b.id).map((r) => r.name);
-  assert.deepEqual(await rowNames(), bySize);
+  assert.deepEqual(await settledRowNames(bySize), bySize);
   await sortedBy('name', 'ascending');
-  assert.deepEqual(await rowNames(), runs.map((r) => r.name).sort((a, b) => a.localeCompare(b)));
+  const byName = runs.map((r) => r.name).sort((a, b) => a.localeCompare(b));
+  assert.deepEqual(await settledRowNames(byName), byName);
 
   await page.getByTestId('runs-search').fill('alpha');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-row]').length === 1);
