@@ -57,3 +57,10 @@ test('a missing teacher or an unknown method is a bad_request naming the field',
   await assert.rejects(s.call('runs.plan', { methods: ['wid'], config: { teacherModelId: 99, preset: 'wid55' } }), /no registered model with id 99/);
   await assert.rejects(s.call('runs.plan', { methods: ['selftest' as 'wid'], config: { teacherModelId: 1 } }), /methods\[0\]: expected one of wid, distilbert, tinybert, got "selftest"/);
 });
+
+test('runs.plan refuses a budget runs.create would refuse (batchSize 1e6, steps 1e308), naming the key', async (t) => {
+  const { s, teacherModelId } = await withTeacher(t);
+  await assert.rejects(s.call('runs.plan', { methods: ['wid'], config: { teacherModelId, preset: 'wid55', batchSize: 1e6 } }),
+    (e: Error & { code?: string }) => e.code === 'bad_request' && /config\.batchSize: at most 8192, got 1000000/.test(e.message));
+  await assert.rejects(s.call('runs.plan', { methods: ['distilbert'], config: { teacherModelId, preset: 'wid55', steps: 1e308 } }), /config\.steps: at most 10000000/);
+});

@@ -6,6 +6,7 @@ import { bertConfigFromHf, parameterCount, type BertConfig } from '../../engine/
 import { distillMethodOptions } from '../../engine/jobs/distill-options.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { badRequest, plainObject, requestObject } from './validate.js';
+import { checkUpperBounds } from './run-limits.js';
 
 const PLAN_METHODS = ['wid', 'distilbert', 'tinybert'] as const;
 type PlanMethod = (typeof PLAN_METHODS)[number];
@@ -23,6 +24,7 @@ export function runPlanHandlers(ctx: ServiceContext): Handlers<'runs.plan'> {
         return m as PlanMethod;
       });
       const config = plainObject(req, 'config');
+      checkUpperBounds(config); // the wizard learns of a refused budget before it offers Start
       const id = config.teacherModelId;
       if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0) throw badRequest(`config.teacherModelId: expected the id of a registered teacher, got ${JSON.stringify(id)}`);
       const model = ctx.store.models.get(id);

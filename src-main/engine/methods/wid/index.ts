@@ -44,7 +44,7 @@ export interface WidOptions {
   preset?: WidPreset;
   attentionStrategy?: AttentionStrategy;
   temperature?: number;
-  /** What trains the compactors (docs/wid.md §2): 'kd' logit distillation (default), 'mlm' hard labels, 'mlm+kd' their sum. */
+  /** What trains the compactors (docs/wid.md §2): 'mlm' hard labels (default: the paper's Table 1), 'kd' logit distillation, 'mlm+kd' their sum. */
   objective?: WidObjective;
   pruneStart?: number;
   pruneEnd?: number;

@@ -1,0 +1,159 @@
+// `npm run bench -- criterion [options]`: which importance criterion WID should prune by (issue 13 item 4), measured
+// on a real teacher. The same WID run (teacher, corpus, seed, steps, size, every other default) is made once per
+// criterion; each merged student and the teacher are then scored on the same held-out masked-LM batches (the last
+// lines of the corpus, never read by the distillation; one seeded 15 % masking). Lower held-out MLM loss = the
+// criterion kept the dims that matter. Prints each student's loss and accuracy and its ratio to the teacher's.
+//   --teacher DIR (required)   --corpus FILE (required)   --criteria compactor,effective (any of IMPORTANCE_CRITERIA)
+//   --steps N (300)   --batch N (8)   --seq N (64)   --preset wid55   --seed N (1)   --backend auto|webgpu|wasm|cpu
+//   --holdout-lines N (3000: taken from the end of the corpus)   --eval-batches N (25, of --batch × --seq)
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
+import { distillJob } from '../src-main/engine/jobs/distill.js';
+import type { JobContext } from '../src-main/engine/jobs/types.js';
+import { loadHfModel } from '../src-main/engine/checkpoint/index.js';
+import { bertForward, disposeWeights, mlmHead } from '../src-main/engine/bert/index.js';
+import { maskedLmLoss } from '../src-main/engine/bert/mlm-loss.js';
+import { corpusTokenizerFrom } from '../src-main/engine/train/corpus-tokenizer.js';
+import { LineCorpus } from '../src-main/engine/train/corpus.js';
+import { MlmBatcher } from '../src-main/engine/train/batcher.js';
+import { IGNORE_LABEL, maskTokens } from '../src-main/engine/train/masking.js';
+import { Rng } from '../src-main/engine/train/rng.js';
+import { IMPORTANCE_CRITERIA } from '../src-main/engine/methods/wid/importance.js';
+
+interface EvalBatch { inputIds: Int32Array; attentionMask: Int32Array; labels: Int32Array; rows: number; seq: number }
+
+export async function main(argv: string[]): Promise<unknown> {
+  const { values: a } = parseArgs({
+    args: argv,
+    options: {
+      teacher: { type: 'string' }, corpus: { type: 'string' },
+      criteria: { type: 'string', default: 'compactor,effective' },
+      steps: { type: 'string', default: '300' }, batch: { type: 'string', default: '8' }, seq: { type: 'string', default: '64' },
+      preset: { type: 'string', default: 'wid55' }, seed: { type: 'string', default: '1' }, backend: { type: 'string', default: 'auto' },
+      'holdout-lines': { type: 'string', default: '3000' }, 'eval-batches': { type: 'string', default: '25' },
+    },
+  });
+  if (!a.teacher || !a.corpus) throw new Error('--teacher DIR and --corpus FILE are required');
+  const criteria = a.criteria!.split(',').map((c) => c.trim()).filter(Boolean);
+  for (const c of criteria) if (!(IMPORTANCE_CRITERIA as readonly string[]).includes(c)) throw new Error(`--criteria: "${c}" is not one of ${IMPORTANCE_CRITERIA.join(', ')}`);
+  const steps = Number(a.steps), batch = Number(a.batch), seq = Number(a.seq), seed = Number(a.seed);
+  const backend = await selectBackend(a.backend as BackendPreference);
+  const work = mkdtempSync(join(tmpdir(), 'wid-bench-criterion-'));
+  try {
+    const { trainPath, holdoutPath } = splitCorpus(a.corpus, Number(a['holdout-lines']), work);
+    const evalBatches = await heldOutBatches(a.teacher, holdoutPath, batch, seq, Number(a['eval-batches']), seed);
+    const teacherScore = await scoreModel(a.teacher, evalBatches);
+    console.log(`teacher: held-out MLM loss ${teacherScore.loss.toFixed(4)}, accuracy ${(100 * teacherScore.accuracy).toFixed(2)} % (${teacherScore.tokens} masked tokens)`);
+    const rows: Record<string, unknown>[] = [];
+    for (const importance of criteria) {
+      const started = performance.now();
+      const { studentDir, result } = await distill({ teacher: a.teacher, corpus: trainPath, steps, batch, seq, seed, preset: a.preset!, importance, backend: a.backend!, workDir: join(work, importance) });
+      const seconds = (performance.now() - started) / 1000;
+      const s = await scoreModel(studentDir, evalBatches);
+      const row = {
+        importance, parameters: result.parameterCount, student: result.student, distillSeconds: seconds,
+        trainLossFirst: result.firstLoss, trainLossFinal: result.finalLoss,
+        heldOutLoss: s.loss, heldOutAccuracy: s.accuracy, lossRatioToTeacher: s.loss / teacherScore.loss,
+      };
+      rows.push(row);
+      console.log(`${importance}: ${row.parameters} params, ${seconds.toFixed(0)} s; held-out MLM loss ${s.loss.toFixed(4)} (${row.lossRatioToTeacher.toFixed(3)}x teacher), accuracy ${(100 * s.accuracy).toFixed(2)} %`);
+    }
+    const out = {
+      bench: 'criterion', backend: backend.name, device: backend.device, teacher: a.teacher, corpus: a.corpus, preset: a.preset,
+      steps, batch, seq, seed, evalBatches: evalBatches.length, teacherHeldOutLoss: teacherScore.loss, teacherHeldOutAccuracy: teacherScore.accuracy, rows,
+    };
+    if (rows.length >= 2) {
+      const [x, y] = rows as { importance: string; heldOutLoss: number }[];
+      console.log(`held-out MLM loss ${x.importance} / ${y.importance} = ${(x.heldOutLoss / y.heldOutLoss).toFixed(3)} (below 1: ${x.importance} keeps the better dims)`);
+    }
+    return out;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The last `holdoutLines` non-empty lines are held out; the distillation reads only the lines before them. */
+function splitCorpus(corpus: string, holdoutLines: number, work: string): { trainPath: string; holdoutPath: string } {
+  const lines = readFileSync(corpus, 'utf8').split('\n');
+  let cut = lines.length, kept = 0;
+  while (cut > 0 && kept < holdoutLines) { cut--; if (lines[cut].trim()) kept++; }
+  if (cut < holdoutLines) throw new Error(`corpus ${corpus}: ${lines.length} lines, too few to hold out ${holdoutLines}`);
+  const trainPath = join(work, 'train.txt'), holdoutPath = join(work, 'holdout.txt');
+  writeFileSync(trainPath, lines.slice(0, cut).join('\n'));
+  writeFileSync(holdoutPath, lines.slice(cut).join('\n'));
+  return { trainPath, holdoutPath };
+}
+
+/** Full [batch, seq] rows of held-out text, masked once with a fixed seed, so every model sees the same positions. */
+async function heldOutBatches(teacher: string, holdoutPath: string, batch: number, seq: number, count: number, seed: number): Promise<EvalBatch[]> {
+  const loaded = await loadHfModel(teacher); // the teacher's own tokenizer, as the distillation reads the corpus
+  disposeWeights(loaded.weights);
+  if (!loaded.tokenizer) throw new Error(`teacher ${teacher} has no vocab.txt`);
+  const tokenizer = corpusTokenizerFrom(loaded.tokenizer);
+  const corpus = new LineCorpus(holdoutPath);
+  const batcher = new MlmBatcher(corpus, tokenizer, { seqLen: seq, batchSize: batch, padTo: 'seqLen' });
+  const rng = new Rng(seed + 1000);
+  const out: EvalBatch[] = [];
+  try {
+    for (let b = 0; b < count; b++) {
+      const rows = await batcher.nextRows();
+      const ids = new Int32Array(batch * seq).fill(tokenizer.padTokenId), mask = new Int32Array(batch * seq);
+      rows.forEach((r, i) => { ids.set(r, i * seq); mask.fill(1, i * seq, i * seq + r.length); });
+      const m = maskTokens(ids, mask, rng, { maskTokenId: tokenizer.maskTokenId, vocabSize: tokenizer.vocabSize, specialTokenIds: tokenizer.specialTokenIds });
+      out.push({ inputIds: m.inputIds, attentionMask: mask, labels: m.labels, rows: batch, seq });
+    }
+  } finally {
+    await corpus.close();
+  }
+  return out;
+}
+
+/** Token-weighted mean MLM loss and masked-token accuracy of a saved BERT (with its MLM head) on the batches. */
+async function scoreModel(dir: string, batches: EvalBatch[]): Promise<{ loss: number; accuracy: number; tokens: number }> {
+  const model = await loadHfModel(dir);
+  let lossSum = 0, correct = 0, tokens = 0;
+  try {
+    for (const b of batches) {
+      const n = b.labels.reduce((k, l) => k + (l === IGNORE_LABEL ? 0 : 1), 0);
+      const [loss, hits] = tf.tidy(() => {
+        const inputs = { inputIds: tf.tensor2d(b.inputIds, [b.rows, b.seq], 'int32'), attentionMask: tf.tensor2d(b.attentionMask, [b.rows, b.seq], 'int32') };
+        const hidden = bertForward(model.weights, model.config, inputs).lastHiddenState;
+        const logits = mlmHead(model.weights, model.config, hidden);
+        const labels = tf.tensor2d(b.labels, [b.rows, b.seq], 'int32');
+        const predicted = tf.argMax(logits, -1).toInt();
+        return [maskedLmLoss(logits, labels), tf.sum(tf.equal(predicted, labels).toInt())] as const;
+      });
+      lossSum += (await loss.data())[0] * n;
+      correct += (await hits.data())[0];
+      tokens += n;
+      loss.dispose(); hits.dispose();
+    }
+  } finally {
+    disposeWeights(model.weights);
+  }
+  return { loss: lossSum / tokens, accuracy: correct / tokens, tokens };
+}
+
+async function distill(o: { teacher: string; corpus: string; steps: number; batch: number; seq: number; seed: number; preset: string; importance: string; backend: string; workDir: string }) {
+  const job = distillJob('wid');
+  const config = job.parseConfig({
+    teacherPath: o.teacher, corpusPath: o.corpus, steps: o.steps, batchSize: o.batch, seqLen: o.seq, checkpointEvery: 0,
+    backend: o.backend, seed: o.seed, preset: o.preset, wid: { importance: o.importance },
+  });
+  mkdirSync(o.workDir, { recursive: true });
+  let studentDir = '';
+  const every = Math.max(1, Math.round(o.steps / 10));
+  const ctx: JobContext = {
+    runId: 0, workDir: o.workDir, seed: o.seed, backend: await selectBackend(o.backend as BackendPreference), signal: new AbortController().signal, resume: false,
+    progress: (p) => { if (p.phase === 'distill' && p.step % every === 0) console.log(`  ${o.importance} step ${p.step}/${p.totalSteps} loss ${p.values.loss?.toFixed(4) ?? '—'}`); },
+    metric: () => {}, log: () => {}, evaluation: () => {}, registerModel: () => {},
+    artifact: (kind, path) => { if (kind === 'student') studentDir = path; },
+  };
+  const result = await job.run(config, ctx) as { parameterCount: number; student: unknown; firstLoss: number; finalLoss: number };
+  if (!studentDir) throw new Error(`WID (${o.importance}) reported no student folder`);
+  return { studentDir, result };
+}
