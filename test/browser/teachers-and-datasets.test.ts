@@ -35,6 +35,7 @@ test('a teacher folder registers with its config and size, and its smoke test ru
     await page.getByTestId('model-notice').waitFor({ timeout: 10_000 });
     assert.match(await page.getByTestId('model-notice').innerText(), /Registered teacher #1 “tiny teacher” \(345\.9k parameters\)/);
     const row = page.getByTestId('model-row');
+    await row.waitFor({ timeout: 10_000 });
     const cells = await row.locator('td').allInnerTexts();
     const config = JSON.parse(readFileSync(join(FIXTURES.teacher, 'config.json'), 'utf8'));
     assert.equal(cells[3], `${config.num_hidden_layers}L · ${config.hidden_size}H · ${config.num_attention_heads} heads · ${config.intermediate_size} FFN`);
