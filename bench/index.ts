@@ -2,6 +2,7 @@
 // `--json FILE` writes the record it returns. `npm run bench -- list` names them all.
 import { BENCHMARKS, benchEntry, takeJsonFlag } from './lib/registry.js';
 import { writeJsonAtomic } from './lib/output.js';
+import { explainBackendError } from '../src-main/engine/backend/index.js';
 
 const [name, ...rest] = process.argv.slice(2);
 if (!name || name === 'list' || name === '--help') {
@@ -15,6 +16,6 @@ try {
   const record = await (await entry.load()).main(argv);
   if (json && record !== undefined) { writeJsonAtomic(json, record); console.log(`wrote ${json}`); }
 } catch (e) {
-  console.error(`bench ${name}: ${(e as Error).message}`);
+  console.error(`bench ${name}: ${(explainBackendError(e) as Error).message}`);
   process.exit(1);
 }

@@ -1,7 +1,7 @@
 // Entry point of the job process (Node child_process.fork or Electron utilityProcess): receives one
 // `start` message, selects the tfjs backend, runs the job and streams everything back as messages.
 // Bundled as dist/main/worker.cjs, so nothing here may depend on tsx or on source-relative paths.
-import { selectBackend, type BackendPreference } from '../engine/backend/index.js';
+import { explainBackendError, selectBackend, type BackendPreference } from '../engine/backend/index.js';
 import { jobFor } from '../engine/jobs/registry.js';
 import type { JobContext } from '../engine/jobs/types.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -23,7 +23,8 @@ function finish(message: FromWorker): void {
 }
 
 /** The run's `error` gets the message; the stack goes to the run log for whoever debugs it. */
-function failed(err: unknown): void {
+function failed(raw: unknown): void {
+  const err = explainBackendError(raw);
   if (err instanceof Error && err.stack) post({ type: 'log', level: 'error', message: err.stack });
   finish({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
 }

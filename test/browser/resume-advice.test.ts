@@ -16,3 +16,9 @@ test('a failure from a refused config or a diverged loss says why Resume would n
   assert.match(resumeHelps(run('failed', 'loss is NaN at step 12: training diverged (try a lower lr)')).why, /lower learning rate/);
   assert.equal(resumeHelps(run('failed', 'ENOENT: no such file or directory, open /data/corpus.txt')).helps, true);
 });
+
+test('a run that exhausted the wasm heap is not offered Resume: it would fail the same way', () => {
+  const r = resumeHelps(run('failed', 'the wasm backend ran out of memory: its heap is one WebAssembly memory of at most 4 GiB (4082 MiB in use when it failed), whatever this machine\'s RAM. (RuntimeError: memory access out of bounds)'));
+  assert.equal(r.helps, false);
+  assert.match(r.why, /webgpu or tensorflow backend/);
+});

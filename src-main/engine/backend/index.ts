@@ -1,2 +1,3 @@
 export { selectBackend, probeBackends } from './select.js';
 export type { BackendPreference, SelectedBackend, BackendProbe } from './select.js';
+export { explainBackendError } from './explain-error.js';

@@ -11,6 +11,9 @@ export function resumeHelps(run: RunRecord): { helps: boolean; why: string } {
   if (/config|expected|must be|is not a GLUE task|unknown/i.test(e)) {
     return { helps: false, why: 'Resume would repeat this failure: the settings were refused. Duplicate the run and change them.' };
   }
+  if (/wasm backend ran out of memory/i.test(e)) {
+    return { helps: false, why: 'Resume would run out of wasm memory again: duplicate the run on the webgpu or tensorflow backend, or with a smaller batch.' };
+  }
   if (/diverged|NaN|not finite/i.test(e)) {
     return { helps: false, why: 'Resume would diverge again from the same checkpoint: duplicate the run with a lower learning rate.' };
   }
