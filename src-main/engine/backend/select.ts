@@ -6,6 +6,7 @@ import os from 'node:os';
 import { applyWebgpuFlags, webgpuCreateOptions } from '../kernels/webgpu-tuning.js';
 import { registerWebgpuKernels } from '../kernels/webgpu-kernels.js';
 import { installReductionGradients } from '../kernels/reduction-gradients.js';
+import { registerWasmMatMul } from '../kernels/wasm-matmul.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export interface SelectedBackend { name: string; device: string }
@@ -71,6 +72,7 @@ async function tryWasm(): Promise<SelectedBackend> {
   const threads = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   try { wasm.setThreadsCount(threads); } catch { /* only allowed before first init */ }
   if (!(await tf.setBackend('wasm'))) throw new Error("setBackend('wasm') returned false");
+  registerWasmMatMul(); // transposes before the product: kernels/wasm-matmul.ts
   return { name: 'wasm', device: `CPU (wasm, ${threads} threads)` };
 }
 
