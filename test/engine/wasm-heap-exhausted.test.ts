@@ -23,6 +23,8 @@ test('exhausting the wasm heap gives an error naming the 4 GiB heap and the back
   assert.match(explained.message, /webgpu or tensorflow backend/);
   assert.ok(explained.message.includes((failure as Error).message), 'the original message is kept');
   assert.equal(explainBackendError(failure, 'webgpu'), failure, 'only the wasm heap is explained so');
+  const xnn = explainBackendError(new Error('Aborted(). Build with -sASSERTIONS for more info.'), 'wasm') as Error;
+  assert.match(xnn.message, /^the wasm backend ran out of memory/, "XNNPACK's failed allocation aborts the module");
   const other = new Error('ENOENT: no such file');
   assert.equal(explainBackendError(other, 'wasm'), other);
 });

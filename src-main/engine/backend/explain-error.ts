@@ -1,10 +1,11 @@
 // Backend failures that say nothing to a user, reworded with what happened and what to do. The wasm backend's
 // heap is one 32-bit WebAssembly memory (at most 4 GiB, whatever the machine's RAM): when a job needs more,
-// tfjs fails with "RuntimeError: memory access out of bounds" from inside a kernel. Seen with WID on a
-// 4L-512H teacher (28.8M parameters): the heap reached 4,082 MiB before the first step.
+// tfjs fails with "RuntimeError: memory access out of bounds" from inside a kernel, or XNNPACK cannot allocate
+// (it prints "XNN status ... Got status 6", xnn_status_out_of_memory) and the module throws "Aborted()". Both
+// seen with WID on a 4L-512H teacher (28.8M parameters): the heap reached 4,082 MiB before the first step.
 import * as tf from '@tensorflow/tfjs';
 
-const WASM_HEAP_EXHAUSTED = /memory access out of bounds|Cannot enlarge memory|Out of memory|Aborted\(OOM\)/i;
+const WASM_HEAP_EXHAUSTED = /memory access out of bounds|Cannot enlarge memory|Out of memory|^Aborted\(/i;
 
 /** The error to report: `err` itself, or one that names the cause when the wasm heap ran out. */
 export function explainBackendError(err: unknown, backendName: string | null = currentBackend()): unknown {
