@@ -36,7 +36,7 @@ export function registerWasmMatMul(env: NodeJS.ProcessEnv = process.env): boolea
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
       const { a, b } = inputs as { a: Info; b: Info };
-      if (mode === 'tfjs' || (!transposeA && !transposeB) || workPerMatrix(a, b, transposeA) < MIN_WORK) {
+      if (mode === 'tfjs' || (!transposeA && !transposeB) || workPerMatrix(a, b, transposeA, transposeB) < MIN_WORK) {
         return original.kernelFunc({ inputs, backend, attrs });
       }
       const temps: Info[] = [];
@@ -55,10 +55,9 @@ export function registerWasmMatMul(env: NodeJS.ProcessEnv = process.env): boolea
 }
 
 /** rows · inner · columns of one product in the batch. */
-function workPerMatrix(a: Info, b: Info, transposeA: boolean): number {
+function workPerMatrix(a: Info, b: Info, transposeA: boolean, transposeB: boolean): number {
   const [ra, ca] = a.shape.slice(-2), [rb, cb] = b.shape.slice(-2);
-  const rows = transposeA ? ca : ra, inner = transposeA ? ra : ca;
-  return rows * inner * (rb * cb / inner);
+  return (transposeA ? ca * ra : ra * ca) * (transposeB ? rb : cb);
 }
 
 /** Whether the wasm BatchMatMul kernel is the wrapper (registerWasmMatMul ran). */
