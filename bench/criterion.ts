@@ -11,19 +11,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
+import { selectBackend, type BackendPreference, type SelectedBackend } from '../src-main/engine/backend/index.js';
 import { distillJob } from '../src-main/engine/jobs/distill.js';
 import type { JobContext } from '../src-main/engine/jobs/types.js';
-import { loadHfModel } from '../src-main/engine/checkpoint/index.js';
+import { loadHfModel, type LoadedHfModel } from '../src-main/engine/checkpoint/index.js';
 import { bertForward, disposeWeights, mlmHead } from '../src-main/engine/bert/index.js';
 import { maskedLmLoss } from '../src-main/engine/bert/mlm-loss.js';
 import { corpusTokenizerFrom } from '../src-main/engine/train/corpus-tokenizer.js';
 import { LineCorpus } from '../src-main/engine/train/corpus.js';
-import { MlmBatcher } from '../src-main/engine/train/batcher.js';
+import { MlmBatcher, type CorpusTokenizer } from '../src-main/engine/train/batcher.js';
 import { IGNORE_LABEL, maskTokens } from '../src-main/engine/train/masking.js';
 import { Rng } from '../src-main/engine/train/rng.js';
 import { IMPORTANCE_CRITERIA } from '../src-main/engine/methods/wid/importance.js';
 
+interface Score { loss: number; accuracy: number; tokens: number }
 interface EvalBatch { inputIds: Int32Array; attentionMask: Int32Array; labels: Int32Array; rows: number; seq: number }
 
 export async function main(argv: string[]): Promise<unknown> {
@@ -45,15 +46,25 @@ export async function main(argv: string[]): Promise<unknown> {
   const work = mkdtempSync(join(tmpdir(), 'wid-bench-criterion-'));
   try {
     const { trainPath, holdoutPath } = splitCorpus(a.corpus, Number(a['holdout-lines']), work);
-    const evalBatches = await heldOutBatches(a.teacher, holdoutPath, batch, seq, Number(a['eval-batches']), seed);
-    const teacherScore = await scoreModel(a.teacher, evalBatches);
+    // the teacher is read once: its tokenizer makes the held-out batches (as the distillation reads the corpus)
+    const teacherModel = await loadHfModel(a.teacher);
+    let evalBatches: EvalBatch[], teacherScore: Score;
+    try {
+      if (!teacherModel.tokenizer) throw new Error(`teacher ${a.teacher} has no vocab.txt`);
+      evalBatches = await heldOutBatches(corpusTokenizerFrom(teacherModel.tokenizer), holdoutPath, batch, seq, Number(a['eval-batches']), seed);
+      teacherScore = await score(teacherModel, evalBatches);
+    } finally {
+      disposeWeights(teacherModel.weights);
+    }
     console.log(`teacher: held-out MLM loss ${teacherScore.loss.toFixed(4)}, accuracy ${(100 * teacherScore.accuracy).toFixed(2)} % (${teacherScore.tokens} masked tokens)`);
     const rows: Record<string, unknown>[] = [];
     for (const importance of criteria) {
       const started = performance.now();
-      const { studentDir, result } = await distill({ teacher: a.teacher, corpus: trainPath, steps, batch, seq, seed, preset: a.preset!, importance, backend: a.backend!, workDir: join(work, importance) });
+      const { studentDir, result } = await distill({ teacher: a.teacher, corpus: trainPath, steps, batch, seq, seed, preset: a.preset!, importance, backend, workDir: join(work, importance) });
       const seconds = (performance.now() - started) / 1000;
-      const s = await scoreModel(studentDir, evalBatches);
+      const student = await loadHfModel(studentDir);
+      let s: Score;
+      try { s = await score(student, evalBatches); } finally { disposeWeights(student.weights); }
       const row = {
         importance, parameters: result.parameterCount, student: result.student, distillSeconds: seconds,
         trainLossFirst: result.firstLoss, trainLossFinal: result.finalLoss,
@@ -89,11 +100,7 @@ function splitCorpus(corpus: string, holdoutLines: number, work: string): { trai
 }
 
 /** Full [batch, seq] rows of held-out text, masked once with a fixed seed, so every model sees the same positions. */
-async function heldOutBatches(teacher: string, holdoutPath: string, batch: number, seq: number, count: number, seed: number): Promise<EvalBatch[]> {
-  const loaded = await loadHfModel(teacher); // the teacher's own tokenizer, as the distillation reads the corpus
-  disposeWeights(loaded.weights);
-  if (!loaded.tokenizer) throw new Error(`teacher ${teacher} has no vocab.txt`);
-  const tokenizer = corpusTokenizerFrom(loaded.tokenizer);
+async function heldOutBatches(tokenizer: CorpusTokenizer, holdoutPath: string, batch: number, seq: number, count: number, seed: number): Promise<EvalBatch[]> {
   const corpus = new LineCorpus(holdoutPath);
   const batcher = new MlmBatcher(corpus, tokenizer, { seqLen: seq, batchSize: batch, padTo: 'seqLen' });
   const rng = new Rng(seed + 1000);
@@ -112,43 +119,39 @@ async function heldOutBatches(teacher: string, holdoutPath: string, batch: numbe
   return out;
 }
 
-/** Token-weighted mean MLM loss and masked-token accuracy of a saved BERT (with its MLM head) on the batches. */
-async function scoreModel(dir: string, batches: EvalBatch[]): Promise<{ loss: number; accuracy: number; tokens: number }> {
-  const model = await loadHfModel(dir);
+/** Token-weighted mean MLM loss and masked-token accuracy of a loaded BERT (with its MLM head) on the batches. */
+async function score(model: LoadedHfModel, batches: EvalBatch[]): Promise<Score> {
   let lossSum = 0, correct = 0, tokens = 0;
-  try {
-    for (const b of batches) {
-      const n = b.labels.reduce((k, l) => k + (l === IGNORE_LABEL ? 0 : 1), 0);
-      const [loss, hits] = tf.tidy(() => {
-        const inputs = { inputIds: tf.tensor2d(b.inputIds, [b.rows, b.seq], 'int32'), attentionMask: tf.tensor2d(b.attentionMask, [b.rows, b.seq], 'int32') };
-        const hidden = bertForward(model.weights, model.config, inputs).lastHiddenState;
-        const logits = mlmHead(model.weights, model.config, hidden);
-        const labels = tf.tensor2d(b.labels, [b.rows, b.seq], 'int32');
-        const predicted = tf.argMax(logits, -1).toInt();
-        return [maskedLmLoss(logits, labels), tf.sum(tf.equal(predicted, labels).toInt())] as const;
-      });
-      lossSum += (await loss.data())[0] * n;
-      correct += (await hits.data())[0];
-      tokens += n;
-      loss.dispose(); hits.dispose();
-    }
-  } finally {
-    disposeWeights(model.weights);
+  for (const b of batches) {
+    const n = b.labels.reduce((k, l) => k + (l === IGNORE_LABEL ? 0 : 1), 0);
+    const [loss, hits] = tf.tidy(() => {
+      const inputs = { inputIds: tf.tensor2d(b.inputIds, [b.rows, b.seq], 'int32'), attentionMask: tf.tensor2d(b.attentionMask, [b.rows, b.seq], 'int32') };
+      const hidden = bertForward(model.weights, model.config, inputs).lastHiddenState;
+      const logits = mlmHead(model.weights, model.config, hidden);
+      const labels = tf.tensor2d(b.labels, [b.rows, b.seq], 'int32');
+      const predicted = tf.argMax(logits, -1).toInt();
+      return [maskedLmLoss(logits, labels), tf.sum(tf.equal(predicted, labels).toInt())] as const;
+    });
+    // read with await: webgpu in Node has no synchronous reads
+    lossSum += (await loss.data())[0] * n;
+    correct += (await hits.data())[0];
+    tokens += n;
+    loss.dispose(); hits.dispose();
   }
   return { loss: lossSum / tokens, accuracy: correct / tokens, tokens };
 }
 
-async function distill(o: { teacher: string; corpus: string; steps: number; batch: number; seq: number; seed: number; preset: string; importance: string; backend: string; workDir: string }) {
+async function distill(o: { teacher: string; corpus: string; steps: number; batch: number; seq: number; seed: number; preset: string; importance: string; backend: SelectedBackend; workDir: string }) {
   const job = distillJob('wid');
   const config = job.parseConfig({
     teacherPath: o.teacher, corpusPath: o.corpus, steps: o.steps, batchSize: o.batch, seqLen: o.seq, checkpointEvery: 0,
-    backend: o.backend, seed: o.seed, preset: o.preset, wid: { importance: o.importance },
+    backend: o.backend.name, seed: o.seed, preset: o.preset, wid: { importance: o.importance },
   });
   mkdirSync(o.workDir, { recursive: true });
   let studentDir = '';
   const every = Math.max(1, Math.round(o.steps / 10));
   const ctx: JobContext = {
-    runId: 0, workDir: o.workDir, seed: o.seed, backend: await selectBackend(o.backend as BackendPreference), signal: new AbortController().signal, resume: false,
+    runId: 0, workDir: o.workDir, seed: o.seed, backend: o.backend, signal: new AbortController().signal, resume: false,
     progress: (p) => { if (p.phase === 'distill' && p.step % every === 0) console.log(`  ${o.importance} step ${p.step}/${p.totalSteps} loss ${p.values.loss?.toFixed(4) ?? '—'}`); },
     metric: () => {}, log: () => {}, evaluation: () => {}, registerModel: () => {},
     artifact: (kind, path) => { if (kind === 'student') studentDir = path; },
