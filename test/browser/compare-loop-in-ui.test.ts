@@ -9,18 +9,15 @@ import type { Locator, Page } from 'playwright-core';
 import { screenshot } from './support/browser.js';
 import { FIXTURES, waitForRun, type Call } from './support/api.js';
 import { browserSession } from './support/session.js';
+import { fillDistillWizard, fillFinetuneForm, settled } from './support/ui.js';
 import { serverAvailable, SERVE_ENTRY } from './support/webServer.js';
 
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
 let page: Page, call: Call, url: string, errors: string[];
 browserSession('wid-loop-', skip, (s) => { page = s.page; call = s.call; url = s.server.url; errors = s.errors; });
 
-// The last fine-tune's status event triggers a reload that may still be in flight when the runs report completed:
-// wait (bounded) for the cell to show the expected text, then return what it shows so a wrong value still fails.
-async function settledText(cell: Locator, want: string): Promise<string> {
-  await cell.filter({ hasText: new RegExp(`^\\s*${want.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).waitFor({ timeout: 15_000 }).catch(() => {});
-  return cell.innerText();
-}
+// The last fine-tune's status event triggers a reload that may still be in flight when the runs report completed.
+const settledText = (cell: Locator, want: string) => settled(() => cell.innerText(), want);
 
 async function register(kind: 'model' | 'dataset', path: string, name: string, datasetKind?: 'corpus' | 'glue') {
   await page.getByTestId(`${kind}-path`).fill(path);
@@ -42,15 +39,7 @@ test('register, compare group, fine-tune the group and the teacher, read % of te
 
   // 2. a compare group from the wizard lands on its page; all three members complete
   await page.getByTestId('nav-new').click();
-  await page.getByTestId('method-compare').check();
-  await page.getByTestId('run-name').fill('loop group');
-  await page.getByTestId('teacher-select').selectOption({ label: 'tiny teacher (345.9k parameters)' });
-  await page.getByTestId('dataset-select').selectOption({ label: 'pride' });
-  await page.getByTestId('size-preset').selectOption('wid55');
-  await page.getByTestId('steps').fill('3');
-  await page.getByTestId('batch-size').fill('2');
-  await page.getByTestId('seq-len').fill('16');
-  await page.getByTestId('backend-select').selectOption('wasm');
+  await fillDistillWizard(page, { method: 'compare', name: 'loop group', steps: 3 });
   for (const m of ['wid', 'distilbert', 'tinybert']) await page.getByTestId(`plan-${m}`).waitFor({ timeout: 10_000 });
   await screenshot(page, 'loop-3-wizard-compare-group');
   await page.getByTestId('start-run').click();
@@ -80,16 +69,7 @@ test('register, compare group, fine-tune the group and the teacher, read % of te
 
   // 3. one action fine-tunes the three students and the teacher on RTE and SST-2
   const form = page.getByTestId('group-finetune');
-  await form.getByTestId('finetune-task-RTE').check();
-  await form.getByTestId('finetune-task-SST-2').check();
-  await form.getByTestId('finetune-lr').fill('3e-3');
-  await form.getByTestId('finetune-epochs').fill('1');
-  await form.getByTestId('finetune-batch').fill('16');
-  await form.getByTestId('finetune-max-length').fill('32');
-  await form.getByTestId('finetune-rows').fill('32');
-  await form.getByTestId('finetune-dev-rows').fill('32');
-  await form.getByTestId('finetune-backend').selectOption('wasm');
-  await form.getByTestId('finetune-efficiency').uncheck();
+  await fillFinetuneForm(form, { tasks: ['RTE', 'SST-2'], lr: '3e-3', epochs: '1', batch: '16', maxLength: '32', rows: '32', devRows: '32', backend: 'wasm' });
   assert.equal(await form.getByTestId('finetune-start').innerText(), 'Fine-tune 3 students + teacher');
   await screenshot(page, 'loop-5-group-finetune-form');
   await form.getByTestId('finetune-start').click();
@@ -213,16 +193,8 @@ test('a registered model (here the teacher) is scored from the Models page with 
   const teacher = (await call('models.list', { kind: 'teacher' }))[0];
   await page.getByTestId(`score-button-${teacher.id}`).click();
   const panel = page.getByTestId('model-score-panel');
-  await panel.getByTestId('finetune-task-WNLI').check();
-  await panel.getByTestId('finetune-lr').fill('1e-3, 3e-3');
+  await fillFinetuneForm(panel, { tasks: ['WNLI'], lr: '1e-3, 3e-3', epochs: '1', batch: '16', maxLength: '32', rows: '16', devRows: '16', backend: 'wasm' });
   assert.match(await panel.getByTestId('finetune-lr-hint').innerText(), /Grid of 2 learning rates/);
-  await panel.getByTestId('finetune-epochs').fill('1');
-  await panel.getByTestId('finetune-batch').fill('16');
-  await panel.getByTestId('finetune-max-length').fill('32');
-  await panel.getByTestId('finetune-rows').fill('16');
-  await panel.getByTestId('finetune-dev-rows').fill('16');
-  await panel.getByTestId('finetune-backend').selectOption('wasm');
-  await panel.getByTestId('finetune-efficiency').uncheck();
   await screenshot(page, 'loop-8-models-score-teacher-grid');
   await panel.getByTestId('finetune-start').click();
   await page.getByTestId('run-title').filter({ hasText: 'tiny teacher · GLUE WNLI' }).waitFor({ timeout: 10_000 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { screenshot } from './support/browser.js';
 import { browserSession } from './support/session.js';
+import { fillDistillWizard } from './support/ui.js';
 import { FIXTURES, waitForRun, type Call } from './support/api.js';
 import { serverAvailable, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
 
@@ -62,15 +63,7 @@ test('the wizard\'s compare group launches WID, DistilBERT and TinyBERT with one
   const teacher = await call('models.register', { path: FIXTURES.teacher, name: 'tiny teacher' });
   await call('datasets.register', { path: FIXTURES.corpus, kind: 'corpus', name: 'pride' });
   await page.goto(`${server.url}#/new`);
-  await page.getByTestId('method-compare').check();
-  await page.getByTestId('run-name').fill('tiny compare');
-  await page.getByTestId('teacher-select').selectOption({ label: 'tiny teacher (345.9k parameters)' });
-  await page.getByTestId('dataset-select').selectOption({ label: 'pride' });
-  await page.getByTestId('size-preset').selectOption('wid55');
-  await page.getByTestId('steps').fill('2');
-  await page.getByTestId('batch-size').fill('2');
-  await page.getByTestId('seq-len').fill('16');
-  await page.getByTestId('backend-select').selectOption('wasm');
+  await fillDistillWizard(page, { method: 'compare', name: 'tiny compare', steps: 2 });
   for (const m of ['wid', 'distilbert', 'tinybert']) await page.getByTestId(`plan-${m}`).waitFor({ timeout: 10_000 });
   assert.equal(await page.getByTestId('start-run').innerText(), 'Start 3 runs');
   await page.getByTestId('start-run').click();

@@ -12,6 +12,7 @@ import { browserSession } from './support/session.js';
 import { FIXTURES, waitForRun, type Call } from './support/api.js';
 import { serverAvailable, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
 import { openStore } from '../../src-main/app/store/index.js';
+import { fillFinetuneForm, settled } from './support/ui.js';
 
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
 let home: string;
@@ -36,13 +37,8 @@ browserSession('wid-history-', skip, async (s) => {
 });
 
 const rowNames = () => page.getByTestId('run-row').locator('td.name a').allInnerTexts();
-/** A server-side sort re-reads the list after the header already shows the new order: wait (bounded) for the rows. */
-const settledRowNames = async (want: string[]) => {
-  for (const until = Date.now() + 10_000; Date.now() < until; await page.waitForTimeout(100)) {
-    if (JSON.stringify(await rowNames()) === JSON.stringify(want)) break;
-  }
-  return rowNames();
-};
+/** A server-side sort re-reads the list after the header already shows the new order. */
+const settledRowNames = (want: string[]) => settled(rowNames, want);
 const sortedBy = async (key: string, order: 'ascending' | 'descending') => {
   const header = page.locator('th', { has: page.getByTestId(`sort-${key}`) });
   for (let i = 0; i < 2 && (await header.getAttribute('aria-sort')) !== order; i++) await page.getByTestId(`sort-${key}`).click();
@@ -52,13 +48,7 @@ const sortedBy = async (key: string, order: 'ascending' | 'descending') => {
 test('the run table shows teacher, size, status and a GLUE score once the student is fine-tuned from its run page; sort and search', { skip, timeout: 55_000 }, async () => {
   await page.goto(`${server.url}#/runs/${wid.id}`);
   await page.getByTestId('finetune-form').waitFor({ timeout: 10_000 });
-  await page.getByTestId('finetune-task-SST-2').check();
-  await page.getByTestId('finetune-epochs').fill('1');
-  await page.getByTestId('finetune-lr').fill('0.001');
-  await page.getByTestId('finetune-batch').fill('8');
-  await page.getByTestId('finetune-max-length').fill('32');
-  await page.getByTestId('finetune-rows').fill('32');
-  await page.getByTestId('finetune-efficiency').uncheck();
+  await fillFinetuneForm(page, { tasks: ['SST-2'], lr: '0.001', epochs: '1', batch: '8', maxLength: '32', rows: '32' });
   await page.getByTestId('finetune-start').click();
   await page.getByTestId('run-title').filter({ hasText: 'wid small · GLUE SST-2' }).waitFor({ timeout: 10_000 });
   await page.locator('[data-testid=run-title] [data-testid=status]').filter({ hasText: /completed|failed/ }).waitFor({ timeout: 40_000 });

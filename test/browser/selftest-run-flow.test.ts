@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, newPage, screenshot } from './support/browser.js';
 import { serverAvailable, startServer, SERVE_ENTRY } from './support/webServer.js';
+import { withFreshSession } from './support/session.js';
 
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
 
@@ -52,19 +53,11 @@ test('a selftest run started in the browser streams its loss chart, finishes, an
 });
 
 test('opening an unknown run shows the server\'s not-found message', { skip, timeout: 60_000 }, async () => {
-  const home = mkdtempSync(join(tmpdir(), 'wid-browser-'));
-  const browser = await launchBrowser();
-  const server = await startServer(home);
-  try {
-    const { page } = await newPage(browser);
+  await withFreshSession('wid-browser-', async ({ page, server }) => {
     await page.goto(`${server.url}#/runs/987654`);
     const banner = page.getByTestId('error-banner');
     await banner.waitFor({ timeout: 15_000 });
     assert.match(await banner.innerText(), /987654/);
     await screenshot(page, 'unknown-run-error');
-  } finally {
-    await server.stop();
-    await browser.close();
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 });

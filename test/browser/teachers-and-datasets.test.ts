@@ -3,22 +3,18 @@
 // from the fixture files themselves, so the UI is checked against the data, not against itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, newPage, screenshot } from './support/browser.js';
+import { screenshot } from './support/browser.js';
 import { FIXTURES } from './support/api.js';
-import { serverAvailable, startServer, SERVE_ENTRY } from './support/webServer.js';
+import { serverAvailable, SERVE_ENTRY } from './support/webServer.js';
+import { withFreshSession } from './support/session.js';
 
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
 const dataRows = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length - 1; // minus the header
 
 test('a teacher folder registers with its config and size, and its smoke test runs a forward pass', { skip, timeout: 50_000 }, async () => {
-  const home = mkdtempSync(join(tmpdir(), 'wid-models-'));
-  const browser = await launchBrowser();
-  const server = await startServer(home);
-  try {
-    const { page, errors } = await newPage(browser);
+  await withFreshSession('wid-models-', async ({ page, errors, server }) => {
     await page.goto(`${server.url}#/models`);
 
     // A folder without config.json is refused with the server's message naming it.
@@ -53,19 +49,11 @@ test('a teacher folder registers with its config and size, and its smoke test ru
     assert.match(await smoke.innerText(), /Smoke test: ok: output 1×\d+×64 in \d+\.\d\d s on (wasm|cpu|webgpu|tensorflow)/);
     await screenshot(page, 'models-teacher-registered-smoke-test');
     assert.deepEqual(errors, []);
-  } finally {
-    await server.stop();
-    await browser.close();
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a corpus and a GLUE folder register with their row counts, and each GLUE task previews its own rows', { skip, timeout: 50_000 }, async () => {
-  const home = mkdtempSync(join(tmpdir(), 'wid-datasets-'));
-  const browser = await launchBrowser();
-  const server = await startServer(home);
-  try {
-    const { page, errors } = await newPage(browser);
+  await withFreshSession('wid-datasets-', async ({ page, errors, server }) => {
     await page.goto(`${server.url}#/datasets`);
 
     await page.getByTestId('dataset-path').fill(FIXTURES.corpus);
@@ -108,19 +96,11 @@ test('a corpus and a GLUE folder register with their row counts, and each GLUE t
     await page.getByTestId('error-banner').waitFor({ timeout: 20_000 });
     assert.match(await page.getByTestId('error-banner').innerText(), /path: .*RTE/);
     assert.deepEqual(errors, []);
-  } finally {
-    await server.stop();
-    await browser.close();
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 });
 
 test('typing the next path while a registration is still counting rows keeps what was typed', { skip, timeout: 40_000 }, async () => {
-  const home = mkdtempSync(join(tmpdir(), 'wid-datasets-race-'));
-  const browser = await launchBrowser();
-  const server = await startServer(home);
-  try {
-    const { page, errors } = await newPage(browser);
+  await withFreshSession('wid-datasets-race-', async ({ page, errors, server, call }) => {
     await page.goto(`${server.url}#/datasets`);
     // Hold the first registration's answer until the user has typed the next path, as a large corpus would.
     let release!: () => void;
@@ -137,9 +117,5 @@ test('typing the next path while a registration is still counting rows keeps wha
     assert.equal(await page.getByTestId('dataset-name').inputValue(), 'next one');
     await screenshot(page, 'datasets-typing-during-registration');
     assert.deepEqual(errors, []);
-  } finally {
-    await server.stop();
-    await browser.close();
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 });

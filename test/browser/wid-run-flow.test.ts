@@ -4,35 +4,23 @@
 // registers and runs a forward pass as a model of its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, newPage, screenshot } from './support/browser.js';
-import { FIXTURES, apiFor } from './support/api.js';
-import { serverAvailable, startServer, SERVE_ENTRY } from './support/webServer.js';
+import { screenshot } from './support/browser.js';
+import { FIXTURES } from './support/api.js';
+import { serverAvailable, SERVE_ENTRY } from './support/webServer.js';
+import { withFreshSession } from './support/session.js';
+import { fillDistillWizard } from './support/ui.js';
 
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
 
 test('a WID run launched from the wizard is monitored live, completes, shows attention maps and exports a loadable student', { skip, timeout: 58_000 }, async () => {
-  const home = mkdtempSync(join(tmpdir(), 'wid-flow-'));
-  const browser = await launchBrowser();
-  const server = await startServer(home);
-  try {
-    const call = apiFor(server.url);
+  await withFreshSession('wid-flow-', async ({ page, errors, server, home, call }) => {
     await call('models.register', { path: FIXTURES.teacher, name: 'tiny teacher' });
     await call('datasets.register', { path: FIXTURES.corpus, kind: 'corpus', name: 'pride' });
-    const { page, errors } = await newPage(browser);
     await page.goto(`${server.url}#/new`);
 
-    await page.getByTestId('method-wid').check();
-    await page.getByTestId('run-name').fill('tiny wid');
-    await page.getByTestId('teacher-select').selectOption({ label: 'tiny teacher (345.9k parameters)' });
-    await page.getByTestId('dataset-select').selectOption({ label: 'pride' });
-    await page.getByTestId('size-preset').selectOption('wid55');
-    await page.getByTestId('steps').fill('6');
-    await page.getByTestId('batch-size').fill('2');
-    await page.getByTestId('seq-len').fill('16');
-    await page.getByTestId('backend-select').selectOption('wasm');
+    await fillDistillWizard(page, { method: 'wid', name: 'tiny wid', steps: 6 });
     await page.getByTestId('seed').fill('7');
     await page.getByTestId('plan-wid').waitFor({ timeout: 10_000 });
     await page.getByTestId('start-run').click();
@@ -147,9 +135,5 @@ test('a WID run launched from the wizard is monitored live, completes, shows att
     assert.match(await smoke.innerText(), /ok: output 1×\d+×36 /);
     await screenshot(page, 'models-exported-student-smoke-test');
     assert.deepEqual(errors, []);
-  } finally {
-    await server.stop();
-    await browser.close();
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 });

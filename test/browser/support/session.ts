@@ -1,5 +1,6 @@
 // One web server on a fresh data folder, one Chromium and one page, shared by the tests of a file:
 // registers the before/after hooks and hands the pieces to `ready` (which may also set up data).
+// `withFreshSession` gives one test the same pieces of its own.
 import { before, after } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,4 +26,19 @@ export function browserSession(homePrefix: string, skip: string | false, ready: 
     await server?.stop();
     if (home) rmSync(home, { recursive: true, force: true });
   });
+}
+
+/** A web server on a data folder of its own, a Chromium and a page for one test; all gone when `body` ends. */
+export async function withFreshSession(homePrefix: string, body: (s: BrowserSession) => Promise<void>): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), homePrefix));
+  let browser: Browser | undefined, server: RunningServer | undefined;
+  try {
+    [browser, server] = await Promise.all([launchBrowser(), startServer(home)]);
+    const { page, errors } = await newPage(browser);
+    await body({ home, server, browser, page, errors, call: apiFor(server.url) });
+  } finally {
+    await server?.stop();
+    await browser?.close();
+    rmSync(home, { recursive: true, force: true });
+  }
 }
