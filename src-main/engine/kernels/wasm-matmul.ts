@@ -39,15 +39,12 @@ export function registerWasmMatMul(env: NodeJS.ProcessEnv = process.env): boolea
       if (mode === 'tfjs' || (!transposeA && !transposeB) || workPerMatrix(a, b, transposeA, transposeB) < MIN_WORK) {
         return original.kernelFunc({ inputs, backend, attrs });
       }
-      const temps: Info[] = [];
       const plainA = transposeA ? swapLastTwo(a, backend) : a;
       const plainB = transposeB ? swapLastTwo(b, backend) : b;
-      if (transposeA) temps.push(plainA);
-      if (transposeB) temps.push(plainB);
       try {
         return original.kernelFunc({ inputs: { a: plainA, b: plainB }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
       } finally {
-        for (const t of temps) (backend as unknown as DisposingBackend).disposeData(t.dataId);
+        for (const t of [plainA, plainB]) if (t !== a && t !== b) (backend as unknown as DisposingBackend).disposeData(t.dataId);
       }
     },
   });

@@ -87,9 +87,9 @@ export class AdamW {
     const t = this.stepCount;
     const bc1 = 1 - Math.pow(this.beta1, t);
     const bc2 = 1 - Math.pow(this.beta2, t);
-    // One tidy per variable: the composite update makes ~14 temporaries the size of the variable, and one tidy
-    // around the whole loop kept every variable's alive to the end (14x the model's bytes at once; with WID's
-    // compactors on the 4L-512H teacher that exhausted the 4 GiB wasm heap before the first step).
+    // One tidy per variable: the composite update makes about 16 temporaries the size of the variable, and one
+    // tidy around the whole loop kept every variable's alive to the end (128 MiB above the live tensors for 8
+    // variables of 1 MiB, test/train/adamw.test.ts; with WID's compactors on the 4L-512H teacher, the wasm heap).
     for (const [name, variable] of this.variables) {
       const g = grads[name];
       if (!g) continue;
