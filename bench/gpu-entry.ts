@@ -4,7 +4,7 @@
 //   (device, carry [".gpu"]) set -o pipefail; bash .gpu/run.sh [--deadline S] [--plan NAME | ITEM...] 2>&1 | tee $OUT/log.txt
 // An ITEM is one argument: "[~SECONDS] [ENV=value ...] NAME [args]" (~SECONDS overrides the registry's estimate), e.g. 'gpu-compare --sizes base --no-torch' or
 // 'WID_MATMUL_VARIANT=tfjs gpu-compare --sizes base --no-torch --no-check' (env set for that item only).
-// Without items it runs --plan (default "issue18"); `--list` prints the plans. Items run in order, each
+// Without items it runs --plan (default "issue21"); `--list` prints the plans. Items run in order, each
 // in try/catch (a failure is recorded, the next item runs), each skipped when less than its estimate is
 // left before --deadline seconds of this process. Before each item the tfjs-webgpu pool is emptied of
 // free buffers, so the pool after it is that item's peak GPU allocation (unless the item trims it
@@ -92,7 +92,7 @@ async function runPlan(items: string[], deadline: number, out: string | undefine
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2), allowPositionals: true,
-  options: { deadline: { type: 'string', default: '540' }, plan: { type: 'string', default: 'issue18' }, list: { type: 'boolean', default: false } },
+  options: { deadline: { type: 'string', default: '540' }, plan: { type: 'string', default: 'issue21' }, list: { type: 'boolean', default: false } },
 });
 if (values.list) {
   for (const [name, items] of Object.entries(PLANS)) console.log(`${name}:\n${items.map((s) => `  ${s}`).join('\n')}`);

@@ -11,13 +11,14 @@ import { selectBackend } from '../src-main/engine/backend/index.js';
 import {
   DEFAULT_MATMUL_TABLE, PROBE_VARIANTS, defaultVariant, setMatMulTable, parseVariant, problemKey, sharedBytesOf, threadsOf, withMatMulVariant,
 } from '../src-main/engine/kernels/webgpu-matmul.js';
-import { BENCH_SIZES } from './lib/train-step-model.js';
+import { benchConfig } from './lib/sizes.js';
 
 export interface MatMulShape { label: string; batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; count: number }
 
 /** The matmuls of one MLM training step of a bench size (bench/lib/train-step-model.ts), with how often each runs. */
 export function stepMatMuls(size: string, batch = 32, seq = 128, vocab = 30522): MatMulShape[] {
-  const [H, L, heads, I] = BENCH_SIZES[size];
+  const c = benchConfig(size);
+  const [H, L, heads, I] = [c.hiddenSize, c.numHiddenLayers, c.numAttentionHeads, c.intermediateSize];
   const T = batch * seq, d = H / heads, bh = batch * heads;
   const out: MatMulShape[] = [];
   const lin = (name: string, inDim: number, outDim: number, count: number) => {
@@ -164,7 +165,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       batch: { type: 'string', default: '32' },
       seq: { type: 'string', default: '128' },
       vocab: { type: 'string', default: '30522' },
-      quick: { type: 'string', default: 'small' }, // sizes probed with the short variant list
+      quick: { type: 'string', default: '4L-256H' }, // sizes probed with the short variant list
       budget: { type: 'string' }, // seconds of probing before the remaining shapes are skipped
       apply: { type: 'boolean', default: false }, // use the per-shape best for the rest of this process
     },

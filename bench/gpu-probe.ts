@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       ops: { type: 'boolean', default: true },
       'no-ops': { type: 'boolean', default: false },
       'matmul-only': { type: 'boolean', default: false },
-      profile: { type: 'string' }, // comma list of sizes to profile, e.g. small,base
+      profile: { type: 'string' }, // comma list of sizes to profile, e.g. 4L-256H,base
       batch: { type: 'string', default: '32' },
       seq: { type: 'string', default: '128' },
       label: { type: 'string', default: 'default' },

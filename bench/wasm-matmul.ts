@@ -35,7 +35,7 @@ export async function main(argv: string[]): Promise<unknown> {
   const { values: a } = parseArgs({
     args: argv,
     options: {
-      size: { type: 'string', default: 'small' }, batch: { type: 'string', default: '4' }, seq: { type: 'string', default: '64' },
+      size: { type: 'string', default: '4L-256H' }, batch: { type: 'string', default: '4' }, seq: { type: 'string', default: '64' },
       steps: { type: 'string', default: '2' }, vocab: { type: 'string', default: '8192' },
     },
   });

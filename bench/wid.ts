@@ -1,24 +1,23 @@
-// `npm run bench -- wid [--size tiny|mini|small|base] [--backend wasm|webgpu|cpu|tensorflow|auto]
-//   [--batch 8] [--seq 128] [--steps 10] [--preset wid55|wid11]`
-// WID distillation steps (teacher forward, compactor effective weights, student forward, logit KD,
-// backward into the compactors, AdamW) on a random teacher of the given size, timed in two phases:
-// "full" = before pruning (compactor model at teacher width, the most expensive) and "pruned" = at the
-// preset's width. Prints steps/s, tokens/s and peak tensor bytes (tf.profile of one step) as JSON and
-// returns it (`--json FILE`, or gpu-entry, writes it).
+// `npm run bench -- wid [--size tiny|4L-256H|4L-512H|base] [--backend wasm|webgpu|cpu|tensorflow|auto]
+//   [--batch 8] [--seq 128] [--steps 10] [--preset wid55|wid11]`   (env WID_BENCH_PATHS=eager,replay)
+// WID distillation steps on a random teacher of the given size, run as the loop runs them
+// (train/distillation-step.ts through capture/captured-step.ts), each phase eager and replayed:
+// "full" = before the first mask and "pruned" = after pruning to the preset's width (under the authors' schedule
+// the forward stays at teacher width either way: masked dims decay). Beside them the plain MLM step of the same
+// teacher shape, and WID / plain. Prints JSON and returns it (`--json FILE`, or gpu-entry, writes it).
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
 import { BertConfig, initBertWeights, parameterCount, disposeWeights } from '../src-main/engine/bert/index.js';
 import { createWidMethod, type WidMethod, type WidPreset } from '../src-main/engine/methods/wid/index.js';
-import { AdamW } from '../src-main/engine/train/adamw.js';
+import { AdamW, stepValuesTensor } from '../src-main/engine/train/adamw.js';
+import { CapturedStep } from '../src-main/engine/capture/captured-step.js';
+import { distillationStep, type StepContext } from '../src-main/engine/train/distillation-step.js';
+import { stepWordsTensor } from '../src-main/engine/kernels/dropout-mask.js';
+import { makeTrainStep } from './lib/train-step-model.js';
 import type { MlmBatch } from '../src-main/engine/train/method.js';
+import { benchConfig, SIZE_NAMES } from './lib/sizes.js';
 
-const base = { vocabSize: 30522, maxPositionEmbeddings: 512, typeVocabSize: 2, layerNormEps: 1e-12, hiddenAct: 'gelu' as const };
-export const BENCH_SIZES: Record<string, BertConfig> = {
-  tiny: { ...base, vocabSize: 4096, hiddenSize: 64, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 128 },
-  mini: { ...base, hiddenSize: 256, numHiddenLayers: 4, numAttentionHeads: 4, intermediateSize: 1024 },
-  small: { ...base, hiddenSize: 512, numHiddenLayers: 4, numAttentionHeads: 8, intermediateSize: 2048 },
-  base: { ...base, hiddenSize: 768, numHiddenLayers: 12, numAttentionHeads: 12, intermediateSize: 3072 },
-};
+export const BENCH_SIZES: Record<string, BertConfig> = Object.fromEntries(SIZE_NAMES.map((n) => [n, benchConfig(n)]));
 
 interface Args { size: string; backend: BackendPreference; batch: number; seq: number; steps: number; preset: WidPreset }
 
@@ -52,29 +51,43 @@ function randomBatch(cfg: BertConfig, batch: number, seq: number, seed: number):
   });
 }
 
-async function step(m: WidMethod, opt: AdamW, batch: MlmBatch): Promise<number> {
-  const { value, grads } = tf.variableGrads(() => m.loss(batch, 0).total, m.trainableVariables());
-  opt.applyGradients(grads, 5e-5);
-  tf.dispose(Object.values(grads));
-  const loss = (await value.data())[0]; // waits for the device: the step is really done
-  value.dispose();
-  return loss;
+interface PhaseResult {
+  path: 'replay' | 'eager'; width: number; stepsPerSec: number; tokensPerSec: number; msPerStep: number;
+  /** Replayed steps: GPU time per step (timestamp queries). */
+  gpuMsPerStep: number | null; bytesAfter: number; lastLoss: number; captureNote: string | null;
 }
 
-interface PhaseResult { width: number; stepsPerSec: number; tokensPerSec: number; msPerStep: number; peakBytes: number; bytesAfter: number; lastLoss: number }
-
-async function timePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, a: Args): Promise<PhaseResult> {
-  await step(m, opt, batch); // warm-up: shader/kernel compilation, optimiser slots
-  const prof = await tf.profile(async () => { await step(m, opt, batch); });
-  const t0 = performance.now();
-  let lastLoss = NaN;
-  for (let i = 0; i < a.steps; i++) lastLoss = await step(m, opt, batch);
-  const sec = (performance.now() - t0) / 1000;
-  return {
-    width: m.currentSizes().hidden,
-    stepsPerSec: a.steps / sec, tokensPerSec: (a.steps * a.batch * a.seq) / sec, msPerStep: (1000 * sec) / a.steps,
-    peakBytes: prof.peakBytes, bytesAfter: tf.memory().numBytes, lastLoss,
+/**
+ * The loop's own step (train/distillation-step.ts) through a captured step, `a.steps` timed steps after warm-up,
+ * one read at the end. `mode` 'off' keeps every step eager.
+ */
+async function timePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, a: Args, mode: 'auto' | 'off', key: string): Promise<PhaseResult> {
+  const ctx: StepContext = { step: 0, totalSteps: 1e9, adam: { lr: 5e-5, bc1: 1, bc2: 1 } };
+  const captured = new CapturedStep('wid-bench', distillationStep(m, m.trainableVariables(), opt, 1, ctx, () => {}), { mode, timeGpu: true });
+  const run = () => {
+    ctx.adam = opt.nextStep(5e-5);
+    const inputs = { ...batch, stepWords: stepWordsTensor(ctx.step), adamStep: stepValuesTensor(ctx.adam) };
+    try { return captured.run(inputs, key).values; } finally { tf.dispose([inputs.stepWords, inputs.adamStep]); }
   };
+  try {
+    for (let i = 0; i < 4; i++) { const v = run(); await v.data(); v.dispose(); } // compile, record, capture
+    const t0 = performance.now();
+    let last: tf.Tensor | null = null;
+    for (let i = 0; i < a.steps; i++) { last?.dispose(); last = run(); }
+    const lastLoss = (await last!.data())[0];
+    last!.dispose();
+    const sec = (performance.now() - t0) / 1000;
+    const status = captured.status();
+    const gpu = ((await captured.gpuMilliseconds()) ?? []).slice(-a.steps);
+    return {
+      path: status.path, width: m.currentSizes().hidden,
+      stepsPerSec: a.steps / sec, tokensPerSec: (a.steps * a.batch * a.seq) / sec, msPerStep: (1000 * sec) / a.steps,
+      gpuMsPerStep: status.path === 'replay' && gpu.length === a.steps ? gpu.reduce((x, y) => x + y, 0) / a.steps : null,
+      bytesAfter: tf.memory().numBytes, lastLoss, captureNote: status.reason,
+    };
+  } finally {
+    captured.dispose();
+  }
 }
 
 export async function main(argv: string[]): Promise<unknown> {
@@ -86,13 +99,30 @@ export async function main(argv: string[]): Promise<unknown> {
   const m = createWidMethod({ config: cfg, weights: teacher }, { preset: a.preset, pruneEvents: 1, pruneStart: 1, pruneEnd: 1 });
   const opt = new AdamW(m.trainableVariables(), { weightDecay: 0.01 });
   const batch = randomBatch(cfg, a.batch, a.seq, 7);
-  const full = await timePhase(m, opt, batch, a);
+  // the plain MLM step of the same teacher shape (the loop's step through bench/lib's training step)
+  const plainStep = makeTrainStep(cfg, a.batch, a.seq, { capture: 'auto' });
+  const plain: Record<string, number | string | null> = {};
+  try {
+    for (let i = 0; i < 4; i++) { const l = plainStep.step(); await l.data(); l.dispose(); }
+    const t0 = performance.now();
+    let last: tf.Scalar | null = null;
+    for (let i = 0; i < a.steps; i++) { last?.dispose(); last = plainStep.step(); }
+    await last!.data(); last!.dispose();
+    plain.msPerStep = (performance.now() - t0) / a.steps;
+    plain.path = plainStep.capture!.status().path;
+  } finally {
+    plainStep.dispose();
+  }
+  const paths = (process.env.WID_BENCH_PATHS ?? 'eager,replay').split(',') as ('eager' | 'replay')[];
+  const full: Record<string, PhaseResult> = {}, pruned: Record<string, PhaseResult> = {};
+  for (const p of paths) full[p] = await timePhase(m, opt, batch, a, p === 'replay' ? 'auto' : 'off', 'full');
   await m.afterStepAsync(0, 1); // prune straight to the preset's width (async: webgpu cannot read synchronously)
-  const pruned = await timePhase(m, opt, batch, a);
+  for (const p of paths) pruned[p] = await timePhase(m, opt, batch, a, p === 'replay' ? 'auto' : 'off', 'pruned');
   const result = {
     bench: 'wid', size: a.size, backend: backend.name, device: backend.device, batch: a.batch, seq: a.seq, steps: a.steps, preset: a.preset,
     teacherParams: parameterCount(cfg), studentParams: parameterCount(m.studentConfig), compactorParams: m.compactorParameters,
-    student: m.targetSizes, full, pruned,
+    student: m.targetSizes, schedule: m.options.schedule, plain, full, pruned,
+    widToPlain: full.replay && typeof plain.msPerStep === 'number' ? full.replay.msPerStep / plain.msPerStep : null,
   };
   const json = JSON.stringify(result, null, 2);
   console.log(json);

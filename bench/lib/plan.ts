@@ -1,10 +1,18 @@
 // The plans of bench/gpu-entry.ts (named lists of benchmark items) and how an item is read.
 
 export const PLANS: Record<string, string[]> = {
+  // issue 21: the captured (replayed) step against the eager one and transformers at the bench sizes, with the GPU
+  // busy time of replays; the WID step (eager and replayed, full width and pruned) beside the plain step of its
+  // teacher shape; the per-kernel profile of an eager base step (what fusions would cut)
+  issue21: [
+    'gpu-compare --backend webgpu --sizes 4L-256H,4L-512H,base --paths eager,replay --batch 32 --seq 128 --steps 10 --warmup 3 --torch-device cuda --peers hf',
+    'wid --size 4L-512H --backend webgpu --batch 32 --seq 128 --steps 10',
+    'gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base',
+  ],
   // issue 18: engine vs transformers (fp32/TF32/bf16) + hand-written script, numeric check, peak memory;
   // per-kernel GPU time of a base step; a WID step at base (full width and pruned) for the WID targets
   issue18: [
-    'gpu-compare --backend webgpu --sizes small,base --batch 32 --seq 128 --steps 10 --warmup 3 --torch-device cuda',
+    'gpu-compare --backend webgpu --sizes 4L-256H,4L-512H,base --batch 32 --seq 128 --steps 10 --warmup 3 --torch-device cuda',
     // A/B in the same process: the AdamW step as three programs per parameter (before the single dispatch)
     '~20 WID_ADAMW_DISPATCH=three gpu-compare --backend webgpu --sizes base --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
     'gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base',
@@ -13,13 +21,13 @@ export const PLANS: Record<string, string[]> = {
   // engine correctness on the GPU: transformers fixtures, gradients vs cpu, forward/train-step per size
   engine: [
     'parity --backend webgpu', 'numeric-check --backend webgpu',
-    ...['tiny', 'small', 'base'].flatMap((s) => [`forward --backend webgpu --size ${s} --batch 8 --seq 128 --steps 10 --warmup 2`,
+    ...['tiny', '4L-256H', '4L-512H', 'base'].flatMap((s) => [`forward --backend webgpu --size ${s} --batch 8 --seq 128 --steps 10 --warmup 2`,
       `train-step --backend webgpu --size ${s} --batch 8 --seq 128 --steps 5 --warmup 2`]),
   ],
   // matmul tile table measured here and used by the gpu-compare after it; tfjs' own matmul as the baseline
   matmul: [
-    'gpu-matmul-probe --sizes base,small --reps 3 --inner 10 --budget 130 --apply',
-    'gpu-compare --backend webgpu --sizes small,base --torch-device cuda',
+    'gpu-matmul-probe --sizes base,4L-256H --reps 3 --inner 10 --budget 130 --apply',
+    'gpu-compare --backend webgpu --sizes 4L-256H,4L-512H,base --torch-device cuda',
     'WID_MATMUL_VARIANT=tfjs gpu-compare --backend webgpu --sizes base --no-torch --no-check',
   ],
   // the distillation baselines' job loop on a random BERT-base teacher, unprofiled

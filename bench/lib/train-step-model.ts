@@ -1,33 +1,21 @@
 // One BERT masked-LM training step (forward, MLM loss, backward, AdamW) run by the workbench
 // engine, with the shapes of bench/pytorch/bert_step.py, for gpu-compare and gpu-probe.
 import * as tf from '@tensorflow/tfjs';
-import { BertConfig } from '../../src-main/engine/bert/config.js';
+import type { BertConfig } from '../../src-main/engine/bert/config.js';
 import { initBertWeights } from '../../src-main/engine/bert/weights.js';
 import { bertForward, mlmHead } from '../../src-main/engine/bert/forward.js';
 import { maskedLmLoss } from '../../src-main/engine/bert/mlm-loss.js';
-import { AdamW } from '../../src-main/engine/train/adamw.js';
+import { AdamW, stepValuesTensor } from '../../src-main/engine/train/adamw.js';
+import { CapturedStep, type CaptureStatus } from '../../src-main/engine/capture/captured-step.js';
 
-/** Same sizes as bench/pytorch/bert_step.py SIZES (hidden, layers, heads, intermediate). */
-export const BENCH_SIZES: Record<string, [number, number, number, number]> = {
-  base: [768, 12, 12, 3072],
-  small: [256, 4, 4, 1024],
-  tiny: [64, 2, 4, 128],
-};
-
-export function benchConfig(size: string, vocabSize = 30522): BertConfig {
-  const s = BENCH_SIZES[size];
-  if (!s) throw new Error(`size "${size}" is not one of ${Object.keys(BENCH_SIZES).join(', ')}`);
-  const [hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize] = s;
-  return {
-    vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
-    maxPositionEmbeddings: 512, typeVocabSize: 2, layerNormEps: 1e-12, hiddenAct: 'gelu',
-  };
-}
+export { benchConfig, SIZE_NAMES } from './sizes.js';
 
 export interface TrainStep {
   /** Runs one step; returns the loss (caller disposes). */
   step(): tf.Scalar;
   params: number;
+  /** With `capture`: how the steps ran, and the GPU time of each replay (timestamp queries) when the device has them. */
+  capture?: { status(): CaptureStatus; gpuMilliseconds(): Promise<number[]> | null };
   dispose(): void;
 }
 
@@ -48,7 +36,11 @@ export function benchBatch(batch: number, seq: number, vocab: number, seed = 0) 
   };
 }
 
-export function makeTrainStep(cfg: BertConfig, batch: number, seq: number, opts: { seed?: number; lr?: number } = {}): TrainStep {
+/**
+ * The engine's MLM training step at a bench size. `capture`: through capture/captured-step.ts as the training loop
+ * runs it (replayed after two agreeing recordings; 'off' = every step eager through the same code).
+ */
+export function makeTrainStep(cfg: BertConfig, batch: number, seq: number, opts: { seed?: number; lr?: number; capture?: 'auto' | 'off' } = {}): TrainStep {
   const init = initBertWeights(cfg, opts.seed ?? 0, { mlmHead: true });
   const vars: Record<string, tf.Variable> = {};
   for (const [name, t] of Object.entries(init)) { vars[name] = tf.variable(t, true, name); t.dispose(); }
@@ -56,6 +48,37 @@ export function makeTrainStep(cfg: BertConfig, batch: number, seq: number, opts:
   const data = benchBatch(batch, seq, cfg.vocabSize, opts.seed ?? 0);
   const lr = opts.lr ?? 1e-4;
   const params = Object.values(vars).reduce((n, v) => n + v.size, 0);
+  if (opts.capture) {
+    const list = Object.values(vars);
+    let h = { lr, bc1: 1, bc2: 1 };
+    const captured = new CapturedStep('bench', (inp) => {
+      const { value, grads } = tf.variableGrads(() => {
+        const out = bertForward(vars, cfg, { inputIds: inp.inputIds as tf.Tensor2D, attentionMask: inp.attentionMask as tf.Tensor2D });
+        return maskedLmLoss(mlmHead(vars, cfg, out.lastHiddenState), inp.labels as tf.Tensor2D);
+      }, list);
+      optimizer.applyStep(grads, h, inp.adamStep);
+      return { loss: value };
+    }, { mode: opts.capture, timeGpu: true });
+    return {
+      params,
+      capture: captured,
+      step() {
+        h = optimizer.nextStep(lr);
+        const adamStep = stepValuesTensor(h);
+        try {
+          return captured.run({ ...data, adamStep }).loss as tf.Scalar;
+        } finally {
+          adamStep.dispose();
+        }
+      },
+      dispose() {
+        captured.dispose();
+        optimizer.dispose();
+        tf.dispose(Object.values(vars));
+        tf.dispose([data.inputIds, data.attentionMask, data.labels]);
+      },
+    };
+  }
   return {
     params,
     step() {

@@ -6,7 +6,7 @@ engine (post-LN BERT encoder, GELU FFN, tied-free MLM head with transform + Laye
 random init, no downloads. Prints/writes JSON: ms/step, peak GPU memory.
 Without CUDA it runs on the CPU; without torch it exits 3 with one line on stderr.
 """
-import argparse, json, math, sys, time
+import argparse, json, math, os, sys, time
 
 try:
     import torch
@@ -16,12 +16,9 @@ except ImportError as e:  # checked before anything else runs (the classes below
     print(f"bert_step.py: torch is not importable ({e})", file=sys.stderr)
     sys.exit(3)
 
-SIZES = {
-    # hidden, layers, heads, intermediate
-    "base": (768, 12, 12, 3072),
-    "small": (256, 4, 4, 1024),
-    "tiny": (64, 2, 4, 128),
-}
+# one table with the engine's benchmarks: bench/sizes.json (hidden, layers, heads, intermediate)
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sizes.json")) as _f:
+    SIZES = {k: (v["hidden"], v["layers"], v["heads"], v["intermediate"]) for k, v in json.load(_f).items() if k != "_"}
 
 
 class Layer(nn.Module):
@@ -114,7 +111,7 @@ def run(size, batch, seq, steps, warmup, device):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--sizes", default="small,base", help="comma list of: " + ",".join(SIZES))
+    p.add_argument("--sizes", default="4L-256H,4L-512H,base", help="comma list of: " + ",".join(SIZES))
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--seq", type=int, default=128)
     p.add_argument("--steps", type=int, default=20)

@@ -23,12 +23,9 @@ import os
 import sys
 import time
 
-SIZES = {
-    # hidden, layers, heads, intermediate (bench/lib/train-step-model.ts BENCH_SIZES)
-    "base": (768, 12, 12, 3072),
-    "small": (256, 4, 4, 1024),
-    "tiny": (64, 2, 4, 128),
-}
+# one table with the engine's benchmarks: bench/sizes.json (hidden, layers, heads, intermediate)
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sizes.json")) as _f:
+    SIZES = {k: (v["hidden"], v["layers"], v["heads"], v["intermediate"]) for k, v in json.load(_f).items() if k != "_"}
 MODES = ("fp32", "tf32", "bf16")
 
 
@@ -129,7 +126,7 @@ def run(torch, transformers, size, mode, a, device):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--sizes", default="small,base", help="comma list of: " + ",".join(SIZES))
+    p.add_argument("--sizes", default="4L-256H,4L-512H,base", help="comma list of: " + ",".join(SIZES))
     p.add_argument("--modes", default=",".join(MODES), help="comma list of: " + ",".join(MODES))
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--seq", type=int, default=128)

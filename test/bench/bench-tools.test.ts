@@ -11,8 +11,9 @@ import { peerRows, runPeer } from '../../bench/lib/torch-peer.js';
 import { splitItem, PLANS } from '../../bench/lib/plan.js';
 import { BENCHMARKS, takeJsonFlag } from '../../bench/lib/registry.js';
 
-const engine = (size: string, ms: number, peak: number | null): EngineTiming => ({
+const engine = (size: string, ms: number, peak: number | null, path: 'eager' | 'replay' = 'eager', gpuMs: number | null = null): EngineTiming => ({
   size, backend: 'webgpu', device: 'x', batch: 32, seq: 128, steps: 10, params: 1, msPerStep: ms, issueMsPerStep: ms, firstStepMs: 0, loss: 1, peakGpuMb: peak,
+  path, gpuMsPerStep: gpuMs, wallToGpu: gpuMs ? ms / gpuMs : null, captureNote: null,
 });
 
 test('gpu-compare rates the engine against the fastest transformers mode, not the hand-written script', () => {
@@ -26,6 +27,18 @@ test('gpu-compare rates the engine against the fastest transformers mode, not th
   assert.equal(summary[0].ratioToFastest, 4);
   assert.equal(summary[0].peakRatioToFp32, 1.5);
   assert.equal(table.find((r) => r.who === 'hand-written fp32')!.engineRatio, 112 / 20);
+});
+
+test('gpu-compare summarises each size by the engine\'s fastest path and lists every path and each peer row once', () => {
+  const rows = peerRows('hf', [{ size: 'base', mode: 'bf16', ms_per_step: 25, peak_mem_mb: 4500 }, { size: 'base', mode: 'fp32', ms_per_step: 70, peak_mem_mb: 5000 }]);
+  const { summary, rows: table } = compareRows([engine('base', 110, 9000), engine('base', 100, 8000, 'replay', 95)], rows);
+  assert.equal(summary.length, 1);
+  assert.equal(summary[0].enginePath, 'replay');
+  assert.equal(summary[0].ratioToFastest, 4);
+  assert.equal(summary[0].peakRatioToFp32, 1.6);
+  assert.equal(summary[0].wallToGpu, 100 / 95);
+  assert.deepEqual(table.map((r) => r.who), ['engine webgpu eager', 'engine webgpu replay', 'transformers bf16', 'transformers fp32']);
+  assert.equal(table[0].engineRatio, 1.1);
 });
 
 test('a skipped or failed peer mode has no figure and is left out of the fastest mode', () => {

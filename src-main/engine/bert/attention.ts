@@ -2,19 +2,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { BertConfig } from './config.js';
 import { BertWeights, weight } from './weights.js';
-import { layerNorm, linear, maybeDropout } from './ops.js';
+import { layerDropoutSeed, layerNorm, linear, MASK_MIN, maybeDropout } from './ops.js';
+import type { DropoutSeed } from '../kernels/dropout-mask.js';
 
 export interface AttentionResult { output: tf.Tensor3D; probs: tf.Tensor4D; scores: tf.Tensor4D }
 
 /** attentionMask [b,s] of 1/0 -> additive [b,1,1,s] of 0 / large negative (transformers uses finfo.min). */
 export function extendedAttentionMask(attentionMask: tf.Tensor2D): tf.Tensor4D {
   const [b, s] = attentionMask.shape;
-  return tf.mul(tf.sub(1, attentionMask.toFloat()), -3.4028234663852886e38).reshape([b, 1, 1, s]) as tf.Tensor4D;
+  return tf.mul(tf.sub(1, attentionMask.toFloat()), MASK_MIN).reshape([b, 1, 1, s]) as tf.Tensor4D;
 }
 
 export function selfAttention(
   w: BertWeights, cfg: BertConfig, layer: number, hidden: tf.Tensor3D, extMask: tf.Tensor4D,
-  dropout?: { hidden: number; attention: number; seed?: number },
+  dropout?: { hidden: number; attention: number; seed?: DropoutSeed },
 ): AttentionResult {
   const [b, s, H] = hidden.shape;
   const heads = cfg.numAttentionHeads, d = H / heads;
@@ -25,13 +26,13 @@ export function selfAttention(
   const v = split(linear(hidden, weight(w, `${p}self.value.weight`), weight(w, `${p}self.value.bias`)));
   const raw = tf.div(tf.matMul(q, k, false, true), Math.sqrt(d));
   // min-float mask added to finite scores stays finite; clamp keeps it from overflowing to -inf
-  const scores = tf.maximum(tf.add(raw, extMask), -3.4028234663852886e38) as tf.Tensor4D;
+  const scores = tf.maximum(tf.add(raw, extMask), MASK_MIN) as tf.Tensor4D;
   const probs = tf.softmax(scores, -1) as tf.Tensor4D;
   const seed = dropout?.seed;
-  const probsDropped = maybeDropout(probs, dropout?.attention, seed === undefined ? undefined : seed + 7 * layer + 1);
+  const probsDropped = maybeDropout(probs, dropout?.attention, seed === undefined ? undefined : layerDropoutSeed(seed, layer, 'attentionProbs'));
   const ctx = tf.matMul(probsDropped, v).transpose([0, 2, 1, 3]).reshape([b, s, H]);
   const projected = maybeDropout(linear(ctx, weight(w, `${p}output.dense.weight`), weight(w, `${p}output.dense.bias`)),
-    dropout?.hidden, seed === undefined ? undefined : seed + 7 * layer + 2);
+    dropout?.hidden, seed === undefined ? undefined : layerDropoutSeed(seed, layer, 'attentionOutput'));
   const output = layerNorm(tf.add(projected, hidden), weight(w, `${p}output.LayerNorm.weight`),
     weight(w, `${p}output.LayerNorm.bias`), cfg.layerNormEps) as tf.Tensor3D;
   return { output, probs, scores };

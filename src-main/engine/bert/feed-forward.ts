@@ -2,13 +2,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { BertConfig } from './config.js';
 import { BertWeights, weight } from './weights.js';
-import { activation, layerNorm, linear, maybeDropout } from './ops.js';
+import { activation, layerDropoutSeed, layerNorm, linear, maybeDropout } from './ops.js';
+import type { DropoutSeed } from '../kernels/dropout-mask.js';
 
 export function feedForward(w: BertWeights, cfg: BertConfig, layer: number, hidden: tf.Tensor3D,
-  dropout?: { hidden: number; seed?: number }): tf.Tensor3D {
+  dropout?: { hidden: number; seed?: DropoutSeed }): tf.Tensor3D {
   const p = `bert.encoder.layer.${layer}.`;
   const inter = activation(linear(hidden, weight(w, `${p}intermediate.dense.weight`), weight(w, `${p}intermediate.dense.bias`)), cfg.hiddenAct);
   const out = maybeDropout(linear(inter, weight(w, `${p}output.dense.weight`), weight(w, `${p}output.dense.bias`)),
-    dropout?.hidden, dropout?.seed === undefined ? undefined : dropout.seed + 7 * layer + 3);
+    dropout?.hidden, dropout?.seed === undefined ? undefined : layerDropoutSeed(dropout.seed, layer, 'ffnOutput'));
   return layerNorm(tf.add(out, hidden), weight(w, `${p}output.LayerNorm.weight`), weight(w, `${p}output.LayerNorm.bias`), cfg.layerNormEps) as tf.Tensor3D;
 }

@@ -7,6 +7,7 @@ import { bertEmbeddings } from './embeddings.js';
 import { extendedAttentionMask, selfAttention } from './attention.js';
 import { feedForward } from './feed-forward.js';
 import { maybeDropout } from './ops.js';
+import type { DropoutSeed } from '../kernels/dropout-mask.js';
 
 export { mlmHead, poolerOutput, classifierHead } from './heads.js';
 
@@ -22,7 +23,7 @@ export interface BertForwardOptions {
   /** Pre-softmax scores with the mask added (TinyBERT's attention loss uses them). */
   outputAttentionScores?: boolean;
   /** Training only; omitted = eval mode. */
-  dropout?: { hidden: number; attention: number; seed?: number };
+  dropout?: { hidden: number; attention: number; seed?: DropoutSeed };
 }
 
 export interface BertOutputs {

@@ -1,6 +1,6 @@
 // Small numeric building blocks shared by the BERT blocks; torch semantics.
 import * as tf from '@tensorflow/tfjs';
-import { hashDropout } from '../kernels/dropout-mask.js';
+import { hashDropout, seedPlus, type DropoutSeed } from '../kernels/dropout-mask.js';
 import { HiddenAct } from './config.js';
 import { fusedLayerNormAvailable, layerNormFused } from '../kernels/layer-norm.js';
 import { fusedGeluAvailable, geluFused } from '../kernels/gelu.js';
@@ -53,11 +53,21 @@ export function activation(x: tf.Tensor, act: HiddenAct): tf.Tensor {
   }
 }
 
+/** The additive attention-mask value of padded positions: float32's lowest value, as transformers' finfo.min. */
+export const MASK_MIN = -3.4028234663852886e38;
+
+/** Where a layer applies dropout; each site draws its own mask. */
+export const DROPOUT_SITE = { attentionProbs: 1, attentionOutput: 2, ffnOutput: 3 } as const;
+
+/** The seed of one dropout site of a layer: seed + 7·layer + site (the embeddings use the seed itself). */
+export const layerDropoutSeed = (seed: DropoutSeed, layer: number, site: keyof typeof DROPOUT_SITE): DropoutSeed =>
+  seedPlus(seed, 7 * layer + DROPOUT_SITE[site]);
+
 /**
  * Training-time dropout. Seeded: a mask from a counter-based hash (kernels/dropout-mask.ts), drawn on the
  * device where the backend has the kernel (webgpu), the same mask on every backend. Unseeded: tf.dropout.
  */
-export function maybeDropout(x: tf.Tensor, rate: number | undefined, seed: number | undefined): tf.Tensor {
+export function maybeDropout(x: tf.Tensor, rate: number | undefined, seed: DropoutSeed | undefined): tf.Tensor {
   if (!rate || rate <= 0) return x;
   if (seed === undefined) return tf.dropout(x, rate);
   return hashDropout(x, rate, seed);

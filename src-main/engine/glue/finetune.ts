@@ -8,7 +8,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { bertForward, classifierHead, poolerOutput, type BertConfig, type BertWeights } from '../bert/index.js';
 import { maybeDropout } from '../bert/ops.js';
-import { AdamW } from '../train/adamw.js';
+import { AdamW, stepValuesTensor, type AdamWStepValues } from '../train/adamw.js';
+import { CapturedStep, type CaptureStatus } from '../capture/captured-step.js';
+import { ownedCopy } from '../capture/in-place.js';
+import { seedPlus, stepSeed, stepWordsTensor, type DropoutSeed } from '../kernels/dropout-mask.js';
 import { clipByGlobalNormTensor } from '../train/clip.js';
 import { LaggedReads } from '../train/lagged-reads.js';
 import { bucketFor, lengthBuckets } from './length-buckets.js';
@@ -75,6 +78,8 @@ export interface FineTuneResult {
   bestWeights?: BertWeights;
   /** Distinct batch shapes of training and evaluation ("train 32x64", "eval 64x128", ...). */
   shapes: string[];
+  /** How training and evaluation steps ran: replayed from captures, or eagerly and why. */
+  capture: { train: CaptureStatus; evaluate: CaptureStatus };
 }
 
 export interface FineTuneArgs {
@@ -170,10 +175,12 @@ export function classifierWeights(model: { config: BertConfig; weights: BertWeig
   return { config, initial };
 }
 
-function logitsOf(w: BertWeights, cfg: BertConfig, batch: ReturnType<typeof batchTensors>, dropout?: { hidden: number; attention: number; seed: number }): tf.Tensor2D {
+type BatchTensors = ReturnType<typeof batchTensors>;
+
+function logitsOf(w: BertWeights, cfg: BertConfig, batch: BatchTensors, dropout?: { hidden: number; attention: number; seed: DropoutSeed }): tf.Tensor2D {
   const { lastHiddenState } = bertForward(w, cfg, batch, dropout ? { dropout } : {});
   let pooled = poolerOutput(w, cfg, lastHiddenState);
-  if (dropout) pooled = maybeDropout(pooled, dropout.hidden, dropout.seed + 1) as tf.Tensor2D;
+  if (dropout) pooled = maybeDropout(pooled, dropout.hidden, seedPlus(dropout.seed, 1)) as tf.Tensor2D;
   return classifierHead(w, cfg, pooled);
 }
 
@@ -182,7 +189,15 @@ function logitsOf(w: BertWeights, cfg: BertConfig, batch: ReturnType<typeof batc
  * grouped by length bucket and every batch is padded to `batchSize` rows, so evaluation has one shape
  * per bucket; all predictions are read back once at the end.
  */
-async function predict(w: BertWeights, cfg: BertConfig, rows: Encoded[], batchSize: number, buckets: number[], shapes?: ShapeLog): Promise<number[]> {
+/** The eval-mode forward as a capturable step: a batch in, predictions out (one template per bucket shape). */
+export function predictionStep(w: BertWeights, cfg: BertConfig): CapturedStep {
+  return new CapturedStep('evaluate', (inp) => {
+    const logits = logitsOf(w, cfg, inp as BatchTensors);
+    return { pred: cfg.problemType === 'regression' ? logits.reshape([-1]) : logits.argMax(1) };
+  });
+}
+
+async function predict(w: BertWeights, cfg: BertConfig, rows: Encoded[], batchSize: number, buckets: number[], shapes?: ShapeLog, step?: CapturedStep): Promise<number[]> {
   const order = rows.map((r, i) => ({ i, len: bucketFor(r.ids.length, buckets) })).sort((a, b) => a.len - b.len || a.i - b.i);
   const parts: { idx: number[]; pred: tf.Tensor }[] = [];
   const rowsPadded = Math.min(batchSize, rows.length);
@@ -192,12 +207,17 @@ async function predict(w: BertWeights, cfg: BertConfig, rows: Encoded[], batchSi
       let end = start;
       while (end < order.length && end - start < batchSize && order[end].len === len) end++;
       const idx = order.slice(start, end).map((o) => o.i);
-      const pred = tf.tidy(() => {
-        const batch = batchTensors(idx.map((i) => rows[i]), buckets, rowsPadded);
-        shapes?.add(`eval ${batch.inputIds.shape.join('x')}`);
-        const logits = logitsOf(w, cfg, batch);
-        return cfg.problemType === 'regression' ? logits.reshape([-1]) : logits.argMax(1);
-      });
+      const batch = batchTensors(idx.map((i) => rows[i]), buckets, rowsPadded);
+      shapes?.add(`eval ${batch.inputIds.shape.join('x')}`);
+      let pred: tf.Tensor;
+      try {
+        pred = step ? step.run(batch).pred : tf.tidy(() => {
+          const logits = logitsOf(w, cfg, batch);
+          return cfg.problemType === 'regression' ? logits.reshape([-1]) : logits.argMax(1);
+        });
+      } finally {
+        tf.dispose(Object.values(batch));
+      }
       parts.push({ idx, pred });
       start = end;
     }
@@ -213,12 +233,13 @@ async function predict(w: BertWeights, cfg: BertConfig, rows: Encoded[], batchSi
   }
 }
 
+/** Dev scores; `step` (predictionStep of the same weights) replays the forward where it can. */
 export async function evaluateDev(w: BertWeights, cfg: BertConfig, dev: { split: string; rows: Encoded[] }[], batchSize: number,
-  buckets = lengthBuckets(cfg.maxPositionEmbeddings), shapes?: ShapeLog): Promise<DevResult> {
+  buckets = lengthBuckets(cfg.maxPositionEmbeddings), shapes?: ShapeLog, step?: CapturedStep): Promise<DevResult> {
   const metrics: Record<string, Record<string, number>> = {};
   const scores: number[] = [];
   for (const d of dev) {
-    const preds = await predict(w, cfg, d.rows, batchSize, buckets, shapes);
+    const preds = await predict(w, cfg, d.rows, batchSize, buckets, shapes, step);
     const m = glueMetrics(d.split, preds, d.rows.map((r) => r.label)) as Record<string, number>;
     metrics[d.split] = m;
     scores.push(glueTaskScore(d.split, m)!);
@@ -255,10 +276,27 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
   const totalSteps = stepsPerEpoch * hp.epochs;
   const warmupSteps = Math.round(hp.warmupRatio * totalSteps);
   const rng = new Rng(hp.seed);
+  const ctx: { step: number; adam: AdamWStepValues } = { step: 0, adam: { lr: 0, bc1: 1, bc2: 1 } };
+  const clipNorm = hp.clipNorm ?? 1.0;
+  // one training step as a capturable function: batch, labels, step index (dropout) and Adam's values as inputs
+  const trainStep = new CapturedStep('finetune', (inp) => {
+    const batch = inp as BatchTensors;
+    const labels = regression ? inp.labels : tf.oneHot(inp.labels as tf.Tensor1D, config.numLabels!);
+    const dropout = hp.dropout ? { hidden: hp.dropout, attention: hp.dropout, seed: stepSeed(hp.seed * 1_000_003, ctx.step, inp.stepWords) } : undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = logitsOf(weights, config, batch, dropout);
+      return (regression ? tf.losses.meanSquaredError(labels, logits.reshape([-1])) : tf.losses.softmaxCrossEntropy(labels, logits)) as tf.Scalar;
+    }, varList);
+    const clipped = clipByGlobalNormTensor(grads, clipNorm);
+    optimizer.applyStep(clipped.grads, ctx.adam, inp.adamStep);
+    return { values: tf.stack([value, clipped.norm]) };
+  });
+  const evalStep = predictionStep(weights, config);
   const epochs: FineTuneEpoch[] = [];
   let best: FineTuneEpoch | null = null;
   let bestWeights: BertWeights | undefined;
   let step = 0;
+  let capture: FineTuneResult['capture'] | undefined;
   // [loss, gradient norm] of each step, read a few steps behind; a non-finite norm stops the run there.
   const reads = new LaggedReads<{ step: number; epoch: number; lr: number }>(args.readEvery ?? 16);
   let lossSum = 0;
@@ -281,19 +319,20 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
         if (args.signal?.aborted) throw new FineTuneCancelled(step);
         const rows = order.slice(s * hp.batchSize, (s + 1) * hp.batchSize).map((i) => train[i]);
         const lr = learningRateAt(step, hp.lr, warmupSteps, totalSteps);
-        const dropout = hp.dropout ? { hidden: hp.dropout, attention: hp.dropout, seed: hp.seed * 1_000_003 + step } : undefined;
-        const values = tf.tidy(() => {
-          const batch = batchTensors(rows, buckets);
-          shapes.add(`train ${batch.inputIds.shape.join('x')}`);
-          const labels = regression ? tf.tensor1d(rows.map((r) => r.label), 'float32') : tf.oneHot(tf.tensor1d(rows.map((r) => r.label), 'int32'), config.numLabels!);
-          const { value, grads } = tf.variableGrads(() => {
-            const logits = logitsOf(weights, config, batch, dropout);
-            return (regression ? tf.losses.meanSquaredError(labels, logits.reshape([-1])) : tf.losses.softmaxCrossEntropy(labels, logits)) as tf.Scalar;
-          }, varList);
-          const clipped = clipByGlobalNormTensor(grads, hp.clipNorm ?? 1.0);
-          optimizer.applyGradients(clipped.grads, lr);
-          return tf.stack([value, clipped.norm]) as tf.Tensor1D;
-        });
+        ctx.step = step;
+        ctx.adam = optimizer.nextStep(lr);
+        const inputs = {
+          ...batchTensors(rows, buckets),
+          labels: tf.tensor1d(rows.map((r) => r.label), regression ? 'float32' : 'int32'),
+          stepWords: stepWordsTensor(step), adamStep: stepValuesTensor(ctx.adam),
+        };
+        shapes.add(`train ${inputs.inputIds.shape.join('x')}`);
+        let values: tf.Tensor1D;
+        try {
+          values = trainStep.run(inputs).values as tf.Tensor1D;
+        } finally {
+          tf.dispose(Object.values(inputs));
+        }
         step++;
         const last = s === stepsPerEpoch - 1;
         if (!last) {
@@ -303,7 +342,7 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
           continue;
         }
         const due = [...(await reads.push(values, { step, epoch, lr })), ...(await reads.flush())];
-        const devResult = await evaluateDev(weights, config, dev, args.evalBatchSize ?? 64, buckets, shapes);
+        const devResult = await evaluateDev(weights, config, dev, args.evalBatchSize ?? 64, buckets, shapes, evalStep);
         report(due, { step, result: devResult });
         const record: FineTuneEpoch = { epoch, trainLoss: lossSum / stepsPerEpoch, ...devResult };
         epochs.push(record);
@@ -311,7 +350,7 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
           best = record;
           if (args.keepBestWeights) {
             if (bestWeights) for (const t of Object.values(bestWeights)) t.dispose();
-            bestWeights = Object.fromEntries(Object.entries(variables).map(([n, v]) => [n, v.clone()]));
+            bestWeights = Object.fromEntries(Object.entries(variables).map(([n, v]) => [n, ownedCopy(v)]));
           }
         }
       }
@@ -321,8 +360,11 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
     if (bestWeights) for (const t of Object.values(bestWeights)) t.dispose();
     throw err;
   } finally {
+    capture = { train: trainStep.status(), evaluate: evalStep.status() };
+    trainStep.dispose();
+    evalStep.dispose();
     optimizer.dispose();
     for (const v of varList) v.dispose();
   }
-  return { task, hp, epochs, best: best!, steps: step, config, bestWeights, shapes: [...shapes].sort() };
+  return { task, hp, epochs, best: best!, steps: step, config, bestWeights, shapes: [...shapes].sort(), capture: capture! };
 }

@@ -33,17 +33,51 @@ export function dropoutMaskJs(size: number, rate: number, key: number): Float32A
   return out;
 }
 
+/**
+ * A dropout seed whose step-dependent part lives on the device: value = step + offset, with `stepWords` the int32
+ * tensor [step mod 2^32, floor(step / 2^32)]. A captured training step takes `stepWords` as an input, so each replay
+ * draws that step's masks; `offset` (the run's seed plus a per-layer constant) is fixed for the step.
+ */
+export interface DeviceSeed { step: number; offset: number; stepWords: tf.Tensor }
+export type DropoutSeed = number | DeviceSeed;
+
+/** The seed `k` further on (each dropout site of a layer uses its own). */
+export const seedPlus = (seed: DropoutSeed, k: number): DropoutSeed => (typeof seed === 'number' ? seed + k : { ...seed, offset: seed.offset + k });
+export const seedValue = (seed: DropoutSeed): number => (typeof seed === 'number' ? seed : seed.step + seed.offset);
+
+/** [lo, hi] 32-bit words of a non-negative integer below 2^53. */
+export function seedWords(n: number): [number, number] {
+  const a = Math.floor(Math.abs(n));
+  return [a >>> 0, Math.floor(a / 4294967296) >>> 0];
+}
+
+/** The int32 tensor a DeviceSeed reads its step from. */
+export const stepWordsTensor = (step: number): tf.Tensor1D => tf.tensor1d(seedWords(step).map((w) => w | 0), 'int32');
+
+/** The step's seed on the device when `stepWords` is given, else the plain number base + step. */
+export function stepSeed(base: number, step: number, stepWords?: tf.Tensor): DropoutSeed {
+  return stepWords ? { step, offset: base, stepWords } : base + step;
+}
+
 /** 0 or 1/(1-rate) per element; the caller multiplies (and so its gradient is the same mask). */
-export function dropoutMask(shape: number[], rate: number, seed: number): tf.Tensor {
+export function dropoutMask(shape: number[], rate: number, seed: DropoutSeed): tf.Tensor {
   if (!(rate >= 0 && rate < 1)) throw new Error(`dropout rate must be in [0, 1), got ${rate}`);
-  const key = seedKey(seed);
+  const value = seedValue(seed);
   if (tf.getKernel(DROPOUT_MASK, tf.getBackend())) {
-    return tf.engine().runKernel(DROPOUT_MASK, {}, { shape, rate, key } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    // the device adds step and offset as 64-bit words, which equals seedKey's |value| only for value >= 0 and offset >= 0
+    const onDevice = typeof seed !== 'number' && seed.offset >= 0 && value >= 0;
+    const words = onDevice ? seed.stepWords : stepWordsTensor(value);
+    const [offLo, offHi] = seedWords(onDevice ? seed.offset : 0);
+    try {
+      return tf.engine().runKernel(DROPOUT_MASK, { words }, { shape, rate, offLo: offLo | 0, offHi: offHi | 0 } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    } finally {
+      if (words !== (seed as DeviceSeed).stepWords) words.dispose();
+    }
   }
-  return tf.tensor(dropoutMaskJs(shape.reduce((a, b) => a * b, 1), rate, key), shape, 'float32');
+  return tf.tensor(dropoutMaskJs(shape.reduce((a, b) => a * b, 1), rate, seedKey(value)), shape, 'float32');
 }
 
 /** x with dropout applied (training only); seeded, so a step can be replayed exactly. */
-export function hashDropout(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
+export function hashDropout(x: tf.Tensor, rate: number, seed: DropoutSeed): tf.Tensor {
   return tf.tidy(() => tf.mul(x, dropoutMask(x.shape, rate, seed)));
 }

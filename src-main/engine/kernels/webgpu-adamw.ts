@@ -1,62 +1,45 @@
-// webgpu kernel 'WidAdamWStep': new parameter, first and second moment of one parameter in ONE
-// dispatch. tfjs programs have a single output, so this records its own pipeline into tfjs' command
-// encoder (the same steps as the backend's recordAndSubmit: its open compute pass, its submit batching,
-// its timestamp queries under tf.profile, and its list of buffers the queue still uses, which defers
-// their reuse). A BERT-base step has 202 parameters: 606 dispatches -> 202, each dispatch costing tens
-// of µs of JS (docs/performance.md). The former three tfjs programs (m, v, parameter) stay as the path
-// for inputs that are not plain GPU buffers and as the reference (`WID_ADAMW_DISPATCH=three`).
-// Same formula as adamw-step.ts's composite.
+// AdamW on webgpu in ONE dispatch per parameter, updating the parameter, m and v IN PLACE: the variables
+// keep their GPU buffers from step to step, so a captured step (capture/captured-step.ts) replays against the
+// current weights. The per-step values (learning rate, bias corrections) are read from a small storage buffer,
+// not baked into a uniform, so a replay with the next step's values needs no new uniform. The registered
+// kernel 'WidAdamWStep' (out of place, for the functional API in adamw-step.ts) copies p, m and v to fresh
+// outputs and runs the same shader on them; the former three tfjs programs stay as the reference
+// (`WID_ADAMW_DISPATCH=three`) and as the path for inputs that are not plain GPU buffers.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { ADAMW_KERNEL, AdamWStepParams } from './adamw-step.js';
+import { bufferOf, gridOf, recordDispatch, type WebgpuInternals } from '../capture/webgpu-internals.js';
+import { noteInPlaceWrite } from '../capture/gpu-hooks.js';
 
 const WORKGROUP = 256;
 
 // One thread per element; rows of workgroups when the count exceeds the per-dimension limit.
+// step = [lr, bc1, bc2, unused]; lr here is the run's scheduled rate, times this parameter's lrScale.
 const WGSL = /* wgsl */ `
-struct Hyper { lr: f32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, bc1: f32, bc2: f32, eps: f32, lrWd: f32, n: u32, pad0: u32, pad1: u32 }
-@group(0) @binding(0) var<storage, read> p: array<f32>;
+struct Settings { beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, lrScale: f32, weightDecay: f32, n: u32 }
+@group(0) @binding(0) var<storage, read_write> p: array<f32>;
 @group(0) @binding(1) var<storage, read> g: array<f32>;
-@group(0) @binding(2) var<storage, read> m: array<f32>;
-@group(0) @binding(3) var<storage, read> v: array<f32>;
-@group(0) @binding(4) var<storage, read_write> pOut: array<f32>;
-@group(0) @binding(5) var<storage, read_write> mOut: array<f32>;
-@group(0) @binding(6) var<storage, read_write> vOut: array<f32>;
-@group(0) @binding(7) var<uniform> h: Hyper;
+@group(0) @binding(2) var<storage, read_write> m: array<f32>;
+@group(0) @binding(3) var<storage, read_write> v: array<f32>;
+@group(0) @binding(4) var<storage, read> step: array<f32>;
+@group(0) @binding(5) var<uniform> s: Settings;
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
   let i = gid.x + gid.y * nw.x * ${WORKGROUP}u;
-  if (i >= h.n) { return; }
+  if (i >= s.n) { return; }
+  let lr = step[0] * s.lrScale;
   let gi = g[i];
-  let mi = m[i] * h.beta1 + gi * h.oneMinusBeta1;
-  let vi = v[i] * h.beta2 + (gi * gi) * h.oneMinusBeta2;
+  let mi = m[i] * s.beta1 + gi * s.oneMinusBeta1;
+  let vi = v[i] * s.beta2 + (gi * gi) * s.oneMinusBeta2;
   let pi = p[i];
-  let update = (mi / h.bc1) / (sqrt(vi / h.bc2) + h.eps);
-  pOut[i] = (pi - update * h.lr) - pi * h.lrWd;
-  mOut[i] = mi;
-  vOut[i] = vi;
+  let update = (mi / step[1]) / (sqrt(vi / step[2]) + s.eps);
+  p[i] = (pi - update * lr) - pi * (lr * s.weightDecay);
+  m[i] = mi;
+  v[i] = vi;
 }`;
 
-interface TensorData { resource: unknown }
-interface Internals {
-  device: GPUDevice;
-  tensorMap: { get(id: object): TensorData };
-  commandEncoder: GPUCommandEncoder | null;
-  computePassEncoder: GPUComputePassEncoder | null;
-  dispatchCountInPass: number;
-  commandQueueOwnedIds: WeakSet<object> | Set<object>;
-  activeTimers: { name: string; query: Promise<number> }[] | null;
-  supportTimestampQuery: boolean;
-  querySet: GPUQuerySet | null;
-  querySetCount: number;
-  uploadToGPU(dataId: object): void;
-  makeTensorInfo(shape: number[], dtype: string): tf.TensorInfo;
-  makeUniforms(u: { type: string; data: number[] }[]): GPUBufferBinding;
-  ensureCommandEncoderReady(): void;
-  endComputePassEncoder(): void;
-  submitQueue(): void;
-  getQueryTime(): Promise<number>;
-}
+/** What stays fixed for a parameter over a run. */
+export interface AdamWSettings { beta1: number; beta2: number; epsilon: number; lrScale: number; weightDecay: number }
 
 const pipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
 let maxWorkgroupsOverride: number | null = null;
@@ -76,48 +59,43 @@ function pipelineFor(device: GPUDevice): GPUComputePipeline {
   return p;
 }
 
-/** The step in one dispatch, or null where an input is not a plain GPU buffer (then the three programs run). */
-function singleDispatch(be: Internals, inputs: tf.TensorInfo[], h: AdamWStepParams): tf.TensorInfo[] | null {
-  const [p] = inputs;
+/**
+ * One AdamW update of `p`, `m` and `v` in place; `step` is a float32 tensor [lr, bc1, bc2, 0]. The three must be
+ * the sole holders of their data (a shared data id would change every tensor sharing it).
+ */
+export function adamwInPlace(be: WebgpuInternals, p: tf.TensorInfo, g: tf.TensorInfo, m: tf.TensorInfo, v: tf.TensorInfo, step: tf.TensorInfo, s: AdamWSettings): void {
+  const n = p.shape.reduce((a, b) => a * b, 1);
+  if (n === 0) return;
+  const buffers = [p, g, m, v, step].map((t) => bufferOf(be, t));
+  const f32 = (x: number) => ({ type: 'float32', data: [x] });
+  // 1 - beta in float64 here: in the shader, 1 - f32(0.999) is off by 1.3e-5 relative (the composite formula is not)
+  const uniform = be.makeUniforms([f32(s.beta1), f32(s.beta2), f32(1 - s.beta1), f32(1 - s.beta2), f32(s.epsilon), f32(s.lrScale), f32(s.weightDecay),
+    { type: 'uint32', data: [n] }]);
+  const pipeline = pipelineFor(be.device);
+  const bindGroup = be.device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [...buffers.map((buffer, i) => ({ binding: i, resource: { buffer } })), { binding: 5, resource: uniform }],
+  });
+  for (const t of [p, m, v]) noteInPlaceWrite(t.dataId);
+  recordDispatch(be, 'WidAdamWInPlace', pipeline, bindGroup, gridOf(be, Math.ceil(n / WORKGROUP), maxWorkgroupsOverride ?? undefined), [p, g, m, v, step]);
+  singleDispatches++;
+}
+
+/** Out of place for the functional API: fresh outputs holding p, m, v, then the in-place step on them; null where an input is not a plain GPU buffer. */
+function singleDispatch(be: WebgpuInternals, inputs: tf.TensorInfo[], h: AdamWStepParams): tf.TensorInfo[] | null {
+  const [p, g, m, v] = inputs;
   const n = p.shape.reduce((a, b) => a * b, 1);
   for (const t of inputs) be.uploadToGPU(t.dataId);
   if (!inputs.every((t) => be.tensorMap.get(t.dataId).resource instanceof GPUBuffer)) return null;
   const outs = [0, 1, 2].map(() => be.makeTensorInfo(p.shape, 'float32'));
-  for (const t of outs) be.uploadToGPU(t.dataId); // acquires the output buffers
-  const buffers = [...inputs, ...outs].map((t) => be.tensorMap.get(t.dataId).resource as GPUBuffer);
-  const f32 = (x: number) => ({ type: 'float32', data: [x] });
-  // 1 - beta in float64 here: in the shader, 1 - f32(0.999) is off by 1.3e-5 relative (the composite formula is not)
-  const uniform = be.makeUniforms([f32(h.lr), f32(h.beta1), f32(h.beta2), f32(1 - h.beta1), f32(1 - h.beta2), f32(h.bc1), f32(h.bc2), f32(h.epsilon),
-    f32(h.lr * h.weightDecay), { type: 'uint32', data: [n] }, { type: 'uint32', data: [0] }, { type: 'uint32', data: [0] }]); // 48 bytes: the struct's size (a multiple of 16)
-  const pipeline = pipelineFor(be.device);
-  const bindGroup = be.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [...buffers.map((buffer, i) => ({ binding: i, resource: { buffer } })), { binding: 7, resource: uniform }],
-  });
-  for (const t of [...inputs, ...outs]) be.commandQueueOwnedIds.add(t.dataId);
-  const groups = Math.ceil(n / WORKGROUP);
-  const maxPerDim = maxWorkgroupsOverride ?? be.device.limits.maxComputeWorkgroupsPerDimension;
-  const x = Math.min(groups, maxPerDim), y = Math.ceil(groups / x);
-  // as recordAndSubmit: under tf.profile every dispatch gets a pass with timestamp writes and is timed
-  const timed = be.activeTimers != null;
+  be.endComputePassEncoder();
   be.ensureCommandEncoderReady();
-  if (timed && be.supportTimestampQuery) {
-    be.endComputePassEncoder();
-    if (be.querySet == null) be.querySet = be.device.createQuerySet({ type: 'timestamp', count: be.querySetCount });
-    be.computePassEncoder = be.commandEncoder!.beginComputePass({ timestampWrites: { querySet: be.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } });
-  } else if (!be.computePassEncoder) {
-    be.computePassEncoder = be.commandEncoder!.beginComputePass({});
-  }
-  be.computePassEncoder.setPipeline(pipeline);
-  be.computePassEncoder.setBindGroup(0, bindGroup);
-  be.computePassEncoder.dispatchWorkgroups(x, y);
-  be.dispatchCountInPass++;
-  if (timed || (tf.env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') as number) <= be.dispatchCountInPass) {
-    be.endComputePassEncoder();
-    if (timed) be.activeTimers!.push({ name: 'WidAdamWSingleDispatch', query: be.getQueryTime() });
-    else be.submitQueue();
-  }
-  singleDispatches++;
+  [p, m, v].forEach((t, i) => be.commandEncoder!.copyBufferToBuffer(bufferOf(be, t), 0, bufferOf(be, outs[i]), 0, 4 * n));
+  for (const t of [p, m, v, ...outs]) be.commandQueueOwnedIds.add(t.dataId);
+  const stepInfo = be.makeTensorInfo([4], 'float32');
+  be.tensorMap.get(stepInfo.dataId).values = Float32Array.from([h.lr, h.bc1, h.bc2, 0]);
+  adamwInPlace(be, outs[0], g, outs[1], outs[2], stepInfo, { beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon, lrScale: 1, weightDecay: h.weightDecay });
+  tf.engine().makeTensorFromTensorInfo(stepInfo).dispose();
   return outs;
 }
 
@@ -179,13 +157,15 @@ function adamwKernel(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const backend = args.backend as unknown as WebGPUBackend;
   const n = p.shape.reduce((a, b) => a * b, 1);
   if (n > 0 && process.env.WID_ADAMW_DISPATCH !== 'three') {
-    const outs = singleDispatch(backend as unknown as Internals, [p, g, m, v], h);
+    const outs = singleDispatch(backend as unknown as WebgpuInternals, [p, g, m, v], h);
     if (outs) return outs;
   }
   return threePrograms(backend, p, g, m, v, h);
 }
 
 let registered = false;
+/** Whether AdamW may use the in-place kernel (registered with the workbench's webgpu kernels). */
+export const inPlaceAdamWAvailable = (): boolean => registered && process.env.WID_ADAMW_DISPATCH !== 'three';
 export function registerAdamWKernel(): void {
   if (registered || tf.getKernel(ADAMW_KERNEL, 'webgpu')) return;
   tf.registerKernel({ kernelName: ADAMW_KERNEL, backendName: 'webgpu', kernelFunc: adamwKernel as unknown as tf.KernelFunc });

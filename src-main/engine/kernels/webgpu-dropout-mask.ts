@@ -1,5 +1,6 @@
-// The webgpu kernel behind dropout-mask.ts: one dispatch writes the whole mask from the element index and
-// the seed key (no inputs, no upload). Same PCG arithmetic as the JavaScript path.
+// The webgpu kernel behind dropout-mask.ts: one dispatch writes the whole mask from the element index and the
+// seed, read from a 2-word tensor (the step) plus a 64-bit offset uniform, and hashed to its key on the device
+// exactly as seedKey does in JavaScript. Same PCG arithmetic as the JavaScript path.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { DROPOUT_MASK } from './dropout-mask.js';
@@ -9,8 +10,8 @@ class DropoutMaskProgram implements WebGPUProgram {
   shaderKey = 'widDropoutMask';
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
-  variableNames: string[] = [];
-  uniforms = 'key : i32, rate : f32, scale : f32,';
+  variableNames = ['words'];
+  uniforms = 'offLo : i32, offHi : i32, rate : f32, scale : f32,';
   workgroupSize: [number, number, number] = [256, 1, 1];
   size = true;
   constructor(shape: number[]) {
@@ -30,7 +31,11 @@ class DropoutMaskProgram implements WebGPUProgram {
       }
       fn main(index : i32) {
         if (index < uniforms.size) {
-          let u = f32(widPcg(widPcg(u32(index)) ^ bitcast<u32>(uniforms.key)) >> 8u) / 16777216.0;
+          let stepLo = bitcast<u32>(words[0]);
+          let lo = stepLo + bitcast<u32>(uniforms.offLo);
+          let hi = bitcast<u32>(words[1]) + bitcast<u32>(uniforms.offHi) + select(0u, 1u, lo < stepLo);
+          let key = widPcg(lo ^ widPcg(hi));
+          let u = f32(widPcg(widPcg(u32(index)) ^ key) >> 8u) / 16777216.0;
           result[index] = select(0.0, uniforms.scale, u >= uniforms.rate);
         }
       }`;
@@ -45,11 +50,12 @@ export function registerDropoutMaskKernel(): void {
     kernelName: DROPOUT_MASK,
     backendName: 'webgpu',
     kernelFunc: ((args: Parameters<tf.KernelFunc>[0]) => {
-      const { shape, rate, key } = args.attrs as unknown as { shape: number[]; rate: number; key: number };
+      const { shape, rate, offLo, offHi } = args.attrs as unknown as { shape: number[]; rate: number; offLo: number; offHi: number };
+      const { words } = args.inputs as { words: tf.TensorInfo };
       const backend = args.backend as unknown as WebGPUBackend;
-      // key is a u32 passed through an i32 uniform (bit pattern kept)
-      return backend.runWebGPUProgram(new DropoutMaskProgram(shape), [], 'float32',
-        [{ type: 'int32', data: [key | 0] }, { type: 'float32', data: [rate] }, { type: 'float32', data: [1 / (1 - rate)] }]);
+      // u32 words passed through i32 uniforms (bit patterns kept)
+      return backend.runWebGPUProgram(new DropoutMaskProgram(shape), [words], 'float32',
+        [{ type: 'int32', data: [offLo] }, { type: 'int32', data: [offHi] }, { type: 'float32', data: [rate] }, { type: 'float32', data: [1 / (1 - rate)] }]);
     }) as unknown as tf.KernelFunc,
   });
 }

@@ -6,6 +6,7 @@
 // ordered the same way: it runs before the next submit, after everything submitted earlier, and
 // tfjs only returns a buffer to its pool once the commands that use it have been submitted.
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { isRecording } from '../capture/gpu-hooks.js';
 
 interface TensorData { dtype: string; shape: number[]; values: ArrayLike<number> | null; resource: unknown }
 interface BackendInternals {
@@ -32,7 +33,9 @@ export function installWriteBufferUploads(backend: WebGPUBackend): boolean {
       ? (data.values instanceof Float32Array ? data.values : Float32Array.from(data.values))
       : (data.values instanceof Int32Array ? data.values : Int32Array.from(data.values)); // bool is i32 on the GPU
     const size = 4 * count;
-    const buffer = this.bufferManager.acquireBuffer(size, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST);
+    // while a step is recorded, a fresh buffer: a pooled one may already hold a value the step computed earlier,
+    // and a replay cannot re-run this host write at its place in the step
+    const buffer = this.bufferManager.acquireBuffer(size, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, false, !isRecording());
     this.queue.writeBuffer(buffer, 0, src.buffer, src.byteOffset, size);
     data.values = null; // like tfjs: once uploaded, the GPU copy is the only one
     data.resource = buffer;

@@ -2,7 +2,9 @@
 // parameter directly (decoupled), as torch.optim.AdamW / the BERT recipe. Works on tf.Variables keyed
 // by variable name, so its state can be saved in a checkpoint and restored by name.
 import * as tf from '@tensorflow/tfjs';
-import { fusedAdamWStep } from '../kernels/adamw-step.js';
+import { adamwInPlace, inPlaceAdamWAvailable } from '../kernels/webgpu-adamw.js';
+import { activeWebgpu } from '../capture/webgpu-internals.js';
+import { ensureSoleOwner } from '../capture/in-place.js';
 
 export interface AdamWOptions {
   beta1?: number;
@@ -15,6 +17,12 @@ export interface AdamWOptions {
   /** Per-variable multiplier of the scheduled learning rate (default 1), e.g. WID's teacher weights at 1e-6 beside compactors at 5e-5. */
   lrScale?: (variableName: string) => number;
 }
+
+/** The per-step values of one update: the scheduled learning rate and Adam's bias corrections 1 - beta^t. */
+export interface AdamWStepValues { lr: number; bc1: number; bc2: number }
+
+/** The step values as the float32 tensor [lr, bc1, bc2, 0] the webgpu kernel reads (a captured step's input). */
+export const stepValuesTensor = (h: AdamWStepValues): tf.Tensor1D => tf.tensor1d([h.lr, h.bc1, h.bc2, 0], 'float32');
 
 /** Saved optimiser state: step count and first/second moments per variable name. */
 export interface AdamWState {
@@ -80,13 +88,44 @@ export class AdamW {
    * a variable without a gradient is left alone. Does not dispose `grads`.
    */
   applyGradients(grads: tf.NamedTensorMap, lr: number): void {
+    this.applyStep(grads, this.nextStep(lr));
+  }
+
+  /** Advances the step count and returns this update's values (apply them with applyStep). */
+  nextStep(lr: number): AdamWStepValues {
+    this.stepCount++;
+    const t = this.stepCount;
+    return { lr, bc1: 1 - Math.pow(this.beta1, t), bc2: 1 - Math.pow(this.beta2, t) };
+  }
+
+  /**
+   * The update with values from nextStep. On webgpu every parameter, m and v is updated in place by one
+   * dispatch that reads the values from `stepTensor` (made from `h` when absent): a captured step passes that
+   * tensor as an input, so its replays use each step's values. Elsewhere the composite formula runs.
+   */
+  applyStep(grads: tf.NamedTensorMap, h: AdamWStepValues, stepTensor?: tf.Tensor): void {
     for (const name of Object.keys(grads)) {
       if (!this.variables.has(name)) throw new Error(`AdamW: gradient for unknown variable "${name}"`);
     }
-    this.stepCount++;
-    const t = this.stepCount;
-    const bc1 = 1 - Math.pow(this.beta1, t);
-    const bc2 = 1 - Math.pow(this.beta2, t);
+    const be = activeWebgpu();
+    if (be && inPlaceAdamWAvailable()) {
+      const own = stepTensor ? null : stepValuesTensor(h);
+      try {
+        for (const [name, variable] of this.variables) {
+          const g = grads[name];
+          const scale = this.lrScale(name);
+          if (!g || scale === 0) continue; // frozen: no moment, no decay
+          const m = this.m.get(name)!, v = this.v.get(name)!;
+          for (const x of [variable, m, v]) ensureSoleOwner(be, x);
+          adamwInPlace(be, variable, g, m, v, stepTensor ?? own!, {
+            beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, lrScale: scale, weightDecay: this.decayOf(name),
+          });
+        }
+      } finally {
+        own?.dispose();
+      }
+      return;
+    }
     // One tidy per variable: the composite update makes about 16 temporaries the size of the variable, and one
     // tidy around the whole loop kept every variable's alive to the end (128 MiB above the live tensors for 8
     // variables of 1 MiB, test/train/adamw.test.ts; with WID's compactors on the 4L-512H teacher, the wasm heap).
@@ -94,25 +133,26 @@ export class AdamW {
       const g = grads[name];
       if (!g) continue;
       const scale = this.lrScale(name);
-      if (scale === 0) continue; // frozen: no moment, no decay
+      if (scale === 0) continue;
       tf.tidy(() => {
-        const lrVar = lr * scale;
+        const lrVar = h.lr * scale;
         const m = this.m.get(name)!, v = this.v.get(name)!;
-        // One fused kernel where the backend has it (webgpu; kernels/adamw-step.ts), same formula.
-        const fused = fusedAdamWStep(variable, g, m, v, { lr: lrVar, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, bc1, bc2,
-          weightDecay: this.weightDecay > 0 && !this.noDecay(name) ? this.weightDecay : 0 });
-        if (fused) { m.assign(fused.m); v.assign(fused.v); variable.assign(fused.param); return; }
         const newM = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
         const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
         m.assign(newM);
         v.assign(newV);
         // update = m̂ / (sqrt(v̂) + eps); decay uses the pre-update value, like torch.
-        const update = tf.div(tf.div(newM, bc1), tf.add(tf.sqrt(tf.div(newV, bc2)), this.epsilon));
+        const update = tf.div(tf.div(newM, h.bc1), tf.add(tf.sqrt(tf.div(newV, h.bc2)), this.epsilon));
         let next = tf.sub(variable, tf.mul(update, lrVar));
-        if (this.weightDecay > 0 && !this.noDecay(name)) next = tf.sub(next, tf.mul(variable, lrVar * this.weightDecay));
+        const wd = this.decayOf(name);
+        if (wd > 0) next = tf.sub(next, tf.mul(variable, lrVar * wd));
         variable.assign(next);
       });
     }
+  }
+
+  private decayOf(name: string): number {
+    return this.weightDecay > 0 && !this.noDecay(name) ? this.weightDecay : 0;
   }
 
   /** Copies of the moments (caller owns the tensors) and the step count. */

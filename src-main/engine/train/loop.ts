@@ -5,9 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { RunProgress } from '../../shared/api/types.js';
-import { AdamW } from './adamw.js';
+import { AdamW, stepValuesTensor } from './adamw.js';
+import { distillationStep, type StepContext } from './distillation-step.js';
+import { CapturedStep, type CaptureStatus } from '../capture/captured-step.js';
+import { stepWordsTensor } from '../kernels/dropout-mask.js';
+import { LaggedReads } from './lagged-reads.js';
 import { MlmBatcher, makeMlmBatch, disposeMlmBatch, validateBatchShape, type BatcherState, type CorpusTokenizer } from './batcher.js';
-import { clipByGlobalNormTensor } from './clip.js';
 import { LineCorpus } from './corpus.js';
 import { learningRateAt } from './lr-schedule.js';
 import type { DistillMethod } from './method.js';
@@ -64,6 +67,8 @@ export interface DistillationOptions {
   progressEvery?: number;
   /** Checkpoints kept on disk (default 2). */
   keepCheckpoints?: number;
+  /** Read losses this many steps behind (default: 8 on webgpu, where a read stalls the queue; 1 elsewhere). */
+  readEvery?: number;
 }
 
 export interface DistillationSummary {
@@ -79,6 +84,8 @@ export interface DistillationSummary {
   tokensPerSec: number;
   elapsedSeconds: number;
   checkpointPath: string | null;
+  /** How the steps ran: replayed from a captured step, or eagerly and why (capture/captured-step.ts). */
+  capture: CaptureStatus;
 }
 
 /** JSON part of a loop checkpoint. */
@@ -111,45 +118,6 @@ function validate(o: DistillationOptions): void {
   if (!Number.isInteger(o.seed)) throw new Error(`seed must be an integer, got ${o.seed}`);
 }
 
-/**
- * One optimiser step; returns the loss values. Every tensor it makes is disposed before it returns.
- * Values are read once, asynchronously, at the end (no synchronous reads: webgpu in Node has none).
- */
-async function trainStep(
-  method: DistillMethod, vars: tf.Variable[], optimizer: AdamW, batch: Parameters<DistillMethod['loss']>[0],
-  step: number, lr: number, clipNorm: number, totalSteps: number,
-): Promise<{ loss: number; parts: Record<string, number>; gradNorm: number }> {
-  let parts: Record<string, tf.Scalar> = {};
-  const { value, grads } = tf.variableGrads(() => {
-    const r = method.loss(batch, step);
-    // the forward pass runs in its own tidy: keep the parts so they can be read after it
-    parts = r.parts;
-    for (const p of Object.values(parts)) tf.keep(p);
-    return r.total;
-  }, vars);
-  let norm: tf.Scalar | undefined;
-  try {
-    const clipped = clipByGlobalNormTensor(grads, clipNorm);
-    norm = clipped.norm;
-    let adjusted: tf.NamedTensorMap = {};
-    try {
-      // e.g. WID's authors' penalty on masked compactor rows/columns (methods/wid/penalty.ts)
-      if (method.adjustGradients) adjusted = method.adjustGradients(clipped.grads, step, totalSteps, optimizer);
-      optimizer.applyGradients({ ...clipped.grads, ...adjusted }, lr);
-    } finally {
-      tf.dispose([...Object.values(clipped.grads), ...Object.values(adjusted)]);
-    }
-    const names = Object.keys(parts);
-    const values = tf.tidy(() => tf.stack([value, norm!, ...names.map((n) => parts[n])]));
-    const all = await values.data();
-    values.dispose();
-    if (!Number.isFinite(all[1])) throw new Error(`gradient norm is ${all[1]} at step ${step + 1}: training diverged (try a lower lr)`);
-    return { loss: all[0], gradNorm: all[1], parts: Object.fromEntries(names.map((n, i) => [n, all[i + 2]])) };
-  } finally {
-    tf.dispose([value, ...Object.values(grads), ...Object.values(parts), ...(norm ? [norm] : [])]);
-  }
-}
-
 export async function runDistillation(o: DistillationOptions): Promise<DistillationSummary> {
   validate(o);
   const { method, tokenizer, budget } = o;
@@ -164,6 +132,12 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
     lrScale: learningRateOf ? (name) => learningRateOf(name, o.optimizer.lr) / o.optimizer.lr : undefined,
   });
   const rng = new Rng(o.seed);
+  const ctx: StepContext = { step: 0, totalSteps, adam: { lr: 0, bc1: 1, bc2: 1 } };
+  const partNamesByKey = new Map<string, string[]>();
+  let stepKey = '';
+  const captured = new CapturedStep('distillation', distillationStep(method, vars, optimizer, o.optimizer.clipNorm, ctx, (n) => partNamesByKey.set(stepKey, n)));
+  const reads = new LaggedReads<{ step: number; lr: number; tokens: number; parts: string[]; extra: Record<string, number> }>(
+    o.readEvery ?? (tf.getBackend() === 'webgpu' ? 8 : 1));
   let startStep = 0;
   let resumedFromStep: number | null = null;
   let batcherState: BatcherState | undefined;
@@ -172,6 +146,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
 
   if (!o.resume && listCheckpoints(ckptDir).length) {
     optimizer.dispose();
+    captured.dispose();
     throw new Error(`${ckptDir} already holds checkpoints of an earlier run; resume it, or use an empty workDir`);
   }
   if (o.resume) {
@@ -200,6 +175,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
         log('info', `resumed from step ${ckpt.step} (${ckptDir})`);
       } catch (err) {
         optimizer.dispose();
+        captured.dispose();
         throw err;
       } finally {
         tf.dispose(Object.values(ckpt.tensors));
@@ -218,8 +194,31 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   let lastSavedStep = resumedFromStep ?? -1;
   let sessionSeconds = 0, sessionTokens = 0;
 
+  // losses are read a few steps behind the step that made them (lagged-reads.ts); each is reported then
+  const report = (due: Awaited<ReturnType<typeof reads.flush>>): void => {
+    for (const { values: all, tag } of due) {
+      const [loss, gradNorm] = all;
+      if (!Number.isFinite(gradNorm)) throw new Error(`gradient norm is ${gradNorm} at step ${tag.step}: training diverged (try a lower lr)`);
+      if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at step ${tag.step}: training diverged (try a lower lr)`);
+      firstLoss ??= loss;
+      lastLoss = loss;
+      const tokensPerSec = sessionTokens / Math.max(sessionSeconds, 1e-9);
+      const values: Record<string, number> = { loss, lr: tag.lr, tokensPerSec, gradNorm, tokens: tag.tokens };
+      tag.parts.forEach((k, i) => { values[`loss/${k}`] = all[i + 2]; });
+      Object.assign(values, tag.extra);
+      const secondsPerStep = sessionSeconds / Math.max(step - startStep, 1);
+      if (tag.step % (o.progressEvery ?? 1) === 0 || tag.step === totalSteps) {
+        o.onProgress?.({ step: tag.step, totalSteps, values, etaSeconds: secondsPerStep * (totalSteps - tag.step), phase: 'distill' });
+      } else if (o.onMetric) {
+        for (const [k, v] of Object.entries(values)) o.onMetric(tag.step, k, v);
+      }
+    }
+  };
+  let loggedPath = false;
+
   const save = async (): Promise<void> => {
     if (step === lastSavedStep) return;
+    report(await reads.flush());
     const adam = optimizer.getState();
     const methodState = method.saveState();
     const tensors: Record<string, tf.Tensor> = {};
@@ -240,6 +239,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   };
 
   let stopped = false;
+  let captureStatus: CaptureStatus | undefined;
   try {
     while (step < totalSteps) {
       // let pending I/O callbacks (e.g. a cancel message from the runner) run: most of a step is synchronous
@@ -252,41 +252,43 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       const started = performance.now();
       const { batch, tokens } = makeMlmBatch(rows, tokenizer, rng, budget.maskProb, budget.padTo === 'seqLen' ? budget.seqLen : undefined, smoothedWeights);
       const lr = learningRateAt(step, o.optimizer.lr, o.optimizer.warmupSteps, totalSteps);
-      let result;
+      ctx.step = step;
+      ctx.adam = optimizer.nextStep(lr);
+      stepKey = method.stepKey?.(step, totalSteps) ?? '';
+      const inputs = { ...batch, stepWords: stepWordsTensor(step), adamStep: stepValuesTensor(ctx.adam) };
+      let values: tf.Tensor1D;
       try {
-        result = await trainStep(method, vars, optimizer, batch, step, lr, o.optimizer.clipNorm, totalSteps);
+        values = captured.run(inputs, stepKey).values as tf.Tensor1D;
       } finally {
         disposeMlmBatch(batch);
+        tf.dispose([inputs.stepWords, inputs.adamStep]);
+      }
+      if (!loggedPath && captured.status().replayedSteps > 0) {
+        loggedPath = true;
+        log('info', `training step: replayed from a capture (${captured.status().dispatches} dispatches) from step ${step + 1}`);
       }
       const extra = (method.afterStepAsync ? await method.afterStepAsync(step, totalSteps) : method.afterStep?.(step, totalSteps)) ?? {};
       step++;
       sessionSeconds += (performance.now() - started) / 1000;
       sessionTokens += tokens;
       tokensSeen += tokens;
-      firstLoss ??= result.loss;
-      lastLoss = result.loss;
-      if (!Number.isFinite(result.loss)) throw new Error(`loss is ${result.loss} at step ${step}: training diverged (try a lower lr)`);
-
-      const tokensPerSec = sessionTokens / Math.max(sessionSeconds, 1e-9);
-      const values: Record<string, number> = { loss: result.loss, lr, tokensPerSec, gradNorm: result.gradNorm, tokens };
-      for (const [k, v] of Object.entries(result.parts)) values[`loss/${k}`] = v;
-      Object.assign(values, extra);
-      const secondsPerStep = sessionSeconds / (step - startStep);
-      if (step % (o.progressEvery ?? 1) === 0 || step === totalSteps) {
-        o.onProgress?.({ step, totalSteps, values, etaSeconds: secondsPerStep * (totalSteps - step), phase: 'distill' });
-      } else if (o.onMetric) {
-        for (const [k, v] of Object.entries(values)) o.onMetric(step, k, v);
-      }
+      report(await reads.push(values, { step, lr, tokens, parts: partNamesByKey.get(stepKey) ?? [], extra }));
       if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0) await save();
     }
+    report(await reads.flush());
     await save();
   } finally {
+    reads.dispose();
     await corpus.close();
     optimizer.dispose();
+    captureStatus = captured.status();
+    if (!loggedPath) log('info', `training step: eager (${captureStatus.reason})`);
+    captured.dispose();
   }
   if (stopped) log('info', `stopped at step ${step}; checkpoint ${checkpointPath ?? '(none)'}`);
   return {
     steps: step, totalSteps, stopped, resumedFromStep, firstLoss, finalLoss: lastLoss, tokensSeen,
     tokensPerSec: sessionTokens / Math.max(sessionSeconds, 1e-9), elapsedSeconds: elapsedBefore + sessionSeconds, checkpointPath,
+    capture: captureStatus!,
   };
 }

@@ -8,6 +8,8 @@ export interface MlmBatch {
   attentionMask: tf.Tensor2D;
   tokenTypeIds: tf.Tensor2D;
   labels: tf.Tensor2D; // int32, -100 = not masked
+  /** The step index on the device (int32 [lo, hi]: kernels/dropout-mask.ts' stepWordsTensor), for dropout seeds a captured step replays. */
+  stepWords?: tf.Tensor1D;
 }
 
 /** Serialisable method state stored inside a training checkpoint. */
@@ -25,6 +27,11 @@ export interface DistillMethod {
   trainableVariables(): tf.Variable[];
   /** Called inside the optimizer's gradient tape; must not dispose its inputs. */
   loss(batch: MlmBatch, step: number): { total: tf.Scalar; parts: Record<string, tf.Scalar> };
+  /**
+   * What besides the input shapes decides which kernels a step runs (e.g. WID's mask phase): a captured step
+   * keeps one template per key. Default: the same kernels every step.
+   */
+  stepKey?(step: number, totalSteps: number): string;
   /**
    * E.g. the WID sparsity schedule; returned numbers are logged as metrics. `step` is the 0-based index
    * of the step just taken (step + 1 steps are done).

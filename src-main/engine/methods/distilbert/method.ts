@@ -1,6 +1,7 @@
 // DistilBERT general distillation (Sanh et al. 2019) as a DistillMethod for the shared loop:
 // student = chosen teacher layers; loss = α_ce·T²·KL(soft targets) + α_mlm·MLM + α_cos·(1 - cos) on last hidden states.
 import * as tf from '@tensorflow/tfjs';
+import { stepSeed } from '../../kernels/dropout-mask.js';
 import { bertForward, mlmHead, maskedLmLoss, type BertConfig } from '../../bert/index.js';
 import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
 import { cosineEmbeddingLoss, softTargetKl } from '../common/losses.js';
@@ -41,7 +42,7 @@ export function createDistilBertMethod(teacher: Teacher, options: DistilBertOpti
     const inputs = { inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds };
     const t = bertForward(teacher.weights, teacher.config, inputs);
     const teacherLogits = mlmHead(teacher.weights, teacher.config, t.lastHiddenState);
-    const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: opts.seed + step } : undefined;
+    const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: stepSeed(opts.seed, step, batch.stepWords) } : undefined;
     const s = bertForward(student, cfg, inputs, { dropout });
     const studentLogits = mlmHead(student, cfg, s.lastHiddenState);
     const T = opts.temperature;

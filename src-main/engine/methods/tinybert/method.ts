@@ -2,6 +2,7 @@
 // initialised student of any shape learns the teacher's embeddings, hidden states (through W_h when widths differ),
 // pre-softmax attention scores (uniform layer map) and MLM predictions.
 import * as tf from '@tensorflow/tfjs';
+import { stepSeed } from '../../kernels/dropout-mask.js';
 import { bertForward, initBertWeights, mlmHead, type BertConfig } from '../../bert/index.js';
 import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
 import { meanSquaredError, softCrossEntropy } from '../common/losses.js';
@@ -43,7 +44,7 @@ export function createTinyBertMethod(teacher: Teacher, options: TinyBertOptions 
     const inputs = { inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds };
     const needScores = w.attention > 0;
     const t = bertForward(teacher.weights, teacher.config, inputs, { outputHiddenStates: true, outputAttentionScores: needScores });
-    const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: opts.seed + step } : undefined;
+    const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: stepSeed(opts.seed, step, batch.stepWords) } : undefined;
     const s = bertForward(student, cfg, inputs, { outputHiddenStates: true, outputAttentionScores: needScores, dropout });
     const sh = s.hiddenStates!, th = t.hiddenStates!;
     const embedding = meanSquaredError(toTeacherWidth(sh[0]), th[0]);

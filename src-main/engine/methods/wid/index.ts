@@ -5,6 +5,7 @@
 // exportStudent = merged dense BERT of the current (final: target) width.
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { stepSeed } from '../../kernels/dropout-mask.js';
 import { BertConfig, bertForward, mlmHead, parameterCount, type BertInputs, type BertWeights } from '../../bert/index.js';
 import type { BertTokenizer } from '../../tokenizer/index.js';
 import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
@@ -208,8 +209,8 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     masks = m;
   };
 
-  function studentLogits(inputs: BertInputs, step: number): tf.Tensor3D {
-    const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: opts.seed + step } : undefined;
+  function studentLogits(inputs: BertInputs, step: number, stepWords?: tf.Tensor1D): tf.Tensor3D {
+    const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: stepSeed(opts.seed, step, stepWords) } : undefined;
     if (authors) {
       // teacher width, every compactor entry in the forward; LayerNorm statistics over the kept dims once masks exist
       const eff = effectiveWeights(inherited, tcfg, compactors, full, FULL_IDX);
@@ -222,7 +223,7 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
   function loss(batch: MlmBatch, step: number) {
     return tf.tidy(() => {
       const inputs = { inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds };
-      const logits = studentLogits(inputs, step);
+      const logits = studentLogits(inputs, step, batch.stepWords);
       const parts: Record<string, tf.Scalar> = {};
       if (opts.objective !== 'mlm') {
         // the teacher forward is only needed for the KD term
@@ -288,6 +289,9 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     eventsApplied: () => applied,
     trainableVariables: () => [...Object.values(compactors), ...Object.values(trainedTeacher)],
     learningRateOf: (name: string, runLr: number) => (name.startsWith(teacherPrefix) ? opts.teacherLr : runLr),
+    // the penalty's branch (before / after the first mask) and the masks applied decide the step's kernels
+    stepKey: (step: number, totalSteps: number) =>
+      `${applied}:${authors && step + 1 <= authorsWStep(totalSteps, opts.maskEvery) ? 'before-first-mask' : 'masked'}`,
     adjustGradients(grads, step, totalSteps, optimizer) {
       if (!authors) return {};
       return authorsPenalty(grads, penalised, keep, { step: step + 1, wStep: authorsWStep(totalSteps, opts.maskEvery), lambda: opts.l2Lambda }, optimizer);

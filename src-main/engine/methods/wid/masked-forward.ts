@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { BertConfig, BertInputs, BertWeights, weight } from '../../bert/index.js';
 import { embeddingLookup } from '../../bert/embedding-lookup.js';
-import { activation, layerNorm, linear, maybeDropout } from '../../bert/ops.js';
+import { activation, layerDropoutSeed, layerNorm, linear, MASK_MIN, maybeDropout } from '../../bert/ops.js';
+import type { DropoutSeed } from '../../kernels/dropout-mask.js';
 import { extendedAttentionMask } from '../../bert/attention.js';
 
 /** LayerNorm with statistics over the dims where `keep` is 1 ([H] of 0/1); null = ordinary LayerNorm. */
@@ -21,7 +22,7 @@ export function keptDimsLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
 export interface MaskedForwardOptions {
   /** [H] 0/1 residual mask for the LayerNorm statistics; null before the first mask. */
   residualKeep: tf.Tensor1D | null;
-  dropout?: { hidden: number; attention: number; seed: number };
+  dropout?: { hidden: number; attention: number; seed: DropoutSeed };
 }
 
 /** MLM logits [b, s, vocab] of a teacher-width weight record (effective weights R·W·C at full width). */
@@ -31,7 +32,7 @@ export function maskedMlmLogits(w: BertWeights, cfg: BertConfig, inputs: BertInp
   const H = cfg.hiddenSize, heads = cfg.numAttentionHeads, d = H / heads, eps = cfg.layerNormEps;
   const keep = o.residualKeep;
   const drop = o.dropout;
-  const dropAt = (x: tf.Tensor, rate: number | undefined, k: number) => maybeDropout(x, rate, drop ? drop.seed + k : undefined);
+  const dropAt = (x: tf.Tensor, rate: number | undefined, seed: (s: DropoutSeed) => DropoutSeed) => maybeDropout(x, rate, drop ? seed(drop.seed) : undefined);
   const ln = (x: tf.Tensor, name: string) => keptDimsLayerNorm(x, weight(w, `${name}.weight`), weight(w, `${name}.bias`), keep, eps);
 
   const e = 'bert.embeddings.';
@@ -41,19 +42,19 @@ export function maskedMlmLogits(w: BertWeights, cfg: BertConfig, inputs: BertInp
     embeddingLookup(weight(w, `${e}word_embeddings.weight`), ids).reshape([b, s, H]),
     weight(w, `${e}position_embeddings.weight`).slice([0, 0], [s, H]).expandDims(0)),
   embeddingLookup(weight(w, `${e}token_type_embeddings.weight`), types).reshape([b, s, H]));
-  let h = dropAt(ln(sum, `${e}LayerNorm`), drop?.hidden, 0);
+  let h = dropAt(ln(sum, `${e}LayerNorm`), drop?.hidden, (s) => s);
   const ext = extendedAttentionMask(attentionMask);
   const split = (x: tf.Tensor) => x.reshape([b, s, heads, d]).transpose([0, 2, 1, 3]);
   const lin = (x: tf.Tensor, m: string) => linear(x, weight(w, `${m}.weight`), weight(w, `${m}.bias`));
   for (let l = 0; l < cfg.numHiddenLayers; l++) {
     const p = `bert.encoder.layer.${l}.`;
     const q = split(lin(h, `${p}attention.self.query`)), k = split(lin(h, `${p}attention.self.key`)), v = split(lin(h, `${p}attention.self.value`));
-    const scores = tf.maximum(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), ext), -3.4028234663852886e38);
-    const probs = dropAt(tf.softmax(scores, -1), drop?.attention, 7 * l + 1);
+    const scores = tf.maximum(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), ext), MASK_MIN);
+    const probs = dropAt(tf.softmax(scores, -1), drop?.attention, (s) => layerDropoutSeed(s, l, 'attentionProbs'));
     const ctx = tf.matMul(probs as tf.Tensor4D, v as tf.Tensor4D).transpose([0, 2, 1, 3]).reshape([b, s, H]);
-    h = ln(tf.add(dropAt(lin(ctx, `${p}attention.output.dense`), drop?.hidden, 7 * l + 2), h), `${p}attention.output.LayerNorm`);
+    h = ln(tf.add(dropAt(lin(ctx, `${p}attention.output.dense`), drop?.hidden, (s) => layerDropoutSeed(s, l, 'attentionOutput')), h), `${p}attention.output.LayerNorm`);
     const inter = activation(lin(h, `${p}intermediate.dense`), cfg.hiddenAct);
-    h = ln(tf.add(dropAt(lin(inter, `${p}output.dense`), drop?.hidden, 7 * l + 3), h), `${p}output.LayerNorm`);
+    h = ln(tf.add(dropAt(lin(inter, `${p}output.dense`), drop?.hidden, (s) => layerDropoutSeed(s, l, 'ffnOutput')), h), `${p}output.LayerNorm`);
   }
   const c = 'cls.predictions.';
   const t = ln(activation(lin(h, `${c}transform.dense`), cfg.hiddenAct), `${c}transform.LayerNorm`);

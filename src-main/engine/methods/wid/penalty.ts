@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BertConfig } from '../../bert/index.js';
 import { Compactors, EMBEDDING_COMPACTOR, MLM_TRANSFORM } from './compactors.js';
 import { WidMasks, attentionIndices } from './masks.js';
+import { assignInPlace } from '../../capture/in-place.js';
 
 type Group = { kind: 'residual' } | { kind: 'attention' | 'intermediate'; layer: number };
 /** A trainable tensor the penalty acts on, and which of its axes the mask indexes. */
@@ -109,7 +110,8 @@ export function authorsPenalty(
       tf.tidy(() => {
         const kept = t.axis === 'rows' ? k.reshape([-1, 1]) : t.axis === 'cols' ? k.reshape([1, -1]) : k;
         // uer/trainer.py:232-233, 256-257: the whole moment is scaled by 0.9, the masked entries get 0.1·(λ−1)·param
-        m.assign(tf.add(tf.mul(m, 0.9), tf.mul(tf.mul(t.variable, tf.sub(1, kept)), 0.1 * (lambda - 1))));
+        // in place: a captured step replays this write into the moment's own buffer
+        assignInPlace(m, tf.add(tf.mul(m, 0.9), tf.mul(tf.mul(t.variable, tf.sub(1, kept)), 0.1 * (lambda - 1))));
       });
     }
   }

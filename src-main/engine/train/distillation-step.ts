@@ -1,0 +1,42 @@
+// One optimiser step of the shared distillation loop, written as a capturable function (capture/captured-step.ts):
+// method.loss -> gradients -> global-norm clip -> the method's gradient rewrite -> AdamW, in place.
+import * as tf from '@tensorflow/tfjs';
+import type { AdamW, AdamWStepValues } from './adamw.js';
+import { clipByGlobalNormTensor } from './clip.js';
+import type { DistillMethod } from './method.js';
+
+/** What a step reads besides its inputs; fixed for a step key, so a replay may reuse it. */
+export interface StepContext { step: number; totalSteps: number; adam: AdamWStepValues }
+
+/**
+ * One optimiser step as a capturable function: the batch, the step index (dropout seeds) and Adam's step
+ * values arrive as tensors; the loss parts come back as one tensor [loss, gradient norm, ...parts] to read later.
+ * Parameters are updated in place. `partNames` receives the order of the parts per step key.
+ */
+export function distillationStep(method: DistillMethod, vars: tf.Variable[], optimizer: AdamW, clipNorm: number, ctx: StepContext, partNames: (names: string[]) => void) {
+  return (inputs: Record<string, tf.Tensor>): Record<string, tf.Tensor> => {
+    const batch = {
+      inputIds: inputs.inputIds as tf.Tensor2D, attentionMask: inputs.attentionMask as tf.Tensor2D, tokenTypeIds: inputs.tokenTypeIds as tf.Tensor2D,
+      labels: inputs.labels as tf.Tensor2D, stepWords: inputs.stepWords as tf.Tensor1D,
+    };
+    let parts: Record<string, tf.Scalar> = {};
+    const { value, grads } = tf.variableGrads(() => {
+      const r = method.loss(batch, ctx.step);
+      // the forward pass runs in its own tidy: keep the parts so they can be read after it
+      parts = r.parts;
+      for (const p of Object.values(parts)) tf.keep(p);
+      return r.total;
+    }, vars);
+    try {
+      const clipped = clipByGlobalNormTensor(grads, clipNorm);
+      // e.g. WID's authors' penalty on masked compactor rows/columns (methods/wid/penalty.ts)
+      const adjusted = method.adjustGradients ? method.adjustGradients(clipped.grads, ctx.step, ctx.totalSteps, optimizer) : {};
+      optimizer.applyStep({ ...clipped.grads, ...adjusted }, ctx.adam, inputs.adamStep);
+      const names = Object.keys(parts);
+      partNames(names);
+      return { values: tf.stack([value, clipped.norm, ...names.map((n) => parts[n])]) };
+    } finally {
+      tf.dispose(Object.values(parts));
+    }
+  };
+}
