@@ -39,6 +39,10 @@ export interface DistillJobConfig {
   warmupSteps: number;
   weightDecay: number;
   clipNorm: number;
+  /** Adam β2 (DistilBERT's authors 0.98, others 0.999). */
+  beta2: number;
+  /** Adam bias correction (WID's authors: off, correct_bias=False). */
+  correctBias: boolean;
   checkpointEvery: number;
   progressEvery: number;
   seed: number;
@@ -64,13 +68,15 @@ const DEFAULTS = {
  * Each method's published optimiser and masking (docs/wid.md §2, docs/baselines.md): used for every key the run
  * config leaves out, so a compare group shares budget and data but each method trains as its authors did.
  */
-export const METHOD_OPTIMIZER_DEFAULTS: Record<DistillMethodName, { lr: number; warmupFraction: number; weightDecay: number; clipNorm: number; masking: MaskingKind }> = {
-  // WID README.md:65-70 (--warmup 0.01, --compactor_learning_rate 5e-5), uer/trainer.py:393-400 (decay 0.01), no clipping in uer/trainer.py
-  wid: { lr: 5e-5, warmupFraction: 0.01, weightDecay: 0.01, clipNorm: 0, masking: 'bernoulli' },
-  // distillation/train.py: --warmup_prop 0.05, --weight_decay 0.0, --learning_rate 5e-4, --max_grad_norm 5.0, --mlm_smoothing 0.7
-  distilbert: { lr: 5e-4, warmupFraction: 0.05, weightDecay: 0, clipNorm: 5, masking: 'smoothed' },
-  // TinyBERT/general_distill.py:222-238,370-381 (lr 5e-5, warmup 0.1, decay 0.01) and BertAdam's max_grad_norm 1.0
-  tinybert: { lr: 5e-5, warmupFraction: 0.1, weightDecay: 0.01, clipNorm: 1, masking: 'bernoulli' },
+export const METHOD_OPTIMIZER_DEFAULTS: Record<DistillMethodName, { lr: number; warmupFraction: number; weightDecay: number; clipNorm: number; masking: MaskingKind; beta2: number; correctBias: boolean }> = {
+  // WID README.md:65-70 (--warmup 0.01, --compactor_learning_rate 5e-5), uer/trainer.py:393-400 (decay 0.01), no clipping in uer/trainer.py;
+  // uer/trainer.py:403-404 builds its AdamW with correct_bias=False (uer/utils/optimizers.py:278: no bias correction), betas (0.9, 0.999)
+  wid: { lr: 5e-5, warmupFraction: 0.01, weightDecay: 0.01, clipNorm: 0, masking: 'bernoulli', beta2: 0.999, correctBias: false },
+  // distillation/train.py: --warmup_prop 0.05, --weight_decay 0.0, --learning_rate 5e-4, --max_grad_norm 5.0, --mlm_smoothing 0.7;
+  // distillation/distiller.py: AdamW(..., betas=(0.9, 0.98)) with bias correction (transformers' AdamW default)
+  distilbert: { lr: 5e-4, warmupFraction: 0.05, weightDecay: 0, clipNorm: 5, masking: 'smoothed', beta2: 0.98, correctBias: true },
+  // TinyBERT/general_distill.py:222-238,370-381 (lr 5e-5, warmup 0.1, decay 0.01) and BertAdam's max_grad_norm 1.0 (b2 0.999)
+  tinybert: { lr: 5e-5, warmupFraction: 0.1, weightDecay: 0.01, clipNorm: 1, masking: 'bernoulli', beta2: 0.999, correctBias: true },
 };
 const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
@@ -85,6 +91,12 @@ const int = (r: Record<string, unknown>, key: string, fallback: number | undefin
 function maskingField(v: unknown, fallback: MaskingKind): MaskingKind {
   if (v === undefined) return fallback;
   if (v !== 'bernoulli' && v !== 'smoothed') throw new ConfigError(`masking: expected "bernoulli" (each token with p = maskProb) or "smoothed" (exactly maskProb of the tokens, rare ones favoured, DistilBERT), got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function booleanField(r: Record<string, unknown>, key: string, fallback: boolean): boolean {
+  const v = r[key] ?? fallback;
+  if (typeof v !== 'boolean') throw new ConfigError(`${key}: expected true or false, got ${JSON.stringify(r[key])}`);
   return v;
 }
 
@@ -144,6 +156,8 @@ export function parseDistillConfig(method: DistillMethodName, raw: unknown): Dis
     lr: num(r, 'lr', published.lr, (v) => v > 0 && v < 1, 'a learning rate in (0, 1)'),
     weightDecay: num(r, 'weightDecay', published.weightDecay, (v) => v >= 0, 'a number >= 0'),
     clipNorm: num(r, 'clipNorm', published.clipNorm, (v) => v >= 0, 'a number >= 0 (0 = no clipping)'),
+    beta2: num(r, 'beta2', published.beta2, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
+    correctBias: booleanField(r, 'correctBias', published.correctBias),
     checkpointEvery: int(r, 'checkpointEvery', DEFAULTS.checkpointEvery, 0),
     progressEvery: int(r, 'progressEvery', DEFAULTS.progressEvery, 1),
     seed: num(r, 'seed', 0, (v) => Number.isInteger(v) && v >= 0 && v <= 2 ** 31 - 1, `an integer from 0 to ${2 ** 31 - 1}`),
@@ -166,7 +180,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       tokenizer: corpusTokenizerFrom(loaded.tokenizer),
       corpusPath: config.corpusPath,
       budget: { steps: config.steps, seqLen: config.seqLen, batchSize: config.batchSize, batchTokens: config.batchTokens, maskProb: config.maskProb, masking: config.masking, padTo: config.padTo },
-      optimizer: { lr: config.lr, warmupSteps: config.warmupSteps, weightDecay: config.weightDecay, clipNorm: config.clipNorm },
+      optimizer: { lr: config.lr, warmupSteps: config.warmupSteps, weightDecay: config.weightDecay, clipNorm: config.clipNorm, beta2: config.beta2, correctBias: config.correctBias },
       seed: config.seed,
       checkpointEvery: config.checkpointEvery,
       progressEvery: config.progressEvery,

@@ -14,6 +14,11 @@ export interface AdamWOptions {
   noDecay?: (variableName: string) => boolean;
   /** Per-variable multiplier of the scheduled learning rate (default 1), e.g. WID's teacher weights at 1e-6 beside compactors at 5e-5. */
   lrScale?: (variableName: string) => number;
+  /**
+   * Adam's bias correction of the moments (default true, torch.optim.AdamW). false = the step uses the raw
+   * moments m / (sqrt(v) + eps), as `correct_bias=False` in the WID authors' uer/trainer.py:403-404.
+   */
+  correctBias?: boolean;
 }
 
 /** Saved optimiser state: step count and first/second moments per variable name. */
@@ -33,6 +38,7 @@ export class AdamW {
   readonly beta2: number;
   readonly epsilon: number;
   readonly weightDecay: number;
+  readonly correctBias: boolean;
   private readonly noDecay: (name: string) => boolean;
   private readonly lrScale: (name: string) => number;
   private readonly variables = new Map<string, tf.Variable>();
@@ -45,6 +51,7 @@ export class AdamW {
     this.beta2 = opts.beta2 ?? 0.999;
     this.epsilon = opts.epsilon ?? 1e-6;
     this.weightDecay = opts.weightDecay ?? 0.01;
+    this.correctBias = opts.correctBias ?? true;
     this.noDecay = opts.noDecay ?? isNoDecayParameter;
     this.lrScale = opts.lrScale ?? (() => 1);
     for (const [k, val] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
@@ -85,8 +92,9 @@ export class AdamW {
     }
     this.stepCount++;
     const t = this.stepCount;
-    const bc1 = 1 - Math.pow(this.beta1, t);
-    const bc2 = 1 - Math.pow(this.beta2, t);
+    // correctBias false: bc1 = bc2 = 1, the moments are used as they are (authors' WID trainer)
+    const bc1 = this.correctBias ? 1 - Math.pow(this.beta1, t) : 1;
+    const bc2 = this.correctBias ? 1 - Math.pow(this.beta2, t) : 1;
     // One tidy per variable: the composite update makes about 16 temporaries the size of the variable, and one
     // tidy around the whole loop kept every variable's alive to the end (128 MiB above the live tensors for 8
     // variables of 1 MiB, test/train/adamw.test.ts; with WID's compactors on the 4L-512H teacher, the wasm heap).

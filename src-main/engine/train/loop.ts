@@ -38,6 +38,8 @@ export interface OptimizerSettings {
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /** Adam bias correction (default true); WID's authors run without it (train/adamw.ts). */
+  correctBias?: boolean;
 }
 
 export interface DistillationOptions {
@@ -161,6 +163,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   const learningRateOf = method.learningRateOf?.bind(method);
   const optimizer = new AdamW(vars, {
     weightDecay: o.optimizer.weightDecay, beta1: o.optimizer.beta1, beta2: o.optimizer.beta2, epsilon: o.optimizer.epsilon,
+    correctBias: o.optimizer.correctBias,
     lrScale: learningRateOf ? (name) => learningRateOf(name, o.optimizer.lr) / o.optimizer.lr : undefined,
   });
   const rng = new Rng(o.seed);
