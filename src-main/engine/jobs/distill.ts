@@ -15,6 +15,7 @@ import { corpusTextFiles } from '../train/corpus.js';
 import type { MaskingKind } from '../train/masking.js';
 import { corpusTokenizerFrom } from '../train/corpus-tokenizer.js';
 import { runDistillation } from '../train/loop.js';
+import { countTextLines, heldOutBatches, scoreHeldOut, splitCorpusTail, type HeldOutBatch } from '../train/held-out.js';
 import { pruneCheckpoints } from '../train/train-state.js';
 import type { DistillMethod } from '../train/method.js';
 import { ConfigError, type JobContext, type JobDefinition } from './types.js';
@@ -45,6 +46,15 @@ export interface DistillJobConfig {
   correctBias: boolean;
   checkpointEvery: number;
   progressEvery: number;
+  /**
+   * Held-out MLM loss of the student as exported (WID: the merged student) every N steps, metric `loss/heldout-mlm`
+   * (0 = off). The corpus' last `heldOutLines` lines with text are held out: training reads only the lines before them.
+   */
+  heldOutEvery: number;
+  /** Lines held out (default: 3000, at most a tenth of the corpus' lines with text). */
+  heldOutLines: number;
+  /** Held-out batches of batchSize × seqLen scored at each evaluation (default 8). */
+  heldOutBatches: number;
   seed: number;
   backend: string;
   /** What the method factory receives: shared target/preset/seed plus the method's own keys. */
@@ -160,6 +170,9 @@ export function parseDistillConfig(method: DistillMethodName, raw: unknown): Dis
     correctBias: booleanField(r, 'correctBias', published.correctBias),
     checkpointEvery: int(r, 'checkpointEvery', DEFAULTS.checkpointEvery, 0),
     progressEvery: int(r, 'progressEvery', DEFAULTS.progressEvery, 1),
+    heldOutEvery: int(r, 'heldOutEvery', 0, 0),
+    heldOutLines: r.heldOutEvery ? int(r, 'heldOutLines', Math.max(1, Math.min(3000, Math.floor(countTextLines(r.corpusPath) / 10))), 1) : 0,
+    heldOutBatches: int(r, 'heldOutBatches', 8, 1),
     seed: num(r, 'seed', 0, (v) => Number.isInteger(v) && v >= 0 && v <= 2 ** 31 - 1, `an integer from 0 to ${2 ** 31 - 1}`),
     backend,
     methodOptions: distillMethodOptions(method, r, teacher).options,
@@ -171,14 +184,35 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
   if (!loaded.tokenizer) throw new Error(`teacher ${config.teacherPath} has no vocab.txt: the corpus is tokenised with the teacher's tokenizer`);
   const teacher: Teacher = { config: loaded.config, weights: loaded.weights };
   let method: DistillMethod | undefined;
+  // the held-out tail: training reads <workDir>/heldout/train.txt (the corpus without it); same split on resume
+  const split = config.heldOutEvery > 0 ? splitCorpusTail(config.corpusPath, config.heldOutLines, join(ctx.workDir, 'heldout')) : null;
   try {
     method = await METHOD_FACTORIES[config.method](teacher, { ...config.methodOptions, seed: config.methodOptions.seed ?? config.seed });
     const teacherParameterCount = parameterCount(loaded.config, { mlmHead: true });
     ctx.log('info', `${config.method}: teacher ${config.teacherPath} (${teacherParameterCount} parameters), ${config.steps} steps on ${ctx.backend.name}`);
+    const tokenizer = corpusTokenizerFrom(loaded.tokenizer);
+    let heldOut: { batches: HeldOutBatch[]; first: number | null; last: number | null } | null = null;
+    const evaluateStudent = async (): Promise<number> => {
+      const student = method!.exportStudent();
+      try { return (await scoreHeldOut(student, heldOut!.batches)).loss; } finally { for (const t of Object.values(student.weights)) t.dispose(); }
+    };
+    if (split) {
+      const rows = config.batchSize ?? Math.max(1, Math.floor(config.batchTokens! / config.seqLen));
+      heldOut = { batches: await heldOutBatches(tokenizer, split.holdoutPath, rows, config.seqLen, config.heldOutBatches, config.seed), first: null, last: null };
+      if (!ctx.resume) {
+        heldOut.first = await evaluateStudent();
+        ctx.metric(0, 'loss/heldout-mlm', heldOut.first);
+      }
+    }
     const summary = await runDistillation({
       method,
-      tokenizer: corpusTokenizerFrom(loaded.tokenizer),
-      corpusPath: config.corpusPath,
+      tokenizer,
+      corpusPath: split ? split.trainPath : config.corpusPath,
+      evaluate: heldOut ? async (done, total) => {
+        if (done % config.heldOutEvery !== 0 && done !== total) return;
+        heldOut!.last = await evaluateStudent();
+        return { 'loss/heldout-mlm': heldOut!.last };
+      } : undefined,
       budget: { steps: config.steps, seqLen: config.seqLen, batchSize: config.batchSize, batchTokens: config.batchTokens, maskProb: config.maskProb, masking: config.masking, padTo: config.padTo },
       optimizer: { lr: config.lr, warmupSteps: config.warmupSteps, weightDecay: config.weightDecay, clipNorm: config.clipNorm, beta2: config.beta2, correctBias: config.correctBias },
       seed: config.seed,
@@ -195,10 +229,12 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       steps: summary.steps, totalSteps: summary.totalSteps, firstLoss: summary.firstLoss, finalLoss: summary.finalLoss,
       tokensSeen: summary.tokensSeen, tokensPerSec: summary.tokensPerSec, elapsedSeconds: summary.elapsedSeconds,
       teacherParameterCount, checkpoint: summary.checkpointPath,
+      ...(heldOut ? { heldOut: { every: config.heldOutEvery, lines: config.heldOutLines, batches: heldOut.batches.length, firstLoss: heldOut.first, finalLoss: heldOut.last } } : {}),
     };
     if (summary.stopped) return { ...common, stopped: true };
 
     ctx.progress({ step: summary.steps, totalSteps: summary.totalSteps, values: {}, etaSeconds: 0, phase: 'export' });
+    const report = (await method.exportReport?.()) ?? {};
     const student = method.exportStudent();
     const studentDir = join(ctx.workDir, 'student');
     try {
@@ -221,6 +257,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       student: { layers: s.numHiddenLayers, hidden: s.hiddenSize, heads: s.numAttentionHeads, intermediate: s.intermediateSize },
       parameterCount: parameterCount(s, { mlmHead: true }),
       studentPath: studentDir,
+      ...report,
     };
   } finally {
     method?.dispose();

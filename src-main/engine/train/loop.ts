@@ -66,6 +66,11 @@ export interface DistillationOptions {
   progressEvery?: number;
   /** Checkpoints kept on disk (default 2). */
   keepCheckpoints?: number;
+  /**
+   * Called after each completed step (`completedSteps` = 1-based count), outside the step's timing; returned numbers are
+   * reported with that step's values (e.g. the student's held-out MLM loss every N steps, jobs/distill.ts).
+   */
+  evaluate?: (completedSteps: number, totalSteps: number) => Promise<Record<string, number> | void>;
 }
 
 export interface DistillationSummary {
@@ -274,6 +279,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       const values: Record<string, number> = { loss: result.loss, lr, tokensPerSec, gradNorm: result.gradNorm, tokens };
       for (const [k, v] of Object.entries(result.parts)) values[`loss/${k}`] = v;
       Object.assign(values, extra);
+      if (o.evaluate) Object.assign(values, (await o.evaluate(step, totalSteps)) ?? {});
       const secondsPerStep = sessionSeconds / (step - startStep);
       if (step % (o.progressEvery ?? 1) === 0 || step === totalSteps) {
         o.onProgress?.({ step, totalSteps, values, etaSeconds: secondsPerStep * (totalSteps - step), phase: 'distill' });
