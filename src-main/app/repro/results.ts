@@ -22,7 +22,8 @@ export interface ReproModelRow {
   modelId: number | null;
   status: { distill: string | null; finetune: string | null };
   shape: { layers: number; hidden: number; heads: number; intermediate: number } | null;
-  /** Encoder + embeddings + pooler as fine-tuned (compare.table); with the MLM head as the distillation reports. */
+  /** The registered model's count (compare.table): every tensor of its checkpoint, i.e. encoder + embeddings + MLM head
+   *  (tied decoder once) and a pooler only if the checkpoint has one; parametersWithMlmHead: as the distillation reports it. */
   parameters: number | null;
   parametersWithMlmHead: number | null;
   fileSize: number | null;
