@@ -6,26 +6,21 @@
 //   --teacher DIR (required)   --corpus FILE (required)   --criteria compactor,effective (any of IMPORTANCE_CRITERIA)
 //   --steps N (300)   --batch N (8)   --seq N (64)   --preset wid55   --seed N (1)   --backend auto|webgpu|wasm|cpu
 //   --holdout-lines N (3000: taken from the end of the corpus)   --eval-batches N (25, of --batch × --seq)
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference, type SelectedBackend } from '../src-main/engine/backend/index.js';
 import { distillJob } from '../src-main/engine/jobs/distill.js';
 import type { JobContext } from '../src-main/engine/jobs/types.js';
 import { loadHfModel, type LoadedHfModel } from '../src-main/engine/checkpoint/index.js';
-import { bertForward, disposeWeights, mlmHead } from '../src-main/engine/bert/index.js';
-import { maskedLmLoss } from '../src-main/engine/bert/mlm-loss.js';
+import { disposeWeights } from '../src-main/engine/bert/index.js';
 import { corpusTokenizerFrom } from '../src-main/engine/train/corpus-tokenizer.js';
-import { LineCorpus } from '../src-main/engine/train/corpus.js';
-import { MlmBatcher, type CorpusTokenizer } from '../src-main/engine/train/batcher.js';
-import { IGNORE_LABEL, maskTokens } from '../src-main/engine/train/masking.js';
-import { Rng } from '../src-main/engine/train/rng.js';
+import { heldOutBatches, scoreHeldOut, splitCorpusTail, type HeldOutBatch, type HeldOutScore } from '../src-main/engine/train/held-out.js';
 import { IMPORTANCE_CRITERIA } from '../src-main/engine/methods/wid/importance.js';
 
-interface Score { loss: number; accuracy: number; tokens: number }
-interface EvalBatch { inputIds: Int32Array; attentionMask: Int32Array; labels: Int32Array; rows: number; seq: number }
+type Score = HeldOutScore;
+type EvalBatch = HeldOutBatch;
 
 export async function main(argv: string[]): Promise<unknown> {
   const { values: a } = parseArgs({
@@ -45,7 +40,7 @@ export async function main(argv: string[]): Promise<unknown> {
   const backend = await selectBackend(a.backend as BackendPreference);
   const work = mkdtempSync(join(tmpdir(), 'wid-bench-criterion-'));
   try {
-    const { trainPath, holdoutPath } = splitCorpus(a.corpus, Number(a['holdout-lines']), work);
+    const { trainPath, holdoutPath } = splitCorpusTail(a.corpus, Number(a['holdout-lines']), work);
     // the teacher is read once: its tokenizer makes the held-out batches (as the distillation reads the corpus)
     const teacherModel = await loadHfModel(a.teacher);
     let evalBatches: EvalBatch[], teacherScore: Score;
@@ -87,58 +82,8 @@ export async function main(argv: string[]): Promise<unknown> {
   }
 }
 
-/** The last `holdoutLines` non-empty lines are held out; the distillation reads only the lines before them. */
-function splitCorpus(corpus: string, holdoutLines: number, work: string): { trainPath: string; holdoutPath: string } {
-  const lines = readFileSync(corpus, 'utf8').split('\n');
-  let cut = lines.length, kept = 0;
-  while (cut > 0 && kept < holdoutLines) { cut--; if (lines[cut].trim()) kept++; }
-  if (cut < holdoutLines) throw new Error(`corpus ${corpus}: ${lines.length} lines, too few to hold out ${holdoutLines}`);
-  const trainPath = join(work, 'train.txt'), holdoutPath = join(work, 'holdout.txt');
-  writeFileSync(trainPath, lines.slice(0, cut).join('\n'));
-  writeFileSync(holdoutPath, lines.slice(cut).join('\n'));
-  return { trainPath, holdoutPath };
-}
-
-/** Full [batch, seq] rows of held-out text, masked once with a fixed seed, so every model sees the same positions. */
-async function heldOutBatches(tokenizer: CorpusTokenizer, holdoutPath: string, batch: number, seq: number, count: number, seed: number): Promise<EvalBatch[]> {
-  const corpus = new LineCorpus(holdoutPath);
-  const batcher = new MlmBatcher(corpus, tokenizer, { seqLen: seq, batchSize: batch, padTo: 'seqLen' });
-  const rng = new Rng(seed + 1000);
-  const out: EvalBatch[] = [];
-  try {
-    for (let b = 0; b < count; b++) {
-      const rows = await batcher.nextRows();
-      const ids = new Int32Array(batch * seq).fill(tokenizer.padTokenId), mask = new Int32Array(batch * seq);
-      rows.forEach((r, i) => { ids.set(r, i * seq); mask.fill(1, i * seq, i * seq + r.length); });
-      const m = maskTokens(ids, mask, rng, { maskTokenId: tokenizer.maskTokenId, vocabSize: tokenizer.vocabSize, specialTokenIds: tokenizer.specialTokenIds });
-      out.push({ inputIds: m.inputIds, attentionMask: mask, labels: m.labels, rows: batch, seq });
-    }
-  } finally {
-    await corpus.close();
-  }
-  return out;
-}
-
-/** Token-weighted mean MLM loss and masked-token accuracy of a loaded BERT (with its MLM head) on the batches. */
 async function score(model: LoadedHfModel, batches: EvalBatch[]): Promise<Score> {
-  let lossSum = 0, correct = 0, tokens = 0;
-  for (const b of batches) {
-    const n = b.labels.reduce((k, l) => k + (l === IGNORE_LABEL ? 0 : 1), 0);
-    const [loss, hits] = tf.tidy(() => {
-      const inputs = { inputIds: tf.tensor2d(b.inputIds, [b.rows, b.seq], 'int32'), attentionMask: tf.tensor2d(b.attentionMask, [b.rows, b.seq], 'int32') };
-      const hidden = bertForward(model.weights, model.config, inputs).lastHiddenState;
-      const logits = mlmHead(model.weights, model.config, hidden);
-      const labels = tf.tensor2d(b.labels, [b.rows, b.seq], 'int32');
-      const predicted = tf.argMax(logits, -1).toInt();
-      return [maskedLmLoss(logits, labels), tf.sum(tf.equal(predicted, labels).toInt())] as const;
-    });
-    // read with await: webgpu in Node has no synchronous reads
-    lossSum += (await loss.data())[0] * n;
-    correct += (await hits.data())[0];
-    tokens += n;
-    loss.dispose(); hits.dispose();
-  }
-  return { loss: lossSum / tokens, accuracy: correct / tokens, tokens };
+  return scoreHeldOut(model, batches);
 }
 
 async function distill(o: { teacher: string; corpus: string; steps: number; batch: number; seq: number; seed: number; preset: string; importance: string; backend: SelectedBackend; workDir: string }) {

@@ -10,12 +10,13 @@ import type { ReproOptions } from '../src-main/app/repro/options.js';
 
 const out = resolve(process.argv[2] ?? '.');
 const store = process.argv[3] === '--store' ? resolve(process.argv[4]) : join(out, 'home');
-const previous = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { command: string[]; wallSeconds: number; budget: { steps: number; batchSize: number; seqLen: number; seeds: number[] }; finetuneRecipe: { tasks: string[]; lrGrid: number[]; epochs: number; batchSize: number; maxLength: number; maxTrainRows: number | null }; inputs: { teacher: string; corpus: string; glue: string } };
+const previous = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { command: string[]; wallSeconds: number; budget: { steps: number; batchSize: number; seqLen: number; seeds: number[]; wid10Seeds?: number[]; heldOutEvery?: number; heldOutLines?: number | null }; finetuneRecipe: { tasks: string[]; lrGrid: number[]; epochs: number; batchSize: number; maxLength: number; maxTrainRows: number | null }; inputs: { teacher: string; corpus: string; glue: string } };
 const state = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as ReproState;
 const arg = (flag: string) => { const i = previous.command.indexOf(flag); return i < 0 ? undefined : previous.command[i + 1]; };
 const o = {
   ...previous.inputs, out, home: store, steps: previous.budget.steps, batchSize: previous.budget.batchSize, seqLen: previous.budget.seqLen,
-  seeds: previous.budget.seeds, variants: (arg('--variants') ?? '').split(',').filter(Boolean), tasks: previous.finetuneRecipe.tasks,
+  seeds: previous.budget.seeds, wid10Seeds: previous.budget.wid10Seeds, heldOutEvery: previous.budget.heldOutEvery ?? 0,
+  ...(previous.budget.heldOutLines ? { heldOutLines: previous.budget.heldOutLines } : {}), variants: (arg('--variants') ?? '').split(',').filter(Boolean), tasks: previous.finetuneRecipe.tasks,
   lrGrid: previous.finetuneRecipe.lrGrid, epochs: previous.finetuneRecipe.epochs, finetuneBatch: previous.finetuneRecipe.batchSize,
   maxLength: previous.finetuneRecipe.maxLength, backend: arg('--backend') ?? 'auto', parallel: 1,
   ...(previous.finetuneRecipe.maxTrainRows ? { maxTrainRows: previous.finetuneRecipe.maxTrainRows } : {}),

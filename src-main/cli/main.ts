@@ -13,7 +13,7 @@ import { groupsListCommand, groupsShowCommand } from './commands/groupsCommands.
 import { listCommand } from './commands/listCommand.js';
 import { cancelCommand, resumeCommand, runCommand } from './commands/runCommands.js';
 import { showCommand } from './commands/showCommand.js';
-import { registerReproCommand } from './commands/reproCommand.js';
+import { registerReproCommand, registerReproMergeCommand } from './commands/reproCommand.js';
 import { parseCount, parseId } from './parseIds.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -133,6 +133,7 @@ program.command('info')
   .action((opts) => withService(false, (s) => infoCommand(s, opts, print)));
 
 registerReproCommand(program, print);
+registerReproMergeCommand(program, print);
 
 program.command('serve')
   .description('serve the UI and API on 127.0.0.1 (web mode) and run queued jobs')

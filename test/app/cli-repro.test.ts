@@ -8,7 +8,7 @@ import { join } from 'node:path';
 const TEACHER = 'test/fixtures/bert/tiny-teacher';
 const CORPUS = 'test/fixtures/corpus/pride-and-prejudice.txt';
 const GLUE = 'test/fixtures/glue';
-const tiny = ['--steps', '2', '--batch', '2', '--seq', '16', '--tasks', 'RTE', '--lr-grid', '1e-3', '--epochs', '1',
+const tiny = ['--steps', '2', '--batch', '2', '--seq', '16', '--seeds', '1', '--tasks', 'RTE', '--lr-grid', '1e-3', '--epochs', '1',
   '--max-train-rows', '8', '--max-length', '16', '--backend', 'wasm', '--parallel', '2'];
 const repro = (args: string[]) => spawnSync(process.execPath, ['bin/wid.mjs', 'repro', ...args], { encoding: 'utf8', timeout: 300_000 });
 
@@ -48,4 +48,15 @@ test('wid repro distills, then on a second run keeps the finished distillations 
   }
   const [teacher, wid50, , , wid10] = results.models;
   assert.ok(wid50.parameters! < teacher.parameters! && wid10.parameters! < wid50.parameters!, 'students are smaller, WID-10 % smallest');
+  // issue 23: the held-out MLM loss of every student from step 0, WID's masked residue at export, the scoring block
+  const full = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+    models: { key: string; heldOutCurve: { step: number }[]; maskedResidue: { max: number } | null }[];
+    scoring: { tasks: Record<string, { constant: number; signal: boolean }>; kinds: { kind: string }[] };
+  };
+  for (const m of full.models.slice(1)) assert.deepEqual(m.heldOutCurve.map((p) => p.step), [0, 1, 2], m.key);
+  const wid = full.models.find((m) => m.key === 'wid50-s1')!;
+  assert.ok(wid.maskedResidue && wid.maskedResidue.max >= 0);
+  assert.equal(full.models.find((m) => m.key === 'distilbert50-s1')!.maskedResidue, null);
+  assert.ok(full.scoring.tasks.RTE.constant > 0.4, 'the majority class of the fixture RTE dev set');
+  assert.deepEqual(full.scoring.kinds.map((k) => k.kind), ['teacher', 'wid50', 'distilbert50', 'tinybert50', 'wid10']);
 });

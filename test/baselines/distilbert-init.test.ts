@@ -7,6 +7,7 @@ import { initBertWeights, disposeWeights, type BertConfig } from '../../src-main
 import {
   createDistilBertMethod, defaultDistilBertLayerMap, resolveDistilBertSetup,
 } from '../../src-main/engine/methods/distilbert/index.js';
+import { headSliceIndices, narrowIndexMaps } from '../../src-main/engine/methods/distilbert/student-init.js';
 
 before(async () => { await selectBackend('wasm'); });
 
@@ -41,18 +42,43 @@ test('student layer i is a byte-equal copy of teacher layer layerMap[i]; embeddi
   disposeWeights(weights);
 });
 
-test('a narrower student starts from the leading block of each teacher tensor', () => {
+test('the per-head slice of a narrower student: student head j takes the first d_s dims of teacher head j', () => {
+  // teacher 2 heads of 4 dims; student 2 heads of 2 dims -> teacher dims [0, 1] and [4, 5], not the leading [0..3]
+  assert.deepEqual(headSliceIndices(2, 4, 2, 2), [0, 1, 4, 5]);
+  // the real case: teacher 8 heads of 64, student 8 heads of 39 (wid55 on the 4L-512H teacher)
+  const idx = headSliceIndices(8, 64, 8, 39);
+  assert.equal(idx.length, 312);
+  assert.deepEqual(idx.slice(37, 41), [37, 38, 64, 65]);
+  assert.equal(idx[311], 7 * 64 + 38);
+  // fewer, wider heads than the teacher's: consecutive whole teacher heads (the leading dims)
+  assert.deepEqual(headSliceIndices(4, 2, 2, 4), [0, 1, 2, 3, 4, 5, 6, 7]);
+  const maps = narrowIndexMaps(teacherCfg, { ...teacherCfg, hiddenSize: 4, intermediateSize: 8 });
+  assert.deepEqual(maps, { residual: [0, 1, 2, 3], attention: [0, 1, 4, 5], intermediate: [0, 1, 2, 3, 4, 5, 6, 7] });
+});
+
+test('a narrower student takes per-head slices on the attention axis and the leading dims on the residual and FFN axes', () => {
   const weights = initBertWeights(teacherCfg, 7);
   const method = createDistilBertMethod({ config: teacherCfg, weights }, { target: { layers: 2, hidden: 4, heads: 2, intermediate: 8 }, tokenTypeEmbeddings: true });
   const { weights: student } = method.exportStudent();
-  const q = student['bert.encoder.layer.1.attention.self.query.weight'];
-  assert.deepEqual(q.shape, [4, 4]);
-  const expected = tf.tidy(() => weights['bert.encoder.layer.3.attention.self.query.weight'].slice([0, 0], [4, 4]));
-  assert.equal(bytes(q), bytes(expected));
+  const heads = tf.tensor1d([0, 1, 4, 5], 'int32');
+  const t = (n: string) => weights[`bert.encoder.layer.3.${n}`];
+  const s = (n: string) => student[`bert.encoder.layer.1.${n}`];
+  const expected: [string, tf.Tensor][] = tf.tidy(() => [
+    ['attention.self.query.weight', tf.gather(t('attention.self.query.weight'), heads, 0).slice([0, 0], [4, 4])],
+    ['attention.self.value.bias', tf.gather(t('attention.self.value.bias'), heads)],
+    ['attention.output.dense.weight', tf.gather(t('attention.output.dense.weight').slice([0, 0], [4, 8]), heads, 1)],
+    ['intermediate.dense.weight', t('intermediate.dense.weight').slice([0, 0], [8, 4])],
+    ['output.dense.weight', t('output.dense.weight').slice([0, 0], [4, 8])],
+    ['output.LayerNorm.weight', t('output.LayerNorm.weight').slice([0], [4])],
+  ]);
+  for (const [n, e] of expected) {
+    assert.deepEqual(s(n).shape, e.shape, n);
+    assert.equal(bytes(s(n)), bytes(e), n);
+  }
   assert.deepEqual(student['bert.embeddings.word_embeddings.weight'].shape, [30, 4]);
-  assert.deepEqual(student['bert.encoder.layer.0.intermediate.dense.weight'].shape, [8, 4]);
+  assert.equal(bytes(student['bert.embeddings.word_embeddings.weight']), bytes(tf.tidy(() => weights['bert.embeddings.word_embeddings.weight'].slice([0, 0], [30, 4]))));
   assert.deepEqual(student['cls.predictions.bias'].shape, [30]);
-  tf.dispose(expected);
+  tf.dispose([heads, ...expected.map(([, e]) => e)]);
   disposeWeights(student);
   method.dispose();
   disposeWeights(weights);

@@ -66,3 +66,12 @@ test('evaluate config: batch sizes and sequence length are checked, model path o
   assert.throws(() => parseEvaluateConfig({ modelPath: '/m', batchSizes: [0] }), /batchSizes: expected/);
   assert.throws(() => parseEvaluateConfig({ modelPath: '/m', seqLen: 1000 }), /seqLen: expected an integer from 1 to 512/);
 });
+
+test('finetune config: maxTrainRowsByTask caps single tasks of the run and names a bad entry', () => {
+  const c = parseFineTuneConfig({ ...ok, tasks: ['RTE', 'SST-2'], maxTrainRows: 500, maxTrainRowsByTask: { 'SST-2': 20000 } });
+  assert.deepEqual(c.maxTrainRowsByTask, { 'SST-2': 20000 });
+  assert.equal(c.maxTrainRows, 500);
+  rejects({ ...ok, maxTrainRowsByTask: { 'SST-2': 10 } }, /maxTrainRowsByTask: SST-2 is not one of the run's tasks \(RTE\)/);
+  rejects({ ...ok, maxTrainRowsByTask: { RTE: 0 } }, /maxTrainRowsByTask\.RTE: expected an integer >= 1/);
+  rejects({ ...ok, maxTrainRowsByTask: [1] }, /maxTrainRowsByTask: expected \{ TASK: rows \}/);
+});

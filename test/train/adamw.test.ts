@@ -31,6 +31,39 @@ test('adamw matches hand-computed updates with bias correction and decoupled wei
   got.forEach((v, i) => assert.ok(Math.abs(v - DECAYED[i]) < 1e-6, `step ${i + 1}: ${v} vs ${DECAYED[i]}`));
 });
 
+// correctBias false (the WID authors' correct_bias=False), same lr, betas, eps, p0 and grads, no decay (a bias):
+// step 1: m = 0.05, v = 0.00025 -> p = 1 - 0.1 * 0.05 / (sqrt(0.00025) + 1e-6)
+// step 2: m = -0.055, v = 0.00124975 -> p -= 0.1 * -0.055 / (sqrt(0.00124975) + 1e-6)
+const UNCORRECTED = [0.683792232718331, 0.8393668825067075];
+
+test('adamw with correctBias false steps by the raw moments m / (sqrt(v) + eps), as the hand computation', async () => {
+  await selectBackend('wasm');
+  const name = 'adamw-nobc.output.dense.bias';
+  const w = tf.variable(tf.scalar(1), true, name);
+  const opt = new AdamW([w], { weightDecay: 0.01, epsilon: 1e-6, correctBias: false });
+  assert.equal(opt.correctBias, false);
+  const got: number[] = [];
+  for (const g of [0.5, -1]) {
+    const grad = tf.scalar(g);
+    opt.applyGradients({ [name]: grad }, 0.1);
+    grad.dispose();
+    got.push(w.dataSync()[0]);
+  }
+  opt.dispose();
+  w.dispose();
+  got.forEach((v, i) => assert.ok(Math.abs(v - UNCORRECTED[i]) < 1e-5, `step ${i + 1}: ${v} vs ${UNCORRECTED[i]}`));
+  // with correction (the default) the same steps give the other hand values
+  assert.ok(Math.abs(got[0] - NOT_DECAYED[0]) > 0.1);
+});
+
+test('adamw corrects the bias unless told not to', () => {
+  const w = tf.variable(tf.scalar(1), true, 'adamw-default-bc');
+  const opt = new AdamW([w]);
+  assert.equal(opt.correctBias, true);
+  opt.dispose();
+  w.dispose();
+});
+
 test('adamw does not decay LayerNorm weights or biases', async () => {
   await selectBackend('wasm');
   assert.ok(isNoDecayParameter('bert.encoder.layer.0.output.LayerNorm.weight'));

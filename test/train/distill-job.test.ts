@@ -110,3 +110,20 @@ test('wid and tinybert jobs run through the same loop and export students of the
     assert.ok(Number.isFinite(result.finalLoss as number), c.method);
   }
 });
+
+test("each method's Adam follows its authors: DistilBERT beta2 0.98, WID without bias correction; a run config can override both", () => {
+  const d = parseDistillConfig('distilbert', BASE);
+  assert.equal(d.beta2, 0.98);
+  assert.equal(d.correctBias, true);
+  const w = parseDistillConfig('wid', { ...BASE, preset: 'wid55' });
+  assert.equal(w.beta2, 0.999);
+  assert.equal(w.correctBias, false);
+  const t = parseDistillConfig('tinybert', BASE);
+  assert.equal(t.beta2, 0.999);
+  assert.equal(t.correctBias, true);
+  const o = parseDistillConfig('wid', { ...BASE, preset: 'wid55', correctBias: true, beta2: 0.98 });
+  assert.equal(o.correctBias, true);
+  assert.equal(o.beta2, 0.98);
+  assert.throws(() => parseDistillConfig('wid', { ...BASE, preset: 'wid55', correctBias: 'no' }), /correctBias: expected true or false/);
+  assert.throws(() => parseDistillConfig('distilbert', { ...BASE, beta2: 1 }), /beta2: expected a number in \[0, 1\)/);
+});

@@ -17,8 +17,14 @@ export interface ReproOptions {
   batchSize: number;
   seqLen: number;
   tasks: GlueTaskName[];
-  /** Seeds of the 50 % group (WID, DistilBERT, TinyBERT); WID-10 % and the variants use the first. */
+  /** Distillation seeds of the 50 % group (WID, DistilBERT, TinyBERT; default 1,2,3); the variants use the first. */
   seeds: number[];
+  /** Distillation seeds of WID-10 % (default: the first of `seeds`). */
+  wid10Seeds?: number[];
+  /** Every student's held-out MLM loss every N distillation steps (distill job `heldOutEvery`; 0 = off). */
+  heldOutEvery?: number;
+  /** Corpus lines held out for it (distill job `heldOutLines`; default the job's). */
+  heldOutLines?: number;
   /** Extra WID-50 % rows: 'hard' (hard-mask schedule), 'kd' (logit-KD objective). */
   variants: WidVariant[];
   /** Fine-tuning recipe. */
@@ -28,6 +34,8 @@ export interface ReproOptions {
   maxLength: number;
   /** Cap on training rows per task (all rows when absent). */
   maxTrainRows?: number;
+  /** Caps for single tasks, e.g. { 'SST-2': 20000 } (fine-tune job `maxTrainRowsByTask`). */
+  taskMaxTrainRows?: Record<string, number>;
   backend: string;
   /** Runs executed at once (one worker process each). */
   parallel: number;
@@ -72,6 +80,11 @@ export function checkReproInputs(o: ReproOptions): void {
   }
   need(o.steps >= 1 && Number.isInteger(o.steps), `--steps must be a positive integer, got ${o.steps}`);
   need(o.seeds.length >= 1 && o.seeds.every((s) => Number.isInteger(s) && s >= 0), `--seeds must be non-negative integers, got ${o.seeds.join(',')}`);
+  need(!o.wid10Seeds || o.wid10Seeds.every((s) => Number.isInteger(s) && s >= 0), `--wid10-seeds must be non-negative integers, got ${o.wid10Seeds?.join(',')}`);
+  for (const [t, n] of Object.entries(o.taskMaxTrainRows ?? {})) {
+    need(o.tasks.includes(t as GlueTaskName), `--task-max-train-rows: ${t} is not in --tasks (${o.tasks.join(', ')})`);
+    need(Number.isInteger(n) && n >= 1, `--task-max-train-rows: ${t}=${n} must be a positive integer`);
+  }
   need(o.lrGrid.length >= 1 && o.lrGrid.every((x) => x > 0 && x < 1), `--lr-grid must be learning rates in (0, 1), got ${o.lrGrid.join(',')}`);
 }
 
@@ -81,6 +94,17 @@ export function parseTasks(v: string): GlueTaskName[] {
   for (const t of tasks) if (!(GLUE_TASK_NAMES as string[]).includes(t)) throw new ReproInputError(`--tasks: "${t}" is not a GLUE task (${GLUE_TASK_NAMES.join(', ')})`);
   if (!tasks.length) throw new ReproInputError('--tasks: expected at least one GLUE task');
   return tasks as GlueTaskName[];
+}
+
+/** Parses "SST-2=20000,CoLA=5000" into per-task row caps, naming a malformed entry. */
+export function parseTaskCaps(v: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9-]+)=(\d+)$/.exec(part);
+    if (!m) throw new ReproInputError(`--task-max-train-rows: "${part}" is not TASK=ROWS (e.g. SST-2=20000)`);
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
 }
 
 export function parseVariants(v: string): WidVariant[] {

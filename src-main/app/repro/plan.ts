@@ -26,7 +26,8 @@ const VARIANT_OPTIONS: Record<WidVariant, { label: string; methodOptions: Record
 };
 
 export function distillStages(o: ReproOptions): DistillStage[] {
-  const budget = { steps: o.steps, batchSize: o.batchSize, seqLen: o.seqLen, backend: o.backend };
+  const budget = { steps: o.steps, batchSize: o.batchSize, seqLen: o.seqLen, backend: o.backend,
+    ...(o.heldOutEvery ? { heldOutEvery: o.heldOutEvery, ...(o.heldOutLines ? { heldOutLines: o.heldOutLines } : {}) } : {}) };
   const stages: DistillStage[] = [];
   for (const seed of o.seeds) {
     const group = `50% group, seed ${seed}`;
@@ -35,8 +36,10 @@ export function distillStages(o: ReproOptions): DistillStage[] {
     stages.push({ key: `distilbert50-s${seed}`, method: 'distilbert', label: `DistilBERT @ WID-50% shape (seed ${seed})`, group, config: shared });
     stages.push({ key: `tinybert50-s${seed}`, method: 'tinybert', label: `TinyBERT @ WID-50% shape (seed ${seed})`, group, config: shared });
   }
+  for (const s of o.wid10Seeds ?? [o.seeds[0]]) {
+    stages.push({ key: `wid10-s${s}`, method: 'wid', label: `WID-10% (seed ${s})`, config: { ...budget, seed: s, preset: 'wid11' } });
+  }
   const seed = o.seeds[0];
-  stages.push({ key: `wid10-s${seed}`, method: 'wid', label: `WID-10% (seed ${seed})`, config: { ...budget, seed, preset: 'wid11' } });
   for (const v of o.variants) {
     const { label, methodOptions } = VARIANT_OPTIONS[v];
     stages.push({ key: `wid50-${v}-s${seed}`, method: 'wid', label: `${label} (seed ${seed})`, config: { ...budget, seed, preset: 'wid55', methodOptions } });
@@ -44,11 +47,15 @@ export function distillStages(o: ReproOptions): DistillStage[] {
   return stages;
 }
 
-/** The fine-tuning config every model gets (teacher and students alike). */
-export function finetuneConfig(o: ReproOptions, modelId: number, glueId: number): Record<string, unknown> {
+/**
+ * The fine-tuning config every model gets (teacher and students alike); a student is fine-tuned with its distillation
+ * seed (so the seed spread covers both), the teacher with the first seed.
+ */
+export function finetuneConfig(o: ReproOptions, modelId: number, glueId: number, seed = o.seeds[0]): Record<string, unknown> {
   return {
     modelId, datasetId: glueId, tasks: o.tasks, sweep: { lr: o.lrGrid }, epochs: o.epochs, batchSize: o.finetuneBatch,
-    maxLength: o.maxLength, backend: o.backend, seed: o.seeds[0], efficiency: true,
+    maxLength: o.maxLength, backend: o.backend, seed, efficiency: true,
     ...(o.maxTrainRows ? { maxTrainRows: o.maxTrainRows } : {}),
+    ...(o.taskMaxTrainRows && Object.keys(o.taskMaxTrainRows).length ? { maxTrainRowsByTask: o.taskMaxTrainRows } : {}),
   };
 }

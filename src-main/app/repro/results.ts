@@ -8,17 +8,22 @@ import type { Service } from '../service/contract.js';
 import type { DistillStage } from './plan.js';
 import type { ReproOptions } from './options.js';
 import type { ReproState } from './run-stages.js';
+import { constantBaselinesFromGlue, kindOf, scoreReproduction, seedOf } from './scoring.js';
 
 export interface ReproModelRow {
   key: string;
   label: string;
   method: 'teacher' | 'wid' | 'distilbert' | 'tinybert';
+  /** Key without the seed ("wid50"): rows of one kind differ only in their distillation seed. */
+  kind: string;
+  seed: number | null;
   distillRunId: number | null;
   finetuneRunId: number | null;
   modelId: number | null;
   status: { distill: string | null; finetune: string | null };
   shape: { layers: number; hidden: number; heads: number; intermediate: number } | null;
-  /** Encoder + embeddings + pooler as fine-tuned (compare.table); with the MLM head as the distillation reports. */
+  /** The registered model's count (compare.table): every tensor of its checkpoint, i.e. encoder + embeddings + MLM head
+   *  (tied decoder once) and a pooler only if the checkpoint has one; parametersWithMlmHead: as the distillation reports it. */
   parameters: number | null;
   parametersWithMlmHead: number | null;
   fileSize: number | null;
@@ -34,6 +39,10 @@ export interface ReproModelRow {
   latencyMsBatch1: number | null;
   throughputBatch32: number | null;
   curve: { step: number; loss: number }[];
+  /** The student's held-out MLM loss (WID: the merged student at its masks of the moment), metric loss/heldout-mlm. */
+  heldOutCurve: { step: number; loss: number }[];
+  /** WID: the largest |entry| left in masked compactor rows/columns at export (1 = not decayed; the issue asks < 0.01). */
+  maskedResidue: { schedule: string; max: number; maxMatrix: string | null; perMatrix: Record<string, number> } | null;
   sizeCurve: { step: number; parameters: number }[];
 }
 
@@ -71,15 +80,16 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
       tasks[task] = { score: t.best.score, bestLr: t.best.lr, bestEpoch: t.best.epoch, metrics: t.best.metrics,
         points: t.points.map((p) => ({ lr: p.lr, epochs: p.epochs, bestEpoch: p.bestEpoch, score: p.score, perEpoch: p.perEpoch.map((x) => x.score) })) };
     }
-    let curve: ReproModelRow['curve'] = [], sizeCurve: ReproModelRow['sizeCurve'] = [];
+    let curve: ReproModelRow['curve'] = [], sizeCurve: ReproModelRow['sizeCurve'] = [], heldOutCurve: ReproModelRow['heldOutCurve'] = [];
     if (distillRun) {
-      const points = await service.call('runs.metrics', { id: distillRun.id, names: ['loss', 'size/params'] });
+      const points = await service.call('runs.metrics', { id: distillRun.id, names: ['loss', 'size/params', 'loss/heldout-mlm'] });
       curve = downsample(points.filter((p) => p.name === 'loss').map((p) => ({ step: p.step, loss: p.value })), 300);
+      heldOutCurve = downsample(points.filter((p) => p.name === 'loss/heldout-mlm').map((p) => ({ step: p.step, loss: p.value })), 300);
       sizeCurve = downsample(points.filter((p) => p.name === 'size/params').map((p) => ({ step: p.step, parameters: p.value })), 300);
     }
     const dcfg = (distillRun?.config ?? {}) as Record<string, unknown>;
     rows.push({
-      key: e.key, label: e.label, method: e.method,
+      key: e.key, label: e.label, method: e.method, kind: kindOf(e.key), seed: e.method === 'teacher' ? null : seedOf(e.key),
       distillRunId: distillRun?.id ?? null, finetuneRunId: ftRun?.id ?? null, modelId: model?.id ?? null,
       status: { distill: distillRun?.status ?? null, finetune: ftRun?.status ?? null },
       shape: model ? { layers: cfg.num_hidden_layers, hidden: cfg.hidden_size, heads: cfg.num_attention_heads, intermediate: cfg.intermediate_size } : null,
@@ -92,7 +102,8 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
         methodConfig: Object.fromEntries(Object.entries(dcfg).filter(([k]) => !['teacherPath', 'corpusPath', 'teacherModelId', 'datasetId'].includes(k))),
       } : null,
       finetune: ftRun ? { wallSeconds: seconds(ftRun), backend: ftRun.backend, device: ftRun.device } : null,
-      tasks, glueAverage: null, percentOfTeacher: null, latencyMsBatch1: null, throughputBatch32: null, curve, sizeCurve,
+      tasks, glueAverage: null, percentOfTeacher: null, latencyMsBatch1: null, throughputBatch32: null, curve, heldOutCurve,
+      maskedResidue: (dr.maskedResidue as ReproModelRow['maskedResidue']) ?? null, sizeCurve,
     });
   }
   // the teacher's count with its MLM head, as every distillation run reports it
@@ -121,10 +132,13 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
     wallSeconds: meta.wallSeconds,
     machine: { hostname: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryBytes: totalmem() },
     inputs: { teacher: o.teacher, corpus: o.corpus, glue: o.glue },
-    budget: { steps: o.steps, batchSize: o.batchSize, seqLen: o.seqLen, tokensPerStudent: o.steps * o.batchSize * o.seqLen, seeds: o.seeds },
-    finetuneRecipe: { tasks: o.tasks, lrGrid: o.lrGrid, epochs: o.epochs, batchSize: o.finetuneBatch, maxLength: o.maxLength, maxTrainRows: o.maxTrainRows ?? null, warmupRatio: 0.1, weightDecay: 0.01, dropout: 0.1, pooler: 'students fresh, teacher from its checkpoint (fresh if it has none)' },
+    budget: { steps: o.steps, batchSize: o.batchSize, seqLen: o.seqLen, tokensPerStudent: o.steps * o.batchSize * o.seqLen, seeds: o.seeds,
+      wid10Seeds: o.wid10Seeds ?? [o.seeds[0]], heldOutEvery: o.heldOutEvery ?? 0, heldOutLines: o.heldOutLines ?? null },
+    finetuneRecipe: { tasks: o.tasks, lrGrid: o.lrGrid, epochs: o.epochs, batchSize: o.finetuneBatch, maxLength: o.maxLength, maxTrainRows: o.maxTrainRows ?? null,
+      taskMaxTrainRows: o.taskMaxTrainRows ?? {}, seed: 'each student its distillation seed; the teacher the first seed', warmupRatio: 0.1, weightDecay: 0.01, dropout: 0.1, pooler: 'students fresh, teacher from its checkpoint (fresh if it has none)' },
     tasks: o.tasks,
     models: rows,
+    scoring: scoreReproduction(rows, o.tasks, constantBaselinesFromGlue(o.glue, o.tasks)),
     table,
   };
 }

@@ -127,7 +127,7 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
       }
       if (!runs.has(ftKey) && !stopping) {
         const label = key === 'teacher' ? 'teacher' : stages.find((s) => s.key === key)!.label;
-        const ft = await service.call('runs.create', { method: 'finetune', name: `repro: GLUE ${label}`, config: finetuneConfig(o, modelId, ids.glue) });
+        const ft = await service.call('runs.create', { method: 'finetune', name: `repro: GLUE ${label}`, config: finetuneConfig(o, modelId, ids.glue, key === 'teacher' ? undefined : Number(stages.find((s) => s.key === key)!.config.seed)) });
         state.runs[ftKey] = ft.id;
         runs.set(ftKey, ft);
         save();

@@ -22,6 +22,9 @@ export const CONFIG_UPPER_BOUNDS: Readonly<Record<string, number>> = {
   delayMs: 60_000,
   maxTrainRows: 100_000_000,
   maxDevRows: 100_000_000,
+  heldOutEvery: 10_000_000,
+  heldOutLines: 100_000_000,
+  heldOutBatches: 10_000,
 };
 
 export function checkUpperBounds(config: Record<string, unknown>): void {

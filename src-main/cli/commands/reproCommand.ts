@@ -1,11 +1,17 @@
 // `wid repro` (also `npm run repro`): the whole comparison on the user's own teacher, through the same
 // service and runner as the app (src-main/app/repro). Exit codes: 0 completed, 1 a stage failed,
 // 2 bad input (refused before anything starts), 3 stopped (time limit or Ctrl-C; run again to continue).
+import { mkdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
 import { createService } from '../../app/service/index.js';
-import { checkReproInputs, DEFAULT_TASKS, parseTasks, parseVariants, ReproInputError, type ReproOptions } from '../../app/repro/options.js';
-import { runReproduction } from '../../app/repro/run-stages.js';
+import { checkReproInputs, DEFAULT_TASKS, parseTaskCaps, parseTasks, parseVariants, ReproInputError, type ReproOptions } from '../../app/repro/options.js';
+import { runReproduction, writeJsonAtomic } from '../../app/repro/run-stages.js';
+import { mergeReproResults, ReproMergeError, type ReproResultsFile } from '../../app/repro/merge.js';
+import { constantBaselinesFromGlue } from '../../app/repro/scoring.js';
+import type { GlueTaskName } from '../../engine/glue/tasks.js';
 import { describeError, exitCodeFor } from '../cliError.js';
 import { parseCount } from '../parseIds.js';
 
@@ -14,6 +20,13 @@ const numbers = (flag: string) => (v: string) => v.split(',').map((x) => {
   if (!Number.isFinite(n)) throw new ReproInputError(`${flag}: "${x}" is not a number`);
   return n;
 });
+
+/** --eval-every: a non-negative integer; default 20 points over the run. */
+function evalEvery(v: unknown, steps: number): number {
+  if (v === undefined) return Math.max(1, Math.round(steps / 20));
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ReproInputError(`--eval-every must be an integer >= 0 (0 = off), got ${String(v)}`);
+  return v;
+}
 
 export function registerReproCommand(program: Command, print: (s: string) => void): void {
   program.command('repro')
@@ -27,13 +40,17 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
     .option('--batch <n>', 'distillation batch size', (v) => parseCount(v, '--batch'), 32)
     .option('--seq <n>', 'distillation sequence length', (v) => parseCount(v, '--seq'), 128)
     .option('--tasks <list>', 'GLUE tasks', DEFAULT_TASKS.join(','))
-    .option('--seeds <list>', 'seeds of the 50 % group (WID, DistilBERT, TinyBERT)', numbers('--seeds'), [1])
+    .option('--seeds <list>', 'distillation seeds of the 50 % group (WID, DistilBERT, TinyBERT)', numbers('--seeds'), [1, 2, 3])
+    .option('--wid10-seeds <list>', 'distillation seeds of WID-10 % (default: the first of --seeds)', numbers('--wid10-seeds'))
+    .option('--eval-every <n>', "every student's held-out MLM loss every N distillation steps (default: steps/20; 0 = off)", (v) => Number(v))
+    .option('--holdout-lines <n>', 'corpus lines held out for it (default: 3000, at most a tenth of the corpus)', (v) => parseCount(v, '--holdout-lines'))
     .option('--variants <list>', 'extra WID-50 % rows: hard (hard-mask schedule), kd (logit KD), effective (effective-weight importance)', '')
-    .option('--lr-grid <list>', 'fine-tuning learning rates', numbers('--lr-grid'), [1e-4, 5e-5, 3e-5, 2e-5])
+    .option('--lr-grid <list>', 'fine-tuning learning rates', numbers('--lr-grid'), [1e-4, 5e-5])
     .option('--epochs <n>', 'fine-tuning epochs', (v) => parseCount(v, '--epochs'), 3)
     .option('--finetune-batch <n>', 'fine-tuning batch size', (v) => parseCount(v, '--finetune-batch'), 32)
     .option('--max-length <n>', 'fine-tuning max tokens per example', (v) => parseCount(v, '--max-length'), 128)
     .option('--max-train-rows <n>', 'cap on training rows per task (all when absent)', (v) => parseCount(v, '--max-train-rows'))
+    .option('--task-max-train-rows <list>', 'caps for single tasks, e.g. SST-2=20000', '')
     .option('--backend <name>', 'auto|tensorflow|webgpu|wasm|cpu', 'auto')
     .option('--parallel <n>', 'runs executed at once (one worker process each)', (v) => parseCount(v, '--parallel'), 1)
     .option('--only <stage>', '"distill": run only the distillation stages now (the next run of the command fine-tunes)')
@@ -49,6 +66,10 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
           tasks: parseTasks(a.tasks as string), seeds: a.seeds as number[], variants: parseVariants(a.variants as string),
           lrGrid: a.lrGrid as number[], epochs: a.epochs as number, finetuneBatch: a.finetuneBatch as number, maxLength: a.maxLength as number,
           ...(a.maxTrainRows ? { maxTrainRows: a.maxTrainRows as number } : {}),
+          taskMaxTrainRows: parseTaskCaps(a.taskMaxTrainRows as string),
+          ...(a.wid10Seeds ? { wid10Seeds: a.wid10Seeds as number[] } : {}),
+          heldOutEvery: evalEvery(a.evalEvery, a.steps as number),
+          ...(a.holdoutLines ? { heldOutLines: a.holdoutLines as number } : {}),
           backend: a.backend as string, parallel: a.parallel as number,
           ...(a.timeLimit ? { timeLimit: a.timeLimit as number } : {}),
           ...(a.only !== undefined ? { only: a.only === 'distill' ? 'distill' as const : (() => { throw new ReproInputError(`--only: expected "distill", got "${String(a.only)}"`); })() } : {}),
@@ -67,6 +88,48 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
       } catch (err) {
         process.stderr.write(`wid repro: ${describeError(err)}\n`);
         code = err instanceof ReproInputError ? 2 : exitCodeFor(err);
+      }
+      process.exit(code);
+    });
+}
+
+/**
+ * `wid repro-merge --out DIR RESULTS.json...`: one results.json (and the plots) from several reproduction runs, e.g.
+ * the calls of a GPU series. Exit 0 merged, 2 bad input (not a results file, a different budget or recipe).
+ */
+export function registerReproMergeCommand(program: Command, print: (s: string) => void): void {
+  program.command('repro-merge')
+    .description('merge several `wid repro` results.json files (one seed or stage per run) into one results.json and its plots')
+    .argument('<results...>', 'results.json files of the runs (raw outputs of each call)')
+    .requiredOption('--out <dir>', 'folder for the merged results.json and the PNG plots')
+    .option('--glue <dir>', 'GLUE folder: constant baselines from its dev files (default: those the inputs recorded)')
+    .option('--no-plots', 'write results.json only (the plots need Chromium)')
+    .action((files: string[], a: { out: string; glue?: string; plots: boolean }) => {
+      let code = 0;
+      try {
+        const inputs = files.map((file) => {
+          let results: ReproResultsFile;
+          try { results = JSON.parse(readFileSync(file, 'utf8')) as ReproResultsFile; } catch (e) {
+            throw new ReproMergeError(`${file}: cannot read a results.json (${(e as Error).message})`);
+          }
+          return { file, results };
+        });
+        const tasks = [...new Set(inputs.flatMap((i) => i.results.tasks ?? []))] as GlueTaskName[];
+        const merged = mergeReproResults(inputs, a.glue ? constantBaselinesFromGlue(resolve(a.glue), tasks) : undefined);
+        const out = resolve(a.out);
+        mkdirSync(out, { recursive: true });
+        const path = join(out, 'results.json');
+        writeJsonAtomic(path, merged);
+        print(`merged ${files.length} file(s), ${merged.models.length} models (${merged.merged.duplicates.length} duplicate rows dropped, ${merged.merged.missing.length} task scores missing): ${path}`);
+        for (const s of merged.scoring.statements) print(`  ${s}`);
+        if (a.plots) {
+          const script = fileURLToPath(new URL('../../../scripts/repro-plots.ts', import.meta.url));
+          const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), script, path, out], { stdio: 'inherit' });
+          if (r.status !== 0) { process.stderr.write('wid repro-merge: the plots failed (results.json is written; --no-plots skips them)\n'); code = 1; }
+        }
+      } catch (err) {
+        process.stderr.write(`wid repro-merge: ${describeError(err)}\n`);
+        code = err instanceof ReproMergeError ? 2 : exitCodeFor(err);
       }
       process.exit(code);
     });

@@ -15,6 +15,7 @@ import { corpusTextFiles } from '../train/corpus.js';
 import type { MaskingKind } from '../train/masking.js';
 import { corpusTokenizerFrom } from '../train/corpus-tokenizer.js';
 import { runDistillation } from '../train/loop.js';
+import { countTextLines, heldOutBatches, scoreHeldOut, splitCorpusTail, type HeldOutBatch } from '../train/held-out.js';
 import { pruneCheckpoints } from '../train/train-state.js';
 import type { DistillMethod } from '../train/method.js';
 import { ConfigError, type JobContext, type JobDefinition } from './types.js';
@@ -39,8 +40,21 @@ export interface DistillJobConfig {
   warmupSteps: number;
   weightDecay: number;
   clipNorm: number;
+  /** Adam β2 (DistilBERT's authors 0.98, others 0.999). */
+  beta2: number;
+  /** Adam bias correction (WID's authors: off, correct_bias=False). */
+  correctBias: boolean;
   checkpointEvery: number;
   progressEvery: number;
+  /**
+   * Held-out MLM loss of the student as exported (WID: the merged student) every N steps, metric `loss/heldout-mlm`
+   * (0 = off). The corpus' last `heldOutLines` lines with text are held out: training reads only the lines before them.
+   */
+  heldOutEvery: number;
+  /** Lines held out (default: 3000, at most a tenth of the corpus' lines with text). */
+  heldOutLines: number;
+  /** Held-out batches of batchSize × seqLen scored at each evaluation (default 8). */
+  heldOutBatches: number;
   seed: number;
   backend: string;
   /** What the method factory receives: shared target/preset/seed plus the method's own keys. */
@@ -64,13 +78,15 @@ const DEFAULTS = {
  * Each method's published optimiser and masking (docs/wid.md §2, docs/baselines.md): used for every key the run
  * config leaves out, so a compare group shares budget and data but each method trains as its authors did.
  */
-export const METHOD_OPTIMIZER_DEFAULTS: Record<DistillMethodName, { lr: number; warmupFraction: number; weightDecay: number; clipNorm: number; masking: MaskingKind }> = {
-  // WID README.md:65-70 (--warmup 0.01, --compactor_learning_rate 5e-5), uer/trainer.py:393-400 (decay 0.01), no clipping in uer/trainer.py
-  wid: { lr: 5e-5, warmupFraction: 0.01, weightDecay: 0.01, clipNorm: 0, masking: 'bernoulli' },
-  // distillation/train.py: --warmup_prop 0.05, --weight_decay 0.0, --learning_rate 5e-4, --max_grad_norm 5.0, --mlm_smoothing 0.7
-  distilbert: { lr: 5e-4, warmupFraction: 0.05, weightDecay: 0, clipNorm: 5, masking: 'smoothed' },
-  // TinyBERT/general_distill.py:222-238,370-381 (lr 5e-5, warmup 0.1, decay 0.01) and BertAdam's max_grad_norm 1.0
-  tinybert: { lr: 5e-5, warmupFraction: 0.1, weightDecay: 0.01, clipNorm: 1, masking: 'bernoulli' },
+export const METHOD_OPTIMIZER_DEFAULTS: Record<DistillMethodName, { lr: number; warmupFraction: number; weightDecay: number; clipNorm: number; masking: MaskingKind; beta2: number; correctBias: boolean }> = {
+  // WID README.md:65-70 (--warmup 0.01, --compactor_learning_rate 5e-5), uer/trainer.py:393-400 (decay 0.01), no clipping in uer/trainer.py;
+  // uer/trainer.py:403-404 builds its AdamW with correct_bias=False (uer/utils/optimizers.py:278: no bias correction), betas (0.9, 0.999)
+  wid: { lr: 5e-5, warmupFraction: 0.01, weightDecay: 0.01, clipNorm: 0, masking: 'bernoulli', beta2: 0.999, correctBias: false },
+  // distillation/train.py: --warmup_prop 0.05, --weight_decay 0.0, --learning_rate 5e-4, --max_grad_norm 5.0, --mlm_smoothing 0.7;
+  // distillation/distiller.py: AdamW(..., betas=(0.9, 0.98)) with bias correction (transformers' AdamW default)
+  distilbert: { lr: 5e-4, warmupFraction: 0.05, weightDecay: 0, clipNorm: 5, masking: 'smoothed', beta2: 0.98, correctBias: true },
+  // TinyBERT/general_distill.py:222-238,370-381 (lr 5e-5, warmup 0.1, decay 0.01) and BertAdam's max_grad_norm 1.0 (b2 0.999)
+  tinybert: { lr: 5e-5, warmupFraction: 0.1, weightDecay: 0.01, clipNorm: 1, masking: 'bernoulli', beta2: 0.999, correctBias: true },
 };
 const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
@@ -85,6 +101,12 @@ const int = (r: Record<string, unknown>, key: string, fallback: number | undefin
 function maskingField(v: unknown, fallback: MaskingKind): MaskingKind {
   if (v === undefined) return fallback;
   if (v !== 'bernoulli' && v !== 'smoothed') throw new ConfigError(`masking: expected "bernoulli" (each token with p = maskProb) or "smoothed" (exactly maskProb of the tokens, rare ones favoured, DistilBERT), got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function booleanField(r: Record<string, unknown>, key: string, fallback: boolean): boolean {
+  const v = r[key] ?? fallback;
+  if (typeof v !== 'boolean') throw new ConfigError(`${key}: expected true or false, got ${JSON.stringify(r[key])}`);
   return v;
 }
 
@@ -144,8 +166,13 @@ export function parseDistillConfig(method: DistillMethodName, raw: unknown): Dis
     lr: num(r, 'lr', published.lr, (v) => v > 0 && v < 1, 'a learning rate in (0, 1)'),
     weightDecay: num(r, 'weightDecay', published.weightDecay, (v) => v >= 0, 'a number >= 0'),
     clipNorm: num(r, 'clipNorm', published.clipNorm, (v) => v >= 0, 'a number >= 0 (0 = no clipping)'),
+    beta2: num(r, 'beta2', published.beta2, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
+    correctBias: booleanField(r, 'correctBias', published.correctBias),
     checkpointEvery: int(r, 'checkpointEvery', DEFAULTS.checkpointEvery, 0),
     progressEvery: int(r, 'progressEvery', DEFAULTS.progressEvery, 1),
+    heldOutEvery: int(r, 'heldOutEvery', 0, 0),
+    heldOutLines: r.heldOutEvery ? int(r, 'heldOutLines', Math.max(1, Math.min(3000, Math.floor(countTextLines(r.corpusPath) / 10))), 1) : 0,
+    heldOutBatches: int(r, 'heldOutBatches', 8, 1),
     seed: num(r, 'seed', 0, (v) => Number.isInteger(v) && v >= 0 && v <= 2 ** 31 - 1, `an integer from 0 to ${2 ** 31 - 1}`),
     backend,
     methodOptions: distillMethodOptions(method, r, teacher).options,
@@ -157,16 +184,37 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
   if (!loaded.tokenizer) throw new Error(`teacher ${config.teacherPath} has no vocab.txt: the corpus is tokenised with the teacher's tokenizer`);
   const teacher: Teacher = { config: loaded.config, weights: loaded.weights };
   let method: DistillMethod | undefined;
+  // the held-out tail: training reads <workDir>/heldout/train.txt (the corpus without it); same split on resume
+  const split = config.heldOutEvery > 0 ? splitCorpusTail(config.corpusPath, config.heldOutLines, join(ctx.workDir, 'heldout')) : null;
   try {
     method = await METHOD_FACTORIES[config.method](teacher, { ...config.methodOptions, seed: config.methodOptions.seed ?? config.seed });
     const teacherParameterCount = parameterCount(loaded.config, { mlmHead: true });
     ctx.log('info', `${config.method}: teacher ${config.teacherPath} (${teacherParameterCount} parameters), ${config.steps} steps on ${ctx.backend.name}`);
+    const tokenizer = corpusTokenizerFrom(loaded.tokenizer);
+    let heldOut: { batches: HeldOutBatch[]; first: number | null; last: number | null } | null = null;
+    const evaluateStudent = async (): Promise<number> => {
+      const student = method!.exportStudent();
+      try { return (await scoreHeldOut(student, heldOut!.batches)).loss; } finally { for (const t of Object.values(student.weights)) t.dispose(); }
+    };
+    if (split) {
+      const rows = config.batchSize ?? Math.max(1, Math.floor(config.batchTokens! / config.seqLen));
+      heldOut = { batches: await heldOutBatches(tokenizer, split.holdoutPath, rows, config.seqLen, config.heldOutBatches, config.seed), first: null, last: null };
+      if (!ctx.resume) {
+        heldOut.first = await evaluateStudent();
+        ctx.metric(0, 'loss/heldout-mlm', heldOut.first);
+      }
+    }
     const summary = await runDistillation({
       method,
-      tokenizer: corpusTokenizerFrom(loaded.tokenizer),
-      corpusPath: config.corpusPath,
+      tokenizer,
+      corpusPath: split ? split.trainPath : config.corpusPath,
+      evaluate: heldOut ? async (done, total) => {
+        if (done % config.heldOutEvery !== 0 && done !== total) return;
+        heldOut!.last = await evaluateStudent();
+        return { 'loss/heldout-mlm': heldOut!.last };
+      } : undefined,
       budget: { steps: config.steps, seqLen: config.seqLen, batchSize: config.batchSize, batchTokens: config.batchTokens, maskProb: config.maskProb, masking: config.masking, padTo: config.padTo },
-      optimizer: { lr: config.lr, warmupSteps: config.warmupSteps, weightDecay: config.weightDecay, clipNorm: config.clipNorm },
+      optimizer: { lr: config.lr, warmupSteps: config.warmupSteps, weightDecay: config.weightDecay, clipNorm: config.clipNorm, beta2: config.beta2, correctBias: config.correctBias },
       seed: config.seed,
       checkpointEvery: config.checkpointEvery,
       progressEvery: config.progressEvery,
@@ -181,10 +229,12 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       steps: summary.steps, totalSteps: summary.totalSteps, firstLoss: summary.firstLoss, finalLoss: summary.finalLoss,
       tokensSeen: summary.tokensSeen, tokensPerSec: summary.tokensPerSec, elapsedSeconds: summary.elapsedSeconds,
       teacherParameterCount, checkpoint: summary.checkpointPath,
+      ...(heldOut ? { heldOut: { every: config.heldOutEvery, lines: config.heldOutLines, batches: heldOut.batches.length, firstLoss: heldOut.first, finalLoss: heldOut.last } } : {}),
     };
     if (summary.stopped) return { ...common, stopped: true };
 
     ctx.progress({ step: summary.steps, totalSteps: summary.totalSteps, values: {}, etaSeconds: 0, phase: 'export' });
+    const report = (await method.exportReport?.()) ?? {};
     const student = method.exportStudent();
     const studentDir = join(ctx.workDir, 'student');
     try {
@@ -207,6 +257,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       student: { layers: s.numHiddenLayers, hidden: s.hiddenSize, heads: s.numAttentionHeads, intermediate: s.intermediateSize },
       parameterCount: parameterCount(s, { mlmHead: true }),
       studentPath: studentDir,
+      ...report,
     };
   } finally {
     method?.dispose();

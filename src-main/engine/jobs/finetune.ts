@@ -25,6 +25,8 @@ export interface FineTuneJobConfig {
   sweep?: SweepGrid;
   /** Use only the first N training rows (short CPU runs); all rows when absent. */
   maxTrainRows?: number;
+  /** Per-task caps on training rows (e.g. { 'SST-2': 20000 }); a task not named uses maxTrainRows. */
+  maxTrainRowsByTask?: Record<string, number>;
   maxDevRows?: number;
   /** Save each task's best fine-tuned classifier under <workDir>/finetuned/<task>/ as an artifact. */
   saveModel: boolean;
@@ -116,6 +118,15 @@ export function parseFineTuneConfig(raw: unknown): FineTuneJobConfig {
   const sweep = sweepField(r) ?? (r.lr === undefined ? { lr: DEFAULT_LR_GRID } : undefined);
   if (sweep) cfg.sweep = sweep;
   if (r.maxTrainRows !== undefined) cfg.maxTrainRows = integerField(r, 'maxTrainRows', 0, 1, Number.MAX_SAFE_INTEGER);
+  if (r.maxTrainRowsByTask !== undefined) {
+    const caps = r.maxTrainRowsByTask;
+    if (typeof caps !== 'object' || caps === null || Array.isArray(caps)) throw new ConfigError(`maxTrainRowsByTask: expected { TASK: rows }, got ${JSON.stringify(caps)}`);
+    for (const [t, n] of Object.entries(caps)) {
+      if (!cfg.tasks.includes(t as GlueTaskName)) throw new ConfigError(`maxTrainRowsByTask: ${t} is not one of the run's tasks (${cfg.tasks.join(', ')})`);
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new ConfigError(`maxTrainRowsByTask.${t}: expected an integer >= 1, got ${JSON.stringify(n)}`);
+    }
+    cfg.maxTrainRowsByTask = caps as Record<string, number>;
+  }
   if (r.maxDevRows !== undefined) cfg.maxDevRows = integerField(r, 'maxDevRows', 0, 1, Number.MAX_SAFE_INTEGER);
   return cfg;
 }
@@ -143,7 +154,7 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
   const data = config.tasks.map((task) => {
     const train = loadGlueSplit(config.gluePath, task, 'train')[0];
     const dev = loadGlueSplit(config.gluePath, task, 'dev').map((d): GlueSplit => ({ ...d, examples: truncate(d.examples, config.maxDevRows) }));
-    return { task, trainRows: truncate(train.examples, config.maxTrainRows), dev };
+    return { task, trainRows: truncate(train.examples, config.maxTrainRowsByTask?.[task] ?? config.maxTrainRows), dev };
   });
   const model = await loadHfModel(config.modelPath);
   try {

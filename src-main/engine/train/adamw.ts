@@ -16,6 +16,11 @@ export interface AdamWOptions {
   noDecay?: (variableName: string) => boolean;
   /** Per-variable multiplier of the scheduled learning rate (default 1), e.g. WID's teacher weights at 1e-6 beside compactors at 5e-5. */
   lrScale?: (variableName: string) => number;
+  /**
+   * Adam's bias correction of the moments (default true, torch.optim.AdamW). false = the step uses the raw
+   * moments m / (sqrt(v) + eps), as `correct_bias=False` in the WID authors' uer/trainer.py:403-404.
+   */
+  correctBias?: boolean;
 }
 
 /** The per-step values of one update: the scheduled learning rate and Adam's bias corrections 1 - beta^t. */
@@ -41,6 +46,7 @@ export class AdamW {
   readonly beta2: number;
   readonly epsilon: number;
   readonly weightDecay: number;
+  readonly correctBias: boolean;
   private readonly noDecay: (name: string) => boolean;
   private readonly lrScale: (name: string) => number;
   private readonly variables = new Map<string, tf.Variable>();
@@ -53,6 +59,7 @@ export class AdamW {
     this.beta2 = opts.beta2 ?? 0.999;
     this.epsilon = opts.epsilon ?? 1e-6;
     this.weightDecay = opts.weightDecay ?? 0.01;
+    this.correctBias = opts.correctBias ?? true;
     this.noDecay = opts.noDecay ?? isNoDecayParameter;
     this.lrScale = opts.lrScale ?? (() => 1);
     for (const [k, val] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
@@ -95,6 +102,8 @@ export class AdamW {
   nextStep(lr: number): AdamWStepValues {
     this.stepCount++;
     const t = this.stepCount;
+    // correctBias false: bc1 = bc2 = 1, the moments are used as they are (authors' WID trainer)
+    if (!this.correctBias) return { lr, bc1: 1, bc2: 1 };
     return { lr, bc1: 1 - Math.pow(this.beta1, t), bc2: 1 - Math.pow(this.beta2, t) };
   }
 

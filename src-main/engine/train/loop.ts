@@ -41,6 +41,8 @@ export interface OptimizerSettings {
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /** Adam bias correction (default true); WID's authors run without it (train/adamw.ts). */
+  correctBias?: boolean;
 }
 
 export interface DistillationOptions {
@@ -69,6 +71,11 @@ export interface DistillationOptions {
   keepCheckpoints?: number;
   /** Read losses this many steps behind (default: 8 on webgpu, where a read stalls the queue; 1 elsewhere). */
   readEvery?: number;
+  /**
+   * Called after each completed step (`completedSteps` = 1-based count), outside the step's timing; returned numbers are
+   * reported with that step's values (e.g. the student's held-out MLM loss every N steps, jobs/distill.ts).
+   */
+  evaluate?: (completedSteps: number, totalSteps: number) => Promise<Record<string, number> | void>;
 }
 
 export interface DistillationSummary {
@@ -129,6 +136,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   const learningRateOf = method.learningRateOf?.bind(method);
   const optimizer = new AdamW(vars, {
     weightDecay: o.optimizer.weightDecay, beta1: o.optimizer.beta1, beta2: o.optimizer.beta2, epsilon: o.optimizer.epsilon,
+    correctBias: o.optimizer.correctBias,
     lrScale: learningRateOf ? (name) => learningRateOf(name, o.optimizer.lr) / o.optimizer.lr : undefined,
   });
   const rng = new Rng(o.seed);
@@ -272,6 +280,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       sessionSeconds += (performance.now() - started) / 1000;
       sessionTokens += tokens;
       tokensSeen += tokens;
+      if (o.evaluate) Object.assign(extra, (await o.evaluate(step, totalSteps)) ?? {});
       report(await reads.push(values, { step, lr, tokens, parts: partNamesByKey.get(stepKey) ?? [], extra }));
       if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0) await save();
     }

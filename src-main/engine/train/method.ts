@@ -52,5 +52,7 @@ export interface DistillMethod {
   exportStudent(): { config: BertConfig; weights: BertWeights };
   /** Extra run artifacts written after the export (WID: attention.json); the job registers what it returns. */
   writeArtifacts?(workDir: string, input: { tokenizer: BertTokenizer; sentences?: string[] }): Promise<{ kind: string; path: string }[]>;
+  /** Numbers about the exported student that the job adds to the run result (WID: the largest remaining masked compactor entry). */
+  exportReport?(): Promise<Record<string, unknown>>;
   dispose(): void;
 }

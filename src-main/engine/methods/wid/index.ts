@@ -28,6 +28,7 @@ import {
 import { authorsCompactorScores, IMPORTANCE_CRITERIA } from './importance.js';
 import { maskedMlmLogits } from './masked-forward.js';
 import { authorsPenalty, disposeKeepVectors, keepVectors, penaltyTargets, type KeepVectors } from './penalty.js';
+import { maskedResidue, type MaskedResidue } from './masked-residue.js';
 import { AttentionStrategy, resolveTargetSizes, studentConfig, teacherSizes, WidPreset, WidSizes, WidTarget } from './target-sizes.js';
 
 export * from './target-sizes.js';
@@ -110,6 +111,13 @@ export interface WidMethod extends DistillMethod {
    * attention, docs/wid.md §7) and returns what to register with ctx.artifact(kind, path).
    */
   writeArtifacts(workDir: string, input: { tokenizer: BertTokenizer; sentences?: string[] }): Promise<{ kind: string; path: string }[]>;
+  /** The largest |entry| left in each compactor's masked rows/columns under the current masks (masked-residue.ts). */
+  maskedResidue(): Promise<MaskedResidue>;
+  /** The masks the authors' criterion would choose now for `sizes` (from the full teacher width), without applying them. */
+  previewMasks(sizes: WidSizes): Promise<WidMasks>;
+  /** Widths of the first mask of the authors' schedule (1/8 of the way to the target; FFN 1/16). */
+  firstMaskSizes(): WidSizes;
+  exportReport(): Promise<Record<string, unknown>>;
 }
 
 /** Index tensors of the full masks: nothing to select. */
@@ -324,6 +332,17 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
       applied = j.eventsApplied;
     },
     exportStudent: () => mergeStudent(inherited, tcfg, compactors, masks),
+    // issue 23 measurement hooks (additive: nothing above calls them)
+    maskedResidue: () => maskedResidue(tcfg, compactors, masks),
+    async previewMasks(sizes: WidSizes) {
+      const t = scoreTensors(full);
+      try { return pruneMasks(full, await readScoresAsync(t), sizes); } finally { disposeScoreTensors(t); }
+    },
+    firstMaskSizes: () => authorsSizesAt(start, target, 1),
+    async exportReport() {
+      const r = await maskedResidue(tcfg, compactors, masks);
+      return { maskedResidue: { schedule: opts.schedule, max: r.max, maxMatrix: r.maxMatrix, perMatrix: r.perMatrix } };
+    },
     async writeArtifacts(workDir, input) {
       const student = mergeStudent(inherited, tcfg, compactors, masks);
       try {

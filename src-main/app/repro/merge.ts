@@ -1,0 +1,110 @@
+// One results.json from several reproduction runs (issue 23: the GPU series runs one seed per call, and a later call
+// continues where the series stopped). Rows are identified by their key ("teacher", "wid50-s2", ...): a key found in
+// several inputs keeps its most complete row (distillation completed, then most tasks scored, then the newest file),
+// and the others are listed under merged.duplicates. Inputs must share the distillation budget and the fine-tuning
+// recipe (a mixed series is refused, naming the file and the field). Scoring (scoring.ts) is computed again over the
+// merged rows with the constant baselines the inputs recorded.
+import type { ConstantBaseline, ReproScoring } from './scoring.js';
+import { kindOf, scoreReproduction, seedOf } from './scoring.js';
+
+export class ReproMergeError extends Error {
+  constructor(message: string) { super(message); this.name = 'ReproMergeError'; }
+}
+
+interface Row {
+  key: string; label: string; method: string; kind?: string; seed?: number | null;
+  status?: { distill: string | null; finetune: string | null };
+  tasks: Record<string, { score: number; partial?: boolean }>;
+  parameters?: number | null;
+  [k: string]: unknown;
+}
+
+export interface ReproResultsFile {
+  kind?: string;
+  written?: string;
+  command?: string[];
+  machine?: unknown;
+  budget: { steps: number; batchSize: number; seqLen: number; seeds?: number[]; [k: string]: unknown };
+  finetuneRecipe: { tasks?: string[]; lrGrid: number[]; epochs: number; batchSize?: number; maxLength?: number; maxTrainRows?: number | null; [k: string]: unknown };
+  tasks: string[];
+  models: Row[];
+  scoring?: ReproScoring;
+  [k: string]: unknown;
+}
+
+/** Fields every input must agree on (dotted paths into results.json). */
+const SHARED = ['budget.steps', 'budget.batchSize', 'budget.seqLen', 'finetuneRecipe.lrGrid', 'finetuneRecipe.epochs',
+  'finetuneRecipe.batchSize', 'finetuneRecipe.maxLength', 'finetuneRecipe.maxTrainRows', 'finetuneRecipe.taskMaxTrainRows'];
+
+const at = (o: unknown, path: string) => path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+
+const completeness = (r: Row) => [
+  r.method === 'teacher' || r.status?.distill === 'completed' ? 1 : 0,
+  Object.values(r.tasks ?? {}).filter((t) => !t.partial).length,
+  Object.keys(r.tasks ?? {}).length,
+];
+
+function better(a: Row, b: Row): boolean {
+  const ca = completeness(a), cb = completeness(b);
+  for (let i = 0; i < ca.length; i++) if (ca[i] !== cb[i]) return ca[i] > cb[i];
+  return false; // equal: the later input wins (callers pass inputs oldest first)
+}
+
+/** `glueConstants`: constant baselines computed from the GLUE dev files (wid repro-merge --glue), else the inputs'. */
+export function mergeReproResults(inputs: { file: string; results: ReproResultsFile }[], glueConstants?: Record<string, ConstantBaseline>) {
+  if (!inputs.length) throw new ReproMergeError('repro-merge: expected at least one results.json');
+  for (const { file, results } of inputs) {
+    if (!Array.isArray(results.models) || !results.budget || !results.finetuneRecipe) {
+      throw new ReproMergeError(`${file}: not a reproduction results.json (expected models, budget and finetuneRecipe)`);
+    }
+  }
+  // oldest first, so that on equal completeness the newest file wins
+  const ordered = [...inputs].sort((a, b) => Date.parse(a.results.written ?? '') - Date.parse(b.results.written ?? '') || 0);
+  const first = ordered[0];
+  for (const { file, results } of ordered.slice(1)) {
+    for (const path of SHARED) {
+      const x = JSON.stringify(at(first.results, path) ?? null), y = JSON.stringify(at(results, path) ?? null);
+      if (x !== y) throw new ReproMergeError(`${file}: ${path} is ${y}, but ${first.file} has ${x}; a merged series must share the budget and the fine-tuning recipe`);
+    }
+  }
+  const chosen = new Map<string, { row: Row; file: string }>();
+  const duplicates: { key: string; kept: string; dropped: string }[] = [];
+  for (const { file, results } of ordered) {
+    for (const row of results.models) {
+      const prev = chosen.get(row.key);
+      if (!prev) { chosen.set(row.key, { row, file }); continue; }
+      const keepNew = !better(prev.row, row);
+      duplicates.push({ key: row.key, kept: keepNew ? file : prev.file, dropped: keepNew ? prev.file : file });
+      if (keepNew) chosen.set(row.key, { row, file });
+    }
+  }
+  const tasks = [...new Set(ordered.flatMap(({ results }) => results.tasks))];
+  const constants: Record<string, ConstantBaseline> = { ...glueConstants };
+  for (const { results } of ordered) {
+    for (const [t, s] of Object.entries(results.scoring?.tasks ?? {})) constants[t] ??= { score: s.constant, prediction: s.constantPrediction };
+  }
+  const models = [...chosen.values()]
+    .map(({ row, file }) => ({ ...row, kind: row.kind ?? kindOf(row.key), seed: row.seed ?? (row.method === 'teacher' ? null : seedOf(row.key)), source: file }))
+    .sort((a, b) => Number(b.method === 'teacher') - Number(a.method === 'teacher') || a.kind.localeCompare(b.kind) || (a.seed ?? 0) - (b.seed ?? 0));
+  const missing = tasks.flatMap((t) => models.filter((m) => m.tasks[t] === undefined).map((m) => `${m.key}: ${t}`));
+  return {
+    ...first.results,
+    kind: 'wid-workbench-reproduction',
+    written: new Date().toISOString(),
+    command: ['repro-merge', ...inputs.map((i) => i.file)],
+    tasks,
+    budget: { ...first.results.budget, seeds: [...new Set(models.map((m) => m.seed).filter((s): s is number => s !== null))].sort((a, b) => a - b) },
+    models,
+    scoring: scoreReproduction(models, tasks, constants),
+    // the Compare table of one store does not span several stores
+    table: null,
+    merged: {
+      sources: ordered.map(({ file, results }) => ({ file, written: results.written ?? null, command: results.command ?? null, machine: results.machine ?? null,
+        keys: results.models.map((m) => m.key) })),
+      duplicates,
+      /** model key: task it has no score for (not fine-tuned yet, or stopped before the task ended). */
+      missing,
+      constantsFrom: glueConstants ? 'the GLUE dev files' : Object.keys(constants).length ? 'the inputs\' scoring.tasks' : null,
+    },
+  };
+}

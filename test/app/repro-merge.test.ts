@@ -1,0 +1,63 @@
+// wid repro-merge: several runs' results files -> one results.json (duplicate seeds, partial runs, a missing task).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mergeReproResults, type ReproResultsFile } from '../../src-main/app/repro/merge.js';
+
+const F = 'test/fixtures/repro';
+const read = (n: string) => ({ file: `${F}/${n}.json`, results: JSON.parse(readFileSync(`${F}/${n}.json`, 'utf8')) as ReproResultsFile });
+
+test('merging keeps one row per key: the most complete one of a duplicated seed', () => {
+  const m = mergeReproResults([read('run-b'), read('run-a'), read('run-c')]);
+  assert.deepEqual(m.models.map((r) => r.key), ['teacher', 'distilbert50-s1', 'distilbert50-s2', 'distilbert50-s3', 'wid50-s1', 'wid50-s2', 'wid50-s3']);
+  const wid1 = m.models.find((r) => r.key === 'wid50-s1')!;
+  assert.equal(wid1.source, `${F}/run-a.json`, 'the completed row wins over the failed one with fewer tasks');
+  assert.equal(wid1.tasks.CoLA.score, 0.12);
+  assert.equal(m.models.find((r) => r.key === 'teacher')!.source, `${F}/run-a.json`, 'the teacher row with every task');
+  assert.deepEqual(m.merged.duplicates.map((d) => d.key).sort(), ['teacher', 'wid50-s1']);
+  assert.deepEqual(m.budget.seeds, [1, 2, 3]);
+});
+
+test('a task missing from one run and a partial run are listed, and the headline uses only seeds scored on every signal task', () => {
+  const m = mergeReproResults([read('run-a'), read('run-b'), read('run-c')]);
+  assert.deepEqual(m.tasks, ['CoLA', 'SST-2', 'RTE']);
+  assert.ok(m.merged.missing.includes('wid50-s2: RTE'));
+  assert.ok(m.merged.missing.includes('wid50-s3: SST-2'));
+  assert.ok(m.merged.missing.includes('distilbert50-s3: CoLA'));
+  // RTE: teacher 53.0 vs constant 52.7 -> no signal; CoLA and SST-2 carry it
+  assert.deepEqual(m.scoring.signalTasks, ['CoLA', 'SST-2']);
+  const wid = m.scoring.kinds.find((k) => k.kind === 'wid50')!;
+  assert.equal(wid.tasks.CoLA.n, 3);
+  assert.equal(wid.headline!.n, 2, 'seed 3 has no SST-2 score');
+  assert.ok(Math.abs(wid.headline!.mean - ((0.12 + 0.79) / 2 + (0.10 + 0.78) / 2) / 2) < 1e-12);
+  assert.deepEqual(wid.seeds, [1, 2, 3]);
+  assert.equal(m.scoring.kinds.find((k) => k.kind === 'distilbert50')!.headline!.n, 2);
+});
+
+test('runs with another budget or fine-tuning recipe are refused, naming the file and the field', () => {
+  const other = read('run-b');
+  other.results = { ...other.results, budget: { ...other.results.budget, steps: 10000 } };
+  assert.throws(() => mergeReproResults([read('run-a'), other]), /run-b\.json: budget\.steps is 10000, but .*run-a\.json has 2/);
+  assert.throws(() => mergeReproResults([{ file: 'x.json', results: {} as ReproResultsFile }]), /x\.json: not a reproduction results\.json/);
+});
+
+test('wid repro-merge writes the merged results.json and prints the seed-spread statements (exit 2 on a bad input)', (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'wid-repro-merge-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
+  const run = (args: string[]) => spawnSync(process.execPath, ['bin/wid.mjs', 'repro-merge', ...args], { encoding: 'utf8', timeout: 120_000 });
+  let r = run(['--out', out, '--no-plots', `${F}/run-a.json`, `${F}/run-b.json`, `${F}/run-c.json`]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /merged 3 file\(s\), 7 models \(2 duplicate rows dropped/);
+  // seeds 1 and 2 of each (seed 3 has no SST-2 / was not distilled): 43.9 ± 0.5 vs 44.8 ± 1.1
+  assert.match(r.stdout, /headline: DistilBERT @ WID-50% shape 43\.9 ± 0\.5 \(n=2\) vs WID-50% 44\.8 ± 1\.1 \(n=2\): difference -0\.9 points, within the seed spread \(1\.6\)/);
+  const merged = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { models: unknown[]; scoring: { signalTasks: string[] } };
+  assert.equal(merged.models.length, 7);
+  assert.deepEqual(merged.scoring.signalTasks, ['CoLA', 'SST-2']);
+  writeFileSync(join(out, 'bad.json'), '{');
+  r = run(['--out', out, '--no-plots', join(out, 'bad.json')]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /bad\.json: cannot read a results\.json/);
+});
