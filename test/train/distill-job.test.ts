@@ -41,6 +41,8 @@ test('a distilbert job distils the tiny teacher, exports a loadable HF student a
   assert.deepEqual(result.student, { layers: 1, hidden: 64, heads: 4, intermediate: 128 });
   assert.ok((result.parameterCount as number) < (result.teacherParameterCount as number));
   assert.ok(Number.isFinite(result.firstLoss as number) && Number.isFinite(result.finalLoss as number));
+  // the result says how the steps ran: eager on wasm, and why (webgpu replays them: test/capture)
+  assert.deepEqual(result.trainingStep, { path: 'eager', reason: 'backend wasm (capture needs webgpu)', replayedSteps: 0, eagerSteps: 4, captures: 0 });
   const distillEvents = seen.progress.filter((p) => p.phase === 'distill');
   assert.equal(distillEvents.length, 4);
   for (const k of ['loss', 'loss/ce', 'loss/mlm', 'loss/cos', 'lr', 'tokensPerSec']) assert.ok(k in distillEvents[0].values, k);

@@ -1,5 +1,6 @@
 // wid show ID: everything about one run: config, status, backend/device, progress, result,
 // a summary of each metric series, evaluations and artifacts.
+import { describeStepPath, type StepPath } from '../../engine/capture/step-path.js';
 import type { MetricPoint } from '../../shared/api/index.js';
 import { effectiveSettings } from '../../app/service/effective-settings.js';
 import type { Service } from '../../app/service/contract.js';
@@ -44,6 +45,8 @@ export async function showCommand(service: Service, id: number, opts: { json?: b
     const p = run.progress;
     lines.push(`  progress  step ${p.step}/${p.totalSteps}${p.phase ? ` (${p.phase})` : ''} ${Object.entries(p.values).map(([k, v]) => `${k}=${formatNumber(v)}`).join(' ')}`);
   }
+  const stepPath = (run.result as { trainingStep?: StepPath } | null)?.trainingStep;
+  if (stepPath) lines.push(`  step path ${describeStepPath(stepPath)}`);
   lines.push('  config    ' + JSON.stringify(run.config));
   if (run.result) lines.push('  result    ' + JSON.stringify(run.result));
   print(lines.join('\n'));

@@ -14,6 +14,7 @@ import { createWidMethod, type WidOptions } from '../methods/wid/index.js';
 import { corpusTextFiles } from '../train/corpus.js';
 import type { MaskingKind } from '../train/masking.js';
 import { corpusTokenizerFrom } from '../train/corpus-tokenizer.js';
+import { stepPathOf } from '../capture/step-path.js';
 import { runDistillation } from '../train/loop.js';
 import { countTextLines, heldOutBatches, scoreHeldOut, splitCorpusTail, type HeldOutBatch } from '../train/held-out.js';
 import { pruneCheckpoints } from '../train/train-state.js';
@@ -228,7 +229,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
     const common = {
       steps: summary.steps, totalSteps: summary.totalSteps, firstLoss: summary.firstLoss, finalLoss: summary.finalLoss,
       tokensSeen: summary.tokensSeen, tokensPerSec: summary.tokensPerSec, elapsedSeconds: summary.elapsedSeconds,
-      teacherParameterCount, checkpoint: summary.checkpointPath,
+      teacherParameterCount, checkpoint: summary.checkpointPath, trainingStep: stepPathOf(summary.capture),
       ...(heldOut ? { heldOut: { every: config.heldOutEvery, lines: config.heldOutLines, batches: heldOut.batches.length, firstLoss: heldOut.first, finalLoss: heldOut.last } } : {}),
     };
     if (summary.stopped) return { ...common, stopped: true };

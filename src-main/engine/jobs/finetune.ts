@@ -3,6 +3,7 @@
 // to the model (by its path; the runner maps the path to the model id), and the model's efficiency
 // figures are measured once on the run's backend.
 import { join } from 'node:path';
+import { describeStepPath, stepPathOf } from '../capture/step-path.js';
 import { loadHfModel, saveHfModel } from '../checkpoint/index.js';
 import { countParameters, disposeWeights } from '../bert/index.js';
 import { GLUE_TASKS, GLUE_TASK_NAMES, type GlueTaskName } from '../glue/tasks.js';
@@ -193,11 +194,14 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
         const splitScore = Object.values(metrics).reduce((a, b) => a + b, 0) / Object.values(metrics).length;
         ctx.evaluation({ task: split, metric: 'score', value: splitScore, modelPath: config.modelPath });
       }
+      const trainingStep = stepPathOf(result.best.result.capture.train), evaluationStep = stepPathOf(result.best.result.capture.evaluate);
       scores[d.task] = {
         best: { lr: result.best.hp.lr, epochs: result.best.hp.epochs, epoch: best.epoch, score: best.score, metrics: best.metrics },
         points: result.points.map((p) => ({ lr: p.hp.lr, epochs: p.hp.epochs, bestEpoch: p.result.best.epoch, score: p.result.best.score, perEpoch: p.result.epochs })),
         trainRows: d.trainRows.length, devRows: Object.fromEntries(d.dev.map((s) => [s.split, s.examples.length])),
+        trainingStep, evaluationStep,
       };
+      ctx.log('info', `${d.task}: training step ${describeStepPath(trainingStep)}; evaluation ${describeStepPath(evaluationStep)}`);
       const fineTuned = result.best.result.bestWeights;
       if (fineTuned) {
         try {
