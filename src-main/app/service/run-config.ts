@@ -38,7 +38,7 @@ export function resolveRunConfig(store: Store, method: unknown, rawConfig: unkno
     if (!teacher) throw badRequest(`config.teacherModelId: no registered model with id ${teacherModelId}`);
     config.teacherPath = teacher.path;
   }
-  // finetune/evaluate name the model they work on (teacher or student) by modelId (added by GLUE).
+  // finetune/evaluate name the model they work on (teacher or student) by modelId.
   const modelId = optionalIdKey(config, 'modelId');
   if (modelId !== null) {
     const model = store.models.get(modelId);

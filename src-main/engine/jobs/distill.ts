@@ -8,7 +8,6 @@ import { bertConfigFromHf, parameterCount, type BertConfig } from '../bert/index
 import { loadHfModel, saveHfModel } from '../checkpoint/index.js';
 import { createDistilBertMethod } from '../methods/distilbert/index.js';
 import { createTinyBertMethod } from '../methods/tinybert/index.js';
-import { resolveStudentTarget } from '../methods/common/student-size.js';
 import type { Teacher } from '../methods/common/teacher.js';
 import { createWidMethod, type WidOptions } from '../methods/wid/index.js';
 import { corpusTextFiles } from '../train/corpus.js';

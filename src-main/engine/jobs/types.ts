@@ -30,12 +30,6 @@ export interface JobContext {
   registerModel(m: { name: string; kind: 'teacher' | 'student'; path: string }): void;
 }
 
-/** Config fields every job accepts; the runner selects the backend before run(). */
-export interface CommonJobConfig {
-  backend: string;
-  seed: number;
-}
-
 export interface JobDefinition<C> {
   method: RunMethod;
   /** Throws ConfigError naming the field and what was expected. */

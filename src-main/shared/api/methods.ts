@@ -44,7 +44,6 @@ export interface ApiMethods {
    */
   'groups.finetune': { req: { id: number; config: Record<string, unknown>; includeTeacher?: boolean }; res: { runs: RunRecord[] } };
 
-  // Added by RENDERER (issue 8); to be implemented in src-main/app/service.
   /** Pauses a running job at the next step boundary (state checkpointed); runs.resume continues it. */
   'runs.pause': { req: { id: number }; res: RunRecord };
   /** Creates a compare group and one run per method with the shared config (WID vs DistilBERT vs TinyBERT). */
@@ -62,7 +61,6 @@ export interface ApiMethods {
    */
   'runs.plan': { req: { methods: ('wid' | 'distilbert' | 'tinybert')[]; config: Record<string, unknown> }; res: StudentPlan[] };
 
-  // Added by GLUE (issue 6); to be implemented in src-main/app/service with engine/glue/comparison.ts.
   /** Models × GLUE tasks from the stored evaluations of the given models: task scores, GLUE average, % of teacher. */
   'compare.table': { req: { modelIds: number[]; teacherModelId?: number; tasks?: string[] }; res: GlueComparisonTable };
   /** The same table as CSV or Markdown text (engine/glue/comparison-export.ts). */

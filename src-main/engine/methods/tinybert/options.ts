@@ -16,7 +16,7 @@ export interface TinyBertOptions {
   /** Any subset of { layers, hidden, heads, intermediate }; the rest from `preset` (default `tinybert-4l-312h`). */
   target?: Partial<StudentTarget>;
   preset?: StudentPreset;
-  /** 1-based teacher layer for each student layer; default uniform g(m) = m·L/M. */
+  /** 0-based teacher layer for each student layer; default uniform round((i+1)·L/M) − 1 (g(m) = m·L/M). */
   layerMap?: number[];
   temperature?: number;
   weights?: Partial<TinyBertLossWeights>;

@@ -7,7 +7,7 @@ export function tinyBertOptionsFromConfig(config: Record<string, unknown>): Tiny
   const o = sharedAndOwnOptions(config, 'tinybert') as TinyBertOptions;
   resolveTinyBertOptions(o);
   if (o.layerMap !== undefined && !Array.isArray(o.layerMap)) {
-    throw new Error(`tinybert.layerMap must be an array of 1-based teacher layers, got ${JSON.stringify(o.layerMap)}`);
+    throw new Error(`tinybert.layerMap must be an array of teacher layer indices, got ${JSON.stringify(o.layerMap)}`);
   }
   return o;
 }

@@ -20,7 +20,7 @@ import { maskedLmLoss } from '../../bert/mlm-loss.js';
 import { fullMasks, sizesOfMasks, validateMasks, WidMasks } from './masks.js';
 import { mergeStudent } from './merge.js';
 import { analyzeAttention } from './attention-analysis.js';
-import { ATTENTION_ARTIFACT_FILE, writeAttentionArtifact, type AttentionArtifact } from './attention-artifact.js';
+import { ATTENTION_ARTIFACT_FILE, writeAttentionArtifact } from './attention-artifact.js';
 import {
   AUTHORS_MASK_EVERY, authorsSizesAt, authorsWStep, eventsDue, pruneMasks, ScheduleOptions, sizesAtEvent, validateSchedule,
 } from './pruning-schedule.js';
@@ -340,12 +340,4 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
       disposeKeepVectors(keep);
     },
   };
-}
-
-/** The attention comparison of a finished WID run: each student head against the teacher head it was inherited from. */
-export function widAttentionArtifact(
-  method: WidMethod, teacher: Teacher, student: { config: BertConfig; weights: BertWeights },
-  tokenizer: BertTokenizer, sentences: string[],
-): Promise<AttentionArtifact> {
-  return analyzeAttention({ teacher, student, tokenizer, sentences, headMap: method.masks().heads });
 }
