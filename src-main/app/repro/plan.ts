@@ -8,6 +8,16 @@
 //     effective-weight importance criterion.
 import type { ReproOptions, WidVariant } from './options.js';
 
+/** The state file (<out>/state.json): the registered inputs and each stage's run, so a second call resumes. */
+export interface ReproState {
+  teacherModelId?: number;
+  corpusId?: number;
+  glueId?: number;
+  /** stage key → run id (distillation "wid50-s1", fine-tuning "finetune:teacher", "finetune:wid50-s1"). */
+  runs: Record<string, number>;
+  groups: Record<string, number>;
+}
+
 export interface DistillStage {
   /** Stable name of the stage in the reproduction's state file and results ("wid50-s1", ...). */
   key: string;

@@ -2,13 +2,7 @@
 // it runs inside the worker process, so it talks to the store only through the context.
 import type { RunMethod, RunProgress } from '../../shared/api/types.js';
 
-/** Thrown by parseConfig; the message names the field and what was expected. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from '../config/config-error.js';
 
 export interface JobContext {
   runId: number;
