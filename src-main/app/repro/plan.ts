@@ -1,6 +1,6 @@
 // Which distillation runs a reproduction makes. Every student sees the same corpus, token budget
 // (steps × batch × seqLen), seed and teacher; each method keeps its own published optimiser settings and
-// loss weights (jobs/distill.ts METHOD_OPTIMIZER_DEFAULTS), because nothing here overrides them.
+// loss weights (methods/registry.ts, each entry's optimizer), because nothing here overrides them.
 //   - the 50 % group (one compare group per seed): WID at preset wid55 (half the teacher's parameters, the
 //     paper's WID55 on BERT-base), DistilBERT and TinyBERT at that same student shape;
 //   - WID at preset wid11 (a tenth, the paper's WID11), first seed;

@@ -6,10 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bertConfigFromHf, parameterCount, type BertConfig } from '../bert/index.js';
 import { loadHfModel, saveHfModel } from '../checkpoint/index.js';
-import { createDistilBertMethod } from '../methods/distilbert/index.js';
-import { createTinyBertMethod } from '../methods/tinybert/index.js';
 import type { Teacher } from '../methods/common/teacher.js';
-import { createWidMethod, type WidOptions } from '../methods/wid/index.js';
+import { DISTILL_METHODS } from '../methods/registry.js';
 import { corpusTextFiles } from '../train/corpus.js';
 import type { MaskingKind } from '../train/masking.js';
 import { corpusTokenizerFrom } from '../train/corpus-tokenizer.js';
@@ -46,31 +44,11 @@ export interface DistillJobConfig {
   methodOptions: Record<string, unknown>;
 }
 
-type MethodFactory = (teacher: Teacher, options: Record<string, unknown>) => Promise<DistillMethod>;
-
-const METHOD_FACTORIES: Record<DistillMethodName, MethodFactory> = {
-  distilbert: async (teacher, o) => createDistilBertMethod(teacher, o),
-  tinybert: async (teacher, o) => createTinyBertMethod(teacher, o),
-  wid: async (teacher, o) => createWidMethod(teacher, o as WidOptions),
-};
-
 const DEFAULTS = {
   steps: 1000, seqLen: 128, batchSize: 32, maskProb: 0.15,
   checkpointEvery: 200, progressEvery: 1, backend: 'auto',
 } as const;
 
-/**
- * Each method's published optimiser and masking (docs/wid.md §2, docs/baselines.md): used for every key the run
- * config leaves out, so a compare group shares budget and data but each method trains as its authors did.
- */
-export const METHOD_OPTIMIZER_DEFAULTS: Record<DistillMethodName, { lr: number; warmupFraction: number; weightDecay: number; clipNorm: number; masking: MaskingKind }> = {
-  // WID README.md:65-70 (--warmup 0.01, --compactor_learning_rate 5e-5), uer/trainer.py:393-400 (decay 0.01), no clipping in uer/trainer.py
-  wid: { lr: 5e-5, warmupFraction: 0.01, weightDecay: 0.01, clipNorm: 0, masking: 'bernoulli' },
-  // distillation/train.py: --warmup_prop 0.05, --weight_decay 0.0, --learning_rate 5e-4, --max_grad_norm 5.0, --mlm_smoothing 0.7
-  distilbert: { lr: 5e-4, warmupFraction: 0.05, weightDecay: 0, clipNorm: 5, masking: 'smoothed' },
-  // TinyBERT/general_distill.py:222-238,370-381 (lr 5e-5, warmup 0.1, decay 0.01) and BertAdam's max_grad_norm 1.0
-  tinybert: { lr: 5e-5, warmupFraction: 0.1, weightDecay: 0.01, clipNorm: 1, masking: 'bernoulli' },
-};
 const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 function num(r: Record<string, unknown>, key: string, fallback: number | undefined, check: (v: number) => boolean, expected: string): number {
@@ -129,7 +107,7 @@ export function parseDistillConfig(method: DistillMethodName, raw: unknown): Dis
   if (r.batchSize !== undefined && r.batchTokens !== undefined) throw new ConfigError('batchSize, batchTokens: give one of them, not both');
   const batchTokens = r.batchTokens !== undefined ? int(r, 'batchTokens', undefined, seqLen) : undefined;
   const batchSize = batchTokens === undefined ? int(r, 'batchSize', DEFAULTS.batchSize, 1) : undefined;
-  const published = METHOD_OPTIMIZER_DEFAULTS[method];
+  const published = DISTILL_METHODS[method].optimizer;
   const warmupSteps = int(r, 'warmupSteps', Math.round(steps * published.warmupFraction), 0);
   if (warmupSteps >= steps && steps > 1) throw new ConfigError(`warmupSteps: ${warmupSteps} leaves no steps after warm-up (steps = ${steps})`);
   return {
@@ -157,7 +135,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
   const teacher: Teacher = { config: loaded.config, weights: loaded.weights };
   let method: DistillMethod | undefined;
   try {
-    method = await METHOD_FACTORIES[config.method](teacher, { ...config.methodOptions, seed: config.methodOptions.seed ?? config.seed });
+    method = await DISTILL_METHODS[config.method].create(teacher, { ...config.methodOptions, seed: config.methodOptions.seed ?? config.seed });
     const teacherParameterCount = parameterCount(loaded.config, { mlmHead: true });
     ctx.log('info', `${config.method}: teacher ${config.teacherPath} (${teacherParameterCount} parameters), ${config.steps} steps on ${ctx.backend.name}`);
     const summary = await runDistillation({

@@ -19,3 +19,10 @@ export function sharedAndOwnOptions(config: Record<string, unknown>, method: 'di
   }
   return out;
 }
+
+/** Throws naming the first key of `o` that is not an option of the method (a typo would otherwise do nothing). */
+export function refuseUnknownKeys(o: object, known: readonly string[], what: string): void {
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) throw new Error(`unknown ${what} option "${key}"; expected one of ${known.join(', ')}`);
+  }
+}
