@@ -8,7 +8,11 @@ import { DISTILL_METHODS, isDistillMethod } from '../../engine/methods/registry.
 
 export function effectiveSettings(run: Pick<RunRecord, 'method' | 'config'>): Record<string, unknown> {
   let parsed: Record<string, unknown>;
-  try { parsed = JSON.parse(JSON.stringify(jobFor(run.method).parseConfig(run.config))) as Record<string, unknown>; }
+  try {
+    const job = jobFor(run.method);
+    // the fields alone (no file is read): the settings of a run whose teacher or corpus has moved still show
+    parsed = JSON.parse(JSON.stringify(job.decode ? job.decode(run.config) : job.parseConfig(run.config))) as Record<string, unknown>;
+  }
   catch { return run.config; }
   if (isDistillMethod(run.method) && parsed.methodOptions && typeof parsed.methodOptions === 'object') {
     try {
