@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
 import { loadHfModel } from '../src-main/engine/checkpoint/index.js';
 import { disposeWeights } from '../src-main/engine/bert/index.js';
-import { METHOD_OPTIMIZER_DEFAULTS } from '../src-main/engine/jobs/distill.js';
+import { DISTILL_METHODS } from '../src-main/engine/methods/registry.js';
 import { createWidMethod, type WidMasks, type WidPreset } from '../src-main/engine/methods/wid/index.js';
 import { maskOverlap, type MaskOverlap } from '../src-main/engine/methods/wid/mask-overlap.js';
 import { corpusTokenizerFrom } from '../src-main/engine/train/corpus-tokenizer.js';
@@ -36,7 +36,7 @@ export async function measureMaskOverlap(o: MaskOverlapOptions, log: (s: string)
   const loaded = await loadHfModel(o.teacher);
   const work = mkdtempSync(join(tmpdir(), 'wid-bench-mask-overlap-'));
   if (!loaded.tokenizer) throw new Error(`teacher ${o.teacher} has no vocab.txt`);
-  const published = METHOD_OPTIMIZER_DEFAULTS.wid;
+  const published = DISTILL_METHODS.wid.optimizer;
   // the first mask lands on the reference step: maskEvery = reference / steps
   const method = createWidMethod({ config: loaded.config, weights: loaded.weights }, { preset: o.preset as WidPreset, maskEvery: o.reference / o.steps, seed: o.seed });
   const seen = new Map<number, { firstMask: WidMasks; target: WidMasks }>();

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { createService } from '../src-main/app/service/index.js';
 import { buildReproResults } from '../src-main/app/repro/results.js';
 import { distillStages } from '../src-main/app/repro/plan.js';
-import { writeJsonAtomic, type ReproState } from '../src-main/app/repro/run-stages.js';
+import { writeJsonAtomic } from '../src-main/app/repro/run-stages.js';
+import type { ReproState } from '../src-main/app/repro/plan.js';
 import type { ReproOptions } from '../src-main/app/repro/options.js';
 
 const out = resolve(process.argv[2] ?? '.');

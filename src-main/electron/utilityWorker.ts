@@ -1,6 +1,6 @@
 // WorkerLauncher for Electron: each run's job worker is an Electron utility process (a Node child that needs
 // no separate Node install), started from the bundled dist/main/worker.cjs.
-import type { WorkerLauncher } from '../app/service/contract.js';
+import type { WorkerLauncher } from '../app/runner/worker-launcher.js';
 import type { ElectronMain } from './electronApi.js';
 
 export function utilityProcessLauncher(electron: ElectronMain, workerPath: string): WorkerLauncher {

@@ -35,7 +35,8 @@ let started = false;
 
 async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const job = jobFor(msg.method);
-  const config = job.parseConfig(msg.config);
+  // the service checked this config against its files before storing it; the worker only decodes its fields
+  const config = job.decode ? job.decode(msg.config) : job.parseConfig(msg.config);
   const pref = (config as { backend?: unknown }).backend ?? msg.config.backend;
   const backend = await selectBackend(typeof pref === 'string' ? (pref as BackendPreference) : undefined);
   post({ type: 'backend', name: backend.name, device: backend.device });

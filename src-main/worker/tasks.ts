@@ -5,7 +5,7 @@ import { selectBackend } from '../engine/backend/index.js';
 import { bertForward, disposeWeights } from '../engine/bert/index.js';
 import { loadHfModel, type LoadedHfModel } from '../engine/checkpoint/index.js';
 import { BertTokenizer } from '../engine/tokenizer/index.js';
-import { datasetStats } from '../app/store/dataset-stats.js';
+import { datasetStats } from '../engine/datasets/dataset-stats.js';
 import type { WorkerTask } from './protocol.js';
 
 function tokenizerOf(model: LoadedHfModel, dir: string): BertTokenizer {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { datasetStats } from '../../src-main/app/store/dataset-stats.js';
+import { datasetStats } from '../../src-main/engine/datasets/dataset-stats.js';
 import { loadGlueSplit } from '../../src-main/engine/glue/tsv-loader.js';
 import { tempHome } from './support/runner-harness.js';
 

@@ -24,7 +24,7 @@ async function rejectsWith(p: Promise<unknown>, code: string, message: RegExp): 
 test('a malformed selftest config is a bad_request naming the field, and no run is written', async (t) => {
   const s = await service(t);
   await rejectsWith(s.call('runs.create', { method: 'selftest', config: { steps: -3 } }), 'bad_request', /steps: expected a positive integer.*-3/);
-  await rejectsWith(s.call('runs.create', { method: 'selftest', config: { batchSize: 'eight' } }), 'bad_request', /batchSize/);
+  await rejectsWith(s.call('runs.create', { method: 'selftest', config: { batchSize: 'eight' as never } }), 'bad_request', /batchSize/);
   await rejectsWith(s.call('runs.create', { method: 'selftest', config: 'steps=3' as never }), 'bad_request', /config: expected an object/);
   assert.deepEqual(await s.call('runs.list', { includeArchived: true }), []);
 });
@@ -38,7 +38,7 @@ test('an unknown method is a bad_request listing the registered ones', async (t)
 test('a config naming an unregistered teacher or dataset is a bad_request and writes nothing', async (t) => {
   const s = await service(t);
   await rejectsWith(s.call('runs.create', { method: 'selftest', config: { teacherModelId: 7 } }), 'bad_request', /config.teacherModelId: no registered model with id 7/);
-  await rejectsWith(s.call('runs.create', { method: 'selftest', config: { datasetId: 'x' } }), 'bad_request', /config.datasetId: expected a positive integer id/);
+  await rejectsWith(s.call('runs.create', { method: 'selftest', config: { datasetId: 'x' as never } }), 'bad_request', /config.datasetId: expected a positive integer id/);
   assert.deepEqual(await s.call('runs.list', {}), []);
 });
 

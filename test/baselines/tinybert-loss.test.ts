@@ -25,10 +25,10 @@ function batch(): MlmBatch {
   };
 }
 
-test('the uniform layer map pairs student layer m with teacher layer m·L/M (1-based)', () => {
-  assert.deepEqual(uniformTinyBertLayerMap(12, 4), [3, 6, 9, 12]);
-  assert.deepEqual(uniformTinyBertLayerMap(12, 6), [2, 4, 6, 8, 10, 12]);
-  assert.deepEqual(uniformTinyBertLayerMap(4, 3), [1, 3, 4]);
+test('the uniform layer map pairs student layer m with teacher layer m·L/M (written 0-based, as DistilBERT\'s)', () => {
+  assert.deepEqual(uniformTinyBertLayerMap(12, 4), [2, 5, 8, 11]);
+  assert.deepEqual(uniformTinyBertLayerMap(12, 6), [1, 3, 5, 7, 9, 11]);
+  assert.deepEqual(uniformTinyBertLayerMap(4, 3), [0, 2, 3]);
 });
 
 test('the published 4L-312H shape scales to the teacher', () => {
@@ -58,7 +58,7 @@ test('hidden term = Σ_m MSE(student layer m, teacher layer g(m)) and total = Σ
   const weights = initBertWeights(teacherCfg, 5);
   const method = createTinyBertMethod({ config: teacherCfg, weights },
     { target: { layers: 2, hidden: 8, heads: 2, intermediate: 8 }, dropout: 0, weights: { embedding: 2, hidden: 3, attention: 0.5, prediction: 4 } });
-  assert.deepEqual(method.layerMap, [2, 4]);
+  assert.deepEqual(method.layerMap, [1, 3]);
   assert.equal(method.hasProjection, false);
   const b = batch();
   const got = tf.tidy(() => {
@@ -105,9 +105,19 @@ test('resuming refuses a checkpoint made for a differently built student', () =>
   assert.deepEqual(Object.keys(saved.tensors), []);
   a.loadState(saved);
   a.dispose();
-  const b = createTinyBertMethod({ config: teacherCfg, weights }, { target: { layers: 2, hidden: 4, heads: 2, intermediate: 8 }, layerMap: [1, 4] });
-  assert.throws(() => b.loadState(saved), /tinybert.loadState: checkpoint layerMap is \[2,4\], but this run builds \[1,4\]/);
+  const b = createTinyBertMethod({ config: teacherCfg, weights }, { target: { layers: 2, hidden: 4, heads: 2, intermediate: 8 }, layerMap: [0, 3] });
+  assert.throws(() => b.loadState(saved), /tinybert.loadState: checkpoint layerMap is \[1,3\], but this run builds \[0,3\]/);
   b.dispose();
+  disposeWeights(weights);
+});
+
+test('a checkpoint written with the former 1-based layer map still resumes', () => {
+  const weights = initBertWeights(teacherCfg, 5);
+  const method = createTinyBertMethod({ config: teacherCfg, weights }, { target: { layers: 2, hidden: 4, heads: 2, intermediate: 8 } });
+  const target = { layers: 2, hidden: 4, heads: 2, intermediate: 8 };
+  method.loadState({ tensors: {}, json: { method: 'tinybert', target, layerMap: [2, 4] } });
+  assert.throws(() => method.loadState({ tensors: {}, json: { method: 'tinybert', target, layerMap: [2, 4], layerMapBase: 0 } }), /checkpoint layerMap is \[2,4\]/);
+  method.dispose();
   disposeWeights(weights);
 });
 
@@ -130,7 +140,7 @@ test('attention term pairs student layer m with teacher layer g(m) and the embed
   const weights = initBertWeights(teacherCfg, 8);
   const method = createTinyBertMethod({ config: teacherCfg, weights },
     { target: { layers: 2, hidden: 4, heads: 2, intermediate: 8 }, dropout: 0, seed: 3 });
-  assert.deepEqual(method.layerMap, [2, 4]);
+  assert.deepEqual(method.layerMap, [1, 3]);
   const b = batch();
   const got = tf.tidy(() => {
     const { parts } = method.loss(b, 0);

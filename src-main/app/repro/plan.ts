@@ -1,12 +1,22 @@
 // Which distillation runs a reproduction makes. Every student sees the same corpus, token budget
 // (steps × batch × seqLen), seed and teacher; each method keeps its own published optimiser settings and
-// loss weights (jobs/distill.ts METHOD_OPTIMIZER_DEFAULTS), because nothing here overrides them.
+// loss weights (methods/registry.ts, each entry's optimizer), because nothing here overrides them.
 //   - the 50 % group (one compare group per seed): WID at preset wid55 (half the teacher's parameters, the
 //     paper's WID55 on BERT-base), DistilBERT and TinyBERT at that same student shape;
 //   - WID at preset wid11 (a tenth, the paper's WID11), first seed;
 //   - optional WID-50 % variants, first seed: the hard-mask schedule, the logit-KD objective, the
 //     effective-weight importance criterion.
 import type { ReproOptions, WidVariant } from './options.js';
+
+/** The state file (<out>/state.json): the registered inputs and each stage's run, so a second call resumes. */
+export interface ReproState {
+  teacherModelId?: number;
+  corpusId?: number;
+  glueId?: number;
+  /** stage key → run id (distillation "wid50-s1", fine-tuning "finetune:teacher", "finetune:wid50-s1"). */
+  runs: Record<string, number>;
+  groups: Record<string, number>;
+}
 
 export interface DistillStage {
   /** Stable name of the stage in the reproduction's state file and results ("wid50-s1", ...). */

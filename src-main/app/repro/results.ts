@@ -5,9 +5,8 @@
 import { hostname, cpus, totalmem } from 'node:os';
 import type { RunRecord } from '../../shared/api/types.js';
 import type { Service } from '../service/contract.js';
-import type { DistillStage } from './plan.js';
+import type { DistillStage, ReproState } from './plan.js';
 import type { ReproOptions } from './options.js';
-import type { ReproState } from './run-stages.js';
 import { constantBaselinesFromGlue, kindOf, scoreReproduction, seedOf } from './scoring.js';
 
 export interface ReproModelRow {

@@ -7,18 +7,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import type { RunRecord } from '../../shared/api/types.js';
 import type { Service } from '../service/contract.js';
-import { distillStages, finetuneConfig, type DistillStage } from './plan.js';
+import { distillStages, finetuneConfig, type DistillStage, type ReproState } from './plan.js';
 import type { ReproOptions } from './options.js';
 import { buildReproResults } from './results.js';
-
-export interface ReproState {
-  teacherModelId?: number;
-  corpusId?: number;
-  glueId?: number;
-  /** stage key → run id (distillation "wid50-s1", fine-tuning "finetune:teacher", "finetune:wid50-s1"). */
-  runs: Record<string, number>;
-  groups: Record<string, number>;
-}
 
 export interface ReproOutcome { status: 'completed' | 'stopped' | 'failed'; results: string; failed: string[] }
 

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import type { ApiEvent } from '../../shared/api/events.js';
 import type { RunRecord, RunStatus } from '../../shared/api/types.js';
 import { isFromWorker, type FromWorker, type ToWorker } from '../../worker/protocol.js';
-import type { WorkerLauncher, WorkerProcess } from '../service/contract.js';
+import type { WorkerLauncher, WorkerProcess } from './worker-launcher.js';
 import type { Store } from '../store/index.js';
-import { processIsAlive } from '../store/runs-repo.js';
+import { processIsAlive } from '../store/process-identity.js';
 import { recordWorkerMessage } from './message-recorder.js';
 
 export interface JobRunnerOptions {

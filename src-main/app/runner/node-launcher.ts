@@ -4,7 +4,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WorkerLauncher, WorkerProcess } from '../service/contract.js';
+import type { WorkerLauncher, WorkerProcess } from './worker-launcher.js';
 
 function moduleDir(): string {
   // import.meta.url is undefined inside a CommonJS bundle; __dirname is defined there instead.

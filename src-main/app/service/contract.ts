@@ -1,6 +1,7 @@
 // The service every transport (Electron IPC, HTTP/WebSocket, CLI in-process) wraps.
 // Transports only ever see this interface; createService (./index.ts) builds it from store + runner.
 import type { ApiErrorBody, ApiEvent, ApiMethodName, ApiRequest, ApiResponse } from '../../shared/api/index.js';
+import type { WorkerLauncher } from '../runner/worker-launcher.js';
 
 export type AppMode = 'electron' | 'web' | 'cli';
 
@@ -13,14 +14,7 @@ export class ApiError extends Error {
   toBody(): ApiErrorBody { return { code: this.code, message: this.message }; }
 }
 
-/** How the runner starts a worker process. Node default: child_process.fork; Electron passes utilityProcess.fork. */
-export interface WorkerProcess {
-  send(message: unknown): void;
-  onMessage(listener: (message: unknown) => void): void;
-  onExit(listener: (code: number | null) => void): void;
-  kill(): void;
-}
-export type WorkerLauncher = (runId: number) => WorkerProcess;
+export type { WorkerLauncher, WorkerProcess } from '../runner/worker-launcher.js';
 
 export interface ServiceOptions {
   /** Data folder (DB, runs/); default resolveDataDir(). */

@@ -5,7 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import type { DatasetRecord } from '../../shared/api/types.js';
 import { GLUE_TASKS, type GlueTaskName } from '../../engine/glue/tasks.js';
 import { parseGlueTsv } from '../../engine/glue/tsv-loader.js';
-import { corpusFiles } from '../store/corpus-stats.js';
+import { corpusTextFiles } from '../../engine/train/corpus.js';
 import { runWorkerTask } from './worker-task.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { badRequest, conflict, idField, notFound, oneOf, optionalInt, optionalString, requestObject, stringField } from './validate.js';
@@ -19,7 +19,7 @@ function getDataset(ctx: ServiceContext, id: number): DatasetRecord {
 /** First `limit` lines of a corpus, reading only as many bytes as needed. */
 function firstLines(path: string, limit: number): string[] {
   const out: string[] = [];
-  for (const file of corpusFiles(path)) {
+  for (const file of corpusTextFiles(path)) {
     const fd = openSync(file, 'r');
     try {
       const buf = Buffer.alloc(1 << 16);

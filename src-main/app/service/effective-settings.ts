@@ -4,24 +4,19 @@
 // config when it no longer parses (a config written by an older version).
 import type { RunRecord } from '../../shared/api/types.js';
 import { jobFor } from '../../engine/jobs/registry.js';
-import { resolveWidOptions } from '../../engine/methods/wid/index.js';
-import { resolveDistilBertOptions } from '../../engine/methods/distilbert/options.js';
-import { resolveTinyBertOptions } from '../../engine/methods/tinybert/options.js';
-
-const RESOLVERS: Record<string, (o: Record<string, unknown>) => unknown> = {
-  wid: (o) => resolveWidOptions(o as never),
-  distilbert: (o) => resolveDistilBertOptions(o as never),
-  tinybert: (o) => resolveTinyBertOptions(o as never),
-};
+import { DISTILL_METHODS, isDistillMethod } from '../../engine/methods/registry.js';
 
 export function effectiveSettings(run: Pick<RunRecord, 'method' | 'config'>): Record<string, unknown> {
   let parsed: Record<string, unknown>;
-  try { parsed = JSON.parse(JSON.stringify(jobFor(run.method).parseConfig(run.config))) as Record<string, unknown>; }
+  try {
+    const job = jobFor(run.method);
+    // the fields alone (no file is read): the settings of a run whose teacher or corpus has moved still show
+    parsed = JSON.parse(JSON.stringify(job.decode ? job.decode(run.config) : job.parseConfig(run.config))) as Record<string, unknown>;
+  }
   catch { return run.config; }
-  const resolve = RESOLVERS[run.method];
-  if (resolve && parsed.methodOptions && typeof parsed.methodOptions === 'object') {
+  if (isDistillMethod(run.method) && parsed.methodOptions && typeof parsed.methodOptions === 'object') {
     try {
-      const { variablePrefix: _prefix, ...resolved } = JSON.parse(JSON.stringify(resolve(parsed.methodOptions as Record<string, unknown>))) as Record<string, unknown>;
+      const { variablePrefix: _prefix, ...resolved } = JSON.parse(JSON.stringify(DISTILL_METHODS[run.method].resolved(parsed.methodOptions as Record<string, unknown>))) as Record<string, unknown>;
       parsed.methodOptions = resolved;
     } catch { /* keep the options as given */ }
   }

@@ -2,6 +2,7 @@
 import type { RunMethod } from '../../shared/api/types.js';
 import { ApiError } from './contract.js';
 import type { Handlers, ServiceContext } from './service-context.js';
+import { ConfigFiles } from '../../engine/config/config-files.js';
 import { resolveRunConfig, type ResolvedRunConfig } from './run-config.js';
 import { badRequest, optionalString, plainObject, requestObject } from './validate.js';
 
@@ -20,8 +21,9 @@ export function groupsHandlers(ctx: ServiceContext): Handlers<'groups.list' | 'g
       // One seed for every member, so the methods differ only in method (unless the config fixes one).
       const shared = { ...config, seed: config.seed ?? Math.floor(Math.random() * 2 ** 31) };
       // Every member is validated before anything is written.
+      const files = new ConfigFiles();
       const resolved: ResolvedRunConfig[] = (methods as unknown[]).map((m, i) => {
-        try { return resolveRunConfig(store, m, shared); }
+        try { return resolveRunConfig(store, m, shared, files); }
         catch (err) {
           if (err instanceof ApiError) throw badRequest(`methods[${i}] (${String(m)}): ${err.message}`);
           throw err;

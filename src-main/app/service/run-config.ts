@@ -4,7 +4,8 @@
 import { randomInt } from 'node:crypto';
 import type { RunMethod } from '../../shared/api/types.js';
 import { jobFor } from '../../engine/jobs/registry.js';
-import { ConfigError } from '../../engine/jobs/types.js';
+import { ConfigError } from '../../engine/config/config-error.js';
+import { ConfigFiles } from '../../engine/config/config-files.js';
 import type { Store } from '../store/index.js';
 import { checkMemory, checkUpperBounds } from './run-limits.js';
 import { badRequest } from './validate.js';
@@ -24,7 +25,11 @@ function optionalIdKey(config: Record<string, unknown>, key: string): number | n
   return v;
 }
 
-export function resolveRunConfig(store: Store, method: unknown, rawConfig: unknown): ResolvedRunConfig {
+/**
+ * `files` reads what the config names (teacher config.json, corpus folder) once for the whole request: pass the
+ * same one for every member of a group.
+ */
+export function resolveRunConfig(store: Store, method: unknown, rawConfig: unknown, files = new ConfigFiles()): ResolvedRunConfig {
   let job;
   try { job = jobFor(method); } catch (err) { throw badRequest((err as Error).message); }
   if (typeof rawConfig !== 'object' || rawConfig === null || Array.isArray(rawConfig)) {
@@ -38,7 +43,7 @@ export function resolveRunConfig(store: Store, method: unknown, rawConfig: unkno
     if (!teacher) throw badRequest(`config.teacherModelId: no registered model with id ${teacherModelId}`);
     config.teacherPath = teacher.path;
   }
-  // finetune/evaluate name the model they work on (teacher or student) by modelId (added by GLUE).
+  // finetune/evaluate name the model they work on (teacher or student) by modelId.
   const modelId = optionalIdKey(config, 'modelId');
   if (modelId !== null) {
     const model = store.models.get(modelId);
@@ -64,11 +69,11 @@ export function resolveRunConfig(store: Store, method: unknown, rawConfig: unkno
   checkUpperBounds(config);
   let parsed: unknown;
   try {
-    parsed = job.parseConfig(config);
+    parsed = job.parseConfig(config, files);
   } catch (err) {
     if (err instanceof ConfigError) throw badRequest(`${job.method} config: ${err.message}`);
     throw err;
   }
-  checkMemory(job.method, parsed);
+  checkMemory(job.method, parsed, undefined, files);
   return { method: job.method, config, seed, teacherModelId, datasetId };
 }

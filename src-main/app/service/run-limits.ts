@@ -2,30 +2,34 @@
 // keys (a job's own parseConfig checks types and lower bounds; 1e308 is an integer to it), and a memory
 // estimate of one training step against the machine's RAM, so a run that cannot fit is refused at once
 // instead of dying (or swapping the machine to a halt) after it started.
-import { existsSync, readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { join } from 'node:path';
-import { bertConfigFromHf, parameterCount, type BertConfig } from '../../engine/bert/index.js';
+import { parameterCount, type BertConfig } from '../../engine/bert/index.js';
+import { ConfigFiles } from '../../engine/config/config-files.js';
+import { runConfigLimits } from '../../shared/api/run-config.js';
 import { badRequest } from './validate.js';
 
-/** Largest value each budget key accepts (when the key is given), in any job's config. */
-export const CONFIG_UPPER_BOUNDS: Readonly<Record<string, number>> = {
-  steps: 10_000_000, // BERT's own pre-training is 1M steps
-  batchSize: 8192,
-  batchTokens: 4_194_304, // 8192 rows of 512 tokens
-  seqLen: 8192,
+/** The GLUE jobs' budget keys (their parsers are still hand-written readers in engine/jobs/finetune.ts, evaluate.ts). */
+const GLUE_UPPER_BOUNDS: Readonly<Record<string, number>> = {
   maxLength: 8192,
-  warmupSteps: 10_000_000,
-  checkpointEvery: 10_000_000,
-  progressEvery: 10_000_000,
   epochs: 1000,
-  delayMs: 60_000,
   maxTrainRows: 100_000_000,
   maxDevRows: 100_000_000,
-  heldOutEvery: 10_000_000,
-  heldOutLines: 100_000_000,
-  heldOutBatches: 10_000,
 };
+
+/**
+ * Largest value each budget key accepts (when the key is given), in any job's config: the largest maximum the
+ * run-config schemas declare for an integer key (steps: 10,000,000, BERT's own pre-training is 1M; batchTokens:
+ * 8192 rows of 512 tokens; ...), and the GLUE jobs' keys.
+ */
+export const CONFIG_UPPER_BOUNDS: Readonly<Record<string, number>> = (() => {
+  const out: Record<string, number> = { ...GLUE_UPPER_BOUNDS };
+  for (const fields of Object.values(runConfigLimits)) {
+    for (const [key, f] of Object.entries(fields)) {
+      if (f.integer && f.max !== undefined && key !== 'seed') out[key] = Math.max(out[key] ?? 0, f.max);
+    }
+  }
+  return out;
+})();
 
 export function checkUpperBounds(config: Record<string, unknown>): void {
   for (const [key, max] of Object.entries(CONFIG_UPPER_BOUNDS)) {
@@ -54,13 +58,6 @@ export function trainingStepBytes(model: BertConfig, tokens: number, seqLen: num
   return weights + activations + logits;
 }
 
-function modelConfigAt(dir: unknown): BertConfig | null {
-  if (typeof dir !== 'string') return null;
-  const file = join(dir, 'config.json');
-  if (!existsSync(file)) return null;
-  try { return bertConfigFromHf(JSON.parse(readFileSync(file, 'utf8'))); } catch { return null; }
-}
-
 const positive = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
 
 /**
@@ -68,10 +65,10 @@ const positive = (v: unknown): number | undefined => (typeof v === 'number' && N
  * fields the training jobs share after parsing (defaults filled in): the model at teacherPath (distillation)
  * or modelPath (fine-tuning), batchTokens or batchSize x seqLen / maxLength.
  */
-export function checkMemory(method: string, parsed: unknown, memoryBytes: number = totalmem()): void {
+export function checkMemory(method: string, parsed: unknown, memoryBytes: number = totalmem(), files: ConfigFiles = new ConfigFiles()): void {
   if (typeof parsed !== 'object' || parsed === null) return;
   const p = parsed as Record<string, unknown>;
-  const model = modelConfigAt(p.teacherPath ?? p.modelPath);
+  const model = files.bertConfigOrNull(p.teacherPath ?? p.modelPath);
   const seqLen = positive(p.seqLen) ?? positive(p.maxLength);
   const tokens = positive(p.batchTokens) ?? (positive(p.batchSize) !== undefined && seqLen !== undefined ? positive(p.batchSize)! * seqLen : undefined);
   if (!model || seqLen === undefined || tokens === undefined) return;

@@ -4,12 +4,13 @@
 import type { StudentPlan } from '../../shared/api/methods.js';
 import { bertConfigFromHf, parameterCount, type BertConfig } from '../../engine/bert/index.js';
 import { distillMethodOptions } from '../../engine/jobs/distill-options.js';
+import { DISTILL_METHOD_NAMES, type DistillMethodName } from '../../engine/methods/registry.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { badRequest, plainObject, requestObject } from './validate.js';
 import { checkUpperBounds } from './run-limits.js';
 
-const PLAN_METHODS = ['wid', 'distilbert', 'tinybert'] as const;
-type PlanMethod = (typeof PLAN_METHODS)[number];
+const PLAN_METHODS = DISTILL_METHOD_NAMES;
+type PlanMethod = DistillMethodName;
 
 const shape = (c: BertConfig) => ({ layers: c.numHiddenLayers, hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize });
 

@@ -3,7 +3,8 @@ import type { ApiEvent } from '../../shared/api/events.js';
 import type { ApiMethodName, ApiRequest, ApiResponse } from '../../shared/api/methods.js';
 import type { JobRunner } from '../runner/job-runner.js';
 import type { Store } from '../store/index.js';
-import type { AppMode, WorkerLauncher } from './contract.js';
+import type { WorkerLauncher } from '../runner/worker-launcher.js';
+import type { AppMode } from './contract.js';
 
 export interface ServiceContext {
   store: Store;

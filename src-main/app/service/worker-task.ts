@@ -2,7 +2,7 @@
 // process (Electron main, web server) never blocks on loading a model.
 import type { WorkerTask } from '../../worker/protocol.js';
 import { isFromWorker } from '../../worker/protocol.js';
-import type { WorkerLauncher } from './contract.js';
+import type { WorkerLauncher } from '../runner/worker-launcher.js';
 
 export function runWorkerTask(launch: WorkerLauncher, task: WorkerTask, timeoutMs = 300_000): Promise<unknown> {
   return new Promise((resolve, reject) => {

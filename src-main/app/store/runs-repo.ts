@@ -2,9 +2,8 @@
 import type { RunListQuery, RunMethod, RunProgress, RunRecord, RunStatus } from '../../shared/api/types.js';
 import type { Db } from './database.js';
 import { fromJson, now, toJson } from './json-column.js';
-import { ownerIsAlive, processIsAlive, processStartTime } from './process-identity.js';
+import { ownerIsAlive, processStartTime } from './process-identity.js';
 
-export { processIsAlive } from './process-identity.js';
 
 interface RunRow {
   id: number; name: string; method: RunMethod; status: RunStatus; config: string; seed: number;

@@ -11,11 +11,6 @@ import { groupMembersTable, memberDetailLines } from './groupsCommands.js';
 
 type Print = (line: string) => void;
 
-/** Exit code for a run that stopped: 0 only when it completed. */
-export function exitCodeForRun(run: RunRecord): number {
-  return run.status === 'completed' ? 0 : 1;
-}
-
 function summary(run: RunRecord): string {
   const parts = [`run ${run.id} "${run.name}" ${run.status}`];
   if (run.error) parts.push(`error: ${run.error}`);

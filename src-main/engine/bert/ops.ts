@@ -7,7 +7,7 @@ import { fusedGeluAvailable, geluFused } from '../kernels/gelu.js';
 
 // x·Wᵀ with only untransposed matMuls, forward and backward: tfjs-wasm's matMul with a transpose flag
 // is 10-20x slower than a plain one (fwd+bwd of [2048x256]·[1024x256]ᵀ: 8.8 s with flags, 0.55 s
-// this way; measured by the GLUE engineer on 2 loaded cores). Kept beside kernels/wasm-matmul.ts, which does the
+// this way, on 2 loaded cores). Kept beside kernels/wasm-matmul.ts, which does the
 // same inside the kernel: without this the BERT train step ran 1,594 ms instead of 1,424 (bench wasm-matmul).
 const matMulTransposedB = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
   save([x, w]);

@@ -1,6 +1,6 @@
 // Field readers for the GLUE jobs' configs (finetune, evaluate): each throws a ConfigError that
 // names the field, what was expected and what was given.
-import { ConfigError } from '../jobs/types.js';
+import { ConfigError } from '../config/config-error.js';
 
 const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 

@@ -2,182 +2,104 @@
 // method (student construction + loss) differs. parseConfig checks the config against the teacher's
 // config.json before the run is queued; run loads the teacher, builds the method, runs the shared
 // loop (train/loop.ts), exports the student as a Hugging Face folder and reports it to the store.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { bertConfigFromHf, parameterCount, type BertConfig } from '../bert/index.js';
+import { parameterCount } from '../bert/index.js';
+import { distillConfigSchema, type DistillBudgetConfig } from '../../shared/api/run-config.js';
+import { ConfigFiles } from '../config/config-files.js';
+import { parseWith } from '../config/parse.js';
 import { loadHfModel, saveHfModel } from '../checkpoint/index.js';
-import { createDistilBertMethod } from '../methods/distilbert/index.js';
-import { createTinyBertMethod } from '../methods/tinybert/index.js';
-import { resolveStudentTarget } from '../methods/common/student-size.js';
 import type { Teacher } from '../methods/common/teacher.js';
-import { createWidMethod, type WidOptions } from '../methods/wid/index.js';
-import { corpusTextFiles } from '../train/corpus.js';
+import { DISTILL_METHODS } from '../methods/registry.js';
 import type { MaskingKind } from '../train/masking.js';
 import { corpusTokenizerFrom } from '../train/corpus-tokenizer.js';
-import { stepPathOf } from '../capture/step-path.js';
 import { runDistillation } from '../train/loop.js';
+import { stepPathOf } from '../capture/step-path.js';
 import { countTextLines, heldOutBatches, scoreHeldOut, splitCorpusTail, type HeldOutBatch } from '../train/held-out.js';
 import { pruneCheckpoints } from '../train/train-state.js';
 import type { DistillMethod } from '../train/method.js';
 import { ConfigError, type JobContext, type JobDefinition } from './types.js';
-import { distillMethodOptions, type DistillMethodName } from './distill-options.js';
+import { distillMethodOptions, methodOptionsOf, type DistillMethodName } from './distill-options.js';
 
 export type { DistillMethodName } from './distill-options.js';
 
-export interface DistillJobConfig {
+export interface DistillJobConfig extends Omit<DistillBudgetConfig, 'lr' | 'warmupSteps' | 'weightDecay' | 'clipNorm' | 'masking' | 'beta2' | 'correctBias'> {
   method: DistillMethodName;
   teacherPath: string;
   corpusPath: string;
-  steps: number;
-  /** Exactly one of batchSize / batchTokens is set. */
-  batchSize?: number;
-  batchTokens?: number;
-  seqLen: number;
-  maskProb: number;
-  /** 'bernoulli' (BERT) or 'smoothed' (DistilBERT: exactly maskProb of the tokens, p ∝ count^-0.7). */
-  masking: MaskingKind;
-  padTo: 'longest' | 'seqLen';
   lr: number;
   warmupSteps: number;
   weightDecay: number;
+  /** 0 = no clipping. */
   clipNorm: number;
+  /** 'bernoulli' (BERT) or 'smoothed' (DistilBERT: exactly maskProb of the tokens, p ∝ count^-0.7). */
+  masking: MaskingKind;
   /** Adam β2 (DistilBERT's authors 0.98, others 0.999). */
   beta2: number;
   /** Adam bias correction (WID's authors: off, correct_bias=False). */
   correctBias: boolean;
-  checkpointEvery: number;
-  progressEvery: number;
-  /**
-   * Held-out MLM loss of the student as exported (WID: the merged student) every N steps, metric `loss/heldout-mlm`
-   * (0 = off). The corpus' last `heldOutLines` lines with text are held out: training reads only the lines before them.
-   */
-  heldOutEvery: number;
-  /** Lines held out (default: 3000, at most a tenth of the corpus' lines with text). */
-  heldOutLines: number;
-  /** Held-out batches of batchSize × seqLen scored at each evaluation (default 8). */
-  heldOutBatches: number;
-  seed: number;
-  backend: string;
   /** What the method factory receives: shared target/preset/seed plus the method's own keys. */
   methodOptions: Record<string, unknown>;
 }
 
-type MethodFactory = (teacher: Teacher, options: Record<string, unknown>) => Promise<DistillMethod>;
+const DEFAULT_BATCH_SIZE = 32;
 
-const METHOD_FACTORIES: Record<DistillMethodName, MethodFactory> = {
-  distilbert: async (teacher, o) => createDistilBertMethod(teacher, o),
-  tinybert: async (teacher, o) => createTinyBertMethod(teacher, o),
-  wid: async (teacher, o) => createWidMethod(teacher, o as WidOptions),
-};
-
-const DEFAULTS = {
-  steps: 1000, seqLen: 128, batchSize: 32, maskProb: 0.15,
-  checkpointEvery: 200, progressEvery: 1, backend: 'auto',
-} as const;
+function pathField(r: Record<string, unknown>, key: 'teacherPath' | 'corpusPath'): string {
+  const v = r[key];
+  if (typeof v === 'string' && v) return v;
+  throw new ConfigError(key === 'teacherPath'
+    ? `teacherPath: expected the teacher's model folder (or teacherModelId of a registered model), got ${JSON.stringify(v)}`
+    : `corpusPath: expected a text file (one document or sentence per line) or a folder of .txt files (or datasetId of a registered corpus), got ${JSON.stringify(v)}`);
+}
 
 /**
- * Each method's published optimiser and masking (docs/wid.md §2, docs/baselines.md): used for every key the run
- * config leaves out, so a compare group shares budget and data but each method trains as its authors did.
+ * The config as the job runs it, from the fields alone (no file is read): the schema's fields with the method's
+ * published optimiser for what the config leaves out, and the method's options. The worker runs this on the
+ * config the service stored; parseDistillConfig adds the checks against the teacher and the corpus.
  */
-export const METHOD_OPTIMIZER_DEFAULTS: Record<DistillMethodName, { lr: number; warmupFraction: number; weightDecay: number; clipNorm: number; masking: MaskingKind; beta2: number; correctBias: boolean }> = {
-  // WID README.md:65-70 (--warmup 0.01, --compactor_learning_rate 5e-5), uer/trainer.py:393-400 (decay 0.01), no clipping in uer/trainer.py;
-  // uer/trainer.py:403-404 builds its AdamW with correct_bias=False (uer/utils/optimizers.py:278: no bias correction), betas (0.9, 0.999)
-  wid: { lr: 5e-5, warmupFraction: 0.01, weightDecay: 0.01, clipNorm: 0, masking: 'bernoulli', beta2: 0.999, correctBias: false },
-  // distillation/train.py: --warmup_prop 0.05, --weight_decay 0.0, --learning_rate 5e-4, --max_grad_norm 5.0, --mlm_smoothing 0.7;
-  // distillation/distiller.py: AdamW(..., betas=(0.9, 0.98)) with bias correction (transformers' AdamW default)
-  distilbert: { lr: 5e-4, warmupFraction: 0.05, weightDecay: 0, clipNorm: 5, masking: 'smoothed', beta2: 0.98, correctBias: true },
-  // TinyBERT/general_distill.py:222-238,370-381 (lr 5e-5, warmup 0.1, decay 0.01) and BertAdam's max_grad_norm 1.0 (b2 0.999)
-  tinybert: { lr: 5e-5, warmupFraction: 0.1, weightDecay: 0.01, clipNorm: 1, masking: 'bernoulli', beta2: 0.999, correctBias: true },
-};
-const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
-
-function num(r: Record<string, unknown>, key: string, fallback: number | undefined, check: (v: number) => boolean, expected: string): number {
-  const v = r[key] ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) throw new ConfigError(`${key}: expected ${expected}, got ${JSON.stringify(r[key])}`);
-  return v;
-}
-const int = (r: Record<string, unknown>, key: string, fallback: number | undefined, min: number) =>
-  num(r, key, fallback, (v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`);
-
-function maskingField(v: unknown, fallback: MaskingKind): MaskingKind {
-  if (v === undefined) return fallback;
-  if (v !== 'bernoulli' && v !== 'smoothed') throw new ConfigError(`masking: expected "bernoulli" (each token with p = maskProb) or "smoothed" (exactly maskProb of the tokens, rare ones favoured, DistilBERT), got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function booleanField(r: Record<string, unknown>, key: string, fallback: boolean): boolean {
-  const v = r[key] ?? fallback;
-  if (typeof v !== 'boolean') throw new ConfigError(`${key}: expected true or false, got ${JSON.stringify(r[key])}`);
-  return v;
+export function decodeDistillConfig(method: DistillMethodName, raw: unknown): DistillJobConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`config: expected an object, got ${JSON.stringify(raw)}`);
+  const teacherPath = pathField(raw as Record<string, unknown>, 'teacherPath');
+  const corpusPath = pathField(raw as Record<string, unknown>, 'corpusPath');
+  const r = raw as Record<string, unknown>;
+  const c = parseWith(distillConfigSchema, raw);
+  if (c.batchSize !== undefined && c.batchTokens !== undefined) throw new ConfigError('batchSize, batchTokens: give one of them, not both');
+  if (c.batchTokens !== undefined && c.batchTokens < c.seqLen) throw new ConfigError(`batchTokens: expected an integer >= seqLen (${c.seqLen}), got ${c.batchTokens}`);
+  const published = DISTILL_METHODS[method].optimizer;
+  const warmupSteps = c.warmupSteps ?? Math.round(c.steps * published.warmupFraction);
+  if (warmupSteps >= c.steps && c.steps > 1) throw new ConfigError(`warmupSteps: ${warmupSteps} leaves no steps after warm-up (steps = ${c.steps})`);
+  return {
+    ...c,
+    method, teacherPath, corpusPath, warmupSteps,
+    batchSize: c.batchTokens === undefined ? (c.batchSize ?? DEFAULT_BATCH_SIZE) : undefined,
+    masking: c.masking ?? published.masking,
+    lr: c.lr ?? published.lr,
+    weightDecay: c.weightDecay ?? published.weightDecay,
+    clipNorm: c.clipNorm ?? published.clipNorm,
+    beta2: c.beta2 ?? published.beta2,
+    correctBias: c.correctBias ?? published.correctBias,
+    methodOptions: methodOptionsOf(method, r),
+  };
 }
 
-function padToField(v: unknown): 'longest' | 'seqLen' {
-  if (v === undefined) return 'longest';
-  if (v !== 'longest' && v !== 'seqLen') throw new ConfigError(`padTo: expected "longest" or "seqLen", got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function readTeacherConfig(teacherPath: string): BertConfig {
-  const path = join(teacherPath, 'config.json');
-  if (!existsSync(path)) throw new ConfigError(`teacherPath: ${teacherPath} has no config.json; expected a Hugging Face BERT folder`);
-  try {
-    return bertConfigFromHf(JSON.parse(readFileSync(path, 'utf8')));
-  } catch (err) {
-    throw new ConfigError(`teacherPath: ${path} is not a usable BERT config (${(err as Error).message})`);
-  }
-}
-
-export function parseDistillConfig(method: DistillMethodName, raw: unknown): DistillJobConfig {
+/** decodeDistillConfig, then the checks against the files: corpus, teacher folder, sequence length and student size. */
+export function parseDistillConfig(method: DistillMethodName, raw: unknown, files = new ConfigFiles()): DistillJobConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`config: expected an object, got ${JSON.stringify(raw)}`);
   const r = raw as Record<string, unknown>;
-  if (typeof r.teacherPath !== 'string' || !r.teacherPath) {
-    throw new ConfigError(`teacherPath: expected the teacher's model folder (or teacherModelId of a registered model), got ${JSON.stringify(r.teacherPath)}`);
+  const teacherPath = pathField(r, 'teacherPath');
+  const corpusPath = pathField(r, 'corpusPath');
+  if (!existsSync(corpusPath)) throw new ConfigError(`corpusPath: ${corpusPath} does not exist`);
+  if (!files.corpusFiles(corpusPath).length) throw new ConfigError(`corpusPath: ${corpusPath} holds no .txt file`);
+  const teacher = files.bertConfig(teacherPath, 'teacherPath');
+  if (!existsSync(join(teacherPath, 'vocab.txt'))) {
+    throw new ConfigError(`teacherPath: ${teacherPath} has no vocab.txt; the corpus is tokenised with the teacher's WordPiece vocabulary`);
   }
-  if (typeof r.corpusPath !== 'string' || !r.corpusPath) {
-    throw new ConfigError(`corpusPath: expected a text file (one document or sentence per line) or a folder of .txt files (or datasetId of a registered corpus), got ${JSON.stringify(r.corpusPath)}`);
+  const config = decodeDistillConfig(method, raw);
+  if (config.seqLen > teacher.maxPositionEmbeddings) {
+    throw new ConfigError(`seqLen: ${config.seqLen} exceeds the teacher's max_position_embeddings (${teacher.maxPositionEmbeddings})`);
   }
-  if (!existsSync(r.corpusPath)) throw new ConfigError(`corpusPath: ${r.corpusPath} does not exist`);
-  if (!corpusTextFiles(r.corpusPath).length) throw new ConfigError(`corpusPath: ${r.corpusPath} holds no .txt file`);
-  const teacher = readTeacherConfig(r.teacherPath);
-  if (!existsSync(join(r.teacherPath, 'vocab.txt'))) {
-    throw new ConfigError(`teacherPath: ${r.teacherPath} has no vocab.txt; the corpus is tokenised with the teacher's WordPiece vocabulary`);
-  }
-  const backend = r.backend ?? DEFAULTS.backend;
-  if (typeof backend !== 'string' || !BACKENDS.includes(backend)) throw new ConfigError(`backend: expected one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`);
-
-  const steps = int(r, 'steps', DEFAULTS.steps, 1);
-  const seqLen = int(r, 'seqLen', DEFAULTS.seqLen, 3);
-  if (seqLen > teacher.maxPositionEmbeddings) {
-    throw new ConfigError(`seqLen: ${seqLen} exceeds the teacher's max_position_embeddings (${teacher.maxPositionEmbeddings})`);
-  }
-  if (r.batchSize !== undefined && r.batchTokens !== undefined) throw new ConfigError('batchSize, batchTokens: give one of them, not both');
-  const batchTokens = r.batchTokens !== undefined ? int(r, 'batchTokens', undefined, seqLen) : undefined;
-  const batchSize = batchTokens === undefined ? int(r, 'batchSize', DEFAULTS.batchSize, 1) : undefined;
-  const published = METHOD_OPTIMIZER_DEFAULTS[method];
-  const warmupSteps = int(r, 'warmupSteps', Math.round(steps * published.warmupFraction), 0);
-  if (warmupSteps >= steps && steps > 1) throw new ConfigError(`warmupSteps: ${warmupSteps} leaves no steps after warm-up (steps = ${steps})`);
-  return {
-    method,
-    teacherPath: r.teacherPath,
-    corpusPath: r.corpusPath,
-    steps, seqLen, batchSize, batchTokens, warmupSteps,
-    maskProb: num(r, 'maskProb', DEFAULTS.maskProb, (v) => v > 0 && v < 1, 'a number in (0, 1)'),
-    padTo: padToField(r.padTo),
-    masking: maskingField(r.masking, published.masking),
-    lr: num(r, 'lr', published.lr, (v) => v > 0 && v < 1, 'a learning rate in (0, 1)'),
-    weightDecay: num(r, 'weightDecay', published.weightDecay, (v) => v >= 0, 'a number >= 0'),
-    clipNorm: num(r, 'clipNorm', published.clipNorm, (v) => v >= 0, 'a number >= 0 (0 = no clipping)'),
-    beta2: num(r, 'beta2', published.beta2, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
-    correctBias: booleanField(r, 'correctBias', published.correctBias),
-    checkpointEvery: int(r, 'checkpointEvery', DEFAULTS.checkpointEvery, 0),
-    progressEvery: int(r, 'progressEvery', DEFAULTS.progressEvery, 1),
-    heldOutEvery: int(r, 'heldOutEvery', 0, 0),
-    heldOutLines: r.heldOutEvery ? int(r, 'heldOutLines', Math.max(1, Math.min(3000, Math.floor(countTextLines(r.corpusPath) / 10))), 1) : 0,
-    heldOutBatches: int(r, 'heldOutBatches', 8, 1),
-    seed: num(r, 'seed', 0, (v) => Number.isInteger(v) && v >= 0 && v <= 2 ** 31 - 1, `an integer from 0 to ${2 ** 31 - 1}`),
-    backend,
-    methodOptions: distillMethodOptions(method, r, teacher).options,
-  };
+  distillMethodOptions(method, r, teacher);
+  return config;
 }
 
 async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise<Record<string, unknown>> {
@@ -186,9 +108,11 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
   const teacher: Teacher = { config: loaded.config, weights: loaded.weights };
   let method: DistillMethod | undefined;
   // the held-out tail: training reads <workDir>/heldout/train.txt (the corpus without it); same split on resume
-  const split = config.heldOutEvery > 0 ? splitCorpusTail(config.corpusPath, config.heldOutLines, join(ctx.workDir, 'heldout')) : null;
+  // default: 3000 lines, at most a tenth of the corpus' lines with text
+  const heldOutLines = config.heldOutLines ?? Math.max(1, Math.min(3000, Math.floor(countTextLines(config.corpusPath) / 10)));
+  const split = config.heldOutEvery > 0 ? splitCorpusTail(config.corpusPath, heldOutLines, join(ctx.workDir, 'heldout')) : null;
   try {
-    method = await METHOD_FACTORIES[config.method](teacher, { ...config.methodOptions, seed: config.methodOptions.seed ?? config.seed });
+    method = await DISTILL_METHODS[config.method].create(teacher, { ...config.methodOptions, seed: config.methodOptions.seed ?? config.seed });
     const teacherParameterCount = parameterCount(loaded.config, { mlmHead: true });
     ctx.log('info', `${config.method}: teacher ${config.teacherPath} (${teacherParameterCount} parameters), ${config.steps} steps on ${ctx.backend.name}`);
     const tokenizer = corpusTokenizerFrom(loaded.tokenizer);
@@ -230,7 +154,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       steps: summary.steps, totalSteps: summary.totalSteps, firstLoss: summary.firstLoss, finalLoss: summary.finalLoss,
       tokensSeen: summary.tokensSeen, tokensPerSec: summary.tokensPerSec, elapsedSeconds: summary.elapsedSeconds,
       teacherParameterCount, checkpoint: summary.checkpointPath, trainingStep: stepPathOf(summary.capture),
-      ...(heldOut ? { heldOut: { every: config.heldOutEvery, lines: config.heldOutLines, batches: heldOut.batches.length, firstLoss: heldOut.first, finalLoss: heldOut.last } } : {}),
+      ...(heldOut ? { heldOut: { every: config.heldOutEvery, lines: heldOutLines, batches: heldOut.batches.length, firstLoss: heldOut.first, finalLoss: heldOut.last } } : {}),
     };
     if (summary.stopped) return { ...common, stopped: true };
 
@@ -267,7 +191,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
 }
 
 export function distillJob(method: DistillMethodName): JobDefinition<DistillJobConfig> {
-  return { method, parseConfig: (raw) => parseDistillConfig(method, raw), run: runDistillJob };
+  return { method, parseConfig: (raw, files) => parseDistillConfig(method, raw, files), decode: (raw) => decodeDistillConfig(method, raw), run: runDistillJob };
 }
 
 export const widJob = distillJob('wid');

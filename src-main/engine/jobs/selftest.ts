@@ -6,17 +6,11 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bertForward, initBertWeights, maskedLmLoss, mlmHead, parameterCount, type BertConfig } from '../bert/index.js';
 import { Rng } from '../train/rng.js';
-import { ConfigError, type JobContext, type JobDefinition } from './types.js';
+import { selftestConfigSchema, type SelftestConfig } from '../../shared/api/run-config.js';
+import { parseWith } from '../config/parse.js';
+import type { JobContext, JobDefinition } from './types.js';
 
-export interface SelftestConfig {
-  steps: number;
-  delayMs: number;
-  batchSize: number;
-  seqLen: number;
-  learningRate: number;
-  backend: string;
-  seed: number;
-}
+export type { SelftestConfig } from '../../shared/api/run-config.js';
 
 const VOCAB = 64;
 const TINY_BERT: BertConfig = {
@@ -26,38 +20,8 @@ const TINY_BERT: BertConfig = {
 const MASK_ID = 3;
 const FIRST_WORD_ID = 5; // 0..4 play the role of [PAD], [UNK], [CLS], [MASK], [SEP]
 
-function integerField(raw: Record<string, unknown>, key: string, fallback: number, min: number, max: number): number {
-  const v = raw[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    const what = min === 1 ? 'a positive integer' : `an integer >= ${min}`;
-    throw new ConfigError(`${key}: expected ${what}${max < Infinity ? ` up to ${max}` : ''}, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
-
 export function parseSelftestConfig(raw: unknown): SelftestConfig {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(`config: expected an object, got ${JSON.stringify(raw)}`);
-  }
-  const r = raw as Record<string, unknown>;
-  const backend = r.backend ?? 'auto';
-  if (typeof backend !== 'string' || !['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'].includes(backend)) {
-    throw new ConfigError(`backend: expected one of auto, tensorflow, webgpu, wasm, cpu, got ${JSON.stringify(backend)}`);
-  }
-  const lr = r.learningRate ?? 1e-2;
-  if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) {
-    throw new ConfigError(`learningRate: expected a positive number, got ${JSON.stringify(lr)}`);
-  }
-  return {
-    steps: integerField(r, 'steps', 20, 1, 100_000),
-    delayMs: integerField(r, 'delayMs', 0, 0, 60_000),
-    batchSize: integerField(r, 'batchSize', 8, 1, 1024),
-    seqLen: integerField(r, 'seqLen', 16, 4, TINY_BERT.maxPositionEmbeddings),
-    learningRate: lr,
-    backend,
-    seed: integerField(r, 'seed', 0, 0, 2 ** 31 - 1),
-  };
+  return parseWith(selftestConfigSchema, raw);
 }
 
 /**

@@ -1,14 +1,9 @@
 // Contract between the job runner (app) and job kinds (engine). A job is (config, JobContext) => result;
 // it runs inside the worker process, so it talks to the store only through the context.
 import type { RunMethod, RunProgress } from '../../shared/api/types.js';
+import type { ConfigFiles } from '../config/config-files.js';
 
-/** Thrown by parseConfig; the message names the field and what was expected. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from '../config/config-error.js';
 
 export interface JobContext {
   runId: number;
@@ -30,16 +25,15 @@ export interface JobContext {
   registerModel(m: { name: string; kind: 'teacher' | 'student'; path: string }): void;
 }
 
-/** Config fields every job accepts; the runner selects the backend before run(). */
-export interface CommonJobConfig {
-  backend: string;
-  seed: number;
-}
-
 export interface JobDefinition<C> {
   method: RunMethod;
-  /** Throws ConfigError naming the field and what was expected. */
-  parseConfig(raw: unknown): C;
+  /**
+   * The service's check of a run config before anything is written: the fields (schema) and what they name on
+   * disk (teacher, corpus, model), read through `files` once per request. Throws ConfigError naming the field.
+   */
+  parseConfig(raw: unknown, files?: ConfigFiles): C;
+  /** The config as the job runs it, from the fields alone (no file read): what the worker does with a stored config. Default: parseConfig. */
+  decode?(raw: unknown): C;
   /** The returned record is stored as the run's result. */
   run(config: C, ctx: JobContext): Promise<Record<string, unknown>>;
 }

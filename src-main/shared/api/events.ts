@@ -6,4 +6,3 @@ export type ApiEvent =
   | { type: 'run.status'; runId: number; status: RunStatus; error?: string | null }
   | { type: 'run.log'; runId: number; level: 'info' | 'warn' | 'error'; message: string };
 
-export type ApiEventType = ApiEvent['type'];

@@ -4,6 +4,7 @@ import type {
   ArtifactRecord, DatasetRecord, EvaluationRecord, MetricPoint, ModelRecord, RunGroupRecord,
   RunListQuery, RunRecord, SystemInfo,
 } from './types.js';
+import type { RunConfigInput } from './run-config.js';
 
 export interface ApiMethods {
   'system.info': { req: Record<string, never>; res: SystemInfo };
@@ -20,7 +21,7 @@ export interface ApiMethods {
   'runs.list': { req: RunListQuery; res: RunRecord[] };
   'runs.get': { req: { id: number }; res: RunRecord };
   /** Validates config; on success creates the run and queues it. */
-  'runs.create': { req: { method: RunRecord['method']; name?: string; config: Record<string, unknown>; parentRunId?: number }; res: RunRecord };
+  'runs.create': { req: { method: RunRecord['method']; name?: string; config: RunConfigInput; parentRunId?: number }; res: RunRecord };
   'runs.cancel': { req: { id: number }; res: RunRecord };
   'runs.resume': { req: { id: number }; res: RunRecord };
   'runs.update': { req: { id: number; name?: string; tags?: string[]; notes?: string; archived?: boolean }; res: RunRecord };
@@ -44,11 +45,10 @@ export interface ApiMethods {
    */
   'groups.finetune': { req: { id: number; config: Record<string, unknown>; includeTeacher?: boolean }; res: { runs: RunRecord[] } };
 
-  // Added by RENDERER (issue 8); to be implemented in src-main/app/service.
   /** Pauses a running job at the next step boundary (state checkpointed); runs.resume continues it. */
   'runs.pause': { req: { id: number }; res: RunRecord };
   /** Creates a compare group and one run per method with the shared config (WID vs DistilBERT vs TinyBERT). */
-  'groups.create': { req: { name?: string; methods: RunRecord['method'][]; config: Record<string, unknown> }; res: { group: RunGroupRecord; runs: RunRecord[] } };
+  'groups.create': { req: { name?: string; methods: RunRecord['method'][]; config: RunConfigInput }; res: { group: RunGroupRecord; runs: RunRecord[] } };
   /** Attention probabilities of teacher and student for one sentence, layer and head (from the WID analysis artifact). */
   'runs.attention': { req: { id: number; layer: number; head: number; text?: string }; res: AttentionMaps };
   /** Writes the run's student as an HF folder (config.json, model.safetensors, vocab.txt) into dir. */
@@ -60,9 +60,8 @@ export interface ApiMethods {
    * with its parameter count (MLM head included, as the run's result reports it), before anything is created.
    * Errors name the field, as runs.create's would.
    */
-  'runs.plan': { req: { methods: ('wid' | 'distilbert' | 'tinybert')[]; config: Record<string, unknown> }; res: StudentPlan[] };
+  'runs.plan': { req: { methods: ('wid' | 'distilbert' | 'tinybert')[]; config: RunConfigInput }; res: StudentPlan[] };
 
-  // Added by GLUE (issue 6); to be implemented in src-main/app/service with engine/glue/comparison.ts.
   /** Models × GLUE tasks from the stored evaluations of the given models: task scores, GLUE average, % of teacher. */
   'compare.table': { req: { modelIds: number[]; teacherModelId?: number; tasks?: string[] }; res: GlueComparisonTable };
   /** The same table as CSV or Markdown text (engine/glue/comparison-export.ts). */

@@ -1,4 +1,4 @@
-// Target-size presets the engine scales to the teacher (methods/common/student-size.ts, methods/wid/target-sizes.ts),
+// Target-size presets the engine scales to the teacher (methods/common/student-size.ts),
 // offered per method: WID keeps the teacher's depth, so only its parameter-ratio presets apply to it (and to a
 // compare group, which shares one config).
 export type DistillMethod = 'wid' | 'distilbert' | 'tinybert';

@@ -19,3 +19,20 @@ export function sharedAndOwnOptions(config: Record<string, unknown>, method: 'di
   }
   return out;
 }
+
+/** Throws naming the first key of `o` that is not an option of the method (a typo would otherwise do nothing). */
+export function refuseUnknownKeys(o: object, known: readonly string[], what: string): void {
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) throw new Error(`unknown ${what} option "${key}"; expected one of ${known.join(', ')}`);
+  }
+}
+
+/** A baseline's options from a run config: shared keys + its own object, checked by `resolve` (throws naming the option). */
+export function baselineOptionsFromConfig<O extends object>(config: Record<string, unknown>, method: 'distilbert' | 'tinybert', resolve: (o: O) => unknown): O {
+  const o = sharedAndOwnOptions(config, method) as O & { layerMap?: unknown };
+  resolve(o);
+  if (o.layerMap !== undefined && !Array.isArray(o.layerMap)) {
+    throw new Error(`${method}.layerMap must be an array of teacher layer indices, got ${JSON.stringify(o.layerMap)}`);
+  }
+  return o;
+}

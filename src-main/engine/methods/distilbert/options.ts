@@ -1,4 +1,5 @@
 // DistilBERT options: published defaults (Sanh et al. 2019, HF `distillation/train.py`) and their validation.
+import { refuseUnknownKeys } from '../common/run-config.js';
 import type { StudentPreset, StudentTarget } from '../common/student-size.js';
 
 export interface DistilBertOptions {
@@ -40,10 +41,14 @@ function nonNegative(v: unknown, key: string, fallback: number): number {
   return v;
 }
 
+const OPTION_KEYS: (keyof DistilBertOptions)[] = ['target', 'preset', 'layerMap', 'alpha', 'temperature', 'ceOn', 'dropout', 'seed', 'tokenTypeEmbeddings'];
+
 export function resolveDistilBertOptions(o: DistilBertOptions): ResolvedDistilBertOptions {
   const d = DISTILBERT_DEFAULTS;
+  refuseUnknownKeys(o, OPTION_KEYS, 'DistilBERT');
   const alpha = o.alpha ?? {};
-  if (typeof alpha !== 'object') throw new Error(`distilbert.alpha must be an object { ce, mlm, cos }, got ${JSON.stringify(alpha)}`);
+  if (typeof alpha !== 'object' || alpha === null || Array.isArray(alpha)) throw new Error(`distilbert.alpha must be an object { ce, mlm, cos }, got ${JSON.stringify(alpha)}`);
+  refuseUnknownKeys(alpha, ['ce', 'mlm', 'cos'], 'DistilBERT alpha');
   const resolved: ResolvedDistilBertOptions = {
     alpha: {
       ce: nonNegative(alpha.ce, 'alpha.ce', d.alpha.ce),

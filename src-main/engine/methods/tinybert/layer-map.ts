@@ -1,19 +1,13 @@
-// TinyBERT's uniform layer mapping g(m) = m·L/M: student layer m (1-based) learns from teacher layer g(m),
-// and the embedding layer from the teacher's embeddings (g(0) = 0). For L not a multiple of M we round.
+// TinyBERT's uniform layer mapping g(m) = m·L/M (Jiao et al., student layer m = 1..M learns from teacher layer
+// g(m), the embeddings from the embeddings), written with 0-based layer indices like DistilBERT's map and the
+// Hugging Face names (`encoder.layer.<i>`): student layer i learns from teacher layer round((i+1)·L/M) − 1.
+// For L not a multiple of M we round.
+import { validateLayerMap } from '../common/layer-map.js';
 
 export function uniformTinyBertLayerMap(teacherLayers: number, studentLayers: number): number[] {
-  return Array.from({ length: studentLayers }, (_, i) => Math.max(1, Math.round(((i + 1) * teacherLayers) / studentLayers)));
+  return Array.from({ length: studentLayers }, (_, i) => Math.max(1, Math.round(((i + 1) * teacherLayers) / studentLayers)) - 1);
 }
 
-/** Throws naming the bad entry: one 1-based teacher layer per student layer, each in 1..L. */
-export function validateTinyBertLayerMap(layerMap: unknown, teacherLayers: number, studentLayers: number): number[] {
-  if (!Array.isArray(layerMap) || layerMap.length !== studentLayers) {
-    throw new Error(`tinybert.layerMap must list ${studentLayers} teacher layers (1-based, one per student layer), got ${JSON.stringify(layerMap)}`);
-  }
-  layerMap.forEach((l, i) => {
-    if (typeof l !== 'number' || !Number.isInteger(l) || l < 1 || l > teacherLayers) {
-      throw new Error(`tinybert.layerMap[${i}] must be a 1-based teacher layer in 1..${teacherLayers}, got ${JSON.stringify(l)}`);
-    }
-  });
-  return layerMap as number[];
-}
+/** Throws naming the bad entry (common/layer-map.ts). */
+export const validateTinyBertLayerMap = (layerMap: unknown, teacherLayers: number, studentLayers: number): number[] =>
+  validateLayerMap('tinybert', layerMap, teacherLayers, studentLayers);

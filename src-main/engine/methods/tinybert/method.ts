@@ -38,7 +38,7 @@ export function createTinyBertMethod(teacher: Teacher, options: TinyBertOptions 
     : {};
   const toTeacherWidth = (x: tf.Tensor) => (hasProjection ? project(projection, x) : x);
   const w = opts.weights;
-  const stateJson = { method: 'tinybert' as const, target, layerMap };
+  const stateJson = { method: 'tinybert' as const, target, layerMap, layerMapBase: 0 };
 
   function loss(batch: MlmBatch, step: number) {
     const inputs = { inputIds: batch.inputIds, attentionMask: batch.attentionMask, tokenTypeIds: batch.tokenTypeIds };
@@ -48,11 +48,11 @@ export function createTinyBertMethod(teacher: Teacher, options: TinyBertOptions 
     const s = bertForward(student, cfg, inputs, { outputHiddenStates: true, outputAttentionScores: needScores, dropout });
     const sh = s.hiddenStates!, th = t.hiddenStates!;
     const embedding = meanSquaredError(toTeacherWidth(sh[0]), th[0]);
-    const hidden = tf.addN(layerMap.map((g, m) => meanSquaredError(toTeacherWidth(sh[m + 1]), th[g]))) as tf.Scalar;
+    const hidden = tf.addN(layerMap.map((g, m) => meanSquaredError(toTeacherWidth(sh[m + 1]), th[g + 1]))) as tf.Scalar;
     const parts: Record<string, tf.Scalar> = { embedding, hidden };
     const terms = [tf.mul(embedding, w.embedding), tf.mul(hidden, w.hidden)];
     if (needScores) {
-      const attention = tf.addN(layerMap.map((g, m) => attentionScoreLoss(s.attentionScores![m], t.attentionScores![g - 1]))) as tf.Scalar;
+      const attention = tf.addN(layerMap.map((g, m) => attentionScoreLoss(s.attentionScores![m], t.attentionScores![g]))) as tf.Scalar;
       parts.attention = attention;
       terms.push(tf.mul(attention, w.attention));
     }
@@ -75,7 +75,8 @@ export function createTinyBertMethod(teacher: Teacher, options: TinyBertOptions 
     trainableVariables: () => [...Object.values(student), ...Object.values(projection)],
     loss,
     saveState: (): MethodState => baselineState(stateJson),
-    loadState: (state: MethodState) => checkBaselineState(state, stateJson),
+    // checkpoints written before the map was 0-based (stateJson without layerMapBase) hold it 1-based
+    loadState: (state: MethodState) => checkBaselineState(oneBasedToZeroBased(state), stateJson),
     exportStudent: () => ({ config: cfg, weights: snapshot(student) }),
     dispose() {
       disposeVariables(student);
@@ -84,4 +85,11 @@ export function createTinyBertMethod(teacher: Teacher, options: TinyBertOptions 
       projection = {};
     },
   };
+}
+
+/** A TinyBERT method state saved with the former 1-based layer map, with the map made 0-based. */
+function oneBasedToZeroBased(state: MethodState): MethodState {
+  const json = state.json as { layerMap?: unknown; layerMapBase?: unknown } | null;
+  if (!json || typeof json !== 'object' || json.layerMapBase === 0 || !Array.isArray(json.layerMap)) return state;
+  return { ...state, json: { ...json, layerMap: json.layerMap.map((l) => (typeof l === 'number' ? l - 1 : l)), layerMapBase: 0 } };
 }

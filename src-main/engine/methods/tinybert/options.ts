@@ -1,4 +1,5 @@
 // TinyBERT general-distillation options (Jiao et al. 2020) and their validation.
+import { refuseUnknownKeys } from '../common/run-config.js';
 import type { StudentPreset, StudentTarget } from '../common/student-size.js';
 
 export interface TinyBertLossWeights {
@@ -16,7 +17,7 @@ export interface TinyBertOptions {
   /** Any subset of { layers, hidden, heads, intermediate }; the rest from `preset` (default `tinybert-4l-312h`). */
   target?: Partial<StudentTarget>;
   preset?: StudentPreset;
-  /** 1-based teacher layer for each student layer; default uniform g(m) = m·L/M. */
+  /** 0-based teacher layer for each student layer; default uniform round((i+1)·L/M) − 1 (g(m) = m·L/M). */
   layerMap?: number[];
   temperature?: number;
   weights?: Partial<TinyBertLossWeights>;
@@ -46,10 +47,14 @@ function nonNegative(v: unknown, key: string, fallback: number): number {
   return v;
 }
 
+const OPTION_KEYS: (keyof TinyBertOptions)[] = ['target', 'preset', 'layerMap', 'temperature', 'weights', 'dropout', 'seed'];
+
 export function resolveTinyBertOptions(o: TinyBertOptions): ResolvedTinyBertOptions {
   const d = TINYBERT_DEFAULTS;
+  refuseUnknownKeys(o, OPTION_KEYS, 'TinyBERT');
   const w = o.weights ?? {};
-  if (typeof w !== 'object') throw new Error(`tinybert.weights must be an object { embedding, hidden, attention, prediction }, got ${JSON.stringify(w)}`);
+  if (typeof w !== 'object' || w === null || Array.isArray(w)) throw new Error(`tinybert.weights must be an object { embedding, hidden, attention, prediction }, got ${JSON.stringify(w)}`);
+  refuseUnknownKeys(w, ['embedding', 'hidden', 'attention', 'prediction'], 'TinyBERT weights');
   const weights: TinyBertLossWeights = {
     embedding: nonNegative(w.embedding, 'weights.embedding', d.weights.embedding),
     hidden: nonNegative(w.hidden, 'weights.hidden', d.weights.hidden),

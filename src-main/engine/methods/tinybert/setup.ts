@@ -8,7 +8,7 @@ import type { TinyBertOptions } from './options.js';
 export interface TinyBertSetup {
   target: StudentTarget;
   studentConfig: BertConfig;
-  /** 1-based teacher layer of each student layer. */
+  /** 0-based teacher layer of each student layer. */
   layerMap: number[];
 }
 

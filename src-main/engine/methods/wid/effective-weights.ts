@@ -8,7 +8,7 @@ import { BertConfig, BertWeights, weight } from '../../bert/index.js';
 import { embeddingLookup } from '../../bert/embedding-lookup.js';
 import { Compactors, EMBEDDING_COMPACTOR, MLM_TRANSFORM } from './compactors.js';
 import { WidMasks, attentionIndices, isFull, sizesOfMasks } from './masks.js';
-import { studentConfig } from './target-sizes.js';
+import { studentConfig } from '../common/student-size.js';
 
 /** Kept indices as int32 tensors; null where nothing is pruned (skip the lookup). */
 export interface MaskIndexTensors {

@@ -21,7 +21,7 @@ import { maskedLmLoss } from '../../bert/mlm-loss.js';
 import { fullMasks, sizesOfMasks, validateMasks, WidMasks } from './masks.js';
 import { mergeStudent } from './merge.js';
 import { analyzeAttention } from './attention-analysis.js';
-import { ATTENTION_ARTIFACT_FILE, writeAttentionArtifact, type AttentionArtifact } from './attention-artifact.js';
+import { ATTENTION_ARTIFACT_FILE, writeAttentionArtifact } from './attention-artifact.js';
 import {
   AUTHORS_MASK_EVERY, authorsSizesAt, authorsWStep, eventsDue, pruneMasks, ScheduleOptions, sizesAtEvent, validateSchedule,
 } from './pruning-schedule.js';
@@ -29,9 +29,12 @@ import { authorsCompactorScores, IMPORTANCE_CRITERIA } from './importance.js';
 import { maskedMlmLogits } from './masked-forward.js';
 import { authorsPenalty, disposeKeepVectors, keepVectors, penaltyTargets, type KeepVectors } from './penalty.js';
 import { maskedResidue, type MaskedResidue } from './masked-residue.js';
-import { AttentionStrategy, resolveTargetSizes, studentConfig, teacherSizes, WidPreset, WidSizes, WidTarget } from './target-sizes.js';
+import { AttentionStrategy, resolveTargetSizes, studentConfig, teacherSizes, WidPreset, WidSizes, WidTarget } from '../common/student-size.js';
 
-export * from './target-sizes.js';
+export {
+  PRESET_PARAMETER_RATIO, presetSizes, resolveTargetSizes, studentConfig, teacherSizes, validateTarget,
+  type AttentionStrategy, type TargetRequest, type WidPreset, type WidSizes, type WidTarget,
+} from '../common/student-size.js';
 export type { WidMasks } from './masks.js';
 export { mergeStudent } from './merge.js';
 export { analyzeAttention, type AnalyzeAttentionInput } from './attention-analysis.js';
@@ -157,7 +160,7 @@ export function resolveWidOptions(o: WidOptions): ResolvedWidOptions {
   if (typeof r.teacherLr !== 'number' || !(r.teacherLr >= 0 && r.teacherLr < 1)) throw new Error(`teacherLr must be a learning rate in [0, 1) (0 = frozen teacher weights), got ${JSON.stringify(o.teacherLr)}`);
   if (typeof r.dropout !== 'number' || !(r.dropout >= 0 && r.dropout < 1)) throw new Error(`dropout must be a number in [0, 1), got ${JSON.stringify(o.dropout)}`);
   if (!Number.isInteger(r.seed)) throw new Error(`seed must be an integer, got ${JSON.stringify(o.seed)}`);
-  if (typeof r.temperature !== 'number' || !(r.temperature > 0)) throw new Error(`temperature must be a number > 0, got ${JSON.stringify(o.temperature)}`);
+  if (typeof r.temperature !== 'number' || !(r.temperature > 0) || !Number.isFinite(r.temperature)) throw new Error(`temperature must be a number > 0, got ${JSON.stringify(o.temperature)}`);
   if (!OBJECTIVES.includes(r.objective)) throw new Error(`objective must be one of ${OBJECTIVES.map((x) => `"${x}"`).join(', ')}, got ${JSON.stringify(o.objective)}`);
   if (!IMPORTANCE_CRITERIA.includes(r.importance)) throw new Error(`importance must be one of ${IMPORTANCE_CRITERIA.map((x) => `"${x}"`).join(', ')}, got ${JSON.stringify(o.importance)}`);
   validateSchedule(r);
@@ -363,12 +366,4 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
       disposeKeepVectors(keep);
     },
   };
-}
-
-/** The attention comparison of a finished WID run: each student head against the teacher head it was inherited from. */
-export function widAttentionArtifact(
-  method: WidMethod, teacher: Teacher, student: { config: BertConfig; weights: BertWeights },
-  tokenizer: BertTokenizer, sentences: string[],
-): Promise<AttentionArtifact> {
-  return analyzeAttention({ teacher, student, tokenizer, sentences, headMap: method.masks().heads });
 }

@@ -2,7 +2,7 @@
 // (the alignment that keeps residual additions and LayerNorm valid), per-layer kept heads with the same
 // number of kept dims in each head, and per-layer kept FFN dims. Indices are teacher indices, sorted.
 import { BertConfig } from '../../bert/index.js';
-import { WidSizes } from './target-sizes.js';
+import type { WidSizes } from '../common/student-size.js';
 
 export interface WidMasks {
   residual: number[];

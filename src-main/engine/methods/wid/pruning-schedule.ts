@@ -2,7 +2,7 @@
 // run; at event e every width moves linearly from the teacher's to the target, and the least important
 // kept dims (importance.ts) are masked. The last event lands exactly on the target.
 import { WidMasks } from './masks.js';
-import { WidSizes } from './target-sizes.js';
+import type { WidSizes } from '../common/student-size.js';
 import { DimScores } from './importance.js';
 
 export interface ScheduleOptions {

@@ -2,9 +2,10 @@
 // GLUE folder's row counts per task and split. Reading every row (a malformed one is an error naming
 // file:line) can take seconds on MNLI/QQP, so the service runs this in a worker process.
 import { existsSync, statSync } from 'node:fs';
-import { GLUE_TASKS } from '../../engine/glue/tasks.js';
-import { readTsvText, scanGlueFolder } from '../../engine/glue/tsv-loader.js';
-import { corpusFiles, corpusStats } from './corpus-stats.js';
+import { GLUE_TASKS } from '../glue/tasks.js';
+import { readTsvText, scanGlueFolder } from '../glue/tsv-loader.js';
+import { corpusTextFiles } from '../train/corpus.js';
+import { corpusStats } from './corpus-stats.js';
 import { textFileWarning } from './text-check.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ export function datasetStats(kind: 'corpus' | 'glue', path: string): Record<stri
   if (kind === 'corpus') {
     const stats = corpusStats(path);
     if (stats.files === 0) throw new Error(`${path} holds no .txt file: expected a text file or a folder of .txt files`);
-    const warnings = corpusFiles(path).map(textFileWarning).filter((w): w is string => w !== null).slice(0, MAX_WARNINGS);
+    const warnings = corpusTextFiles(path).map(textFileWarning).filter((w): w is string => w !== null).slice(0, MAX_WARNINGS);
     return { ...stats, ...(warnings.length ? { warnings } : {}) };
   }
   if (!statSync(path).isDirectory()) throw new Error(`${path} is a file; expected a GLUE folder with <TASK>/train.tsv inside`);

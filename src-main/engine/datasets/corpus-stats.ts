@@ -1,21 +1,9 @@
 // Line count and size of a pre-training corpus: one text file, or every .txt file under a folder.
 // Counted by streaming bytes, so a multi-gigabyte corpus is not read into memory at once.
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { corpusTextFiles } from '../train/corpus.js';
 
 export interface CorpusStats { files: number; lines: number; bytes: number }
-
-export function corpusFiles(path: string): string[] {
-  const st = statSync(path);
-  if (st.isFile()) return [path];
-  const out: string[] = [];
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    const p = join(path, entry.name);
-    if (entry.isDirectory()) out.push(...corpusFiles(p));
-    else if (entry.isFile() && entry.name.endsWith('.txt')) out.push(p);
-  }
-  return out.sort();
-}
 
 /** Lines = newline count, plus one for a last line without a trailing newline. */
 function countLines(file: string): { lines: number; bytes: number } {
@@ -36,7 +24,7 @@ function countLines(file: string): { lines: number; bytes: number } {
 }
 
 export function corpusStats(path: string): CorpusStats {
-  const files = corpusFiles(path);
+  const files = corpusTextFiles(path);
   let lines = 0, bytes = 0;
   for (const f of files) { const c = countLines(f); lines += c.lines; bytes += c.bytes; }
   return { files: files.length, lines, bytes };

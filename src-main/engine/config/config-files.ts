@@ -1,0 +1,42 @@
+// The files a run config names, read once per request: the service hands one ConfigFiles to every job parse
+// of a runs.create / groups.create / runs.plan (and to its memory check), so a compare group reads the
+// teacher's config.json and scans the corpus folder once, not once per member and check.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bertConfigFromHf, type BertConfig } from '../bert/index.js';
+import { corpusTextFiles } from '../train/corpus.js';
+import { ConfigError } from './config-error.js';
+
+export class ConfigFiles {
+  private readonly bert = new Map<string, BertConfig | Error>();
+  private readonly corpus = new Map<string, string[]>();
+
+  /** The BERT config.json in `dir`; a ConfigError naming `field` when it is missing or unusable. */
+  bertConfig(dir: string, field: string): BertConfig {
+    let got = this.bert.get(dir);
+    if (got === undefined) {
+      const path = join(dir, 'config.json');
+      if (!existsSync(path)) got = new ConfigError(`${field}: ${dir} has no config.json; expected a Hugging Face BERT folder`);
+      else {
+        try { got = bertConfigFromHf(JSON.parse(readFileSync(path, 'utf8'))); }
+        catch (err) { got = new ConfigError(`${field}: ${path} is not a usable BERT config (${(err as Error).message})`); }
+      }
+      this.bert.set(dir, got);
+    }
+    if (got instanceof Error) throw got;
+    return got;
+  }
+
+  /** The BERT config at `dir`, or null when there is none to read (for estimates that can do without it). */
+  bertConfigOrNull(dir: unknown): BertConfig | null {
+    if (typeof dir !== 'string') return null;
+    try { return this.bertConfig(dir, 'model'); } catch { return null; }
+  }
+
+  /** The corpus's .txt files (a file, or a folder scanned once). */
+  corpusFiles(path: string): string[] {
+    let files = this.corpus.get(path);
+    if (!files) { files = corpusTextFiles(path); this.corpus.set(path, files); }
+    return files;
+  }
+}

@@ -1,0 +1,24 @@
+// The registry entry (methods/registry.ts) of a baseline built from the teacher's config and its own options:
+// DistilBERT and TinyBERT differ only in the functions they pass.
+import type { BertConfig } from '../../bert/index.js';
+import type { DistillMethod } from '../../train/method.js';
+import type { DistillMethodEntry } from '../registry.js';
+import type { Teacher } from './teacher.js';
+
+export function baselineEntry<O extends object>(m: {
+  name: 'distilbert' | 'tinybert';
+  optimizer: DistillMethodEntry['optimizer'];
+  fromConfig: (config: Record<string, unknown>) => O;
+  setup: (teacher: BertConfig, o: O) => { studentConfig: BertConfig };
+  resolve: (o: O) => object;
+  create: (teacher: Teacher, o: O) => DistillMethod;
+}): DistillMethodEntry {
+  return {
+    optimizer: m.optimizer,
+    sharedKeys: ['target', 'preset', 'seed'],
+    options: (o) => m.fromConfig({ [m.name]: o }) as Record<string, unknown>,
+    student: (teacher, o) => m.setup(teacher, o as O).studentConfig,
+    resolved: (o) => ({ ...m.resolve(o as O) }),
+    create: async (teacher, o) => m.create(teacher, o as O),
+  };
+}
