@@ -1,27 +1,25 @@
 // Masked-LM cross-entropy averaged over labelled positions (label -100 = ignore), as torch does.
 // The gradient is written out (softmax − oneHot(label), scaled by keep/count): tfjs' autodiff of
-// sum(logSoftmax · oneHot) broadcasts dy back over the [tokens × vocab] logits with Tile, which took
-// 927 of 2593 kernel-ms of a tiny wasm training step at vocab 30522 (tf.profile, bench train-step).
+// sum(logSoftmax · oneHot) broadcasts dy back over the [tokens × vocab] logits with Tile. On webgpu both
+// directions are one kernel each (kernels/cross-entropy.ts).
 import * as tf from '@tensorflow/tfjs';
+import { crossEntropyGrad, crossEntropyRows } from '../kernels/cross-entropy.js';
 
 type CrossEntropy = (logits: tf.Tensor2D, labels: tf.Tensor1D, weights: tf.Tensor1D) => tf.Scalar;
 
 /** sum_i weights[i] · −log softmax(logits[i])[labels[i]] with the analytic gradient for logits. */
 const weightedCrossEntropy = tf.customGrad(((logits: tf.Tensor2D, labels: tf.Tensor1D, weights: tf.Tensor1D, save: tf.GradSaveFunc) => {
-  const [n, v] = logits.shape;
-  const logProbs = tf.logSoftmax(logits, -1);
-  // Picked with the one-hot the gradient needs anyway. A gather into the flattened [tokens × vocab] tensor
-  // needs indices past 2^24, which tfjs-webgpu's gather rounds through f32 (it picked the wrong entries: MLM
-  // loss ~9.9 instead of 3.2 for the real teacher at b32 s128 on the H200); tfjs-wasm crashes on a
-  // per-row gather (batchDims 1).
-  const picked = tf.sum(tf.mul(logProbs, tf.oneHot(tf.cast(labels, 'int32'), v)), 1);
+  // the label's logit is picked with a one-hot (fallback) or by the kernel: a gather into the flattened
+  // [tokens × vocab] tensor needs indices past 2^24, which tfjs-webgpu's gather rounds through f32, and
+  // tfjs-wasm crashes on a per-row gather (batchDims 1)
+  const rows = crossEntropyRows(logits, labels);
+  const [n] = logits.shape;
+  const picked = tf.sub(tf.slice(rows, [0, 1], [n, 1]), tf.slice(rows, [0, 0], [n, 1])).reshape([n]);
   const value = tf.neg(tf.sum(tf.mul(picked, weights))) as tf.Scalar;
-  save([logProbs, labels, weights]);
+  save([logits, rows, labels, weights]);
   const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-    const [lp, lab, w] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
-    const scale = tf.reshape(tf.mul(w, dy), [n, 1]);
-    const dLogits = tf.mul(tf.sub(tf.exp(lp), tf.oneHot(lab, v)), scale);
-    return [dLogits, tf.zerosLike(lab), tf.zerosLike(w)];
+    const [lg, r, lab, w] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+    return [crossEntropyGrad(lg, r, lab, tf.mul(w, dy) as tf.Tensor1D), tf.zerosLike(lab), tf.zerosLike(w)];
   };
   return { value, gradFunc };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as CrossEntropy;
