@@ -4,10 +4,13 @@ export const PLANS: Record<string, string[]> = {
   // issue 21: the captured (replayed) step against the eager one and transformers at the bench sizes, with the GPU
   // busy time of replays; the WID step (eager and replayed, full width and pruned) beside the plain step of its
   // teacher shape; the per-kernel profile of an eager base step (what fusions would cut)
+  // (fusions on, then off in the same process: WID_FUSIONS=off)
   issue21: [
     'gpu-compare --backend webgpu --sizes 4L-256H,4L-512H,base --paths eager,replay --batch 32 --seq 128 --steps 10 --warmup 3 --torch-device cuda --peers hf',
     'wid --size 4L-512H --backend webgpu --batch 32 --seq 128 --steps 10',
     'gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base',
+    'WID_FUSIONS=off gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base-unfused',
+    '~40 WID_FUSIONS=off gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
   ],
   // issue 18: engine vs transformers (fp32/TF32/bf16) + hand-written script, numeric check, peak memory;
   // per-kernel GPU time of a base step; a WID step at base (full width and pruned) for the WID targets

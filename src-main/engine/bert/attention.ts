@@ -4,8 +4,10 @@ import { BertConfig } from './config.js';
 import { BertWeights, weight } from './weights.js';
 import { layerDropoutSeed, layerNorm, linear, MASK_MIN, maybeDropout } from './ops.js';
 import type { DropoutSeed } from '../kernels/dropout-mask.js';
+import { attentionSoftmax, fusedAttentionSoftmaxAvailable } from '../kernels/attention-softmax.js';
 
-export interface AttentionResult { output: tf.Tensor3D; probs: tf.Tensor4D; scores: tf.Tensor4D }
+/** `scores` (pre-softmax, mask added) only when asked for: the fused softmax does not form them. */
+export interface AttentionResult { output: tf.Tensor3D; probs: tf.Tensor4D; scores?: tf.Tensor4D }
 
 /** attentionMask [b,s] of 1/0 -> additive [b,1,1,s] of 0 / large negative (transformers uses finfo.min). */
 export function extendedAttentionMask(attentionMask: tf.Tensor2D): tf.Tensor4D {
@@ -15,7 +17,7 @@ export function extendedAttentionMask(attentionMask: tf.Tensor2D): tf.Tensor4D {
 
 export function selfAttention(
   w: BertWeights, cfg: BertConfig, layer: number, hidden: tf.Tensor3D, extMask: tf.Tensor4D,
-  dropout?: { hidden: number; attention: number; seed?: DropoutSeed },
+  dropout?: { hidden: number; attention: number; seed?: DropoutSeed }, wantScores = true,
 ): AttentionResult {
   const [b, s, H] = hidden.shape;
   const heads = cfg.numAttentionHeads, d = H / heads;
@@ -24,10 +26,16 @@ export function selfAttention(
   const q = split(linear(hidden, weight(w, `${p}self.query.weight`), weight(w, `${p}self.query.bias`)));
   const k = split(linear(hidden, weight(w, `${p}self.key.weight`), weight(w, `${p}self.key.bias`)));
   const v = split(linear(hidden, weight(w, `${p}self.value.weight`), weight(w, `${p}self.value.bias`)));
-  const raw = tf.div(tf.matMul(q, k, false, true), Math.sqrt(d));
-  // min-float mask added to finite scores stays finite; clamp keeps it from overflowing to -inf
-  const scores = tf.maximum(tf.add(raw, extMask), MASK_MIN) as tf.Tensor4D;
-  const probs = tf.softmax(scores, -1) as tf.Tensor4D;
+  let scores: tf.Tensor4D | undefined;
+  let probs: tf.Tensor4D;
+  if (!wantScores && fusedAttentionSoftmaxAvailable()) {
+    probs = attentionSoftmax(tf.matMul(q, k, false, true) as tf.Tensor4D, extMask, 1 / Math.sqrt(d));
+  } else {
+    const raw = tf.div(tf.matMul(q, k, false, true), Math.sqrt(d));
+    // min-float mask added to finite scores stays finite; clamp keeps it from overflowing to -inf
+    scores = tf.maximum(tf.add(raw, extMask), MASK_MIN) as tf.Tensor4D;
+    probs = tf.softmax(scores, -1) as tf.Tensor4D;
+  }
   const seed = dropout?.seed;
   const probsDropped = maybeDropout(probs, dropout?.attention, seed === undefined ? undefined : layerDropoutSeed(seed, layer, 'attentionProbs'));
   const ctx = tf.matMul(probsDropped, v).transpose([0, 2, 1, 3]).reshape([b, s, H]);

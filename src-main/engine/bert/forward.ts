@@ -51,11 +51,11 @@ export function bertForward(w: BertWeights, cfg: BertConfig, inputs: BertInputs,
   const attentions: tf.Tensor4D[] = [];
   const scores: tf.Tensor4D[] = [];
   for (let i = 0; i < cfg.numHiddenLayers; i++) {
-    const att = selfAttention(w, cfg, i, hidden, ext, drop);
+    const att = selfAttention(w, cfg, i, hidden, ext, drop, !!opts.outputAttentionScores);
     hidden = feedForward(w, cfg, i, att.output, drop);
     hiddenStates.push(hidden);
     attentions.push(att.probs);
-    scores.push(att.scores);
+    if (att.scores) scores.push(att.scores);
   }
   const out: BertOutputs = { lastHiddenState: hidden };
   if (opts.outputHiddenStates) out.hiddenStates = hiddenStates;

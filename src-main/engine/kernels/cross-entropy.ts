@@ -4,6 +4,7 @@
 // [tokens × vocab] logits and keep two more such tensors alive for the backward pass (500 MiB each at
 // BERT-base b32 × s128). Elsewhere the same math runs as tfjs ops.
 import * as tf from '@tensorflow/tfjs';
+import { fusionsOn } from './fusions.js';
 
 export const XENT_ROWS = 'WidCrossEntropyRows'; // logits [n, v], labels int32 [n] -> [n, 2] (logsumexp, logit of the label)
 export const XENT_GRAD = 'WidCrossEntropyGrad'; // logits, rows [n, 2], labels, scale [n] -> (softmax - onehot) · scale
@@ -11,12 +12,12 @@ export const XENT_GRAD = 'WidCrossEntropyGrad'; // logits, rows [n, 2], labels, 
 const has = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
 
 export function fusedCrossEntropyAvailable(): boolean {
-  return has(XENT_ROWS) && has(XENT_GRAD);
+  return fusionsOn() && has(XENT_ROWS) && has(XENT_GRAD);
 }
 
 /** [n, 2]: log Σ_j exp(logits[i, j]) and logits[i, labels[i]] per row. */
 export function crossEntropyRows(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
-  if (has(XENT_ROWS)) return tf.engine().runKernel(XENT_ROWS, { logits, labels }) as tf.Tensor2D;
+  if (fusedCrossEntropyAvailable()) return tf.engine().runKernel(XENT_ROWS, { logits, labels }) as tf.Tensor2D;
   return tf.tidy(() => {
     const lse = tf.logSumExp(logits, 1, true);
     const picked = tf.sum(tf.mul(logits, tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1])), 1, true);
@@ -26,7 +27,7 @@ export function crossEntropyRows(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.T
 
 /** d/dlogits of Σ_i scale[i] · (lse_i − logits[i, labels[i]]): (softmax − one-hot) · scale. */
 export function crossEntropyGrad(logits: tf.Tensor2D, rows: tf.Tensor2D, labels: tf.Tensor1D, scale: tf.Tensor1D): tf.Tensor2D {
-  if (has(XENT_GRAD)) return tf.engine().runKernel(XENT_GRAD, { logits, rows, labels, scale }) as tf.Tensor2D;
+  if (fusedCrossEntropyAvailable()) return tf.engine().runKernel(XENT_GRAD, { logits, rows, labels, scale }) as tf.Tensor2D;
   return tf.tidy(() => {
     const [n, v] = logits.shape;
     const lse = tf.slice(rows, [0, 0], [n, 1]);

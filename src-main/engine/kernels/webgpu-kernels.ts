@@ -10,6 +10,7 @@ import { registerGeluKernels } from './webgpu-gelu.js';
 import { registerDropoutMaskKernel } from './webgpu-dropout-mask.js';
 import { registerMatMulKernel } from './webgpu-matmul.js';
 import { registerCrossEntropyKernels } from './webgpu-cross-entropy.js';
+import { registerAttentionSoftmaxKernels } from './webgpu-attention-softmax.js';
 
 let installed = false;
 
@@ -24,7 +25,7 @@ function override(kernelName: string, make: (original: tf.KernelFunc) => tf.Kern
 
 /**
  * Env WID_WEBGPU_KERNELS: 'none' keeps tfjs' kernels and uploads (for before/after measurements);
- * otherwise a comma list of what to leave out: upload, segment-sum, adamw, layernorm, gelu, dropout, matmul, cross-entropy.
+ * otherwise a comma list of what to leave out: upload, segment-sum, adamw, layernorm, gelu, dropout, matmul, cross-entropy, attention-softmax.
  * (WID_MATMUL_VARIANT picks the matmul's tiles for every shape, 'tfjs' = tfjs' own: webgpu-matmul.ts.)
  */
 export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -39,6 +40,7 @@ export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): str
   if (!skip.has('dropout')) { registerDropoutMaskKernel(); done.push('dropout'); }
   if (!skip.has('matmul')) { registerMatMulKernel(); done.push('matmul'); }
   if (!skip.has('cross-entropy')) { registerCrossEntropyKernels(); done.push('cross-entropy'); }
+  if (!skip.has('attention-softmax')) { registerAttentionSoftmaxKernels(); done.push('attention-softmax'); }
   if (skip.has('segment-sum')) return done;
   done.push('segment-sum');
   override('UnsortedSegmentSum', (original) => (args: KernelArgs) => {

@@ -7,6 +7,7 @@ import { BertConfig, BertInputs, BertWeights, weight } from '../../bert/index.js
 import { embeddingLookup } from '../../bert/embedding-lookup.js';
 import { activation, layerDropoutSeed, layerNorm, linear, MASK_MIN, maybeDropout } from '../../bert/ops.js';
 import type { DropoutSeed } from '../../kernels/dropout-mask.js';
+import { attentionSoftmax, fusedAttentionSoftmaxAvailable } from '../../kernels/attention-softmax.js';
 import { extendedAttentionMask } from '../../bert/attention.js';
 
 /** LayerNorm with statistics over the dims where `keep` is 1 ([H] of 0/1); null = ordinary LayerNorm. */
@@ -49,8 +50,9 @@ export function maskedMlmLogits(w: BertWeights, cfg: BertConfig, inputs: BertInp
   for (let l = 0; l < cfg.numHiddenLayers; l++) {
     const p = `bert.encoder.layer.${l}.`;
     const q = split(lin(h, `${p}attention.self.query`)), k = split(lin(h, `${p}attention.self.key`)), v = split(lin(h, `${p}attention.self.value`));
-    const scores = tf.maximum(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), ext), MASK_MIN);
-    const probs = dropAt(tf.softmax(scores, -1), drop?.attention, (s) => layerDropoutSeed(s, l, 'attentionProbs'));
+    const probs = dropAt(fusedAttentionSoftmaxAvailable()
+      ? attentionSoftmax(tf.matMul(q, k, false, true) as tf.Tensor4D, ext, 1 / Math.sqrt(d))
+      : tf.softmax(tf.maximum(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), ext), MASK_MIN), -1), drop?.attention, (s) => layerDropoutSeed(s, l, 'attentionProbs'));
     const ctx = tf.matMul(probs as tf.Tensor4D, v as tf.Tensor4D).transpose([0, 2, 1, 3]).reshape([b, s, H]);
     h = ln(tf.add(dropAt(lin(ctx, `${p}attention.output.dense`), drop?.hidden, (s) => layerDropoutSeed(s, l, 'attentionOutput')), h), `${p}attention.output.LayerNorm`);
     const inter = activation(lin(h, `${p}intermediate.dense`), cfg.hiddenAct);

@@ -1,0 +1,86 @@
+// Child process of fusions.test.ts: the fused webgpu kernels (SwiftShader) against the same functions on the
+// pure-JS cpu backend: the masked-LM loss and its gradient, the attention softmax and its gradient, and a whole
+// BERT MLM training step's loss and gradients with the fusions on and off (WID_FUSIONS=off). Prints one JSON line.
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src-main/engine/backend/index.js';
+import { maskedLmLoss } from '../../src-main/engine/bert/mlm-loss.js';
+import { fusedCrossEntropyAvailable } from '../../src-main/engine/kernels/cross-entropy.js';
+import { attentionSoftmax, fusedAttentionSoftmaxAvailable } from '../../src-main/engine/kernels/attention-softmax.js';
+import { bertForward, initBertWeights, mlmHead } from '../../src-main/engine/bert/index.js';
+import { TINY_STUDENT } from '../train/support/student-mlm-method.js';
+
+async function lossAndGrad(logits: Float32Array, labels: Int32Array, shape: [number, number, number]) {
+  const x = tf.variable(tf.tensor3d(logits, shape), true, `logits-${tf.getBackend()}`);
+  const y = tf.tensor2d(labels, [shape[0], shape[1]], 'int32');
+  const { value, grads } = tf.variableGrads(() => maskedLmLoss(x as unknown as tf.Tensor3D, y), [x]);
+  const g = Object.values(grads)[0];
+  const out = { loss: (await value.data())[0], grad: Array.from(await g.data()) };
+  tf.dispose([x, y, value, g]);
+  return out;
+}
+
+const shape: [number, number, number] = [3, 7, 1000];
+const n = shape[0] * shape[1];
+let s = 12345;
+const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const logits = Float32Array.from({ length: n * shape[2] }, () => (rnd() - 0.5) * 20);
+const labels = Int32Array.from({ length: n }, (_, i) => (i % 4 === 1 ? -100 : Math.floor(rnd() * shape[2])));
+
+/** probs and d(sum(probs · w))/d raw of the attention softmax, raw [2, 3, 5, 70] with the last keys of batch 1 masked. */
+async function softmaxAndGrad() {
+  const [b, h, q, k] = [2, 3, 5, 70];
+  let t = 99;
+  const r = () => ((t = (Math.imul(t, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const raw = tf.variable(tf.tensor4d(Float32Array.from({ length: b * h * q * k }, () => (r() - 0.5) * 8), [b, h, q, k]), true, `raw-${tf.getBackend()}`);
+  const mask = tf.tensor4d(Float32Array.from({ length: b * k }, (_, i) => (i >= k + 60 ? -3.4028234663852886e38 : 0)), [b, 1, 1, k]);
+  const w = tf.tensor4d(Float32Array.from({ length: b * h * q * k }, () => r()), [b, h, q, k]);
+  const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(attentionSoftmax(raw as unknown as tf.Tensor4D, mask, 0.125), w)) as tf.Scalar, [raw]);
+  const probs = attentionSoftmax(raw as unknown as tf.Tensor4D, mask, 0.125);
+  const out = { probs: Array.from(await probs.data()), grad: Array.from(await Object.values(grads)[0].data()) };
+  tf.dispose([raw, mask, w, value, probs, ...Object.values(grads)]);
+  return out;
+}
+
+/** A tiny BERT's MLM loss and every weight gradient. */
+async function bertStep() {
+  const cfg = { ...TINY_STUDENT, vocabSize: 300 };
+  const init = initBertWeights(cfg, 4, { mlmHead: true });
+  const vars = Object.fromEntries(Object.entries(init).map(([n, x]) => [n, tf.variable(x, true, `bert-${process.env.WID_FUSIONS ?? 'on'}-${n}`)]));
+  tf.dispose(Object.values(init));
+  const ids = tf.tensor2d(Int32Array.from({ length: 2 * 9 }, (_, i) => (i * 37) % cfg.vocabSize), [2, 9], 'int32');
+  const att = tf.tensor2d(Int32Array.from({ length: 18 }, (_, i) => (i >= 15 ? 0 : 1)), [2, 9], 'int32');
+  const lab = tf.tensor2d(Int32Array.from({ length: 18 }, (_, i) => (i % 3 === 0 ? (i * 11) % cfg.vocabSize : -100)), [2, 9], 'int32');
+  const { value, grads } = tf.variableGrads(() => maskedLmLoss(mlmHead(vars, cfg, bertForward(vars, cfg, { inputIds: ids, attentionMask: att }).lastHiddenState), lab), Object.values(vars));
+  const names = Object.keys(grads).sort();
+  const out = { loss: (await value.data())[0], grads: await Promise.all(names.map(async (n) => Array.from(await grads[n].data()))) };
+  tf.dispose([ids, att, lab, value, ...Object.values(grads), ...Object.values(vars)]);
+  return out;
+}
+
+const rel = (a: number[], b: number[]) => {
+  let d = 0, m = 0;
+  a.forEach((v, i) => { d = Math.max(d, Math.abs(v - b[i])); m = Math.max(m, Math.abs(b[i])); });
+  return d / m;
+};
+
+const backend = await selectBackend('webgpu');
+const fused = fusedCrossEntropyAvailable() && fusedAttentionSoftmaxAvailable();
+const gpu = await lossAndGrad(logits, labels, shape);
+const gpuSoftmax = await softmaxAndGrad();
+const bertOn = await bertStep();
+process.env.WID_FUSIONS = 'off';
+const unfusedUsed = !fusedCrossEntropyAvailable() && !fusedAttentionSoftmaxAvailable();
+const bertOff = await bertStep();
+delete process.env.WID_FUSIONS;
+await selectBackend('cpu');
+const cpu = await lossAndGrad(logits, labels, shape);
+const cpuSoftmax = await softmaxAndGrad();
+const bertCpu = await bertStep();
+console.log(JSON.stringify({ device: backend.device, fused, unfusedUsed, lossGpu: gpu.loss, lossCpu: cpu.loss, gradRel: rel(gpu.grad, cpu.grad),
+  ignoredRowsZero: gpu.grad.slice(shape[2], 2 * shape[2]).every((v) => v === 0),
+  softmaxRel: rel(gpuSoftmax.probs, cpuSoftmax.probs), softmaxGradRel: rel(gpuSoftmax.grad, cpuSoftmax.grad),
+  maskedProbsZero: gpuSoftmax.probs.slice(3 * 5 * 70).every((v, i) => (i % 70) < 60 || v === 0),
+  bert: { lossOn: bertOn.loss, lossOff: bertOff.loss, lossCpu: bertCpu.loss,
+    // over all gradients at once: some are zero up to rounding (the key bias: softmax ignores a shift of every score)
+    gradRelOnVsCpu: rel(bertOn.grads.flat(), bertCpu.grads.flat()),
+    gradRelOffVsCpu: rel(bertOff.grads.flat(), bertCpu.grads.flat()) } }));

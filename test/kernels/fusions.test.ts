@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { runOnSwiftShader, swiftshaderSkip } from '../support/swiftshader.js';
+
+const child = fileURLToPath(new URL('./fusions-swiftshader.ts', import.meta.url));
+interface Result {
+  device: string; fused: boolean; unfusedUsed: boolean; lossGpu: number; lossCpu: number; gradRel: number; ignoredRowsZero: boolean;
+  softmaxRel: number; softmaxGradRel: number; maskedProbsZero: boolean;
+  bert: { lossOn: number; lossOff: number; lossCpu: number; gradRelOnVsCpu: number; gradRelOffVsCpu: number };
+}
+let cached: Result | undefined;
+const result = () => (cached ??= runOnSwiftShader<Result>(child, 280_000));
+
+test('the fused webgpu cross-entropy gives the masked-LM loss and gradient of the cpu backend, ignored rows getting none',
+  { skip: swiftshaderSkip, timeout: 300_000 }, () => {
+    const r = result();
+    assert.match(r.device, /swiftshader/i);
+    assert.ok(r.fused, 'the fused kernels are registered on webgpu');
+    assert.ok(Math.abs(r.lossGpu - r.lossCpu) <= 1e-5 * Math.abs(r.lossCpu), `${r.lossGpu} vs ${r.lossCpu}`);
+    assert.ok(r.gradRel <= 1e-5, `gradient relative error ${r.gradRel}`);
+    assert.ok(r.ignoredRowsZero);
+  });
+
+test('the fused webgpu attention softmax gives the probabilities and gradient of the cpu backend, masked keys getting zero',
+  { skip: swiftshaderSkip, timeout: 300_000 }, () => {
+    const r = result();
+    assert.ok(r.softmaxRel <= 1e-6, `probs relative error ${r.softmaxRel}`);
+    assert.ok(r.softmaxGradRel <= 1e-5, `gradient relative error ${r.softmaxGradRel}`);
+    assert.ok(r.maskedProbsZero);
+  });
+
+test('a BERT MLM step with the fusions on and off (WID_FUSIONS=off) gives the cpu backend\'s loss and gradients', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
+  const { bert, unfusedUsed } = result();
+  assert.ok(unfusedUsed, 'WID_FUSIONS=off switches both fusions off');
+  for (const loss of [bert.lossOn, bert.lossOff]) assert.ok(Math.abs(loss - bert.lossCpu) <= 1e-5 * bert.lossCpu, `${loss} vs ${bert.lossCpu}`);
+  assert.ok(bert.gradRelOnVsCpu <= 1e-4 && bert.gradRelOffVsCpu <= 1e-4, JSON.stringify(bert));
+});
