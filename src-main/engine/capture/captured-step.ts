@@ -163,6 +163,8 @@ export class CapturedStep {
     state.template = template;
     this.captures++;
     this.evictBeyondLimit(be);
+    // the template owns the step's memory now; what the earlier recordings left in tfjs' pool is spare
+    destroyFreeBuffers(be);
     // the caller gets copies: the template keeps the recorded output buffers for its replays
     return this.copyOutputs(be, template, null);
   }
@@ -333,6 +335,16 @@ function reclaimFromPool(be: WebgpuInternals, buffers: Set<GPUBuffer>): Set<GPUB
     free.push(...keep);
   }
   return found;
+}
+
+/** Destroys the free buffers of tfjs' pool (Dawn frees each once the GPU no longer uses it). */
+function destroyFreeBuffers(be: WebgpuInternals): void {
+  const m = be.bufferManager as WebgpuInternals['bufferManager'] & { numBytesAllocated: number };
+  for (const list of m.freeBuffers.values()) {
+    for (const b of list) { m.numBytesAllocated -= b.size; b.destroy(); }
+    list.length = 0;
+  }
+  m.numFreeBuffers = 0;
 }
 
 /** GPU time of each replay from timestamp queries at the start of its first pass and the end of its last. */
