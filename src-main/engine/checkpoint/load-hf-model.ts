@@ -30,7 +30,7 @@ const KNOWN_ARCHITECTURES: Record<string, BertArchitecture> = {
   BertModel: 'BertModel',
 };
 
-function readJson(path: string): unknown {
+export function readJson(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -45,7 +45,7 @@ function readJson(path: string): unknown {
 }
 
 /** The safetensors files of a model directory: one file or the shards an index names. */
-function weightFiles(dir: string): string[] {
+export function weightFiles(dir: string): string[] {
   const single = join(dir, 'model.safetensors');
   if (existsSync(single)) return [single];
   const index = join(dir, 'model.safetensors.index.json');
