@@ -58,7 +58,7 @@ program.command('show')
 
 program.command('run')
   .description('create a run (or, with "method": "compare", a compare group of runs) from a JSON config and follow it until it stops (exit 0 completed, 1 otherwise, 2 bad config)')
-  .requiredOption('--config <file>', 'JSON file: { "method": "selftest", "name": "...", ...run config }; "method": "compare" (+ optional "methods": ["wid", "distilbert", "tinybert"]) runs the config once per method as a group')
+  .requiredOption('--config <file>', 'JSON file: { "method": "selftest", "name": "...", ...run config }; "method": "compare" (+ optional "methods": ["wid", "distilbert", "tinybert"]) runs the config once per method as a group (methods: wid, distilbert, tinybert, albert, mobilebert)')
   .option('--method <method>', 'override the file\'s "method"')
   .option('--detach', 'only queue the run (a running `wid serve` or app picks it up)')
   .option('--parallel <n>', 'how many queued runs this process executes at once (default 1: a group\'s runs one after another)', (v) => parseCount(v, '--parallel'))

@@ -34,7 +34,7 @@ export function readRunConfigFile(path: string, methodOverride?: string): RunReq
   const { method: fileMethod, name, methods, config: nested, ...flat } = data;
   const method = methodOverride ?? fileMethod;
   if (typeof method !== 'string' || method === '') {
-    throw new CliError(`--config ${path}: "method" is missing (expected e.g. "selftest", "wid", "distilbert", "tinybert", "compare"; or pass --method)`, 2);
+    throw new CliError(`--config ${path}: "method" is missing (expected e.g. "selftest", "wid", "distilbert", "tinybert", "albert", "mobilebert", "compare"; or pass --method)`, 2);
   }
   if (methods !== undefined && method !== COMPARE) {
     throw new CliError(`--config ${path}: "methods" only goes with "method": "compare" (a group of runs), but "method" is ${JSON.stringify(method)}`, 2);

@@ -62,3 +62,19 @@ test('differences exceed the seed spread only when |Δmean| > std_a + std_b with
   assert.match(h('wid50', 'tinybert50').statement, /headline: wid50-s1 .* vs tinybert50-s1 .*: difference \+15\.0 points, exceeds the seed spread/);
   assert.equal(s.statements.length, 6);
 });
+
+test('wid repro --methods adds ALBERT and MobileBERT rows to every 50 % group at WID-50 %\'s shape', async () => {
+  const { distillStages } = await import('../../src-main/app/repro/plan.js');
+  const { parseExtraMethods } = await import('../../src-main/app/repro/options.js');
+  const base = { steps: 10, batchSize: 4, seqLen: 16, backend: 'wasm', seeds: [1, 2], variants: [] } as unknown as Parameters<typeof distillStages>[0];
+  assert.equal(distillStages(base).filter((s) => s.method === 'albert' || s.method === 'mobilebert').length, 0, 'not without --methods');
+  const stages = distillStages({ ...base, extraMethods: parseExtraMethods('albert,mobilebert') });
+  const extra = stages.filter((s) => s.method === 'albert' || s.method === 'mobilebert');
+  assert.deepEqual(extra.map((s) => s.key), ['albert50-s1', 'mobilebert50-s1', 'albert50-s2', 'mobilebert50-s2']);
+  for (const s of extra) {
+    const wid = stages.find((x) => x.key === `wid50-s${s.key.slice(-1)}`)!;
+    assert.equal(s.group, wid.group, 'same compare group as WID-50 %');
+    assert.deepEqual(s.config, wid.config, 'same budget, seed and preset');
+  }
+  assert.throws(() => parseExtraMethods('albert,electra'), /--methods: "electra" is not a distillation method; expected some of wid, distilbert, tinybert, albert, mobilebert/);
+});

@@ -55,7 +55,7 @@ test('a missing teacher or an unknown method is a bad_request naming the field',
   const { s } = await withTeacher(t);
   await assert.rejects(s.call('runs.plan', { methods: ['wid'], config: { preset: 'wid55' } }), /config\.teacherModelId: expected the id of a registered teacher/);
   await assert.rejects(s.call('runs.plan', { methods: ['wid'], config: { teacherModelId: 99, preset: 'wid55' } }), /no registered model with id 99/);
-  await assert.rejects(s.call('runs.plan', { methods: ['selftest' as 'wid'], config: { teacherModelId: 1 } }), /methods\[0\]: expected one of wid, distilbert, tinybert, got "selftest"/);
+  await assert.rejects(s.call('runs.plan', { methods: ['selftest' as 'wid'], config: { teacherModelId: 1 } }), /methods\[0\]: expected one of wid, distilbert, tinybert, albert, mobilebert, got "selftest"/);
 });
 
 test('runs.plan refuses a budget runs.create would refuse (batchSize 1e6, steps 1e308), naming the key', async (t) => {
@@ -63,4 +63,17 @@ test('runs.plan refuses a budget runs.create would refuse (batchSize 1e6, steps 
   await assert.rejects(s.call('runs.plan', { methods: ['wid'], config: { teacherModelId, preset: 'wid55', batchSize: 1e6 } }),
     (e: Error & { code?: string }) => e.code === 'bad_request' && /config\.batchSize: at most 8192, got 1000000/.test(e.message));
   await assert.rejects(s.call('runs.plan', { methods: ['distilbert'], config: { teacherModelId, preset: 'wid55', steps: 1e308 } }), /config\.steps: at most 10000000/);
+});
+
+test('ALBERT and MobileBERT plans default to WID-50 %\'s shape and count the student of their own family', async (t) => {
+  const { s, teacherModelId } = await withTeacher(t);
+  // WID needs a target or preset; the other two default to wid55 by themselves
+  const [wid] = await s.call('runs.plan', { methods: ['wid'], config: { teacherModelId, preset: 'wid55' } });
+  const [albert, mobile] = await s.call('runs.plan', { methods: ['albert', 'mobilebert'], config: { teacherModelId } });
+  assert.equal(albert.family, 'albert');
+  assert.equal(mobile.family, 'mobilebert');
+  for (const p of [albert, mobile]) assert.deepEqual([p.layers, p.hidden], [wid.layers, wid.hidden], `${p.method} at WID-50 %'s shape`);
+  assert.ok(albert.parameterCount < wid.parameterCount, 'ALBERT stores its shared layer once and a narrower embedding');
+  await assert.rejects(s.call('runs.plan', { methods: ['albert'], config: { teacherModelId, target: { layers: 2, hidden: 128, heads: 4, intermediate: 128 } } }),
+    /albert config: albert: target\.hidden \(128\) must be <= the teacher's hidden size \(64\)/);
 });

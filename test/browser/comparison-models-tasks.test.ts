@@ -168,14 +168,15 @@ test('Compare "Models × tasks" shows compare.table for a fine-tuned teacher and
     assert.equal(csv.text, (await call('compare.export', { modelIds: studentIds, teacherModelId: teacher.id, format: 'csv' })).text);
     assert.equal(csv.text, wid('csv'));
     const lines = csv.text.trim().split('\n');
-    assert.equal(lines[0], 'model,parameters,file bytes,latency ms (b1),throughput/s (b32),SST-2,RTE,GLUE avg,% of teacher');
+    assert.equal(lines[0], 'model,parameters,MFLOPs/token,file bytes,latency ms (b1),throughput/s (b32),SST-2,RTE,GLUE avg,% of teacher');
     assert.equal(lines.length, 4);
-    assert.equal(lines[1], ['tiny-teacher (teacher)', teacherRow.parameterCount, teacherRow.fileSize, teacherRow.latencyMsBatch1!.toFixed(2),
+    assert.equal(lines[1], ['tiny-teacher (teacher)', teacherRow.parameterCount,
+      teacherRow.flopsPerToken == null ? '' : (teacherRow.flopsPerToken / 1e6).toFixed(2), teacherRow.fileSize, teacherRow.latencyMsBatch1!.toFixed(2),
       teacherRow.throughputBatch32!.toFixed(1), score(teacherRow.scores['SST-2']), score(teacherRow.scores.RTE), score(teacherRow.average), '100.0'].join(','));
     const md = await download(page, 'models-export-md');
     assert.match(md.name, /^glue-comparison-.*\.md$/);
     assert.equal(md.text, wid('markdown'));
-    assert.match(md.text, /^\| model \| parameters \| file bytes \| latency ms \(b1\) \| throughput\/s \(b32\) \| SST-2 \| RTE \| GLUE avg \| % of teacher \|\n\| --- \| ---: /);
+    assert.match(md.text, /^\| model \| parameters \| MFLOPs\/token \| file bytes \| latency ms \(b1\) \| throughput\/s \(b32\) \| SST-2 \| RTE \| GLUE avg \| % of teacher \|\n\| --- \| ---: /);
     for (const r of table.rows.slice(1)) assert.ok(md.text.includes(`| ${r.name} | ${r.parameterCount} |`), `${r.name} in the Markdown`);
     const pngs: string[] = [];
     page.on('download', (d) => pngs.push(d.suggestedFilename()));

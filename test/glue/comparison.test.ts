@@ -46,17 +46,17 @@ test('an evaluation naming an unknown model or task is an error', () => {
 test('CSV has one header and one line per model, quoting cells with commas', () => {
   const csv = toCsv(buildComparison({ models, evaluations }));
   const lines = csv.trimEnd().split('\n');
-  assert.equal(lines[0], 'model,parameters,file bytes,latency ms (b1),throughput/s (b32),SST-2,MRPC,GLUE avg,% of teacher');
-  assert.equal(lines[1], 'bert-base (teacher),109482240,440473133,,,92.0,88.0,90.0,100.0');
-  assert.equal(lines[3], '"distilbert, v2",66955010,,,,87.4,,87.4,95.0');
+  assert.equal(lines[0], 'model,parameters,MFLOPs/token,file bytes,latency ms (b1),throughput/s (b32),SST-2,MRPC,GLUE avg,% of teacher');
+  assert.equal(lines[1], 'bert-base (teacher),109482240,,440473133,,,92.0,88.0,90.0,100.0');
+  assert.equal(lines[3], '"distilbert, v2",66955010,,,,,87.4,,87.4,95.0');
 });
 
 test('Markdown is a pipe table with right-aligned number columns', () => {
   const md = toMarkdown(buildComparison({ models, evaluations })).trimEnd().split('\n');
   assert.equal(md.length, 5);
-  assert.equal(md[1], '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  assert.equal(md[2], '| bert-base (teacher) | 109482240 | 440473133 |  |  | 92.0 | 88.0 | 90.0 | 100.0 |');
-  assert.equal(md[3], '| wid-6L | 66955010 |  |  |  | 90.0 | 85.0 | 87.5 | 97.2 |');
+  assert.equal(md[1], '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  assert.equal(md[2], '| bert-base (teacher) | 109482240 |  | 440473133 |  |  | 92.0 | 88.0 | 90.0 | 100.0 |');
+  assert.equal(md[3], '| wid-6L | 66955010 |  |  |  |  | 90.0 | 85.0 | 87.5 | 97.2 |');
 });
 
 test('efficiency evaluations fill the size and speed columns and are not a task column', () => {

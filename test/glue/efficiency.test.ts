@@ -30,7 +30,7 @@ test('efficiency figures are positive, timed per batch size, and leak no tensors
     assert.deepEqual(f.timings.map((t) => [t.batchSize, t.seqLen, t.iters]), [[1, 16, 2], [32, 16, 2]]);
     assert.ok(f.latencyMsBatch1! > 0);
     assert.ok(f.throughputBatch32! > 0);
-    assert.deepEqual(efficiencyEvaluations(f).map((e) => e.metric), ['parameterCount', 'fileSize', 'latencyMsBatch1', 'throughputBatch32']);
+    assert.deepEqual(efficiencyEvaluations(f).map((e) => e.metric), ['parameterCount', 'flopsPerToken', 'fileSize', 'latencyMsBatch1', 'throughputBatch32']);
   } finally {
     disposeWeights(weights);
     rmSync(dir, { recursive: true, force: true });

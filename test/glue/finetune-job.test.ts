@@ -38,7 +38,7 @@ test('finetune job stores dev metrics, task score and efficiency as evaluations 
     const result = await job.run(config, ctx) as { tasks: Record<string, { best: { score: number } }>; efficiency: { latencyMsBatch1: number } };
     const names = rec.evaluations.map((e) => `${e.task}/${e.metric}`);
     assert.deepEqual(names, ['RTE/accuracy', 'RTE/score', 'WNLI/accuracy', 'WNLI/score',
-      'efficiency/parameterCount', 'efficiency/fileSize', 'efficiency/latencyMsBatch1', 'efficiency/throughputBatch32']);
+      'efficiency/parameterCount', 'efficiency/flopsPerToken', 'efficiency/fileSize', 'efficiency/latencyMsBatch1', 'efficiency/throughputBatch32']);
     assert.ok(rec.evaluations.every((e) => e.modelPath === TEACHER), 'every evaluation names the model by the path it was given');
     assert.ok(result.efficiency.latencyMsBatch1 > 0);
     // progress: loss and lr each step, dev metrics qualified by split because the run has two tasks
@@ -95,7 +95,7 @@ test('evaluate job stores the efficiency figures of a model', async () => {
   const job = jobFor('evaluate');
   const { ctx, rec } = recordingContext(tmpdir());
   const result = await job.run(job.parseConfig({ modelPath: TEACHER, batchSizes: [1, 32], seqLen: 32, iters: 1, warmup: 0 }), ctx) as { parameterCount: number; fileSize: number };
-  assert.deepEqual(rec.evaluations.map((e) => e.metric), ['parameterCount', 'fileSize', 'latencyMsBatch1', 'throughputBatch32']);
+  assert.deepEqual(rec.evaluations.map((e) => e.metric), ['parameterCount', 'flopsPerToken', 'fileSize', 'latencyMsBatch1', 'throughputBatch32']);
   assert.ok(rec.evaluations.every((e) => e.task === 'efficiency' && e.modelPath === TEACHER && e.value > 0));
   const teacher = await loadHfModel(TEACHER);
   assert.equal(result.parameterCount, Object.values(teacher.weights).reduce((n, t) => n + t.size, 0));

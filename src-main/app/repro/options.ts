@@ -27,6 +27,8 @@ export interface ReproOptions {
   heldOutLines?: number;
   /** Extra WID-50 % rows: 'hard' (hard-mask schedule), 'kd' (logit-KD objective). */
   variants: WidVariant[];
+  /** Extra methods in every seed's 50 % group at WID-50 %'s shape ('albert', 'mobilebert'); none by default. */
+  extraMethods?: ExtraReproMethod[];
   /** Fine-tuning recipe. */
   lrGrid: number[];
   epochs: number;
@@ -46,6 +48,21 @@ export interface ReproOptions {
 }
 
 export const WID_VARIANTS = ['hard', 'kd', 'effective'] as const;
+/** Methods `--methods` may add to the 50 % groups beside WID, DistilBERT and TinyBERT. */
+export const EXTRA_REPRO_METHODS = ['albert', 'mobilebert'] as const;
+export type ExtraReproMethod = (typeof EXTRA_REPRO_METHODS)[number];
+
+/** `--methods albert,mobilebert`: rows added to every 50 % group (wid, distilbert, tinybert are always there). */
+export function parseExtraMethods(v: string): ExtraReproMethod[] {
+  const out = [...new Set(v.split(',').map((t) => t.trim()).filter(Boolean))];
+  const always = ['wid', 'distilbert', 'tinybert'];
+  for (const t of out) {
+    if (!(EXTRA_REPRO_METHODS as readonly string[]).includes(t) && !always.includes(t)) {
+      throw new ReproInputError(`--methods: "${t}" is not a distillation method; expected some of ${[...always, ...EXTRA_REPRO_METHODS].join(', ')}`);
+    }
+  }
+  return out.filter((t): t is ExtraReproMethod => (EXTRA_REPRO_METHODS as readonly string[]).includes(t));
+}
 export type WidVariant = (typeof WID_VARIANTS)[number];
 
 export const DEFAULT_TASKS: GlueTaskName[] = ['CoLA', 'SST-2', 'MRPC', 'STS-B', 'RTE'];

@@ -2,7 +2,8 @@
 // (steps × batch × seqLen), seed and teacher; each method keeps its own published optimiser settings and
 // loss weights (methods/registry.ts, each entry's optimizer), because nothing here overrides them.
 //   - the 50 % group (one compare group per seed): WID at preset wid55 (half the teacher's parameters, the
-//     paper's WID55 on BERT-base), DistilBERT and TinyBERT at that same student shape;
+//     paper's WID55 on BERT-base), DistilBERT and TinyBERT at that same student shape (and ALBERT / MobileBERT when
+//     `--methods` asks for them);
 //   - WID at preset wid11 (a tenth, the paper's WID11), first seed;
 //   - optional WID-50 % variants, first seed: the hard-mask schedule, the logit-KD objective, the
 //     effective-weight importance criterion.
@@ -21,7 +22,7 @@ export interface ReproState {
 export interface DistillStage {
   /** Stable name of the stage in the reproduction's state file and results ("wid50-s1", ...). */
   key: string;
-  method: 'wid' | 'distilbert' | 'tinybert';
+  method: 'wid' | 'distilbert' | 'tinybert' | 'albert' | 'mobilebert';
   /** Row label in tables and plots. */
   label: string;
   /** Runs of one key prefix share a compare group (the 50 % group of one seed). */
@@ -45,6 +46,11 @@ export function distillStages(o: ReproOptions): DistillStage[] {
     stages.push({ key: `wid50-s${seed}`, method: 'wid', label: `WID-50% (seed ${seed})`, group, config: shared });
     stages.push({ key: `distilbert50-s${seed}`, method: 'distilbert', label: `DistilBERT @ WID-50% shape (seed ${seed})`, group, config: shared });
     stages.push({ key: `tinybert50-s${seed}`, method: 'tinybert', label: `TinyBERT @ WID-50% shape (seed ${seed})`, group, config: shared });
+    // --methods albert,mobilebert: the same group, teacher, corpus, budget and WID-50 % target
+    for (const m of o.extraMethods ?? []) {
+      const name = m === 'albert' ? 'ALBERT' : 'MobileBERT';
+      stages.push({ key: `${m}50-s${seed}`, method: m, label: `${name} @ WID-50% shape (seed ${seed})`, group, config: shared });
+    }
   }
   for (const s of o.wid10Seeds ?? [o.seeds[0]]) {
     stages.push({ key: `wid10-s${s}`, method: 'wid', label: `WID-10% (seed ${s})`, config: { ...budget, seed: s, preset: 'wid11' } });

@@ -12,7 +12,7 @@ import { constantBaselinesFromGlue, kindOf, scoreReproduction, seedOf } from './
 export interface ReproModelRow {
   key: string;
   label: string;
-  method: 'teacher' | 'wid' | 'distilbert' | 'tinybert';
+  method: 'teacher' | 'wid' | 'distilbert' | 'tinybert' | 'albert' | 'mobilebert';
   /** Key without the seed ("wid50"): rows of one kind differ only in their distillation seed. */
   kind: string;
   seed: number | null;

@@ -8,7 +8,7 @@ import { resolveRunConfig, type ResolvedRunConfig } from './run-config.js';
 import { effectiveSettings } from './effective-settings.js';
 import { badRequest, conflict, idField, notFound, optionalBool, plainObject, requestObject } from './validate.js';
 
-const DISTILLATION = new Set(['wid', 'distilbert', 'tinybert']);
+const DISTILLATION = new Set(['wid', 'distilbert', 'tinybert', 'albert', 'mobilebert']);
 
 function groupRuns(ctx: ServiceContext, groupId: number): RunRecord[] {
   return ctx.store.runs.list({ includeArchived: true, sort: 'createdAt', order: 'asc' }).filter((r) => r.groupId === groupId);

@@ -5,6 +5,7 @@ import type { StudentPlan } from '../../shared/api/methods.js';
 import { bertConfigFromHf, parameterCount, type BertConfig } from '../../engine/bert/index.js';
 import { distillMethodOptions } from '../../engine/jobs/distill-options.js';
 import { DISTILL_METHOD_NAMES, type DistillMethodName } from '../../engine/methods/registry.js';
+import { familyOps, type FamilyConfig, type ModelFamily } from '../../engine/model-family/index.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { badRequest, plainObject, requestObject } from './validate.js';
 import { checkUpperBounds } from './run-limits.js';
@@ -35,10 +36,12 @@ export function runPlanHandlers(ctx: ServiceContext): Handlers<'runs.plan'> {
       catch (err) { throw badRequest(`config.teacherModelId: model ${id} (${model.name}) has no usable BERT config (${(err as Error).message})`); }
       const teacherPlan = { ...shape(teacher), parameterCount: parameterCount(teacher, { mlmHead: true }) };
       return checked.map((method): StudentPlan => {
-        let student: BertConfig;
-        try { student = distillMethodOptions(method, config, teacher).studentConfig; }
+        let student: FamilyConfig, family: ModelFamily;
+        try { ({ studentConfig: student, family } = distillMethodOptions(method, config, teacher)); }
         catch (err) { throw badRequest(`${method} config: ${(err as Error).message}`); }
-        return { method, ...shape(student), parameterCount: parameterCount(student, { mlmHead: true }), teacher: teacherPlan };
+        // ALBERT's count holds its shared layer once; MobileBERT's hidden is the inter-block width
+        const ops = familyOps(family);
+        return { method, family, ...ops.shape(student), parameterCount: ops.parameterCount(student, { mlmHead: true }), teacher: teacherPlan };
       });
     },
   };

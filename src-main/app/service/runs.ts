@@ -12,7 +12,7 @@ import {
   optionalStringArray, oneOf, requestObject,
 } from './validate.js';
 
-export const RUN_METHODS: readonly RunMethod[] = ['selftest', 'wid', 'distilbert', 'tinybert', 'finetune', 'evaluate'];
+export const RUN_METHODS: readonly RunMethod[] = ['selftest', 'wid', 'distilbert', 'tinybert', 'albert', 'mobilebert', 'finetune', 'evaluate'];
 const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted'];
 
 /** SQLite refuses LIKE patterns over 50,000 bytes; nobody types a search that long. */

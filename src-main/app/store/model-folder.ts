@@ -4,6 +4,8 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { join } from 'node:path';
 import { bertConfigFromHf, bertParameterShapes, type BertConfig } from '../../engine/bert/index.js';
 import { ourWeightName } from '../../engine/checkpoint/hf-names.js';
+import { modelFamilyOf } from '../../engine/checkpoint/load-any-model.js';
+import { ALBERT_FAMILY, familyWeightName, MOBILEBERT_FAMILY } from '../../engine/checkpoint/families.js';
 import { digestPath } from './file-digest.js';
 
 export class ModelFolderError extends Error {
@@ -62,25 +64,40 @@ function weightFiles(path: string): string[] {
 export function inspectModelFolder(path: string): ModelFolderInfo {
   if (!existsSync(path) || !statSync(path).isDirectory()) throw new ModelFolderError(`${path}: expected a folder holding config.json and model.safetensors`);
   const configFile = join(path, 'config.json');
-  if (!existsSync(configFile)) throw new ModelFolderError(`${configFile} is missing: expected a Hugging Face BERT config.json`);
+  if (!existsSync(configFile)) throw new ModelFolderError(`${configFile} is missing: expected a Hugging Face BERT, ALBERT or MobileBERT config.json`);
   let config: Record<string, unknown>;
-  let bert: BertConfig;
+  try { config = JSON.parse(readFileSync(configFile, 'utf8')); }
+  catch (err) { throw new ModelFolderError(`${configFile} is not valid JSON: ${(err as Error).message}`); }
+  let family: 'bert' | 'albert' | 'mobilebert';
+  try { family = modelFamilyOf(config, configFile); }
+  catch (err) { throw new ModelFolderError((err as Error).message); }
+  // the base model's tensors (embeddings + encoder) each family's config.json implies, under our names
+  let expectedShapes: Record<string, number[]>;
+  let nameOf: (fileName: string) => string | null;
   try {
-    config = JSON.parse(readFileSync(configFile, 'utf8'));
-    bert = bertConfigFromHf(config);
+    if (family === 'bert') {
+      const bert: BertConfig = bertConfigFromHf(config);
+      expectedShapes = bertParameterShapes(bert, {});
+      nameOf = ourWeightName;
+    } else {
+      const spec = family === 'albert' ? ALBERT_FAMILY : MOBILEBERT_FAMILY;
+      expectedShapes = family === 'albert' ? ALBERT_FAMILY.shapes(ALBERT_FAMILY.configFromHf(config), {})
+        : MOBILEBERT_FAMILY.shapes(MOBILEBERT_FAMILY.configFromHf(config), {});
+      nameOf = (n) => familyWeightName(spec as typeof ALBERT_FAMILY, n);
+    }
   } catch (err) {
-    throw new ModelFolderError(`${configFile} is not a valid BERT config: ${(err as Error).message}`);
+    throw new ModelFolderError(`${configFile} is not a valid ${family === 'bert' ? 'BERT' : family === 'albert' ? 'ALBERT' : 'MobileBERT'} config: ${(err as Error).message}`);
   }
   // Header only (never the tensor data), so registering a large model is instant; loading and a
   // forward pass are what models.smokeTest checks.
   const shapes: Record<string, { shape: number[]; file: string }> = {};
   for (const file of weightFiles(path)) {
     for (const [fileName, shape] of Object.entries(readSafetensorsShapes(file))) {
-      const name = ourWeightName(fileName);
+      const name = nameOf(fileName);
       if (name !== null) shapes[name] = { shape, file };
     }
   }
-  for (const [name, expected] of Object.entries(bertParameterShapes(bert, {}))) {
+  for (const [name, expected] of Object.entries(expectedShapes)) {
     const got = shapes[name];
     if (!got) throw new ModelFolderError(`${join(path, 'model.safetensors')}: tensor "${name}" is missing (config.json implies shape [${expected.join(', ')}])`);
     if (got.shape.join() !== expected.join()) {

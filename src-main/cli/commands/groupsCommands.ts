@@ -60,7 +60,7 @@ export function memberDetailLines(members: GroupMember[]): string[] {
  * what the comparison shares and what each method sets for itself (published optimiser, loss weights, ...).
  */
 export function sharedAndPerMethod(runs: RunRecord[], settings: Record<number, Record<string, unknown>>): { shared: Record<string, unknown>; perMethod: Record<string, Record<string, unknown>> } {
-  const members = runs.filter((r) => r.method === 'wid' || r.method === 'distilbert' || r.method === 'tinybert');
+  const members = runs.filter((r) => ['wid', 'distilbert', 'tinybert', 'albert', 'mobilebert'].includes(r.method));
   const shared: Record<string, unknown> = {};
   const perMethod: Record<string, Record<string, unknown>> = Object.fromEntries(members.map((r) => [`${r.method} (run ${r.id})`, {}]));
   const keys = new Set(members.flatMap((r) => Object.keys(settings[r.id] ?? {})));

@@ -5,7 +5,7 @@ import { CliError } from '../cliError.js';
 import { formatNumber, textTable } from '../textTable.js';
 
 const STATUSES: RunStatus[] = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'interrupted'];
-const METHODS: RunMethod[] = ['selftest', 'wid', 'distilbert', 'tinybert', 'finetune', 'evaluate'];
+const METHODS: RunMethod[] = ['selftest', 'wid', 'distilbert', 'tinybert', 'albert', 'mobilebert', 'finetune', 'evaluate'];
 
 function parseChoices<T extends string>(text: string | undefined, allowed: T[], option: string): T[] | undefined {
   if (!text) return undefined;

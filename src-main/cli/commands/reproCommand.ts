@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
 import { createService } from '../../app/service/index.js';
-import { checkReproInputs, DEFAULT_TASKS, parseTaskCaps, parseTasks, parseVariants, ReproInputError, type ReproOptions } from '../../app/repro/options.js';
+import { checkReproInputs, DEFAULT_TASKS, parseExtraMethods, parseTaskCaps, parseTasks, parseVariants, ReproInputError, type ReproOptions } from '../../app/repro/options.js';
 import { runReproduction, writeJsonAtomic } from '../../app/repro/run-stages.js';
 import { mergeReproResults, ReproMergeError, type ReproResultsFile } from '../../app/repro/merge.js';
 import { constantBaselinesFromGlue } from '../../app/repro/scoring.js';
@@ -44,6 +44,7 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
     .option('--wid10-seeds <list>', 'distillation seeds of WID-10 % (default: the first of --seeds)', numbers('--wid10-seeds'))
     .option('--eval-every <n>', "every student's held-out MLM loss every N distillation steps (default: steps/20; 0 = off)", (v) => Number(v))
     .option('--holdout-lines <n>', 'corpus lines held out for it (default: 3000, at most a tenth of the corpus)', (v) => parseCount(v, '--holdout-lines'))
+    .option('--methods <list>', 'extra methods in every 50 % group at WID-50 %\'s shape: albert, mobilebert (wid, distilbert, tinybert always run)', '')
     .option('--variants <list>', 'extra WID-50 % rows: hard (hard-mask schedule), kd (logit KD), effective (effective-weight importance)', '')
     .option('--lr-grid <list>', 'fine-tuning learning rates', numbers('--lr-grid'), [1e-4, 5e-5])
     .option('--epochs <n>', 'fine-tuning epochs', (v) => parseCount(v, '--epochs'), 3)
@@ -64,6 +65,7 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
           home: a.store ? resolve(a.store as string) : join(out, 'home'),
           steps: a.steps as number, batchSize: a.batch as number, seqLen: a.seq as number,
           tasks: parseTasks(a.tasks as string), seeds: a.seeds as number[], variants: parseVariants(a.variants as string),
+          extraMethods: parseExtraMethods(a.methods as string),
           lrGrid: a.lrGrid as number[], epochs: a.epochs as number, finetuneBatch: a.finetuneBatch as number, maxLength: a.maxLength as number,
           ...(a.maxTrainRows ? { maxTrainRows: a.maxTrainRows as number } : {}),
           taskMaxTrainRows: parseTaskCaps(a.taskMaxTrainRows as string),

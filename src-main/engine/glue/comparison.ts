@@ -6,7 +6,10 @@ import { glueTaskScore } from './metrics.js';
 export interface ComparisonModel {
   name: string;
   isTeacher?: boolean;
+  /** Stored parameters (a shared ALBERT layer once). */
   parameterCount?: number | null;
+  /** Forward FLOPs per token at sequence 128 (every application of a shared layer counted): compute beside size. */
+  flopsPerToken?: number | null;
   fileSize?: number | null;
   latencyMsBatch1?: number | null;
   throughputBatch32?: number | null;
@@ -32,7 +35,7 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 
 /** Evaluations with this task carry efficiency figures (metric = a ComparisonModel field), not scores. */
 export const EFFICIENCY_TASK = 'efficiency';
-const EFFICIENCY_FIELDS = ['parameterCount', 'fileSize', 'latencyMsBatch1', 'throughputBatch32'] as const;
+const EFFICIENCY_FIELDS = ['parameterCount', 'flopsPerToken', 'fileSize', 'latencyMsBatch1', 'throughputBatch32'] as const;
 
 export function buildComparison(input: { models: ComparisonModel[]; evaluations: ComparisonEvaluation[]; tasks?: string[] }): ComparisonTable {
   const names = new Set(input.models.map((m) => m.name));
@@ -76,6 +79,7 @@ export function buildComparison(input: { models: ComparisonModel[]; evaluations:
       name: m.name,
       isTeacher: m.name === teacher,
       parameterCount: m.parameterCount ?? eff.parameterCount ?? null,
+      flopsPerToken: m.flopsPerToken ?? eff.flopsPerToken ?? null,
       fileSize: m.fileSize ?? eff.fileSize ?? null,
       latencyMsBatch1: m.latencyMsBatch1 ?? eff.latencyMsBatch1 ?? null,
       throughputBatch32: m.throughputBatch32 ?? eff.throughputBatch32 ?? null,

@@ -1,12 +1,14 @@
-// Efficiency figures a student is compared on besides its scores: parameter count, size on disk, and
-// measured inference latency (batch 1) and throughput (batch 32) at sequence length 128 on the
-// backend that is active now. Inference = encoder + pooler (+ classifier when the model has one),
+// Efficiency figures a student is compared on besides its scores: parameter count, size on disk, forward FLOPs per
+// token (counted from the config: ALBERT's shared layer is stored once but runs at every application, so its
+// parameters fall and its FLOPs do not), and measured inference latency (batch 1) and throughput (batch 32) at
+// sequence length 128 on the backend that is active now. Inference = encoder + pooler (+ classifier when the model has one),
 // as a sequence classifier runs it; the timer stops only after the result is read back, because
 // tfjs kernels run asynchronously on GPU backends.
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { bertForward, classifierHead, poolerOutput, countParameters, type BertConfig, type BertWeights } from '../bert/index.js';
+import { countParameters } from '../bert/index.js';
+import { familyOps, type FamilyModel } from '../model-family/index.js';
 import { Rng } from '../train/rng.js';
 
 export interface EfficiencyOptions {
@@ -33,6 +35,8 @@ export interface EfficiencyTiming {
 
 export interface EfficiencyFigures {
   parameterCount: number;
+  /** Matrix-product FLOPs of the encoder per token at the timed sequence length (every application of a shared layer counted). */
+  flopsPerToken: number;
   /** Bytes of the model's weight files (model.safetensors, ...); null without a model folder. */
   fileSize: number | null;
   /** Median ms of one batch-1 pass; null when batch 1 was not timed. */
@@ -65,16 +69,18 @@ function positiveInt(name: string, v: number): number {
 }
 
 /** One inference pass; returns the output tensor (caller reads and disposes it). */
-function inferenceLogits(model: { config: BertConfig; weights: BertWeights }, inputIds: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor {
+function inferenceLogits(model: FamilyModel, inputIds: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor {
+  const ops = familyOps(model.family);
   return tf.tidy(() => {
-    const { lastHiddenState } = bertForward(model.weights, model.config, { inputIds, attentionMask: mask });
-    if (!model.weights['bert.pooler.dense.weight']) return lastHiddenState;
-    const pooled = poolerOutput(model.weights, model.config, lastHiddenState);
-    return model.weights['classifier.weight'] ? classifierHead(model.weights, model.config, pooled) : pooled;
+    const { lastHiddenState } = ops.encode(model.weights, model.config, { inputIds, attentionMask: mask });
+    const hasClassifier = 'classifier.weight' in model.weights;
+    if (!hasClassifier && !Object.keys(model.weights).some(ops.isPoolerWeight)) return lastHiddenState;
+    const pooled = ops.pooled(model.weights, model.config, lastHiddenState);
+    return hasClassifier ? ops.classify(model.weights, model.config, pooled) : pooled;
   });
 }
 
-export async function measureEfficiency(model: { config: BertConfig; weights: BertWeights }, opts: EfficiencyOptions = {}): Promise<EfficiencyFigures> {
+export async function measureEfficiency(model: FamilyModel, opts: EfficiencyOptions = {}): Promise<EfficiencyFigures> {
   const batchSizes = (opts.batchSizes ?? [1, 32]).map((b) => positiveInt('batchSizes[]', b));
   const seqLen = positiveInt('seqLen', opts.seqLen ?? 128);
   const warmup = opts.warmup ?? 2;
@@ -113,6 +119,7 @@ export async function measureEfficiency(model: { config: BertConfig; weights: Be
   }
   return {
     parameterCount: countParameters(model.weights),
+    flopsPerToken: familyOps(model.family).forwardFlops(model.config, seqLen) / seqLen,
     fileSize: opts.modelDir ? modelFileSize(opts.modelDir) : null,
     latencyMsBatch1: timings.find((t) => t.batchSize === 1)?.medianMs ?? null,
     throughputBatch32: timings.find((t) => t.batchSize === 32)?.sequencesPerSec ?? null,
@@ -123,7 +130,10 @@ export async function measureEfficiency(model: { config: BertConfig; weights: Be
 
 /** The figures as evaluations (task "efficiency"), the way buildComparison reads them back. */
 export function efficiencyEvaluations(f: EfficiencyFigures): { task: 'efficiency'; metric: string; value: number }[] {
-  const out: { task: 'efficiency'; metric: string; value: number }[] = [{ task: 'efficiency', metric: 'parameterCount', value: f.parameterCount }];
+  const out: { task: 'efficiency'; metric: string; value: number }[] = [
+    { task: 'efficiency', metric: 'parameterCount', value: f.parameterCount },
+    { task: 'efficiency', metric: 'flopsPerToken', value: f.flopsPerToken },
+  ];
   if (f.fileSize !== null) out.push({ task: 'efficiency', metric: 'fileSize', value: f.fileSize });
   if (f.latencyMsBatch1 !== null) out.push({ task: 'efficiency', metric: 'latencyMsBatch1', value: f.latencyMsBatch1 });
   if (f.throughputBatch32 !== null) out.push({ task: 'efficiency', metric: 'throughputBatch32', value: f.throughputBatch32 });

@@ -1,4 +1,4 @@
-// Fine-tunes a BERT (teacher or student) on one GLUE task and scores it on the task's dev split(s)
+// Fine-tunes a model of any family (model-family/: BERT, ALBERT, MobileBERT; teacher or student) on one GLUE task and scores it on the task's dev split(s)
 // after every epoch, as BERT's run_glue recipe does: a fresh classification head on the pooled [CLS]
 // output (STS-B: one regression output with MSE), AdamW with linear warm-up then linear decay,
 // gradient clipping at 1.0, optional dropout. Every step runs inside tf.tidy.
@@ -6,7 +6,8 @@
 // gradient norms are read a few steps behind (lagged-reads.ts), and evaluation runs at one batch shape per
 // bucket; nothing reads synchronously, so it runs on webgpu in Node.
 import * as tf from '@tensorflow/tfjs';
-import { bertForward, classifierHead, poolerOutput, type BertConfig, type BertWeights } from '../bert/index.js';
+import type { BertWeights } from '../bert/index.js';
+import { familyOps, type FamilyConfig, type FamilyModel, type ModelFamily } from '../model-family/index.js';
 import { maybeDropout } from '../bert/ops.js';
 import { AdamW, stepValuesTensor, type AdamWStepValues } from '../train/adamw.js';
 import { CapturedStep, type CaptureStatus } from '../capture/captured-step.js';
@@ -73,8 +74,10 @@ export interface FineTuneResult {
   best: FineTuneEpoch;
   steps: number;
   /** Config of the fine-tuned classifier (numLabels / problemType set). */
-  config: BertConfig;
-  /** Weights at the best epoch (BertForSequenceClassification names); only with keepBestWeights. Caller disposes. */
+  config: FamilyConfig;
+  /** The model's family (BERT when the model named none). */
+  family: ModelFamily;
+  /** Weights at the best epoch (<Family>ForSequenceClassification names); only with keepBestWeights. Caller disposes. */
   bestWeights?: BertWeights;
   /** Distinct batch shapes of training and evaluation ("train 32x64", "eval 64x128", ...). */
   shapes: string[];
@@ -83,7 +86,7 @@ export interface FineTuneResult {
 }
 
 export interface FineTuneArgs {
-  model: { config: BertConfig; weights: BertWeights };
+  model: FamilyModel;
   tokenizer: GlueTokenizer;
   task: GlueTaskName;
   trainRows: GlueExample[];
@@ -153,35 +156,42 @@ function batchTensors(rows: Encoded[], buckets: number[], batchRows = rows.lengt
 /** Distinct [rows, length] shapes a run's batches had: the figure that decides GPU shader/kernel churn. */
 export type ShapeLog = Set<string>;
 
-/** The model's encoder + pooler, plus a freshly initialised classifier (and pooler, if the checkpoint has none). */
-export function classifierWeights(model: { config: BertConfig; weights: BertWeights }, task: GlueTaskName, seed: number, pooler: 'checkpoint' | 'fresh' = 'checkpoint'): { config: BertConfig; initial: BertWeights } {
+/**
+ * The model's encoder + pooler, plus a freshly initialised classifier (and pooler, if the checkpoint has none), for
+ * any family: which tensors are the base model and which the pooler, the family says (model-family/).
+ */
+export function classifierWeights(model: FamilyModel, task: GlueTaskName, seed: number, pooler: 'checkpoint' | 'fresh' = 'checkpoint'): { family: ModelFamily; config: FamilyConfig; initial: BertWeights } {
+  const ops = familyOps(model.family);
   const spec = GLUE_TASKS[task];
   const regression = spec.labels === null;
   const numLabels = regression ? 1 : spec.labels!.length;
-  const config: BertConfig = { ...model.config, numLabels, problemType: regression ? 'regression' : 'single_label_classification' };
+  const config = { ...model.config, numLabels, problemType: regression ? 'regression' : 'single_label_classification' } as FamilyConfig;
   const H = config.hiddenSize;
   const initial: BertWeights = {};
   for (const [name, t] of Object.entries(model.weights)) {
     // MLM head and any old classifier are not part of a sequence classifier.
-    if (name.startsWith('bert.') && !(pooler === 'fresh' && name.startsWith('bert.pooler.'))) initial[name] = t;
+    if (ops.isBaseWeight(name) || (pooler === 'checkpoint' && ops.isPoolerWeight(name))) initial[name] = t;
   }
   const rand = (shape: number[], k: number) => tf.randomNormal(shape, 0, 0.02, 'float32', seed * 7919 + k);
-  if (!initial['bert.pooler.dense.weight']) {
-    initial['bert.pooler.dense.weight'] = rand([H, H], 1);
-    initial['bert.pooler.dense.bias'] = tf.zeros([H]);
+  for (const [name, shape] of Object.entries(ops.poolerShapes(config))) {
+    if (!initial[name]) initial[name] = shape.length === 1 ? tf.zeros(shape) : rand(shape, 1);
   }
   initial['classifier.weight'] = rand([numLabels, H], 2);
   initial['classifier.bias'] = tf.zeros([numLabels]);
-  return { config, initial };
+  return { family: ops.family, config, initial };
 }
 
 type BatchTensors = ReturnType<typeof batchTensors>;
 
-function logitsOf(w: BertWeights, cfg: BertConfig, batch: BatchTensors, dropout?: { hidden: number; attention: number; seed: DropoutSeed }): tf.Tensor2D {
-  const { lastHiddenState } = bertForward(w, cfg, batch, dropout ? { dropout } : {});
-  let pooled = poolerOutput(w, cfg, lastHiddenState);
+/** Eval config of a classifier: the family travels with the config so one argument describes the model. */
+export interface ClassifierSpec { family?: ModelFamily; config: FamilyConfig }
+
+function logitsOf(w: BertWeights, spec: ClassifierSpec, batch: BatchTensors, dropout?: { hidden: number; attention: number; seed: DropoutSeed }): tf.Tensor2D {
+  const ops = familyOps(spec.family);
+  const { lastHiddenState } = ops.encode(w, spec.config, batch, dropout ? { dropout } : {});
+  let pooled = ops.pooled(w, spec.config, lastHiddenState);
   if (dropout) pooled = maybeDropout(pooled, dropout.hidden, seedPlus(dropout.seed, 1)) as tf.Tensor2D;
-  return classifierHead(w, cfg, pooled);
+  return ops.classify(w, spec.config, pooled);
 }
 
 /**
@@ -190,14 +200,14 @@ function logitsOf(w: BertWeights, cfg: BertConfig, batch: BatchTensors, dropout?
  * per bucket; all predictions are read back once at the end.
  */
 /** The eval-mode forward as a capturable step: a batch in, predictions out (one template per bucket shape). */
-export function predictionStep(w: BertWeights, cfg: BertConfig): CapturedStep {
+export function predictionStep(w: BertWeights, cfg: ClassifierSpec): CapturedStep {
   return new CapturedStep('evaluate', (inp) => {
     const logits = logitsOf(w, cfg, inp as BatchTensors);
-    return { pred: cfg.problemType === 'regression' ? logits.reshape([-1]) : logits.argMax(1) };
+    return { pred: cfg.config.problemType === 'regression' ? logits.reshape([-1]) : logits.argMax(1) };
   });
 }
 
-async function predict(w: BertWeights, cfg: BertConfig, rows: Encoded[], batchSize: number, buckets: number[], shapes?: ShapeLog, step?: CapturedStep): Promise<number[]> {
+async function predict(w: BertWeights, cfg: ClassifierSpec, rows: Encoded[], batchSize: number, buckets: number[], shapes?: ShapeLog, step?: CapturedStep): Promise<number[]> {
   const order = rows.map((r, i) => ({ i, len: bucketFor(r.ids.length, buckets) })).sort((a, b) => a.len - b.len || a.i - b.i);
   const parts: { idx: number[]; pred: tf.Tensor }[] = [];
   const rowsPadded = Math.min(batchSize, rows.length);
@@ -213,7 +223,7 @@ async function predict(w: BertWeights, cfg: BertConfig, rows: Encoded[], batchSi
       try {
         pred = step ? step.run(batch).pred : tf.tidy(() => {
           const logits = logitsOf(w, cfg, batch);
-          return cfg.problemType === 'regression' ? logits.reshape([-1]) : logits.argMax(1);
+          return cfg.config.problemType === 'regression' ? logits.reshape([-1]) : logits.argMax(1);
         });
       } finally {
         tf.dispose(Object.values(batch));
@@ -234,8 +244,8 @@ async function predict(w: BertWeights, cfg: BertConfig, rows: Encoded[], batchSi
 }
 
 /** Dev scores; `step` (predictionStep of the same weights) replays the forward where it can. */
-export async function evaluateDev(w: BertWeights, cfg: BertConfig, dev: { split: string; rows: Encoded[] }[], batchSize: number,
-  buckets = lengthBuckets(cfg.maxPositionEmbeddings), shapes?: ShapeLog, step?: CapturedStep): Promise<DevResult> {
+export async function evaluateDev(w: BertWeights, cfg: ClassifierSpec, dev: { split: string; rows: Encoded[] }[], batchSize: number,
+  buckets = lengthBuckets(cfg.config.maxPositionEmbeddings), shapes?: ShapeLog, step?: CapturedStep): Promise<DevResult> {
   const metrics: Record<string, Record<string, number>> = {};
   const scores: number[] = [];
   for (const d of dev) {
@@ -260,7 +270,8 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
   const train = encodeAll(tokenizer, args.trainRows, hp.maxLength);
   const dev = args.devSplits.map((d) => ({ split: d.split, rows: encodeAll(tokenizer, d.examples, hp.maxLength) }));
 
-  const { config, initial } = classifierWeights(args.model, task, hp.seed, hp.pooler ?? 'checkpoint');
+  const { family, config, initial } = classifierWeights(args.model, task, hp.seed, hp.pooler ?? 'checkpoint');
+  const spec: ClassifierSpec = { family, config };
   const buckets = lengthBuckets(hp.maxLength);
   const shapes: ShapeLog = new Set();
   const prefix = `finetune${nextRunId++}/`;
@@ -284,14 +295,14 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
     const labels = regression ? inp.labels : tf.oneHot(inp.labels as tf.Tensor1D, config.numLabels!);
     const dropout = hp.dropout ? { hidden: hp.dropout, attention: hp.dropout, seed: stepSeed(hp.seed * 1_000_003, ctx.step, inp.stepWords) } : undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const logits = logitsOf(weights, config, batch, dropout);
+      const logits = logitsOf(weights, spec, batch, dropout);
       return (regression ? tf.losses.meanSquaredError(labels, logits.reshape([-1])) : tf.losses.softmaxCrossEntropy(labels, logits)) as tf.Scalar;
     }, varList);
     const clipped = clipByGlobalNormTensor(grads, clipNorm);
     optimizer.applyStep(clipped.grads, ctx.adam, inp.adamStep);
     return { values: tf.stack([value, clipped.norm]) };
   });
-  const evalStep = predictionStep(weights, config);
+  const evalStep = predictionStep(weights, spec);
   const epochs: FineTuneEpoch[] = [];
   let best: FineTuneEpoch | null = null;
   let bestWeights: BertWeights | undefined;
@@ -342,7 +353,7 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
           continue;
         }
         const due = [...(await reads.push(values, { step, epoch, lr })), ...(await reads.flush())];
-        const devResult = await evaluateDev(weights, config, dev, args.evalBatchSize ?? 64, buckets, shapes, evalStep);
+        const devResult = await evaluateDev(weights, spec, dev, args.evalBatchSize ?? 64, buckets, shapes, evalStep);
         report(due, { step, result: devResult });
         const record: FineTuneEpoch = { epoch, trainLoss: lossSum / stepsPerEpoch, ...devResult };
         epochs.push(record);
@@ -366,5 +377,5 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
     optimizer.dispose();
     for (const v of varList) v.dispose();
   }
-  return { task, hp, epochs, best: best!, steps: step, config, bestWeights, shapes: [...shapes].sort(), capture: capture! };
+  return { task, hp, epochs, best: best!, steps: step, config, family, bestWeights, shapes: [...shapes].sort(), capture: capture! };
 }

@@ -3,6 +3,7 @@
 // `seed`, as the method's registry entry lists them). Shared by the distill job (parseConfig) and the service's
 // runs.plan, so the wizard's size preview is the student the run builds.
 import type { BertConfig } from '../bert/index.js';
+import type { FamilyConfig, ModelFamily } from '../model-family/index.js';
 import { ConfigError } from '../config/config-error.js';
 import { DISTILL_METHODS, type DistillMethodName } from '../methods/registry.js';
 
@@ -23,9 +24,10 @@ export function methodOptionsOf(method: DistillMethodName, r: Record<string, unk
 }
 
 /** The method's options, checked against the teacher config, and the student they build. Throws ConfigError. */
-export function distillMethodOptions(method: DistillMethodName, r: Record<string, unknown>, teacher: BertConfig): { options: Record<string, unknown>; studentConfig: BertConfig } {
+export function distillMethodOptions(method: DistillMethodName, r: Record<string, unknown>, teacher: BertConfig): { options: Record<string, unknown>; studentConfig: FamilyConfig; family: ModelFamily } {
   const options = methodOptionsOf(method, r);
-  return { options, studentConfig: asConfigError(() => DISTILL_METHODS[method].student(teacher, options)) };
+  const entry: { studentFamily?: ModelFamily } = DISTILL_METHODS[method];
+  return { options, studentConfig: asConfigError(() => DISTILL_METHODS[method].student(teacher, options)), family: entry.studentFamily ?? 'bert' };
 }
 
 function asConfigError<T>(f: () => T): T {

@@ -1,4 +1,4 @@
-// The distillation jobs ('wid', 'distilbert', 'tinybert'): one JobDefinition factory, since only the
+// The distillation jobs ('wid', 'distilbert', 'tinybert', 'albert', 'mobilebert'): one JobDefinition factory, since only the
 // method (student construction + loss) differs. parseConfig checks the config against the teacher's
 // config.json before the run is queued; run loads the teacher, builds the method, runs the shared
 // loop (train/loop.ts), exports the student as a Hugging Face folder and reports it to the store.
@@ -8,7 +8,8 @@ import { parameterCount } from '../bert/index.js';
 import { distillConfigSchema, type DistillBudgetConfig } from '../../shared/api/run-config.js';
 import { ConfigFiles } from '../config/config-files.js';
 import { parseWith } from '../config/parse.js';
-import { loadHfModel, saveHfModel } from '../checkpoint/index.js';
+import { loadHfModel } from '../checkpoint/index.js';
+import { familyOps } from '../model-family/index.js';
 import type { Teacher } from '../methods/common/teacher.js';
 import { DISTILL_METHODS } from '../methods/registry.js';
 import type { MaskingKind } from '../train/masking.js';
@@ -161,10 +162,12 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
     ctx.progress({ step: summary.steps, totalSteps: summary.totalSteps, values: {}, etaSeconds: 0, phase: 'export' });
     const report = (await method.exportReport?.()) ?? {};
     const student = method.exportStudent();
+    const ops = familyOps(student.family);
     const studentDir = join(ctx.workDir, 'student');
     try {
-      await saveHfModel(studentDir, {
-        config: student.config, weights: student.weights, architecture: 'BertForMaskedLM',
+      // <Family>ForMaskedLM: BertForMaskedLM for WID, DistilBERT, TinyBERT; AlbertForMaskedLM, MobileBertForMaskedLM
+      await ops.save(studentDir, {
+        config: student.config, weights: student.weights, role: 'mlm',
         vocabPath: loaded.vocabPath, doLowerCase: loaded.tokenizer.lowercase,
       });
     } finally {
@@ -176,11 +179,12 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
     ctx.registerModel({ name: `${config.method} student (run ${ctx.runId})`, kind: 'student', path: studentDir });
     // method-specific extras, e.g. WID's attention.json (teacher vs student attention maps)
     for (const extra of (await method.writeArtifacts?.(ctx.workDir, { tokenizer: loaded.tokenizer })) ?? []) ctx.artifact(extra.kind, extra.path);
-    const s = student.config;
     return {
       ...common,
-      student: { layers: s.numHiddenLayers, hidden: s.hiddenSize, heads: s.numAttentionHeads, intermediate: s.intermediateSize },
-      parameterCount: parameterCount(s, { mlmHead: true }),
+      student: ops.shape(student.config),
+      studentFamily: ops.family,
+      parameterCount: ops.parameterCount(student.config, { mlmHead: true }),
+      flopsPerToken: ops.forwardFlops(student.config, 128) / 128,
       studentPath: studentDir,
       ...report,
     };
@@ -197,3 +201,5 @@ export function distillJob(method: DistillMethodName): JobDefinition<DistillJobC
 export const widJob = distillJob('wid');
 export const distilBertJob = distillJob('distilbert');
 export const tinyBertJob = distillJob('tinybert');
+export const albertJob = distillJob('albert');
+export const mobileBertJob = distillJob('mobilebert');

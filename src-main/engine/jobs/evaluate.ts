@@ -1,7 +1,7 @@
 // The `evaluate` job: efficiency figures of one model (parameter count, weight-file size, batch-1
 // latency and batch-32 throughput at sequence 128 on the run's backend), stored as evaluations with
 // task "efficiency" so the comparison table shows them beside the GLUE scores.
-import { loadHfModel } from '../checkpoint/index.js';
+import { loadAnyHfModel } from '../checkpoint/index.js';
 import { countParameters, disposeWeights } from '../bert/index.js';
 import { classifierWeights } from '../glue/finetune.js';
 import { efficiencyEvaluations, measureEfficiency } from '../glue/efficiency.js';
@@ -45,12 +45,12 @@ export function parseEvaluateConfig(raw: unknown): EvaluateJobConfig {
 
 async function runEvaluate(config: EvaluateJobConfig, ctx: JobContext): Promise<Record<string, unknown>> {
   if (!config.modelPath) throw new ConfigError('modelPath: the job needs the model folder (the service resolves modelId to modelPath)');
-  const model = await loadHfModel(config.modelPath);
+  const model = await loadAnyHfModel(config.modelPath);
   // Timed as a sequence classifier (encoder + pooler + head), the way a fine-tuned model is used.
   const { config: clsConfig, initial } = classifierWeights(model, 'SST-2', config.seed);
   try {
     ctx.progress({ step: 0, totalSteps: config.batchSizes.length, phase: 'efficiency', values: {}, etaSeconds: null });
-    const figures = await measureEfficiency({ config: clsConfig, weights: initial }, {
+    const figures = await measureEfficiency({ family: model.family, config: clsConfig, weights: initial }, {
       modelDir: config.modelPath, batchSizes: config.batchSizes, seqLen: config.seqLen, warmup: config.warmup, iters: config.iters,
     });
     // The parameter count is the checkpoint's own (what the file holds), not the timing head's.
@@ -64,7 +64,7 @@ async function runEvaluate(config: EvaluateJobConfig, ctx: JobContext): Promise<
       step: config.batchSizes.length, totalSteps: config.batchSizes.length, phase: 'efficiency', etaSeconds: 0,
       values: Object.fromEntries(efficiencyEvaluations(figures).map((e) => [e.metric, e.value])),
     });
-    return { model: config.modelPath, device: ctx.backend.device, ...figures };
+    return { model: config.modelPath, family: model.family, device: ctx.backend.device, ...figures };
   } finally {
     for (const [name, t] of Object.entries(initial)) if (model.weights[name] !== t) t.dispose();
     disposeWeights(model.weights);

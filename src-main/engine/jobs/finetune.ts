@@ -4,7 +4,8 @@
 // figures are measured once on the run's backend.
 import { join } from 'node:path';
 import { describeStepPath, stepPathOf } from '../capture/step-path.js';
-import { loadHfModel, saveHfModel } from '../checkpoint/index.js';
+import { loadAnyHfModel } from '../checkpoint/index.js';
+import { familyOps } from '../model-family/index.js';
 import { countParameters, disposeWeights } from '../bert/index.js';
 import { GLUE_TASKS, GLUE_TASK_NAMES, type GlueTaskName } from '../glue/tasks.js';
 import { loadGlueSplit, type GlueSplit } from '../glue/tsv-loader.js';
@@ -157,7 +158,9 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
     const dev = loadGlueSplit(config.gluePath, task, 'dev').map((d): GlueSplit => ({ ...d, examples: truncate(d.examples, config.maxDevRows) }));
     return { task, trainRows: truncate(train.examples, config.maxTrainRowsByTask?.[task] ?? config.maxTrainRows), dev };
   });
-  const model = await loadHfModel(config.modelPath);
+  // any family config.json names (BERT, ALBERT, MobileBERT); the family's operations do the rest
+  const model = await loadAnyHfModel(config.modelPath);
+  const ops = familyOps(model.family);
   try {
     if (!model.tokenizer) throw new Error(`${config.modelPath} has no vocab.txt: fine-tuning needs the model's tokenizer`);
     const tokenizer = model.tokenizer;
@@ -171,7 +174,7 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
 
     for (const d of data) {
       const result = await fineTuneSweep({
-        model: { config: model.config, weights: model.weights }, tokenizer, task: d.task, trainRows: d.trainRows, devSplits: d.dev,
+        model: { family: model.family, config: model.config, weights: model.weights }, tokenizer, task: d.task, trainRows: d.trainRows, devSplits: d.dev,
         hp: config.hp, signal: ctx.signal, keepBestWeights: config.saveModel,
         onProgress: (point, p) => {
           doneSteps++;
@@ -206,7 +209,7 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
       if (fineTuned) {
         try {
           const dir = join(ctx.workDir, 'finetuned', d.task);
-          await saveHfModel(dir, { config: result.best.result.config, weights: fineTuned, architecture: 'BertForSequenceClassification', vocabPath: model.vocabPath, doLowerCase: tokenizer.lowercase });
+          await ops.save(dir, { config: result.best.result.config, weights: fineTuned, role: 'classifier', vocabPath: model.vocabPath, doLowerCase: tokenizer.lowercase });
           ctx.artifact(`finetuned/${d.task}`, dir);
         } finally {
           disposeWeights(fineTuned);
@@ -220,7 +223,7 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
       // Timed as a sequence classifier runs (encoder + pooler + head); a fresh 2-way head is as costly as any.
       const { config: clsConfig, initial } = classifierWeights(model, 'SST-2', config.seed);
       try {
-        efficiency = await measureEfficiency({ config: clsConfig, weights: initial }, { modelDir: config.modelPath, iters: config.efficiencyIters, seqLen: Math.min(128, model.config.maxPositionEmbeddings) });
+        efficiency = await measureEfficiency({ family: model.family, config: clsConfig, weights: initial }, { modelDir: config.modelPath, iters: config.efficiencyIters, seqLen: Math.min(128, model.config.maxPositionEmbeddings) });
         efficiency.parameterCount = countParameters(model.weights);
       } finally {
         for (const [name, t] of Object.entries(initial)) if (model.weights[name] !== t) t.dispose();
@@ -228,7 +231,7 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
       for (const e of efficiencyEvaluations(efficiency)) ctx.evaluation({ ...e, modelPath: config.modelPath });
     }
     // parameterCount at the top level: the run list and the Compare view read it from every run's result.
-    return { model: config.modelPath, parameterCount: countParameters(model.weights), tasks: scores, efficiency, steps: doneSteps };
+    return { model: config.modelPath, family: model.family, parameterCount: countParameters(model.weights), tasks: scores, efficiency, steps: doneSteps };
   } catch (err) {
     if (err instanceof FineTuneCancelled) ctx.log('warn', err.message);
     throw err;

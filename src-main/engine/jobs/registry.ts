@@ -2,7 +2,7 @@
 import type { RunMethod } from '../../shared/api/types.js';
 import { ConfigError, type JobDefinition } from './types.js';
 import { selftestJob } from './selftest.js';
-import { widJob, distilBertJob, tinyBertJob } from './distill.js';
+import { widJob, distilBertJob, tinyBertJob, albertJob, mobileBertJob } from './distill.js';
 import { finetuneJob } from './finetune.js';
 import { evaluateJob } from './evaluate.js';
 
@@ -11,6 +11,8 @@ export const jobRegistry: Partial<Record<RunMethod, JobDefinition<unknown>>> = {
   wid: widJob as JobDefinition<unknown>,
   distilbert: distilBertJob as JobDefinition<unknown>,
   tinybert: tinyBertJob as JobDefinition<unknown>,
+  albert: albertJob as JobDefinition<unknown>,
+  mobilebert: mobileBertJob as JobDefinition<unknown>,
   finetune: finetuneJob as JobDefinition<unknown>,
   evaluate: evaluateJob as JobDefinition<unknown>,
   // wid, distilbert, tinybert, finetune, evaluate: add here.

@@ -1,12 +1,15 @@
 // The distillation methods, one entry each: a new method is its folder (with a registration.ts) plus one line
 // here. The distill job, the service's runs.plan and the effective-settings view all read this table.
 import type { BertConfig } from '../bert/index.js';
+import type { FamilyConfig, ModelFamily } from '../model-family/index.js';
 import type { MaskingKind } from '../train/masking.js';
 import type { DistillMethod } from '../train/method.js';
 import type { Teacher } from './common/teacher.js';
 import { widMethod } from './wid/registration.js';
 import { distilBertMethod } from './distilbert/registration.js';
 import { tinyBertMethod } from './tinybert/registration.js';
+import { albertMethod } from './albert/registration.js';
+import { mobileBertMethod } from './mobilebert/registration.js';
 
 export interface DistillMethodEntry {
   /**
@@ -18,8 +21,10 @@ export interface DistillMethodEntry {
   sharedKeys: readonly ('target' | 'preset' | 'seed')[];
   /** Its options checked without the teacher (throws naming the option); returns them as given. */
   options(o: Record<string, unknown>): Record<string, unknown>;
-  /** The student it builds from this teacher; throws naming the size field that cannot work. */
-  student(teacher: BertConfig, o: Record<string, unknown>): BertConfig;
+  /** The family of the students it builds (model-family/); absent = BERT. */
+  studentFamily?: ModelFamily;
+  /** The student it builds from this teacher (a config of studentFamily); throws naming the size field that cannot work. */
+  student(teacher: BertConfig, o: Record<string, unknown>): FamilyConfig;
   /** Every option with its default filled in (the run page's effective settings). */
   resolved(o: Record<string, unknown>): Record<string, unknown>;
   create(teacher: Teacher, o: Record<string, unknown>): Promise<DistillMethod>;
@@ -29,6 +34,8 @@ export const DISTILL_METHODS = {
   wid: widMethod,
   distilbert: distilBertMethod,
   tinybert: tinyBertMethod,
+  albert: albertMethod,
+  mobilebert: mobileBertMethod,
 } satisfies Record<string, DistillMethodEntry>;
 
 export type DistillMethodName = keyof typeof DISTILL_METHODS;

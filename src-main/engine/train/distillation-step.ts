@@ -28,6 +28,9 @@ export function distillationStep(method: DistillMethod, vars: tf.Variable[], opt
       return r.total;
     }, vars);
     try {
+      // frozen this step (e.g. MobileBERT's lower layers in a progressive stage): no gradient, so no update at all
+      const frozen = method.frozenVariables?.(ctx.step, ctx.totalSteps);
+      if (frozen) for (const name of Object.keys(grads)) if (frozen.has(name)) { grads[name].dispose(); delete grads[name]; }
       const clipped = clipByGlobalNormTensor(grads, clipNorm);
       // e.g. WID's authors' penalty on masked compactor rows/columns (methods/wid/penalty.ts)
       const adjusted = method.adjustGradients ? method.adjustGradients(clipped.grads, ctx.step, ctx.totalSteps, optimizer) : {};

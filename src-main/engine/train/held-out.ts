@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { bertForward, mlmHead, type BertConfig, type BertWeights } from '../bert/index.js';
+import { familyOps, type FamilyModel } from '../model-family/index.js';
 import { maskedLmLoss } from '../bert/mlm-loss.js';
 import { MlmBatcher, type CorpusTokenizer } from './batcher.js';
 import { corpusTextFiles, LineCorpus } from './corpus.js';
@@ -66,16 +66,17 @@ export async function heldOutBatches(tokenizer: CorpusTokenizer, holdoutPath: st
   return out;
 }
 
-/** Token-weighted mean MLM loss and masked-token accuracy of a BERT with its MLM head (no dropout) on the batches. */
-export async function scoreHeldOut(model: { config: BertConfig; weights: BertWeights }, batches: HeldOutBatch[]): Promise<HeldOutScore> {
+/** Token-weighted mean MLM loss and masked-token accuracy of a model of any family with its MLM head (no dropout) on the batches. */
+export async function scoreHeldOut(model: FamilyModel, batches: HeldOutBatch[]): Promise<HeldOutScore> {
   let lossSum = 0, correct = 0, tokens = 0;
   for (const b of batches) {
     const n = b.labels.reduce((k, l) => k + (l === IGNORE_LABEL ? 0 : 1), 0);
     if (n === 0) continue;
     const [loss, hits] = tf.tidy(() => {
       const inputs = { inputIds: tf.tensor2d(b.inputIds, [b.rows, b.seq], 'int32'), attentionMask: tf.tensor2d(b.attentionMask, [b.rows, b.seq], 'int32') };
-      const hidden = bertForward(model.weights, model.config, inputs).lastHiddenState;
-      const logits = mlmHead(model.weights, model.config, hidden);
+      const ops = familyOps(model.family);
+      const hidden = ops.encode(model.weights, model.config, inputs).lastHiddenState;
+      const logits = ops.mlmLogits(model.weights, model.config, hidden);
       const labels = tf.tensor2d(b.labels, [b.rows, b.seq], 'int32');
       const predicted = tf.argMax(logits, -1).toInt();
       return [maskedLmLoss(logits, labels), tf.sum(tf.equal(predicted, labels).toInt())] as const;

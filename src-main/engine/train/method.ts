@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { BertConfig, BertWeights } from '../bert/index.js';
+import type { FamilyModel } from '../model-family/index.js';
 import type { BertTokenizer } from '../tokenizer/index.js';
 
 /** One masked-LM batch; labels hold the original token id where masked and -100 elsewhere. */
@@ -23,7 +23,7 @@ export interface MethodState {
  * only student construction and the loss differ between methods.
  */
 export interface DistillMethod {
-  name: 'wid' | 'distilbert' | 'tinybert';
+  name: 'wid' | 'distilbert' | 'tinybert' | 'albert' | 'mobilebert';
   trainableVariables(): tf.Variable[];
   /** Called inside the optimizer's gradient tape; must not dispose its inputs. */
   loss(batch: MlmBatch, step: number): { total: tf.Scalar; parts: Record<string, tf.Scalar> };
@@ -47,9 +47,16 @@ export interface DistillMethod {
    * tensors for the variables it changes (the loop disposes them); the others are left as they are.
    */
   adjustGradients?(grads: tf.NamedTensorMap, step: number, totalSteps: number, optimizer: { firstMoment(variableName: string): tf.Variable | undefined }): tf.NamedTensorMap;
+  /**
+   * Variables (by tfjs name) that get no update at this step: their gradients are dropped before clipping, so AdamW
+   * leaves them, their moments and their decay alone (MobileBERT's progressive transfer freezes the lower layers).
+   * Must be the same for every step of one step key.
+   */
+  frozenVariables?(step: number, totalSteps: number): ReadonlySet<string>;
   saveState(): MethodState;
   loadState(state: MethodState): void;
-  exportStudent(): { config: BertConfig; weights: BertWeights };
+  /** The student as a model of its family (BERT when `family` is absent); copies the caller disposes. */
+  exportStudent(): FamilyModel;
   /** Extra run artifacts written after the export (WID: attention.json); the job registers what it returns. */
   writeArtifacts?(workDir: string, input: { tokenizer: BertTokenizer; sentences?: string[] }): Promise<{ kind: string; path: string }[]>;
   /** Numbers about the exported student that the job adds to the run result (WID: the largest remaining masked compactor entry). */

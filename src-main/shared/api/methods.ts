@@ -60,7 +60,7 @@ export interface ApiMethods {
    * with its parameter count (MLM head included, as the run's result reports it), before anything is created.
    * Errors name the field, as runs.create's would.
    */
-  'runs.plan': { req: { methods: ('wid' | 'distilbert' | 'tinybert')[]; config: RunConfigInput }; res: StudentPlan[] };
+  'runs.plan': { req: { methods: ('wid' | 'distilbert' | 'tinybert' | 'albert' | 'mobilebert')[]; config: RunConfigInput }; res: StudentPlan[] };
 
   /** Models × GLUE tasks from the stored evaluations of the given models: task scores, GLUE average, % of teacher. */
   'compare.table': { req: { modelIds: number[]; teacherModelId?: number; tasks?: string[] }; res: GlueComparisonTable };
@@ -77,6 +77,8 @@ export interface GlueComparisonTable {
     name: string;
     isTeacher: boolean;
     parameterCount: number | null;
+    /** Forward FLOPs per token at sequence 128 (ALBERT: every application of the shared layer counted). */
+    flopsPerToken?: number | null;
     fileSize: number | null;
     latencyMsBatch1: number | null;
     throughputBatch32: number | null;
@@ -92,7 +94,9 @@ export interface RunLogLine { time: string; level: 'info' | 'warn' | 'error'; me
 
 /** One method's student shape from runs.plan. */
 export interface StudentPlan {
-  method: 'wid' | 'distilbert' | 'tinybert';
+  method: 'wid' | 'distilbert' | 'tinybert' | 'albert' | 'mobilebert';
+  /** The student's model family (ALBERT and MobileBERT students are not BERTs). */
+  family?: 'bert' | 'albert' | 'mobilebert';
   layers: number;
   hidden: number;
   heads: number;

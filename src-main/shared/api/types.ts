@@ -3,7 +3,7 @@
 export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
 /** Job kinds the worker can execute. Each has its own config schema (see runConfig.ts). */
-export type RunMethod = 'selftest' | 'wid' | 'distilbert' | 'tinybert' | 'finetune' | 'evaluate';
+export type RunMethod = 'selftest' | 'wid' | 'distilbert' | 'tinybert' | 'albert' | 'mobilebert' | 'finetune' | 'evaluate';
 
 export interface ModelRecord {
   id: number;

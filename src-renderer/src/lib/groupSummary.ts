@@ -2,7 +2,7 @@
 // student shape, and the models its table compares (every member's student, then the teacher).
 import type { ModelRecord, RunRecord } from '../../../src-main/shared/api/index.js';
 
-export const DISTILLATION_METHODS = ['wid', 'distilbert', 'tinybert'] as const;
+export const DISTILLATION_METHODS = ['wid', 'distilbert', 'tinybert', 'albert', 'mobilebert'] as const;
 export const isDistillation = (r: RunRecord) => (DISTILLATION_METHODS as readonly string[]).includes(r.method);
 
 // Paths the service derives from teacherModelId/datasetId (the ids say the same thing), and the method itself.

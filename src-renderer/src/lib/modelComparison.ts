@@ -43,12 +43,12 @@ export function formatParams(v: number | null): string {
 }
 
 /** A column of the models × tasks table: 'name', a task, or one of the row's numeric fields. */
-export type TableColumn = 'name' | 'average' | 'percentOfTeacher' | 'parameterCount' | 'fileSize' | 'latencyMsBatch1' | 'throughputBatch32' | `task:${string}`;
+export type TableColumn = 'name' | 'average' | 'percentOfTeacher' | 'parameterCount' | 'flopsPerToken' | 'fileSize' | 'latencyMsBatch1' | 'throughputBatch32' | `task:${string}`;
 
 function cellValue(r: ModelRow, c: TableColumn): string | number | null {
   if (c === 'name') return r.name;
   if (c.startsWith('task:')) return r.scores[c.slice(5)] ?? null;
-  return r[c as Exclude<TableColumn, 'name' | `task:${string}`>];
+  return r[c as Exclude<TableColumn, 'name' | `task:${string}`>] ?? null;
 }
 
 /** Rows sorted by a column; blanks last either way, ties in the server's order. */
@@ -80,4 +80,9 @@ export function modelChartEntries(table: ModelTable): ChartEntry[] {
     average: r.average == null ? null : 100 * r.average,
     scores: Object.fromEntries(table.tasks.map((t) => [t, r.scores[t] == null ? null : 100 * r.scores[t]!])),
   }));
+}
+
+/** Forward FLOPs per token as MFLOPs (ALBERT: every application of its shared layer counted). */
+export function formatFlops(v: number | null | undefined): string {
+  return v == null ? dash : `${(v / 1e6).toFixed(v >= 1e8 ? 0 : 2)} M`;
 }

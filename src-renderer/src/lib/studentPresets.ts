@@ -1,7 +1,7 @@
 // Target-size presets the engine scales to the teacher (methods/common/student-size.ts),
 // offered per method: WID keeps the teacher's depth, so only its parameter-ratio presets apply to it (and to a
 // compare group, which shares one config).
-export type DistillMethod = 'wid' | 'distilbert' | 'tinybert';
+export type DistillMethod = 'wid' | 'distilbert' | 'tinybert' | 'albert' | 'mobilebert';
 
 export interface PresetOption { value: string; label: string }
 
@@ -17,6 +17,9 @@ const BY_METHOD: Record<DistillMethod, string[]> = {
   wid: ['wid55', 'wid11'],
   distilbert: ['distilbert', 'tinybert-4l-312h', 'wid55', 'wid11'],
   tinybert: ['tinybert-4l-312h', 'tinybert-6l-768h', 'distilbert', 'wid55', 'wid11'],
+  // default WID-55's shape, so they meet WID at its size (methods/albert, methods/mobilebert setup.ts)
+  albert: ['wid55', 'wid11', 'distilbert', 'tinybert-4l-312h', 'tinybert-6l-768h'],
+  mobilebert: ['wid55', 'wid11', 'distilbert', 'tinybert-4l-312h', 'tinybert-6l-768h'],
 };
 
 /** Presets valid for every method in `methods` (a compare group gets the ones all three accept). */

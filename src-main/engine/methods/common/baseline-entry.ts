@@ -1,19 +1,23 @@
 // The registry entry (methods/registry.ts) of a baseline built from the teacher's config and its own options:
-// DistilBERT and TinyBERT differ only in the functions they pass.
+// DistilBERT, TinyBERT, ALBERT and MobileBERT differ only in the functions they pass (and the family of the student).
 import type { BertConfig } from '../../bert/index.js';
+import type { FamilyConfig, ModelFamily } from '../../model-family/index.js';
 import type { DistillMethod } from '../../train/method.js';
 import type { DistillMethodEntry } from '../registry.js';
 import type { Teacher } from './teacher.js';
 
 export function baselineEntry<O extends object>(m: {
-  name: 'distilbert' | 'tinybert';
+  name: 'distilbert' | 'tinybert' | 'albert' | 'mobilebert';
+  /** The family of the students it builds (default BERT). */
+  family?: ModelFamily;
   optimizer: DistillMethodEntry['optimizer'];
   fromConfig: (config: Record<string, unknown>) => O;
-  setup: (teacher: BertConfig, o: O) => { studentConfig: BertConfig };
+  setup: (teacher: BertConfig, o: O) => { studentConfig: FamilyConfig };
   resolve: (o: O) => object;
-  create: (teacher: Teacher, o: O) => DistillMethod;
+  create: (teacher: Teacher, o: O) => DistillMethod | Promise<DistillMethod>;
 }): DistillMethodEntry {
   return {
+    studentFamily: m.family ?? 'bert',
     optimizer: m.optimizer,
     sharedKeys: ['target', 'preset', 'seed'],
     options: (o) => m.fromConfig({ [m.name]: o }) as Record<string, unknown>,

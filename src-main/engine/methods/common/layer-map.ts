@@ -2,7 +2,7 @@
 // it), written like the Hugging Face names `encoder.layer.<i>`.
 
 /** Throws naming the bad entry: one 0-based teacher layer per student layer, each in 0..L-1. */
-export function validateLayerMap(method: 'distilbert' | 'tinybert', layerMap: unknown, teacherLayers: number, studentLayers: number): number[] {
+export function validateLayerMap(method: 'distilbert' | 'tinybert' | 'mobilebert', layerMap: unknown, teacherLayers: number, studentLayers: number): number[] {
   if (!Array.isArray(layerMap) || layerMap.length !== studentLayers) {
     throw new Error(`${method}.layerMap must list ${studentLayers} teacher layers (one per student layer), got ${JSON.stringify(layerMap)}`);
   }

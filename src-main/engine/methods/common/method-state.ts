@@ -5,9 +5,10 @@ import type { MethodState } from '../../train/method.js';
 import type { StudentTarget } from './student-size.js';
 
 export interface BaselineStateJson {
-  method: 'distilbert' | 'tinybert';
+  method: 'distilbert' | 'tinybert' | 'albert' | 'mobilebert';
   target: StudentTarget;
-  layerMap: number[];
+  /** Whatever else decides the student's build (layer map, E, schedule): every key is checked on resume. */
+  [key: string]: unknown;
 }
 
 export function baselineState(json: BaselineStateJson): MethodState {
@@ -18,7 +19,7 @@ export function baselineState(json: BaselineStateJson): MethodState {
 export function checkBaselineState(state: MethodState, expected: BaselineStateJson): void {
   const got = state.json as Partial<BaselineStateJson> | null;
   if (!got || typeof got !== 'object') throw new Error(`${expected.method}.loadState: checkpoint has no method state, expected ${JSON.stringify(expected)}`);
-  for (const key of ['method', 'target', 'layerMap'] as const) {
+  for (const key of Object.keys(expected)) {
     if (JSON.stringify(got[key]) !== JSON.stringify(expected[key])) {
       throw new Error(`${expected.method}.loadState: checkpoint ${key} is ${JSON.stringify(got[key])}, but this run builds ${JSON.stringify(expected[key])}`);
     }

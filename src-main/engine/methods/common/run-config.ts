@@ -2,7 +2,7 @@
 // plus the method's own sub-object (`distilbert: {...}` / `tinybert: {...}`), so one group config drives WID,
 // DistilBERT and TinyBERT alike. Shape errors name the key; sizes are checked against the teacher later.
 
-export function sharedAndOwnOptions(config: Record<string, unknown>, method: 'distilbert' | 'tinybert'): Record<string, unknown> {
+export function sharedAndOwnOptions(config: Record<string, unknown>, method: 'distilbert' | 'tinybert' | 'albert' | 'mobilebert'): Record<string, unknown> {
   const own = config[method];
   if (own !== undefined && (typeof own !== 'object' || own === null || Array.isArray(own))) {
     throw new Error(`${method} must be an object of ${method} options, got ${JSON.stringify(own)}`);
@@ -28,7 +28,7 @@ export function refuseUnknownKeys(o: object, known: readonly string[], what: str
 }
 
 /** A baseline's options from a run config: shared keys + its own object, checked by `resolve` (throws naming the option). */
-export function baselineOptionsFromConfig<O extends object>(config: Record<string, unknown>, method: 'distilbert' | 'tinybert', resolve: (o: O) => unknown): O {
+export function baselineOptionsFromConfig<O extends object>(config: Record<string, unknown>, method: 'distilbert' | 'tinybert' | 'albert' | 'mobilebert', resolve: (o: O) => unknown): O {
   const o = sharedAndOwnOptions(config, method) as O & { layerMap?: unknown };
   resolve(o);
   if (o.layerMap !== undefined && !Array.isArray(o.layerMap)) {
