@@ -3,12 +3,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../engine/backend/index.js';
 import { bertForward, disposeWeights } from '../engine/bert/index.js';
-import { loadHfModel, type LoadedHfModel } from '../engine/checkpoint/index.js';
+import { loadAnyHfModel, loadHfModel } from '../engine/checkpoint/index.js';
+import { familyOps } from '../engine/model-family/index.js';
 import { BertTokenizer } from '../engine/tokenizer/index.js';
 import { datasetStats } from '../engine/datasets/dataset-stats.js';
 import type { WorkerTask } from './protocol.js';
 
-function tokenizerOf(model: LoadedHfModel, dir: string): BertTokenizer {
+function tokenizerOf(model: { tokenizer?: BertTokenizer }, dir: string): BertTokenizer {
   return model.tokenizer ?? BertTokenizer.fromModelDir(dir);
 }
 
@@ -28,10 +29,11 @@ function encode(tokenizer: BertTokenizer, text: string, maxLength: number) {
 async function smokeTest(task: Extract<WorkerTask, { name: 'smokeTest' }>) {
   const backend = await selectBackend();
   const started = performance.now();
-  const model = await loadHfModel(task.modelPath);
+  // any family config.json names (BERT, ALBERT, MobileBERT)
+  const model = await loadAnyHfModel(task.modelPath);
   try {
     const { inputs } = encode(tokenizerOf(model, task.modelPath), task.text, model.config.maxPositionEmbeddings);
-    const out = bertForward(model.weights, model.config, inputs);
+    const out = familyOps(model.family).encode(model.weights, model.config, inputs);
     await out.lastHiddenState.data(); // wait for the backend to finish the pass
     const outputShape = out.lastHiddenState.shape;
     tf.dispose([out.lastHiddenState, ...Object.values(inputs)]);
@@ -57,7 +59,7 @@ async function attention(task: Extract<WorkerTask, { name: 'attention' }>) {
     // The student inherits the teacher's vocabulary, so one tokenization serves both.
     const maxLength = Math.min(s.maxPositionEmbeddings, t.maxPositionEmbeddings, 64);
     const { tokens, inputs } = encode(tokenizerOf(teacher, task.teacherPath), task.text, maxLength);
-    const map = async (m: LoadedHfModel, layer: number, head: number) => {
+    const map = async (m: typeof teacher, layer: number, head: number) => {
       const out = bertForward(m.weights, m.config, inputs, { outputAttentions: true });
       const probs = out.attentions![layer].slice([0, head, 0, 0], [1, 1, -1, -1]).squeeze([0, 1]);
       const rows = (await probs.array()) as number[][];

@@ -50,6 +50,17 @@ test('models.smokeTest loads the model in a worker process and runs one forward 
   assert.equal(r.outputShape[2], 64);
 });
 
+test('an ALBERT and a MobileBERT checkpoint register with their family\'s parameter count and pass the smoke test', async (t) => {
+  const s = await service(t);
+  for (const dir of ['test/fixtures/albert-shared', 'test/fixtures/mobilebert-nonorm']) {
+    const m = await s.call('models.register', { path: resolve(dir) });
+    assert.ok((m.parameterCount ?? 0) > 0);
+    const r = await s.call('models.smokeTest', { id: m.id, text: 'hello world' });
+    assert.equal(r.ok, true, dir);
+    assert.deepEqual([r.outputShape[0], r.outputShape[2]], [1, 64], dir);
+  }
+});
+
 test('a run without a student artifact cannot be exported; one with a student is copied whole into an empty folder', async (t) => {
   const s = await service(t);
   const run = await s.call('runs.create', { method: 'selftest', config: {} });
