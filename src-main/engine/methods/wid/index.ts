@@ -26,7 +26,6 @@ import {
   AUTHORS_MASK_EVERY, authorsSizesAt, authorsWStep, eventsDue, pruneMasks, ScheduleOptions, sizesAtEvent, validateSchedule,
 } from './pruning-schedule.js';
 import { authorsCompactorScores, IMPORTANCE_CRITERIA } from './importance.js';
-import { maskedMlmLogits } from './masked-forward.js';
 import { authorsPenalty, disposeKeepVectors, keepVectors, penaltyTargets, type KeepVectors } from './penalty.js';
 import { maskedResidue, type MaskedResidue } from './masked-residue.js';
 import { AttentionStrategy, resolveTargetSizes, studentConfig, teacherSizes, WidPreset, WidSizes, WidTarget } from '../common/student-size.js';
@@ -225,7 +224,8 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     if (authors) {
       // teacher width, every compactor entry in the forward; LayerNorm statistics over the kept dims once masks exist
       const eff = effectiveWeights(inherited, tcfg, compactors, full, FULL_IDX);
-      return maskedMlmLogits(eff.weights, tcfg, inputs, { residualKeep: applied > 0 ? keep.residual : null, dropout });
+      const layerNormKeep = applied > 0 ? keep.residual : null;
+      return mlmHead(eff.weights, tcfg, bertForward(eff.weights, tcfg, inputs, { dropout, layerNormKeep }).lastHiddenState, { layerNormKeep });
     }
     const eff = effectiveWeights(inherited, tcfg, compactors, masks, idx);
     return mlmHead(eff.weights, eff.config, bertForward(eff.weights, eff.config, inputs, { dropout }).lastHiddenState);
