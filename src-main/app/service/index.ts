@@ -20,6 +20,8 @@ import { runPlanHandlers } from './run-plan.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { systemHandlers } from './system.js';
 import { checkRequestDepth } from './validate.js';
+import { diskFullError, fileApiError, isDiskFull } from './io-errors.js';
+import { RegularFileError } from '../../engine/io/regular-file.js';
 
 export { ApiError } from './contract.js';
 export type { Service, ServiceOptions, AppMode, WorkerLauncher, WorkerProcess } from './contract.js';
@@ -68,6 +70,9 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
         return await handler(req);
       } catch (err) {
         if (err instanceof ApiError) throw err;
+        // A full disk (SQLITE_FULL, ENOSPC) is the machine's state, not a bug: 507 with what to free.
+        if (isDiskFull(err)) throw diskFullError(method, dataDir, err, { free: 'space on that disk (old runs\' checkpoints under runs/<id>/, exported students)' });
+        if (err instanceof RegularFileError) throw fileApiError(err, 'path');
         throw new ApiError('internal', `${method}: ${(err as Error)?.message ?? String(err)}`);
       }
     },
