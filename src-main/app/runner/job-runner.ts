@@ -12,6 +12,7 @@ import type { WorkerLauncher, WorkerProcess } from '../service/contract.js';
 import type { Store } from '../store/index.js';
 import { processIsAlive } from '../store/runs-repo.js';
 import { recordWorkerMessage } from './message-recorder.js';
+import { describeRemoved, removeStaleTempFiles, sweepDataFolder } from './stale-files.js';
 
 export interface JobRunnerOptions {
   store: Store;
@@ -82,8 +83,19 @@ export class JobRunner {
       // a full disk or a damaged database: serve what can be read; the orphans are marked by the next reader
       this.report(null, `could not mark runs left running by a previous start: ${(err as Error).message}`);
     }
+    this.sweepLeftovers();
     this.accepting = true;
     this.pump();
+  }
+
+  /** Start-up: temp files of interrupted writes in runs that are not running, and folders of unfinished removals. */
+  private sweepLeftovers(): void {
+    const isRunning = (id: number) => {
+      try { return this.opts.store.runs.get(id)?.status === 'running'; }
+      catch { return true; } // unknown: leave its files alone
+    };
+    const removed = sweepDataFolder(join(this.opts.dataDir, 'runs'), isRunning);
+    if (removed.length) process.stderr.write(`wid: removed leftovers of interrupted writes: ${describeRemoved(removed)}\n`);
   }
 
   /** A run this runner executes, or whose final status it still has to write. */
@@ -187,6 +199,11 @@ export class JobRunner {
       return;
     }
     this.emitStatus(run.id);
+    if (resume) {
+      // a worker killed mid-write left step-N.safetensors.tmp-<pid> (or attention.json.tmp-<pid>) behind
+      const removed = removeStaleTempFiles(workDir);
+      if (removed.length) this.opts.emit({ type: 'run.log', runId: run.id, level: 'info', message: `removed leftovers of an interrupted write: ${describeRemoved(removed)}` });
+    }
     let worker: WorkerProcess;
     try {
       worker = this.opts.launch(run.id);
