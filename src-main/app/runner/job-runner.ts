@@ -217,20 +217,27 @@ export class JobRunner {
     };
     this.active.set(run.id, a);
     this.updateStopPoll();
-    worker.onMessage((m) => { a.chain = a.chain.then(() => this.onMessage(a, m)); });
+    // the chain never rejects: a failure is reported, and the next message is still recorded
+    const then = (step: () => void | Promise<void>) => {
+      a.chain = a.chain.then(step).catch((err: unknown) => this.report(run.id, `run ${run.id}: ${(err as Error)?.message ?? String(err)}`));
+    };
+    worker.onMessage((m) => then(() => this.onMessage(a, m)));
     worker.onExit((code) => {
       clearTimeout(a.killTimer);
       // after every message the worker sent before it exited has been recorded
-      a.chain = a.chain.then(() => {
-        this.active.delete(run.id);
-        this.updateStopPoll();
-        if (!a.settled) {
-          // Killed after a cancel/pause request: the user's intent decides; otherwise it died.
-          if (a.requested) this.settle(run.id, a.requested, { error: null });
-          else if (this.closing) this.settle(run.id, 'interrupted', { error: 'the app was closed while this run was running' });
-          else this.settle(run.id, 'interrupted', { error: `job process exited (code ${code ?? 'unknown'}) before the job finished` });
+      then(() => {
+        try {
+          this.active.delete(run.id);
+          this.updateStopPoll();
+          if (!a.settled) {
+            // Killed after a cancel/pause request: the user's intent decides; otherwise it died.
+            if (a.requested) this.settle(run.id, a.requested, { error: null });
+            else if (this.closing) this.settle(run.id, 'interrupted', { error: 'the app was closed while this run was running' });
+            else this.settle(run.id, 'interrupted', { error: `job process exited (code ${code ?? 'unknown'}) before the job finished` });
+          }
+        } finally {
+          onExited();
         }
-        onExited();
         this.pump();
       });
     });
