@@ -24,6 +24,9 @@ export const MAX_REGISTERED_HEADER_BYTES = 16 * 1024 * 1024;
 /** vocab.txt of bert-base is 226 KB; a multilingual vocabulary ~1 MB. */
 export const MAX_VOCAB_BYTES = 16 * 1024 * 1024;
 
+/** Tokenizer files besides vocab.txt that belong to a model folder (only their sizes are read). */
+const TOKENIZER_FILES = ['tokenizer_config.json', 'tokenizer.json', 'special_tokens_map.json'];
+
 export interface ModelFolderInfo { config: Record<string, unknown>; parameterCount: number; fileSize: number }
 
 const exists = async (path: string) => { try { await stat(path); return true; } catch { return false; } };
@@ -106,12 +109,17 @@ async function inspect(path: string): Promise<ModelFolderInfo> {
     fileSize += v.size;
     await v.close();
   }
+  // the tokenizer's other files count toward the model's size (stat only; a FIFO or device there counts nothing)
+  for (const name of TOKENIZER_FILES) {
+    try { const st = await stat(join(path, name)); if (st.isFile()) fileSize += st.size; } catch { /* absent */ }
+  }
   const parameterCount = Object.values(shapes).reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
   return { config, parameterCount, fileSize };
 }
 
 /**
- * The config, parameter count and size (config.json + weights + index + vocab.txt) of a model folder. Every
+ * The config, parameter count and size (config.json, weights, shard index, vocab.txt and tokenizer files, not
+ * other files of the folder) of a model folder. Every
  * problem is a ModelFolderError naming the file, or a RegularFileError (not a regular file, too large,
  * unreadable, too slow) the service maps to 400/413.
  */
