@@ -43,7 +43,7 @@ before(async () => {
   writeFileSync(join(outside, 'file'), 'x');
   // One of everything, so ids 1 exist and requests reach the checks behind the id lookup.
   const store = openStore(home);
-  const info = inspectModelFolder(TINY);
+  const info = await inspectModelFolder(TINY);
   store.models.insert({ name: 'tiny', kind: 'teacher', path: TINY, config: info.config, parameterCount: info.parameterCount, fileSize: info.fileSize, sourceRunId: null });
   store.datasets.insert({ name: 'pp', kind: 'corpus', path: CORPUS, stats: {} });
   const run = store.runs.insert({ name: 'done', method: 'selftest', config: { steps: 1 }, seed: 1 });

@@ -121,4 +121,12 @@ export interface ApiClient {
 }
 
 /** Error shape returned by every transport: a code and a message naming what was wrong. */
-export interface ApiErrorBody { code: 'bad_request' | 'not_found' | 'conflict' | 'internal' | 'unauthorized'; message: string }
+/**
+ * bad_request 400 (the input named in the message is wrong), unauthorized 401, not_found 404, conflict 409,
+ * too_large 413 (a file the input names is larger than the stated limit), insufficient_storage 507 (the disk
+ * is full: the message says what to free), internal 500 (a bug).
+ */
+export interface ApiErrorBody {
+  code: 'bad_request' | 'not_found' | 'conflict' | 'internal' | 'unauthorized' | 'too_large' | 'insufficient_storage';
+  message: string;
+}
