@@ -7,6 +7,7 @@ import { GLUE_TASKS, type GlueTaskName } from '../../engine/glue/tasks.js';
 import { parseGlueTsv } from '../../engine/glue/tsv-loader.js';
 import { corpusTextFiles } from '../../engine/train/corpus.js';
 import { runWorkerTask } from './worker-task.js';
+import { corpusRefusal } from './registration-checks.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { badRequest, conflict, idField, notFound, oneOf, optionalInt, optionalString, requestObject, stringField } from './validate.js';
 
@@ -55,7 +56,11 @@ export function datasetsHandlers(ctx: ServiceContext): Handlers<'datasets.list' 
       } catch (err) {
         throw badRequest(`path: ${(err as Error).message}`);
       }
-      return store.datasets.insert({ name, kind, path, stats });
+      const refusal = kind === 'corpus' ? corpusRefusal(path, stats) : null;
+      if (refusal) throw badRequest(`path: ${refusal}`);
+      const same = store.datasets.findByPath(path);
+      const dataset = store.datasets.insert({ name, kind, path, stats });
+      return same ? { ...dataset, warnings: [`${path} is registered already as ${same.kind} #${same.id} “${same.name}”: both entries name the same files`] } : dataset;
     },
 
     'datasets.preview': (raw) => {

@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import type { ModelRecord } from '../../shared/api/types.js';
 import { inspectModelFolder, ModelFolderError } from '../store/model-folder.js';
 import type { Handlers, ServiceContext } from './service-context.js';
+import { truncatedWeights } from './registration-checks.js';
 import { badRequest, idField, notFound, oneOf, optionalString, requestObject, stringField } from './validate.js';
 
 export function getModel(ctx: ServiceContext, id: number): ModelRecord {
@@ -30,7 +31,11 @@ export function modelsHandlers(ctx: ServiceContext): Handlers<'models.list' | 'm
         if (err instanceof ModelFolderError) throw badRequest(`path: ${err.message}`);
         throw err;
       }
-      return store.models.insert({ name, kind, path, config: info.config, parameterCount: info.parameterCount, fileSize: info.fileSize, sourceRunId: null });
+      const truncated = truncatedWeights(path);
+      if (truncated) throw badRequest(`path: ${truncated}`);
+      const same = store.models.findByPath(path);
+      const model = store.models.insert({ name, kind, path, config: info.config, parameterCount: info.parameterCount, fileSize: info.fileSize, sourceRunId: null });
+      return same ? { ...model, warnings: [`${path} is registered already as ${same.kind} #${same.id} “${same.name}”: both entries name the same files`] } : model;
     },
 
     'models.get': (raw) => getModel(ctx, idField(requestObject(raw, 'models.get'), 'id')),
