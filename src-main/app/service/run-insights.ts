@@ -15,14 +15,13 @@ import { readSafetensorsHeader, truncation } from './safetensors-header.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { idArray, idField, requestObject } from './validate.js';
 
-const DISTILLATION = ['wid', 'distilbert', 'tinybert'];
 type Masks = PruningHistory['masks'][number];
 
 function dependents(ctx: ServiceContext, run: RunRecord): RunDependents {
   const { store } = ctx;
   const all = store.runs.list({ includeArchived: true, limit: 100_000 });
   const group = run.groupId == null ? null : store.groups.get(run.groupId);
-  const members = group ? all.filter((r) => r.groupId === group.id && DISTILLATION.includes(r.method)).length : 0;
+  const members = group ? all.filter((r) => r.groupId === group.id && r.method !== 'finetune' && r.method !== 'evaluate').length : 0;
   return {
     group: group ? { id: group.id, name: group.name, members } : null,
     children: all.filter((r) => r.parentRunId === run.id).map((r) => ({ id: r.id, name: r.name, method: r.method, status: r.status })),
