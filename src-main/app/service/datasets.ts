@@ -58,9 +58,9 @@ export function datasetsHandlers(ctx: ServiceContext): Handlers<'datasets.list' 
       }
       const refusal = kind === 'corpus' ? corpusRefusal(path, stats) : null;
       if (refusal) throw badRequest(`path: ${refusal}`);
-      const same = store.datasets.findByPath(path);
+      const same = store.datasets.list().filter((d) => d.path === path);
       const dataset = store.datasets.insert({ name, kind, path, stats });
-      return same ? { ...dataset, warnings: [`${path} is registered already as ${same.kind} #${same.id} “${same.name}”: both entries name the same files`] } : dataset;
+      return same.length ? { ...dataset, warnings: [`${path} is registered already as ${same.map((d) => `${d.kind} #${d.id} “${d.name}”`).join(', ')}: the entries name the same files`] } : dataset;
     },
 
     'datasets.preview': (raw) => {

@@ -33,9 +33,9 @@ export function modelsHandlers(ctx: ServiceContext): Handlers<'models.list' | 'm
       }
       const truncated = truncatedWeights(path);
       if (truncated) throw badRequest(`path: ${truncated}`);
-      const same = store.models.findByPath(path);
+      const same = store.models.list().filter((m) => m.path === path);
       const model = store.models.insert({ name, kind, path, config: info.config, parameterCount: info.parameterCount, fileSize: info.fileSize, sourceRunId: null });
-      return same ? { ...model, warnings: [`${path} is registered already as ${same.kind} #${same.id} “${same.name}”: both entries name the same files`] } : model;
+      return same.length ? { ...model, warnings: [`${path} is registered already as ${same.map((m) => `${m.kind} #${m.id} “${m.name}”`).join(', ')}: the entries name the same files`] } : model;
     },
 
     'models.get': (raw) => getModel(ctx, idField(requestObject(raw, 'models.get'), 'id')),

@@ -27,11 +27,6 @@ export class DatasetsRepo {
     return (this.db.prepare('SELECT * FROM datasets ORDER BY id').all() as DatasetRow[]).map(toRecord);
   }
 
-  findByPath(path: string): DatasetRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM datasets WHERE path = ? ORDER BY id DESC LIMIT 1').get(path) as DatasetRow | undefined;
-    return r && toRecord(r);
-  }
-
   rename(id: number, name: string): DatasetRecord | undefined {
     this.db.prepare('UPDATE datasets SET name = ? WHERE id = ?').run(name, id);
     return this.get(id);
