@@ -102,6 +102,7 @@ test('models are renamed and removed from the Models page; the same folder twice
   assert.match(await page.getByTestId('model-warning').innerText(), /registered already as teacher #1 “tiny teacher”/);
   await screenshot(page, 'research-model-duplicate-warning');
   const id = (await call('models.list', {})).find((m) => m.name === 'by mistake')!.id;
+  assert.equal(await page.getByTestId('model-details').getAttribute('data-model-id'), String(id), 'a registered model opens its details');
   await page.getByTestId(`rename-model-${id}`).click();
   await page.getByTestId('rename-input').fill('mistake, renamed');
   await page.getByTestId('rename-dialog-confirm').click();
