@@ -9,6 +9,7 @@ import { corpusTextFiles } from '../../engine/train/corpus.js';
 import { describeKind, RegularFile, RegularFileError } from '../../engine/io/regular-file.js';
 import { fileApiError } from './io-errors.js';
 import { runWorkerTask } from './worker-task.js';
+import { corpusRefusal } from './registration-checks.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { badRequest, conflict, idField, notFound, oneOf, optionalInt, optionalString, requestObject, stringField } from './validate.js';
 
@@ -99,7 +100,11 @@ export function datasetsHandlers(ctx: ServiceContext): Handlers<'datasets.list' 
       } catch (err) {
         throw badRequest(`path: ${(err as Error).message}`);
       }
-      return store.datasets.insert({ name, kind, path, stats });
+      const refusal = kind === 'corpus' ? corpusRefusal(path, stats) : null;
+      if (refusal) throw badRequest(`path: ${refusal}`);
+      const same = store.datasets.list().filter((d) => d.path === path);
+      const dataset = store.datasets.insert({ name, kind, path, stats });
+      return same.length ? { ...dataset, warnings: [`${path} is registered already as ${same.map((d) => `${d.kind} #${d.id} “${d.name}”`).join(', ')}: the entries name the same files`] } : dataset;
     },
 
     'datasets.preview': async (raw) => {

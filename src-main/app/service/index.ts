@@ -21,6 +21,8 @@ import { runsHandlers } from './runs.js';
 import { runPlanHandlers } from './run-plan.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { systemHandlers } from './system.js';
+import { catalogEditHandlers } from './catalog-edits.js';
+import { runInsightHandlers } from './run-insights.js';
 import { checkRequestDepth } from './validate.js';
 import { diskFullError, fileApiError, isDiskFull } from './io-errors.js';
 import { RegularFileError } from '../../engine/io/regular-file.js';
@@ -58,6 +60,8 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     ...runLogHandlers(ctx),
     ...compareHandlers(ctx),
     ...modelTaskHandlers(ctx),
+    ...catalogEditHandlers(ctx),
+    ...runInsightHandlers(ctx),
   };
   if (opts.startRunner !== false) runner.start();
   let closed = false;

@@ -7,7 +7,7 @@ import { formatNumber, textTable } from '../textTable.js';
 
 type Print = (line: string) => void;
 
-const sizeText = (bytes: number | null) => (bytes === null ? null : `${formatNumber(bytes / 1e6)} MB`);
+const sizeText = (bytes: number | null) => (bytes === null ? null : `${formatNumber(bytes / 2 ** 20)} MiB`);
 
 export async function modelsListCommand(service: Service, opts: { kind?: string; json?: boolean }, print: Print): Promise<number> {
   if (opts.kind !== undefined && opts.kind !== 'teacher' && opts.kind !== 'student') {
