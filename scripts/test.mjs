@@ -43,7 +43,10 @@ if (!filters.length) run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (!process.env.WID_TEST_SKIP_BUILD && (needsBrowser || !filters.length)) run('node', ['scripts/build.mjs', '--renderer-only']);
 if (needsBrowser) ensureChromium();
 if (!tests.length) { console.error('no test files matched'); process.exit(1); }
-console.log(`running ${tests.length} test files`);
-run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...tests], {
+// Files run one at a time by default (CI has 2 cores, and browser tests time live runs); WID_TEST_CONCURRENCY=N
+// runs N files at once where the machine has the cores for it.
+const concurrency = Math.max(1, Number.parseInt(process.env.WID_TEST_CONCURRENCY ?? '1', 10) || 1);
+console.log(`running ${tests.length} test files${concurrency > 1 ? `, ${concurrency} at a time` : ''}`);
+run(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...tests], {
   env: { ...process.env, WID_TEST: '1' },
 });

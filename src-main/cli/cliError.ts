@@ -1,5 +1,6 @@
 // How the CLI ends on failure: a message for people and an exit code for scripts.
-// 2 = the input was wrong (bad arguments, unreadable or invalid config); 1 = the operation failed.
+// 2 = the input was wrong (bad arguments, unreadable or invalid config, a file it names too large); 1 = the
+// operation failed (a full disk included).
 import { ApiError } from '../app/service/contract.js';
 
 export class CliError extends Error {
@@ -11,7 +12,7 @@ export class CliError extends Error {
 
 export function exitCodeFor(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;
-  if (err instanceof ApiError) return err.code === 'bad_request' ? 2 : 1;
+  if (err instanceof ApiError) return err.code === 'bad_request' || err.code === 'too_large' ? 2 : 1;
   return 1;
 }
 

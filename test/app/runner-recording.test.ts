@@ -18,34 +18,34 @@ function setup(t: Parameters<typeof tempHome>[0]) {
   return { home, store, run };
 }
 
-test('an artifact file is stored with its size and sha256', (t) => {
+test('an artifact file is stored with its size and sha256', async (t) => {
   const { home, store, run } = setup(t);
   const file = join(home, 'report.md');
   writeFileSync(file, 'hello');
-  recordWorkerMessage(store, run.id, { type: 'artifact', kind: 'report', path: file });
+  await recordWorkerMessage(store, run.id, { type: 'artifact', kind: 'report', path: file });
   const [a] = store.artifacts.listForRun(run.id);
   assert.equal(a.size, 5);
   assert.equal(a.sha256, createHash('sha256').update('hello').digest('hex'));
 });
 
-test('a folder artifact hashes its files by relative path, so the same files give the same digest anywhere', (t) => {
+test('a folder artifact hashes its files by relative path, so the same files give the same digest anywhere', async (t) => {
   const { home, store, run } = setup(t);
   for (const dir of ['a', 'b']) {
     mkdirSync(join(home, dir, 'sub'), { recursive: true });
     writeFileSync(join(home, dir, 'x.txt'), 'xx');
     writeFileSync(join(home, dir, 'sub', 'y.txt'), 'yyy');
   }
-  recordWorkerMessage(store, run.id, { type: 'artifact', kind: 'student', path: join(home, 'a') });
-  recordWorkerMessage(store, run.id, { type: 'artifact', kind: 'student', path: join(home, 'b') });
+  await recordWorkerMessage(store, run.id, { type: 'artifact', kind: 'student', path: join(home, 'a') });
+  await recordWorkerMessage(store, run.id, { type: 'artifact', kind: 'student', path: join(home, 'b') });
   const [a, b] = store.artifacts.listForRun(run.id);
   assert.equal(a.size, 5);
   assert.equal(a.sha256, b.sha256);
 });
 
-test('a model the job registers is stored as coming from the run, and its evaluations are attributed to it', (t) => {
+test('a model the job registers is stored as coming from the run, and its evaluations are attributed to it', async (t) => {
   const { store, run } = setup(t);
-  recordWorkerMessage(store, run.id, { type: 'model', name: 'student', kind: 'student', path: TINY });
-  recordWorkerMessage(store, run.id, { type: 'evaluation', task: 'RTE', metric: 'accuracy', value: 0.55, modelPath: TINY });
+  await recordWorkerMessage(store, run.id, { type: 'model', name: 'student', kind: 'student', path: TINY });
+  await recordWorkerMessage(store, run.id, { type: 'evaluation', task: 'RTE', metric: 'accuracy', value: 0.55, modelPath: TINY });
   const [model] = store.models.list('student');
   assert.equal(model.sourceRunId, run.id);
   assert.equal(model.config.num_hidden_layers, 2);
@@ -53,9 +53,9 @@ test('a model the job registers is stored as coming from the run, and its evalua
   assert.equal(e.modelId, model.id);
 });
 
-test('progress stores every finite value as a metric point at its step and keeps the snapshot on the run', (t) => {
+test('progress stores every finite value as a metric point at its step and keeps the snapshot on the run', async (t) => {
   const { store, run } = setup(t);
-  const events = recordWorkerMessage(store, run.id, {
+  const events = await recordWorkerMessage(store, run.id, {
     type: 'progress', progress: { step: 7, totalSteps: 10, values: { loss: 2.5, lr: 1e-4, bad: Number.NaN }, etaSeconds: 3 },
   });
   assert.deepEqual(store.metrics.list(run.id), [{ step: 7, name: 'loss', value: 2.5 }, { step: 7, name: 'lr', value: 1e-4 }]);

@@ -43,7 +43,7 @@ before(async () => {
   writeFileSync(join(outside, 'file'), 'x');
   // One of everything, so ids 1 exist and requests reach the checks behind the id lookup.
   const store = openStore(home);
-  const info = inspectModelFolder(TINY);
+  const info = await inspectModelFolder(TINY);
   store.models.insert({ name: 'tiny', kind: 'teacher', path: TINY, config: info.config, parameterCount: info.parameterCount, fileSize: info.fileSize, sourceRunId: null });
   store.datasets.insert({ name: 'pp', kind: 'corpus', path: CORPUS, stats: {} });
   const run = store.runs.insert({ name: 'done', method: 'selftest', config: { steps: 1 }, seed: 1 });
@@ -101,6 +101,9 @@ const BASE: Record<string, Record<string, unknown>> = {
   'runs.plan': { methods: ['wid'], config: { teacherModelId: 1, target: { hidden: 32 } } },
   'groups.create': { methods: ['selftest'], config: { steps: 1 } },
   'compare.table': { modelIds: [1] }, 'compare.export': { modelIds: [1], format: 'csv' },
+  'models.update': { id: 999, name: 'renamed' }, 'datasets.update': { id: 999, name: 'renamed' }, 'datasets.remove': { id: 999 },
+  'groups.update': { id: 999, name: 'renamed' }, 'groups.remove': { id: 999 },
+  'runs.dependents': { id: 1 }, 'runs.resumePlan': { id: 1 }, 'runs.pruning': { id: 1 }, 'compare.sources': { modelIds: [1] },
 };
 /** Keys inside `config` worth mutating too (budget, ids, sizes). */
 const CONFIG_KEYS = ['steps', 'batchSize', 'seqLen', 'teacherModelId', 'datasetId', 'target', 'seed', 'backend'];

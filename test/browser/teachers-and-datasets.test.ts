@@ -36,7 +36,8 @@ test('a teacher folder registers with its config and size, and its smoke test ru
     const config = JSON.parse(readFileSync(join(FIXTURES.teacher, 'config.json'), 'utf8'));
     assert.equal(cells[3], `${config.num_hidden_layers}L · ${config.hidden_size}H · ${config.num_attention_heads} heads · ${config.intermediate_size} FFN`);
     assert.equal(await row.getByTestId('model-shape').getAttribute('title'), `vocabulary ${config.vocab_size}`);
-    const bytes = ['config.json', 'model.safetensors', 'reference.safetensors', 'tokenizer_config.json', 'vocab.txt']
+    // the model's own files; the fixture's reference.safetensors (test data beside it) is not part of the model
+    const bytes = ['config.json', 'model.safetensors', 'tokenizer_config.json', 'vocab.txt']
       .reduce((n, f) => n + statSync(join(FIXTURES.teacher, f)).size, 0);
     assert.equal(await page.getByTestId('model-size').innerText(), `${(bytes / 2 ** 20).toFixed(2)} MiB`);
     // the full config.json is shown for the model just registered

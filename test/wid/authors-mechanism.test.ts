@@ -13,7 +13,7 @@ import { mergeStudent } from '../../src-main/engine/methods/wid/merge.js';
 import { authorsPenalty, keepVectors, disposeKeepVectors } from '../../src-main/engine/methods/wid/penalty.js';
 import { authorsSizesAt, authorsWStep } from '../../src-main/engine/methods/wid/pruning-schedule.js';
 import { effectiveWeights } from '../../src-main/engine/methods/wid/effective-weights.js';
-import { maskedMlmLogits } from '../../src-main/engine/methods/wid/masked-forward.js';
+import { bertForward, mlmHead } from '../../src-main/engine/bert/index.js';
 import { logitKdLoss } from '../../src-main/engine/methods/wid/kd-loss.js';
 import { AdamW } from '../../src-main/engine/train/adamw.js';
 import { perturbCompactors, tinyBatch, tinyConfig, tinyTeacher } from './support/tiny-teacher.js';
@@ -144,7 +144,7 @@ test('the teacher-width forward equals the independent masked reference once mas
     const full = fullMasks(tinyConfig);
     const nullIdx = { residual: null, attention: [null, null], intermediate: [null, null] };
     const eff = effectiveWeights(t, tinyConfig, c, full, nullIdx);
-    const ours = maskedMlmLogits(eff.weights, tinyConfig, b, { residualKeep: keep.residual });
+    const ours = mlmHead(eff.weights, tinyConfig, bertForward(eff.weights, tinyConfig, b, { layerNormKeep: keep.residual }).lastHiddenState, { layerNormKeep: keep.residual });
     const ref = referenceLogits(teacher, tinyConfig, c, masks, b.inputIds, b.attentionMask, b.tokenTypeIds);
     return tf.max(tf.abs(tf.sub(ours, ref))).dataSync()[0];
   });

@@ -39,9 +39,19 @@ export class ForeignRunWatcher {
     if (this.timer) return;
     this.primed = false;
     this.since = null;
-    this.tick();
-    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    try { this.tick(); } catch (err) { this.reportTickError(err); }
+    this.timer = setInterval(() => {
+      // A full disk (marking a dead owner's run) or a damaged database must not take the process down from a timer.
+      try { this.tick(); } catch (err) { this.reportTickError(err); }
+    }, this.intervalMs);
     this.timer.unref();
+  }
+
+  private lastTickError = '';
+  private reportTickError(err: unknown): void {
+    const message = (err as Error)?.message ?? String(err);
+    if (message !== this.lastTickError) process.stderr.write(`wid: watching other processes' runs failed: ${message}\n`);
+    this.lastTickError = message;
   }
 
   stop(): void {

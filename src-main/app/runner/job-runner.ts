@@ -1,6 +1,8 @@
 // The job runner: takes queued runs from the store, starts one worker process per run (never on the
 // UI thread), records what the worker reports, and settles the run's final status. A worker that
 // exits without saying done/failed leaves its run `interrupted`, with everything recorded so far.
+// Nothing the store or the disk throws here reaches the event loop: a full disk (SQLITE_FULL while settling
+// a run) is reported on the run and retried until the write lands, and the process keeps serving.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiEvent } from '../../shared/api/events.js';
@@ -10,6 +12,7 @@ import type { WorkerLauncher, WorkerProcess } from './worker-launcher.js';
 import type { Store } from '../store/index.js';
 import { processIsAlive } from '../store/process-identity.js';
 import { recordWorkerMessage } from './message-recorder.js';
+import { describeRemoved, removeStaleTempFiles, sweepDataFolder } from './stale-files.js';
 
 export interface JobRunnerOptions {
   store: Store;
@@ -37,7 +40,16 @@ interface ActiveRun {
   requested: 'cancelled' | 'paused' | null;
   killTimer?: NodeJS.Timeout;
   exited: Promise<void>;
+  /** The worker's messages are recorded one after another, in order (recording an artifact or model is async). */
+  chain: Promise<void>;
+  /** The last recording error reported, so a full disk is said once, not once per progress message. */
+  lastRecordError?: string;
 }
+
+interface PendingSettle { status: RunStatus; fields: { error?: string | null; result?: Record<string, unknown> | null } }
+
+/** How often a settle that the store refused (a full disk) is tried again. */
+const SETTLE_RETRY_MS = 1000;
 
 export const runWorkDir = (dataDir: string, runId: number) => join(dataDir, 'runs', String(runId));
 
@@ -51,6 +63,9 @@ export class JobRunner {
   private readonly pauseKillAfterMs: number;
   private accepting = false;
   private closing = false;
+  /** Final statuses the store could not write yet (SQLITE_FULL), retried every SETTLE_RETRY_MS. */
+  private readonly pending = new Map<number, PendingSettle>();
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: JobRunnerOptions) {
     this.concurrency = Math.max(1, opts.concurrency ?? 1);
@@ -60,15 +75,32 @@ export class JobRunner {
 
   /** Marks runs left `running` by a dead app as interrupted, then starts queued runs. */
   start(): void {
-    for (const id of this.opts.store.runs.markOrphansInterrupted('the app exited while this run was running')) {
-      this.emitStatus(id);
+    try {
+      for (const id of this.opts.store.runs.markOrphansInterrupted('the app exited while this run was running')) {
+        this.emitStatus(id);
+      }
+    } catch (err) {
+      // a full disk or a damaged database: serve what can be read; the orphans are marked by the next reader
+      this.report(null, `could not mark runs left running by a previous start: ${(err as Error).message}`);
     }
+    this.sweepLeftovers();
     this.accepting = true;
     this.pump();
   }
 
+  /** Start-up: temp files of interrupted writes in runs that are not running, and folders of unfinished removals. */
+  private sweepLeftovers(): void {
+    const isRunning = (id: number) => {
+      try { return this.opts.store.runs.get(id)?.status === 'running'; }
+      catch { return true; } // unknown: leave its files alone
+    };
+    const removed = sweepDataFolder(join(this.opts.dataDir, 'runs'), isRunning);
+    if (removed.length) process.stderr.write(`wid: removed leftovers of interrupted writes: ${describeRemoved(removed)}\n`);
+  }
+
+  /** A run this runner executes, or whose final status it still has to write. */
   isActive(runId: number): boolean {
-    return this.active.has(runId);
+    return this.active.has(runId) || this.pending.has(runId);
   }
 
   /** Marks a run as this runner's to start (see ownRunsOnly); the service calls it for runs it creates or resumes. */
@@ -79,10 +111,15 @@ export class JobRunner {
   /** Starts queued runs while there is room. Called after every create/resume and every exit. */
   pump(): void {
     if (!this.accepting) return;
-    for (const run of this.opts.store.runs.queued()) {
-      if (this.active.size >= this.concurrency) break;
-      if (this.opts.ownRunsOnly && !this.owned.has(run.id)) continue;
-      if (!this.active.has(run.id)) this.launch(run);
+    try {
+      for (const run of this.opts.store.runs.queued()) {
+        if (this.active.size >= this.concurrency) break;
+        if (this.opts.ownRunsOnly && !this.owned.has(run.id)) continue;
+        if (!this.active.has(run.id)) this.launch(run);
+      }
+    } catch (err) {
+      // the store cannot be read or claimed (full disk, damaged file): queued runs wait for the next pump
+      this.report(null, `could not start queued runs: ${(err as Error).message}`);
     }
   }
 
@@ -122,7 +159,11 @@ export class JobRunner {
   }
 
   private pollStopRequests(): void {
-    for (const { id, reason } of this.opts.store.runs.stopRequests([...this.active.keys()])) this.stop(id, reason);
+    try {
+      for (const { id, reason } of this.opts.store.runs.stopRequests([...this.active.keys()])) this.stop(id, reason);
+    } catch (err) {
+      this.report(null, `could not read stop requests: ${(err as Error).message}`);
+    }
   }
 
   private updateStopPoll(): void {
@@ -141,6 +182,9 @@ export class JobRunner {
     this.closing = true;
     const waits = [...this.active.values()].map((a) => { a.worker.kill(); return a.exited; });
     await Promise.all(waits);
+    this.retryPending(); // a last try; what still fails is marked interrupted by the next start
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
   }
 
   private launch(run: RunRecord): void {
@@ -148,8 +192,18 @@ export class JobRunner {
     const resume = store.runs.resumeRequested(run.id);
     if (!store.runs.claim(run.id)) return; // another process on the same data folder started it
     const workDir = runWorkDir(this.opts.dataDir, run.id);
-    mkdirSync(workDir, { recursive: true });
+    try {
+      mkdirSync(workDir, { recursive: true });
+    } catch (err) {
+      this.settle(run.id, 'failed', { error: `could not create the run folder ${workDir}: ${(err as Error).message}` });
+      return;
+    }
     this.emitStatus(run.id);
+    if (resume) {
+      // a worker killed mid-write left step-N.safetensors.tmp-<pid> (or attention.json.tmp-<pid>) behind
+      const removed = removeStaleTempFiles(workDir);
+      if (removed.length) this.opts.emit({ type: 'run.log', runId: run.id, level: 'info', message: `removed leftovers of an interrupted write: ${describeRemoved(removed)}` });
+    }
     let worker: WorkerProcess;
     try {
       worker = this.opts.launch(run.id);
@@ -158,47 +212,104 @@ export class JobRunner {
       return;
     }
     let onExited!: () => void;
-    const a: ActiveRun = { runId: run.id, worker, settled: false, requested: null, exited: new Promise((r) => { onExited = r; }) };
+    const a: ActiveRun = {
+      runId: run.id, worker, settled: false, requested: null, exited: new Promise((r) => { onExited = r; }), chain: Promise.resolve(),
+    };
     this.active.set(run.id, a);
     this.updateStopPoll();
-    worker.onMessage((m) => this.onMessage(a, m));
+    // the chain never rejects: a failure is reported, and the next message is still recorded
+    const then = (step: () => void | Promise<void>) => {
+      a.chain = a.chain.then(step).catch((err: unknown) => this.report(run.id, `run ${run.id}: ${(err as Error)?.message ?? String(err)}`));
+    };
+    worker.onMessage((m) => then(() => this.onMessage(a, m)));
     worker.onExit((code) => {
       clearTimeout(a.killTimer);
-      this.active.delete(run.id);
-      this.updateStopPoll();
-      if (!a.settled) {
-        // Killed after a cancel/pause request: the user's intent decides; otherwise it died.
-        if (a.requested) this.settle(run.id, a.requested, { error: null });
-        else if (this.closing) this.settle(run.id, 'interrupted', { error: 'the app was closed while this run was running' });
-        else this.settle(run.id, 'interrupted', { error: `job process exited (code ${code ?? 'unknown'}) before the job finished` });
-      }
-      onExited();
-      this.pump();
+      // after every message the worker sent before it exited has been recorded
+      then(() => {
+        try {
+          this.active.delete(run.id);
+          this.updateStopPoll();
+          if (!a.settled) {
+            // Killed after a cancel/pause request: the user's intent decides; otherwise it died.
+            if (a.requested) this.settle(run.id, a.requested, { error: null });
+            else if (this.closing) this.settle(run.id, 'interrupted', { error: 'the app was closed while this run was running' });
+            else this.settle(run.id, 'interrupted', { error: `job process exited (code ${code ?? 'unknown'}) before the job finished` });
+          }
+        } finally {
+          onExited();
+        }
+        this.pump();
+      });
     });
     worker.send({ type: 'start', runId: run.id, method: run.method, config: run.config, workDir, seed: run.seed, resume } satisfies ToWorker);
   }
 
-  private onMessage(a: ActiveRun, raw: unknown): void {
+  /** Records one worker message; never throws (a failure is reported on the run's log). */
+  private async onMessage(a: ActiveRun, raw: unknown): Promise<void> {
     if (a.settled || !isFromWorker(raw)) return;
     const msg: FromWorker = raw;
     if (msg.type === 'done') { a.settled = true; this.settle(a.runId, 'completed', { result: msg.result }); return; }
     if (msg.type === 'stopped') { a.settled = true; this.settle(a.runId, msg.reason, { result: msg.result }); return; }
     if (msg.type === 'failed') { a.settled = true; this.settle(a.runId, 'failed', { error: msg.error }); return; }
     try {
-      for (const event of recordWorkerMessage(this.opts.store, a.runId, msg)) this.opts.emit(event);
+      for (const event of await recordWorkerMessage(this.opts.store, a.runId, msg)) this.opts.emit(event);
+      a.lastRecordError = undefined;
     } catch (err) {
-      // A bad artifact path or model folder must not kill the run; report it on the run's log.
-      this.opts.emit({ type: 'run.log', runId: a.runId, level: 'error', message: `could not record ${msg.type}: ${(err as Error).message}` });
+      // A bad artifact path, a model folder or a full disk must not kill the run; report it on the run's log, once.
+      const message = `could not record ${msg.type}: ${(err as Error).message}`;
+      if (message !== a.lastRecordError) this.report(a.runId, message);
+      a.lastRecordError = message;
     }
   }
 
-  private settle(runId: number, status: RunStatus, fields: { error?: string | null; result?: Record<string, unknown> | null }): void {
-    this.opts.store.runs.finish(runId, status, fields);
+  /**
+   * Writes a run's final status. When the store refuses (SQLITE_FULL on a full disk), the status and the
+   * worker's own message are announced anyway and the write is retried every SETTLE_RETRY_MS until it lands.
+   */
+  private settle(runId: number, status: RunStatus, fields: PendingSettle['fields']): void {
+    this.pending.delete(runId);
+    try {
+      this.opts.store.runs.finish(runId, status, fields);
+    } catch (err) {
+      this.pending.set(runId, { status, fields });
+      this.report(runId, `could not record that run ${runId} ended ${status}${fields.error ? ` (${fields.error.split('\n')[0]})` : ''}: ` +
+        `${(err as Error).message}; retrying every ${SETTLE_RETRY_MS / 1000} s until the disk has room`);
+      this.opts.emit({ type: 'run.status', runId, status, error: fields.error ?? null });
+      if (!this.retryTimer) {
+        this.retryTimer = setInterval(() => this.retryPending(), SETTLE_RETRY_MS);
+        this.retryTimer.unref();
+      }
+      return;
+    }
     this.emitStatus(runId);
   }
 
+  private retryPending(): void {
+    for (const [runId, p] of [...this.pending]) {
+      try {
+        this.opts.store.runs.finish(runId, p.status, p.fields);
+      } catch {
+        continue;
+      }
+      this.pending.delete(runId);
+      this.emitStatus(runId);
+    }
+    if (this.pending.size === 0 && this.retryTimer) {
+      clearInterval(this.retryTimer);
+      this.retryTimer = null;
+      this.pump();
+    }
+  }
+
+  /** An error the runner cannot hand to a caller: on stderr, and on the run's log when it concerns a run. */
+  private report(runId: number | null, message: string): void {
+    process.stderr.write(`wid: ${message}\n`);
+    if (runId !== null) this.opts.emit({ type: 'run.log', runId, level: 'error', message });
+  }
+
   private emitStatus(runId: number): void {
-    const run = this.opts.store.runs.get(runId);
+    let run;
+    try { run = this.opts.store.runs.get(runId); } catch (err) { this.report(runId, `could not read run ${runId}: ${(err as Error).message}`); return; }
     if (run) this.opts.emit({ type: 'run.status', runId, status: run.status, error: run.error });
   }
 }

@@ -8,8 +8,12 @@ import type { Store } from '../store/index.js';
 import { digestPath } from '../store/file-digest.js';
 import { inspectModelFolder } from '../store/model-folder.js';
 
-/** Records one non-terminal message; returns the events to emit. Throws only on store errors. */
-export function recordWorkerMessage(store: Store, runId: number, msg: FromWorker): ApiEvent[] {
+/**
+ * Records one non-terminal message; returns the events to emit. Throws on store errors and on artifact or
+ * model files that cannot be read. Async because artifacts are digested and model folders inspected off the
+ * event loop; the runner records a run's messages one after another, in order.
+ */
+export async function recordWorkerMessage(store: Store, runId: number, msg: FromWorker): Promise<ApiEvent[]> {
   switch (msg.type) {
     case 'backend':
       store.runs.setBackend(runId, msg.name, msg.device);
@@ -31,7 +35,7 @@ export function recordWorkerMessage(store: Store, runId: number, msg: FromWorker
       return [{ type: 'run.log', runId, level: msg.level, message: msg.message }];
     case 'artifact': {
       const path = resolve(msg.path);
-      const { size, sha256 } = digestPath(path);
+      const { size, sha256 } = await digestPath(path);
       store.artifacts.insert({ runId, kind: msg.kind, path, size, sha256 });
       return [{ type: 'run.log', runId, level: 'info', message: `artifact ${msg.kind}: ${path} (${size} bytes)` }];
     }
@@ -42,7 +46,7 @@ export function recordWorkerMessage(store: Store, runId: number, msg: FromWorker
     }
     case 'model': {
       const path = resolve(msg.path);
-      const info = inspectModelFolder(path);
+      const info = await inspectModelFolder(path);
       const model = store.models.insert({
         name: msg.name, kind: msg.kind, path, config: info.config,
         parameterCount: info.parameterCount, fileSize: info.fileSize, sourceRunId: runId,

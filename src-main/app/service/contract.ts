@@ -5,7 +5,10 @@ import type { WorkerLauncher } from '../runner/worker-launcher.js';
 
 export type AppMode = 'electron' | 'web' | 'cli';
 
-/** Thrown by Service.call; transports map `code` to a status (bad_request 400, unauthorized 401, not_found 404, conflict 409, internal 500). */
+/**
+ * Thrown by Service.call; transports map `code` to a status (bad_request 400, unauthorized 401, not_found 404,
+ * conflict 409, too_large 413, insufficient_storage 507, internal 500).
+ */
 export class ApiError extends Error {
   constructor(readonly code: ApiErrorBody['code'], message: string) {
     super(message);

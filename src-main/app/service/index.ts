@@ -6,7 +6,9 @@ import { resolveDataDir } from '../data-dir.js';
 import { ForeignRunWatcher } from '../runner/foreign-run-watcher.js';
 import { JobRunner } from '../runner/job-runner.js';
 import { launchNodeWorker } from '../runner/node-launcher.js';
-import { openStore } from '../store/index.js';
+import { DB_FILE, openStore } from '../store/index.js';
+import { describeDamage, refreshBackup } from '../store/health.js';
+import { join } from 'node:path';
 import { ApiError, type Service, type ServiceOptions } from './contract.js';
 import { compareHandlers } from './compare.js';
 import { datasetsHandlers } from './datasets.js';
@@ -19,7 +21,11 @@ import { runsHandlers } from './runs.js';
 import { runPlanHandlers } from './run-plan.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { systemHandlers } from './system.js';
+import { catalogEditHandlers } from './catalog-edits.js';
+import { runInsightHandlers } from './run-insights.js';
 import { checkRequestDepth } from './validate.js';
+import { diskFullError, fileApiError, isDiskFull } from './io-errors.js';
+import { RegularFileError } from '../../engine/io/regular-file.js';
 
 export { ApiError } from './contract.js';
 export type { Service, ServiceOptions, AppMode, WorkerLauncher, WorkerProcess } from './contract.js';
@@ -27,6 +33,10 @@ export type { Service, ServiceOptions, AppMode, WorkerLauncher, WorkerProcess } 
 export async function createService(opts: ServiceOptions): Promise<Service> {
   const dataDir = resolveDataDir(opts.home);
   const store = openStore(dataDir);
+  const dbFile = join(dataDir, DB_FILE);
+  if (!store.health.ok) process.stderr.write(`wid: ${describeDamage(dbFile, store.health)}\n`);
+  // A long-running process keeps a copy of a sound database (wid.db.backup) to restore a damaged one from.
+  else if (opts.mode !== 'cli') void refreshBackup(store.db, dbFile);
   const listeners = new Set<(event: ApiEvent) => void>();
   const deliver = (event: ApiEvent) => {
     for (const l of [...listeners]) {
@@ -50,6 +60,8 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     ...runLogHandlers(ctx),
     ...compareHandlers(ctx),
     ...modelTaskHandlers(ctx),
+    ...catalogEditHandlers(ctx),
+    ...runInsightHandlers(ctx),
   };
   if (opts.startRunner !== false) runner.start();
   let closed = false;
@@ -68,6 +80,14 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
         return await handler(req);
       } catch (err) {
         if (err instanceof ApiError) throw err;
+        // A full disk (SQLITE_FULL, ENOSPC) is the machine's state, not a bug: 507 with what to free.
+        if (isDiskFull(err)) throw diskFullError(method, dataDir, err, { free: 'space on that disk (old runs\' checkpoints under runs/<id>/, exported students)' });
+        if (err instanceof RegularFileError) throw fileApiError(err, 'path');
+        const code = (err as { code?: unknown })?.code;
+        if (typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+          const health = { ...store.health, problems: store.health.ok ? [code] : store.health.problems };
+          throw new ApiError('internal', `${method}: ${describeDamage(dbFile, health)}`);
+        }
         throw new ApiError('internal', `${method}: ${(err as Error)?.message ?? String(err)}`);
       }
     },

@@ -1,8 +1,11 @@
 // models.*: register a Hugging Face BERT folder (config.json + model.safetensors), list, get, remove.
 import { basename, resolve } from 'node:path';
 import type { ModelRecord } from '../../shared/api/types.js';
+import { RegularFileError } from '../../engine/io/regular-file.js';
 import { inspectModelFolder, ModelFolderError } from '../store/model-folder.js';
+import { fileApiError } from './io-errors.js';
 import type { Handlers, ServiceContext } from './service-context.js';
+import { truncatedWeights } from './registration-checks.js';
 import { badRequest, idField, notFound, oneOf, optionalString, requestObject, stringField } from './validate.js';
 
 export function getModel(ctx: ServiceContext, id: number): ModelRecord {
@@ -19,18 +22,23 @@ export function modelsHandlers(ctx: ServiceContext): Handlers<'models.list' | 'm
       return store.models.list(req.kind === undefined ? undefined : oneOf(req, 'kind', ['teacher', 'student'] as const));
     },
 
-    'models.register': (raw) => {
+    'models.register': async (raw) => {
       const req = requestObject(raw, 'models.register');
       const path = resolve(stringField(req, 'path'));
       const kind = oneOf(req, 'kind', ['teacher', 'student'] as const, 'teacher');
       const name = optionalString(req, 'name', false)?.trim() || basename(path);
       let info;
-      try { info = inspectModelFolder(path); }
+      try { info = await inspectModelFolder(path); }
       catch (err) {
         if (err instanceof ModelFolderError) throw badRequest(`path: ${err.message}`);
+        if (err instanceof RegularFileError) throw fileApiError(err, 'path');
         throw err;
       }
-      return store.models.insert({ name, kind, path, config: info.config, parameterCount: info.parameterCount, fileSize: info.fileSize, sourceRunId: null });
+      const truncated = truncatedWeights(path);
+      if (truncated) throw badRequest(`path: ${truncated}`);
+      const same = store.models.list().filter((m) => m.path === path);
+      const model = store.models.insert({ name, kind, path, config: info.config, parameterCount: info.parameterCount, fileSize: info.fileSize, sourceRunId: null });
+      return same.length ? { ...model, warnings: [`${path} is registered already as ${same.map((m) => `${m.kind} #${m.id} “${m.name}”`).join(', ')}: the entries name the same files`] } : model;
     },
 
     'models.get': (raw) => getModel(ctx, idField(requestObject(raw, 'models.get'), 'id')),

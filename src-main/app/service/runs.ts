@@ -1,9 +1,10 @@
 // runs.*: create (validated before anything is written), list/get, lifecycle (cancel, pause, resume),
 // edits, removal, and the run's metrics, evaluations and artifacts.
-import { existsSync, rmSync } from 'node:fs';
-import { relative, isAbsolute } from 'node:path';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { RunMethod, RunRecord, RunStatus } from '../../shared/api/types.js';
 import { runWorkDir } from '../runner/job-runner.js';
+import { REMOVED_PREFIX } from '../runner/stale-files.js';
 import { RESUMABLE } from '../store/index.js';
 import type { ServiceContext, Handlers } from './service-context.js';
 import { resolveRunConfig } from './run-config.js';
@@ -127,18 +128,30 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
     'runs.remove': (raw) => {
       const run = getRun(ctx, idField(requestObject(raw, 'runs.remove'), 'id'));
       if (runner.isActive(run.id) || run.status === 'running') throw conflict(`run ${run.id} is running: cancel it before removing it`);
-      // Files first (run folder, then artifacts the app wrote elsewhere under its data folder; never
-      // files outside it, such as a student exported to a folder the user chose), then rows in one transaction.
-      rmSync(runWorkDir(ctx.dataDir, run.id), { recursive: true, force: true });
-      for (const a of store.artifacts.listForRun(run.id)) {
-        if (isInside(ctx.dataDir, a.path) && existsSync(a.path)) rmSync(a.path, { recursive: true, force: true });
-      }
+      // One recoverable order: the run folder is moved aside (a rename, no space needed), then the rows go in one
+      // transaction; if that fails (a full disk, a damaged database) the folder is put back and nothing changed.
+      // Only then are files deleted: the moved folder (an interrupted delete is finished at the next start) and
+      // artifacts the app wrote elsewhere under its data folder (never files outside it, such as a student
+      // exported to a folder the user chose).
       const workDir = runWorkDir(ctx.dataDir, run.id);
-      store.transaction(() => {
-        // Students this run wrote into its folder are gone with it; students saved elsewhere stay registered.
-        for (const m of store.models.list()) if (m.sourceRunId === run.id && isInside(workDir, m.path)) store.models.remove(m.id);
-        store.runs.remove(run.id);
-      });
+      const aside = join(dirname(workDir), `${REMOVED_PREFIX}${run.id}-${Date.now()}`);
+      const artifacts = store.artifacts.listForRun(run.id).map((a) => a.path).filter((p) => isInside(ctx.dataDir, p) && !isInside(workDir, p));
+      const moved = existsSync(workDir);
+      if (moved) renameSync(workDir, aside);
+      try {
+        store.transaction(() => {
+          // Students this run wrote into its folder are gone with it; students saved elsewhere stay registered.
+          for (const m of store.models.list()) if (m.sourceRunId === run.id && isInside(workDir, m.path)) store.models.remove(m.id);
+          store.runs.remove(run.id);
+        });
+      } catch (err) {
+        if (moved) renameSync(aside, workDir);
+        throw err;
+      }
+      try {
+        rmSync(aside, { recursive: true, force: true });
+        for (const path of artifacts) rmSync(path, { recursive: true, force: true });
+      } catch { /* the row is gone; the start-up sweep finishes the folder */ }
       return { ok: true as const };
     },
 

@@ -5,6 +5,14 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { RunRecord } from '../../shared/api/types.js';
 import type { Store } from '../store/index.js';
 import { badRequest, conflict } from './validate.js';
+import { diskFullError, isDiskFull } from './io-errors.js';
+
+/** Bytes of the regular files under `dir` (stat only, nothing is read). */
+function folderBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
+  return n;
+}
 
 export function studentFolder(store: Store, run: RunRecord): string {
   const students = store.artifacts.listForRun(run.id).filter((a) => a.kind === 'student');
@@ -47,6 +55,9 @@ export function exportStudentFolder(source: string, target: string): { path: str
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     const code = (err as NodeJS.ErrnoException).code;
+    if (isDiskFull(err)) {
+      throw diskFullError(`exporting the student to ${dir}`, dirname(dir), err, { need: folderBytes(source), free: 'at least that much there, or choose a folder on another disk' });
+    }
     if (code && PATH_ERRORS.has(code)) throw badRequest(`dir: cannot export into ${dir} (${code}: ${(err as Error).message})`);
     throw err;
   }

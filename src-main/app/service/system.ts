@@ -1,9 +1,11 @@
-// system.info: app version, data folder, mode and which tfjs backends this machine can use.
+// system.info: app version, data folder, mode, which tfjs backends this machine can use, and whether wid.db is sound.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probeBackends } from '../../engine/backend/index.js';
 import type { Handlers, ServiceContext } from './service-context.js';
+import { DB_FILE } from '../store/index.js';
+import { describeDamage } from '../store/health.js';
 
 /** version from the nearest package.json above this module (source tree or bundled app). */
 function appVersion(): string {
@@ -26,7 +28,9 @@ export function systemHandlers(ctx: ServiceContext): Handlers<'system.info'> {
     'system.info': async () => {
       // Probing imports optional native packages; do it once per service.
       backends ??= probeBackends();
-      return { version: appVersion(), dataDir: ctx.dataDir, mode: ctx.mode, backends: await backends };
+      const health = ctx.store.health;
+      const database = { ...health, message: health.ok ? null : describeDamage(join(ctx.dataDir, DB_FILE), health) };
+      return { version: appVersion(), dataDir: ctx.dataDir, mode: ctx.mode, backends: await backends, database };
     },
   };
 }

@@ -26,4 +26,14 @@ export class DatasetsRepo {
   list(): DatasetRecord[] {
     return (this.db.prepare('SELECT * FROM datasets ORDER BY id').all() as DatasetRow[]).map(toRecord);
   }
+
+  rename(id: number, name: string): DatasetRecord | undefined {
+    this.db.prepare('UPDATE datasets SET name = ? WHERE id = ?').run(name, id);
+    return this.get(id);
+  }
+
+  /** Runs that used it keep their config; runs.dataset_id becomes NULL (ON DELETE SET NULL). */
+  remove(id: number): boolean {
+    return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
+  }
 }

@@ -24,4 +24,14 @@ export class GroupsRepo {
   list(): RunGroupRecord[] {
     return (this.db.prepare('SELECT * FROM run_groups ORDER BY id').all() as GroupRow[]).map(toRecord);
   }
+
+  rename(id: number, name: string): RunGroupRecord | undefined {
+    this.db.prepare('UPDATE run_groups SET name = ? WHERE id = ?').run(name, id);
+    return this.get(id);
+  }
+
+  /** Its runs stay, ungrouped (runs.group_id ON DELETE SET NULL). */
+  remove(id: number): boolean {
+    return this.db.prepare('DELETE FROM run_groups WHERE id = ?').run(id).changes > 0;
+  }
 }

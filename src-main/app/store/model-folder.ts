@@ -1,12 +1,18 @@
-// Reads what the store records about a model folder (config.json + model.safetensors): the HF
-// config, the parameter count from the safetensors header, and the folder's size on disk.
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+// Reads what the store records about a model folder (config.json + model.safetensors): the HF config,
+// the parameter count from the safetensors header, and the model's size on disk. Only config.json, each
+// weight file's header (never its tensor data), the shard index and vocab.txt's size are read, each as a
+// regular file with a size limit, off the event loop with a timeout (engine/io/regular-file.ts): a folder
+// holding a FIFO, a link to /dev/zero or a 3 GB stray file registers (or is refused) at once.
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bertConfigFromHf, bertParameterShapes, type BertConfig } from '../../engine/bert/index.js';
 import { ourWeightName } from '../../engine/checkpoint/hf-names.js';
 import { modelFamilyOf } from '../../engine/checkpoint/load-any-model.js';
 import { ALBERT_FAMILY, familyWeightName, MOBILEBERT_FAMILY } from '../../engine/checkpoint/families.js';
-import { digestPath } from './file-digest.js';
+import { MAX_CONFIG_BYTES } from '../../engine/checkpoint/load-hf-model.js';
+import { safetensorsHeaderLength, validateSafetensorsHeader } from '../../engine/checkpoint/safetensors.js';
+import { MAX_SHARD_INDEX_BYTES, shardFiles } from '../../engine/checkpoint/shard-index.js';
+import { RegularFile, RegularFileError, readRegularFile } from '../../engine/io/regular-file.js';
 
 export class ModelFolderError extends Error {
   constructor(message: string) {
@@ -15,58 +21,62 @@ export class ModelFolderError extends Error {
   }
 }
 
+/** A header larger than this is refused at registration (BERT-large's is ~40 KB): it is parsed on the server's thread. */
+export const MAX_REGISTERED_HEADER_BYTES = 16 * 1024 * 1024;
+/** vocab.txt of bert-base is 226 KB; a multilingual vocabulary ~1 MB. */
+export const MAX_VOCAB_BYTES = 16 * 1024 * 1024;
+
+/** Tokenizer files besides vocab.txt that belong to a model folder (only their sizes are read). */
+const TOKENIZER_FILES = ['tokenizer_config.json', 'tokenizer.json', 'special_tokens_map.json'];
+
 export interface ModelFolderInfo { config: Record<string, unknown>; parameterCount: number; fileSize: number }
 
-/** Tensor name -> shape from a safetensors file's JSON header (8-byte little-endian length, then JSON). */
-export function readSafetensorsShapes(file: string): Record<string, number[]> {
-  const fd = openSync(file, 'r');
+const exists = async (path: string) => { try { await stat(path); return true; } catch { return false; } };
+
+/** Tensor name -> shape from a safetensors file's header, which is checked completely against the file's size. */
+export async function readSafetensorsShapes(file: string): Promise<{ shapes: Record<string, number[]>; size: number }> {
+  const f = await RegularFile.open(file, 'safetensors weights');
   try {
-    const size = statSync(file).size;
-    const lenBuf = Buffer.alloc(8);
-    if (size < 8 || readSync(fd, lenBuf, 0, 8, 0) !== 8) throw new ModelFolderError(`${file}: too short to be a safetensors file`);
-    const len = Number(lenBuf.readBigUInt64LE(0));
-    if (len <= 0 || 8 + len > size) throw new ModelFolderError(`${file}: header length ${len} does not fit the file size ${size} (not a safetensors file?)`);
-    const header = Buffer.alloc(len);
-    readSync(fd, header, 0, len, 8);
-    let json: Record<string, { shape?: unknown }>;
-    try { json = JSON.parse(header.toString('utf8')); }
-    catch { throw new ModelFolderError(`${file}: header is not valid JSON (not a safetensors file?)`); }
-    const shapes: Record<string, number[]> = {};
-    for (const [name, entry] of Object.entries(json)) {
-      if (name === '__metadata__') continue;
-      if (!Array.isArray(entry?.shape)) throw new ModelFolderError(`${file}: tensor "${name}" has no shape in the header`);
-      shapes[name] = entry.shape as number[];
+    const len = safetensorsHeaderLength(await f.read(0, 8), f.size, file);
+    if (len > MAX_REGISTERED_HEADER_BYTES) {
+      throw new RegularFileError('too_large', `${file}: the header claims ${len} bytes; expected at most ${MAX_REGISTERED_HEADER_BYTES}`, file);
     }
-    return shapes;
+    let json: unknown;
+    try { json = JSON.parse((await f.read(8, len)).toString('utf8')); }
+    catch { throw new ModelFolderError(`${file}: header is not valid JSON (not a safetensors file?)`); }
+    const { entries } = validateSafetensorsHeader(json, 8 + len, f.size, file);
+    const shapes: Record<string, number[]> = {};
+    for (const [name, e] of entries) shapes[name] = e.shape;
+    return { shapes, size: f.size };
   } finally {
-    closeSync(fd);
+    await f.close();
   }
 }
 
-/** model.safetensors, or the shards a model.safetensors.index.json names. */
-function weightFiles(path: string): string[] {
+/** model.safetensors, or the shards a model.safetensors.index.json names (inside the folder); also the index itself. */
+async function weightFiles(path: string): Promise<{ files: string[]; index?: string }> {
   const single = join(path, 'model.safetensors');
-  if (existsSync(single)) return [single];
+  if (await exists(single)) return { files: [single] };
   const index = join(path, 'model.safetensors.index.json');
-  if (!existsSync(index)) {
-    const hint = existsSync(join(path, 'pytorch_model.bin')) ? ' (only pytorch_model.bin found: re-save with safe_serialization=True)' : '';
+  if (!(await exists(index))) {
+    const hint = (await exists(join(path, 'pytorch_model.bin'))) ? ' (only pytorch_model.bin found: re-save with safe_serialization=True)' : '';
     throw new ModelFolderError(`${single} is missing: expected the weights as safetensors${hint}`);
   }
-  let map: unknown;
-  try { map = (JSON.parse(readFileSync(index, 'utf8')) as { weight_map?: unknown }).weight_map; }
-  catch (err) { throw new ModelFolderError(`${index} is not valid JSON: ${(err as Error).message}`); }
-  if (!map || typeof map !== 'object') throw new ModelFolderError(`${index} lacks a "weight_map" object`);
-  const files = [...new Set(Object.values(map as Record<string, string>))].map((f) => join(path, f));
-  for (const f of files) if (!existsSync(f)) throw new ModelFolderError(`${f} is missing: ${index} names it`);
-  return files;
+  const text = (await readRegularFile(index, 'a shard index (JSON)', MAX_SHARD_INDEX_BYTES)).toString('utf8');
+  const files = shardFiles(path, text, index);
+  for (const f of files) if (!(await exists(f))) throw new ModelFolderError(`${f} is missing: ${index} names it`);
+  return { files, index };
 }
 
-export function inspectModelFolder(path: string): ModelFolderInfo {
-  if (!existsSync(path) || !statSync(path).isDirectory()) throw new ModelFolderError(`${path}: expected a folder holding config.json and model.safetensors`);
+async function inspect(path: string): Promise<ModelFolderInfo> {
+  let folder;
+  try { folder = await stat(path); } catch { folder = null; }
+  if (!folder?.isDirectory()) throw new ModelFolderError(`${path}: expected a folder holding config.json and model.safetensors`);
   const configFile = join(path, 'config.json');
-  if (!existsSync(configFile)) throw new ModelFolderError(`${configFile} is missing: expected a Hugging Face BERT, ALBERT or MobileBERT config.json`);
+  if (!(await exists(configFile))) throw new ModelFolderError(`${configFile} is missing: expected a Hugging Face BERT, ALBERT or MobileBERT config.json`);
+  const configBytes = await readRegularFile(configFile, 'a model config.json', MAX_CONFIG_BYTES);
   let config: Record<string, unknown>;
-  try { config = JSON.parse(readFileSync(configFile, 'utf8')); }
+  try { config = JSON.parse(configBytes.toString('utf8')); }
   catch (err) { throw new ModelFolderError(`${configFile} is not valid JSON: ${(err as Error).message}`); }
   let family: 'bert' | 'albert' | 'mobilebert';
   try { family = modelFamilyOf(config, configFile); }
@@ -88,15 +98,20 @@ export function inspectModelFolder(path: string): ModelFolderInfo {
   } catch (err) {
     throw new ModelFolderError(`${configFile} is not a valid ${family === 'bert' ? 'BERT' : family === 'albert' ? 'ALBERT' : 'MobileBERT'} config: ${(err as Error).message}`);
   }
-  // Header only (never the tensor data), so registering a large model is instant; loading and a
+  // Headers only (never the tensor data), so registering a large model is instant; loading and a
   // forward pass are what models.smokeTest checks.
   const shapes: Record<string, { shape: number[]; file: string }> = {};
-  for (const file of weightFiles(path)) {
-    for (const [fileName, shape] of Object.entries(readSafetensorsShapes(file))) {
+  const { files, index } = await weightFiles(path);
+  let fileSize = configBytes.length;
+  for (const file of files) {
+    const read = await readSafetensorsShapes(file);
+    fileSize += read.size;
+    for (const [fileName, shape] of Object.entries(read.shapes)) {
       const name = nameOf(fileName);
       if (name !== null) shapes[name] = { shape, file };
     }
   }
+  if (index) fileSize += (await stat(index)).size;
   for (const [name, expected] of Object.entries(expectedShapes)) {
     const got = shapes[name];
     if (!got) throw new ModelFolderError(`${join(path, 'model.safetensors')}: tensor "${name}" is missing (config.json implies shape [${expected.join(', ')}])`);
@@ -104,6 +119,33 @@ export function inspectModelFolder(path: string): ModelFolderInfo {
       throw new ModelFolderError(`${got.file}: tensor "${name}" has shape [${got.shape.join(', ')}] but config.json implies [${expected.join(', ')}]`);
     }
   }
+  // vocab.txt is optional; when present it must be a regular file the tokenizer can read (checked, not read).
+  const vocab = join(path, 'vocab.txt');
+  if (await exists(vocab)) {
+    const v = await RegularFile.open(vocab, 'a WordPiece vocab.txt', { maxBytes: MAX_VOCAB_BYTES });
+    fileSize += v.size;
+    await v.close();
+  }
+  // the tokenizer's other files count toward the model's size (stat only; a FIFO or device there counts nothing)
+  for (const name of TOKENIZER_FILES) {
+    try { const st = await stat(join(path, name)); if (st.isFile()) fileSize += st.size; } catch { /* absent */ }
+  }
   const parameterCount = Object.values(shapes).reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
-  return { config, parameterCount, fileSize: digestPath(path).size };
+  return { config, parameterCount, fileSize };
+}
+
+/**
+ * The config, parameter count and size (config.json, weights, shard index, vocab.txt and tokenizer files, not
+ * other files of the folder) of a model folder. Every
+ * problem is a ModelFolderError naming the file, or a RegularFileError (not a regular file, too large,
+ * unreadable, too slow) the service maps to 400/413.
+ */
+export async function inspectModelFolder(path: string): Promise<ModelFolderInfo> {
+  try {
+    return await inspect(path);
+  } catch (err) {
+    if (err instanceof ModelFolderError || err instanceof RegularFileError) throw err;
+    // header and index checks throw plain Errors naming the file
+    throw new ModelFolderError((err as Error).message);
+  }
 }

@@ -44,4 +44,9 @@ export class ModelsRepo {
   remove(id: number): boolean {
     return this.db.prepare('DELETE FROM models WHERE id = ?').run(id).changes > 0;
   }
+
+  rename(id: number, name: string): ModelRecord | undefined {
+    this.db.prepare('UPDATE models SET name = ? WHERE id = ?').run(name, id);
+    return this.get(id);
+  }
 }

@@ -7,7 +7,7 @@ import { callService, toApiError } from './callEnvelope.js';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 const STATUS_BY_CODE: Record<ApiErrorBody['code'], number> = {
-  bad_request: 400, unauthorized: 401, not_found: 404, conflict: 409, internal: 500,
+  bad_request: 400, unauthorized: 401, not_found: 404, conflict: 409, too_large: 413, insufficient_storage: 507, internal: 500,
 };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

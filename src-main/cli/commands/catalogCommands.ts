@@ -7,7 +7,7 @@ import { formatNumber, textTable } from '../textTable.js';
 
 type Print = (line: string) => void;
 
-const sizeText = (bytes: number | null) => (bytes === null ? null : `${formatNumber(bytes / 1e6)} MB`);
+const sizeText = (bytes: number | null) => (bytes === null ? null : `${formatNumber(bytes / 2 ** 20)} MiB`);
 
 export async function modelsListCommand(service: Service, opts: { kind?: string; json?: boolean }, print: Print): Promise<number> {
   if (opts.kind !== undefined && opts.kind !== 'teacher' && opts.kind !== 'student') {
@@ -55,6 +55,7 @@ export async function infoCommand(service: Service, opts: { json?: boolean }, pr
   if (opts.json) { print(JSON.stringify(info, null, 2)); return 0; }
   print(`WID Workbench ${info.version}`);
   print(`data folder: ${info.dataDir}`);
+  print(info.database.ok ? `database: ok (PRAGMA quick_check)${info.database.backup ? `, backup ${info.database.backup} (${info.database.backupTime})` : ''}` : `database: DAMAGED: ${info.database.message}`);
   print(textTable(['backend', 'usable', 'why not'], info.backends.map((b) => [b.name, b.available ? 'yes' : 'no', b.reason ?? ''])));
   return 0;
 }

@@ -17,7 +17,7 @@ export function extendedAttentionMask(attentionMask: tf.Tensor2D): tf.Tensor4D {
 
 export function selfAttention(
   w: BertWeights, cfg: BertConfig, layer: number, hidden: tf.Tensor3D, extMask: tf.Tensor4D,
-  dropout?: { hidden: number; attention: number; seed?: DropoutSeed }, wantScores = true,
+  dropout?: { hidden: number; attention: number; seed?: DropoutSeed }, wantScores = true, layerNormKeep?: tf.Tensor1D | null,
 ): AttentionResult {
   const [b, s, H] = hidden.shape;
   const heads = cfg.numAttentionHeads, d = H / heads;
@@ -42,6 +42,6 @@ export function selfAttention(
   const projected = maybeDropout(linear(ctx, weight(w, `${p}output.dense.weight`), weight(w, `${p}output.dense.bias`)),
     dropout?.hidden, seed === undefined ? undefined : layerDropoutSeed(seed, layer, 'attentionOutput'));
   const output = layerNorm(tf.add(projected, hidden), weight(w, `${p}output.LayerNorm.weight`),
-    weight(w, `${p}output.LayerNorm.bias`), cfg.layerNormEps) as tf.Tensor3D;
+    weight(w, `${p}output.LayerNorm.bias`), cfg.layerNormEps, layerNormKeep) as tf.Tensor3D;
   return { output, probs, scores };
 }

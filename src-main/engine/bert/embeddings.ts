@@ -5,7 +5,8 @@ import { BertWeights, weight } from './weights.js';
 import { layerNorm } from './ops.js';
 import { embeddingLookup } from './embedding-lookup.js';
 
-export function bertEmbeddings(w: BertWeights, cfg: BertConfig, inputIds: tf.Tensor2D, tokenTypeIds?: tf.Tensor2D): tf.Tensor3D {
+/** `layerNormKeep`: the LayerNorm's statistics over these dims only (ops.ts layerNorm). */
+export function bertEmbeddings(w: BertWeights, cfg: BertConfig, inputIds: tf.Tensor2D, tokenTypeIds?: tf.Tensor2D, layerNormKeep?: tf.Tensor1D | null): tf.Tensor3D {
   const [batch, seq] = inputIds.shape;
   if (seq > cfg.maxPositionEmbeddings) {
     throw new Error(`input sequence length ${seq} exceeds maxPositionEmbeddings ${cfg.maxPositionEmbeddings}`);
@@ -18,5 +19,5 @@ export function bertEmbeddings(w: BertWeights, cfg: BertConfig, inputIds: tf.Ten
   const typeEmb = embeddingLookup(weight(w, `${p}token_type_embeddings.weight`), (types.dtype === 'int32' ? types : types.toInt()).reshape([-1]) as tf.Tensor1D)
     .reshape([batch, seq, cfg.hiddenSize]);
   const sum = tf.add(tf.add(words, positions), typeEmb);
-  return layerNorm(sum, weight(w, `${p}LayerNorm.weight`), weight(w, `${p}LayerNorm.bias`), cfg.layerNormEps) as tf.Tensor3D;
+  return layerNorm(sum, weight(w, `${p}LayerNorm.weight`), weight(w, `${p}LayerNorm.bias`), cfg.layerNormEps, layerNormKeep) as tf.Tensor3D;
 }

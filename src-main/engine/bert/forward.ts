@@ -24,6 +24,11 @@ export interface BertForwardOptions {
   outputAttentionScores?: boolean;
   /** Training only; omitted = eval mode. */
   dropout?: { hidden: number; attention: number; seed?: DropoutSeed };
+  /**
+   * [H] of 0/1: every LayerNorm takes its statistics over these residual dims only (WID's compactor model at the
+   * teacher's width once masks exist, as its authors train it; pass the same to mlmHead). Absent = plain BERT.
+   */
+  layerNormKeep?: tf.Tensor1D | null;
 }
 
 export interface BertOutputs {
@@ -44,15 +49,16 @@ export function bertForward(w: BertWeights, cfg: BertConfig, inputs: BertInputs,
     throw new Error(`tokenTypeIds shape [${tokenTypeIds.shape}] must equal inputIds shape [${inputIds.shape}]`);
   }
   const drop = opts.dropout;
-  let hidden = bertEmbeddings(w, cfg, inputIds, tokenTypeIds);
+  const keep = opts.layerNormKeep;
+  let hidden = bertEmbeddings(w, cfg, inputIds, tokenTypeIds, keep);
   hidden = maybeDropout(hidden, drop?.hidden, drop?.seed) as tf.Tensor3D;
   const ext = extendedAttentionMask(attentionMask);
   const hiddenStates: tf.Tensor3D[] = [hidden];
   const attentions: tf.Tensor4D[] = [];
   const scores: tf.Tensor4D[] = [];
   for (let i = 0; i < cfg.numHiddenLayers; i++) {
-    const att = selfAttention(w, cfg, i, hidden, ext, drop, !!opts.outputAttentionScores);
-    hidden = feedForward(w, cfg, i, att.output, drop);
+    const att = selfAttention(w, cfg, i, hidden, ext, drop, !!opts.outputAttentionScores, keep);
+    hidden = feedForward(w, cfg, i, att.output, drop, keep);
     hiddenStates.push(hidden);
     attentions.push(att.probs);
     if (att.scores) scores.push(att.scores);

@@ -12,10 +12,10 @@ export function poolerOutput(w: BertWeights, cfg: BertConfig, hidden: tf.Tensor3
 }
 
 /** Logits [b, s, vocab]. Uses cls.predictions.decoder.weight if present, else the tied word embeddings. */
-export function mlmHead(w: BertWeights, cfg: BertConfig, hidden: tf.Tensor3D): tf.Tensor3D {
+export function mlmHead(w: BertWeights, cfg: BertConfig, hidden: tf.Tensor3D, opts: { layerNormKeep?: tf.Tensor1D | null } = {}): tf.Tensor3D {
   const p = 'cls.predictions.';
   const t = activation(linear(hidden, weight(w, `${p}transform.dense.weight`), weight(w, `${p}transform.dense.bias`)), cfg.hiddenAct);
-  const normed = layerNorm(t, weight(w, `${p}transform.LayerNorm.weight`), weight(w, `${p}transform.LayerNorm.bias`), cfg.layerNormEps);
+  const normed = layerNorm(t, weight(w, `${p}transform.LayerNorm.weight`), weight(w, `${p}transform.LayerNorm.bias`), cfg.layerNormEps, opts.layerNormKeep);
   const decoder = w[`${p}decoder.weight`] ?? weight(w, 'bert.embeddings.word_embeddings.weight');
   return linear(normed, decoder, weight(w, `${p}bias`)) as tf.Tensor3D;
 }

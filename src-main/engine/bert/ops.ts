@@ -30,8 +30,19 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   return yb.reshape([...lead, w.shape[0]]);
 }
 
-/** LayerNorm over the last axis (biased variance, like torch). */
-export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+/**
+ * LayerNorm over the last axis (biased variance, like torch). `keep` ([H] of 0/1): mean and variance over the
+ * kept dims only, the output still covering every dim — WID's compactor model as its authors train it
+ * (uer/layers/layer_norm.py:18-34; docs/wid.md §3); null or absent = ordinary LayerNorm.
+ */
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number, keep?: tf.Tensor1D | null): tf.Tensor {
+  if (keep) {
+    const k = tf.sum(keep);
+    const mean = tf.div(tf.sum(tf.mul(x, keep), -1, true), k);
+    const centred = tf.sub(x, mean);
+    const variance = tf.div(tf.sum(tf.mul(tf.square(centred), keep), -1, true), k);
+    return tf.add(tf.mul(tf.div(centred, tf.sqrt(tf.add(variance, eps))), gamma), beta);
+  }
   // webgpu: one custom op with an analytic gradient (kernels/layer-norm.ts), same math, far fewer dispatches
   if (fusedLayerNormAvailable()) return layerNormFused(x, gamma, beta, eps);
   const axis = x.rank - 1;

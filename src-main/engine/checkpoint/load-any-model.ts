@@ -9,7 +9,7 @@ import { disposeWeights } from '../bert/weights.js';
 import type { AlbertArchitecture, AlbertConfig } from '../albert/config.js';
 import type { MobileBertArchitecture, MobileBertConfig } from '../mobilebert/config.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
-import { loadHfModel, readJson, weightFiles, type LoadedHfModel } from './load-hf-model.js';
+import { loadHfModel, readJson, MAX_CONFIG_BYTES, weightFiles, type LoadedHfModel } from './load-hf-model.js';
 import { parseSafetensors, type SafetensorsTensor } from './safetensors.js';
 import { ALBERT_FAMILY, familyWeightName, FamilySpec, headsFor, MOBILEBERT_FAMILY, roleOf, SUPPORTED_MODEL_TYPES } from './families.js';
 
@@ -49,7 +49,7 @@ export function modelFamilyOf(rawConfig: Record<string, unknown>, configPath: st
 export async function loadAnyHfModel(dir: string): Promise<LoadedAnyModel> {
   const configPath = join(dir, 'config.json');
   if (!existsSync(configPath)) throw new Error(`model directory ${dir} has no config.json`);
-  const raw = readJson(configPath) as Record<string, unknown>;
+  const raw = readJson(configPath, 'a model config.json', MAX_CONFIG_BYTES) as Record<string, unknown>;
   const family = modelFamilyOf(raw, configPath);
   if (family === 'bert') return { family, ...(await loadHfModel(dir)) };
   if (family === 'albert') return { family, ...(await loadFamilyModel(dir, ALBERT_FAMILY, raw)) } as LoadedAlbertModel;

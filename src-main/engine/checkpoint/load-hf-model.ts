@@ -1,14 +1,20 @@
 // Loads a Hugging Face BERT directory (config.json + model.safetensors or a sharded
 // model.safetensors.index.json, + vocab.txt/tokenizer_config.json) into a BertConfig and a weight record
 // keyed by the unchanged HF names. Every tensor's name and shape is checked against config.json.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { constants as bufferConstants } from 'node:buffer';
 import * as tf from '@tensorflow/tfjs';
 import { BertArchitecture, BertConfig, bertConfigFromHf } from '../bert/config.js';
 import { BertWeights, bertParameterShapes, disposeWeights } from '../bert/weights.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
 import { parseSafetensors, SafetensorsTensor } from './safetensors.js';
 import { ourWeightName } from './hf-names.js';
+import { MAX_SHARD_INDEX_BYTES, shardFiles } from './shard-index.js';
+import { readRegularFileSync } from '../io/regular-file.js';
+
+/** Largest config.json we read (a real one is ~1 KB). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export interface LoadedHfModel {
   config: BertConfig;
@@ -30,10 +36,10 @@ const KNOWN_ARCHITECTURES: Record<string, BertArchitecture> = {
   BertModel: 'BertModel',
 };
 
-export function readJson(path: string): unknown {
+export function readJson(path: string, what: string, maxBytes: number): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFileSync(path, what, maxBytes).toString('utf8');
   } catch (e) {
     throw new Error(`cannot read ${path}: ${(e as Error).message}`);
   }
@@ -50,9 +56,10 @@ export function weightFiles(dir: string): string[] {
   if (existsSync(single)) return [single];
   const index = join(dir, 'model.safetensors.index.json');
   if (existsSync(index)) {
-    const map = (readJson(index) as { weight_map?: Record<string, string> }).weight_map;
-    if (!map || typeof map !== 'object') throw new Error(`${index} lacks a "weight_map" object`);
-    return [...new Set(Object.values(map))].map((f) => join(dir, f));
+    let text: string;
+    try { text = readRegularFileSync(index, 'a shard index', MAX_SHARD_INDEX_BYTES).toString('utf8'); }
+    catch (e) { throw new Error(`cannot read ${index}: ${(e as Error).message}`); }
+    return shardFiles(dir, text, index);
   }
   if (existsSync(join(dir, 'pytorch_model.bin'))) {
     throw new Error(`${dir} has only pytorch_model.bin; we read safetensors only: re-save it with ` +
@@ -80,7 +87,7 @@ function inferArchitecture(config: Record<string, unknown>, names: Set<string>, 
 export async function loadHfModel(dir: string): Promise<LoadedHfModel> {
   const configPath = join(dir, 'config.json');
   if (!existsSync(configPath)) throw new Error(`model directory ${dir} has no config.json`);
-  const rawConfig = readJson(configPath) as Record<string, unknown>;
+  const rawConfig = readJson(configPath, 'a BERT config.json', MAX_CONFIG_BYTES) as Record<string, unknown>;
   let config: BertConfig;
   try {
     config = bertConfigFromHf(rawConfig);
@@ -92,7 +99,7 @@ export async function loadHfModel(dir: string): Promise<LoadedHfModel> {
   const found = new Map<string, { t: SafetensorsTensor; file: string; fileName: string }>();
   for (const file of files) {
     if (!existsSync(file)) throw new Error(`weight file ${file} named by the shard index does not exist`);
-    const parsed = parseSafetensors(readFileSync(file), file);
+    const parsed = parseSafetensors(readRegularFileSync(file, 'safetensors weights', bufferConstants.MAX_LENGTH), file);
     for (const [fileName, t] of parsed.tensors) {
       const name = ourWeightName(fileName);
       if (name !== null) found.set(name, { t, file, fileName });

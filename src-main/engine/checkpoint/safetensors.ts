@@ -82,53 +82,117 @@ function decodeData(name: string, dtype: SafetensorsDtype, bytes: Uint8Array, co
   }
 }
 
+/** The largest header we accept (the reference reader's limit; BERT-large's header is ~40 KB). */
+export const SAFETENSORS_MAX_HEADER_BYTES = 100 * 1024 * 1024;
+
+export interface SafetensorsHeaderEntry { dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }
+
+export interface SafetensorsHeader {
+  /** Tensor name -> dtype, shape and byte range relative to the start of the data section. */
+  entries: Map<string, SafetensorsHeaderEntry>;
+  metadata: Record<string, string>;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * The header length in the first 8 bytes of a file of `fileBytes` bytes, checked against the file and
+ * SAFETENSORS_MAX_HEADER_BYTES, so a lying length is refused before anything is allocated for it.
+ */
+export function safetensorsHeaderLength(first8: Uint8Array, fileBytes: number, fileLabel: string): number {
+  if (fileBytes < 8 || first8.byteLength < 8) {
+    throw new Error(`${fileLabel} is truncated: it has ${fileBytes} bytes, fewer than the 8-byte header length`);
+  }
+  const len = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (len < 2n) throw new Error(`${fileLabel} is not safetensors: its header length is ${len}, expected at least 2 bytes of JSON`);
+  if (8n + len > BigInt(fileBytes)) {
+    throw new Error(`${fileLabel} is truncated or not safetensors: header claims bytes 8..${8n + len} ` +
+      `but the file has only ${fileBytes} bytes`);
+  }
+  if (len > BigInt(SAFETENSORS_MAX_HEADER_BYTES)) {
+    throw new Error(`${fileLabel}: the header claims ${len} bytes; expected at most ${SAFETENSORS_MAX_HEADER_BYTES} (not a safetensors file?)`);
+  }
+  return Number(len);
+}
+
+/**
+ * Checks a parsed header completely against the file it came from (`fileBytes` long, its data section
+ * starting at byte `dataStart` = 8 + header length): every
+ * entry has a known dtype, a shape of non-negative integers and data_offsets [begin, end] inside the data
+ * section whose length is dtype size x elements, and no two tensors share bytes (a file whose tensors all
+ * point at byte 0 is garbage, not weights). Errors name the file, the tensor and the offsets.
+ */
+export function validateSafetensorsHeader(header: unknown, dataStart: number, fileBytes: number, fileLabel: string): SafetensorsHeader {
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new Error(`${fileLabel}: the header must be a JSON object`);
+  }
+  const dataBytes = fileBytes - dataStart;
+  const entries = new Map<string, SafetensorsHeaderEntry>();
+  let metadata: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || Object.values(raw).some((v) => typeof v !== 'string')) {
+        throw new Error(`${fileLabel}: "__metadata__" must be an object of strings, got ${JSON.stringify(raw).slice(0, 200)}`);
+      }
+      metadata = raw as Record<string, string>;
+      continue;
+    }
+    const e = raw as Partial<HeaderEntry> | null;
+    if (!e || typeof e !== 'object' || typeof e.dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, e.dtype)
+      || !Array.isArray(e.shape) || !Array.isArray(e.data_offsets)) {
+      throw new Error(`${fileLabel}: header entry for tensor "${name}" must have dtype (one of ${Object.keys(DTYPE_BYTES).join(', ')}), ` +
+        `shape and data_offsets, got ${JSON.stringify(raw).slice(0, 200)}`);
+    }
+    if (!e.shape.every(isCount)) {
+      throw new Error(`${fileLabel}: tensor "${name}" has shape ${JSON.stringify(e.shape).slice(0, 200)}; expected non-negative integers`);
+    }
+    if (e.data_offsets.length !== 2 || !e.data_offsets.every(isCount)) {
+      throw new Error(`${fileLabel}: tensor "${name}" has data_offsets ${JSON.stringify(e.data_offsets).slice(0, 200)}; expected [begin, end], non-negative integers`);
+    }
+    const [begin, end] = e.data_offsets as [number, number];
+    const expectedBytes = product(e.shape) * DTYPE_BYTES[e.dtype];
+    if (end < begin || end - begin !== expectedBytes) {
+      throw new Error(`${fileLabel}: tensor "${name}" (${e.dtype} [${e.shape.join(', ')}]) needs ${expectedBytes} bytes ` +
+        `but its data_offsets [${begin}, ${end}] span ${end - begin}`);
+    }
+    if (end > dataBytes) {
+      throw new Error(`${fileLabel} is truncated: tensor "${name}" needs file bytes ${dataStart + begin}..${dataStart + end} ` +
+        `but the file ends at byte ${fileBytes}`);
+    }
+    entries.set(name, { dtype: e.dtype, shape: [...e.shape], begin, end });
+  }
+  // No two tensors may share a byte: sort the non-empty ranges and compare neighbours.
+  const ranges = [...entries].filter(([, e]) => e.end > e.begin).sort((a, b) => a[1].begin - b[1].begin);
+  for (let i = 1; i < ranges.length; i++) {
+    const [prevName, prev] = ranges[i - 1];
+    const [name, cur] = ranges[i];
+    if (cur.begin < prev.end) {
+      throw new Error(`${fileLabel}: tensors "${prevName}" [${prev.begin}, ${prev.end}] and "${name}" [${cur.begin}, ${cur.end}] ` +
+        'overlap; expected every tensor to have its own bytes (the header lies about where the data is)');
+    }
+  }
+  return { entries, metadata };
+}
+
 /**
  * Parses a whole safetensors file held in memory. `fileLabel` (usually the path) goes into every
  * error, with the byte offsets that were expected, so a truncated download is easy to recognise.
  */
 export function parseSafetensors(bytes: Uint8Array, fileLabel = 'safetensors file'): SafetensorsFile {
   assertLittleEndianHost();
-  if (bytes.byteLength < 8) {
-    throw new Error(`${fileLabel} is truncated: it has ${bytes.byteLength} bytes, fewer than the 8-byte header length`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = Number(view.getBigUint64(0, true));
-  if (8 + headerLen > bytes.byteLength) {
-    throw new Error(`${fileLabel} is truncated or not safetensors: header claims bytes 8..${8 + headerLen} ` +
-      `but the file has only ${bytes.byteLength} bytes`);
-  }
-  let header: Record<string, unknown>;
+  const headerLen = safetensorsHeaderLength(bytes.subarray(0, 8), bytes.byteLength, fileLabel);
+  let header: unknown;
   try {
     header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, headerLen).toString('utf8'));
   } catch (e) {
     throw new Error(`${fileLabel}: the header (bytes 8..${8 + headerLen}) is not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    throw new Error(`${fileLabel}: the header must be a JSON object`);
-  }
   const dataStart = 8 + headerLen;
-  const dataLen = bytes.byteLength - dataStart;
+  const { entries, metadata } = validateSafetensorsHeader(header, dataStart, bytes.byteLength, fileLabel);
   const tensors = new Map<string, SafetensorsTensor>();
-  let metadata: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(header)) {
-    if (name === '__metadata__') { metadata = (raw ?? {}) as Record<string, string>; continue; }
-    const e = raw as HeaderEntry;
-    if (!e || typeof e !== 'object' || !(e.dtype in DTYPE_BYTES) || !Array.isArray(e.shape) || !Array.isArray(e.data_offsets)) {
-      throw new Error(`${fileLabel}: header entry for tensor "${name}" must have dtype (one of ${Object.keys(DTYPE_BYTES).join(', ')}), ` +
-        `shape and data_offsets, got ${JSON.stringify(raw)}`);
-    }
-    const [begin, end] = e.data_offsets;
-    const expectedBytes = product(e.shape) * DTYPE_BYTES[e.dtype];
-    if (end - begin !== expectedBytes) {
-      throw new Error(`${fileLabel}: tensor "${name}" (${e.dtype} [${e.shape.join(', ')}]) needs ${expectedBytes} bytes ` +
-        `but its data_offsets [${begin}, ${end}] span ${end - begin}`);
-    }
-    if (begin < 0 || end > dataLen) {
-      throw new Error(`${fileLabel} is truncated: tensor "${name}" needs file bytes ${dataStart + begin}..${dataStart + end} ` +
-        `but the file ends at byte ${bytes.byteLength}`);
-    }
-    const slice = bytes.subarray(dataStart + begin, dataStart + end);
-    tensors.set(name, { dtype: e.dtype, shape: [...e.shape], data: decodeData(name, e.dtype, slice, product(e.shape)) });
+  for (const [name, e] of entries) {
+    const slice = bytes.subarray(dataStart + e.begin, dataStart + e.end);
+    tensors.set(name, { dtype: e.dtype, shape: e.shape, data: decodeData(name, e.dtype, slice, product(e.shape)) });
   }
   return { tensors, metadata };
 }

@@ -10,12 +10,20 @@ export interface ApiMethods {
   'system.info': { req: Record<string, never>; res: SystemInfo };
 
   'models.list': { req: { kind?: 'teacher' | 'student' }; res: ModelRecord[] };
-  'models.register': { req: { path: string; name?: string; kind?: 'teacher' | 'student' }; res: ModelRecord };
+  /** Refuses folders whose weights are truncated; `warnings` says when the same folder is registered already. */
+  'models.register': { req: { path: string; name?: string; kind?: 'teacher' | 'student' }; res: ModelRecord & { warnings?: string[] } };
   'models.get': { req: { id: number }; res: ModelRecord };
   'models.remove': { req: { id: number }; res: { ok: true } };
+  /** Renames a registered model (its files are not touched). */
+  'models.update': { req: { id: number; name: string }; res: ModelRecord };
 
   'datasets.list': { req: Record<string, never>; res: DatasetRecord[] };
-  'datasets.register': { req: { path: string; name?: string; kind: 'corpus' | 'glue' }; res: DatasetRecord };
+  /** Refuses empty and binary corpora; `warnings` says when the same path is registered already. */
+  'datasets.register': { req: { path: string; name?: string; kind: 'corpus' | 'glue' }; res: DatasetRecord & { warnings?: string[] } };
+  /** Renames a registered dataset (its files are not touched). */
+  'datasets.update': { req: { id: number; name: string }; res: DatasetRecord };
+  /** Forgets a dataset; runs that used it keep their settings (their datasetId becomes null). Files stay. */
+  'datasets.remove': { req: { id: number }; res: { ok: true } };
   'datasets.preview': { req: { id: number; task?: string; limit?: number }; res: { columns: string[]; rows: string[][] } };
 
   'runs.list': { req: RunListQuery; res: RunRecord[] };
@@ -29,10 +37,19 @@ export interface ApiMethods {
   'runs.metrics': { req: { id: number; names?: string[] }; res: MetricPoint[] };
   'runs.evaluations': { req: { id: number }; res: EvaluationRecord[] };
   'runs.artifacts': { req: { id: number }; res: ArtifactRecord[] };
+  /** What depends on a run, so deleting it can say what changes: its group, the runs made from it, its students and their scores. */
+  'runs.dependents': { req: { id: number }; res: RunDependents };
+  /** What Resume would do: the checkpoint step it restarts from, or why it cannot help. */
+  'runs.resumePlan': { req: { id: number }; res: ResumePlan };
+  /** A WID run's pruning: the kept widths at every mask event (metrics) and the exact kept indices where stored (checkpoints, exported student). */
+  'runs.pruning': { req: { id: number }; res: PruningHistory };
   /** The run's log lines (backend, artifacts, registered models, the job's info/warn/error lines), oldest first; the last `limit` (2000). */
   'runs.log': { req: { id: number; limit?: number }; res: RunLogLine[] };
 
   'groups.list': { req: Record<string, never>; res: RunGroupRecord[] };
+  'groups.update': { req: { id: number; name: string }; res: RunGroupRecord };
+  /** Forgets a group; its runs stay (no longer grouped). */
+  'groups.remove': { req: { id: number }; res: { ok: true } };
   /**
    * A group and every run in it (its distillation members, then any fine-tunes queued by groups.finetune), oldest
    * first, with each run's settings as its job parsed them (defaults filled in), by run id.
@@ -64,6 +81,8 @@ export interface ApiMethods {
 
   /** Models × GLUE tasks from the stored evaluations of the given models: task scores, GLUE average, % of teacher. */
   'compare.table': { req: { modelIds: number[]; teacherModelId?: number; tasks?: string[] }; res: GlueComparisonTable };
+  /** Which run produced each model's latest score per task, with the fine-tune settings that run used. */
+  'compare.sources': { req: { modelIds: number[] }; res: ScoreSource[] };
   /** The same table as CSV or Markdown text (engine/glue/comparison-export.ts). */
   'compare.export': { req: { modelIds: number[]; teacherModelId?: number; tasks?: string[]; format: 'csv' | 'markdown' }; res: { text: string } };
 }
@@ -87,6 +106,46 @@ export interface GlueComparisonTable {
     percentOfTeacher: number | null;
     missingTasks: string[];
   }[];
+}
+
+/** runs.dependents: what deleting a run changes. */
+export interface RunDependents {
+  group: { id: number; name: string; members: number } | null;
+  /** Runs whose parentRunId is this run (fine-tunes of its student, copies). */
+  children: { id: number; name: string; method: string; status: string }[];
+  /** Students the run registered (deleted with it) and how many scores they hold. */
+  students: { id: number; name: string; evaluations: number }[];
+}
+
+/** runs.resumePlan: what Resume would do for a stopped run. */
+export interface ResumePlan {
+  /** false when retrying cannot help (e.g. the newest checkpoint is truncated). */
+  possible: boolean;
+  /** Step of the checkpoint it restarts from; 0 = from the start; null when unknown. */
+  fromStep: number | null;
+  /** Last step the run reported. */
+  lastStep: number | null;
+  /** One sentence for the user. */
+  message: string;
+}
+
+/** runs.pruning: WID's kept widths over the run and the exact masks where stored. */
+export interface PruningHistory {
+  teacher: { layers: number; hidden: number; heads: number; headDim: number; intermediate: number } | null;
+  /** Kept widths after each step where they changed (from the size/* metrics), first point included. */
+  events: { step: number; hidden: number; heads: number; headDim: number; intermediate: number; params: number | null }[];
+  /** Exact kept teacher indices at the steps a checkpoint (or the exported student) records. */
+  masks: { step: number; source: 'checkpoint' | 'student'; residual: number[]; heads: number[][]; headDims: number[][][]; intermediate: number[][] }[];
+}
+
+/** compare.sources: the run behind a model's score on a task, with its fine-tune settings. */
+export interface ScoreSource {
+  modelId: number;
+  task: string;
+  runId: number;
+  runName: string;
+  seed: number;
+  settings: { lr: number | null; lrGrid: number[] | null; epochs: number | null; batchSize: number | null; maxLength: number | null; maxTrainRows: number | null; maxDevRows: number | null; backend: string | null };
 }
 
 /** One line of a run's log (runs.log), as the run.log event carried it. */
@@ -125,4 +184,12 @@ export interface ApiClient {
 }
 
 /** Error shape returned by every transport: a code and a message naming what was wrong. */
-export interface ApiErrorBody { code: 'bad_request' | 'not_found' | 'conflict' | 'internal' | 'unauthorized'; message: string }
+/**
+ * bad_request 400 (the input named in the message is wrong), unauthorized 401, not_found 404, conflict 409,
+ * too_large 413 (a file the input names is larger than the stated limit), insufficient_storage 507 (the disk
+ * is full: the message says what to free), internal 500 (a bug).
+ */
+export interface ApiErrorBody {
+  code: 'bad_request' | 'not_found' | 'conflict' | 'internal' | 'unauthorized' | 'too_large' | 'insufficient_storage';
+  message: string;
+}

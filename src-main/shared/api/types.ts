@@ -106,6 +106,11 @@ export interface SystemInfo {
   mode: 'electron' | 'web' | 'cli';
   /** Backends usable on this machine, best first, as the engine's probe found them. */
   backends: { name: string; available: boolean; reason?: string }[];
+  /**
+   * PRAGMA quick_check of wid.db when the service started: ok, or the problems found, with the copy from the
+   * last healthy start (backup, null when there is none) and how to restore it (message).
+   */
+  database: { ok: boolean; problems: string[]; backup: string | null; backupTime: string | null; message: string | null };
 }
 
 export interface RunListQuery {

@@ -68,3 +68,40 @@ export function finetuneConfig(s: FinetuneSettings, seed?: number): Record<strin
 
 /** "RTE+SST-2": the tasks part of a fine-tune run's name. */
 export const tasksLabel = (tasks: string[]) => tasks.join('+');
+
+const STORAGE_KEY = 'wid.finetune.settings';
+
+/** The settings last used in any fine-tune form of this browser, over the defaults (null: nothing kept). */
+export function savedFinetuneSettings(): Partial<FinetuneSettings> | null {
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const v = JSON.parse(raw) as Record<string, unknown>;
+    const d = defaultFinetuneSettings();
+    const out: Partial<FinetuneSettings> = {};
+    // the backend follows where the form is (a group's members' backend, the machine's best): it is not kept
+    for (const k of Object.keys(d) as (keyof FinetuneSettings)[]) {
+      if (!(k in v) || k === 'backend') continue;
+      const want = d[k] === null ? typeof v[k] : typeof d[k];
+      if (v[k] === null || typeof v[k] === want || (k === 'tasks' && Array.isArray(v[k]))) (out as Record<string, unknown>)[k] = v[k];
+    }
+    return out;
+  } catch { return null; }
+}
+
+export function keepFinetuneSettings(s: FinetuneSettings): void {
+  try { localStorage.setItem(STORAGE_KEY, JSON.stringify(s)); } catch { /* private mode: settings are not kept */ }
+}
+
+/** Training steps these settings make: every task × lr-grid point × epochs × ceil(rows / batch). */
+export function finetuneSteps(s: FinetuneSettings, trainRows: Record<string, number | undefined>): number {
+  const grid = Math.max(1, parseLrGrid(s.lrText).values.length);
+  return s.tasks.reduce((n, t) => n + grid * s.epochs * Math.ceil(Math.min(trainRows[t] ?? 0, s.maxTrainRows ?? Infinity) / Math.max(1, s.batchSize)), 0);
+}
+
+/** One line per score: which run and settings produced it. */
+export function sourceText(src: { runId: number; seed: number; settings: { lr: number | null; lrGrid: number[] | null; epochs: number | null; batchSize: number | null; maxTrainRows: number | null; maxLength: number | null } }): string {
+  const s = src.settings;
+  const lr = s.lrGrid && s.lrGrid.length > 1 ? `lr grid ${s.lrGrid.join(', ')}` : `lr ${s.lr ?? '?'}`;
+  return `run #${src.runId}: ${lr}, ${s.epochs ?? '?'} epoch${s.epochs === 1 ? '' : 's'}, batch ${s.batchSize ?? '?'}, ${s.maxTrainRows == null ? 'all' : s.maxTrainRows} training rows, max length ${s.maxLength ?? '?'}, seed ${src.seed}`;
+}

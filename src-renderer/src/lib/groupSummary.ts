@@ -49,6 +49,16 @@ export function wallSeconds(run: RunRecord, now = Date.now()): number | null {
   return end == null ? null : Math.max(0, (end - Date.parse(run.startedAt)) / 1000);
 }
 
+/**
+ * The run's time across all its segments: a resumed distillation reports the seconds of every session in
+ * result.elapsedSeconds (the store's start time is that of the last segment only); otherwise the wall time.
+ */
+export function runSeconds(run: RunRecord, now = Date.now()): number | null {
+  const wall = wallSeconds(run, now);
+  const elapsed = run.result?.elapsedSeconds;
+  return typeof elapsed === 'number' && Number.isFinite(elapsed) && run.status !== 'running' ? Math.max(elapsed, wall ?? 0) : wall;
+}
+
 export interface StudentShape { layers: number; hidden: number; heads: number; intermediate: number }
 
 /** The student a completed distillation run built (run.result.student). */

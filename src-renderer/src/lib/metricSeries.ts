@@ -29,3 +29,21 @@ export function pruningEvents(map: SeriesMap): { x: number; label: string }[] {
   for (let i = 1; i < size.length; i++) if (size[i].y < size[i - 1].y) out.push({ x: size[i].x, label: '✂' });
   return out;
 }
+
+const sameSeries = (a: { x: number; y: number }[], b: { x: number; y: number }[]) =>
+  a.length === b.length && a.every((p, i) => p.x === b[i].x && Math.abs(p.y - b[i].y) <= 1e-9 * Math.max(1, Math.abs(p.y)));
+
+/**
+ * The loss chart's series: `loss` and its components, a component identical to another series (WID's `loss/mlm`
+ * when MLM is the whole objective) folded into it, its name added to the label ("loss = loss/mlm").
+ */
+export function lossSeries(map: SeriesMap): { label: string; points: { x: number; y: number }[] }[] {
+  const out: { label: string; points: { x: number; y: number }[] }[] = [];
+  const names = Object.keys(map).filter(isLossName).sort((a, b) => (a === 'loss' ? -1 : b === 'loss' ? 1 : 0));
+  for (const name of names) {
+    const twin = out.find((s) => sameSeries(s.points, map[name]));
+    if (twin) twin.label += ` = ${name}`;
+    else out.push({ label: name, points: map[name] });
+  }
+  return out;
+}

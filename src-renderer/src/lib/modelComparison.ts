@@ -1,6 +1,6 @@
 // Models × GLUE tasks (the `compare.table` API): which request the picks make, how the cells are printed,
 // and the chart entries. Numbers are never recomputed here: every figure comes from the server's table.
-import type { GlueComparisonTable, ModelRecord } from '../../../src-main/shared/api/index.js';
+import type { GlueComparisonTable, ModelRecord, ScoreSource } from '../../../src-main/shared/api/index.js';
 import type { ChartEntry } from './comparison.js';
 
 export type ModelTable = GlueComparisonTable;
@@ -8,9 +8,19 @@ export type ModelRow = GlueComparisonTable['rows'][number];
 
 export interface ModelPicks { modelIds: number[]; teacherModelId: number | null }
 
-/** First visit: every registered model, the first teacher-kind model as the reference. */
-export function defaultPicks(models: ModelRecord[]): ModelPicks {
-  return { modelIds: models.map((m) => m.id), teacherModelId: models.find((m) => m.kind === 'teacher')?.id ?? null };
+/**
+ * First visit: every registered model; as the reference, the first teacher-kind model that has GLUE scores (a
+ * teacher registered twice and scored once must not make every "% of teacher" cell empty), else the first teacher.
+ * `scored` holds the ids of models with at least one task score.
+ */
+export function defaultPicks(models: ModelRecord[], scored: ReadonlySet<number> = new Set()): ModelPicks {
+  const teachers = models.filter((m) => m.kind === 'teacher');
+  return { modelIds: models.map((m) => m.id), teacherModelId: (teachers.find((m) => scored.has(m.id)) ?? teachers[0])?.id ?? null };
+}
+
+/** Ids of the models whose compare.table row (rows in `modelIds` order, no teacher) has any task score. */
+export function scoredIds(modelIds: number[], table: GlueComparisonTable): Set<number> {
+  return new Set(modelIds.filter((_, i) => Object.values(table.rows[i]?.scores ?? {}).some((v) => v != null)));
 }
 
 /** The compare.table / compare.export request for the picks; null when nothing is picked. */
@@ -85,4 +95,18 @@ export function modelChartEntries(table: ModelTable): ChartEntry[] {
 /** Forward FLOPs per token as MFLOPs (ALBERT: every application of its shared layer counted). */
 export function formatFlops(v: number | null | undefined): string {
   return v == null ? dash : `${(v / 1e6).toFixed(v >= 1e8 ? 0 : 2)} M`;
+}
+
+/** Model ids in the order compare.table returns its rows for this request (the teacher first when given). */
+export const tableModelIds = (req: { modelIds: number[]; teacherModelId?: number }) =>
+  [...new Set(req.teacherModelId !== undefined ? [req.teacherModelId, ...req.modelIds] : req.modelIds)];
+
+/** compare.sources keyed by the table's row name, then task. */
+export function sourcesByRow(table: GlueComparisonTable, ids: number[], sources: ScoreSource[]): Record<string, Record<string, ScoreSource>> {
+  const out: Record<string, Record<string, ScoreSource>> = {};
+  table.rows.forEach((r, i) => {
+    const mine = sources.filter((s) => s.modelId === ids[i]);
+    if (mine.length) out[r.name] = Object.fromEntries(mine.map((s) => [s.task, s]));
+  });
+  return out;
 }

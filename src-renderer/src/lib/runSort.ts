@@ -1,7 +1,7 @@
 // Sorting the run table by the columns the server cannot sort on (#, teacher, student size, score, progress, loss,
 // duration, group). Runs without a value go last in both directions, so "best first" never starts with dashes.
 import type { RunRecord } from '../../../src-main/shared/api/index.js';
-import { wallSeconds } from './groupSummary.js';
+import { runSeconds } from './groupSummary.js';
 
 export type ClientSortKey = 'id' | 'teacher' | 'params' | 'score' | 'progress' | 'loss' | 'duration' | 'group';
 
@@ -24,7 +24,7 @@ export function sortRunsBy(runs: RunRecord[], key: ClientSortKey, order: 'asc' |
       case 'score': return lookup.score(r);
       case 'progress': return progressFraction(r);
       case 'loss': return lastLoss(r);
-      case 'duration': return wallSeconds(r);
+      case 'duration': return runSeconds(r);
       case 'group': return lookup.groupName?.(r) ?? null;
     }
   };

@@ -21,7 +21,7 @@ export function createFakeService(mode: AppMode = 'web'): FakeService {
       calls.push({ method, req });
       switch (method) {
         case 'system.info':
-          return { version: '0.0.0-test', dataDir: fake.dataDir, mode, backends: [] } as never;
+          return { version: '0.0.0-test', dataDir: fake.dataDir, mode, backends: [], database: { ok: true, problems: [], backup: null, backupTime: null, message: null } } as never;
         case 'runs.get': {
           const id = (req as { id?: unknown }).id;
           if (typeof id !== 'number') throw new ApiError('bad_request', `runs.get: "id" must be a number, got ${JSON.stringify(id)}`);

@@ -25,13 +25,20 @@ export interface FinetuneFormSettings {
 
 /** Ticks the tasks and fills the fine-tune form (run page, model score panel or group page); efficiency off. */
 export async function fillFinetuneForm(form: Page | Locator, s: FinetuneFormSettings): Promise<void> {
+  // the form keeps the last settings used (localStorage): tasks ticked before are unticked unless asked for
+  const boxes = form.locator('input[type=checkbox][data-testid^=finetune-task-]');
+  for (let i = 0; i < await boxes.count(); i++) {
+    const box = boxes.nth(i);
+    const task = (await box.getAttribute('data-testid'))!.slice('finetune-task-'.length);
+    await box.setChecked(s.tasks.includes(task));
+  }
   for (const t of s.tasks) await form.getByTestId(`finetune-task-${t}`).check();
   await form.getByTestId('finetune-lr').fill(s.lr);
   await form.getByTestId('finetune-epochs').fill(s.epochs);
   await form.getByTestId('finetune-batch').fill(s.batch);
   await form.getByTestId('finetune-max-length').fill(s.maxLength);
   await form.getByTestId('finetune-rows').fill(s.rows);
-  if (s.devRows !== undefined) await form.getByTestId('finetune-dev-rows').fill(s.devRows);
+  await form.getByTestId('finetune-dev-rows').fill(s.devRows ?? '');
   if (s.backend !== undefined) await form.getByTestId('finetune-backend').selectOption(s.backend);
   await form.getByTestId('finetune-efficiency').uncheck();
 }

@@ -11,14 +11,14 @@ import type { BertTokenizer } from '../../tokenizer/index.js';
 import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
 import { requireMlmHead, type Teacher } from '../common/teacher.js';
 import { Compactors, compactorParameterCount, createCompactors } from './compactors.js';
-import { disposeMaskIndexTensors, effectiveWeights, maskIndexTensors, MaskIndexTensors } from './effective-weights.js';
+import { disposeMaskIndexTensors, effectiveWeights, maskIndexTensors } from './effective-weights.js';
 import {
   compactorScores, disposeScoreTensors, effectiveScores, readScoresAsync,
-  type DimScores, type DimScoreTensors, type ImportanceCriterion,
+  type DimScoreTensors, type ImportanceCriterion,
 } from './importance.js';
 import { logitKdLoss } from './kd-loss.js';
 import { maskedLmLoss } from '../../bert/mlm-loss.js';
-import { fullMasks, sizesOfMasks, validateMasks, WidMasks } from './masks.js';
+import { sizesOfMasks, WidMasks } from './masks.js';
 import { mergeStudent } from './merge.js';
 import { analyzeAttention } from './attention-analysis.js';
 import { ATTENTION_ARTIFACT_FILE, writeAttentionArtifact } from './attention-artifact.js';
@@ -26,9 +26,9 @@ import {
   AUTHORS_MASK_EVERY, authorsSizesAt, authorsWStep, eventsDue, pruneMasks, ScheduleOptions, sizesAtEvent, validateSchedule,
 } from './pruning-schedule.js';
 import { authorsCompactorScores, IMPORTANCE_CRITERIA } from './importance.js';
-import { maskedMlmLogits } from './masked-forward.js';
-import { authorsPenalty, disposeKeepVectors, keepVectors, penaltyTargets, type KeepVectors } from './penalty.js';
+import { authorsPenalty, penaltyTargets } from './penalty.js';
 import { maskedResidue, type MaskedResidue } from './masked-residue.js';
+import { unmaskedIndices, WidMaskState } from './mask-state.js';
 import { AttentionStrategy, resolveTargetSizes, studentConfig, teacherSizes, WidPreset, WidSizes, WidTarget } from '../common/student-size.js';
 
 export {
@@ -123,8 +123,6 @@ export interface WidMethod extends DistillMethod {
   exportReport(): Promise<Record<string, unknown>>;
 }
 
-/** Index tensors of the full masks: nothing to select. */
-const FULL_IDX_OF = (layers: number): MaskIndexTensors => ({ residual: null, attention: Array(layers).fill(null), intermediate: Array(layers).fill(null) });
 
 /** Sentences for the attention comparison when the caller gives none. */
 export const DEFAULT_ATTENTION_SENTENCES = [
@@ -178,6 +176,9 @@ function requireTiedDecoder(teacher: Teacher): void {
   if (!same) throw new Error('wid: the teacher\'s "cls.predictions.decoder.weight" differs from its word embeddings; WID needs the tied decoder of a standard BertForMaskedLM');
 }
 
+/** A mask event: its number, the widths to prune to, and the masks the new ones are cut from. */
+interface MaskEvent { event: number; sizes: WidSizes; from: WidMasks }
+
 export function createWidMethod(teacher: Teacher, options: WidOptions): WidMethod {
   requireMlmHead(teacher, 'wid');
   requireTiedDecoder(teacher);
@@ -199,35 +200,22 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
   }
   const inherited: BertWeights = { ...teacher.weights, ...trainedTeacher };
   const authors = opts.schedule === 'authors';
-  const FULL_IDX = FULL_IDX_OF(tcfg.numHiddenLayers);
+  const noSelection = unmaskedIndices(tcfg.numHiddenLayers);
   const penalised = penaltyTargets(tcfg, compactors, trainedTeacher);
-  const full = fullMasks(tcfg);
-  let masks = full;
-  let idx: MaskIndexTensors = maskIndexTensors(tcfg, masks);
-  let keep: KeepVectors = keepVectors(tcfg, masks);
-  let applied = 0;
+  const state = new WidMaskState(tcfg);
+  const full = state.full;
   // a target equal to the teacher has nothing to prune: the schedule is a no-op
   const start = teacherSizes(tcfg);
-
-  const setMasks = (m: WidMasks) => {
-    validateMasks(m, tcfg); // throws on an invalid mask set before anything changes
-    const next = maskIndexTensors(tcfg, m);
-    const nextKeep = keepVectors(tcfg, m);
-    disposeMaskIndexTensors(idx);
-    disposeKeepVectors(keep);
-    idx = next;
-    keep = nextKeep;
-    masks = m;
-  };
 
   function studentLogits(inputs: BertInputs, step: number, stepWords?: tf.Tensor1D): tf.Tensor3D {
     const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: stepSeed(opts.seed, step, stepWords) } : undefined;
     if (authors) {
       // teacher width, every compactor entry in the forward; LayerNorm statistics over the kept dims once masks exist
-      const eff = effectiveWeights(inherited, tcfg, compactors, full, FULL_IDX);
-      return maskedMlmLogits(eff.weights, tcfg, inputs, { residualKeep: applied > 0 ? keep.residual : null, dropout });
+      const eff = effectiveWeights(inherited, tcfg, compactors, full, noSelection);
+      const layerNormKeep = state.eventsApplied > 0 ? state.keep.residual : null;
+      return mlmHead(eff.weights, tcfg, bertForward(eff.weights, tcfg, inputs, { dropout, layerNormKeep }).lastHiddenState, { layerNormKeep });
     }
-    const eff = effectiveWeights(inherited, tcfg, compactors, masks, idx);
+    const eff = effectiveWeights(inherited, tcfg, compactors, state.masks, state.indices);
     return mlmHead(eff.weights, eff.config, bertForward(eff.weights, eff.config, inputs, { dropout }).lastHiddenState);
   }
 
@@ -252,17 +240,17 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     return tf.tidy(() => {
       if (opts.importance === 'compactor') return authorsCompactorScores(compactors, tcfg, from);
       if (opts.importance === 'compactor-all') return compactorScores(compactors, tcfg, from);
-      const fromIdx = from === masks ? idx : maskIndexTensors(tcfg, from);
+      const fromIdx = from === state.masks ? state.indices : maskIndexTensors(tcfg, from);
       try {
         return effectiveScores(effectiveWeights(inherited, tcfg, compactors, from, fromIdx).weights, studentConfig(tcfg, sizesOfMasks(from)));
       } finally {
-        if (fromIdx !== idx) disposeMaskIndexTensors(fromIdx);
+        if (fromIdx !== state.indices) disposeMaskIndexTensors(fromIdx);
       }
     });
   }
 
-  /** What is due after `completed` steps: the event number to reach and the sizes, or null. */
-  function due(completed: number, totalSteps: number): { event: number; sizes: WidSizes; from: WidMasks } | null {
+  /** The mask event due after `completed` steps: its number, the sizes to prune to and the masks to prune from; or null. */
+  function maskEventDue(completed: number, totalSteps: number): MaskEvent | null {
     if (authors) {
       const wStep = authorsWStep(totalSteps, opts.maskEvery);
       const last = completed >= totalSteps;
@@ -272,16 +260,11 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
       return { event: k, sizes: last ? target : authorsSizesAt(start, target, k), from: full };
     }
     const e = eventsDue(completed, totalSteps, opts);
-    return e > applied ? { event: e, sizes: sizesAtEvent(start, target, e, opts.pruneEvents), from: masks } : null;
-  }
-
-  function applyDue(d: { event: number; sizes: WidSizes; from: WidMasks }, scores: DimScores): void {
-    setMasks(pruneMasks(d.from, scores, d.sizes));
-    applied = Math.max(d.event, 1);
+    return e > state.eventsApplied ? { event: e, sizes: sizesAtEvent(start, target, e, opts.pruneEvents), from: state.masks } : null;
   }
 
   function sizeMetrics(): Record<string, number> {
-    const s = sizesOfMasks(masks);
+    const s = sizesOfMasks(state.masks);
     return {
       'size/hidden': s.hidden, 'size/heads': s.heads, 'size/headDim': s.headDim, 'size/intermediate': s.intermediate,
       'size/params': parameterCount(studentConfig(tcfg, s)),
@@ -294,63 +277,64 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     targetSizes: target,
     studentConfig: finalConfig,
     compactorParameters: compactorParameterCount(compactors),
-    currentSizes: () => sizesOfMasks(masks),
-    currentConfig: () => studentConfig(tcfg, sizesOfMasks(masks)),
-    masks: () => masks,
-    eventsApplied: () => applied,
+    currentSizes: () => sizesOfMasks(state.masks),
+    currentConfig: () => studentConfig(tcfg, sizesOfMasks(state.masks)),
+    masks: () => state.masks,
+    eventsApplied: () => state.eventsApplied,
     trainableVariables: () => [...Object.values(compactors), ...Object.values(trainedTeacher)],
     learningRateOf: (name: string, runLr: number) => (name.startsWith(teacherPrefix) ? opts.teacherLr : runLr),
     // the penalty's branch (before / after the first mask) and the masks applied decide the step's kernels
     stepKey: (step: number, totalSteps: number) =>
-      `${applied}:${authors && step + 1 <= authorsWStep(totalSteps, opts.maskEvery) ? 'before-first-mask' : 'masked'}`,
+      `${state.eventsApplied}:${authors && step + 1 <= authorsWStep(totalSteps, opts.maskEvery) ? 'before-first-mask' : 'masked'}`,
     adjustGradients(grads, step, totalSteps, optimizer) {
       if (!authors) return {};
-      return authorsPenalty(grads, penalised, keep, { step: step + 1, wStep: authorsWStep(totalSteps, opts.maskEvery), lambda: opts.l2Lambda }, optimizer);
+      return authorsPenalty(grads, penalised, state.keep, { step: step + 1, wStep: authorsWStep(totalSteps, opts.maskEvery), lambda: opts.l2Lambda }, optimizer);
     },
     loss,
     /** `step` is the 0-based index of the step just taken (the loop's convention), so step + 1 steps are done. */
     async afterStepAsync(step: number, totalSteps: number) {
-      const d = due(step + 1, totalSteps);
-      if (d) {
-        const t = scoreTensors(d.from);
-        try { applyDue(d, await readScoresAsync(t)); } finally { disposeScoreTensors(t); }
+      const event = maskEventDue(step + 1, totalSteps);
+      if (event) {
+        const t = scoreTensors(event.from);
+        try {
+          state.set(pruneMasks(event.from, await readScoresAsync(t), event.sizes), Math.max(event.event, 1));
+        } finally { disposeScoreTensors(t); }
       }
       return sizeMetrics();
     },
     saveState(): MethodState {
       const tensors: Record<string, tf.Tensor> = {};
       for (const [k, v] of Object.entries(compactors)) tensors[`compactor/${k}`] = tf.clone(v);
-      return { tensors, json: { masks, eventsApplied: applied, targetSizes: target } };
+      return { tensors, json: { masks: state.masks, eventsApplied: state.eventsApplied, targetSizes: target } };
     },
-    loadState(state: MethodState): void {
-      const j = state.json as { masks?: WidMasks; eventsApplied?: number } | null;
+    loadState(saved: MethodState): void {
+      const j = saved.json as { masks?: WidMasks; eventsApplied?: number } | null;
       if (!j || !j.masks || typeof j.eventsApplied !== 'number') throw new Error('wid: saved state has no masks/eventsApplied');
       for (const [k, v] of Object.entries(compactors)) {
-        const t = state.tensors[`compactor/${k}`];
+        const t = saved.tensors[`compactor/${k}`];
         if (!t) throw new Error(`wid: saved state has no tensor "compactor/${k}"`);
         if (t.shape.join() !== v.shape.join()) throw new Error(`wid: saved tensor "compactor/${k}" has shape [${t.shape}], expected [${v.shape}]`);
       }
-      setMasks(j.masks);
-      for (const [k, v] of Object.entries(compactors)) v.assign(state.tensors[`compactor/${k}`]);
-      applied = j.eventsApplied;
+      state.set(j.masks, j.eventsApplied);
+      for (const [k, v] of Object.entries(compactors)) v.assign(saved.tensors[`compactor/${k}`]);
     },
-    exportStudent: () => mergeStudent(inherited, tcfg, compactors, masks),
+    exportStudent: () => mergeStudent(inherited, tcfg, compactors, state.masks),
     // issue 23 measurement hooks (additive: nothing above calls them)
-    maskedResidue: () => maskedResidue(tcfg, compactors, masks),
+    maskedResidue: () => maskedResidue(tcfg, compactors, state.masks),
     async previewMasks(sizes: WidSizes) {
       const t = scoreTensors(full);
       try { return pruneMasks(full, await readScoresAsync(t), sizes); } finally { disposeScoreTensors(t); }
     },
     firstMaskSizes: () => authorsSizesAt(start, target, 1),
     async exportReport() {
-      const r = await maskedResidue(tcfg, compactors, masks);
+      const r = await maskedResidue(tcfg, compactors, state.masks);
       return { maskedResidue: { schedule: opts.schedule, max: r.max, maxMatrix: r.maxMatrix, perMatrix: r.perMatrix } };
     },
     async writeArtifacts(workDir, input) {
-      const student = mergeStudent(inherited, tcfg, compactors, masks);
+      const student = mergeStudent(inherited, tcfg, compactors, state.masks);
       try {
         const artifact = await analyzeAttention({
-          teacher, student, tokenizer: input.tokenizer, sentences: input.sentences ?? DEFAULT_ATTENTION_SENTENCES, headMap: masks.heads,
+          teacher, student, tokenizer: input.tokenizer, sentences: input.sentences ?? DEFAULT_ATTENTION_SENTENCES, headMap: state.masks.heads,
         });
         const path = join(workDir, ATTENTION_ARTIFACT_FILE);
         writeAttentionArtifact(path, artifact);
@@ -362,8 +346,7 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     dispose(): void {
       for (const v of Object.values(compactors)) v.dispose();
       for (const v of Object.values(trainedTeacher)) v.dispose();
-      disposeMaskIndexTensors(idx);
-      disposeKeepVectors(keep);
+      state.dispose();
     },
   };
 }
