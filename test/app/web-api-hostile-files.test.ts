@@ -78,7 +78,7 @@ test('a model whose config.json is a FIFO is refused at once, and the server kee
   const m = folder('fifo-config');
   rmSync(join(m, 'config.json'));
   fifo(join(m, 'config.json'));
-  await refused('models.register', { path: m }, 400, /config\.json is a FIFO \(named pipe\); expected a BERT config\.json as a regular file/);
+  await refused('models.register', { path: m }, 400, /config\.json is a FIFO \(named pipe\); expected a model config\.json as a regular file/);
 });
 
 test('a model whose model.safetensors is a FIFO is refused at once', async () => {
@@ -99,13 +99,13 @@ test('a config.json linked to /dev/zero is refused as a character device, withou
   const m = folder('zero-config');
   rmSync(join(m, 'config.json'));
   linkTo('/dev/zero', join(m, 'config.json'));
-  await refused('models.register', { path: m }, 400, /config\.json is a character device; expected a BERT config\.json as a regular file/);
+  await refused('models.register', { path: m }, 400, /config\.json is a character device; expected a model config\.json as a regular file/);
 });
 
 test('a 10 GiB sparse config.json is refused as too large (413) naming the limit', async () => {
   const m = folder('giant-config');
   sparse(join(m, 'config.json'), 10 * GiB);
-  await refused('models.register', { path: m }, 413, /config\.json is 10240\.0 MiB; expected a BERT config\.json of at most 1\.0 MiB/);
+  await refused('models.register', { path: m }, 413, /config\.json is 10240\.0 MiB; expected a model config\.json of at most 1\.0 MiB/);
 });
 
 test('a model folder with a 3 GiB stray file registers at once: only config, header and vocab are read', async () => {
