@@ -2,19 +2,10 @@
 // scale, the mask of the row's batch and the clamp applied on the way in; the backward pass likewise per row.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { rowGrid as grid, workgroupReduce } from './webgpu-row-reduce.js';
 import { ATTN_SOFTMAX, ATTN_SOFTMAX_GRAD } from './attention-softmax.js';
 
 const WG = 64;
-const MAX_PER_DIM = 65535;
-const grid = (groups: number): [number, number, number] =>
-  groups > MAX_PER_DIM ? [MAX_PER_DIM, Math.ceil(groups / MAX_PER_DIM), 1] : [groups, 1, 1];
-
-const reduce = (op: 'max' | 'sum') => `
-  workgroupBarrier();
-  for (var k = ${WG / 2}; k > 0; k = k / 2) {
-    if (tid < k) { red[tid] = ${op === 'max' ? 'max(red[tid], red[tid + k])' : 'red[tid] + red[tid + k]'}; }
-    workgroupBarrier();
-  }`;
 
 class RowSoftmaxProgram implements WebGPUProgram {
   outputShape: number[];
@@ -47,7 +38,7 @@ class RowSoftmaxProgram implements WebGPUProgram {
         var s = 0.0;
         if (live) { for (var c = tid; c < K; c = c + ${WG}) { s = s + dy[base + c] * probs[base + c]; } }
         red[tid] = s;
-        ${reduce('sum')}
+        ${workgroupReduce('sum', WG)}
         let dot = red[0];
         if (live) { for (var c = tid; c < K; c = c + ${WG}) { result[base + c] = probs[base + c] * (dy[base + c] - dot) * uniforms.scale; } }
       }`;
@@ -59,7 +50,7 @@ class RowSoftmaxProgram implements WebGPUProgram {
           for (var c = tid; c < K; c = c + ${WG}) { m = max(m, max(raw[base + c] * uniforms.scale + mask[b * K + c], -3.402823466e38)); }
         }
         red[tid] = m;
-        ${reduce('max')}
+        ${workgroupReduce('max', WG)}
         let mx = red[0];
         workgroupBarrier();
         var s = 0.0;
@@ -67,7 +58,7 @@ class RowSoftmaxProgram implements WebGPUProgram {
           for (var c = tid; c < K; c = c + ${WG}) { s = s + exp(max(raw[base + c] * uniforms.scale + mask[b * K + c], -3.402823466e38) - mx); }
         }
         red[tid] = s;
-        ${reduce('sum')}
+        ${workgroupReduce('sum', WG)}
         let total = red[0];
         if (live) {
           for (var c = tid; c < K; c = c + ${WG}) {

@@ -2,20 +2,10 @@
 // (shared-memory max and sum), and the gradient as one element-wise pass.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { rowGrid as grid, workgroupReduce } from './webgpu-row-reduce.js';
 import { XENT_GRAD, XENT_ROWS } from './cross-entropy.js';
 
 const WG = 256;
-const MAX_PER_DIM = 65535;
-const grid = (groups: number): [number, number, number] =>
-  groups > MAX_PER_DIM ? [MAX_PER_DIM, Math.ceil(groups / MAX_PER_DIM), 1] : [groups, 1, 1];
-
-/** `op`-reduce red[] across the workgroup; every thread may read red[0] after. */
-const reduce = (op: 'max' | 'sum') => `
-  workgroupBarrier();
-  for (var k = ${WG / 2}; k > 0; k = k / 2) {
-    if (tid < k) { red[tid] = ${op === 'max' ? 'max(red[tid], red[tid + k])' : 'red[tid] + red[tid + k]'}; }
-    workgroupBarrier();
-  }`;
 
 class RowsProgram implements WebGPUProgram {
   outputShape: number[];
@@ -40,13 +30,13 @@ class RowsProgram implements WebGPUProgram {
         var m = -3.402823466e38;
         if (live) { for (var c = tid; c < V; c = c + ${WG}) { m = max(m, logits[row * V + c]); } }
         red[tid] = m;
-        ${reduce('max')}
+        ${workgroupReduce('max', WG)}
         let mx = red[0];
         workgroupBarrier();
         var s = 0.0;
         if (live) { for (var c = tid; c < V; c = c + ${WG}) { s = s + exp(logits[row * V + c] - mx); } }
         red[tid] = s;
-        ${reduce('sum')}
+        ${workgroupReduce('sum', WG)}
         if (live && tid == 0) {
           result[row * 2] = mx + log(red[0]);
           result[row * 2 + 1] = logits[row * V + labels[row]];
