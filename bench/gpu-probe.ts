@@ -5,6 +5,7 @@
 // Dawn toggles and tfjs flags come from env (WID_DAWN_OPTIONS, WID_TFJS_FLAGS; see
 // src-main/engine/kernels/webgpu-tuning.ts), so run it once per setting to compare.
 import * as tf from '@tensorflow/tfjs';
+import { profileKernels, type KernelProfile } from './lib/kernel-profile.js';
 import { parseArgs } from 'node:util';
 import { selectBackend, BackendPreference } from '../src-main/engine/backend/index.js';
 import { benchConfig, makeTrainStep } from './lib/train-step-model.js';
@@ -80,28 +81,12 @@ export async function probeOps(iters: number, matmulOnly = false): Promise<OpTim
   return res;
 }
 
-export interface KernelShare { kernel: string; count: number; ms: number; share: number }
-
 /** Per-kernel GPU time of one training step (tfjs profile; each kernel is submitted alone while profiling). */
-export async function profileStep(size: string, batch: number, seq: number, vocab?: number): Promise<{ totalKernelMs: number; kernels: number; top: KernelShare[] }> {
+export async function profileStep(size: string, batch: number, seq: number, vocab?: number): Promise<KernelProfile> {
   const ts = makeTrainStep(benchConfig(size, vocab), batch, seq);
   try {
     for (let i = 0; i < 2; i++) { const l = ts.step(); await l.data(); l.dispose(); }
-    const info = await tf.profile(() => { const l = ts.step(); return l; });
-    const by = new Map<string, { count: number; ms: number }>();
-    let total = 0;
-    for (const k of info.kernels) {
-      const ms = Number(await (k.kernelTimeMs as unknown as Promise<number | { error: string }>)) || 0;
-      total += ms;
-      const e = by.get(k.name) ?? { count: 0, ms: 0 };
-      e.count++; e.ms += ms;
-      by.set(k.name, e);
-    }
-    const top = [...by.entries()].map(([kernel, e]) => ({ kernel, count: e.count, ms: e.ms, share: e.ms / Math.max(total, 1e-9) }))
-      .sort((a, b) => b.ms - a.ms);
-    console.log(`profile ${size} b${batch} s${seq}: ${info.kernels.length} kernels, ${total.toFixed(1)} ms of GPU time`);
-    for (const t of top.slice(0, 25)) console.log(`  ${t.kernel.padEnd(28)} x${String(t.count).padEnd(5)} ${t.ms.toFixed(2).padStart(9)} ms  ${(100 * t.share).toFixed(1)}%`);
-    return { totalKernelMs: total, kernels: info.kernels.length, top };
+    return await profileKernels(`${size} b${batch} s${seq}`, () => ts.step());
   } finally {
     ts.dispose();
   }

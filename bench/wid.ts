@@ -1,10 +1,10 @@
 // `npm run bench -- wid [--size tiny|4L-256H|4L-512H|base] [--backend wasm|webgpu|cpu|tensorflow|auto]
-//   [--batch 8] [--seq 128] [--steps 10] [--preset wid55|wid11]`   (env WID_BENCH_PATHS=eager,replay)
+//   [--batch 8] [--seq 128] [--steps 10] [--preset wid55|wid11] [--profile]`   (env WID_BENCH_PATHS=eager,replay)
 // WID distillation steps on a random teacher of the given size, run as the loop runs them
 // (train/distillation-step.ts through capture/captured-step.ts), each phase eager and replayed:
 // "full" = before the first mask and "pruned" = after pruning to the preset's width (under the authors' schedule
 // the forward stays at teacher width either way: masked dims decay). Beside them the plain MLM step of the same
-// teacher shape, and WID / plain. Prints JSON and returns it (`--json FILE`, or gpu-entry, writes it).
+// teacher shape, and WID / plain; --profile adds the per-kernel GPU time of one eager step per phase. Prints JSON and returns it (`--json FILE`, or gpu-entry, writes it).
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
 import { BertConfig, initBertWeights, parameterCount, disposeWeights } from '../src-main/engine/bert/index.js';
@@ -16,15 +16,17 @@ import { stepWordsTensor } from '../src-main/engine/kernels/dropout-mask.js';
 import { makeTrainStep } from './lib/train-step-model.js';
 import type { MlmBatch } from '../src-main/engine/train/method.js';
 import { benchConfig, SIZE_NAMES } from './lib/sizes.js';
+import { profileKernels, type KernelProfile } from './lib/kernel-profile.js';
 
 export const BENCH_SIZES: Record<string, BertConfig> = Object.fromEntries(SIZE_NAMES.map((n) => [n, benchConfig(n)]));
 
-interface Args { size: string; backend: BackendPreference; batch: number; seq: number; steps: number; preset: WidPreset }
+interface Args { size: string; backend: BackendPreference; batch: number; seq: number; steps: number; preset: WidPreset; profile: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { size: 'tiny', backend: 'wasm', batch: 8, seq: 128, steps: 10, preset: 'wid55' };
+  const a: Args = { size: 'tiny', backend: 'wasm', batch: 8, seq: 128, steps: 10, preset: 'wid55', profile: false };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
+    if (k === '--profile') { a.profile = true; i--; continue; }
     if (v === undefined) throw new Error(`option ${k} needs a value`);
     if (k === '--size') { if (!BENCH_SIZES[v]) throw new Error(`--size must be one of ${Object.keys(BENCH_SIZES).join(', ')}, got ${v}`); a.size = v; }
     else if (k === '--backend') a.backend = v as BackendPreference;
@@ -33,7 +35,7 @@ function parseArgs(argv: string[]): Args {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
       a[k.slice(2) as 'batch' | 'seq' | 'steps'] = n;
-    } else throw new Error(`unknown option ${k} (known: --size --backend --batch --seq --steps --preset)`);
+    } else throw new Error(`unknown option ${k} (known: --size --backend --batch --seq --steps --preset --profile)`);
   }
   return a;
 }
@@ -90,6 +92,23 @@ async function timePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, a: Args, mod
   }
 }
 
+/** Per-kernel GPU time of one eager WID step (the same step function the loop captures). */
+async function profilePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, label: string): Promise<KernelProfile> {
+  const ctx: StepContext = { step: 0, totalSteps: 1e9, adam: { lr: 5e-5, bc1: 1, bc2: 1 } };
+  const captured = new CapturedStep('wid-profile', distillationStep(m, m.trainableVariables(), opt, 1, ctx, () => {}), { mode: 'off' });
+  const run = () => {
+    ctx.adam = opt.nextStep(5e-5);
+    const inputs = { ...batch, stepWords: stepWordsTensor(ctx.step), adamStep: stepValuesTensor(ctx.adam) };
+    try { return captured.run(inputs, 'profile').values; } finally { tf.dispose([inputs.stepWords, inputs.adamStep]); }
+  };
+  try {
+    const warm = run(); await warm.data(); warm.dispose();
+    return await profileKernels(label, run);
+  } finally {
+    captured.dispose();
+  }
+}
+
 export async function main(argv: string[]): Promise<unknown> {
   const a = parseArgs(argv);
   const backend = await selectBackend(a.backend);
@@ -116,13 +135,17 @@ export async function main(argv: string[]): Promise<unknown> {
   const paths = (process.env.WID_BENCH_PATHS ?? 'eager,replay').split(',') as ('eager' | 'replay')[];
   const full: Record<string, PhaseResult> = {}, pruned: Record<string, PhaseResult> = {};
   for (const p of paths) full[p] = await timePhase(m, opt, batch, a, p === 'replay' ? 'auto' : 'off', 'full');
+  const profiles: Record<string, KernelProfile> = {};
+  if (a.profile) profiles.full = await profilePhase(m, opt, batch, `WID ${a.size} full width`);
   await m.afterStepAsync(0, 1); // prune straight to the preset's width (async: webgpu cannot read synchronously)
   for (const p of paths) pruned[p] = await timePhase(m, opt, batch, a, p === 'replay' ? 'auto' : 'off', 'pruned');
+  if (a.profile) profiles.pruned = await profilePhase(m, opt, batch, `WID ${a.size} pruned`);
   const result = {
     bench: 'wid', size: a.size, backend: backend.name, device: backend.device, batch: a.batch, seq: a.seq, steps: a.steps, preset: a.preset,
     teacherParams: parameterCount(cfg), studentParams: parameterCount(m.studentConfig), compactorParams: m.compactorParameters,
     student: m.targetSizes, schedule: m.options.schedule, plain, full, pruned,
     widToPlain: full.replay && typeof plain.msPerStep === 'number' ? full.replay.msPerStep / plain.msPerStep : null,
+    ...(a.profile ? { profiles } : {}),
   };
   const json = JSON.stringify(result, null, 2);
   console.log(json);
