@@ -36,6 +36,36 @@ export function stepMatMuls(size: string, batch = 32, seq = 128, vocab = 30522):
   return out;
 }
 
+/**
+ * The matmuls WID adds to a step of a bench-size teacher (methods/wid/effective-weights.ts and their gradients):
+ * per compacted Linear [o, i] the effective weight R·W·Cᵀ (R·W, then ·Cᵀ), its bias R·b, and the backward
+ * products G·C, Gᵀ·(R·W), (G·C)·Wᵀ, Rᵀ·(G·C) (the teacher weight trains at the authors' lr 1e-6); the residual
+ * compactor on the word-embedding table E·eᵀ, G·e and Gᵀ·E. Batch-independent: they form weights, not activations.
+ */
+export function widStepMatMuls(size: string, vocab = 30522): MatMulShape[] {
+  const c = benchConfig(size);
+  const [H, L, I] = [c.hiddenSize, c.numHiddenLayers, c.intermediateSize];
+  const out: MatMulShape[] = [];
+  const mm = (label: string, m: number, n: number, k: number, transA: boolean, transB: boolean, count: number) =>
+    out.push({ label: `wid-${size} ${label}`, batch: 1, m, n, k, transA, transB, count });
+  const lin = (name: string, o: number, i: number, count: number) => {
+    mm(`${name} R·W`, o, i, o, false, false, count);
+    mm(`${name} (RW)·Cᵀ`, o, i, i, false, true, count);
+    mm(`${name} R·b`, o, 1, o, false, false, count);
+    mm(`${name} G·C`, o, i, i, false, false, count);
+    mm(`${name} dC`, i, i, o, true, false, count);
+    mm(`${name} dR`, o, o, i, false, true, count);
+    mm(`${name} dW`, o, i, o, true, false, count);
+  };
+  lin('qkvo+transform', H, H, 4 * L + 1);
+  lin('ffn1', I, H, L);
+  lin('ffn2', H, I, L);
+  mm('E·eᵀ', vocab, H, H, false, true, 1);
+  mm('G·e', vocab, H, H, false, false, 1);
+  mm('de = Gᵀ·E', H, H, vocab, true, false, 1);
+  return out;
+}
+
 export interface ShapeResult {
   shape: MatMulShape; key: string; tfjsMs: number; best: string; bestMs: number;
   variants: { variant: string; ms: number | null; firstMs: number; relErr: number | null; error?: string }[];
@@ -89,6 +119,10 @@ export function candidates(s: MatMulShape, limits: { storage: number; invocation
   if (s.batch === 1 && s.k >= 1024 && tiles < 512) {
     for (const sp of [2, 4, 8]) list.push(`128x128x16-8x8-s${sp}`, `128x128x8-8x8-db-s${sp}`);
     list.push('128x64x16-8x8-s2', '128x64x16-8x8-s4');
+  }
+  // small outputs (WID's compactor products, e.g. 512 x 512): too few 64x64 tiles to fill the GPU without split K
+  if (s.batch === 1 && s.k >= 256 && s.batch * Math.ceil(s.m / 64) * Math.ceil(s.n / 64) < 256) {
+    for (const sp of [2, 4, 8]) if (s.k / sp >= 64) list.push(`64x64x16-4x4-s${sp}`, `128x64x16-8x8-s${sp}`);
   }
   list.push(defaultVariant(s));
   return [...new Set(list)].filter((v) => { const t = parseVariant(v); return sharedBytesOf(t) <= limits.storage && threadsOf(t) <= limits.invocations; });
@@ -159,6 +193,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
     args: argv,
     options: {
       sizes: { type: 'string', default: 'base,small' },
+      'wid-sizes': { type: 'string', default: '' }, // teacher sizes whose WID compactor matmuls are probed too
       reps: { type: 'string', default: '5' },
       inner: { type: 'string', default: '10' },
       warm: { type: 'string', default: '1' }, // seconds of large matmuls before timing (0 = none)
@@ -173,7 +208,10 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
   const backend = await selectBackend('webgpu');
   console.log(`gpu-matmul-probe: ${backend.device}`);
   const quick = new Set(values.quick!.split(','));
-  const shapes = values.sizes!.split(',').flatMap((s) => stepMatMuls(s, Number(values.batch), Number(values.seq), Number(values.vocab)));
+  const shapes = [
+    ...values.sizes!.split(',').filter(Boolean).flatMap((s) => stepMatMuls(s, Number(values.batch), Number(values.seq), Number(values.vocab))),
+    ...values['wid-sizes']!.split(',').filter(Boolean).flatMap((s) => widStepMatMuls(s, Number(values.vocab))),
+  ];
   await warmGpu(Number(values.warm));
   // most GPU time first (FLOPs x count), so a --budget cut leaves out the cheap shapes
   shapes.sort((x, y) => y.count * y.batch * y.m * y.n * y.k - x.count * x.batch * x.m * x.n * x.k);
