@@ -29,6 +29,12 @@ export interface BertForwardOptions {
    * teacher's width once masks exist, as its authors train it; pass the same to mlmHead). Absent = plain BERT.
    */
   layerNormKeep?: tf.Tensor1D | null;
+  /**
+   * [hidden, table width]: the word table in `w` is [vocab, table width] and the effective table is
+   * table · projectionᵀ, applied per looked-up row instead of formed (WID's residual compactor on a
+   * 30522-row table). Pass the same to mlmHead for the tied decoder.
+   */
+  wordProjection?: tf.Tensor2D | null;
 }
 
 export interface BertOutputs {
@@ -50,7 +56,7 @@ export function bertForward(w: BertWeights, cfg: BertConfig, inputs: BertInputs,
   }
   const drop = opts.dropout;
   const keep = opts.layerNormKeep;
-  let hidden = bertEmbeddings(w, cfg, inputIds, tokenTypeIds, keep);
+  let hidden = bertEmbeddings(w, cfg, inputIds, tokenTypeIds, keep, opts.wordProjection);
   hidden = maybeDropout(hidden, drop?.hidden, drop?.seed) as tf.Tensor3D;
   const ext = extendedAttentionMask(attentionMask);
   const hiddenStates: tf.Tensor3D[] = [hidden];

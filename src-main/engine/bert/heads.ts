@@ -11,13 +11,21 @@ export function poolerOutput(w: BertWeights, cfg: BertConfig, hidden: tf.Tensor3
   return tf.tanh(linear(first, weight(w, 'bert.pooler.dense.weight'), weight(w, 'bert.pooler.dense.bias'))) as tf.Tensor2D;
 }
 
-/** Logits [b, s, vocab]. Uses cls.predictions.decoder.weight if present, else the tied word embeddings. */
-export function mlmHead(w: BertWeights, cfg: BertConfig, hidden: tf.Tensor3D, opts: { layerNormKeep?: tf.Tensor1D | null } = {}): tf.Tensor3D {
+/**
+ * Logits [b, s, vocab]. Uses cls.predictions.decoder.weight if present, else the tied word embeddings
+ * (with `wordProjection` [hidden, table width]: the tied table is table · projectionᵀ, applied as (x · projection) · tableᵀ).
+ */
+export function mlmHead(
+  w: BertWeights, cfg: BertConfig, hidden: tf.Tensor3D, opts: { layerNormKeep?: tf.Tensor1D | null; wordProjection?: tf.Tensor2D | null } = {},
+): tf.Tensor3D {
   const p = 'cls.predictions.';
   const t = activation(linear(hidden, weight(w, `${p}transform.dense.weight`), weight(w, `${p}transform.dense.bias`)), cfg.hiddenAct);
   const normed = layerNorm(t, weight(w, `${p}transform.LayerNorm.weight`), weight(w, `${p}transform.LayerNorm.bias`), cfg.layerNormEps, opts.layerNormKeep);
-  const decoder = w[`${p}decoder.weight`] ?? weight(w, 'bert.embeddings.word_embeddings.weight');
-  return linear(normed, decoder, weight(w, `${p}bias`)) as tf.Tensor3D;
+  const untied = w[`${p}decoder.weight`];
+  if (untied) return linear(normed, untied, weight(w, `${p}bias`)) as tf.Tensor3D;
+  const proj = opts.wordProjection;
+  const projected = proj ? tf.matMul(normed.reshape([-1, proj.shape[0]]) as tf.Tensor2D, proj).reshape([...normed.shape.slice(0, -1), proj.shape[1]]) : normed;
+  return linear(projected, weight(w, 'bert.embeddings.word_embeddings.weight'), weight(w, `${p}bias`)) as tf.Tensor3D;
 }
 
 /** Logits [b, numLabels] (regression: [b, 1]) from the pooled output. */

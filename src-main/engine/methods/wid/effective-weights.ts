@@ -57,7 +57,11 @@ function compactLinear(
   return { w, b };
 }
 
-export interface EffectiveModel { config: BertConfig; weights: BertWeights }
+export interface EffectiveModel {
+  config: BertConfig; weights: BertWeights;
+  /** With `factorWords`: the residual compactor rows [hs, H]; `weights` then hold the teacher's word table (bert/forward.ts wordProjection). */
+  wordProjection?: tf.Tensor2D;
+}
 
 /**
  * The compactor model as a dense BERT of the masks' widths. The MLM decoder stays tied to the (effective)
@@ -65,6 +69,7 @@ export interface EffectiveModel { config: BertConfig; weights: BertWeights }
  */
 export function effectiveWeights(
   teacher: BertWeights, teacherCfg: BertConfig, c: Compactors, masks: WidMasks, idx: MaskIndexTensors,
+  opts: { factorWords?: boolean } = {},
 ): EffectiveModel {
   const sizes = sizesOfMasks(masks);
   const config = studentConfig(teacherCfg, sizes);
@@ -77,7 +82,8 @@ export function effectiveWeights(
   const e = rows(compactor(c, EMBEDDING_COMPACTOR), res); // [hs, H]
   for (const table of ['word_embeddings', 'position_embeddings', 'token_type_embeddings']) {
     const name = `bert.embeddings.${table}.weight`;
-    w[name] = tf.matMul(weight(teacher, name) as tf.Tensor2D, e, false, true);
+    // factorWords: the [vocab, H] word table times eᵀ is applied per looked-up row and in the decoder instead
+    w[name] = opts.factorWords && table === 'word_embeddings' ? weight(teacher, name) : tf.matMul(weight(teacher, name) as tf.Tensor2D, e, false, true);
   }
   for (const p of ['weight', 'bias']) w[`bert.embeddings.LayerNorm.${p}`] = pick(weight(teacher, `bert.embeddings.LayerNorm.${p}`), res);
 
@@ -110,5 +116,5 @@ export function effectiveWeights(
     w['bert.pooler.dense.weight'] = pick(pick(teacher['bert.pooler.dense.weight'], res, 0), res, 1);
     w['bert.pooler.dense.bias'] = pick(teacher['bert.pooler.dense.bias'], res);
   }
-  return { config, weights: w };
+  return { config, weights: w, ...(opts.factorWords ? { wordProjection: e } : {}) };
 }

@@ -211,12 +211,14 @@ export function createWidMethod(teacher: Teacher, options: WidOptions): WidMetho
     const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: stepSeed(opts.seed, step, stepWords) } : undefined;
     if (authors) {
       // teacher width, every compactor entry in the forward; LayerNorm statistics over the kept dims once masks exist
-      const eff = effectiveWeights(inherited, tcfg, compactors, full, noSelection);
+      const eff = effectiveWeights(inherited, tcfg, compactors, full, noSelection, { factorWords: true });
       const layerNormKeep = state.eventsApplied > 0 ? state.keep.residual : null;
-      return mlmHead(eff.weights, tcfg, bertForward(eff.weights, tcfg, inputs, { dropout, layerNormKeep }).lastHiddenState, { layerNormKeep });
+      const wordProjection = eff.wordProjection;
+      return mlmHead(eff.weights, tcfg, bertForward(eff.weights, tcfg, inputs, { dropout, layerNormKeep, wordProjection }).lastHiddenState, { layerNormKeep, wordProjection });
     }
-    const eff = effectiveWeights(inherited, tcfg, compactors, state.masks, state.indices);
-    return mlmHead(eff.weights, eff.config, bertForward(eff.weights, eff.config, inputs, { dropout }).lastHiddenState);
+    const eff = effectiveWeights(inherited, tcfg, compactors, state.masks, state.indices, { factorWords: true });
+    const wordProjection = eff.wordProjection;
+    return mlmHead(eff.weights, eff.config, bertForward(eff.weights, eff.config, inputs, { dropout, wordProjection }).lastHiddenState, { wordProjection });
   }
 
   function loss(batch: MlmBatch, step: number) {
