@@ -1,9 +1,9 @@
 // `npm run bench -- wid [--size tiny|4L-256H|4L-512H|base] [--backend wasm|webgpu|cpu|tensorflow|auto]
-//   [--batch 8] [--seq 128] [--steps 10] [--preset wid55|wid11] [--dropout 0.1] [--profile]`   (env WID_BENCH_PATHS=eager,replay)
+//   [--batch 8] [--seq 128] [--steps 10] [--preset wid55|wid11] [--schedule authors|hard] [--dropout 0.1] [--profile]`   (env WID_BENCH_PATHS=eager,replay)
 // WID distillation steps on a random teacher of the given size, run as the loop runs them
 // (train/distillation-step.ts through capture/captured-step.ts), each phase eager and replayed:
 // "full" = before the first mask and "pruned" = after pruning to the preset's width (under the authors' schedule
-// the forward stays at teacher width either way: masked dims decay). Beside them the plain MLM step of the same
+// the forward stays at teacher width either way: masked dims decay; --schedule hard drops them). Beside them the plain MLM step of the same
 // teacher shape, and WID / plain; --profile adds the per-kernel GPU time of one eager step per phase. Prints JSON and returns it (`--json FILE`, or gpu-entry, writes it).
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
@@ -20,23 +20,24 @@ import { profileKernels, type KernelProfile } from './lib/kernel-profile.js';
 
 export const BENCH_SIZES: Record<string, BertConfig> = Object.fromEntries(SIZE_NAMES.map((n) => [n, benchConfig(n)]));
 
-interface Args { size: string; backend: BackendPreference; batch: number; seq: number; steps: number; preset: WidPreset; profile: boolean; dropout: number }
+interface Args { size: string; backend: BackendPreference; batch: number; seq: number; steps: number; preset: WidPreset; profile: boolean; dropout: number; schedule: 'authors' | 'hard' }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { size: 'tiny', backend: 'wasm', batch: 8, seq: 128, steps: 10, preset: 'wid55', profile: false, dropout: 0.1 };
+  const a: Args = { size: 'tiny', backend: 'wasm', batch: 8, seq: 128, steps: 10, preset: 'wid55', profile: false, dropout: 0.1, schedule: 'authors' };
   for (let i = 0; i < argv.length; i += 2) {
     const [k, v] = [argv[i], argv[i + 1]];
     if (k === '--profile') { a.profile = true; i--; continue; }
     if (v === undefined) throw new Error(`option ${k} needs a value`);
     if (k === '--size') { if (!BENCH_SIZES[v]) throw new Error(`--size must be one of ${Object.keys(BENCH_SIZES).join(', ')}, got ${v}`); a.size = v; }
     else if (k === '--backend') a.backend = v as BackendPreference;
+    else if (k === '--schedule') { if (v !== 'authors' && v !== 'hard') throw new Error(`--schedule must be authors or hard, got ${v}`); a.schedule = v; }
     else if (k === '--dropout') { a.dropout = Number(v); if (!(a.dropout >= 0 && a.dropout < 1)) throw new Error(`--dropout must be in [0, 1), got ${v}`); }
     else if (k === '--preset') { if (v !== 'wid55' && v !== 'wid11') throw new Error(`--preset must be wid55 or wid11, got ${v}`); a.preset = v; }
     else if (k === '--batch' || k === '--seq' || k === '--steps') {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new Error(`${k} must be a positive integer, got ${v}`);
       a[k.slice(2) as 'batch' | 'seq' | 'steps'] = n;
-    } else throw new Error(`unknown option ${k} (known: --size --backend --batch --seq --steps --preset --dropout --profile)`);
+    } else throw new Error(`unknown option ${k} (known: --size --backend --batch --seq --steps --preset --schedule --dropout --profile)`);
   }
   return a;
 }
@@ -116,7 +117,7 @@ export async function main(argv: string[]): Promise<unknown> {
   const cfg = BENCH_SIZES[a.size];
   if (a.seq > cfg.maxPositionEmbeddings) throw new Error(`--seq ${a.seq} exceeds maxPositionEmbeddings ${cfg.maxPositionEmbeddings}`);
   const teacher = initBertWeights(cfg, 1, { mlmHead: true });
-  const m = createWidMethod({ config: cfg, weights: teacher }, { preset: a.preset, pruneEvents: 1, pruneStart: 1, pruneEnd: 1, dropout: a.dropout });
+  const m = createWidMethod({ config: cfg, weights: teacher }, { preset: a.preset, pruneEvents: 1, pruneStart: 1, pruneEnd: 1, dropout: a.dropout, schedule: a.schedule });
   const opt = new AdamW(m.trainableVariables(), { weightDecay: 0.01 });
   const batch = randomBatch(cfg, a.batch, a.seq, 7);
   // the plain MLM step of the same teacher shape (the loop's step through bench/lib's training step)
