@@ -10,7 +10,7 @@ import { albertForward, albertLayerPrefix, albertMlmHead } from '../../src-main/
 import { createAlbertMethod, resolveAlbertSetup, symmetricEigen, truncatedSvd } from '../../src-main/engine/methods/albert/index.js';
 import { distillMethodOptions } from '../../src-main/engine/jobs/distill-options.js';
 import { TINY_TEACHER } from './support/tiny-run.js';
-import { tinyFamilyRun } from './support/tiny-family-run.js';
+import { tinyRun } from './support/tiny-run.js';
 
 let teacher: LoadedHfModel;
 before(async () => {
@@ -166,7 +166,7 @@ test('bad ALBERT sizes and options are refused naming the field', () => {
 
 test('ALBERT on the tiny teacher: loss falls and the exported student loads as AlbertForMaskedLM', async () => {
   const before = tf.memory().numTensors;
-  const run = await tinyFamilyRun(teacher, await createAlbertMethod(teacher, { target: TARGET, embeddingSize: 8, seed: 1 }), 10, 2e-3);
+  const run = await tinyRun(teacher, await createAlbertMethod(teacher, { target: TARGET, embeddingSize: 8, seed: 1 }), 10, 2e-3, { family: 'albert', warmupSteps: 1 });
   const first = run.losses.slice(0, 3).reduce((a, b) => a + b) / 3, last = run.losses.slice(-3).reduce((a, b) => a + b) / 3;
   assert.ok(last < first, `loss ${first} -> ${last}`);
   assert.equal(run.reloaded.family, 'albert');

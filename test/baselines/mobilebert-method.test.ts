@@ -11,7 +11,7 @@ import { attentionKl, createMobileBertMethod, mapFeatures, stageAt } from '../..
 import { meanSquaredError } from '../../src-main/engine/methods/common/losses.js';
 import { distillMethodOptions } from '../../src-main/engine/jobs/distill-options.js';
 import { TINY_TEACHER } from './support/tiny-run.js';
-import { tinyFamilyRun } from './support/tiny-family-run.js';
+import { tinyRun } from './support/tiny-run.js';
 
 let teacher: LoadedHfModel;
 before(async () => {
@@ -146,7 +146,7 @@ test('bad MobileBERT sizes and options are refused naming the field', () => {
 
 test('MobileBERT on the tiny teacher: the transfer loss falls and the exported student loads as MobileBertForMaskedLM', async () => {
   const before = tf.memory().numTensors;
-  const run = await tinyFamilyRun(teacher, createMobileBertMethod(teacher, { target: TARGET, schedule: 'joint', transferFraction: 0.9, seed: 1 }), 10, 3e-3);
+  const run = await tinyRun(teacher, createMobileBertMethod(teacher, { target: TARGET, schedule: 'joint', transferFraction: 0.9, seed: 1 }), 10, 3e-3, { family: 'mobilebert', warmupSteps: 1 });
   const fm = run.parts.featureMap;
   assert.ok(fm.at(-2)! < fm[0], `feature-map loss ${fm[0]} -> ${fm.at(-2)}`);
   assert.equal(run.reloaded.family, 'mobilebert');
