@@ -94,7 +94,7 @@ function createMobileBertMethodMap(): number[] {
 
 test('a progressive stage trains its layer only: lower layers and embeddings get no gradient', () => {
   const b = batch();
-  const m = createMobileBertMethod(teacher, { target: TARGET });
+  const m = createMobileBertMethod(teacher, { target: TARGET, transferFraction: 0.5 });
   try {
     const total = 10; // transfer: steps 0–4 (layer 0: 0–2, layer 1: 3–4), then distillation
     assert.equal(m.stepKey!(3, total), 'mobilebert/transfer-1');
