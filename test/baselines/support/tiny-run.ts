@@ -26,14 +26,14 @@ export interface TinyRunResult<M extends LoadedAnyModel> {
 /** `family` is the student's (BERT by default): the reloaded model is checked to be of it. */
 export async function tinyRun<F extends ModelFamily = 'bert'>(
   teacher: LoadedHfModel, method: DistillMethod | (() => DistillMethod), steps: number, lr: number,
-  opts: { family?: F; warmupSteps?: number } = {},
+  opts: { family?: F; warmupSteps?: number; corpusPath?: string } = {},
 ): Promise<TinyRunResult<Extract<LoadedAnyModel, { family: F }>>> {
   const m = typeof method === 'function' ? method() : method;
   const losses: number[] = [];
   const parts: Record<string, number[]> = {};
   try {
     const summary = await runDistillation({
-      method: m, tokenizer: corpusTokenizer(teacher.tokenizer!), corpusPath: CORPUS,
+      method: m, tokenizer: corpusTokenizer(teacher.tokenizer!), corpusPath: opts.corpusPath ?? CORPUS,
       budget: { steps, seqLen: 32, batchSize: 4 },
       optimizer: { lr, warmupSteps: opts.warmupSteps ?? 2, weightDecay: 0.01, clipNorm: 1 },
       seed: 3, checkpointEvery: 0, workDir: mkdtempSync(join(tmpdir(), `wid-${m.name}-`)),

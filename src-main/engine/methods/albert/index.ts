@@ -1,4 +1,4 @@
-export { createAlbertMethod, type AlbertMethod } from './method.js';
+export { createAlbertMethod, sentenceOrderLoss, type AlbertMethod } from './method.js';
 export { ALBERT_DEFAULTS, resolveAlbertOptions, type AlbertOptions, type ResolvedAlbertOptions } from './options.js';
 export { resolveAlbertSetup, defaultEmbeddingSize, type AlbertSetup } from './setup.js';
 export { initAlbertStudent, BERT_TO_ALBERT_LAYER } from './student-init.js';
