@@ -1,25 +1,18 @@
 // ALBERT's sentence-order prediction in the `albert` method: the head transformers' AlbertForPreTraining names
 // (`albert.pooler`, `sop_classifier.classifier`), its cross-entropy against the order labels, and the run deciding
 // from the corpus: pairs where it has document boundaries, none (or an error with sop: true) where it has none.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src-main/engine/backend/index.js';
 import { disposeWeights } from '../../src-main/engine/bert/index.js';
-import { loadHfModel, type LoadedHfModel } from '../../src-main/engine/checkpoint/index.js';
 import { albertForward } from '../../src-main/engine/albert/index.js';
 import { createAlbertMethod } from '../../src-main/engine/methods/albert/index.js';
-import { TINY_TEACHER, tinyRun } from './support/tiny-run.js';
+import { tinyRun, tinyTeacherFixture } from './support/tiny-run.js';
 
-let teacher: LoadedHfModel;
-before(async () => {
-  await selectBackend('wasm');
-  teacher = await loadHfModel(TINY_TEACHER);
-});
-after(() => disposeWeights(teacher.weights));
+const fixture = tinyTeacherFixture();
 
 const TARGET = { layers: 2, hidden: 32, heads: 4, intermediate: 64 };
 const read = (t: tf.Tensor) => t.dataSync()[0];
@@ -33,7 +26,7 @@ function documentsCorpus(): string {
 }
 
 test('the SOP term is the cross-entropy of sop_classifier(tanh(pooler(h[CLS]))) against 0 = in order, 1 = swapped', async () => {
-  const m = await createAlbertMethod(teacher, { target: TARGET, embeddingSize: 8, seed: 1 });
+  const m = await createAlbertMethod(fixture.teacher, { target: TARGET, embeddingSize: 8, seed: 1 });
   try {
     assert.equal(m.sentenceOrder, 'auto', 'on by default where the corpus allows');
     m.useSentenceOrder!(true);
@@ -77,17 +70,17 @@ test('the SOP term is the cross-entropy of sop_classifier(tanh(pooler(h[CLS]))) 
 
 test('on a corpus with documents the run trains SOP; without them it is off, and sop: true refuses the corpus', async () => {
   const before = tf.memory().numTensors;
-  const withDocs = await tinyRun(teacher, await createAlbertMethod(teacher, { target: TARGET, embeddingSize: 8, seed: 1 }), 6, 2e-3,
+  const withDocs = await tinyRun(fixture.teacher, await createAlbertMethod(fixture.teacher, { target: TARGET, embeddingSize: 8, seed: 1 }), 6, 2e-3,
     { family: 'albert', warmupSteps: 1, corpusPath: documentsCorpus() });
   assert.equal(withDocs.parts.sop?.length, 6, 'loss/sop every step');
   assert.ok(withDocs.parts.sop.every((x) => x > 0 && x < 2), `${withDocs.parts.sop}`);
   assert.equal(withDocs.reloaded.architecture, 'AlbertForMaskedLM');
   assert.ok(!withDocs.reloaded.weights['sop_classifier.classifier.weight'], 'the SOP head is not exported with the MLM student');
   disposeWeights(withDocs.reloaded.weights);
-  const plain = await tinyRun(teacher, await createAlbertMethod(teacher, { target: TARGET, embeddingSize: 8, seed: 1 }), 2, 2e-3, { family: 'albert', warmupSteps: 1 });
+  const plain = await tinyRun(fixture.teacher, await createAlbertMethod(fixture.teacher, { target: TARGET, embeddingSize: 8, seed: 1 }), 2, 2e-3, { family: 'albert', warmupSteps: 1 });
   assert.equal(plain.parts.sop, undefined, 'the fixture novel has no blank lines: no SOP');
   disposeWeights(plain.reloaded.weights);
-  await assert.rejects(tinyRun(teacher, await createAlbertMethod(teacher, { target: TARGET, embeddingSize: 8, sop: true }), 2, 2e-3, { family: 'albert' }),
+  await assert.rejects(tinyRun(fixture.teacher, await createAlbertMethod(fixture.teacher, { target: TARGET, embeddingSize: 8, sop: true }), 2, 2e-3, { family: 'albert' }),
     /albert: sentence-order prediction needs documents separated by blank lines/);
   assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
 });

@@ -3,8 +3,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { loadAnyHfModel, type LoadedAnyModel, type LoadedHfModel, type ModelFamily } from '../../../src-main/engine/checkpoint/index.js';
+import { selectBackend } from '../../../src-main/engine/backend/index.js';
+import { loadAnyHfModel, loadHfModel, type LoadedAnyModel, type LoadedHfModel, type ModelFamily } from '../../../src-main/engine/checkpoint/index.js';
 import { disposeWeights } from '../../../src-main/engine/bert/index.js';
 import { familyOps } from '../../../src-main/engine/model-family/index.js';
 import { runDistillation, type DistillationSummary } from '../../../src-main/engine/train/loop.js';
@@ -13,6 +15,17 @@ import { corpusTokenizer } from './corpus-tokenizer.js';
 
 export const TINY_TEACHER = new URL('../../fixtures/bert/tiny-teacher', import.meta.url).pathname;
 const CORPUS = new URL('../../fixtures/corpus/pride-and-prejudice.txt', import.meta.url).pathname;
+
+/** The tiny teacher on wasm, loaded before the file's tests and freed after them: read it as `fixture.teacher`. */
+export function tinyTeacherFixture(): { readonly teacher: LoadedHfModel } {
+  const fixture = {} as { teacher: LoadedHfModel };
+  before(async () => {
+    await selectBackend('wasm');
+    fixture.teacher = await loadHfModel(TINY_TEACHER);
+  });
+  after(() => disposeWeights(fixture.teacher.weights));
+  return fixture;
+}
 
 export interface TinyRunResult<M extends LoadedAnyModel> {
   summary: DistillationSummary;
