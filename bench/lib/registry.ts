@@ -30,6 +30,7 @@ export const BENCHMARKS: Record<string, BenchEntry> = {
   'wasm-matmul': { summary: 'wasm BatchMatMul with transposes first vs tfjs\' flags, same process: BERT train step and WID step ms, ratio', estimateS: 120, load: () => import('../wasm-matmul.js') },
   criterion: { summary: 'WID importance criteria on a real teacher: one WID run per criterion, held-out MLM loss of each student vs the teacher', estimateS: 300, load: () => import('../criterion.js') },
   'wid-mask-overlap': { summary: 'WID: masks the authors\' criterion picks at given steps vs at the authors\' 500 (share of masked dims in common, vs chance)', estimateS: 300, load: () => import('../wid-mask-overlap.js') },
+  'albert-svd': { summary: 'ALBERT embedding init: truncated SVD of a 768-wide table, Jacobi vs power iteration, seconds and error', estimateS: 120, load: () => import('../albert-svd.js') },
   'teacher-parity': { summary: 'hidden states and MLM logits of a checkpoint on this backend, for bench/pytorch/teacher_parity.py', estimateS: 15, load: () => import('../teacher-parity.js') },
 };
 

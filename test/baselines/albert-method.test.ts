@@ -7,10 +7,9 @@ import { selectBackend } from '../../src-main/engine/backend/index.js';
 import { disposeWeights, maskedLmLoss } from '../../src-main/engine/bert/index.js';
 import { loadHfModel, type LoadedHfModel } from '../../src-main/engine/checkpoint/index.js';
 import { albertForward, albertLayerPrefix, albertMlmHead } from '../../src-main/engine/albert/index.js';
-import { createAlbertMethod, resolveAlbertSetup, symmetricEigen, truncatedSvd } from '../../src-main/engine/methods/albert/index.js';
+import { createAlbertMethod, resolveAlbertSetup, symmetricEigen, topEigen, truncatedSvd } from '../../src-main/engine/methods/albert/index.js';
 import { distillMethodOptions } from '../../src-main/engine/jobs/distill-options.js';
-import { TINY_TEACHER } from './support/tiny-run.js';
-import { tinyFamilyRun } from './support/tiny-family-run.js';
+import { TINY_TEACHER, tinyRun } from './support/tiny-run.js';
 
 let teacher: LoadedHfModel;
 before(async () => {
@@ -52,6 +51,47 @@ test('truncated SVD through the Gram matrix reproduces a rank-E table and leaves
   const tail = k2.singularValues.slice(2).reduce((s, x) => s + x * x, 0);
   assert.ok(Math.abs(err - tail) / tail < 1e-3, `error ${err} vs discarded ${tail}`);
   tf.dispose([a, b, table, rebuilt, exact.left, exact.right, k2.left, k2.right]);
+});
+
+test('power iteration finds the top-k eigenpairs of a Gram matrix as the full Jacobi decomposition does', () => {
+  // a dense 60×60 Gram matrix with a slowly decaying spectrum (a word table's) and a near-tie at k
+  const n = 60, k = 12;
+  const t = tf.tidy(() => tf.matMul(tf.randomNormal([200, n], 0, 1, 'float32', 5), tf.diag(tf.tensor1d(Array.from({ length: n }, (_, i) => (i + 1) ** -0.5)))));
+  const g = tf.tidy(() => tf.matMul(t, t, true, false)).dataSync();
+  t.dispose();
+  const exact = symmetricEigen(g, n);
+  const fast = topEigen(g, n, k, { tolerance: 1e-9 });
+  assert.equal(fast.values.length, k);
+  for (let j = 0; j < k; j++) {
+    assert.ok(Math.abs(fast.values[j] - exact.values[j]) <= 1e-7 * exact.values[0], `λ${j}: ${fast.values[j]} vs ${exact.values[j]}`);
+    // the same direction up to sign: |⟨v_fast, v_exact⟩| = 1
+    let dot = 0;
+    for (let i = 0; i < n; i++) dot += fast.vectors[i * k + j] * exact.vectors[i * n + j];
+    assert.ok(Math.abs(Math.abs(dot) - 1) < 1e-6, `vector ${j}: |cos| = ${Math.abs(dot)}`);
+  }
+  assert.ok(fast.iterations > 1 && fast.residual <= 1e-9, `${fast.iterations} iterations, residual ${fast.residual}`);
+  // stopped early, the wanted values are not yet right: the test can tell a converged answer from a start block
+  const early = topEigen(g, n, k, { maxIterations: 1, oversampling: 0 });
+  assert.ok(Math.abs(early.values[k - 1] - exact.values[k - 1]) > 1e-3 * exact.values[0], 'one step of the iteration is not the answer');
+});
+
+test('the truncated SVD by power iteration gives the Jacobi factors: same singular values, same subspace, same reconstruction', async () => {
+  const table = tf.tidy(() => tf.matMul(tf.randomNormal([300, 40], 0, 1, 'float32', 9), tf.diag(tf.tensor1d(Array.from({ length: 40 }, (_, i) => 1 / (1 + i)))))) as tf.Tensor2D;
+  const exact = await truncatedSvd(table, 8, 'jacobi');
+  const fast = await truncatedSvd(table, 8, 'power');
+  assert.equal(fast.singularValues.length, 8);
+  for (let j = 0; j < 8; j++) assert.ok(Math.abs(fast.singularValues[j] - exact.singularValues[j]) < 1e-4 * exact.singularValues[0], `σ${j}`);
+  assert.ok(Math.abs(fast.totalEnergy - exact.singularValues.reduce((s, x) => s + x * x, 0)) < 1e-3 * fast.totalEnergy, 'totalEnergy = ‖T‖²_F');
+  // Eckart–Young: the power factors reach the optimal rank-8 error (the quantity the ALBERT init cares about) ...
+  const errOf = (f: { left: tf.Tensor2D; right: tf.Tensor2D }) => tf.tidy(() => tf.sum(tf.square(tf.sub(table, tf.matMul(f.left, f.right, false, true)))).dataSync()[0]);
+  const optimal = exact.singularValues.slice(8).reduce((a, x) => a + x * x, 0);
+  assert.ok(Math.abs(errOf(exact) - optimal) < 1e-3 * optimal, 'Jacobi factors are optimal');
+  assert.ok(errOf(fast) <= optimal * (1 + 1e-4), `power error ${errOf(fast)} vs optimal ${optimal}`);
+  // ... with the same rank-8 subspace (projectors agree to the iteration's tolerance)
+  const pFast = tf.matMul(fast.right, fast.right, false, true), pExact = tf.matMul(exact.right, exact.right, false, true);
+  assert.ok(maxAbs(pFast, pExact) < 2e-3, `projectors differ by ${maxAbs(pFast, pExact)}`);
+  const rFast = tf.matMul(fast.left, fast.right, false, true), rExact = tf.matMul(exact.left, exact.right, false, true);
+  tf.dispose([table, pFast, pExact, rFast, rExact, exact.left, exact.right, fast.left, fast.right]);
 });
 
 test('the factorised embedding has the shapes [V, E], [P, E], [H, E] and the student holds one layer group', async () => {
@@ -157,7 +197,8 @@ test('bad ALBERT sizes and options are refused naming the field', () => {
   assert.throws(() => student({ target: { ...TARGET, hidden: 128, heads: 4 } }), /albert: target.hidden \(128\) must be <= the teacher's hidden size \(64\)/);
   assert.throws(() => student({ target: { ...TARGET, hidden: 30, heads: 4 } }), /target.hidden \(30\) must be divisible by target.heads \(4\)/);
   assert.throws(() => student({ target: TARGET, albert: { embeddingSize: 40 } }), /albert.embeddingSize \(40\) must be <= target.hidden \(32\)/);
-  assert.throws(() => student({ albert: { sop: true } }), /albert.sop: sentence-order prediction needs pairs/);
+  assert.throws(() => student({ albert: { sop: 'yes' } }), /albert.sop must be true or false/);
+  assert.throws(() => student({ albert: { alpha: { sop: -1 } } }), /albert.alpha.sop must be a number >= 0/);
   assert.throws(() => student({ albert: { sharedLayer: 5 } }), /albert.sharedLayer \(5\) must be a teacher layer from 0 to 1/);
   assert.throws(() => student({ albert: { tempreature: 2 } }), /unknown ALBERT option "tempreature"/);
   const ok = student({});
@@ -166,7 +207,7 @@ test('bad ALBERT sizes and options are refused naming the field', () => {
 
 test('ALBERT on the tiny teacher: loss falls and the exported student loads as AlbertForMaskedLM', async () => {
   const before = tf.memory().numTensors;
-  const run = await tinyFamilyRun(teacher, await createAlbertMethod(teacher, { target: TARGET, embeddingSize: 8, seed: 1 }), 10, 2e-3);
+  const run = await tinyRun(teacher, await createAlbertMethod(teacher, { target: TARGET, embeddingSize: 8, seed: 1 }), 10, 2e-3, { family: 'albert', warmupSteps: 1 });
   const first = run.losses.slice(0, 3).reduce((a, b) => a + b) / 3, last = run.losses.slice(-3).reduce((a, b) => a + b) / 3;
   assert.ok(last < first, `loss ${first} -> ${last}`);
   assert.equal(run.reloaded.family, 'albert');

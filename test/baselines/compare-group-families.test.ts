@@ -6,35 +6,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createService } from '../../src-main/app/service/index.js';
-import type { RunRecord } from '../../src-main/shared/api/index.js';
 import { groupRequestFrom } from '../../src-main/cli/groupRequest.js';
-import { TINY_TEACHER } from './support/tiny-run.js';
-
-const CORPUS = new URL('../fixtures/corpus/pride-and-prejudice.txt', import.meta.url).pathname;
-const FINISHED = ['completed', 'failed', 'cancelled', 'interrupted'];
+import { runCompareGroup, TINY_TARGET as target } from './support/compare-group-run.js';
 
 test('a compare group of ALBERT and MobileBERT trains both on the shared target and registers their students', async (t) => {
-  const home = mkdtempSync(join(tmpdir(), 'wid-compare-families-'));
-  const s = await createService({ home, mode: 'cli', concurrency: 2 });
-  t.after(async () => { await s.close(); rmSync(home, { recursive: true, force: true }); });
-  const teacher = await s.call('models.register', { path: TINY_TEACHER, kind: 'teacher' });
-  const corpus = await s.call('datasets.register', { path: CORPUS, kind: 'corpus' });
-  const target = { layers: 2, hidden: 32, heads: 4, intermediate: 64 };
   // the request `wid run --config` makes of a file with "method": "compare" and "methods"
-  const request = groupRequestFrom({ method: 'compare', name: 'families', methods: ['albert', 'mobilebert'], config: {
-    teacherModelId: teacher.id, datasetId: corpus.id, target, steps: 3, batchSize: 2, seqLen: 16, backend: 'wasm', checkpointEvery: 0, seed: 5,
-  } } as Parameters<typeof groupRequestFrom>[0]);
-  const { runs } = await s.call('groups.create', request);
+  const { s, runs, finished } = await runCompareGroup(t, 2, (ids) => groupRequestFrom({ method: 'compare', name: 'families', methods: ['albert', 'mobilebert'], config: {
+    ...ids, target, steps: 3, batchSize: 2, seqLen: 16, backend: 'wasm', checkpointEvery: 0, seed: 5,
+  } } as Parameters<typeof groupRequestFrom>[0]));
   assert.deepEqual(runs.map((r) => r.method), ['albert', 'mobilebert']);
-  const finished = new Map<number, RunRecord>();
-  const deadline = Date.now() + 170_000;
-  while (finished.size < runs.length && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
-    for (const r of runs) {
-      const now = await s.call('runs.get', { id: r.id });
-      if (FINISHED.includes(now.status)) finished.set(r.id, now);
-    }
-  }
   const models = await s.call('models.list', {});
   for (const [r, arch] of [[runs[0], 'AlbertForMaskedLM'], [runs[1], 'MobileBertForMaskedLM']] as const) {
     const done = finished.get(r.id);

@@ -11,7 +11,7 @@ import { attentionKl, createMobileBertMethod, mapFeatures, stageAt } from '../..
 import { meanSquaredError } from '../../src-main/engine/methods/common/losses.js';
 import { distillMethodOptions } from '../../src-main/engine/jobs/distill-options.js';
 import { TINY_TEACHER } from './support/tiny-run.js';
-import { tinyFamilyRun } from './support/tiny-family-run.js';
+import { tinyRun } from './support/tiny-run.js';
 
 let teacher: LoadedHfModel;
 before(async () => {
@@ -94,7 +94,7 @@ function createMobileBertMethodMap(): number[] {
 
 test('a progressive stage trains its layer only: lower layers and embeddings get no gradient', () => {
   const b = batch();
-  const m = createMobileBertMethod(teacher, { target: TARGET });
+  const m = createMobileBertMethod(teacher, { target: TARGET, transferFraction: 0.5 });
   try {
     const total = 10; // transfer: steps 0–4 (layer 0: 0–2, layer 1: 3–4), then distillation
     assert.equal(m.stepKey!(3, total), 'mobilebert/transfer-1');
@@ -146,7 +146,7 @@ test('bad MobileBERT sizes and options are refused naming the field', () => {
 
 test('MobileBERT on the tiny teacher: the transfer loss falls and the exported student loads as MobileBertForMaskedLM', async () => {
   const before = tf.memory().numTensors;
-  const run = await tinyFamilyRun(teacher, createMobileBertMethod(teacher, { target: TARGET, schedule: 'joint', transferFraction: 0.9, seed: 1 }), 10, 3e-3);
+  const run = await tinyRun(teacher, createMobileBertMethod(teacher, { target: TARGET, schedule: 'joint', transferFraction: 0.9, seed: 1 }), 10, 3e-3, { family: 'mobilebert', warmupSteps: 1 });
   const fm = run.parts.featureMap;
   assert.ok(fm.at(-2)! < fm[0], `feature-map loss ${fm[0]} -> ${fm.at(-2)}`);
   assert.equal(run.reloaded.family, 'mobilebert');

@@ -5,7 +5,6 @@ import { RegularFileError } from '../../engine/io/regular-file.js';
 import { inspectModelFolder, ModelFolderError } from '../store/model-folder.js';
 import { fileApiError } from './io-errors.js';
 import type { Handlers, ServiceContext } from './service-context.js';
-import { truncatedWeights } from './registration-checks.js';
 import { badRequest, idField, notFound, oneOf, optionalString, requestObject, stringField } from './validate.js';
 
 export function getModel(ctx: ServiceContext, id: number): ModelRecord {
@@ -34,8 +33,6 @@ export function modelsHandlers(ctx: ServiceContext): Handlers<'models.list' | 'm
         if (err instanceof RegularFileError) throw fileApiError(err, 'path');
         throw err;
       }
-      const truncated = truncatedWeights(path);
-      if (truncated) throw badRequest(`path: ${truncated}`);
       const same = store.models.list().filter((m) => m.path === path);
       const model = store.models.insert({ name, kind, path, config: info.config, parameterCount: info.parameterCount, fileSize: info.fileSize, sourceRunId: null });
       return same.length ? { ...model, warnings: [`${path} is registered already as ${same.map((m) => `${m.kind} #${m.id} “${m.name}”`).join(', ')}: the entries name the same files`] } : model;

@@ -11,7 +11,8 @@ import { runWorkDir } from '../runner/job-runner.js';
 import { RESUMABLE } from '../store/index.js';
 import { getRun } from './runs.js';
 import { getModel } from './models.js';
-import { readSafetensorsHeader, truncation } from './safetensors-header.js';
+import { SAFETENSORS_MAX_HEADER_BYTES } from '../../engine/checkpoint/safetensors.js';
+import { readSafetensorsHeaderFile, type SafetensorsHeaderFile } from '../../engine/checkpoint/safetensors-header-file.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { idArray, idField, requestObject } from './validate.js';
 
@@ -47,7 +48,13 @@ function selftestCheckpoint(file: string): { step: number } | { problem: string 
   }
 }
 
-function resumePlan(ctx: ServiceContext, run: RunRecord): ResumePlan {
+/** A training checkpoint's header (validated completely, read off the event loop), or why it cannot be used. */
+async function checkpointHeader(file: string): Promise<SafetensorsHeaderFile | { problem: string }> {
+  try { return await readSafetensorsHeaderFile(file, SAFETENSORS_MAX_HEADER_BYTES); }
+  catch (err) { return { problem: (err as Error).message }; }
+}
+
+async function resumePlan(ctx: ServiceContext, run: RunRecord): Promise<ResumePlan> {
   const lastStep = run.progress?.step ?? null;
   if (!(RESUMABLE as readonly string[]).includes(run.status)) {
     return { possible: false, fromStep: null, lastStep, message: `Only a stopped run resumes; this one is ${run.status}.` };
@@ -68,13 +75,12 @@ function resumePlan(ctx: ServiceContext, run: RunRecord): ResumePlan {
   const all = listCheckpoints(join(dir, 'checkpoints'));
   if (!all.length) return fromStart('no checkpoint was written yet');
   const newest = all[all.length - 1];
-  const h = readSafetensorsHeader(newest.path);
-  const bad = 'problem' in h ? h.problem : truncation(newest.path, h);
-  if (bad) {
+  const h = await checkpointHeader(newest.path);
+  if ('problem' in h) {
     const previous = all.length > 1 ? all[all.length - 2] : null;
     return {
       possible: false, fromStep: null, lastStep,
-      message: `Resume would fail: the newest checkpoint (step ${newest.step}) is unreadable: ${bad}. `
+      message: `Resume would fail: the newest checkpoint (step ${newest.step}) is unreadable: ${h.problem}. `
         + (previous ? `Delete that file to resume from step ${previous.step}, or duplicate the run to start over.` : 'Duplicate the run to start over.'),
     };
   }
@@ -87,8 +93,8 @@ function planFrom(step: number, lastStep: number | null): ResumePlan {
 }
 
 /** The masks a WID training checkpoint's metadata holds (wid.train → meta.methodJson.masks). */
-function checkpointMasks(file: string): Omit<Masks, 'step' | 'source'> | null {
-  const h = readSafetensorsHeader(file);
+async function checkpointMasks(file: string): Promise<Omit<Masks, 'step' | 'source'> | null> {
+  const h = await checkpointHeader(file);
   if ('problem' in h || typeof h.metadata['wid.train'] !== 'string') return null;
   try {
     const masks = (JSON.parse(h.metadata['wid.train']) as { meta?: { methodJson?: { masks?: Masks } } }).meta?.methodJson?.masks;
@@ -97,7 +103,7 @@ function checkpointMasks(file: string): Omit<Masks, 'step' | 'source'> | null {
   } catch { return null; }
 }
 
-function pruning(ctx: ServiceContext, run: RunRecord): PruningHistory {
+async function pruning(ctx: ServiceContext, run: RunRecord): Promise<PruningHistory> {
   const teacherModel = run.teacherModelId == null ? undefined : ctx.store.models.get(run.teacherModelId);
   const c = teacherModel?.config ?? {};
   const num = (k: string) => (typeof c[k] === 'number' ? (c[k] as number) : null);
@@ -116,12 +122,12 @@ function pruning(ctx: ServiceContext, run: RunRecord): PruningHistory {
   }
   const checkpoints = listCheckpoints(join(runWorkDir(ctx.dataDir, run.id), 'checkpoints'));
   const masks: Masks[] = [];
-  checkpoints.forEach((ck, i) => {
-    const m = checkpointMasks(ck.path);
+  for (const [i, ck] of checkpoints.entries()) {
+    const m = await checkpointMasks(ck.path);
     // a completed run's last checkpoint holds the masks its student was merged with
     const final = run.status === 'completed' && i === checkpoints.length - 1;
     if (m) masks.push({ step: ck.step, source: final ? 'student' : 'checkpoint', ...m });
-  });
+  }
   return { teacher, events, masks };
 }
 

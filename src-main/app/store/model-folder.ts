@@ -5,12 +5,10 @@
 // holding a FIFO, a link to /dev/zero or a 3 GB stray file registers (or is refused) at once.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bertConfigFromHf, bertParameterShapes, type BertConfig } from '../../engine/bert/index.js';
-import { ourWeightName } from '../../engine/checkpoint/hf-names.js';
 import { modelFamilyOf } from '../../engine/checkpoint/load-any-model.js';
-import { ALBERT_FAMILY, familyWeightName, MOBILEBERT_FAMILY } from '../../engine/checkpoint/families.js';
-import { MAX_CONFIG_BYTES } from '../../engine/checkpoint/load-hf-model.js';
-import { safetensorsHeaderLength, validateSafetensorsHeader } from '../../engine/checkpoint/safetensors.js';
+import { FAMILY_SPECS, familyWeightName, type FamilyConfigBase, type FamilySpec, type ModelFamily } from '../../engine/checkpoint/families.js';
+import { MAX_CONFIG_BYTES } from '../../engine/checkpoint/folder-files.js';
+import { readSafetensorsHeaderFile } from '../../engine/checkpoint/safetensors-header-file.js';
 import { MAX_SHARD_INDEX_BYTES, shardFiles } from '../../engine/checkpoint/shard-index.js';
 import { RegularFile, RegularFileError, readRegularFile } from '../../engine/io/regular-file.js';
 
@@ -35,22 +33,10 @@ const exists = async (path: string) => { try { await stat(path); return true; } 
 
 /** Tensor name -> shape from a safetensors file's header, which is checked completely against the file's size. */
 export async function readSafetensorsShapes(file: string): Promise<{ shapes: Record<string, number[]>; size: number }> {
-  const f = await RegularFile.open(file, 'safetensors weights');
-  try {
-    const len = safetensorsHeaderLength(await f.read(0, 8), f.size, file);
-    if (len > MAX_REGISTERED_HEADER_BYTES) {
-      throw new RegularFileError('too_large', `${file}: the header claims ${len} bytes; expected at most ${MAX_REGISTERED_HEADER_BYTES}`, file);
-    }
-    let json: unknown;
-    try { json = JSON.parse((await f.read(8, len)).toString('utf8')); }
-    catch { throw new ModelFolderError(`${file}: header is not valid JSON (not a safetensors file?)`); }
-    const { entries } = validateSafetensorsHeader(json, 8 + len, f.size, file);
-    const shapes: Record<string, number[]> = {};
-    for (const [name, e] of entries) shapes[name] = e.shape;
-    return { shapes, size: f.size };
-  } finally {
-    await f.close();
-  }
+  const { entries, size } = await readSafetensorsHeaderFile(file, MAX_REGISTERED_HEADER_BYTES);
+  const shapes: Record<string, number[]> = {};
+  for (const [name, e] of entries) shapes[name] = e.shape;
+  return { shapes, size };
 }
 
 /** model.safetensors, or the shards a model.safetensors.index.json names (inside the folder); also the index itself. */
@@ -68,6 +54,10 @@ async function weightFiles(path: string): Promise<{ files: string[]; index?: str
   return { files, index };
 }
 
+function baseShapes<C extends FamilyConfigBase, A extends string>(spec: FamilySpec<C, A>, config: unknown): Record<string, number[]> {
+  return spec.shapes(spec.configFromHf(config), {});
+}
+
 async function inspect(path: string): Promise<ModelFolderInfo> {
   let folder;
   try { folder = await stat(path); } catch { folder = null; }
@@ -78,23 +68,14 @@ async function inspect(path: string): Promise<ModelFolderInfo> {
   let config: Record<string, unknown>;
   try { config = JSON.parse(configBytes.toString('utf8')); }
   catch (err) { throw new ModelFolderError(`${configFile} is not valid JSON: ${(err as Error).message}`); }
-  let family: 'bert' | 'albert' | 'mobilebert';
+  let family: ModelFamily;
   try { family = modelFamilyOf(config, configFile); }
   catch (err) { throw new ModelFolderError((err as Error).message); }
   // the base model's tensors (embeddings + encoder) each family's config.json implies, under our names
+  const spec = FAMILY_SPECS[family];
   let expectedShapes: Record<string, number[]>;
-  let nameOf: (fileName: string) => string | null;
   try {
-    if (family === 'bert') {
-      const bert: BertConfig = bertConfigFromHf(config);
-      expectedShapes = bertParameterShapes(bert, {});
-      nameOf = ourWeightName;
-    } else {
-      const spec = family === 'albert' ? ALBERT_FAMILY : MOBILEBERT_FAMILY;
-      expectedShapes = family === 'albert' ? ALBERT_FAMILY.shapes(ALBERT_FAMILY.configFromHf(config), {})
-        : MOBILEBERT_FAMILY.shapes(MOBILEBERT_FAMILY.configFromHf(config), {});
-      nameOf = (n) => familyWeightName(spec as typeof ALBERT_FAMILY, n);
-    }
+    expectedShapes = baseShapes(spec, config);
   } catch (err) {
     throw new ModelFolderError(`${configFile} is not a valid ${family === 'bert' ? 'BERT' : family === 'albert' ? 'ALBERT' : 'MobileBERT'} config: ${(err as Error).message}`);
   }
@@ -107,7 +88,7 @@ async function inspect(path: string): Promise<ModelFolderInfo> {
     const read = await readSafetensorsShapes(file);
     fileSize += read.size;
     for (const [fileName, shape] of Object.entries(read.shapes)) {
-      const name = nameOf(fileName);
+      const name = familyWeightName(spec, fileName);
       if (name !== null) shapes[name] = { shape, file };
     }
   }

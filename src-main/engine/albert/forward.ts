@@ -119,6 +119,15 @@ export function albertPoolerOutput(w: BertWeights, cfg: AlbertConfig, hidden: tf
   return tf.tanh(linear(first, weight(w, 'albert.pooler.weight'), weight(w, 'albert.pooler.bias'))) as tf.Tensor2D;
 }
 
+/**
+ * AlbertForPreTraining's sentence-order head (transformers' `sop_classifier`): a linear map of the pooled [CLS] to two
+ * logits, 0 = the segments in their document's order, 1 = swapped.
+ */
+export function albertSopLogits(w: BertWeights, cfg: AlbertConfig, hidden: tf.Tensor3D): tf.Tensor2D {
+  const pooled = albertPoolerOutput(w, cfg, hidden);
+  return linear(pooled, weight(w, 'sop_classifier.classifier.weight'), weight(w, 'sop_classifier.classifier.bias')) as tf.Tensor2D;
+}
+
 export function albertClassifierHead(w: BertWeights, _cfg: AlbertConfig, pooled: tf.Tensor2D): tf.Tensor2D {
   return linear(pooled, weight(w, 'classifier.weight'), weight(w, 'classifier.bias')) as tf.Tensor2D;
 }

@@ -1,62 +1,80 @@
-// Loads a Hugging Face folder of any family we run (BERT, ALBERT, MobileBERT), chosen by config.json's model_type.
-// BERT goes through loadHfModel unchanged; ALBERT and MobileBERT through the same checks (every expected tensor
-// present with its shape, float dtype, vocab.txt no larger than the vocabulary), names unchanged.
-import { existsSync, readFileSync } from 'node:fs';
+// Loads a Hugging Face folder of any family we run (BERT, ALBERT, MobileBERT), chosen by config.json's model_type,
+// through one set of checks (every expected tensor present with its shape, float dtype, vocab.txt no larger than
+// the vocabulary); names stay Hugging Face's. loadHfModel is the same loader for a folder that must hold a BERT.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { constants as bufferConstants } from 'node:buffer';
 import * as tf from '@tensorflow/tfjs';
 import type { BertWeights } from '../bert/weights.js';
 import { disposeWeights } from '../bert/weights.js';
+import type { BertArchitecture, BertConfig } from '../bert/config.js';
 import type { AlbertArchitecture, AlbertConfig } from '../albert/config.js';
 import type { MobileBertArchitecture, MobileBertConfig } from '../mobilebert/config.js';
 import { BertTokenizer } from '../tokenizer/bert-tokenizer.js';
-import { loadHfModel, readJson, MAX_CONFIG_BYTES, weightFiles, type LoadedHfModel } from './load-hf-model.js';
+import { readRegularFileSync } from '../io/regular-file.js';
+import { MAX_CONFIG_BYTES, readJson, weightFiles } from './folder-files.js';
 import { parseSafetensors, type SafetensorsTensor } from './safetensors.js';
-import { ALBERT_FAMILY, familyWeightName, FamilySpec, headsFor, MOBILEBERT_FAMILY, roleOf, SUPPORTED_MODEL_TYPES } from './families.js';
+import {
+  ALBERT_FAMILY, BERT_FAMILY, FAMILY_SPECS, familyWeightName, type FamilyConfigBase, type FamilySpec, headsFor, MOBILEBERT_FAMILY,
+  type ModelFamily, roleOf, SUPPORTED_MODEL_TYPES,
+} from './families.js';
 
 interface LoadedCommon {
   weights: BertWeights;
+  /** Path of vocab.txt when the directory has one. */
   vocabPath?: string;
   tokenizer?: BertTokenizer;
+  /** Files read, for the run record. */
   files: string[];
+  /** Tensors in the checkpoint that no part of our model uses (e.g. a pooler of an MLM checkpoint we do not need). */
   ignoredTensors: string[];
 }
+export type LoadedHfModel = LoadedCommon & { config: BertConfig; architecture: BertArchitecture };
 export type LoadedAlbertModel = LoadedCommon & { family: 'albert'; config: AlbertConfig; architecture: AlbertArchitecture };
 export type LoadedMobileBertModel = LoadedCommon & { family: 'mobilebert'; config: MobileBertConfig; architecture: MobileBertArchitecture };
 export type LoadedAnyModel = (LoadedHfModel & { family: 'bert' }) | LoadedAlbertModel | LoadedMobileBertModel;
 
-const ARCH_PREFIX: Record<string, string> = { Bert: 'bert', Albert: 'albert', MobileBert: 'mobilebert' };
+const ARCH_PREFIX: Record<string, ModelFamily> = { Bert: 'bert', Albert: 'albert', MobileBert: 'mobilebert' };
 
 /** The family config.json names, or an error naming what it says and what we support. */
-export function modelFamilyOf(rawConfig: Record<string, unknown>, configPath: string): 'bert' | 'albert' | 'mobilebert' {
+export function modelFamilyOf(rawConfig: Record<string, unknown>, configPath: string): ModelFamily {
   const mt = rawConfig.model_type;
   const declared = Array.isArray(rawConfig.architectures) ? String(rawConfig.architectures[0]) : undefined;
   const supported = `supported: model_type ${SUPPORTED_MODEL_TYPES.map((t) => `"${t}"`).join(', ')} (architectures ` +
-    `${['BertForMaskedLM', 'BertForSequenceClassification', 'BertModel', ...Object.keys(ALBERT_FAMILY.architectures),
-      ...Object.keys(MOBILEBERT_FAMILY.architectures)].join(', ')})`;
+    `${SUPPORTED_MODEL_TYPES.flatMap((f) => Object.keys(FAMILY_SPECS[f].architectures)).filter((a) => a !== 'BertForPreTraining').join(', ')})`;
   if (mt === undefined) {
     // old BERT configs carry no model_type; an architecture name may still tell
     const fromArch = declared && Object.entries(ARCH_PREFIX).sort((a, b) => b[0].length - a[0].length).find(([p]) => declared.startsWith(p));
     if (declared && !fromArch) throw new Error(`${configPath} declares architecture ${declared} and no model_type; ${supported}`);
-    return (fromArch?.[1] ?? 'bert') as 'bert' | 'albert' | 'mobilebert';
+    return fromArch ? fromArch[1] : 'bert';
   }
   if (typeof mt !== 'string' || !(SUPPORTED_MODEL_TYPES as readonly string[]).includes(mt)) {
     throw new Error(`${configPath} has model_type ${JSON.stringify(mt)}${declared ? ` (architecture ${declared})` : ''}, ` +
       `which this workbench cannot run; ${supported}`);
   }
-  return mt as 'bert' | 'albert' | 'mobilebert';
+  return mt as ModelFamily;
+}
+
+function readConfig(dir: string, what: string): { configPath: string; raw: Record<string, unknown> } {
+  const configPath = join(dir, 'config.json');
+  if (!existsSync(configPath)) throw new Error(`model directory ${dir} has no config.json`);
+  return { configPath, raw: readJson(configPath, what, MAX_CONFIG_BYTES) as Record<string, unknown> };
 }
 
 export async function loadAnyHfModel(dir: string): Promise<LoadedAnyModel> {
-  const configPath = join(dir, 'config.json');
-  if (!existsSync(configPath)) throw new Error(`model directory ${dir} has no config.json`);
-  const raw = readJson(configPath, 'a model config.json', MAX_CONFIG_BYTES) as Record<string, unknown>;
+  const { configPath, raw } = readConfig(dir, 'a model config.json');
   const family = modelFamilyOf(raw, configPath);
-  if (family === 'bert') return { family, ...(await loadHfModel(dir)) };
-  if (family === 'albert') return { family, ...(await loadFamilyModel(dir, ALBERT_FAMILY, raw)) } as LoadedAlbertModel;
-  return { family, ...(await loadFamilyModel(dir, MOBILEBERT_FAMILY, raw)) } as LoadedMobileBertModel;
+  if (family === 'bert') return { family, ...(await loadFamilyModel(dir, BERT_FAMILY, raw)) };
+  if (family === 'albert') return { family, ...(await loadFamilyModel(dir, ALBERT_FAMILY, raw)) };
+  return { family, ...(await loadFamilyModel(dir, MOBILEBERT_FAMILY, raw)) };
 }
 
-async function loadFamilyModel<C extends { vocabSize: number; embeddingSize: number }, A extends string>(
+/** A folder that must hold a BERT (its config.json read as BERT's, whatever model_type it claims). */
+export async function loadHfModel(dir: string): Promise<LoadedHfModel> {
+  return loadFamilyModel(dir, BERT_FAMILY, readConfig(dir, 'a BERT config.json').raw);
+}
+
+async function loadFamilyModel<C extends FamilyConfigBase, A extends string>(
   dir: string, spec: FamilySpec<C, A>, rawConfig: Record<string, unknown>): Promise<LoadedCommon & { config: C; architecture: A }> {
   const configPath = join(dir, 'config.json');
   let config: C;
@@ -66,10 +84,12 @@ async function loadFamilyModel<C extends { vocabSize: number; embeddingSize: num
     throw new Error(`${configPath}: ${(e as Error).message}`);
   }
   const files = weightFiles(dir);
+  // our name -> tensor read from the file, plus which file it came from for error messages
   const found = new Map<string, { t: SafetensorsTensor; file: string; fileName: string }>();
   for (const file of files) {
     if (!existsSync(file)) throw new Error(`weight file ${file} named by the shard index does not exist`);
-    for (const [fileName, t] of parseSafetensors(readFileSync(file), file).tensors) {
+    const parsed = parseSafetensors(readRegularFileSync(file, 'safetensors weights', bufferConstants.MAX_LENGTH), file);
+    for (const [fileName, t] of parsed.tensors) {
       const name = familyWeightName(spec, fileName);
       if (name !== null) found.set(name, { t, file, fileName });
     }
@@ -90,8 +110,8 @@ async function loadFamilyModel<C extends { vocabSize: number; embeddingSize: num
     found.delete(spec.decoderName);
   }
   const role = roleOf(spec, architecture);
-  const expected = spec.shapes(config, headsFor(role, has, spec));
-  if (!tied && role === 'mlm') expected[spec.decoderName] = [config.vocabSize, config.embeddingSize];
+  const expected = spec.shapes(config, spec.loadHeads ? spec.loadHeads(role, has) : headsFor(role, has, spec));
+  if (!tied && role === 'mlm') expected[spec.decoderName] = [config.vocabSize, spec.decoderWidth(config)];
   const where = files.length === 1 ? files[0] : `the shards of ${dir}`;
   for (const [name, shape] of Object.entries(expected)) {
     const got = found.get(name);
@@ -106,6 +126,7 @@ async function loadFamilyModel<C extends { vocabSize: number; embeddingSize: num
       throw new Error(`${got.file}: tensor "${got.fileName}" has integer dtype ${got.t.dtype}; expected a float type`);
     }
   }
+  // the tokenizer is read before any tensor is made, so a bad vocab leaks nothing
   const vocabPath = join(dir, 'vocab.txt');
   let tokenizer: BertTokenizer | undefined;
   if (existsSync(vocabPath)) {

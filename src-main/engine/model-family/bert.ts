@@ -1,7 +1,7 @@
 // BERT as a model family (model-family/types.ts): the functions the engine always used, behind the interface.
 import { bertForward, bertParameterShapes, classifierHead, mlmHead, parameterCount, poolerOutput, type BertConfig } from '../bert/index.js';
 import { bertForwardFlops } from '../bert/cost.js';
-import { saveHfModel } from '../checkpoint/save-hf-model.js';
+import { saveHfModel } from '../checkpoint/save-family-model.js';
 import type { ModelFamilyOps } from './types.js';
 
 const ARCHITECTURE = { mlm: 'BertForMaskedLM', classifier: 'BertForSequenceClassification', base: 'BertModel' } as const;

@@ -8,6 +8,7 @@ import type { LineCorpus, CorpusPosition } from './corpus.js';
 import type { MlmBatch } from './method.js';
 import { maskTokens, smoothedMaskTokens } from './masking.js';
 import type { Rng } from './rng.js';
+import type { SentenceOrderState } from './sentence-order.js';
 
 /** What the batcher needs from a tokenizer (ENGINE's BertTokenizer is adapted to this). */
 export interface CorpusTokenizer {
@@ -38,6 +39,8 @@ export interface BatcherState {
   corpus: CorpusPosition;
   pendingTokens: number[];
   pendingRow: number[] | null;
+  /** The sentence-order batcher's document buffer (sentence-order.ts), when the run makes segment pairs. */
+  pairs?: SentenceOrderState;
 }
 
 export function validateBatchShape(shape: BatchShape): void {
@@ -51,7 +54,7 @@ export function validateBatchShape(shape: BatchShape): void {
 }
 
 /** The corpus position `b` is at or past `a` one whole pass later: every line in between was read. */
-function aPassLater(a: CorpusPosition, b: CorpusPosition): boolean {
+export function aPassLater(a: CorpusPosition, b: CorpusPosition): boolean {
   return b.epoch > a.epoch && (b.file > a.file || (b.file === a.file && b.byteOffset >= a.byteOffset));
 }
 
@@ -148,6 +151,8 @@ export function makeMlmBatch(
   padTo?: number,
   /** DistilBERT's smoothed masking (masking.ts smoothedMaskTokens) when given; else BERT's Bernoulli masking. */
   smoothedWeights?: Float64Array,
+  /** Segment pairs (sentence-order.ts): each row's token types and its sentence-order label. */
+  pairs?: { tokenTypes: number[][]; labels: number[] },
 ): { batch: MlmBatch; tokens: number; maskedCount: number } {
   if (!rows.length) throw new Error('makeMlmBatch: no rows');
   const longest = Math.max(...rows.map((r) => r.length));
@@ -155,10 +160,12 @@ export function makeMlmBatch(
   const width = padTo ?? longest;
   const ids = new Int32Array(rows.length * width).fill(tokenizer.padTokenId);
   const mask = new Int32Array(rows.length * width);
+  const types = new Int32Array(rows.length * width);
   let tokens = 0;
   rows.forEach((row, r) => {
     ids.set(row, r * width);
     mask.fill(1, r * width, r * width + row.length);
+    if (pairs) types.set(pairs.tokenTypes[r], r * width);
     tokens += row.length;
   });
   const maskOpts = { maskTokenId: tokenizer.maskTokenId, vocabSize: tokenizer.vocabSize, specialTokenIds: tokenizer.specialTokenIds, maskProb };
@@ -169,12 +176,14 @@ export function makeMlmBatch(
   const batch: MlmBatch = {
     inputIds: tf.tensor2d(masked.inputIds, shape, 'int32'),
     attentionMask: tf.tensor2d(mask, shape, 'int32'),
-    tokenTypeIds: tf.zeros(shape, 'int32') as tf.Tensor2D,
+    tokenTypeIds: tf.tensor2d(types, shape, 'int32'),
     labels: tf.tensor2d(masked.labels, shape, 'int32'),
   };
+  if (pairs) batch.sentenceOrderLabels = tf.tensor1d(pairs.labels, 'int32');
   return { batch, tokens, maskedCount: masked.maskedCount };
 }
 
 export function disposeMlmBatch(batch: MlmBatch): void {
   tf.dispose([batch.inputIds, batch.attentionMask, batch.tokenTypeIds, batch.labels]);
+  batch.sentenceOrderLabels?.dispose();
 }

@@ -14,6 +14,8 @@ export interface CorpusPosition {
   file: number;
   byteOffset: number;
   line: number;
+  /** The next line starts a document: a blank line or the start of a file comes before it (sentence-order pairs). */
+  documentStart?: boolean;
 }
 
 const CHUNK_BYTES = 1 << 16;
@@ -45,6 +47,8 @@ export class LineCorpus {
   private readOffset: number;
   private pos: CorpusPosition;
   private readonly decoder = new TextDecoder('utf-8');
+  /** Whether the line nextLine() last returned began a document. */
+  private lastStarted = false;
 
   /** Throws naming the path when it is missing, holds no .txt file, or is empty. */
   constructor(readonly path: string, start?: Partial<CorpusPosition>) {
@@ -56,7 +60,8 @@ export class LineCorpus {
     if (!this.files.length) throw new Error(`corpus ${path}: the folder holds no .txt file`);
     const total = this.files.reduce((n, f) => n + statSync(f).size, 0);
     if (total === 0) throw new Error(`corpus ${path}: ${this.files.length > 1 ? 'every file is' : 'file is'} empty; expected text, one document or sentence per line`);
-    this.pos = { epoch: start?.epoch ?? 0, file: start?.file ?? 0, byteOffset: start?.byteOffset ?? 0, line: start?.line ?? 0 };
+    this.pos = { epoch: start?.epoch ?? 0, file: start?.file ?? 0, byteOffset: start?.byteOffset ?? 0, line: start?.line ?? 0,
+      documentStart: start?.documentStart ?? (start?.byteOffset ?? 0) === 0 };
     const file = this.files[this.pos.file];
     if (!file || !(this.pos.byteOffset >= 0 && this.pos.byteOffset <= statSync(file).size)) {
       throw new Error(`corpus ${path}: resume position (file ${this.pos.file}, byte ${this.pos.byteOffset}) is outside the corpus; was it changed since the checkpoint?`);
@@ -72,6 +77,11 @@ export class LineCorpus {
   /** The file the next line is read from (for error messages). */
   currentFile(): string {
     return this.files[this.pos.file]!;
+  }
+
+  /** Whether the line the last nextLine() returned began a document (blank lines or a file's start before it). */
+  startedDocument(): boolean {
+    return this.lastStarted;
   }
 
   /** Next non-blank line (trimmed; a line of control characters only is blank); moves on to the next file at the end of one, and wraps to the first file (epoch + 1) after the last. */
@@ -101,7 +111,12 @@ export class LineCorpus {
       if (raw === null) continue;
       this.pos.line++;
       const text = this.decoder.decode(raw).replace(/\r$/, '').trim();
-      if (HAS_TEXT.test(text)) return text;
+      if (HAS_TEXT.test(text)) {
+        this.lastStarted = this.pos.documentStart === true;
+        this.pos.documentStart = false;
+        return text;
+      }
+      this.pos.documentStart = true; // a blank line ends the document
     }
   }
 
@@ -124,7 +139,7 @@ export class LineCorpus {
   private async nextFile(): Promise<void> {
     await this.close();
     const last = this.pos.file + 1 >= this.files.length;
-    this.pos = { epoch: this.pos.epoch + (last ? 1 : 0), file: last ? 0 : this.pos.file + 1, byteOffset: 0, line: 0 };
+    this.pos = { epoch: this.pos.epoch + (last ? 1 : 0), file: last ? 0 : this.pos.file + 1, byteOffset: 0, line: 0, documentStart: true };
     this.readOffset = 0;
     this.buf = Buffer.alloc(0);
   }

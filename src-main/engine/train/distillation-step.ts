@@ -18,6 +18,7 @@ export function distillationStep(method: DistillMethod, vars: tf.Variable[], opt
     const batch = {
       inputIds: inputs.inputIds as tf.Tensor2D, attentionMask: inputs.attentionMask as tf.Tensor2D, tokenTypeIds: inputs.tokenTypeIds as tf.Tensor2D,
       labels: inputs.labels as tf.Tensor2D, stepWords: inputs.stepWords as tf.Tensor1D,
+      ...(inputs.sentenceOrderLabels ? { sentenceOrderLabels: inputs.sentenceOrderLabels as tf.Tensor1D } : {}),
     };
     let parts: Record<string, tf.Scalar> = {};
     const { value, grads } = tf.variableGrads(() => {

@@ -12,6 +12,7 @@ import { stepWordsTensor } from '../kernels/dropout-mask.js';
 import { LaggedReads } from './lagged-reads.js';
 import { MlmBatcher, makeMlmBatch, disposeMlmBatch, validateBatchShape, type BatcherState, type CorpusTokenizer } from './batcher.js';
 import { LineCorpus } from './corpus.js';
+import { corpusHasDocuments, SentenceOrderBatcher } from './sentence-order.js';
 import { learningRateAt } from './lr-schedule.js';
 import type { DistillMethod } from './method.js';
 import { Rng } from './rng.js';
@@ -125,12 +126,27 @@ function validate(o: DistillationOptions): void {
   if (!Number.isInteger(o.seed)) throw new Error(`seed must be an integer, got ${o.seed}`);
 }
 
+/** Whether this run's batches are sentence-order pairs: the method asks for them and the corpus has documents. */
+async function sentenceOrderPairs(method: DistillMethod, corpusPath: string, log: (level: 'info', message: string) => void): Promise<boolean> {
+  if (!method.sentenceOrder) return false;
+  const on = await corpusHasDocuments(corpusPath);
+  if (!on && method.sentenceOrder === 'required') {
+    throw new Error(`${method.name}: sentence-order prediction needs documents separated by blank lines (or one document per file); ` +
+      `${corpusPath} has none`);
+  }
+  method.useSentenceOrder?.(on);
+  log('info', on ? 'sentence-order prediction: rows are segment pairs of one document, swapped with p = 0.5'
+    : `sentence-order prediction off: ${corpusPath} has no document boundaries (blank lines)`);
+  return on;
+}
+
 export async function runDistillation(o: DistillationOptions): Promise<DistillationSummary> {
   validate(o);
   const { method, tokenizer, budget } = o;
   const totalSteps = budget.steps;
   const ckptDir = join(o.workDir, 'checkpoints');
   const log = o.onLog ?? (() => {});
+  const pairs = await sentenceOrderPairs(method, o.corpusPath, log);
   const vars = method.trainableVariables();
   if (!vars.length) throw new Error(`method ${method.name} has no trainable variables`);
   const learningRateOf = method.learningRateOf?.bind(method);
@@ -193,6 +209,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
 
   const corpus = new LineCorpus(o.corpusPath, batcherState?.corpus);
   const batcher = new MlmBatcher(corpus, tokenizer, budget, batcherState);
+  const pairBatcher = pairs ? new SentenceOrderBatcher(corpus, tokenizer, budget, rng, batcherState?.pairs) : null;
   // counted before the first step (and again on resume: same corpus, same counts, same weights)
   const smoothedWeights = budget.masking === 'smoothed'
     ? smoothedTokenWeights(await corpusTokenCounts(o.corpusPath, tokenizer), tokenizer.specialTokenIds)
@@ -236,7 +253,8 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
     for (const [n, t] of Object.entries(methodState.tensors)) tensors[`method/${n}`] = t;
     try {
       const meta: LoopMeta = {
-        method: method.name, totalSteps, adamStep: adam.step, rng: rng.getState(), batcher: batcher.state(),
+        method: method.name, totalSteps, adamStep: adam.step, rng: rng.getState(),
+        batcher: pairBatcher ? { ...batcher.state(), pairs: pairBatcher.state() } : batcher.state(),
         methodJson: methodState.json, firstLoss, lastLoss, tokensSeen, elapsedSeconds: elapsedBefore + sessionSeconds,
       };
       checkpointPath = await writeCheckpoint(ckptDir, { step, tensors, meta }, o.keepCheckpoints ?? 2);
@@ -256,9 +274,11 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
         stopped = true;
         break;
       }
-      const rows = await batcher.nextRows();
+      const pairRows = pairBatcher ? await pairBatcher.nextPairs() : null;
+      const rows = pairRows ? pairRows.map((r) => r.ids) : await batcher.nextRows();
       const started = performance.now();
-      const { batch, tokens } = makeMlmBatch(rows, tokenizer, rng, budget.maskProb, budget.padTo === 'seqLen' ? budget.seqLen : undefined, smoothedWeights);
+      const { batch, tokens } = makeMlmBatch(rows, tokenizer, rng, budget.maskProb, budget.padTo === 'seqLen' ? budget.seqLen : undefined, smoothedWeights,
+        pairRows ? { tokenTypes: pairRows.map((r) => r.tokenTypes), labels: pairRows.map((r) => r.label) } : undefined);
       const lr = learningRateAt(step, o.optimizer.lr, o.optimizer.warmupSteps, totalSteps);
       ctx.step = step;
       ctx.adam = optimizer.nextStep(lr);

@@ -10,6 +10,8 @@ export interface MlmBatch {
   labels: tf.Tensor2D; // int32, -100 = not masked
   /** The step index on the device (int32 [lo, hi]: kernels/dropout-mask.ts' stepWordsTensor), for dropout seeds a captured step replays. */
   stepWords?: tf.Tensor1D;
+  /** Rows are segment pairs "[CLS] A [SEP] B [SEP]": 0 = A then B as in the document, 1 = swapped (train/sentence-order.ts). */
+  sentenceOrderLabels?: tf.Tensor1D;
 }
 
 /** Serialisable method state stored inside a training checkpoint. */
@@ -53,6 +55,13 @@ export interface DistillMethod {
    * Must be the same for every step of one step key.
    */
   frozenVariables?(step: number, totalSteps: number): ReadonlySet<string>;
+  /**
+   * The method trains on sentence-order pairs (ALBERT's SOP): 'auto' where the corpus has document boundaries,
+   * 'required' refusing a corpus without them. The loop decides and calls useSentenceOrder before it reads the
+   * trainable variables; batches then carry sentenceOrderLabels.
+   */
+  sentenceOrder?: 'auto' | 'required';
+  useSentenceOrder?(on: boolean): void;
   saveState(): MethodState;
   loadState(state: MethodState): void;
   /** The student as a model of its family (BERT when `family` is absent); copies the caller disposes. */

@@ -1,6 +1,8 @@
-export { createAlbertMethod, type AlbertMethod } from './method.js';
+export { createAlbertMethod, sentenceOrderLoss, type AlbertMethod } from './method.js';
 export { ALBERT_DEFAULTS, resolveAlbertOptions, type AlbertOptions, type ResolvedAlbertOptions } from './options.js';
 export { resolveAlbertSetup, defaultEmbeddingSize, type AlbertSetup } from './setup.js';
 export { initAlbertStudent, BERT_TO_ALBERT_LAYER } from './student-init.js';
-export { symmetricEigen, truncatedSvd } from './svd.js';
+export { JACOBI_MAX_WIDTH, truncatedSvd } from './svd.js';
+export { symmetricEigen } from './jacobi.js';
+export { topEigen } from './subspace-eigen.js';
 export { albertOptionsFromConfig } from './run-config.js';

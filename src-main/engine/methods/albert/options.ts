@@ -13,11 +13,14 @@ export interface AlbertOptions {
   sharedInit?: 'layer' | 'average';
   /** The teacher layer `sharedInit: 'layer'` copies (0-based); default the middle one, floor((L − 1) / 2). */
   sharedLayer?: number;
-  /** Loss weights: masked-LM cross-entropy (ALBERT's objective) and logit distillation from the teacher (off by default). */
-  alpha?: { mlm?: number; kd?: number };
+  /** Loss weights: masked-LM cross-entropy and sentence-order prediction (ALBERT's objective, 1 + 1) and logit distillation from the teacher (off by default). */
+  alpha?: { mlm?: number; kd?: number; sop?: number };
   /** Softmax temperature of the logit-distillation term (multiplied by T²). */
   temperature?: number;
-  /** Sentence-order prediction: needs segment pairs cut at document boundaries, which our corpus stream does not make; only false is accepted. */
+  /**
+   * Sentence-order prediction on segment pairs of one document (train/sentence-order.ts). Unset: on where the corpus
+   * has document boundaries (blank lines, or several files), off where it has none; true: refuse a corpus without them.
+   */
   sop?: boolean;
   /** Student dropout (ALBERT: 0 — its authors found dropout hurt; BERT's 0.1 here would be a deviation). */
   dropout?: number;
@@ -26,14 +29,15 @@ export interface AlbertOptions {
 
 export interface ResolvedAlbertOptions {
   sharedInit: 'layer' | 'average';
-  alpha: { mlm: number; kd: number };
+  alpha: { mlm: number; kd: number; sop: number };
   temperature: number;
-  sop: false;
+  sop: 'auto' | boolean;
   dropout: number;
   seed: number;
 }
 
-export const ALBERT_DEFAULTS: ResolvedAlbertOptions = { sharedInit: 'layer', alpha: { mlm: 1, kd: 0 }, temperature: 2, sop: false, dropout: 0, seed: 0 };
+// run_pretraining.py:177 (google-research/albert): total_loss = masked_lm_loss + sentence_order_loss
+export const ALBERT_DEFAULTS: ResolvedAlbertOptions = { sharedInit: 'layer', alpha: { mlm: 1, kd: 0, sop: 1 }, temperature: 2, sop: 'auto', dropout: 0, seed: 0 };
 
 const OPTION_KEYS: (keyof AlbertOptions)[] = ['target', 'preset', 'embeddingSize', 'sharedInit', 'sharedLayer', 'alpha', 'temperature', 'sop', 'dropout', 'seed'];
 
@@ -47,14 +51,11 @@ export function resolveAlbertOptions(o: AlbertOptions): ResolvedAlbertOptions {
   const d = ALBERT_DEFAULTS;
   refuseUnknownKeys(o, OPTION_KEYS, 'ALBERT');
   const alpha = o.alpha ?? {};
-  if (typeof alpha !== 'object' || alpha === null || Array.isArray(alpha)) throw new Error(`albert.alpha must be an object { mlm, kd }, got ${JSON.stringify(alpha)}`);
-  refuseUnknownKeys(alpha, ['mlm', 'kd'], 'ALBERT alpha');
+  if (typeof alpha !== 'object' || alpha === null || Array.isArray(alpha)) throw new Error(`albert.alpha must be an object { mlm, kd, sop }, got ${JSON.stringify(alpha)}`);
+  refuseUnknownKeys(alpha, ['mlm', 'kd', 'sop'], 'ALBERT alpha');
   const sharedInit = o.sharedInit ?? d.sharedInit;
   if (sharedInit !== 'layer' && sharedInit !== 'average') throw new Error(`albert.sharedInit must be "layer" or "average", got ${JSON.stringify(o.sharedInit)}`);
-  if (o.sop !== undefined && o.sop !== false) {
-    throw new Error('albert.sop: sentence-order prediction needs pairs of consecutive segments cut at document boundaries; ' +
-      'the corpus stream packs single segments from lines and drops blank lines, so only false is accepted');
-  }
+  if (o.sop !== undefined && typeof o.sop !== 'boolean') throw new Error(`albert.sop must be true or false (unset: where the corpus has documents), got ${JSON.stringify(o.sop)}`);
   if (o.embeddingSize !== undefined && (typeof o.embeddingSize !== 'number' || !Number.isInteger(o.embeddingSize) || o.embeddingSize < 1)) {
     throw new Error(`albert.embeddingSize must be a positive integer, got ${JSON.stringify(o.embeddingSize)}`);
   }
@@ -63,9 +64,9 @@ export function resolveAlbertOptions(o: AlbertOptions): ResolvedAlbertOptions {
   }
   const resolved: ResolvedAlbertOptions = {
     sharedInit,
-    alpha: { mlm: nonNegative(alpha.mlm, 'alpha.mlm', d.alpha.mlm), kd: nonNegative(alpha.kd, 'alpha.kd', d.alpha.kd) },
+    alpha: { mlm: nonNegative(alpha.mlm, 'alpha.mlm', d.alpha.mlm), kd: nonNegative(alpha.kd, 'alpha.kd', d.alpha.kd), sop: nonNegative(alpha.sop, 'alpha.sop', d.alpha.sop) },
     temperature: nonNegative(o.temperature, 'temperature', d.temperature),
-    sop: false,
+    sop: o.sop ?? d.sop,
     dropout: nonNegative(o.dropout, 'dropout', d.dropout),
     seed: o.seed ?? d.seed,
   };

@@ -44,7 +44,7 @@ export async function initAlbertStudent(teacher: Teacher, cfg: AlbertConfig, sha
     return w;
   };
   const out: BertWeights = {};
-  const { left, right, singularValues } = await truncatedSvd(tw('bert.embeddings.word_embeddings.weight') as tf.Tensor2D, E);
+  const { left, right, singularValues, totalEnergy } = await truncatedSvd(tw('bert.embeddings.word_embeddings.weight') as tf.Tensor2D, E);
   try {
     const p = 'albert.embeddings.';
     out[`${p}word_embeddings.weight`] = left;
@@ -93,7 +93,7 @@ export async function initAlbertStudent(teacher: Teacher, cfg: AlbertConfig, sha
       throw new Error(`albert: initial "${name}" has shape [${out[name]?.shape ?? 'missing'}], expected [${shape}]`);
     }
   }
-  const total = singularValues.reduce((a, s) => a + s * s, 0);
+  const total = totalEnergy;
   const kept = singularValues.slice(0, E).reduce((a, s) => a + s * s, 0);
   return { weights: out, embeddingEnergyKept: total > 0 ? kept / total : 1 };
 }

@@ -2,88 +2,51 @@
 // [H, H] (H ≤ a few thousand, V up to ~10⁵): G = V·Λ·Vᵀ with Λ = Σ², so the rank-k factors are
 //   left  = T·V_k  = U_k·Σ_k   [V, k]
 //   right = V_k               [H, k]      T ≈ left · rightᵀ (Eckart–Young: the best rank-k approximation).
-// The Gram product runs in tfjs; the symmetric eigen-problem in float64 JS by cyclic Jacobi rotations
-// (exact to round-off, O(H³) per sweep; a few sweeps converge), which needs no LAPACK.
+// The Gram product runs in tfjs; the symmetric eigen-problem in float64 JS, which needs no LAPACK: for a narrow table
+// by cyclic Jacobi rotations over all H directions (exact to round-off, O(H³) per sweep), for a wide one (BERT-base's
+// 768) only the top k by block power iteration (subspace-eigen.ts, O(H²·k) per iteration).
 import * as tf from '@tensorflow/tfjs';
-
-export interface SymmetricEigen {
-  /** Eigenvalues in descending order. */
-  values: Float64Array;
-  /** Column j (vectors[i * n + j], i = 0..n-1) is the unit eigenvector of values[j]. */
-  vectors: Float64Array;
-}
-
-/** Eigen-decomposition of a symmetric n×n matrix (row-major) by cyclic Jacobi; the input is not changed. */
-export function symmetricEigen(matrix: ArrayLike<number>, n: number, opts: { maxSweeps?: number; tolerance?: number } = {}): SymmetricEigen {
-  if (matrix.length !== n * n) throw new Error(`symmetricEigen: expected ${n}×${n} = ${n * n} entries, got ${matrix.length}`);
-  const a = Float64Array.from(matrix);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  const maxSweeps = opts.maxSweeps ?? 60;
-  let scale = 0;
-  for (let i = 0; i < n * n; i++) scale += a[i] * a[i];
-  const tol = (opts.tolerance ?? 1e-22) * Math.max(scale, 1e-300);
-  for (let sweep = 0; sweep < maxSweeps; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q] * a[p * n + q];
-    if (off <= tol) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (apq === 0) continue;
-        const app = a[p * n + p], aqq = a[q * n + q];
-        const theta = (aqq - app) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        for (let k = 0; k < n; k++) { // A ← A·J (columns p, q)
-          const akp = a[k * n + p], akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) { // A ← Jᵀ·A (rows p, q)
-          const apk = a[p * n + k], aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) { // V ← V·J
-          const vkp = v[k * n + p], vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[j * n + j] - a[i * n + i]);
-  const values = Float64Array.from(order, (i) => a[i * n + i]);
-  const vectors = new Float64Array(n * n);
-  order.forEach((src, dst) => { for (let k = 0; k < n; k++) vectors[k * n + dst] = v[k * n + src]; });
-  return { values, vectors };
-}
+import { symmetricEigen, type SymmetricEigen } from './jacobi.js';
+import { topEigen } from './subspace-eigen.js';
 
 export interface TruncatedFactors {
   /** T·V_k = U_k·Σ_k [rows, k] (caller disposes). */
   left: tf.Tensor2D;
   /** V_k [cols, k]: orthonormal columns (caller disposes). */
   right: tf.Tensor2D;
-  /** Σ, all of them, descending (σ_i = sqrt(λ_i)). */
+  /** Σ descending (σ_i = sqrt(λ_i)): all of them by Jacobi, the top k by power iteration. */
   singularValues: number[];
+  /** ‖table‖²_F = Σ σ_i² over all of them (the Gram matrix's trace), for the share the top k keep. */
+  totalEnergy: number;
 }
 
-/** Rank-k factors of `table` [rows, cols] with table ≈ left · rightᵀ. */
-export async function truncatedSvd(table: tf.Tensor2D, k: number): Promise<TruncatedFactors> {
+/** Below this width the full Jacobi decomposition is cheap (and exact); above it only the top k are computed. */
+export const JACOBI_MAX_WIDTH = 128;
+
+/**
+ * Rank-k factors of `table` [rows, cols] with table ≈ left · rightᵀ. `method` 'auto' takes Jacobi up to
+ * JACOBI_MAX_WIDTH columns and power iteration above; either may be forced.
+ */
+export async function truncatedSvd(table: tf.Tensor2D, k: number, method: 'auto' | 'jacobi' | 'power' = 'auto'): Promise<TruncatedFactors> {
   const [, n] = table.shape;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new Error(`truncatedSvd: rank ${k} must be an integer from 1 to the table's width ${n}`);
   const gram = tf.tidy(() => tf.matMul(table, table, true, false));
-  let eig: SymmetricEigen;
+  let g: Float32Array;
   try {
     // read with await: webgpu in Node has no synchronous reads
-    eig = symmetricEigen(await gram.data(), n);
+    g = (await gram.data()) as Float32Array;
   } finally {
     gram.dispose();
   }
+  let totalEnergy = 0;
+  for (let i = 0; i < n; i++) totalEnergy += g[i * n + i];
+  const power = method === 'power' || (method === 'auto' && n > JACOBI_MAX_WIDTH);
+  // both give column j of an n×m row-major block as the j-th eigenvector, m = k (power) or n (Jacobi)
+  const eig: SymmetricEigen = power ? topEigen(g, n, k) : symmetricEigen(g, n);
+  const m = power ? k : n;
   const rightData = new Float32Array(n * k);
-  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) rightData[i * k + j] = eig.vectors[i * n + j];
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) rightData[i * k + j] = eig.vectors[i * m + j];
   const right = tf.tensor2d(rightData, [n, k]);
   const left = tf.tidy(() => tf.matMul(table, right)) as tf.Tensor2D;
-  return { left, right, singularValues: Array.from(eig.values, (l) => Math.sqrt(Math.max(0, l))) };
+  return { left, right, singularValues: Array.from(eig.values, (l) => Math.sqrt(Math.max(0, l))), totalEnergy };
 }
