@@ -20,6 +20,7 @@ import { countTextLines, heldOutBatches, scoreHeldOut, splitCorpusTail, type Hel
 import { pruneCheckpoints } from '../train/train-state.js';
 import type { DistillMethod } from '../train/method.js';
 import { ConfigError, type JobContext, type JobDefinition } from './types.js';
+import { trainingStepBytes, type MemoryNeed } from './memory.js';
 import { distillMethodOptions, methodOptionsOf, type DistillMethodName } from './distill-options.js';
 
 export type { DistillMethodName } from './distill-options.js';
@@ -194,8 +195,24 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
   }
 }
 
+/** One distillation step on the teacher (distill budget: batchTokens, or batchSize x seqLen). */
+export function distillMemoryNeed(config: Pick<DistillJobConfig, 'teacherPath' | 'seqLen' | 'batchSize' | 'batchTokens'>, files: ConfigFiles): MemoryNeed | null {
+  const teacher = files.bertConfigOrNull(config.teacherPath);
+  if (!teacher) return null;
+  const tokens = config.batchTokens ?? (config.batchSize ?? DEFAULT_BATCH_SIZE) * config.seqLen;
+  const budget = config.batchTokens !== undefined ? `batchTokens ${config.batchTokens}` : `batchSize ${config.batchSize ?? DEFAULT_BATCH_SIZE} x ${config.seqLen} tokens`;
+  return {
+    bytes: trainingStepBytes(teacher, tokens, config.seqLen),
+    what: `one training step of ${budget} on this ${teacher.numHiddenLayers}-layer, ${teacher.hiddenSize}-wide model`,
+    lower: 'lower batchSize/batchTokens or seqLen',
+  };
+}
+
 export function distillJob(method: DistillMethodName): JobDefinition<DistillJobConfig> {
-  return { method, parseConfig: (raw, files) => parseDistillConfig(method, raw, files), decode: (raw) => decodeDistillConfig(method, raw), run: runDistillJob };
+  return {
+    method, parseConfig: (raw, files) => parseDistillConfig(method, raw, files), decode: (raw) => decodeDistillConfig(method, raw),
+    memoryNeed: distillMemoryNeed, run: runDistillJob,
+  };
 }
 
 export const widJob = distillJob('wid');

@@ -4,36 +4,10 @@
 // shows (runConfigLimits, from zod's JSON Schema). Jobs ignore keys they do not know, so one shared config can
 // drive a compare group; the keys that need a file or the teacher (paths, target sizes) are checked by the jobs.
 import * as z from 'zod';
+import { backend, described, integer, limitsOf, number, oneOf, seed } from './config-fields.js';
+import { evaluateFieldsSchema, finetuneFieldsSchema } from './glue-config.js';
 
-/** What a field is, for the form and the messages: `expected` completes "field: expected …, got …". */
-export interface FieldMeta { help: string; unit?: string; expected: string }
-
-const described = <T extends z.ZodType>(schema: T, meta: FieldMeta): T => schema.meta({ ...meta });
-
-function integer(o: { min: number; max: number; help: string; unit?: string; expected?: string }) {
-  const expected = o.expected ?? `an integer from ${o.min} to ${o.max}`;
-  const e = { error: expected };
-  return described(z.number(e).int(e).min(o.min, e).max(o.max, e), { help: o.help, unit: o.unit, expected });
-}
-
-function number(o: { min: number; max: number; minExclusive?: boolean; maxExclusive?: boolean; help: string; unit?: string; expected: string }) {
-  const e = { error: o.expected };
-  let s = z.number(e);
-  s = o.minExclusive ? s.gt(o.min, e) : s.min(o.min, e);
-  if (o.max !== Infinity) s = o.maxExclusive ? s.lt(o.max, e) : s.max(o.max, e);
-  return described(s, { help: o.help, unit: o.unit, expected: o.expected });
-}
-
-function oneOf<const T extends readonly [string, ...string[]]>(values: T, help: string, expected?: string) {
-  const text = expected ?? `one of ${values.join(', ')}`;
-  return described(z.enum(values, { error: text }), { help, expected: text });
-}
-
-export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
-export const MAX_SEED = 2 ** 31 - 1;
-
-const backend = oneOf(BACKENDS, 'tfjs backend: auto picks the fastest one that works on this machine').default('auto');
-const seed = integer({ min: 0, max: MAX_SEED, help: 'seeds data order, masking, dropout and initialisation' });
+export { BACKENDS, MAX_SEED, type FieldLimits, type FieldMeta } from './config-fields.js';
 
 // ---- selftest ----
 
@@ -42,7 +16,7 @@ export const selftestConfigSchema = z.object({
   delayMs: integer({ min: 0, max: 60_000, help: 'pause after each step', unit: 'ms', expected: 'an integer >= 0 up to 60000' }).default(0),
   batchSize: integer({ min: 1, max: 1024, help: 'sequences per step', unit: 'sequences', expected: 'a positive integer up to 1024' }).default(8),
   seqLen: integer({ min: 4, max: 128, help: 'tokens per sequence', unit: 'tokens', expected: 'an integer >= 4 up to 128' }).default(16),
-  learningRate: number({ min: 0, max: Infinity, minExclusive: true, help: 'AdamW learning rate', expected: 'a positive number' }).default(1e-2),
+  learningRate: number({ min: 0, max: 1, minExclusive: true, maxExclusive: true, help: 'AdamW learning rate', expected: 'a learning rate in (0, 1)' }).default(1e-2),
   backend,
   seed: seed.default(0),
 });
@@ -61,8 +35,8 @@ export const distillConfigSchema = z.object({
   padTo: oneOf(['longest', 'seqLen'], 'pad each batch to its longest row or always to seqLen', '"longest" or "seqLen"').default('longest'),
   lr: number({ min: 0, max: 1, minExclusive: true, maxExclusive: true, help: 'peak AdamW learning rate (default: the method\'s published one)', expected: 'a learning rate in (0, 1)' }).optional(),
   warmupSteps: integer({ min: 0, max: 10_000_000, help: 'linear warm-up, fewer than steps (default: the method\'s published share of steps)', unit: 'steps', expected: 'an integer >= 0 (at most 10000000)' }).optional(),
-  weightDecay: number({ min: 0, max: Infinity, help: 'AdamW weight decay (default: the method\'s published one)', expected: 'a number >= 0' }).optional(),
-  clipNorm: number({ min: 0, max: Infinity, help: 'global gradient-norm clip, 0 = none (default: the method\'s published one)', expected: 'a number >= 0 (0 = no clipping)' }).optional(),
+  weightDecay: number({ min: 0, max: 1, help: 'AdamW weight decay (default: the method\'s published one)', expected: 'a number from 0 to 1' }).optional(),
+  clipNorm: number({ min: 0, max: 1e6, help: 'global gradient-norm clip, 0 = none (default: the method\'s published one)', expected: 'a number from 0 to 1000000 (0 = no clipping)' }).optional(),
   beta2: number({ min: 0, max: 1, maxExclusive: true, help: 'AdamW β2 (default: the method\'s published one: DistilBERT 0.98, others 0.999)', expected: 'a number in [0, 1)' }).optional(),
   correctBias: described(z.boolean({ error: 'true or false' }), { help: 'Adam\'s bias correction of the moments (default: the method\'s published choice: off for WID, as its authors\' correct_bias=False)', expected: 'true or false' }).optional(),
   checkpointEvery: integer({ min: 0, max: 10_000_000, help: 'steps between checkpoints, 0 = only at the end', unit: 'steps', expected: 'an integer >= 0 (at most 10000000)' }).default(200),
@@ -92,25 +66,10 @@ export interface CommonRunConfigInput {
 export type RunConfigInput = CommonRunConfigInput
   & Partial<Omit<z.input<typeof selftestConfigSchema> & z.input<typeof distillConfigSchema>, 'backend'>> & Record<string, unknown>;
 
-/** Per field: bounds, default, unit and help, as the wizard shows them. */
-export interface FieldLimits { min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean; integer: boolean; default?: unknown; unit?: string; help?: string; expected?: string }
-
-function limitsOf(schema: z.ZodObject): Record<string, FieldLimits> {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, Record<string, unknown>> };
-  const out: Record<string, FieldLimits> = {};
-  for (const [key, p] of Object.entries(json.properties)) {
-    const lim: FieldLimits = { integer: p.type === 'integer', default: p.default, unit: p.unit as string | undefined, help: p.help as string | undefined, expected: p.expected as string | undefined };
-    if (typeof p.minimum === 'number') lim.min = p.minimum;
-    if (typeof p.exclusiveMinimum === 'number') { lim.min = p.exclusiveMinimum; lim.minExclusive = true; }
-    if (typeof p.maximum === 'number') lim.max = p.maximum;
-    if (typeof p.exclusiveMaximum === 'number') { lim.max = p.exclusiveMaximum; lim.maxExclusive = true; }
-    out[key] = lim;
-  }
-  return out;
-}
-
 /** The wizard's limits and help, from the schemas above. */
 export const runConfigLimits = {
   selftest: limitsOf(selftestConfigSchema),
   distill: limitsOf(distillConfigSchema),
+  finetune: limitsOf(finetuneFieldsSchema),
+  evaluate: limitsOf(evaluateFieldsSchema),
 };
