@@ -1,17 +1,20 @@
 // The run-config fields of the jobs, each declared once with its type, default, bounds, unit and help (zod 4).
 // From these come the engine's parsers (engine/config/parse.ts turns an issue into "field: expected …, got …"),
 // the TypeScript types of the API and the jobs, the service's upper bounds, and the limits and help the wizard
-// shows (runConfigLimits, from zod's JSON Schema). Jobs ignore keys they do not know, so one shared config can
-// drive a compare group; the keys that need a file or the teacher (paths, target sizes) are checked by the jobs.
+// shows (runConfigLimits, from zod's JSON Schema). Every object is strict: a key no job of the kind knows is refused
+// by name. A compare group's config carries every member's options object; the keys that need a file or the teacher
+// (paths, target sizes) are checked by the jobs.
 import * as z from 'zod';
-import { backend, described, integer, limitsOf, number, oneOf, seed } from './config-fields.js';
+import { backend, commonKeys, described, integer, limitsOf, number, oneOf, seed } from './config-fields.js';
+import { studentPresetSchema, studentTargetSchema } from './method-options.js';
 import { evaluateFieldsSchema, finetuneFieldsSchema } from './glue-config.js';
 
 export { BACKENDS, MAX_SEED, type FieldLimits, type FieldMeta } from './config-fields.js';
 
 // ---- selftest ----
 
-export const selftestConfigSchema = z.object({
+export const selftestConfigSchema = z.strictObject({
+  ...commonKeys,
   steps: integer({ min: 1, max: 100_000, help: 'optimiser steps', unit: 'steps', expected: 'a positive integer up to 100000' }).default(20),
   delayMs: integer({ min: 0, max: 60_000, help: 'pause after each step', unit: 'ms', expected: 'an integer >= 0 up to 60000' }).default(0),
   batchSize: integer({ min: 1, max: 1024, help: 'sequences per step', unit: 'sequences', expected: 'a positive integer up to 1024' }).default(8),
@@ -21,10 +24,30 @@ export const selftestConfigSchema = z.object({
   seed: seed.default(0),
 });
 
-// ---- distillation (wid, distilbert, tinybert; a compare group shares these) ----
+// ---- distillation (wid, distilbert, tinybert, albert, mobilebert; a compare group shares these) ----
+
+const methodObject = (method: string) => described(z.record(z.string(), z.unknown(), { error: `an object of ${method} options` }),
+  { help: `${method}'s own options (shared/api/method-options.ts), parsed by a ${method} run with the shared target, preset and seed`, expected: `an object of ${method} options` });
+
+/**
+ * What a compare group's shared config may carry besides the budget: the student size every method takes, and each
+ * method's own options object (a member parses its own, with the method's schema; the others are its peers').
+ */
+const groupKeys = {
+  target: studentTargetSchema.optional(),
+  preset: studentPresetSchema.optional(),
+  methodOptions: methodObject('the run\'s method').optional(),
+  wid: methodObject('wid').optional(),
+  distilbert: methodObject('distilbert').optional(),
+  tinybert: methodObject('tinybert').optional(),
+  albert: methodObject('albert').optional(),
+  mobilebert: methodObject('mobilebert').optional(),
+};
 
 /** The budget and optimiser of every distillation method; lr, warm-up, decay, clipping and masking default to the method's published values. */
-export const distillConfigSchema = z.object({
+export const distillConfigSchema = z.strictObject({
+  ...commonKeys,
+  ...groupKeys,
   steps: integer({ min: 1, max: 10_000_000, help: 'optimiser steps', unit: 'steps', expected: 'an integer >= 1 (at most 10000000)' }).default(1000),
   batchSize: integer({ min: 1, max: 8192, help: 'sequences per step (or give batchTokens)', unit: 'sequences', expected: 'an integer >= 1 (at most 8192)' }).optional(),
   batchTokens: integer({ min: 8, max: 4_194_304, help: 'tokens per step, rows packed by length (instead of batchSize); at least seqLen', unit: 'tokens', expected: 'an integer >= seqLen (at most 4194304)' }).optional(),

@@ -3,4 +3,3 @@ export { ALBERT_DEFAULTS, resolveAlbertOptions, type AlbertOptions, type Resolve
 export { resolveAlbertSetup, defaultEmbeddingSize, type AlbertSetup } from './setup.js';
 export { initAlbertStudent, BERT_TO_ALBERT_LAYER } from './student-init.js';
 export { symmetricEigen, truncatedSvd } from './svd.js';
-export { albertOptionsFromConfig } from './run-config.js';
