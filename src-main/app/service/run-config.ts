@@ -1,6 +1,7 @@
 // Turns a requested (method, config) into what is stored and handed to the job: the registered
 // teacher's and dataset's paths are added (teacherPath, corpusPath, gluePath), a seed is fixed, and
-// the job's own parseConfig checks everything before a single row is written.
+// the job's own parseConfig checks everything before a single row is written. Its result is the one parse of the
+// config: stored as the run's job config, it is what the worker hands the job.
 import { randomInt } from 'node:crypto';
 import type { RunMethod } from '../../shared/api/types.js';
 import { jobFor } from '../../engine/jobs/registry.js';
@@ -12,7 +13,10 @@ import { badRequest } from './validate.js';
 
 export interface ResolvedRunConfig {
   method: RunMethod;
+  /** The request's config with the registered paths and the seed added (what the run page and a duplicate show). */
   config: Record<string, unknown>;
+  /** The same config parsed by the job (typed, defaults filled in): stored, and handed to the job as it is. */
+  jobConfig: unknown;
   seed: number;
   teacherModelId: number | null;
   datasetId: number | null;
@@ -75,5 +79,5 @@ export function resolveRunConfig(store: Store, method: unknown, rawConfig: unkno
     throw err;
   }
   checkMemory(job.method, parsed, undefined, files);
-  return { method: job.method, config, seed, teacherModelId, datasetId };
+  return { method: job.method, config, jobConfig: parsed, seed, teacherModelId, datasetId };
 }
