@@ -13,12 +13,15 @@ export type GlueTaskName = (typeof GLUE_TASK_NAMES)[number];
  */
 export const DEFAULT_LR_GRID = [1e-4, 5e-5, 3e-5, 2e-5];
 
+/** The most values a sweep list (sweep.lr, sweep.epochs) holds. */
+export const MAX_LR_GRID = 8;
+
 const taskExpected = `a GLUE task name from ${GLUE_TASK_NAMES.join(', ')}`;
 const task = described(z.enum(GLUE_TASK_NAMES, { error: taskExpected }), { help: 'GLUE task', expected: taskExpected });
 const learningRate = (help: string) => number({ min: 0, max: 1, minExclusive: true, maxExclusive: true, help, expected: 'a learning rate in (0, 1)' });
 const rows = (help: string) => integer({ min: 1, max: 100_000_000, help, unit: 'rows', expected: 'an integer >= 1 (at most 100000000)' });
 const listOf = <T extends z.ZodType>(item: T, expected: string, help: string) =>
-  described(z.array(item, { error: expected }).min(1, { error: expected }).max(8, { error: expected }), { help, expected });
+  described(z.array(item, { error: expected }).min(1, { error: expected }).max(MAX_LR_GRID, { error: expected }), { help, expected });
 
 /** Where a model and a GLUE folder come from: a path, or a registered id the service turns into that path. */
 const modelAndData = {
@@ -42,8 +45,8 @@ export const finetuneFieldsSchema = z.strictObject({
     { help: 'GLUE tasks fine-tuned one after the other', expected: 'a non-empty list of GLUE task names' }).optional(),
   lr: learningRate('AdamW peak learning rate (one value: no search; leave out for the default grid)').optional(),
   sweep: described(z.strictObject({
-    lr: listOf(learningRate('learning rate'), 'a list of 1 to 8 learning rates in (0, 1)', 'learning rates tried; the best dev score wins'),
-    epochs: listOf(integer({ min: 1, max: 100, help: 'epochs' }), 'a list of 1 to 8 positive integers up to 100', 'epoch counts tried').optional(),
+    lr: listOf(learningRate('learning rate'), `a list of 1 to ${MAX_LR_GRID} learning rates in (0, 1)`, 'learning rates tried; the best dev score wins'),
+    epochs: listOf(integer({ min: 1, max: 100, help: 'epochs' }), `a list of 1 to ${MAX_LR_GRID} positive integers up to 100`, 'epoch counts tried').optional(),
   }, { error: '{ lr: number[], epochs?: number[] }' }), { help: 'a small lr × epochs grid; each task keeps its best dev point', expected: '{ lr: number[], epochs?: number[] }' }).nullable().optional(),
   epochs: integer({ min: 1, max: 100, help: 'passes over the training rows', unit: 'epochs' }).default(3),
   batchSize: integer({ min: 1, max: 1024, help: 'sequences per step', unit: 'sequences' }).default(32),

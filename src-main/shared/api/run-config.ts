@@ -5,8 +5,8 @@
 // by name. A compare group's config carries every member's options object; the keys that need a file or the teacher
 // (paths, target sizes) are checked by the jobs.
 import * as z from 'zod';
-import { backend, commonKeys, described, integer, limitsOf, number, oneOf, seed } from './config-fields.js';
-import { studentPresetSchema, studentTargetSchema } from './method-options.js';
+import { backend, commonKeys, described, integer, limitsOf, number, oneOf, seed, type FieldLimits } from './config-fields.js';
+import { METHOD_OPTION_SCHEMAS, studentPresetSchema, studentTargetSchema } from './method-options.js';
 import { evaluateFieldsSchema, finetuneFieldsSchema } from './glue-config.js';
 
 export { BACKENDS, MAX_SEED, type FieldLimits, type FieldMeta } from './config-fields.js';
@@ -96,3 +96,7 @@ export const runConfigLimits = {
   finetune: limitsOf(finetuneFieldsSchema),
   evaluate: limitsOf(evaluateFieldsSchema),
 };
+
+/** Each method's options' limits, values and help (the wizard's method fields), from their schemas. */
+export const methodOptionLimits = Object.fromEntries(Object.entries(METHOD_OPTION_SCHEMAS).map(([m, schema]) => [m, limitsOf(schema)])) as
+  Record<keyof typeof METHOD_OPTION_SCHEMAS, Record<string, FieldLimits>>;

@@ -8,7 +8,7 @@ import type { DistillMethod } from '../../train/method.js';
 import type { DistillMethodEntry } from '../registry.js';
 import type { Teacher } from './teacher.js';
 
-export function baselineEntry<O extends object>(m: {
+export function baselineEntry<O extends object, R extends O>(m: {
   name: 'distilbert' | 'tinybert' | 'albert' | 'mobilebert';
   /** The family of the students it builds (default BERT). */
   family?: ModelFamily;
@@ -16,7 +16,8 @@ export function baselineEntry<O extends object>(m: {
   setup: (teacher: BertConfig, o: O) => { studentConfig: FamilyConfig };
   /** Its options schema (shared/api/method-options.ts). */
   schema: z.ZodType;
-  create: (teacher: Teacher, o: O) => DistillMethod | Promise<DistillMethod>;
+  /** The method for options its schema parsed (it does not parse them again). */
+  create: (teacher: Teacher, o: R) => DistillMethod | Promise<DistillMethod>;
 }): DistillMethodEntry {
   return {
     studentFamily: m.family ?? 'bert',
@@ -24,6 +25,6 @@ export function baselineEntry<O extends object>(m: {
     sharedKeys: ['target', 'preset', 'seed'],
     options: (o) => parseWith(m.schema, o, m.name) as Record<string, unknown>,
     student: (teacher, o) => m.setup(teacher, o as O).studentConfig,
-    create: async (teacher, o) => m.create(teacher, o as O),
+    create: async (teacher, o) => m.create(teacher, o as R),
   };
 }

@@ -107,14 +107,22 @@ function requireTiedDecoder(teacher: Teacher): void {
 /** A mask event: its number, the widths to prune to, and the masks the new ones are cut from. */
 interface MaskEvent { event: number; sizes: WidSizes; from: WidMasks }
 
+/**
+ * For direct callers (tests, benchmarks): parses the options with WID's schema first. The distill job hands the
+ * options the service parsed to widMethodFrom, which does not parse them again.
+ */
 export function createWidMethod(teacher: Teacher, options: WidOptions): WidMethod {
+  return widMethodFrom(teacher, resolveWidOptions(options));
+}
+
+/** WID for options already parsed (shared/api/method-options.ts). */
+export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMethod {
   requireMlmHead(teacher, 'wid');
   requireTiedDecoder(teacher);
-  const opts = resolveWidOptions(options);
   const tcfg = teacher.config;
-  const target = resolveTargetSizes(tcfg, options);
+  const target = resolveTargetSizes(tcfg, opts);
   const finalConfig = studentConfig(tcfg, target);
-  const prefix = options.variablePrefix ?? 'wid/';
+  const prefix = opts.variablePrefix ?? 'wid/';
   const compactors: Compactors = createCompactors(tcfg, prefix);
   // the inherited weights the student trains (authors: every teacher parameter, lr 1e-6); the pooler gets no
   // MLM gradient and stays as loaded. teacher.weights itself is never changed (KD and attention analysis read it).

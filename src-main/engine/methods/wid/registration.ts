@@ -3,7 +3,7 @@ import type { DistillMethodEntry } from '../registry.js';
 import { resolveTargetSizes, studentConfig, type TargetRequest } from '../common/student-size.js';
 import { widOptionsSchema } from '../../../shared/api/method-options.js';
 import { parseWith } from '../../config/parse.js';
-import { createWidMethod, type WidOptions } from './index.js';
+import { widMethodFrom, type ResolvedWidOptions } from './index.js';
 
 export const widMethod: DistillMethodEntry = {
   // WID README.md:65-70 (--warmup 0.01, --compactor_learning_rate 5e-5), uer/trainer.py:393-400 (decay 0.01), no clipping in uer/trainer.py
@@ -11,5 +11,5 @@ export const widMethod: DistillMethodEntry = {
   sharedKeys: ['target', 'preset'],
   options: (o) => parseWith(widOptionsSchema, o, 'wid'),
   student: (teacher, o) => studentConfig(teacher, resolveTargetSizes(teacher, o as TargetRequest)),
-  create: async (teacher, o) => createWidMethod(teacher, o as WidOptions),
+  create: async (teacher, o) => widMethodFrom(teacher, o as ResolvedWidOptions),
 };
