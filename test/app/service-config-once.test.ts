@@ -66,8 +66,19 @@ test('a fine-tune or evaluation of a checkpoint whose config.json claims hidden 
 test('a fine-tune config with an unknown option or a non-finite number is refused naming it, not run with defaults', async (t) => {
   const x = await setup(t);
   const base = { modelId: x.teacher, datasetId: x.glue, task: 'RTE' };
-  await refused(x, x.s.call('runs.create', { method: 'finetune', config: { ...base, epoch: 5 } }), /^finetune config: epoch: unknown option; expected one of .*epochs/);
+  await refused(x, x.s.call('runs.create', { method: 'finetune', config: { ...base, epoch: 5 } as never }), /^finetune config: epoch: unknown option; expected one of .*epochs/);
   await refused(x, x.s.call('runs.create', { method: 'finetune', config: { ...base, lr: Infinity } }), /^finetune config: lr: expected a learning rate in \(0, 1\), got Infinity$/);
   await refused(x, x.s.call('runs.create', { method: 'finetune', config: { ...base, warmupRatio: NaN } }), /^finetune config: warmupRatio: expected a number from 0 to 0\.99, got NaN$/);
   await refused(x, x.s.call('runs.create', { method: 'evaluate', config: { modelId: x.teacher, batchSizes: [1, 1e999] } }), /^evaluate config: batchSizes\.1: expected an integer from 1 to 1024, got Infinity$/);
+});
+
+test('runs.plan and groups.create refuse what runs.create refuses, naming the field', async (t) => {
+  const x = await setup(t);
+  const base = { teacherModelId: x.teacher, datasetId: x.corpus, preset: 'wid55' as const, steps: 2, seqLen: 32, batchSize: 2 };
+  await assert.rejects(x.s.call('runs.plan', { methods: ['wid'], config: { ...base, maskProb: 1e999 } }), /^ApiError: maskProb: expected a number in \(0, 1\), got Infinity$/);
+  await refused(x, x.s.call('runs.create', { method: 'distilbert', config: { ...base, distilbert: { alpha: { ce: 0, mlm: 0, cos: 0 } } } }),
+    /^distilbert config: distilbert\.alpha: expected at least one loss weight > 0, got \{"ce":0,"mlm":0,"cos":0\}$/);
+  await refused(x, x.s.call('groups.create', { methods: ['wid', 'tinybert'], config: { ...base, tinybert: { temperature: -2 } } }),
+    /^methods\[1\] \(tinybert\): tinybert config: tinybert\.temperature: expected a number > 0 \(at most 100\), got -2$/);
+  assert.deepEqual(await x.s.call('groups.list', {}), []);
 });

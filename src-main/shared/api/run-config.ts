@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { backend, commonKeys, described, integer, limitsOf, number, oneOf, seed, type FieldLimits } from './config-fields.js';
 import { METHOD_OPTION_SCHEMAS, studentPresetSchema, studentTargetSchema } from './method-options.js';
-import { evaluateFieldsSchema, finetuneFieldsSchema } from './glue-config.js';
+import { evaluateFieldsSchema, finetuneFieldsSchema, type EvaluateConfigInput, type FineTuneConfigInput } from './glue-config.js';
 
 export { BACKENDS, MAX_SEED, type FieldLimits, type FieldMeta } from './config-fields.js';
 
@@ -74,20 +74,12 @@ export const distillConfigSchema = z.strictObject({
 export type SelftestConfig = z.output<typeof selftestConfigSchema>;
 export type DistillBudgetConfig = z.output<typeof distillConfigSchema>;
 
-/** Config keys the service and the jobs share (ids are resolved to paths before a job sees them). */
-export interface CommonRunConfigInput {
-  seed?: number;
-  /** One of BACKENDS (the UI offers what system.info lists). */
-  backend?: string;
-  /** Registered ids; null is the same as leaving the key out. */
-  teacherModelId?: number | null;
-  datasetId?: number | null;
-  modelId?: number | null;
-}
+export type SelftestConfigInput = z.input<typeof selftestConfigSchema>;
+/** A distillation run's config, and a compare group's shared one (every member's options object beside the budget). */
+export type DistillConfigInput = z.input<typeof distillConfigSchema>;
 
-/** What runs.create / groups.create / runs.plan take as config: the job's fields (checked by the service, so any key may be sent). */
-export type RunConfigInput = CommonRunConfigInput
-  & Partial<Omit<z.input<typeof selftestConfigSchema> & z.input<typeof distillConfigSchema>, 'backend'>> & Record<string, unknown>;
+/** What runs.create / groups.create / runs.plan take as config: one job kind's fields, from its schema (the service parses it). */
+export type RunConfigInput = SelftestConfigInput | DistillConfigInput | FineTuneConfigInput | EvaluateConfigInput;
 
 /** The wizard's limits and help, from the schemas above. */
 export const runConfigLimits = {
