@@ -14,7 +14,7 @@ import { Compactors, compactorParameterCount, createCompactors } from './compact
 import { disposeMaskIndexTensors, effectiveWeights, maskIndexTensors } from './effective-weights.js';
 import {
   compactorScores, disposeScoreTensors, effectiveScores, readScoresAsync,
-  type DimScoreTensors, type ImportanceCriterion,
+  type DimScoreTensors,
 } from './importance.js';
 import { logitKdLoss } from './kd-loss.js';
 import { maskedLmLoss } from '../../bert/mlm-loss.js';
