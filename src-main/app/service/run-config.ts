@@ -55,8 +55,9 @@ export function resolveRunConfig(store: Store, method: unknown, rawConfig: unkno
     config.modelPath = model.path;
     // One pooler rule for every student, whatever method made it: a fresh pooler at fine-tuning (DistilBERT's
     // and TinyBERT's students have none to inherit), so no method starts from the teacher's. Teachers keep
-    // theirs, as transformers' from_pretrained does. An explicit config.pooler wins.
-    if (model.kind === 'student' && config.pooler === undefined) config.pooler = 'fresh';
+    // theirs, as transformers' from_pretrained does. An explicit config.pooler wins. Only a fine-tune has the key
+    // (evaluate times a fresh head anyway, and its schema refuses keys it does not know).
+    if (job.method === 'finetune' && model.kind === 'student' && config.pooler === undefined) config.pooler = 'fresh';
   }
   const datasetId = optionalIdKey(config, 'datasetId');
   if (datasetId !== null) {
