@@ -35,9 +35,9 @@ let started = false;
 
 async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
   const job = jobFor(msg.method);
-  // the service checked this config against its files before storing it; the worker only decodes its fields
-  const config = job.decode ? job.decode(msg.config) : job.parseConfig(msg.config);
-  const pref = (config as { backend?: unknown }).backend ?? msg.config.backend;
+  // the service parsed this config once (fields and files) and stored the result: the job gets it as it is
+  const config = msg.jobConfig;
+  const pref = (config as { backend?: unknown }).backend;
   const backend = await selectBackend(typeof pref === 'string' ? (pref as BackendPreference) : undefined);
   post({ type: 'backend', name: backend.name, device: backend.device });
   const ctx: JobContext = {

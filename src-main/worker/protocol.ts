@@ -2,7 +2,7 @@
 import type { RunMethod, RunProgress } from '../shared/api/types.js';
 
 export type ToWorker =
-  | { type: 'start'; runId: number; method: RunMethod; config: Record<string, unknown>; workDir: string; seed: number; resume: boolean }
+  | { type: 'start'; runId: number; method: RunMethod; config: Record<string, unknown>; /** The job's parsed config, handed to the job as it is. */ jobConfig: unknown; workDir: string; seed: number; resume: boolean }
   /** Stop at the next step; the run ends `cancelled`. */
   | { type: 'cancel' }
   /** Stop at the next step after checkpointing where the job can; the run ends `paused`. */

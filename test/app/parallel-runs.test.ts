@@ -16,7 +16,7 @@ test('the explicit value wins, then WID_PARALLEL, else one run at a time; a bad 
 test('web mode with parallel 2 runs two queued runs at the same time', { timeout: 60_000 }, async (t) => {
   const mode = await startWebMode({ home: tempHome(t), port: 0, parallel: 2 });
   t.after(() => mode.close());
-  const slow = { steps: 100, delayMs: 50, backend: 'wasm', seed: 1 };
+  const slow = { steps: 100, delayMs: 50, backend: 'wasm' as const, seed: 1 };
   const a = await mode.service.call('runs.create', { method: 'selftest', config: slow });
   const b = await mode.service.call('runs.create', { method: 'selftest', config: slow });
   const until = Date.now() + 40_000;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createService } from '../../src-main/app/service/index.js';
 import { tempHome } from './support/runner-harness.js';
 
-const QUICK = { steps: 2, backend: 'wasm', seed: 1 };
+const QUICK = { steps: 2, backend: 'wasm' as const, seed: 1 };
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 40_000): Promise<void> {
   const until = Date.now() + timeoutMs;

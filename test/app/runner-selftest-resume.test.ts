@@ -53,6 +53,7 @@ test('a selftest run, a checkpoint save and a resume leave no tensors behind', a
 test('selftest config errors name the field', () => {
   assert.throws(() => selftestJob.parseConfig({ steps: -3 }), /steps: expected a positive integer.*got -3/);
   assert.throws(() => selftestJob.parseConfig({ backend: 'tpu' }), /backend: expected one of auto/);
-  assert.throws(() => selftestJob.parseConfig({ learningRate: 0 }), /learningRate: expected a positive number/);
-  assert.deepEqual(selftestJob.parseConfig({ unknownKey: 1 }).steps, 20);
+  assert.throws(() => selftestJob.parseConfig({ learningRate: 0 }), /learningRate: expected a learning rate in \(0, 1\), got 0/);
+  assert.throws(() => selftestJob.parseConfig({ unknownKey: 1 }), /unknownKey: unknown option; expected one of .*steps/);
+  assert.deepEqual(selftestJob.parseConfig({}).steps, 20);
 });

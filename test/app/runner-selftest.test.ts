@@ -38,7 +38,7 @@ test('runs queue one at a time by default and all complete', async (t) => {
 test('a job that throws ends failed with its message as the error and its stack on the run log', async (t) => {
   const h = makeHarness(tempHome(t));
   t.after(() => h.close());
-  // written behind the service's back, so only the worker's own parseConfig sees the bad value
+  // written behind the service's back (no parsed config stored), so only the runner's decode sees the bad value
   const run = h.store.runs.insert({ name: 'bad', method: 'selftest', config: { steps: -1, backend: 'wasm' }, seed: 0 });
   h.runner.start();
   assert.equal(await h.waitForStatus(run.id, ['failed', 'completed', 'interrupted']), 'failed');

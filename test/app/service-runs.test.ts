@@ -15,11 +15,12 @@ async function service(t: Parameters<typeof tempHome>[0]): Promise<Service> {
 
 test('runs.create stores the validated config with its seed, names the run and queues it', async (t) => {
   const s = await service(t);
-  const run = await s.call('runs.create', { method: 'selftest', config: { steps: 3, backend: 'wasm', seed: 11, extra: 'kept' } });
+  // an unknown key is refused (issue 26: a typo must not train with the default), so the stored config is the one given
+  const run = await s.call('runs.create', { method: 'selftest', config: { steps: 3, backend: 'wasm', seed: 11, delayMs: 0 } });
   assert.equal(run.status, 'queued');
   assert.equal(run.seed, 11);
   assert.equal(run.name, `selftest #${run.id}`);
-  assert.deepEqual(run.config, { steps: 3, backend: 'wasm', seed: 11, extra: 'kept' });
+  assert.deepEqual(run.config, { steps: 3, backend: 'wasm', seed: 11, delayMs: 0 });
   const unseeded = await s.call('runs.create', { method: 'selftest', name: 'mine', config: {} });
   assert.equal(unseeded.name, 'mine');
   assert.equal(unseeded.config.seed, unseeded.seed);

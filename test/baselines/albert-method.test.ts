@@ -197,10 +197,10 @@ test('bad ALBERT sizes and options are refused naming the field', () => {
   assert.throws(() => student({ target: { ...TARGET, hidden: 128, heads: 4 } }), /albert: target.hidden \(128\) must be <= the teacher's hidden size \(64\)/);
   assert.throws(() => student({ target: { ...TARGET, hidden: 30, heads: 4 } }), /target.hidden \(30\) must be divisible by target.heads \(4\)/);
   assert.throws(() => student({ target: TARGET, albert: { embeddingSize: 40 } }), /albert.embeddingSize \(40\) must be <= target.hidden \(32\)/);
-  assert.throws(() => student({ albert: { sop: 'yes' } }), /albert.sop must be true or false/);
-  assert.throws(() => student({ albert: { alpha: { sop: -1 } } }), /albert.alpha.sop must be a number >= 0/);
+  assert.throws(() => student({ albert: { sop: 'yes' } }), /albert\.sop: expected true or false/);
+  assert.throws(() => student({ albert: { alpha: { sop: -1 } } }), /albert\.alpha\.sop: expected a number >= 0/);
   assert.throws(() => student({ albert: { sharedLayer: 5 } }), /albert.sharedLayer \(5\) must be a teacher layer from 0 to 1/);
-  assert.throws(() => student({ albert: { tempreature: 2 } }), /unknown ALBERT option "tempreature"/);
+  assert.throws(() => student({ albert: { tempreature: 2 } }), /albert\.tempreature: unknown option; expected one of .*temperature/);
   const ok = student({});
   assert.equal(ok.family, 'albert');
 });

@@ -90,7 +90,7 @@ test('bad sizes and layer maps are refused with the option named', () => {
   assert.throws(() => createDistilBertMethod(teacher, { target: { hidden: 16, heads: 2 } }), /target.hidden \(16\) must be <= the teacher's hidden size \(8\)/);
   assert.throws(() => createDistilBertMethod(teacher, { target: { layers: 2 }, layerMap: [0] }), /distilbert.layerMap must list 2/);
   assert.throws(() => createDistilBertMethod(teacher, { target: { layers: 2 }, layerMap: [0, 4] }), /layerMap\[1\] must be a teacher layer index in 0..3/);
-  assert.throws(() => createDistilBertMethod(teacher, { temperature: 0 }), /temperature must be > 0/);
+  assert.throws(() => createDistilBertMethod(teacher, { temperature: 0 }), /distilbert\.temperature: expected a number > 0 \(at most 100\), got 0/);
   assert.throws(() => createDistilBertMethod(teacher, { target: { layers: 5 } }), /distilbert: target.layers \(5\) must be <= the teacher's number of layers \(4\)/);
   assert.throws(() => createDistilBertMethod(teacher, { target: { hidden: 8, heads: 4 } }), /distilbert: target.heads \(4\) must be <= the teacher's number of heads \(2\)/);
   assert.throws(() => createDistilBertMethod(teacher, { target: { hidden: 6, heads: 4 } }), /target.hidden \(6\) must be divisible by target.heads \(4\)/);

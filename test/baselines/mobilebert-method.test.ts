@@ -139,7 +139,7 @@ test('bad MobileBERT sizes and options are refused naming the field', () => {
   assert.throws(() => student({ target: { ...TARGET, hidden: 128 } }), /mobilebert: target.hidden \(128\) must be <= the teacher's hidden size \(64\)/);
   assert.throws(() => student({ target: { ...TARGET, layers: 3 } }), /mobilebert: target.layers \(3\) must be <= the teacher's number of layers \(2\)/);
   assert.throws(() => student({ target: TARGET, mobilebert: { intermediateSize: 4096 } }), /would be larger than the teacher/);
-  assert.throws(() => student({ mobilebert: { schedule: 'stagewise' } }), /mobilebert.schedule must be one of "progressive", "joint"/);
+  assert.throws(() => student({ mobilebert: { schedule: 'stagewise' } }), /mobilebert\.schedule: expected one of "progressive", "joint", got "stagewise"/);
   assert.throws(() => student({ target: TARGET, mobilebert: { layerMap: [0, 2] } }), /mobilebert.layerMap\[1\] must be a teacher layer index in 0..1/);
   assert.equal(student({}).family, 'mobilebert');
 });

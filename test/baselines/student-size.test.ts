@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parameterCount, type BertConfig } from '../../src-main/engine/bert/index.js';
 import { resolveStudentTarget, studentConfig } from '../../src-main/engine/methods/common/student-size.js';
-import { distilBertOptionsFromConfig } from '../../src-main/engine/methods/distilbert/index.js';
-import { tinyBertOptionsFromConfig } from '../../src-main/engine/methods/tinybert/index.js';
+import { methodOptionsOf } from '../../src-main/engine/jobs/distill-options.js';
+import { DISTILBERT_DEFAULTS } from '../../src-main/engine/methods/distilbert/index.js';
+import { TINYBERT_DEFAULTS } from '../../src-main/engine/methods/tinybert/index.js';
 
 const base: BertConfig = {
   vocabSize: 30522, hiddenSize: 768, numHiddenLayers: 12, numAttentionHeads: 12, intermediateSize: 3072,
@@ -43,9 +44,10 @@ test('the student config keeps the teacher vocabulary and drops task-head keys',
 
 test('run-config options: shared target/preset/seed plus the method sub-object, bad values named', () => {
   const shared = { target: { layers: 2 }, seed: 4, steps: 10, distilbert: { temperature: 3 }, tinybert: { weights: { prediction: 0 } } };
-  assert.deepEqual(distilBertOptionsFromConfig(shared), { temperature: 3, target: { layers: 2 }, seed: 4 });
-  assert.deepEqual(tinyBertOptionsFromConfig(shared), { weights: { prediction: 0 }, target: { layers: 2 }, seed: 4 });
-  assert.throws(() => distilBertOptionsFromConfig({ distilbert: { alpha: { ce: -1 } } }), /distilbert.alpha.ce must be a number >= 0, got -1/);
-  assert.throws(() => tinyBertOptionsFromConfig({ tinybert: 5 }), /tinybert must be an object/);
-  assert.throws(() => tinyBertOptionsFromConfig({ seed: 1.5 }), /seed must be an integer/);
+  // the options as the method runs them: its own and the shared keys over its schema's defaults
+  assert.deepEqual(methodOptionsOf('distilbert', shared), { ...DISTILBERT_DEFAULTS, temperature: 3, target: { layers: 2 }, seed: 4 });
+  assert.deepEqual(methodOptionsOf('tinybert', shared), { ...TINYBERT_DEFAULTS, target: { layers: 2 }, seed: 4 });
+  assert.throws(() => methodOptionsOf('distilbert', { distilbert: { alpha: { ce: -1 } } }), /distilbert\.alpha\.ce: expected a number >= 0 \(at most 1000\), got -1/);
+  assert.throws(() => methodOptionsOf('tinybert', { tinybert: 5 }), /tinybert: expected an object of tinybert options, got 5/);
+  assert.throws(() => methodOptionsOf('tinybert', { seed: 1.5 }), /tinybert\.seed: expected an integer from 0 to 2147483647, got 1\.5/);
 });

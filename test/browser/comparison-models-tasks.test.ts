@@ -44,7 +44,7 @@ async function recordEvaluations(home: string) {
     const corpus = await s.call('datasets.register', { path: CORPUS, kind: 'corpus', name: 'corpus' });
     const glue = await s.call('datasets.register', { path: GLUE, kind: 'glue', name: 'glue slices' });
     const distil = { teacherModelId: teacher.id, datasetId: corpus.id, steps: 6, batchSize: 4, seqLen: 32, lr: 5e-3, warmupSteps: 1,
-      backend: 'wasm', seed: 7, target: { layers: 2, hidden: 32, heads: 4, intermediate: 64 } };
+      backend: 'wasm' as const, seed: 7, target: { layers: 2, hidden: 32, heads: 4, intermediate: 64 } };
     const wid = await s.call('runs.create', { method: 'wid', name: 'wid student', config: { ...distil, methodOptions: { pruneStart: 0.1, pruneEnd: 0.5, pruneEvents: 2 } } });
     await finished(s, wid.id);
     const db = await s.call('runs.create', { method: 'distilbert', name: 'distilbert student', config: distil });
@@ -53,7 +53,7 @@ async function recordEvaluations(home: string) {
     assert.equal(models.length, 3, `teacher + two registered students, got ${models.map((m) => m.name).join(', ')}`);
     const finetunes: number[] = [];
     for (const m of models) {
-      const tasks = m.sourceRunId === db.id ? ['RTE'] : ['RTE', 'SST-2'];
+      const tasks: ('RTE' | 'SST-2')[] = m.sourceRunId === db.id ? ['RTE'] : ['RTE', 'SST-2'];
       const ft = await s.call('runs.create', { method: 'finetune', name: `finetune ${m.name}`, config: {
         modelId: m.id, datasetId: glue.id, tasks, lr: 3e-3, epochs: 1, batchSize: 16, maxLength: 32,
         maxTrainRows: 64, maxDevRows: 60, dropout: 0, efficiencyIters: 1, backend: 'wasm', seed: 1 } });

@@ -29,3 +29,20 @@ test('the default is BERT\'s GLUE protocol (lr grid 2e-5..5e-5, batch 32, 3 epoc
   assert.deepEqual(finetuneProblems({ ...d, datasetId: 1, tasks: ['RTE'], epochs: 0, maxDevRows: 0 }),
     ['Epochs must be a whole number from 1 to 100 (got 0).', 'Dev rows must be empty (all) or a whole number ≥ 1 (got 0).']);
 });
+
+test('the form\'s bounds are the finetune schema\'s: what the form refuses the service refuses, and its maximum passes both', async () => {
+  const { FINETUNE } = await import('../../src-renderer/src/lib/finetuneSettings.js');
+  const { parseFineTuneConfig } = await import('../../src-main/engine/jobs/finetune.js');
+  const d = { ...defaultFinetuneSettings(), datasetId: 1, tasks: ['RTE'] };
+  const service = { modelPath: '/m', gluePath: '/g', task: 'RTE' };
+  for (const key of ['epochs', 'batchSize', 'maxLength'] as const) {
+    const { min, max } = FINETUNE[key]!;
+    assert.deepEqual(finetuneProblems({ ...d, [key]: max }), [], `${key} = ${max}`);
+    assert.doesNotThrow(() => parseFineTuneConfig({ ...service, [key]: max }));
+    for (const bad of [min! - 1, max! + 1]) {
+      assert.equal(finetuneProblems({ ...d, [key]: bad }).length, 1, `${key} = ${bad}`);
+      assert.throws(() => parseFineTuneConfig({ ...service, [key]: bad }), new RegExp(`^ConfigError: ${key}: expected`));
+    }
+  }
+  assert.deepEqual([FINETUNE.epochs!.default, FINETUNE.batchSize!.default, FINETUNE.maxLength!.default], [d.epochs, d.batchSize, d.maxLength]);
+});

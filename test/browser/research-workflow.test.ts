@@ -28,7 +28,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'wid-research-files-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const ids = { wid: 0, distilbert: 0, group: 0, teacherFt: [] as number[], selftests: [] as number[], studentFt: [] as number[] };
 
-const FT = { datasetId: 2, tasks: ['SST-2'], lr: 1e-3, epochs: 1, batchSize: 8, maxLength: 16, maxTrainRows: 24, maxDevRows: 24, backend: 'wasm', efficiency: true, efficiencyIters: 2 };
+const FT = { datasetId: 2, tasks: ['SST-2' as const], lr: 1e-3, epochs: 1, batchSize: 8, maxLength: 16, maxTrainRows: 24, maxDevRows: 24, backend: 'wasm' as const, efficiency: true, efficiencyIters: 2 };
 
 browserSession('wid-research-', skip, async (s) => {
   ({ server, page, errors, call, home } = s);

@@ -44,15 +44,15 @@ test('finetune config: a registered model id and dataset id stand in for the pat
 test('finetune config: bad fields are rejected with the field named', () => {
   rejects({ gluePath: '/g', task: 'RTE' }, /^modelPath: .*modelId/);
   rejects({ modelPath: '/m', task: 'RTE' }, /^gluePath: /);
-  rejects({ ...ok, task: 'SST2' }, /^task: "SST2" is not a GLUE task/);
+  rejects({ ...ok, task: 'SST2' }, /^task: expected a GLUE task name from CoLA, .*, got "SST2"/);
   rejects({ ...ok, task: undefined, tasks: [] }, /^tasks: expected a non-empty list/);
-  rejects({ ...ok, lr: 0 }, /^lr: expected a number > 0/);
+  rejects({ ...ok, lr: 0 }, /^lr: expected a learning rate in \(0, 1\), got 0/);
   rejects({ ...ok, epochs: 1.5 }, /^epochs: expected an integer/);
   rejects({ ...ok, batchSize: 0 }, /^batchSize: /);
   rejects({ ...ok, warmupRatio: 1 }, /^warmupRatio: /);
   rejects({ ...ok, backend: 'tpu' }, /^backend: expected one of/);
   rejects({ ...ok, sweep: { epochs: [2] } }, /^sweep.lr: /);
-  rejects({ ...ok, sweep: { lr: [1e-4], epochs: [0] } }, /^sweep.epochs: /);
+  rejects({ ...ok, sweep: { lr: [1e-4], epochs: [0] } }, /^sweep\.epochs\.0: expected an integer from 1 to 100, got 0/);
   rejects({ ...ok, maxTrainRows: -5 }, /^maxTrainRows: /);
   rejects({ ...ok, saveModel: 'yes' }, /^saveModel: expected true or false/);
   rejects('RTE', /^config: expected an object/);
@@ -63,7 +63,7 @@ test('evaluate config: batch sizes and sequence length are checked, model path o
   assert.deepEqual(c.batchSizes, [1, 32]);
   assert.equal(c.seqLen, 128);
   assert.throws(() => parseEvaluateConfig({}), /modelPath: /);
-  assert.throws(() => parseEvaluateConfig({ modelPath: '/m', batchSizes: [0] }), /batchSizes: expected/);
+  assert.throws(() => parseEvaluateConfig({ modelPath: '/m', batchSizes: [0] }), /batchSizes\.0: expected an integer from 1 to 1024, got 0/);
   assert.throws(() => parseEvaluateConfig({ modelPath: '/m', seqLen: 1000 }), /seqLen: expected an integer from 1 to 512/);
 });
 
@@ -71,7 +71,18 @@ test('finetune config: maxTrainRowsByTask caps single tasks of the run and names
   const c = parseFineTuneConfig({ ...ok, tasks: ['RTE', 'SST-2'], maxTrainRows: 500, maxTrainRowsByTask: { 'SST-2': 20000 } });
   assert.deepEqual(c.maxTrainRowsByTask, { 'SST-2': 20000 });
   assert.equal(c.maxTrainRows, 500);
-  rejects({ ...ok, maxTrainRowsByTask: { 'SST-2': 10 } }, /maxTrainRowsByTask: SST-2 is not one of the run's tasks \(RTE\)/);
+  rejects({ ...ok, maxTrainRowsByTask: { 'SST-2': 10 } }, /maxTrainRowsByTask\.SST-2: expected one of the run's tasks \(RTE\), got "SST-2"/);
   rejects({ ...ok, maxTrainRowsByTask: { RTE: 0 } }, /maxTrainRowsByTask\.RTE: expected an integer >= 1/);
   rejects({ ...ok, maxTrainRowsByTask: [1] }, /maxTrainRowsByTask: expected \{ TASK: rows \}/);
+});
+
+test('finetune and evaluate configs: unknown keys, non-finite numbers and missing tasks are refused naming the field', () => {
+  rejects({ ...ok, epoch: 5 }, /^epoch: unknown option; expected one of .*epochs/);
+  rejects({ ...ok, sweep: { lr: [1e-4], epoch: [2] } }, /^sweep\.epoch: unknown option; expected one of lr, epochs/);
+  rejects({ ...ok, lr: Infinity }, /^lr: expected a learning rate in \(0, 1\), got Infinity/);
+  rejects({ ...ok, clipNorm: NaN }, /^clipNorm: expected .*, got NaN/);
+  rejects({ ...ok, task: undefined }, /^task: expected a GLUE task name \(or tasks: a list\)/);
+  rejects({ ...ok, task: undefined, tasks: ['RTE', 'RTE'] }, /^tasks: expected each GLUE task at most once/);
+  assert.throws(() => parseEvaluateConfig({ modelPath: '/m', iter: 3 }), /^ConfigError: iter: unknown option/);
+  assert.throws(() => parseEvaluateConfig({ modelPath: '/m', seqLen: 1e999 }), /seqLen: expected an integer from 1 to 512, got Infinity/);
 });

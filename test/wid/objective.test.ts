@@ -82,6 +82,6 @@ test("objective 'mlm' sends a gradient to the compactors without leaking tensors
 test('an unknown objective is refused, naming the option', () => {
   const teacher = tinyTeacher(15);
   assert.throws(() => createWidMethod({ config: tinyConfig, weights: teacher }, { target, objective: 'mse' as WidObjective }),
-    /objective must be one of "kd", "mlm", "mlm\+kd", got "mse"/);
+    /wid\.objective: expected one of "mlm", "kd", "mlm\+kd", got "mse"/);
   disposeWeights(teacher);
 });

@@ -97,10 +97,10 @@ test('bad method options are rejected with an error naming the option', async ()
   const teacher = tinyTeacher(2);
   const target = { hidden: 8, heads: 4, intermediate: 8 };
   const t = { config: tinyConfig, weights: teacher };
-  assert.throws(() => createWidMethod(t, { target, temperature: 0 }), /temperature must be a number > 0/);
-  assert.throws(() => createWidMethod(t, { target, pruneStart: 0.7, pruneEnd: 0.5 }), /pruneEnd must be in \[pruneStart=0.7, 1\]/);
-  assert.throws(() => createWidMethod(t, { target, pruneEvents: 0 }), /pruneEvents must be a positive integer/);
-  assert.throws(() => createWidMethod(t, { target, importance: 'magic' as never }), /importance must be one of "compactor", "compactor-all", "effective", got "magic"/);
+  assert.throws(() => createWidMethod(t, { target, temperature: 0 }), /wid\.temperature: expected a number > 0 \(at most 100\), got 0/);
+  assert.throws(() => createWidMethod(t, { target, pruneStart: 0.7, pruneEnd: 0.5 }), /wid\.pruneEnd: expected a fraction in \[pruneStart=0.7, 1\], got 0.5/);
+  assert.throws(() => createWidMethod(t, { target, pruneEvents: 0 }), /wid\.pruneEvents: expected an integer from 1 to 10000, got 0/);
+  assert.throws(() => createWidMethod(t, { target, importance: 'magic' as never }), /wid\.importance: expected one of "compactor", "compactor-all", "effective", got "magic"/);
   // a rejected config leaves no variables behind: the same prefix can be used right after
   const m = createWidMethod(t, { target });
   m.dispose();
@@ -111,7 +111,7 @@ test('an unknown WID option is rejected with the list of known ones', async () =
   await selectBackend('wasm');
   const teacher = tinyTeacher(2);
   assert.throws(() => createWidMethod({ config: tinyConfig, weights: teacher }, { target: { hidden: 8, heads: 4, intermediate: 8 }, temprature: 2 } as never),
-    /unknown WID option "temprature"; expected one of target, preset, .*temperature/);
+    /wid\.temprature: unknown option; expected one of target, preset, .*temperature/);
   disposeWeights(teacher);
 });
 

@@ -12,6 +12,7 @@ import type { WorkerLauncher, WorkerProcess } from './worker-launcher.js';
 import type { Store } from '../store/index.js';
 import { processIsAlive } from '../store/process-identity.js';
 import { recordWorkerMessage } from './message-recorder.js';
+import { storedJobConfig } from './job-config.js';
 import { describeRemoved, removeStaleTempFiles, sweepDataFolder } from './stale-files.js';
 
 export interface JobRunnerOptions {
@@ -198,6 +199,16 @@ export class JobRunner {
       this.settle(run.id, 'failed', { error: `could not create the run folder ${workDir}: ${(err as Error).message}` });
       return;
     }
+    let jobConfig: unknown;
+    try {
+      jobConfig = storedJobConfig(store, run);
+    } catch (err) {
+      // as a job's own exception: the message is the run's error, the stack goes to its log
+      const e = err as Error;
+      this.opts.emit({ type: 'run.log', runId: run.id, level: 'error', message: e.stack ?? e.message });
+      this.settle(run.id, 'failed', { error: e.message });
+      return;
+    }
     this.emitStatus(run.id);
     if (resume) {
       // a worker killed mid-write left step-N.safetensors.tmp-<pid> (or attention.json.tmp-<pid>) behind
@@ -241,7 +252,7 @@ export class JobRunner {
         this.pump();
       });
     });
-    worker.send({ type: 'start', runId: run.id, method: run.method, config: run.config, workDir, seed: run.seed, resume } satisfies ToWorker);
+    worker.send({ type: 'start', runId: run.id, method: run.method, config: run.config, jobConfig, workDir, seed: run.seed, resume } satisfies ToWorker);
   }
 
   /** Records one worker message; never throws (a failure is reported on the run's log). */

@@ -1,24 +1,19 @@
-// What a run's job runs with: its stored config parsed by the job, so every default is filled in (a method's
-// published optimiser settings), and for distillation runs the method's own options resolved too (WID's
-// objective, schedule, teacher lr, dropout; DistilBERT's and TinyBERT's loss weights). Falls back to the stored
-// config when it no longer parses (a config written by an older version).
+// What a run's job runs with: the config the service parsed at runs.create (every default filled in: a method's
+// published optimiser settings and its own options from its schema, WID's objective, schedule, teacher lr, dropout;
+// DistilBERT's and TinyBERT's loss weights). A run created before that was stored is decoded from its config (the
+// fields alone, no file read); the stored config itself when even that fails (written by an older version).
 import type { RunRecord } from '../../shared/api/types.js';
-import { jobFor } from '../../engine/jobs/registry.js';
-import { DISTILL_METHODS, isDistillMethod } from '../../engine/methods/registry.js';
+import { decodeRunConfig } from '../runner/job-config.js';
 
-export function effectiveSettings(run: Pick<RunRecord, 'method' | 'config'>): Record<string, unknown> {
+export function effectiveSettings(run: Pick<RunRecord, 'method' | 'config'>, jobConfig: unknown = null): Record<string, unknown> {
   let parsed: Record<string, unknown>;
   try {
-    const job = jobFor(run.method);
-    // the fields alone (no file is read): the settings of a run whose teacher or corpus has moved still show
-    parsed = JSON.parse(JSON.stringify(job.decode ? job.decode(run.config) : job.parseConfig(run.config))) as Record<string, unknown>;
+    parsed = JSON.parse(JSON.stringify(jobConfig ?? decodeRunConfig(run))) as Record<string, unknown>;
   }
   catch { return run.config; }
-  if (isDistillMethod(run.method) && parsed.methodOptions && typeof parsed.methodOptions === 'object') {
-    try {
-      const { variablePrefix: _prefix, ...resolved } = JSON.parse(JSON.stringify(DISTILL_METHODS[run.method].resolved(parsed.methodOptions as Record<string, unknown>))) as Record<string, unknown>;
-      parsed.methodOptions = resolved;
-    } catch { /* keep the options as given */ }
+  if (parsed.methodOptions && typeof parsed.methodOptions === 'object') {
+    const { variablePrefix: _prefix, ...shown } = parsed.methodOptions as Record<string, unknown>;
+    parsed.methodOptions = shown;
   }
   return parsed;
 }

@@ -30,7 +30,7 @@ export function groupScoringHandlers(ctx: ServiceContext): Handlers<'groups.get'
     'groups.get': (raw) => {
       const id = idField(requestObject(raw, 'groups.get'), 'id');
       const runs = groupRuns(ctx, id);
-      return { group: getGroup(id), runs, settings: Object.fromEntries(runs.map((r) => [r.id, effectiveSettings(r)])) };
+      return { group: getGroup(id), runs, settings: Object.fromEntries(runs.map((r) => [r.id, effectiveSettings(r, store.runs.jobConfig(r.id))])) };
     },
 
     'groups.finetune': (raw) => {

@@ -1,6 +1,7 @@
 // Turns a requested (method, config) into what is stored and handed to the job: the registered
 // teacher's and dataset's paths are added (teacherPath, corpusPath, gluePath), a seed is fixed, and
-// the job's own parseConfig checks everything before a single row is written.
+// the job's own parseConfig checks everything before a single row is written. Its result is the one parse of the
+// config: stored as the run's job config, it is what the worker hands the job.
 import { randomInt } from 'node:crypto';
 import type { RunMethod } from '../../shared/api/types.js';
 import { jobFor } from '../../engine/jobs/registry.js';
@@ -12,7 +13,10 @@ import { badRequest } from './validate.js';
 
 export interface ResolvedRunConfig {
   method: RunMethod;
+  /** The request's config with the registered paths and the seed added (what the run page and a duplicate show). */
   config: Record<string, unknown>;
+  /** The same config parsed by the job (typed, defaults filled in): stored, and handed to the job as it is. */
+  jobConfig: unknown;
   seed: number;
   teacherModelId: number | null;
   datasetId: number | null;
@@ -51,8 +55,9 @@ export function resolveRunConfig(store: Store, method: unknown, rawConfig: unkno
     config.modelPath = model.path;
     // One pooler rule for every student, whatever method made it: a fresh pooler at fine-tuning (DistilBERT's
     // and TinyBERT's students have none to inherit), so no method starts from the teacher's. Teachers keep
-    // theirs, as transformers' from_pretrained does. An explicit config.pooler wins.
-    if (model.kind === 'student' && config.pooler === undefined) config.pooler = 'fresh';
+    // theirs, as transformers' from_pretrained does. An explicit config.pooler wins. Only a fine-tune has the key
+    // (evaluate times a fresh head anyway, and its schema refuses keys it does not know).
+    if (job.method === 'finetune' && model.kind === 'student' && config.pooler === undefined) config.pooler = 'fresh';
   }
   const datasetId = optionalIdKey(config, 'datasetId');
   if (datasetId !== null) {
@@ -75,5 +80,5 @@ export function resolveRunConfig(store: Store, method: unknown, rawConfig: unkno
     throw err;
   }
   checkMemory(job.method, parsed, undefined, files);
-  return { method: job.method, config, seed, teacherModelId, datasetId };
+  return { method: job.method, config, jobConfig: parsed, seed, teacherModelId, datasetId };
 }

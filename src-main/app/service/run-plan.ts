@@ -9,6 +9,9 @@ import { familyOps, type FamilyConfig, type ModelFamily } from '../../engine/mod
 import type { Handlers, ServiceContext } from './service-context.js';
 import { badRequest, plainObject, requestObject } from './validate.js';
 import { checkUpperBounds } from './run-limits.js';
+import { distillConfigSchema } from '../../shared/api/run-config.js';
+import { ConfigError } from '../../engine/config/config-error.js';
+import { parseWith } from '../../engine/config/parse.js';
 
 const PLAN_METHODS = DISTILL_METHOD_NAMES;
 type PlanMethod = DistillMethodName;
@@ -27,6 +30,9 @@ export function runPlanHandlers(ctx: ServiceContext): Handlers<'runs.plan'> {
       });
       const config = plainObject(req, 'config');
       checkUpperBounds(config); // the wizard learns of a refused budget before it offers Start
+      // the same schema runs.create parses with: a field refused there is refused here, before Start is offered
+      try { parseWith(distillConfigSchema, config); }
+      catch (err) { if (err instanceof ConfigError) throw badRequest(err.message); throw err; }
       const id = config.teacherModelId;
       if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0) throw badRequest(`config.teacherModelId: expected the id of a registered teacher, got ${JSON.stringify(id)}`);
       const model = ctx.store.models.get(id);

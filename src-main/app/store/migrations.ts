@@ -110,4 +110,13 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE runs ADD COLUMN last_step_at TEXT;
     `,
   },
+  {
+    version: 4,
+    name: 'parsed job config',
+    // the config as the service parsed it once at runs.create (defaults filled in, typed): the worker hands it to
+    // the job as it is. NULL for runs created before; the runner decodes their stored config instead.
+    sql: `
+      ALTER TABLE runs ADD COLUMN job_config TEXT;
+    `,
+  },
 ];

@@ -41,6 +41,8 @@ interface OwnerRow { id: number; owner_pid: number | null; owner_started: string
 
 export interface NewRun {
   name: string; method: RunMethod; config: Record<string, unknown>; seed: number;
+  /** The job's config as the service parsed it (what the worker runs). */
+  jobConfig?: unknown;
   teacherModelId?: number | null; datasetId?: number | null; parentRunId?: number | null; groupId?: number | null;
   tags?: string[]; notes?: string;
 }
@@ -57,12 +59,18 @@ export class RunsRepo {
   constructor(private readonly db: Db) {}
 
   insert(r: NewRun): RunRecord {
-    const info = this.db.prepare(`INSERT INTO runs (name, method, status, config, seed, teacher_model_id, dataset_id,
+    const info = this.db.prepare(`INSERT INTO runs (name, method, status, config, job_config, seed, teacher_model_id, dataset_id,
         parent_run_id, group_id, tags, notes, created_at)
-      VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-      r.name, r.method, toJson(r.config), r.seed, r.teacherModelId ?? null, r.datasetId ?? null,
+      VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      r.name, r.method, toJson(r.config), r.jobConfig === undefined ? null : toJson(r.jobConfig), r.seed, r.teacherModelId ?? null, r.datasetId ?? null,
       r.parentRunId ?? null, r.groupId ?? null, toJson(r.tags ?? []), r.notes ?? '', now());
     return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  /** The job's config as the service parsed it at creation; null for a run stored before it was kept. */
+  jobConfig(id: number): unknown {
+    const r = this.db.prepare('SELECT job_config FROM runs WHERE id = ?').get(id) as { job_config: string | null } | undefined;
+    return fromJson<unknown>(r?.job_config, null);
   }
 
   get(id: number): RunRecord | undefined {

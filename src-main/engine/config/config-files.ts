@@ -4,11 +4,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bertConfigFromHf, type BertConfig } from '../bert/index.js';
+import { albertConfigFromHf } from '../albert/config.js';
+import { mobileBertConfigFromHf } from '../mobilebert/config.js';
+import { modelFamilyOf } from '../checkpoint/load-any-model.js';
+import { MAX_CONFIG_BYTES, readJson } from '../checkpoint/load-hf-model.js';
+import type { FamilyConfig, ModelFamily } from '../model-family/index.js';
 import { corpusTextFiles } from '../train/corpus.js';
 import { ConfigError } from './config-error.js';
 
+export interface AnyModelConfig { family: ModelFamily; config: FamilyConfig }
+
 export class ConfigFiles {
   private readonly bert = new Map<string, BertConfig | Error>();
+  private readonly any = new Map<string, AnyModelConfig | Error>();
   private readonly corpus = new Map<string, string[]>();
 
   /** The BERT config.json in `dir`; a ConfigError naming `field` when it is missing or unusable. */
@@ -31,6 +39,23 @@ export class ConfigFiles {
   bertConfigOrNull(dir: unknown): BertConfig | null {
     if (typeof dir !== 'string') return null;
     try { return this.bertConfig(dir, 'model'); } catch { return null; }
+  }
+
+  /** The config.json at `dir` of any family we run (BERT, ALBERT, MobileBERT), or null when it cannot be read. */
+  modelConfigOrNull(dir: unknown): AnyModelConfig | null {
+    if (typeof dir !== 'string') return null;
+    let got = this.any.get(dir);
+    if (got === undefined) {
+      try {
+        const path = join(dir, 'config.json');
+        const raw = readJson(path, 'a model config.json', MAX_CONFIG_BYTES) as Record<string, unknown>;
+        const family = modelFamilyOf(raw, path);
+        const config = family === 'bert' ? bertConfigFromHf(raw) : family === 'albert' ? albertConfigFromHf(raw) : mobileBertConfigFromHf(raw);
+        got = { family, config };
+      } catch (err) { got = err as Error; }
+      this.any.set(dir, got);
+    }
+    return got instanceof Error ? null : got;
   }
 
   /** The corpus's .txt files (a file, or a folder scanned once). */

@@ -1,7 +1,9 @@
 // The GLUE tasks as their original TSV files lay them out (glue_data/<TASK>/{train,dev}.tsv from the
 // GLUE download script), which columns hold the texts and the label, and how each task is scored.
 
-export type GlueTaskName = 'CoLA' | 'SST-2' | 'MRPC' | 'STS-B' | 'QQP' | 'MNLI' | 'QNLI' | 'RTE' | 'WNLI';
+import { GLUE_TASK_NAMES as TASK_NAMES, type GlueTaskName } from '../../shared/api/glue-config.js';
+
+export type { GlueTaskName } from '../../shared/api/glue-config.js';
 export type GlueMetricName = 'accuracy' | 'f1' | 'mcc' | 'pearson' | 'spearman';
 
 /** Where a column is: by header name for files with a header, by index for CoLA (which has none). */
@@ -43,7 +45,8 @@ export const GLUE_TASKS: Record<GlueTaskName, GlueTaskSpec> = {
   'WNLI': { name: 'WNLI', hasHeader: true, textA: 'sentence1', textB: 'sentence2', label: 'label', labels: ['0', '1'], devSplits: dev('WNLI'), metrics: ['accuracy'] },
 };
 
-export const GLUE_TASK_NAMES = Object.keys(GLUE_TASKS) as GlueTaskName[];
+/** The task names in GLUE order, as the run-config schema declares them. */
+export const GLUE_TASK_NAMES: GlueTaskName[] = [...TASK_NAMES];
 
 /** Score columns of a comparison table: one per dev split (MNLI counts twice, as GLUE does). */
 export const GLUE_SCORE_COLUMNS: string[] = GLUE_TASK_NAMES.flatMap((t) => GLUE_TASKS[t].devSplits.map((s) => s.name));

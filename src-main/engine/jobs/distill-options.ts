@@ -1,7 +1,8 @@
 // How a distillation run config becomes one method's options: `methodOptions`, then the method's own
-// object (`wid`, `distilbert`, `tinybert`), then the shared keys a compare group sets once (`target`, `preset`,
-// `seed`, as the method's registry entry lists them). Shared by the distill job (parseConfig) and the service's
-// runs.plan, so the wizard's size preview is the student the run builds.
+// object (`wid`, `distilbert`, `tinybert`, `albert`, `mobilebert`), then the shared keys a compare group sets once
+// (`target`, `preset`, `seed`, as the method's registry entry lists them), parsed with the method's schema
+// (shared/api/method-options.ts). Shared by the distill job (parseConfig) and the service's runs.plan, so the
+// wizard's size preview is the student the run builds.
 import type { BertConfig } from '../bert/index.js';
 import type { FamilyConfig, ModelFamily } from '../model-family/index.js';
 import { ConfigError } from '../config/config-error.js';
@@ -11,7 +12,7 @@ export type { DistillMethodName } from '../methods/registry.js';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The method's options as the run config gives them, checked without the teacher. Throws ConfigError. */
+/** The method's options from the run config, parsed with its schema (defaults filled in) without the teacher. Throws ConfigError. */
 export function methodOptionsOf(method: DistillMethodName, r: Record<string, unknown>): Record<string, unknown> {
   const extra = r.methodOptions ?? {};
   if (!isPlainObject(extra)) throw new ConfigError(`methodOptions: expected an object of ${method} options, got ${JSON.stringify(extra)}`);

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parameterCount } from '../bert/index.js';
 import { distillConfigSchema, type DistillBudgetConfig } from '../../shared/api/run-config.js';
+import type { commonKeys } from '../../shared/api/config-fields.js';
 import { ConfigFiles } from '../config/config-files.js';
 import { parseWith } from '../config/parse.js';
 import { loadHfModel } from '../checkpoint/index.js';
@@ -20,11 +21,12 @@ import { countTextLines, heldOutBatches, scoreHeldOut, splitCorpusTail, type Hel
 import { pruneCheckpoints } from '../train/train-state.js';
 import type { DistillMethod } from '../train/method.js';
 import { ConfigError, type JobContext, type JobDefinition } from './types.js';
+import { trainingStepBytes, type MemoryNeed } from './memory.js';
 import { distillMethodOptions, methodOptionsOf, type DistillMethodName } from './distill-options.js';
 
 export type { DistillMethodName } from './distill-options.js';
 
-export interface DistillJobConfig extends Omit<DistillBudgetConfig, 'lr' | 'warmupSteps' | 'weightDecay' | 'clipNorm' | 'masking' | 'beta2' | 'correctBias'> {
+export interface DistillJobConfig extends Omit<DistillBudgetConfig, 'lr' | 'warmupSteps' | 'weightDecay' | 'clipNorm' | 'masking' | 'beta2' | 'correctBias' | keyof typeof commonKeys | 'target' | 'preset' | 'methodOptions' | DistillMethodName> {
   method: DistillMethodName;
   teacherPath: string;
   corpusPath: string;
@@ -39,7 +41,7 @@ export interface DistillJobConfig extends Omit<DistillBudgetConfig, 'lr' | 'warm
   beta2: number;
   /** Adam bias correction (WID's authors: off, correct_bias=False). */
   correctBias: boolean;
-  /** What the method factory receives: shared target/preset/seed plus the method's own keys. */
+  /** What the method factory receives: its options parsed with its schema (defaults filled), shared target/preset/seed included. */
   methodOptions: Record<string, unknown>;
 }
 
@@ -63,12 +65,16 @@ export function decodeDistillConfig(method: DistillMethodName, raw: unknown): Di
   const teacherPath = pathField(raw as Record<string, unknown>, 'teacherPath');
   const corpusPath = pathField(raw as Record<string, unknown>, 'corpusPath');
   const r = raw as Record<string, unknown>;
-  const c = parseWith(distillConfigSchema, raw);
+  // the group's keys (size, every method's options) become this method's options below; the ids are the service's
+  const {
+    target: _t, preset: _p, methodOptions: _m, wid: _w, distilbert: _d, tinybert: _tb, albert: _a, mobilebert: _mb,
+    teacherModelId: _ti, datasetId: _di, modelId: _mi, gluePath: _g, modelPath: _mp, teacherPath: _tp, corpusPath: _cp, ...c
+  } = parseWith(distillConfigSchema, raw);
   if (c.batchSize !== undefined && c.batchTokens !== undefined) throw new ConfigError('batchSize, batchTokens: give one of them, not both');
   if (c.batchTokens !== undefined && c.batchTokens < c.seqLen) throw new ConfigError(`batchTokens: expected an integer >= seqLen (${c.seqLen}), got ${c.batchTokens}`);
   const published = DISTILL_METHODS[method].optimizer;
   const warmupSteps = c.warmupSteps ?? Math.round(c.steps * published.warmupFraction);
-  if (warmupSteps >= c.steps && c.steps > 1) throw new ConfigError(`warmupSteps: ${warmupSteps} leaves no steps after warm-up (steps = ${c.steps})`);
+  if (warmupSteps >= c.steps && c.steps > 1) throw new ConfigError(`warmupSteps: expected fewer than steps (${c.steps}), got ${warmupSteps}`);
   return {
     ...c,
     method, teacherPath, corpusPath, warmupSteps,
@@ -194,8 +200,24 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
   }
 }
 
+/** One distillation step on the teacher (distill budget: batchTokens, or batchSize x seqLen). */
+export function distillMemoryNeed(config: Pick<DistillJobConfig, 'teacherPath' | 'seqLen' | 'batchSize' | 'batchTokens'>, files: ConfigFiles): MemoryNeed | null {
+  const teacher = files.bertConfigOrNull(config.teacherPath);
+  if (!teacher) return null;
+  const tokens = config.batchTokens ?? (config.batchSize ?? DEFAULT_BATCH_SIZE) * config.seqLen;
+  const budget = config.batchTokens !== undefined ? `batchTokens ${config.batchTokens}` : `batchSize ${config.batchSize ?? DEFAULT_BATCH_SIZE} x ${config.seqLen} tokens`;
+  return {
+    bytes: trainingStepBytes(teacher, tokens, config.seqLen),
+    what: `one training step of ${budget} on this ${teacher.numHiddenLayers}-layer, ${teacher.hiddenSize}-wide model`,
+    lower: 'lower batchSize/batchTokens or seqLen',
+  };
+}
+
 export function distillJob(method: DistillMethodName): JobDefinition<DistillJobConfig> {
-  return { method, parseConfig: (raw, files) => parseDistillConfig(method, raw, files), decode: (raw) => decodeDistillConfig(method, raw), run: runDistillJob };
+  return {
+    method, parseConfig: (raw, files) => parseDistillConfig(method, raw, files), decode: (raw) => decodeDistillConfig(method, raw),
+    memoryNeed: distillMemoryNeed, run: runDistillJob,
+  };
 }
 
 export const widJob = distillJob('wid');

@@ -5,42 +5,16 @@ import { loadAnyHfModel } from '../checkpoint/index.js';
 import { countParameters, disposeWeights } from '../bert/index.js';
 import { classifierWeights } from '../glue/finetune.js';
 import { efficiencyEvaluations, measureEfficiency } from '../glue/efficiency.js';
-import { backendField, integerField, objectConfig, pathOrIdField } from '../glue/job-config.js';
+import { evaluateConfigSchema, type EvaluateJobConfig } from '../../shared/api/glue-config.js';
+import { parseWith } from '../config/parse.js';
+import { forwardBytes, modelWords } from './memory.js';
 import { ConfigError, type JobContext, type JobDefinition } from './types.js';
 
-export interface EvaluateJobConfig {
-  modelPath: string;
-  modelId?: number;
-  batchSizes: number[];
-  seqLen: number;
-  warmup: number;
-  iters: number;
-  backend: string;
-  seed: number;
-}
+export type { EvaluateJobConfig } from '../../shared/api/glue-config.js';
 
+/** The evaluate job's config from its fields (shared/api/glue-config.ts); throws a ConfigError naming the field. */
 export function parseEvaluateConfig(raw: unknown): EvaluateJobConfig {
-  const r = objectConfig(raw);
-  const modelPath = pathOrIdField(r, 'modelPath', 'modelId');
-  let batchSizes = [1, 32];
-  if (r.batchSizes !== undefined) {
-    const b = r.batchSizes;
-    if (!Array.isArray(b) || b.length === 0 || b.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > 1024)) {
-      throw new ConfigError(`batchSizes: expected a non-empty list of integers from 1 to 1024, got ${JSON.stringify(b)}`);
-    }
-    batchSizes = b as number[];
-  }
-  const cfg: EvaluateJobConfig = {
-    modelPath: modelPath ?? '',
-    batchSizes,
-    seqLen: integerField(r, 'seqLen', 128, 1, 512),
-    warmup: integerField(r, 'warmup', 2, 0, 100),
-    iters: integerField(r, 'iters', 10, 1, 1000),
-    backend: backendField(r),
-    seed: integerField(r, 'seed', 0, 0, 2 ** 31 - 1),
-  };
-  if (typeof r.modelId === 'number') cfg.modelId = r.modelId;
-  return cfg;
+  return parseWith(evaluateConfigSchema, raw);
 }
 
 async function runEvaluate(config: EvaluateJobConfig, ctx: JobContext): Promise<Record<string, unknown>> {
@@ -74,5 +48,15 @@ async function runEvaluate(config: EvaluateJobConfig, ctx: JobContext): Promise<
 export const evaluateJob: JobDefinition<EvaluateJobConfig> = {
   method: 'evaluate',
   parseConfig: parseEvaluateConfig,
+  memoryNeed: (config, files) => {
+    const model = files.modelConfigOrNull(config.modelPath);
+    if (!model) return null;
+    const batch = Math.max(...config.batchSizes);
+    return {
+      bytes: forwardBytes(model.family, model.config, batch * config.seqLen, config.seqLen),
+      what: `a forward pass of batch ${batch} x ${config.seqLen} tokens on ${modelWords(model.family, model.config)}`,
+      lower: 'lower batchSizes or seqLen',
+    };
+  },
   run: runEvaluate,
 };

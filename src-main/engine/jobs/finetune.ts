@@ -7,130 +7,20 @@ import { describeStepPath, stepPathOf } from '../capture/step-path.js';
 import { loadAnyHfModel } from '../checkpoint/index.js';
 import { familyOps } from '../model-family/index.js';
 import { countParameters, disposeWeights } from '../bert/index.js';
-import { GLUE_TASKS, GLUE_TASK_NAMES, type GlueTaskName } from '../glue/tasks.js';
 import { loadGlueSplit, type GlueSplit } from '../glue/tsv-loader.js';
-import { FineTuneCancelled, classifierWeights, type FineTuneHyperParams, type FineTuneProgress } from '../glue/finetune.js';
-import { fineTuneSweep, sweepPoints, type SweepGrid } from '../glue/sweep.js';
+import { FineTuneCancelled, classifierWeights, type FineTuneProgress } from '../glue/finetune.js';
+import { fineTuneSweep, sweepPoints } from '../glue/sweep.js';
 import { efficiencyEvaluations, measureEfficiency, type EfficiencyFigures } from '../glue/efficiency.js';
 import { ConfigError, type JobContext, type JobDefinition } from './types.js';
-import { backendField, booleanField, integerField, numberField, objectConfig, pathOrIdField } from '../glue/job-config.js';
+import { finetuneConfigSchema, type FineTuneJobConfig } from '../../shared/api/glue-config.js';
+import { parseWith } from '../config/parse.js';
+import { fineTuneStepBytes, modelWords } from './memory.js';
 
-export interface FineTuneJobConfig {
-  /** Folder of the model (config.json + model.safetensors + vocab.txt); the service resolves modelId to it. */
-  modelPath: string;
-  modelId?: number;
-  /** GLUE folder (<gluePath>/<TASK>/train.tsv ...); the service resolves datasetId to it. */
-  gluePath: string;
-  datasetId?: number;
-  tasks: GlueTaskName[];
-  hp: FineTuneHyperParams;
-  sweep?: SweepGrid;
-  /** Use only the first N training rows (short CPU runs); all rows when absent. */
-  maxTrainRows?: number;
-  /** Per-task caps on training rows (e.g. { 'SST-2': 20000 }); a task not named uses maxTrainRows. */
-  maxTrainRowsByTask?: Record<string, number>;
-  maxDevRows?: number;
-  /** Save each task's best fine-tuned classifier under <workDir>/finetuned/<task>/ as an artifact. */
-  saveModel: boolean;
-  /** Measure latency/throughput (batch 1 and 32, sequence 128) after fine-tuning. */
-  efficiency: boolean;
-  efficiencyIters: number;
-  backend: string;
-  seed: number;
-}
+export { DEFAULT_LR_GRID, type FineTuneJobConfig } from '../../shared/api/glue-config.js';
 
-function taskList(r: Record<string, unknown>): GlueTaskName[] {
-  const raw = r.tasks ?? (r.task === undefined ? undefined : [r.task]);
-  const field = r.tasks !== undefined ? 'tasks' : 'task';
-  if (raw === undefined) throw new ConfigError(`task: expected a GLUE task name (or tasks: a list) from ${GLUE_TASK_NAMES.join(', ')}, got nothing`);
-  if (!Array.isArray(raw) || raw.length === 0) throw new ConfigError(`tasks: expected a non-empty list of GLUE task names, got ${JSON.stringify(raw)}`);
-  for (const t of raw) {
-    if (typeof t !== 'string' || !(t in GLUE_TASKS)) {
-      throw new ConfigError(`${field}: ${JSON.stringify(t)} is not a GLUE task; expected one of ${GLUE_TASK_NAMES.join(', ')}`);
-    }
-  }
-  if (new Set(raw).size !== raw.length) throw new ConfigError(`tasks: a task is listed twice in ${JSON.stringify(raw)}`);
-  return raw as GlueTaskName[];
-}
-
-function sweepField(r: Record<string, unknown>): SweepGrid | undefined {
-  const s = r.sweep;
-  if (s === undefined || s === null) return undefined;
-  if (typeof s !== 'object' || Array.isArray(s)) throw new ConfigError(`sweep: expected { lr: number[], epochs?: number[] }, got ${JSON.stringify(s)}`);
-  const g = s as Record<string, unknown>;
-  const list = (key: 'lr' | 'epochs', integer: boolean, required: boolean): number[] | undefined => {
-    const v = g[key];
-    if (v === undefined && !required) return undefined;
-    if (!Array.isArray(v) || v.length === 0 || v.length > 8 ||
-      v.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x <= 0 || (integer && !Number.isInteger(x)) || (key === 'epochs' && x > 100) || (key === 'lr' && x >= 1))) {
-      throw new ConfigError(`sweep.${key}: expected a list of 1 to 8 ${integer ? 'positive integers up to 100' : 'learning rates in (0, 1)'}, got ${JSON.stringify(v)}`);
-    }
-    return v as number[];
-  };
-  const grid: SweepGrid = { lr: list('lr', false, true)! };
-  const epochs = list('epochs', true, false);
-  if (epochs) grid.epochs = epochs;
-  return grid;
-}
-
-/**
- * The learning-rate grid used when the config names neither `lr` nor `sweep`: small students need the
- * larger rates, BERT-size models the smaller ones (BERT's paper searched 5e-5..2e-5); the best dev score wins.
- */
-export const DEFAULT_LR_GRID = [1e-4, 5e-5, 3e-5, 2e-5];
-
-function poolerField(r: Record<string, unknown>): 'checkpoint' | 'fresh' {
-  const v = r.pooler ?? 'checkpoint';
-  if (v !== 'checkpoint' && v !== 'fresh') throw new ConfigError(`pooler: expected "checkpoint" (use the model's own pooler where it has one) or "fresh", got ${JSON.stringify(v)}`);
-  return v;
-}
-
+/** The finetune job's config from its fields (shared/api/glue-config.ts); throws a ConfigError naming the field. */
 export function parseFineTuneConfig(raw: unknown): FineTuneJobConfig {
-  const r = objectConfig(raw);
-  const modelPath = pathOrIdField(r, 'modelPath', 'modelId');
-  const gluePath = pathOrIdField(r, 'gluePath', 'datasetId');
-  const seed = integerField(r, 'seed', 0, 0, 2 ** 31 - 1);
-  const lr = numberField(r, 'lr', 2e-5, { min: 0, exclusiveMin: true, max: 1 });
-  const hp: FineTuneHyperParams = {
-    lr,
-    epochs: integerField(r, 'epochs', 3, 1, 100),
-    batchSize: integerField(r, 'batchSize', 32, 1, 1024),
-    maxLength: integerField(r, 'maxLength', 128, 8, 512),
-    warmupRatio: numberField(r, 'warmupRatio', 0.1, { min: 0, max: 0.99 }),
-    weightDecay: numberField(r, 'weightDecay', 0.01, { min: 0, max: 1 }),
-    dropout: numberField(r, 'dropout', 0.1, { min: 0, max: 0.9 }),
-    clipNorm: numberField(r, 'clipNorm', 1.0, { min: 0 }),
-    pooler: poolerField(r),
-    seed,
-  };
-  const cfg: FineTuneJobConfig = {
-    modelPath: modelPath ?? '',
-    gluePath: gluePath ?? '',
-    tasks: taskList(r),
-    hp,
-    saveModel: booleanField(r, 'saveModel', false),
-    efficiency: booleanField(r, 'efficiency', true),
-    efficiencyIters: integerField(r, 'efficiencyIters', 10, 1, 1000),
-    backend: backendField(r),
-    seed,
-  };
-  if (typeof r.modelId === 'number') cfg.modelId = r.modelId;
-  if (typeof r.datasetId === 'number') cfg.datasetId = r.datasetId;
-  // No lr and no sweep: search the default grid (a single given lr means no search).
-  const sweep = sweepField(r) ?? (r.lr === undefined ? { lr: DEFAULT_LR_GRID } : undefined);
-  if (sweep) cfg.sweep = sweep;
-  if (r.maxTrainRows !== undefined) cfg.maxTrainRows = integerField(r, 'maxTrainRows', 0, 1, Number.MAX_SAFE_INTEGER);
-  if (r.maxTrainRowsByTask !== undefined) {
-    const caps = r.maxTrainRowsByTask;
-    if (typeof caps !== 'object' || caps === null || Array.isArray(caps)) throw new ConfigError(`maxTrainRowsByTask: expected { TASK: rows }, got ${JSON.stringify(caps)}`);
-    for (const [t, n] of Object.entries(caps)) {
-      if (!cfg.tasks.includes(t as GlueTaskName)) throw new ConfigError(`maxTrainRowsByTask: ${t} is not one of the run's tasks (${cfg.tasks.join(', ')})`);
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new ConfigError(`maxTrainRowsByTask.${t}: expected an integer >= 1, got ${JSON.stringify(n)}`);
-    }
-    cfg.maxTrainRowsByTask = caps as Record<string, number>;
-  }
-  if (r.maxDevRows !== undefined) cfg.maxDevRows = integerField(r, 'maxDevRows', 0, 1, Number.MAX_SAFE_INTEGER);
-  return cfg;
+  return parseWith(finetuneConfigSchema, raw);
 }
 
 /**
@@ -243,5 +133,15 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
 export const finetuneJob: JobDefinition<FineTuneJobConfig> = {
   method: 'finetune',
   parseConfig: parseFineTuneConfig,
+  memoryNeed: (config, files) => {
+    const model = files.modelConfigOrNull(config.modelPath);
+    if (!model) return null;
+    const { batchSize, maxLength } = config.hp;
+    return {
+      bytes: fineTuneStepBytes(model.family, model.config, batchSize * maxLength, maxLength),
+      what: `one fine-tuning step of batchSize ${batchSize} x ${maxLength} tokens on ${modelWords(model.family, model.config)}`,
+      lower: 'lower batchSize or maxLength',
+    };
+  },
   run: runFineTune,
 };

@@ -8,6 +8,7 @@ import { bertForward, initBertWeights, maskedLmLoss, mlmHead, parameterCount, ty
 import { Rng } from '../train/rng.js';
 import { selftestConfigSchema, type SelftestConfig } from '../../shared/api/run-config.js';
 import { parseWith } from '../config/parse.js';
+import { trainingStepBytes } from './memory.js';
 import type { JobContext, JobDefinition } from './types.js';
 
 export type { SelftestConfig } from '../../shared/api/run-config.js';
@@ -149,5 +150,10 @@ async function runSelftest(config: SelftestConfig, ctx: JobContext): Promise<Rec
 export const selftestJob: JobDefinition<SelftestConfig> = {
   method: 'selftest',
   parseConfig: parseSelftestConfig,
+  memoryNeed: (c) => ({
+    bytes: trainingStepBytes(TINY_BERT, c.batchSize * c.seqLen, c.seqLen),
+    what: `one training step of batchSize ${c.batchSize} x ${c.seqLen} tokens on the self-test's 1-layer, 32-wide model`,
+    lower: 'lower batchSize or seqLen',
+  }),
   run: runSelftest,
 };

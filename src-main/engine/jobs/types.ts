@@ -2,6 +2,7 @@
 // it runs inside the worker process, so it talks to the store only through the context.
 import type { RunMethod, RunProgress } from '../../shared/api/types.js';
 import type { ConfigFiles } from '../config/config-files.js';
+import type { MemoryNeed } from './memory.js';
 
 export { ConfigError } from '../config/config-error.js';
 
@@ -34,6 +35,11 @@ export interface JobDefinition<C> {
   parseConfig(raw: unknown, files?: ConfigFiles): C;
   /** The config as the job runs it, from the fields alone (no file read): what the worker does with a stored config. Default: parseConfig. */
   decode?(raw: unknown): C;
+  /**
+   * The memory one step of this config needs at least (model config.json read through `files`), or null when the
+   * model cannot be read (its own check names that): the service refuses a config needing more than the machine has.
+   */
+  memoryNeed(config: C, files: ConfigFiles): MemoryNeed | null;
   /** The returned record is stored as the run's result. */
   run(config: C, ctx: JobContext): Promise<Record<string, unknown>>;
 }

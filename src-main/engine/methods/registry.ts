@@ -19,14 +19,16 @@ export interface DistillMethodEntry {
   optimizer: { lr: number; warmupFraction: number; weightDecay: number; clipNorm: number; masking: MaskingKind; beta2: number; correctBias: boolean };
   /** Run-config keys shared by a compare group that the method takes when its own options leave them out. */
   sharedKeys: readonly ('target' | 'preset' | 'seed')[];
-  /** Its options checked without the teacher (throws naming the option); returns them as given. */
+  /**
+   * Its options parsed with its schema (shared/api/method-options.ts) without the teacher: every default filled in
+   * (what the run page shows as effective settings), a ConfigError naming the option otherwise.
+   */
   options(o: Record<string, unknown>): Record<string, unknown>;
   /** The family of the students it builds (model-family/); absent = BERT. */
   studentFamily?: ModelFamily;
   /** The student it builds from this teacher (a config of studentFamily); throws naming the size field that cannot work. */
   student(teacher: BertConfig, o: Record<string, unknown>): FamilyConfig;
-  /** Every option with its default filled in (the run page's effective settings). */
-  resolved(o: Record<string, unknown>): Record<string, unknown>;
+  /** The method for the parsed options (`options`' result with the run's seed). */
   create(teacher: Teacher, o: Record<string, unknown>): Promise<DistillMethod>;
 }
 

@@ -4,7 +4,8 @@ import type {
   ArtifactRecord, DatasetRecord, EvaluationRecord, MetricPoint, ModelRecord, RunGroupRecord,
   RunListQuery, RunRecord, SystemInfo,
 } from './types.js';
-import type { RunConfigInput } from './run-config.js';
+import type { DistillConfigInput, RunConfigInput } from './run-config.js';
+import type { FineTuneConfigInput } from './glue-config.js';
 
 export interface ApiMethods {
   'system.info': { req: Record<string, never>; res: SystemInfo };
@@ -60,7 +61,7 @@ export interface ApiMethods {
    * one of the group's teacher, all with this config (datasetId, tasks, lr or sweep, ...; no modelId) and one seed;
    * the runs join the group. Conflict when a member has no student yet.
    */
-  'groups.finetune': { req: { id: number; config: Record<string, unknown>; includeTeacher?: boolean }; res: { runs: RunRecord[] } };
+  'groups.finetune': { req: { id: number; config: Omit<FineTuneConfigInput, 'modelId' | 'modelPath'>; includeTeacher?: boolean }; res: { runs: RunRecord[] } };
 
   /** Pauses a running job at the next step boundary (state checkpointed); runs.resume continues it. */
   'runs.pause': { req: { id: number }; res: RunRecord };
@@ -77,7 +78,7 @@ export interface ApiMethods {
    * with its parameter count (MLM head included, as the run's result reports it), before anything is created.
    * Errors name the field, as runs.create's would.
    */
-  'runs.plan': { req: { methods: ('wid' | 'distilbert' | 'tinybert' | 'albert' | 'mobilebert')[]; config: RunConfigInput }; res: StudentPlan[] };
+  'runs.plan': { req: { methods: ('wid' | 'distilbert' | 'tinybert' | 'albert' | 'mobilebert')[]; config: DistillConfigInput }; res: StudentPlan[] };
 
   /** Models × GLUE tasks from the stored evaluations of the given models: task scores, GLUE average, % of teacher. */
   'compare.table': { req: { modelIds: number[]; teacherModelId?: number; tasks?: string[] }; res: GlueComparisonTable };

@@ -1,56 +1,53 @@
 // The run-config fields of the jobs, each declared once with its type, default, bounds, unit and help (zod 4).
 // From these come the engine's parsers (engine/config/parse.ts turns an issue into "field: expected …, got …"),
 // the TypeScript types of the API and the jobs, the service's upper bounds, and the limits and help the wizard
-// shows (runConfigLimits, from zod's JSON Schema). Jobs ignore keys they do not know, so one shared config can
-// drive a compare group; the keys that need a file or the teacher (paths, target sizes) are checked by the jobs.
+// shows (runConfigLimits, from zod's JSON Schema). Every object is strict: a key no job of the kind knows is refused
+// by name. A compare group's config carries every member's options object; the keys that need a file or the teacher
+// (paths, target sizes) are checked by the jobs.
 import * as z from 'zod';
+import { backend, commonKeys, described, integer, limitsOf, number, oneOf, seed, type FieldLimits } from './config-fields.js';
+import { METHOD_OPTION_SCHEMAS, studentPresetSchema, studentTargetSchema } from './method-options.js';
+import { evaluateFieldsSchema, finetuneFieldsSchema, type EvaluateConfigInput, type FineTuneConfigInput } from './glue-config.js';
 
-/** What a field is, for the form and the messages: `expected` completes "field: expected …, got …". */
-export interface FieldMeta { help: string; unit?: string; expected: string }
-
-const described = <T extends z.ZodType>(schema: T, meta: FieldMeta): T => schema.meta({ ...meta });
-
-function integer(o: { min: number; max: number; help: string; unit?: string; expected?: string }) {
-  const expected = o.expected ?? `an integer from ${o.min} to ${o.max}`;
-  const e = { error: expected };
-  return described(z.number(e).int(e).min(o.min, e).max(o.max, e), { help: o.help, unit: o.unit, expected });
-}
-
-function number(o: { min: number; max: number; minExclusive?: boolean; maxExclusive?: boolean; help: string; unit?: string; expected: string }) {
-  const e = { error: o.expected };
-  let s = z.number(e);
-  s = o.minExclusive ? s.gt(o.min, e) : s.min(o.min, e);
-  if (o.max !== Infinity) s = o.maxExclusive ? s.lt(o.max, e) : s.max(o.max, e);
-  return described(s, { help: o.help, unit: o.unit, expected: o.expected });
-}
-
-function oneOf<const T extends readonly [string, ...string[]]>(values: T, help: string, expected?: string) {
-  const text = expected ?? `one of ${values.join(', ')}`;
-  return described(z.enum(values, { error: text }), { help, expected: text });
-}
-
-export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
-export const MAX_SEED = 2 ** 31 - 1;
-
-const backend = oneOf(BACKENDS, 'tfjs backend: auto picks the fastest one that works on this machine').default('auto');
-const seed = integer({ min: 0, max: MAX_SEED, help: 'seeds data order, masking, dropout and initialisation' });
+export { BACKENDS, MAX_SEED, type FieldLimits, type FieldMeta } from './config-fields.js';
 
 // ---- selftest ----
 
-export const selftestConfigSchema = z.object({
+export const selftestConfigSchema = z.strictObject({
+  ...commonKeys,
   steps: integer({ min: 1, max: 100_000, help: 'optimiser steps', unit: 'steps', expected: 'a positive integer up to 100000' }).default(20),
   delayMs: integer({ min: 0, max: 60_000, help: 'pause after each step', unit: 'ms', expected: 'an integer >= 0 up to 60000' }).default(0),
   batchSize: integer({ min: 1, max: 1024, help: 'sequences per step', unit: 'sequences', expected: 'a positive integer up to 1024' }).default(8),
   seqLen: integer({ min: 4, max: 128, help: 'tokens per sequence', unit: 'tokens', expected: 'an integer >= 4 up to 128' }).default(16),
-  learningRate: number({ min: 0, max: Infinity, minExclusive: true, help: 'AdamW learning rate', expected: 'a positive number' }).default(1e-2),
+  learningRate: number({ min: 0, max: 1, minExclusive: true, maxExclusive: true, help: 'AdamW learning rate', expected: 'a learning rate in (0, 1)' }).default(1e-2),
   backend,
   seed: seed.default(0),
 });
 
-// ---- distillation (wid, distilbert, tinybert; a compare group shares these) ----
+// ---- distillation (wid, distilbert, tinybert, albert, mobilebert; a compare group shares these) ----
+
+const methodObject = (method: string) => described(z.record(z.string(), z.unknown(), { error: `an object of ${method} options` }),
+  { help: `${method}'s own options (shared/api/method-options.ts), parsed by a ${method} run with the shared target, preset and seed`, expected: `an object of ${method} options` });
+
+/**
+ * What a compare group's shared config may carry besides the budget: the student size every method takes, and each
+ * method's own options object (a member parses its own, with the method's schema; the others are its peers').
+ */
+const groupKeys = {
+  target: studentTargetSchema.optional(),
+  preset: studentPresetSchema.optional(),
+  methodOptions: methodObject('the run\'s method').optional(),
+  wid: methodObject('wid').optional(),
+  distilbert: methodObject('distilbert').optional(),
+  tinybert: methodObject('tinybert').optional(),
+  albert: methodObject('albert').optional(),
+  mobilebert: methodObject('mobilebert').optional(),
+};
 
 /** The budget and optimiser of every distillation method; lr, warm-up, decay, clipping and masking default to the method's published values. */
-export const distillConfigSchema = z.object({
+export const distillConfigSchema = z.strictObject({
+  ...commonKeys,
+  ...groupKeys,
   steps: integer({ min: 1, max: 10_000_000, help: 'optimiser steps', unit: 'steps', expected: 'an integer >= 1 (at most 10000000)' }).default(1000),
   batchSize: integer({ min: 1, max: 8192, help: 'sequences per step (or give batchTokens)', unit: 'sequences', expected: 'an integer >= 1 (at most 8192)' }).optional(),
   batchTokens: integer({ min: 8, max: 4_194_304, help: 'tokens per step, rows packed by length (instead of batchSize); at least seqLen', unit: 'tokens', expected: 'an integer >= seqLen (at most 4194304)' }).optional(),
@@ -61,8 +58,8 @@ export const distillConfigSchema = z.object({
   padTo: oneOf(['longest', 'seqLen'], 'pad each batch to its longest row or always to seqLen', '"longest" or "seqLen"').default('longest'),
   lr: number({ min: 0, max: 1, minExclusive: true, maxExclusive: true, help: 'peak AdamW learning rate (default: the method\'s published one)', expected: 'a learning rate in (0, 1)' }).optional(),
   warmupSteps: integer({ min: 0, max: 10_000_000, help: 'linear warm-up, fewer than steps (default: the method\'s published share of steps)', unit: 'steps', expected: 'an integer >= 0 (at most 10000000)' }).optional(),
-  weightDecay: number({ min: 0, max: Infinity, help: 'AdamW weight decay (default: the method\'s published one)', expected: 'a number >= 0' }).optional(),
-  clipNorm: number({ min: 0, max: Infinity, help: 'global gradient-norm clip, 0 = none (default: the method\'s published one)', expected: 'a number >= 0 (0 = no clipping)' }).optional(),
+  weightDecay: number({ min: 0, max: 1, help: 'AdamW weight decay (default: the method\'s published one)', expected: 'a number from 0 to 1' }).optional(),
+  clipNorm: number({ min: 0, max: 1e6, help: 'global gradient-norm clip, 0 = none (default: the method\'s published one)', expected: 'a number from 0 to 1000000 (0 = no clipping)' }).optional(),
   beta2: number({ min: 0, max: 1, maxExclusive: true, help: 'AdamW β2 (default: the method\'s published one: DistilBERT 0.98, others 0.999)', expected: 'a number in [0, 1)' }).optional(),
   correctBias: described(z.boolean({ error: 'true or false' }), { help: 'Adam\'s bias correction of the moments (default: the method\'s published choice: off for WID, as its authors\' correct_bias=False)', expected: 'true or false' }).optional(),
   checkpointEvery: integer({ min: 0, max: 10_000_000, help: 'steps between checkpoints, 0 = only at the end', unit: 'steps', expected: 'an integer >= 0 (at most 10000000)' }).default(200),
@@ -77,40 +74,21 @@ export const distillConfigSchema = z.object({
 export type SelftestConfig = z.output<typeof selftestConfigSchema>;
 export type DistillBudgetConfig = z.output<typeof distillConfigSchema>;
 
-/** Config keys the service and the jobs share (ids are resolved to paths before a job sees them). */
-export interface CommonRunConfigInput {
-  seed?: number;
-  /** One of BACKENDS (the UI offers what system.info lists). */
-  backend?: string;
-  /** Registered ids; null is the same as leaving the key out. */
-  teacherModelId?: number | null;
-  datasetId?: number | null;
-  modelId?: number | null;
-}
+export type SelftestConfigInput = z.input<typeof selftestConfigSchema>;
+/** A distillation run's config, and a compare group's shared one (every member's options object beside the budget). */
+export type DistillConfigInput = z.input<typeof distillConfigSchema>;
 
-/** What runs.create / groups.create / runs.plan take as config: the job's fields (checked by the service, so any key may be sent). */
-export type RunConfigInput = CommonRunConfigInput
-  & Partial<Omit<z.input<typeof selftestConfigSchema> & z.input<typeof distillConfigSchema>, 'backend'>> & Record<string, unknown>;
-
-/** Per field: bounds, default, unit and help, as the wizard shows them. */
-export interface FieldLimits { min?: number; max?: number; minExclusive?: boolean; maxExclusive?: boolean; integer: boolean; default?: unknown; unit?: string; help?: string; expected?: string }
-
-function limitsOf(schema: z.ZodObject): Record<string, FieldLimits> {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, Record<string, unknown>> };
-  const out: Record<string, FieldLimits> = {};
-  for (const [key, p] of Object.entries(json.properties)) {
-    const lim: FieldLimits = { integer: p.type === 'integer', default: p.default, unit: p.unit as string | undefined, help: p.help as string | undefined, expected: p.expected as string | undefined };
-    if (typeof p.minimum === 'number') lim.min = p.minimum;
-    if (typeof p.exclusiveMinimum === 'number') { lim.min = p.exclusiveMinimum; lim.minExclusive = true; }
-    if (typeof p.maximum === 'number') lim.max = p.maximum;
-    if (typeof p.exclusiveMaximum === 'number') { lim.max = p.exclusiveMaximum; lim.maxExclusive = true; }
-    out[key] = lim;
-  }
-  return out;
-}
+/** What runs.create / groups.create / runs.plan take as config: one job kind's fields, from its schema (the service parses it). */
+export type RunConfigInput = SelftestConfigInput | DistillConfigInput | FineTuneConfigInput | EvaluateConfigInput;
 
 /** The wizard's limits and help, from the schemas above. */
 export const runConfigLimits = {
   selftest: limitsOf(selftestConfigSchema),
   distill: limitsOf(distillConfigSchema),
+  finetune: limitsOf(finetuneFieldsSchema),
+  evaluate: limitsOf(evaluateFieldsSchema),
 };
+
+/** Each method's options' limits, values and help (the wizard's method fields), from their schemas. */
+export const methodOptionLimits = Object.fromEntries(Object.entries(METHOD_OPTION_SCHEMAS).map(([m, schema]) => [m, limitsOf(schema)])) as
+  Record<keyof typeof METHOD_OPTION_SCHEMAS, Record<string, FieldLimits>>;

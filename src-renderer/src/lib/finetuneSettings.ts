@@ -1,6 +1,13 @@
 // The GLUE scoring form's settings → a `finetune` job config (without modelId: the caller adds the model, or
 // groups.finetune does for every member). One learning rate fine-tunes once; several make an lr grid (`sweep.lr`),
 // and the run keeps each task's best dev score over the grid, as BERT's authors chose their fine-tuning lr.
+// Every bound and default comes from the finetune schema (shared/api/glue-config.ts), so the form and the service agree.
+import { runConfigLimits, type FieldLimits } from '../../../src-main/shared/api/run-config.js';
+import { MAX_LR_GRID } from '../../../src-main/shared/api/glue-config.js';
+
+/** The finetune schema's limits (min, max, default, help) of each field. */
+export const FINETUNE = runConfigLimits.finetune as Record<string, FieldLimits>;
+const lim = (key: string) => FINETUNE[key]!;
 export interface FinetuneSettings {
   datasetId: number | null;
   tasks: string[];
@@ -21,7 +28,10 @@ export interface FinetuneSettings {
 export const DEFAULT_LR_GRID = '2e-5, 3e-5, 4e-5, 5e-5';
 
 export function defaultFinetuneSettings(backend = 'auto'): FinetuneSettings {
-  return { datasetId: null, tasks: [], epochs: 3, lrText: DEFAULT_LR_GRID, batchSize: 32, maxLength: 128, maxTrainRows: null, maxDevRows: null, efficiency: true, backend };
+  return {
+    datasetId: null, tasks: [], epochs: lim('epochs').default as number, lrText: DEFAULT_LR_GRID, batchSize: lim('batchSize').default as number,
+    maxLength: lim('maxLength').default as number, maxTrainRows: null, maxDevRows: null, efficiency: lim('efficiency').default as boolean, backend,
+  };
 }
 
 /** The learning rates in the text, or the problem with it (the job takes 1 to 8 values in (0, 1)). */
@@ -29,26 +39,29 @@ export function parseLrGrid(text: string): { values: number[]; problem: string |
   const parts = text.split(/[\s,;]+/).filter(Boolean);
   if (!parts.length) return { values: [], problem: 'Learning rate: give one value, or several separated by commas for a grid.' };
   const values = parts.map(Number);
-  const bad = parts.filter((_, i) => !Number.isFinite(values[i]) || values[i] <= 0 || values[i] >= 1);
-  if (bad.length) return { values: [], problem: `Learning rate must be in (0, 1): ${bad.map((b) => `“${b}”`).join(', ')} is not.` };
+  const { min, max } = lim('lr');
+  const bad = parts.filter((_, i) => !Number.isFinite(values[i]) || values[i] <= min! || values[i] >= max!);
+  if (bad.length) return { values: [], problem: `Learning rate must be in (${min}, ${max}): ${bad.map((b) => `“${b}”`).join(', ')} is not.` };
   if (new Set(values).size !== values.length) return { values: [], problem: 'Learning rate: a value is listed twice.' };
-  if (values.length > 8) return { values: [], problem: `Learning rate grid: at most 8 values (got ${values.length}).` };
+  if (values.length > MAX_LR_GRID) return { values: [], problem: `Learning rate grid: at most ${MAX_LR_GRID} values (got ${values.length}).` };
   return { values, problem: null };
 }
 
-const whole = (v: number, min: number, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(v) && v >= min && v <= max;
+const whole = (v: number, key: string) => Number.isInteger(v) && v >= lim(key).min! && v <= lim(key).max!;
+/** The bound a value breaks: "≥ 1", or "at most 100000000" above it. */
+const bound = (v: number, key: string) => (Number.isFinite(v) && v > lim(key).max! ? `at most ${lim(key).max}` : `≥ ${lim(key).min}`);
 
 export function finetuneProblems(s: FinetuneSettings): string[] {
   const out: string[] = [];
   if (s.datasetId == null) out.push('Choose a GLUE folder (register one under Datasets).');
   else if (!s.tasks.length) out.push('Choose at least one task.');
-  if (!whole(s.epochs, 1, 100)) out.push(`Epochs must be a whole number from 1 to 100 (got ${s.epochs}).`);
+  if (!whole(s.epochs, 'epochs')) out.push(`Epochs must be a whole number from ${lim('epochs').min} to ${lim('epochs').max} (got ${s.epochs}).`);
   const lr = parseLrGrid(s.lrText).problem;
   if (lr) out.push(lr);
-  if (!whole(s.batchSize, 1, 1024)) out.push(`Batch size must be a whole number from 1 to 1024 (got ${s.batchSize}).`);
-  if (!whole(s.maxLength, 8, 512)) out.push(`Max length must be between 8 and 512 (got ${s.maxLength}).`);
-  if (s.maxTrainRows != null && !whole(s.maxTrainRows, 1)) out.push(`Training rows must be empty (all) or a whole number ≥ 1 (got ${s.maxTrainRows}).`);
-  if (s.maxDevRows != null && !whole(s.maxDevRows, 1)) out.push(`Dev rows must be empty (all) or a whole number ≥ 1 (got ${s.maxDevRows}).`);
+  if (!whole(s.batchSize, 'batchSize')) out.push(`Batch size must be a whole number from ${lim('batchSize').min} to ${lim('batchSize').max} (got ${s.batchSize}).`);
+  if (!whole(s.maxLength, 'maxLength')) out.push(`Max length must be between ${lim('maxLength').min} and ${lim('maxLength').max} (got ${s.maxLength}).`);
+  if (s.maxTrainRows != null && !whole(s.maxTrainRows, 'maxTrainRows')) out.push(`Training rows must be empty (all) or a whole number ${bound(s.maxTrainRows, 'maxTrainRows')} (got ${s.maxTrainRows}).`);
+  if (s.maxDevRows != null && !whole(s.maxDevRows, 'maxDevRows')) out.push(`Dev rows must be empty (all) or a whole number ${bound(s.maxDevRows, 'maxDevRows')} (got ${s.maxDevRows}).`);
   return out;
 }
 

@@ -5,4 +5,3 @@ export { initAlbertStudent, BERT_TO_ALBERT_LAYER } from './student-init.js';
 export { JACOBI_MAX_WIDTH, truncatedSvd } from './svd.js';
 export { symmetricEigen } from './jacobi.js';
 export { topEigen } from './subspace-eigen.js';
-export { albertOptionsFromConfig } from './run-config.js';

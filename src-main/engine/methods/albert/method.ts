@@ -30,10 +30,18 @@ export interface AlbertMethod extends DistillMethod {
   readonly variables: () => VariableRecord;
 }
 
+/**
+ * For direct callers (tests, benchmarks): parses the options with the method's schema first. The distill job hands
+ * the options the service parsed to albertMethodFrom, which does not parse them again.
+ */
 export async function createAlbertMethod(teacher: Teacher, options: AlbertOptions = {}): Promise<AlbertMethod> {
+  return albertMethodFrom(teacher, resolveAlbertOptions(options));
+}
+
+/** The method for options already parsed (shared/api/method-options.ts). */
+export async function albertMethodFrom(teacher: Teacher, opts: ResolvedAlbertOptions): Promise<AlbertMethod> {
   requireMlmHead(teacher, 'albert');
-  const opts = resolveAlbertOptions(options);
-  const { target, studentConfig: cfg, sharedLayer } = resolveAlbertSetup(teacher.config, options);
+  const { target, studentConfig: cfg, sharedLayer } = resolveAlbertSetup(teacher.config, opts);
   const init = await initAlbertStudent(teacher, cfg, sharedLayer);
   let student: VariableRecord = toVariables(init.weights, VARIABLE_PREFIX);
   // the pooler and sentence-order head exist only while the run trains SOP (never exported: AlbertForMaskedLM has neither)

@@ -20,10 +20,18 @@ export interface DistilBertMethod extends DistillMethod {
   readonly options: ResolvedDistilBertOptions;
 }
 
+/**
+ * For direct callers (tests, benchmarks): parses the options with the method's schema first. The distill job hands
+ * the options the service parsed to distilBertMethodFrom, which does not parse them again.
+ */
 export function createDistilBertMethod(teacher: Teacher, options: DistilBertOptions = {}): DistilBertMethod {
+  return distilBertMethodFrom(teacher, resolveDistilBertOptions(options));
+}
+
+/** The method for options already parsed (shared/api/method-options.ts). */
+export function distilBertMethodFrom(teacher: Teacher, opts: ResolvedDistilBertOptions): DistilBertMethod {
   requireMlmHead(teacher, 'distilbert');
-  const opts = resolveDistilBertOptions(options);
-  const { target, studentConfig: cfg, layerMap } = resolveDistilBertSetup(teacher.config, options);
+  const { target, studentConfig: cfg, layerMap } = resolveDistilBertSetup(teacher.config, opts);
   const init = initDistilBertStudent(teacher, cfg, layerMap);
   const tokenTypes = 'bert.embeddings.token_type_embeddings.weight';
   if (!opts.tokenTypeEmbeddings && init[tokenTypes]) {

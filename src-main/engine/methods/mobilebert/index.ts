@@ -4,4 +4,3 @@ export { resolveMobileBertSetup, type MobileBertSetup } from './setup.js';
 export { attentionKl } from './attention-transfer.js';
 export { createFeatureMaps, mapFeatures } from './feature-maps.js';
 export { stageAt, stageKey, type MobileBertStage } from './schedule.js';
-export { mobileBertOptionsFromConfig } from './run-config.js';

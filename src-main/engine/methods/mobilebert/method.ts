@@ -38,10 +38,18 @@ export interface MobileBertMethod extends DistillMethod {
   readonly featureMaps: () => VariableRecord;
 }
 
+/**
+ * For direct callers (tests, benchmarks): parses the options with the method's schema first. The distill job hands
+ * the options the service parsed to mobileBertMethodFrom, which does not parse them again.
+ */
 export function createMobileBertMethod(teacher: Teacher, options: MobileBertOptions = {}): MobileBertMethod {
+  return mobileBertMethodFrom(teacher, resolveMobileBertOptions(options));
+}
+
+/** The method for options already parsed (shared/api/method-options.ts). */
+export function mobileBertMethodFrom(teacher: Teacher, opts: ResolvedMobileBertOptions): MobileBertMethod {
   requireMlmHead(teacher, 'mobilebert');
-  const opts = resolveMobileBertOptions(options);
-  const { target, studentConfig: cfg, layerMap } = resolveMobileBertSetup(teacher.config, options);
+  const { target, studentConfig: cfg, layerMap } = resolveMobileBertSetup(teacher.config, opts);
   let student: VariableRecord = toVariables(initMobileBertWeights(cfg, opts.seed, { mlmHead: true }), VARIABLE_PREFIX);
   let maps: VariableRecord = createFeatureMaps(cfg.numHiddenLayers, cfg.hiddenSize, teacher.config.hiddenSize, opts.seed, VARIABLE_PREFIX);
   const stateJson = { method: 'mobilebert' as const, target, layerMap, schedule: opts.schedule, transferFraction: opts.transferFraction,

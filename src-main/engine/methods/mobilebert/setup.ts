@@ -6,7 +6,7 @@ import { mobileBertParameterCount, validateMobileBertConfig, type MobileBertConf
 import { resolveStudentTarget, type StudentTarget } from '../common/student-size.js';
 import { validateLayerMap } from '../common/layer-map.js';
 import { uniformTinyBertLayerMap } from '../tinybert/layer-map.js';
-import { resolveMobileBertOptions, type MobileBertOptions } from './options.js';
+import { MOBILEBERT_DEFAULTS, type MobileBertOptions } from './options.js';
 
 export interface MobileBertSetup {
   target: StudentTarget;
@@ -19,7 +19,7 @@ export interface MobileBertSetup {
 const roundTo = (x: number, m: number) => Math.max(m, Math.round(x / m) * m);
 
 export function resolveMobileBertSetup(teacher: BertConfig, options: MobileBertOptions): MobileBertSetup {
-  const opts = resolveMobileBertOptions(options);
+  const d = MOBILEBERT_DEFAULTS;
   const target = resolveStudentTarget(teacher, options, 'wid55');
   if (target.layers > teacher.numHiddenLayers) {
     throw new Error(`mobilebert: target.layers (${target.layers}) must be <= the teacher's number of layers (${teacher.numHiddenLayers}): each student layer learns from its own teacher layer`);
@@ -38,14 +38,14 @@ export function resolveMobileBertSetup(teacher: BertConfig, options: MobileBertO
     maxPositionEmbeddings: teacher.maxPositionEmbeddings,
     typeVocabSize: teacher.typeVocabSize,
     layerNormEps: teacher.layerNormEps,
-    hiddenAct: opts.hiddenAct,
+    hiddenAct: options.hiddenAct ?? d.hiddenAct,
     trigramInput: true,
     useBottleneck: true,
     intraBottleneckSize: intra,
     useBottleneckAttention: false,
     keyQuerySharedBottleneck: true,
-    numFeedforwardNetworks: opts.numFeedforwardNetworks,
-    normalizationType: opts.normalizationType,
+    numFeedforwardNetworks: options.numFeedforwardNetworks ?? d.numFeedforwardNetworks,
+    normalizationType: options.normalizationType ?? d.normalizationType,
     classifierActivation: true,
   };
   try {

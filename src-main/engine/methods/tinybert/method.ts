@@ -27,10 +27,18 @@ export interface TinyBertMethod extends DistillMethod {
   readonly attentionMode: 'per-head' | 'head-mean';
 }
 
+/**
+ * For direct callers (tests, benchmarks): parses the options with the method's schema first. The distill job hands
+ * the options the service parsed to tinyBertMethodFrom, which does not parse them again.
+ */
 export function createTinyBertMethod(teacher: Teacher, options: TinyBertOptions = {}): TinyBertMethod {
-  const opts = resolveTinyBertOptions(options);
+  return tinyBertMethodFrom(teacher, resolveTinyBertOptions(options));
+}
+
+/** The method for options already parsed (shared/api/method-options.ts). */
+export function tinyBertMethodFrom(teacher: Teacher, opts: ResolvedTinyBertOptions): TinyBertMethod {
   if (opts.weights.prediction > 0) requireMlmHead(teacher, 'tinybert');
-  const { target, studentConfig: cfg, layerMap } = resolveTinyBertSetup(teacher.config, options);
+  const { target, studentConfig: cfg, layerMap } = resolveTinyBertSetup(teacher.config, opts);
   let student: VariableRecord = toVariables(initBertWeights(cfg, opts.seed), VARIABLE_PREFIX);
   const hasProjection = cfg.hiddenSize !== teacher.config.hiddenSize;
   let projection: VariableRecord = hasProjection

@@ -5,10 +5,11 @@ import * as tf from '@tensorflow/tfjs';
 import { BertConfig, BertWeights, weight } from '../../bert/index.js';
 import { Compactors, EMBEDDING_COMPACTOR, MLM_TRANSFORM } from './compactors.js';
 import { WidMasks, attentionIndices } from './masks.js';
+import { WID_IMPORTANCE } from '../../../shared/api/method-options.js';
 
 /** 'compactor': the authors' (one compactor's column norms per mask); 'compactor-all': every compactor sharing the mask; 'effective': norms of R·W·C. */
-export type ImportanceCriterion = 'compactor' | 'compactor-all' | 'effective';
-export const IMPORTANCE_CRITERIA: ImportanceCriterion[] = ['compactor', 'compactor-all', 'effective'];
+export type ImportanceCriterion = (typeof WID_IMPORTANCE)[number];
+export const IMPORTANCE_CRITERIA: readonly ImportanceCriterion[] = WID_IMPORTANCE;
 
 export interface DimScores {
   residual: number[];

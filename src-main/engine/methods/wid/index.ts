@@ -14,7 +14,7 @@ import { Compactors, compactorParameterCount, createCompactors } from './compact
 import { disposeMaskIndexTensors, effectiveWeights, maskIndexTensors } from './effective-weights.js';
 import {
   compactorScores, disposeScoreTensors, effectiveScores, readScoresAsync,
-  type DimScoreTensors, type ImportanceCriterion,
+  type DimScoreTensors,
 } from './importance.js';
 import { logitKdLoss } from './kd-loss.js';
 import { maskedLmLoss } from '../../bert/mlm-loss.js';
@@ -22,14 +22,14 @@ import { sizesOfMasks, WidMasks } from './masks.js';
 import { mergeStudent } from './merge.js';
 import { analyzeAttention } from './attention-analysis.js';
 import { ATTENTION_ARTIFACT_FILE, writeAttentionArtifact } from './attention-artifact.js';
-import {
-  AUTHORS_MASK_EVERY, authorsSizesAt, authorsWStep, eventsDue, pruneMasks, ScheduleOptions, sizesAtEvent, validateSchedule,
-} from './pruning-schedule.js';
-import { authorsCompactorScores, IMPORTANCE_CRITERIA } from './importance.js';
+import { authorsSizesAt, authorsWStep, eventsDue, pruneMasks, sizesAtEvent } from './pruning-schedule.js';
+import { authorsCompactorScores } from './importance.js';
 import { authorsPenalty, penaltyTargets } from './penalty.js';
 import { maskedResidue, type MaskedResidue } from './masked-residue.js';
 import { unmaskedIndices, WidMaskState } from './mask-state.js';
-import { AttentionStrategy, resolveTargetSizes, studentConfig, teacherSizes, WidPreset, WidSizes, WidTarget } from '../common/student-size.js';
+import { widOptionsSchema, type WidOptionsInput, type WidOptionsParsed } from '../../../shared/api/method-options.js';
+import { parseMethodOptions, type WithSeed } from '../common/method-options.js';
+import { resolveTargetSizes, studentConfig, teacherSizes, WidSizes } from '../common/student-size.js';
 
 export {
   PRESET_PARAMETER_RATIO, presetSizes, resolveTargetSizes, studentConfig, teacherSizes, validateTarget,
@@ -43,58 +43,15 @@ export {
   type AttentionArtifact, type AttentionSentence,
 } from './attention-artifact.js';
 
-/** Option names are the run config's (`target`, `preset`) and `methodOptions` keys; see docs/wid.md §6. */
-export interface WidOptions {
-  target?: WidTarget;
-  preset?: WidPreset;
-  attentionStrategy?: AttentionStrategy;
-  temperature?: number;
-  /** What trains the compactors (docs/wid.md §2): 'mlm' hard labels (default: the paper's Table 1), 'kd' logit distillation, 'mlm+kd' their sum. */
-  objective?: WidObjective;
-  pruneStart?: number;
-  pruneEnd?: number;
-  pruneEvents?: number;
-  importance?: ImportanceCriterion;
-  /** 'authors' (default): masked dims decay under the authors' penalty; 'hard': masked dims leave the forward at events (docs/wid.md §3). */
-  schedule?: WidSchedule;
-  /** 'authors' schedule: masks recomputed every maskEvery · steps (at least 1 step); authors 500/400,000. */
-  maskEvery?: number;
-  /** 'authors' schedule: λ of the penalty on masked entries (authors' l2_lambda 20). */
-  l2Lambda?: number;
-  /** Peak lr of the inherited teacher weights (authors 1e-6, their --learning_rate); 0 = frozen. */
-  teacherLr?: number;
-  /** Dropout on hidden states and attention probabilities while training (authors 0.1). */
-  dropout?: number;
-  /** tfjs variable-name prefix of the compactors (default "wid/"). */
-  variablePrefix?: string;
-  /** Seeds the dropout masks (step s uses seed + s). */
-  seed?: number;
-}
+/** Option names are the run config's (`target`, `preset`) and `wid` keys, declared in shared/api/method-options.ts; see docs/wid.md §6. */
+export type WidOptions = WidOptionsInput;
+export type WidObjective = WidOptionsParsed['objective'];
+export type WidSchedule = WidOptionsParsed['schedule'];
+/** Every option with its default (the authors' settings, docs/wid.md §2-3); seed 0 unless the run gives one. */
+export type ResolvedWidOptions = WithSeed<WidOptionsParsed>;
 
-export type WidObjective = 'kd' | 'mlm' | 'mlm+kd';
-export type WidSchedule = 'authors' | 'hard';
-const OBJECTIVES: WidObjective[] = ['kd', 'mlm', 'mlm+kd'];
-
-const OPTION_KEYS: (keyof WidOptions)[] = ['target', 'preset', 'attentionStrategy', 'temperature', 'objective', 'pruneStart', 'pruneEnd',
-  'pruneEvents', 'importance', 'schedule', 'maskEvery', 'l2Lambda', 'teacherLr', 'dropout', 'variablePrefix', 'seed'];
-
-export interface ResolvedWidOptions extends ScheduleOptions {
-  temperature: number;
-  objective: WidObjective;
-  importance: ImportanceCriterion;
-  attentionStrategy: AttentionStrategy;
-  schedule: WidSchedule;
-  maskEvery: number;
-  l2Lambda: number;
-  teacherLr: number;
-  dropout: number;
-  seed: number;
-}
-
-/** The authors' settings (docs/wid.md §2-3): what a WID run does unless an option says otherwise. */
-export const WID_DEFAULTS = {
-  objective: 'mlm', importance: 'compactor', schedule: 'authors', maskEvery: AUTHORS_MASK_EVERY, l2Lambda: 20, teacherLr: 1e-6, dropout: 0.1,
-} as const;
+/** The authors' settings: what a WID run does unless an option says otherwise. */
+export const WID_DEFAULTS = widOptionsSchema.parse({});
 
 export interface WidMethod extends DistillMethod {
   readonly options: ResolvedWidOptions;
@@ -131,38 +88,9 @@ export const DEFAULT_ATTENTION_SENTENCES = [
   'She went to the bank to deposit the money, then sat on the bank of the river.',
 ];
 
-/** Checks every option (not the target, see resolveTargetSizes); errors name the option. */
+/** Parses every option with WID's schema (not the target against the teacher, see resolveTargetSizes); errors name the option. */
 export function resolveWidOptions(o: WidOptions): ResolvedWidOptions {
-  if (typeof o !== 'object' || o === null) throw new Error(`WID options must be an object, got ${JSON.stringify(o)}`);
-  for (const key of Object.keys(o)) {
-    if (!OPTION_KEYS.includes(key as keyof WidOptions)) throw new Error(`unknown WID option "${key}"; expected one of ${OPTION_KEYS.join(', ')}`);
-  }
-  const r: ResolvedWidOptions = {
-    temperature: o.temperature ?? 1,
-    objective: o.objective ?? WID_DEFAULTS.objective,
-    pruneStart: o.pruneStart ?? 0.1,
-    pruneEnd: o.pruneEnd ?? 0.6,
-    pruneEvents: o.pruneEvents ?? 8,
-    importance: o.importance ?? WID_DEFAULTS.importance,
-    attentionStrategy: o.attentionStrategy ?? 'dim',
-    schedule: o.schedule ?? WID_DEFAULTS.schedule,
-    maskEvery: o.maskEvery ?? WID_DEFAULTS.maskEvery,
-    l2Lambda: o.l2Lambda ?? WID_DEFAULTS.l2Lambda,
-    teacherLr: o.teacherLr ?? WID_DEFAULTS.teacherLr,
-    dropout: o.dropout ?? WID_DEFAULTS.dropout,
-    seed: o.seed ?? 0,
-  };
-  if (r.schedule !== 'authors' && r.schedule !== 'hard') throw new Error(`schedule must be "authors" or "hard", got ${JSON.stringify(o.schedule)}`);
-  if (typeof r.maskEvery !== 'number' || !(r.maskEvery > 0 && r.maskEvery <= 1)) throw new Error(`maskEvery must be a fraction of the run in (0, 1], got ${JSON.stringify(o.maskEvery)}`);
-  if (typeof r.l2Lambda !== 'number' || !(r.l2Lambda >= 0) || !Number.isFinite(r.l2Lambda)) throw new Error(`l2Lambda must be a number >= 0, got ${JSON.stringify(o.l2Lambda)}`);
-  if (typeof r.teacherLr !== 'number' || !(r.teacherLr >= 0 && r.teacherLr < 1)) throw new Error(`teacherLr must be a learning rate in [0, 1) (0 = frozen teacher weights), got ${JSON.stringify(o.teacherLr)}`);
-  if (typeof r.dropout !== 'number' || !(r.dropout >= 0 && r.dropout < 1)) throw new Error(`dropout must be a number in [0, 1), got ${JSON.stringify(o.dropout)}`);
-  if (!Number.isInteger(r.seed)) throw new Error(`seed must be an integer, got ${JSON.stringify(o.seed)}`);
-  if (typeof r.temperature !== 'number' || !(r.temperature > 0) || !Number.isFinite(r.temperature)) throw new Error(`temperature must be a number > 0, got ${JSON.stringify(o.temperature)}`);
-  if (!OBJECTIVES.includes(r.objective)) throw new Error(`objective must be one of ${OBJECTIVES.map((x) => `"${x}"`).join(', ')}, got ${JSON.stringify(o.objective)}`);
-  if (!IMPORTANCE_CRITERIA.includes(r.importance)) throw new Error(`importance must be one of ${IMPORTANCE_CRITERIA.map((x) => `"${x}"`).join(', ')}, got ${JSON.stringify(o.importance)}`);
-  validateSchedule(r);
-  return r;
+  return parseMethodOptions(widOptionsSchema, o, 'wid');
 }
 
 /** The tied MLM decoder is what makes the merge exact (docs/wid.md §4); an untied teacher decoder is refused. */
@@ -179,14 +107,22 @@ function requireTiedDecoder(teacher: Teacher): void {
 /** A mask event: its number, the widths to prune to, and the masks the new ones are cut from. */
 interface MaskEvent { event: number; sizes: WidSizes; from: WidMasks }
 
+/**
+ * For direct callers (tests, benchmarks): parses the options with WID's schema first. The distill job hands the
+ * options the service parsed to widMethodFrom, which does not parse them again.
+ */
 export function createWidMethod(teacher: Teacher, options: WidOptions): WidMethod {
+  return widMethodFrom(teacher, resolveWidOptions(options));
+}
+
+/** WID for options already parsed (shared/api/method-options.ts). */
+export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMethod {
   requireMlmHead(teacher, 'wid');
   requireTiedDecoder(teacher);
-  const opts = resolveWidOptions(options);
   const tcfg = teacher.config;
-  const target = resolveTargetSizes(tcfg, options);
+  const target = resolveTargetSizes(tcfg, opts);
   const finalConfig = studentConfig(tcfg, target);
-  const prefix = options.variablePrefix ?? 'wid/';
+  const prefix = opts.variablePrefix ?? 'wid/';
   const compactors: Compactors = createCompactors(tcfg, prefix);
   // the inherited weights the student trains (authors: every teacher parameter, lr 1e-6); the pooler gets no
   // MLM gradient and stays as loaded. teacher.weights itself is never changed (KD and attention analysis read it).

@@ -14,12 +14,6 @@ export interface ScheduleOptions {
   pruneEvents: number;
 }
 
-export function validateSchedule(o: ScheduleOptions): void {
-  if (!(o.pruneStart >= 0 && o.pruneStart <= 1)) throw new Error(`pruneStart must be a fraction in [0, 1], got ${JSON.stringify(o.pruneStart)}`);
-  if (!(o.pruneEnd >= o.pruneStart && o.pruneEnd <= 1)) throw new Error(`pruneEnd must be in [pruneStart=${o.pruneStart}, 1], got ${JSON.stringify(o.pruneEnd)}`);
-  if (!Number.isInteger(o.pruneEvents) || o.pruneEvents < 1) throw new Error(`pruneEvents must be a positive integer, got ${JSON.stringify(o.pruneEvents)}`);
-}
-
 /** Step (count of completed steps) at which event e (1-based) is due. */
 export function eventStep(e: number, totalSteps: number, o: ScheduleOptions): number {
   const frac = o.pruneEvents === 1 ? o.pruneEnd : o.pruneStart + ((o.pruneEnd - o.pruneStart) * (e - 1)) / (o.pruneEvents - 1);
@@ -78,8 +72,8 @@ export function pruneMasks(masks: WidMasks, scores: DimScores, sizes: WidSizes):
  */
 export const AUTHORS_ATTENTION_EVENTS = 8;
 export const AUTHORS_FFN_EVENTS = 16;
-/** w_step 500 of 400,000 total steps in the authors' README.md:65-70. */
-export const AUTHORS_MASK_EVERY = 500 / 400_000;
+/** w_step 500 of 400,000 total steps in the authors' README.md:65-70 (WID's maskEvery default). */
+export { AUTHORS_MASK_EVERY } from '../../../shared/api/method-options.js';
 
 export function authorsWStep(totalSteps: number, maskEvery: number): number {
   return Math.max(1, Math.round(maskEvery * totalSteps));
