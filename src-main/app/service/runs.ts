@@ -8,6 +8,7 @@ import { REMOVED_PREFIX } from '../runner/stale-files.js';
 import { RESUMABLE } from '../store/index.js';
 import type { ServiceContext, Handlers } from './service-context.js';
 import { resolveRunConfig } from './run-config.js';
+import { checkTargetNow, requestedTarget } from './targets.js';
 import {
   badRequest, conflict, idField, notFound, optionalBool, optionalId, optionalInt, optionalOneOfArray, optionalString,
   optionalStringArray, oneOf, requestObject,
@@ -72,14 +73,16 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
       return getRun(ctx, id);
     },
 
-    'runs.create': (raw) => {
-      const req = requestObject(raw, 'runs.create');
+    'runs.create': async (raw) => {
+      const req = { ...requestObject(raw, 'runs.create') };
       const name = optionalString(req, 'name');
       const parentRunId = optionalId(req, 'parentRunId');
       if (parentRunId !== undefined) getRun(ctx, parentRunId);
+      const target = requestedTarget(ctx, req);
       const resolved = resolveRunConfig(store, req.method, req.config);
+      await checkTargetNow(ctx, target); // the config is sound: now ask the cluster, before anything is written
       const run = store.transaction(() => {
-        const r = store.runs.insert({ ...resolved, name: name?.trim() || resolved.method, parentRunId: parentRunId ?? null });
+        const r = store.runs.insert({ ...resolved, name: name?.trim() || resolved.method, parentRunId: parentRunId ?? null, target });
         return name?.trim() ? r : store.runs.update(r.id, { name: `${resolved.method} #${r.id}` })!;
       });
       ctx.emit({ type: 'run.status', runId: run.id, status: run.status, error: null });
