@@ -51,16 +51,29 @@ const controlPoll = setInterval(() => {
   }
 }, CONTROL_POLL_MS);
 
-// scancel, the time limit and preemption send SIGTERM first: say so on the run's log before the process ends.
+// scancel, the time limit, preemption and a node being drained send SIGTERM, then SIGKILL after the cluster's KillWait
+// (30 s by default). Use that time as a pause does: the job writes its checkpoint on the shared folder and ends
+// without a result, so the workbench marks the run interrupted and a resume continues from that checkpoint.
+let terminating = false;
+const TERM_GRACE_MS = 25_000;
 process.on('SIGTERM', () => {
-  post({ type: 'log', level: 'warn', message: `SLURM job ${process.env.SLURM_JOB_ID ?? '?'} received SIGTERM (scancel, time limit or preemption)` });
-  process.exit(143);
+  if (terminating) return;
+  terminating = true;
+  post({ type: 'log', level: 'warn', message: `SLURM job ${process.env.SLURM_JOB_ID ?? '?'} received SIGTERM (scancel, time limit, preemption): writing a checkpoint before it ends` });
+  stopReason ??= 'paused';
+  controller.abort('paused');
+  setTimeout(() => process.exit(143), TERM_GRACE_MS).unref();
 });
 
 endWithNewline(spec.eventsFile);
 if (requeued) post({ type: 'log', level: 'info', message: `SLURM requeued job ${process.env.SLURM_JOB_ID ?? '?'} (restart ${process.env.SLURM_RESTART_COUNT}): resuming from the last checkpoint` });
 post({ type: 'log', level: 'info', message: `job started on ${process.env.SLURMD_NODENAME ?? 'a node'} (SLURM job ${process.env.SLURM_JOB_ID ?? '?'})` });
 runJob(start, post, controller.signal, () => stopReason).then(
-  (terminal) => { post(terminal); clearInterval(controlPoll); process.exit(0); },
+  (terminal) => {
+    clearInterval(controlPoll);
+    if (terminating) { post({ type: 'log', level: 'info', message: 'checkpoint written after SIGTERM; resume the run to continue from it' }); process.exit(143); }
+    post(terminal);
+    process.exit(0);
+  },
   (err: unknown) => { for (const m of failureMessages(err)) post(m); clearInterval(controlPoll); process.exit(1); },
 );

@@ -61,6 +61,9 @@ const SETTLE_RETRY_MS = 1000;
 
 export const runWorkDir = (dataDir: string, runId: number) => join(dataDir, 'runs', String(runId));
 
+/** Where the run's job keeps its checkpoints and student: on the shared folder for a SLURM run, else its run folder. */
+export const jobWorkDir = (dataDir: string, run: Pick<RunRecord, 'id' | 'remote'>) => (run.remote ? join(run.remote.jobDir, 'work') : runWorkDir(dataDir, run.id));
+
 export class JobRunner {
   private readonly active = new Map<number, ActiveRun>();
   private readonly owned = new Set<number>();
@@ -158,17 +161,20 @@ export class JobRunner {
     return n;
   }
 
-  /** Cancel: a queued run ends at once; a running one is asked to stop, and killed if it does not. */
-  cancel(runId: number): void {
-    this.stop(runId, 'cancelled');
+  /**
+   * Cancel: a queued run ends at once; a running one is asked to stop, and killed if it does not. Resolves once
+   * a remote job nobody follows has been scancel'ed and its run settled (the CLI closes right after).
+   */
+  cancel(runId: number): Promise<void> {
+    return this.stop(runId, 'cancelled');
   }
 
   /** Pause: like cancel, but the job checkpoints where it can and the run ends `paused`. */
-  pause(runId: number): void {
-    this.stop(runId, 'paused');
+  pause(runId: number): Promise<void> {
+    return this.stop(runId, 'paused');
   }
 
-  private stop(runId: number, reason: 'cancelled' | 'paused'): void {
+  private async stop(runId: number, reason: 'cancelled' | 'paused'): Promise<void> {
     const a = this.active.get(runId);
     if (!a) {
       const { runs } = this.opts.store;
@@ -181,10 +187,9 @@ export class JobRunner {
         if (owner !== null && owner !== process.pid && processIsAlive(owner)) runs.requestStop(runId, reason);
         else if (run.target && this.opts.remote) {
           // a cluster job nobody follows: take it out of the cluster, then the run ends as asked
-          void this.opts.remote.cancelUnfollowed(run).then((problem) => {
-            if (problem) this.report(runId, problem);
-            this.settle(runId, reason, { error: null });
-          });
+          const problem = await this.opts.remote.cancelUnfollowed(run).catch((err: Error) => err.message);
+          if (problem) this.report(runId, problem);
+          this.settle(runId, reason, { error: null });
         } else this.settle(runId, reason, { error: null });
       }
       return;
@@ -201,7 +206,9 @@ export class JobRunner {
 
   private pollStopRequests(): void {
     try {
-      for (const { id, reason } of this.opts.store.runs.stopRequests([...this.active.keys()])) this.stop(id, reason);
+      for (const { id, reason } of this.opts.store.runs.stopRequests([...this.active.keys()])) {
+        this.stop(id, reason).catch((err: unknown) => this.report(id, `could not stop run ${id}: ${(err as Error).message}`));
+      }
     } catch (err) {
       this.report(null, `could not read stop requests: ${(err as Error).message}`);
     }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { PruningHistory, ResumePlan, RunDependents, ScoreSource } from '../../shared/api/methods.js';
 import type { RunRecord } from '../../shared/api/types.js';
 import { listCheckpoints } from '../../engine/train/train-state.js';
-import { runWorkDir } from '../runner/job-runner.js';
+import { jobWorkDir } from '../runner/job-runner.js';
 import { RESUMABLE } from '../store/index.js';
 import { getRun } from './runs.js';
 import { getModel } from './models.js';
@@ -52,7 +52,7 @@ function resumePlan(ctx: ServiceContext, run: RunRecord): ResumePlan {
   if (!(RESUMABLE as readonly string[]).includes(run.status)) {
     return { possible: false, fromStep: null, lastStep, message: `Only a stopped run resumes; this one is ${run.status}.` };
   }
-  const dir = runWorkDir(ctx.dataDir, run.id);
+  const dir = jobWorkDir(ctx.dataDir, run);
   const fromStart = (why: string): ResumePlan => ({
     possible: true, fromStep: 0, lastStep,
     message: `Resume starts again from step 1${lastStep ? ` (the ${lastStep} steps done are repeated)` : ''}: ${why}.`,
@@ -114,7 +114,7 @@ function pruning(ctx: ServiceContext, run: RunRecord): PruningHistory {
     const last = events[events.length - 1];
     if (!last || last.hidden !== e.hidden || last.heads !== e.heads || last.headDim !== e.headDim || last.intermediate !== e.intermediate) events.push(e);
   }
-  const checkpoints = listCheckpoints(join(runWorkDir(ctx.dataDir, run.id), 'checkpoints'));
+  const checkpoints = listCheckpoints(join(jobWorkDir(ctx.dataDir, run), 'checkpoints'));
   const masks: Masks[] = [];
   checkpoints.forEach((ck, i) => {
     const m = checkpointMasks(ck.path);

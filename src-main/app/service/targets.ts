@@ -15,9 +15,13 @@ const SLURM_WORD = /^[A-Za-z0-9][A-Za-z0-9_.,-]*$/;
 /** SLURM's time formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS. */
 const TIME_LIMIT = /^(\d+-\d{1,2}(:\d{1,2}){0,2}|\d+(:\d{1,2}){0,2})$/;
 
+/** Longer than any host name (255), partition, account or command path a cluster uses. */
+const MAX_SETTING_CHARS = 1024;
+
 function optionalMatching(req: Record<string, unknown>, key: string, re: RegExp, what: string): string | null {
   const v = optionalString(req, key);
   if (v === undefined || v.trim() === '') return null;
+  if (v.length > MAX_SETTING_CHARS) throw badRequest(`${key}: at most ${MAX_SETTING_CHARS} characters, got ${v.length}`);
   if (!re.test(v.trim())) throw badRequest(`${key}: expected ${what}, got ${JSON.stringify(v)}`);
   return v.trim();
 }
@@ -25,6 +29,7 @@ function optionalMatching(req: Record<string, unknown>, key: string, re: RegExp,
 function absoluteDir(req: Record<string, unknown>, key: string, required: boolean): string | null {
   const v = required ? stringField(req, key) : optionalString(req, key);
   if (v === undefined || v.trim() === '') return null;
+  if (v.length > 4096 || v.includes('\0')) throw badRequest(`${key}: expected a path (at most 4096 characters, no NUL), got ${JSON.stringify(v.slice(0, 100))}`);
   if (!v.startsWith('/')) throw badRequest(`${key}: expected an absolute path, got ${JSON.stringify(v)}`);
   return resolve(v);
 }

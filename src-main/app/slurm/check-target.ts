@@ -2,11 +2,11 @@
 // answers (here or over ssh), and the scheduler would accept a job with the target's partition, account, GPUs,
 // CPUs and time limit (`sbatch --test-only`, which submits nothing). A problem is a TargetError naming it.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { SlurmTargetSettings } from '../../shared/api/types.js';
 import { describeReach, NOT_FOUND, SSH_FAILED, slurmCommand, slurmError, type CommandResult } from './command.js';
-import { SharedPaths, WID_FOLDER } from './job-files.js';
+import { SharedPaths } from './job-files.js';
 import { jobOptions } from './batch-script.js';
 
 export class TargetError extends Error {
@@ -29,10 +29,10 @@ function checkSharedFolder(settings: SlurmTargetSettings): string {
   let isDir = false;
   try { isDir = statSync(dir).isDirectory(); } catch { /* missing */ }
   if (!isDir) throw new TargetError(`sharedDir: ${dir} is not a folder on this machine`);
-  const probe = join(dir, WID_FOLDER, `.probe-${randomBytes(4).toString('hex')}`);
+  // beside, not inside, wid-workbench/: a refused target leaves the folder as it was
+  const probe = join(dir, `.wid-probe-${randomBytes(4).toString('hex')}`);
   try {
-    mkdirSync(join(dir, WID_FOLDER), { recursive: true });
-    writeFileSync(probe, 'wid');
+    writeFileSync(probe, 'wid', { flag: 'wx' });
   } catch (err) {
     throw new TargetError(`sharedDir: cannot write in ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }

@@ -29,13 +29,20 @@ export function slurmCommand(reach: Reach, argv: string[], opts: { timeoutMs?: n
     let stderr = '';
     let settled = false;
     const done = (r: CommandResult) => { if (!settled) { settled = true; clearTimeout(timer); resolve(r); } };
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      // spawn throws synchronously for what it cannot even try (E2BIG, a NUL in an argument)
+      resolve({ code: -1, stdout: '', stderr: `${argv[0]} could not be started: ${(err as Error).message}` });
+      return;
+    }
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       done({ code: -1, stdout, stderr: `${stderr}${argv[0]} on ${describeReach(reach)} did not answer within ${(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s` });
     }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.on('error', (err: NodeJS.ErrnoException) => {
       done({ code: err.code === 'ENOENT' ? NOT_FOUND : -1, stdout, stderr: err.code === 'ENOENT' ? `${file}: command not found` : err.message });
     });

@@ -10,12 +10,23 @@ import { SharedPaths, WID_FOLDER } from './job-files.js';
 /** The config keys that hold paths the job reads (see the run config table in docs/architecture.md). */
 export const INPUT_PATH_KEYS = ['teacherPath', 'modelPath', 'corpusPath', 'gluePath'] as const;
 
+/** Copies under way in this process: a group's runs submitted together share one copy of their teacher. */
+const inFlight = new Map<string, Promise<string>>();
+
 async function copyOnce(sharedDir: string, source: string): Promise<string> {
   const st = await stat(source);
   const key = createHash('sha256').update(`${source}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
   const dest = join(sharedDir, WID_FOLDER, 'inputs', `${key}-${basename(source)}`);
-  if (existsSync(join(`${dest}.complete`))) return dest;
-  const tmp = `${dest}.tmp-${process.pid}`;
+  if (existsSync(`${dest}.complete`)) return dest;
+  let copying = inFlight.get(dest);
+  if (!copying) {
+    copying = copyInto(source, dest).finally(() => inFlight.delete(dest));
+    inFlight.set(dest, copying);
+  }
+  return copying;
+}
+
+async function copyInto(source: string, dest: string): Promise<string> {  const tmp = `${dest}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await cp(source, tmp, { recursive: true, dereference: true });
   await rm(dest, { recursive: true, force: true });

@@ -42,11 +42,22 @@ function packageClosure(from: string, roots: string[]): Map<string, string> {
   return found;
 }
 
+/** Packs under way in this process (a group's runs are submitted together). */
+const inFlight = new Map<string, Promise<string>>();
+
 async function packBundle(entry: string, sharedDir: string): Promise<string> {
   const hash = createHash('sha256').update(readFileSync(entry)).digest('hex').slice(0, 16);
   const dest = join(sharedDir, WID_FOLDER, 'bundle', hash);
   if (existsSync(`${dest}.complete`)) return dest;
-  const tmp = `${dest}.tmp-${process.pid}`;
+  let packing = inFlight.get(dest);
+  if (!packing) {
+    packing = packInto(entry, dest).finally(() => inFlight.delete(dest));
+    inFlight.set(dest, packing);
+  }
+  return packing;
+}
+
+async function packInto(entry: string, dest: string): Promise<string> {  const tmp = `${dest}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await cp(entry, join(tmp, 'slurm-job.cjs'));
   for (const [name, dir] of packageClosure(dirname(entry), RUNTIME_PACKAGES)) {
@@ -63,7 +74,8 @@ export async function workerCommand(node: string, paths: SharedPaths, sharedDir:
   const here = moduleDir();
   const override = process.env.WID_SLURM_JOB_ENTRY;
   const source = resolve(here, '../../worker/slurm-job.ts');
-  const bundled = join(here, 'slurm-job.cjs');
+  // beside this bundle, or one folder up (the Electron main bundle lives in dist/main/electron/)
+  const bundled = [join(here, 'slurm-job.cjs'), join(here, '..', 'slurm-job.cjs')].find((f) => existsSync(f)) ?? join(here, 'slurm-job.cjs');
   const entry = override ? resolve(override) : existsSync(source) ? source : bundled;
   if (!existsSync(entry)) throw new Error(`the SLURM job worker ${entry} is missing (build with npm run build, or set WID_SLURM_JOB_ENTRY)`);
   if (entry.endsWith('.ts')) {
