@@ -37,6 +37,7 @@ test('a selftest sent to a SLURM target from the wizard runs there and shows whe
     assert.equal(await page.locator('[data-testid=run-title] [data-testid=target-badge]').innerText(), 'mini');
     await page.locator('[data-testid=run-title] [data-testid=status]').filter({ hasText: 'completed' }).waitFor({ timeout: 60_000 });
     assert.match(await page.getByTestId('run-step').innerText(), /step 8 \/ 8/);
+    await where.filter({ hasText: 'COMPLETED' }).waitFor({ timeout: 10_000 });
     await screenshot(page, 'slurm-run-completed');
 
     const runs = await call('runs.list', {});

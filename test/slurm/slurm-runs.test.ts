@@ -64,6 +64,7 @@ test('a compare group sent to the SLURM target runs as three jobs and lands in t
     assert.equal(r.status, 'completed', `${r.method}: ${r.error}\n${await logOf(r.id)}`);
     assert.equal(r.groupId, group.id);
     assert.match(r.remote?.jobId ?? '', /^\d+$/);
+    assert.equal(r.remote!.state, 'COMPLETED');
     assert.ok(r.remote!.jobDir.startsWith(shared), r.remote!.jobDir);
     assert.deepEqual(await lossSteps(r.id), [1, 2, 3], `${r.method}: one loss point per step`);
     assert.equal(r.backend, 'wasm');

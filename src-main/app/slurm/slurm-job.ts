@@ -39,6 +39,7 @@ export class SlurmJob implements WorkerProcess {
   private readOffset = 0;
   private readonly recordedQueue: (number | null)[] = [];
   private sawTerminal = false;
+  private failedByWorker = false;
   private killed = false;
   private stopping = false;
   private ended = false;
@@ -189,7 +190,7 @@ export class SlurmJob implements WorkerProcess {
       const p = this.paths;
       const local: FromWorker = m.type === 'artifact' || m.type === 'model' ? { ...m, path: p.toLocal(m.path) }
         : m.type === 'evaluation' && m.modelPath ? { ...m, modelPath: p.toLocal(m.modelPath) } : m;
-      if (TERMINAL.has(m.type)) this.sawTerminal = true;
+      if (TERMINAL.has(m.type)) { this.sawTerminal = true; this.failedByWorker = m.type === 'failed'; }
       this.deliver(local, line.end);
     }
   }
@@ -197,7 +198,7 @@ export class SlurmJob implements WorkerProcess {
   private async tick(): Promise<void> {
     if (this.ended || !this.job) return;
     this.drain();
-    if (this.sawTerminal) { this.exit(0); return; }
+    if (this.sawTerminal) { this.finishedByWorker(); return; }
     if (Date.now() - this.lastStateAt < this.opts.statePollMs && !this.killed) return;
     this.lastStateAt = Date.now();
     let state: JobState | null;
@@ -214,8 +215,21 @@ export class SlurmJob implements WorkerProcess {
     const outcome = state ? outcomeOf(state.state) : 'interrupted';
     if (outcome === 'active') return;
     this.drain(); // what the job wrote just before it ended
-    if (this.sawTerminal) { this.exit(0); return; }
+    if (this.sawTerminal) { this.finishedByWorker(); return; }
     await this.endedWithoutResult(state, outcome);
+  }
+
+  /**
+   * The worker reported how the job ended and exits right after (0, or 1 after `failed`): record the state SLURM
+   * gives that exit rather than the RUNNING of the last look, without asking the cluster once more.
+   */
+  private finishedByWorker(): void {
+    if (this.job && this.lastState !== 'COMPLETED' && this.lastState !== 'FAILED') {
+      const state = this.failedByWorker ? 'FAILED' : 'COMPLETED';
+      this.opts.store.remoteJobs.setState(this.run.id, state, null);
+      this.lastState = state;
+    }
+    this.exit(0);
   }
 
   private noteState(state: JobState): void {
