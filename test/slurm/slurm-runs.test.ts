@@ -5,8 +5,8 @@
 // Tiny teacher, 3 distillation steps on wasm; selftests on cpu with a delay so there is time to act mid-run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord } from '../../src-main/shared/api/index.js';
@@ -136,4 +136,23 @@ test('a job that fails on the cluster leaves the run failed with SLURM\'s state 
   assert.equal(final.status, 'failed');
   assert.match(final.error ?? '', new RegExp(`^SLURM job ${final.remote!.jobId} failed \\(FAILED, exit code 127:0.*\\); its log: ${final.remote!.jobDir}/slurm-${final.remote!.jobId}\\.out: .*/nonexistent/bin/node`));
   assert.match(await logOf(run.id), /the last lines of .*slurm-\d+\.out:\n/);
+});
+
+test('the packed app\'s job worker is copied to the shared folder with the packages it loads, and the job runs that copy', { skip, timeout: 240_000 }, async (t) => {
+  // built inside the checkout, where the packages are found as in a packed app (node_modules above dist/)
+  const out = join(new URL('../..', import.meta.url).pathname, 'dist', `slurm-test-${process.pid}`);
+  t.after(() => { rmSync(out, { recursive: true, force: true }); delete process.env.WID_SLURM_JOB_ENTRY; });
+  const built = spawnSync(process.execPath, ['scripts/build-main.mjs', '--out', out], { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  process.env.WID_SLURM_JOB_ENTRY = join(out, 'slurm-job.cjs');
+  const run = await service.call('runs.create', { method: 'selftest', target: 'mini', config: { steps: 4, backend: 'wasm' } });
+  const final = await settled(run.id, 120_000);
+  assert.equal(final.status, 'completed', `${final.error}\n${await logOf(run.id)}`);
+  assert.equal(final.backend, 'wasm');
+  const bundle = /job worker bundle: (\S+)/.exec(await logOf(run.id))?.[1] ?? '';
+  assert.ok(bundle.startsWith(join(shared, 'wid-workbench', 'bundle')), bundle);
+  assert.ok(existsSync(join(bundle, 'slurm-job.cjs')));
+  for (const pkg of ['@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core', 'webgpu']) assert.ok(existsSync(join(bundle, 'node_modules', pkg, 'package.json')), pkg);
+  const script = readFileSync(join(final.remote!.jobDir, 'job.sbatch'), 'utf8');
+  assert.match(script, new RegExp(`exec node ${bundle}/slurm-job.cjs `), 'the job runs the copy on the shared folder');
 });
