@@ -129,6 +129,23 @@ test('scancel from outside leaves the run interrupted with SLURM\'s reason; resu
   assert.ok(!existsSync(final.remote!.jobDir));
 });
 
+test('a job SLURM requeues (as after a node failure) runs again under the same job id, resumes from its checkpoint and completes, each step once', { skip }, async () => {
+  const steps = 30;
+  const run = await service.call('runs.create', { method: 'selftest', target: 'mini', config: { steps, delayMs: 150, backend: 'cpu', seed: 4 } });
+  const mid = await atStep(run.id, 5);
+  execFileSync('scontrol', ['requeue', mid.remote!.jobId], { env: process.env });
+  // SLURM holds a requeued job back for a while (BeginTime); a test has no minutes to wait, so release it now
+  await waitFor('the job back in the queue', () => jobState(mid.remote!.jobId, process.env as Record<string, string>) === 'PENDING', 30_000);
+  execFileSync('scontrol', ['update', `jobid=${mid.remote!.jobId}`, 'StartTime=now'], { env: process.env });
+  const final = await settled(run.id, 120_000);
+  assert.equal(final.status, 'completed', `${final.error}\n${await logOf(run.id)}`);
+  assert.equal(final.remote!.jobId, mid.remote!.jobId, 'the same job, requeued');
+  const log = await logOf(run.id);
+  assert.match(log, /SLURM requeued job \d+ \(restart 1\): resuming from the last checkpoint/);
+  assert.match(log, /selftest: resuming after step \d+/);
+  assert.deepEqual(await lossSteps(run.id), range(steps));
+});
+
 test('a job that fails on the cluster leaves the run failed with SLURM\'s state and the last line of the job\'s log', { skip }, async () => {
   await service.call('targets.register', { name: 'nonode', sharedDir: shared, gpus: 0, cpus: 1, timeLimit: '10:00', node: '/nonexistent/bin/node' });
   const run = await service.call('runs.create', { method: 'selftest', target: 'nonode', config: { steps: 3, backend: 'cpu' } });

@@ -232,7 +232,7 @@ export class JobRunner {
       if (!a.worker.detach || a.requested) continue;
       // a cluster job outlives us: the next start follows it from where its events were recorded
       a.settled = true;
-      a.worker.detach();
+      await a.worker.detach();
       await a.chain;
       this.active.delete(a.runId);
       try { this.opts.store.runs.release(a.runId); } catch { /* the next start sees this process gone anyway */ }

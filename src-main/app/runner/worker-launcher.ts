@@ -8,7 +8,7 @@ export interface WorkerProcess {
   onExit(listener: (code: number | null, reason?: string) => void): void;
   kill(): void;
   /** A job that outlives this process (a SLURM job): stop following it, leave it running; a later start follows it again. */
-  detach?(): void;
+  detach?(): void | Promise<void>;
   /** Called after each message it delivered has been recorded, in order (a SLURM job remembers how far it was read). */
   recorded?(): void;
 }

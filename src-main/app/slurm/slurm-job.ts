@@ -47,6 +47,7 @@ export class SlurmJob implements WorkerProcess {
   private lastStateAt = 0;
   private lastState: string | null = null;
   private lastQueryError = '';
+  private submitting: Promise<void> | null = null;
 
   private constructor(private readonly run: RunRecord, private readonly opts: SlurmJobOptions) {}
 
@@ -68,7 +69,9 @@ export class SlurmJob implements WorkerProcess {
 
   send(message: unknown): void {
     const m = message as ToWorker;
-    if (m.type === 'start') this.submitJob(m).catch((err: unknown) => this.fail(`could not submit the SLURM job: ${(err as Error).message}`));
+    if (m.type === 'start') {
+      this.submitting = this.submitJob(m).catch((err: unknown) => this.fail(`could not submit the SLURM job: ${(err as Error).message}`));
+    }
     else if (m.type === 'cancel' || m.type === 'pause') this.requestStop(m.type);
   }
 
@@ -81,10 +84,12 @@ export class SlurmJob implements WorkerProcess {
     void this.scancel();
   }
 
-  detach(): void {
+  /** Resolves once a submission under way has recorded its job, so the next start can follow it. */
+  detach(): Promise<void> {
     this.ended = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    return this.submitting ?? Promise.resolve();
   }
 
   recorded(): void {
