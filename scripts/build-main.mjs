@@ -3,6 +3,7 @@
 //   src-main/electron/main.ts     -> dist/main/electron/main.cjs   (package.json "main")
 //   src-main/electron/preload.ts  -> dist/main/electron/preload.cjs (sandboxed: only require('electron') allowed)
 //   src-main/worker/job-worker.ts -> dist/main/worker.cjs          (started with utilityProcess.fork)
+//   src-main/worker/slurm-job.ts  -> dist/main/slurm-job.cjs       (a run's job on a SLURM cluster; packed into its shared folder)
 // Native and binary-carrying packages stay external; electron-builder ships them unpacked from the asar.
 // `--out DIR` writes the same layout under DIR instead of dist/main (tests).
 import { build } from 'esbuild';
@@ -28,6 +29,7 @@ const entries = [
   { in: 'src-main/electron/main.ts', out: 'electron/main.cjs' },
   { in: 'src-main/electron/preload.ts', out: 'electron/preload.cjs' },
   { in: 'src-main/worker/job-worker.ts', out: 'worker.cjs' },
+  { in: 'src-main/worker/slurm-job.ts', out: 'slurm-job.cjs' },
 ];
 
 let built = 0;

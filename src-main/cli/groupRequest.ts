@@ -11,6 +11,7 @@ export function groupRequestFrom(request: RunRequestFromFile): ApiRequest<'group
   return {
     ...(request.name !== undefined ? { name: request.name } : {}),
     methods: (request.methods ?? [...DEFAULT_COMPARE_METHODS]) as ApiRequest<'groups.create'>['methods'],
+    ...(request.target !== undefined ? { target: request.target } : {}),
     config: request.config,
   };
 }

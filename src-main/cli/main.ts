@@ -13,6 +13,7 @@ import { groupsListCommand, groupsShowCommand } from './commands/groupsCommands.
 import { listCommand } from './commands/listCommand.js';
 import { cancelCommand, resumeCommand, runCommand } from './commands/runCommands.js';
 import { showCommand } from './commands/showCommand.js';
+import { targetsAddCommand, targetsCheckCommand, targetsListCommand, targetsRemoveCommand } from './commands/targetsCommands.js';
 import { registerReproCommand, registerReproMergeCommand } from './commands/reproCommand.js';
 import { parseCount, parseId } from './parseIds.js';
 
@@ -126,6 +127,34 @@ datasets.command('register')
   .requiredOption('--kind <kind>', 'corpus or glue')
   .option('--name <name>', 'display name')
   .action((path: string, opts) => withService(false, (s) => datasetsRegisterCommand(s, path, opts, print)));
+
+const targets = program.command('targets').description('execution targets: SLURM clusters that runs can be sent to ("target": "NAME" in wid run --config)');
+targets.command('list', { isDefault: true })
+  .description('list execution targets (local is this machine)')
+  .option('--json', 'print JSON')
+  .action((opts) => withService(false, (s) => targetsListCommand(s, opts, print)));
+targets.command('add')
+  .description('register a SLURM cluster, after checking it (sbatch answers, the scheduler accepts its jobs, the shared folder is seen on both sides)')
+  .argument('<name>', 'target name')
+  .requiredOption('--shared <dir>', 'shared working folder, as this machine sees it (both sides read and write it)')
+  .option('--host <ssh-destination>', 'login host to run sbatch/squeue/scancel on over ssh, as your SSH config names it (default: this machine)')
+  .option('--remote-dir <dir>', 'the shared folder as the cluster sees it, when it is mounted at another path there')
+  .option('--partition <name>', 'SLURM partition (default: the cluster\'s default)')
+  .option('--account <name>', 'SLURM account (default: yours)')
+  .option('--gpus <n>', 'GPUs per job, --gres=gpu:N (default 1; 0: none)', (v) => parseCount(v, '--gpus', 0))
+  .option('--cpus <n>', 'CPUs per job (default 4)', (v) => parseCount(v, '--cpus'))
+  .option('--time <limit>', 'time limit per job, e.g. 04:00:00 or 1-00:00:00 (default 04:00:00)')
+  .option('--node <command>', 'Node.js >= 20.19 on the cluster\'s nodes (default: node)')
+  .option('--no-requeue', 'do not let SLURM requeue a job after a node failure or preemption')
+  .action((name: string, opts) => withService(false, (s) => targetsAddCommand(s, name, opts, print)));
+targets.command('check')
+  .description('check a registered target again (nothing is submitted)')
+  .argument('<name>', 'target name')
+  .action((name: string) => withService(false, (s) => targetsCheckCommand(s, name, print)));
+targets.command('remove')
+  .description('forget a target (refused while runs on it are queued or running)')
+  .argument('<name>', 'target name')
+  .action((name: string) => withService(false, (s) => targetsRemoveCommand(s, name, print)));
 
 program.command('info')
   .description('version, data folder and the compute backends usable here')

@@ -13,8 +13,8 @@ export function parseIdList(text: string, what: string): number[] {
   return parts.map((p) => parseId(p, what));
 }
 
-/** A count such as --parallel 3: a positive integer. */
-export function parseCount(text: string, what: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) <= 0) throw new CliError(`${what} must be a positive integer, got "${text}"`, 2);
+/** A count such as --parallel 3: a positive integer (or from `min`, e.g. 0 GPUs). */
+export function parseCount(text: string, what: string, min = 1): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new CliError(`${what} must be ${min === 1 ? 'a positive integer' : `an integer >= ${min}`}, got "${text}"`, 2);
   return Number(text);
 }

@@ -3,6 +3,8 @@
 // ({ "method": "selftest", "name": "smoke", "config": { "steps": 20 } }).
 // "method": "compare" makes a compare group instead (groups.create): the shared config is run by every method in
 // the optional top-level "methods" (default WID, DistilBERT and TinyBERT; see groupRequest.ts).
+// "target": "NAME" (a string: a student size target is an object) sends the run or group to a registered execution
+// target, e.g. a SLURM cluster (`wid targets add`); "local" or none: this machine.
 // Only the file's shape is checked here; the service validates the config fields themselves.
 import { readFileSync } from 'node:fs';
 import type { RunMethod } from '../shared/api/index.js';
@@ -16,6 +18,8 @@ export interface RunRequestFromFile {
   name?: string;
   /** Only with "method": "compare": the methods of the group, unchecked (groups.create checks them). */
   methods?: unknown;
+  /** The execution target's name (runs.create / groups.create `target`). */
+  target?: string;
   config: Record<string, unknown>;
 }
 
@@ -32,6 +36,9 @@ export function readRunConfigFile(path: string, methodOverride?: string): RunReq
   }
   if (!isObject(data)) throw new CliError(`--config ${path} must hold a JSON object with "method" and the run config`, 2);
   const { method: fileMethod, name, methods, config: nested, ...flat } = data;
+  // a string "target" is where the run executes; an object "target" is the student's size and stays in the config
+  const runTarget = typeof flat.target === 'string' ? flat.target : undefined;
+  if (runTarget !== undefined) delete flat.target;
   const method = methodOverride ?? fileMethod;
   if (typeof method !== 'string' || method === '') {
     throw new CliError(`--config ${path}: "method" is missing (expected e.g. "selftest", "wid", "distilbert", "tinybert", "albert", "mobilebert", "compare"; or pass --method)`, 2);
@@ -46,6 +53,6 @@ export function readRunConfigFile(path: string, methodOverride?: string): RunReq
   }
   return {
     method: method as RunRequestFromFile['method'], ...(name !== undefined ? { name } : {}),
-    ...(methods !== undefined ? { methods } : {}), config: nested ?? flat,
+    ...(methods !== undefined ? { methods } : {}), ...(typeof runTarget === 'string' ? { target: runTarget } : {}), config: nested ?? flat,
   };
 }

@@ -1,10 +1,8 @@
 // Entry point of the job process (Node child_process.fork or Electron utilityProcess): receives one
 // `start` message, selects the tfjs backend, runs the job and streams everything back as messages.
 // Bundled as dist/main/worker.cjs, so nothing here may depend on tsx or on source-relative paths.
-import { explainBackendError, selectBackend, type BackendPreference } from '../engine/backend/index.js';
-import { jobFor } from '../engine/jobs/registry.js';
-import type { JobContext } from '../engine/jobs/types.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { failureMessages, runJob } from './run-job.js';
 import { runWorkerTask } from './tasks.js';
 
 interface ParentPort { on(event: 'message', listener: (e: { data: unknown }) => void): void; postMessage(m: unknown): void }
@@ -24,40 +22,20 @@ function finish(message: FromWorker): void {
 
 /** The run's `error` gets the message; the stack goes to the run log for whoever debugs it. */
 function failed(raw: unknown): void {
-  const err = explainBackendError(raw);
-  if (err instanceof Error && err.stack) post({ type: 'log', level: 'error', message: err.stack });
-  finish({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
+  const messages = failureMessages(raw);
+  for (const m of messages.slice(0, -1)) post(m);
+  finish(messages[messages.length - 1]!);
 }
 
 const controller = new AbortController();
 let stopReason: 'cancelled' | 'paused' | null = null;
 let started = false;
 
-async function start(msg: Extract<ToWorker, { type: 'start' }>): Promise<void> {
-  const job = jobFor(msg.method);
-  // the service parsed this config once (fields and files) and stored the result: the job gets it as it is
-  const config = msg.jobConfig;
-  const pref = (config as { backend?: unknown }).backend;
-  const backend = await selectBackend(typeof pref === 'string' ? (pref as BackendPreference) : undefined);
-  post({ type: 'backend', name: backend.name, device: backend.device });
-  const ctx: JobContext = {
-    runId: msg.runId, workDir: msg.workDir, seed: msg.seed, backend, signal: controller.signal, resume: msg.resume,
-    progress: (progress) => post({ type: 'progress', progress }),
-    metric: (step, name, value) => post({ type: 'metric', step, name, value }),
-    log: (level, message) => post({ type: 'log', level, message }),
-    artifact: (kind, path) => post({ type: 'artifact', kind, path }),
-    evaluation: (e) => post({ type: 'evaluation', ...e }),
-    registerModel: (m) => post({ type: 'model', ...m }),
-  };
-  const result = await job.run(config, ctx);
-  finish(stopReason ? { type: 'stopped', reason: stopReason, result } : { type: 'done', result });
-}
-
 function onMessage(raw: unknown): void {
   const msg = raw as ToWorker;
   if (msg?.type === 'start' && !started) {
     started = true;
-    start(msg).catch(failed);
+    runJob(msg, post, controller.signal, () => stopReason).then(finish, failed);
   } else if (msg?.type === 'task' && !started) {
     started = true;
     runWorkerTask(msg.task).then((value) => finish({ type: 'taskResult', value }), failed);

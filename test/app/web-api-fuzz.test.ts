@@ -104,6 +104,9 @@ const BASE: Record<string, Record<string, unknown>> = {
   'models.update': { id: 999, name: 'renamed' }, 'datasets.update': { id: 999, name: 'renamed' }, 'datasets.remove': { id: 999 },
   'groups.update': { id: 999, name: 'renamed' }, 'groups.remove': { id: 999 },
   'runs.dependents': { id: 1 }, 'runs.resumePlan': { id: 1 }, 'runs.pruning': { id: 1 }, 'compare.sources': { modelIds: [1] },
+  // a refused target check (no sbatch here, a bad host) must leave the shared folder as it was
+  'targets.register': { name: 't', sharedDir: join(outside, 'empty'), gpus: 0, host: 'wid-fuzz.invalid' },
+  'targets.check': { name: 'nope' }, 'targets.remove': { name: 'nope' },
 };
 /** Keys inside `config` worth mutating too (budget, ids, sizes). */
 const CONFIG_KEYS = ['steps', 'batchSize', 'seqLen', 'teacherModelId', 'datasetId', 'target', 'seed', 'backend'];

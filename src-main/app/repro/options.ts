@@ -45,6 +45,8 @@ export interface ReproOptions {
   timeLimit?: number;
   /** 'distill': run only the distillation stages this time (fine-tunes on the next run of the command). */
   only?: 'distill';
+  /** Execution target (a registered SLURM cluster) of every run; absent: this machine. */
+  target?: string;
 }
 
 export const WID_VARIANTS = ['hard', 'kd', 'effective'] as const;

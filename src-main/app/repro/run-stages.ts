@@ -42,20 +42,20 @@ async function registered(service: Service, o: ReproOptions, state: ReproState):
 }
 
 /** Creates what is missing, resumes what stopped; returns the runs to wait for. */
-async function ensureDistillRuns(service: Service, stages: DistillStage[], state: ReproState, ids: { teacher: number; corpus: number }, print: (s: string) => void): Promise<void> {
+async function ensureDistillRuns(service: Service, stages: DistillStage[], state: ReproState, ids: { teacher: number; corpus: number }, print: (s: string) => void, target: { target?: string }): Promise<void> {
   const base = { teacherModelId: ids.teacher, datasetId: ids.corpus };
   const groups = new Map<string, DistillStage[]>();
   for (const s of stages) if (s.group) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
   for (const [name, members] of groups) {
     if (members.every((m) => state.runs[m.key] !== undefined)) continue;
-    const { group, runs } = await service.call('groups.create', { name: `repro: ${name}`, methods: members.map((m) => m.method), config: { ...base, ...members[0].config } });
+    const { group, runs } = await service.call('groups.create', { name: `repro: ${name}`, methods: members.map((m) => m.method), config: { ...base, ...members[0].config }, ...target });
     state.groups[name] = group.id;
     members.forEach((m, i) => { state.runs[m.key] = runs[i].id; });
     print(`group ${group.id} "${group.name}": ${runs.map((r, i) => `run ${r.id} ${members[i].key}`).join(', ')}`);
   }
   for (const s of stages) {
     if (state.runs[s.key] !== undefined) continue;
-    const run = await service.call('runs.create', { method: s.method, name: `repro: ${s.label}`, config: { ...base, ...s.config } });
+    const run = await service.call('runs.create', { method: s.method, name: `repro: ${s.label}`, config: { ...base, ...s.config }, ...target });
     state.runs[s.key] = run.id;
     print(`run ${run.id} ${s.key} created`);
   }
@@ -87,7 +87,7 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
   const ids = await registered(service, o, state);
   save();
   const stages = distillStages(o);
-  await ensureDistillRuns(service, stages, state, ids, print);
+  await ensureDistillRuns(service, stages, state, ids, print, o.target ? { target: o.target } : {});
   save();
   // What an earlier attempt left stopped (paused at its time limit, interrupted, failed) continues now, once.
   for (const [key, id] of Object.entries(state.runs)) await resumeIfStopped(service, id, key, print);
@@ -118,7 +118,7 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
       }
       if (!runs.has(ftKey) && !stopping) {
         const label = key === 'teacher' ? 'teacher' : stages.find((s) => s.key === key)!.label;
-        const ft = await service.call('runs.create', { method: 'finetune', name: `repro: GLUE ${label}`, config: finetuneConfig(o, modelId, ids.glue, key === 'teacher' ? undefined : Number(stages.find((s) => s.key === key)!.config.seed)) });
+        const ft = await service.call('runs.create', { method: 'finetune', name: `repro: GLUE ${label}`, config: finetuneConfig(o, modelId, ids.glue, key === 'teacher' ? undefined : Number(stages.find((s) => s.key === key)!.config.seed)), ...(o.target ? { target: o.target } : {}) });
         state.runs[ftKey] = ft.id;
         runs.set(ftKey, ft);
         save();

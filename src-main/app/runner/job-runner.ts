@@ -9,6 +9,7 @@ import type { ApiEvent } from '../../shared/api/events.js';
 import type { RunRecord, RunStatus } from '../../shared/api/types.js';
 import { isFromWorker, type FromWorker, type ToWorker } from '../../worker/protocol.js';
 import type { WorkerLauncher, WorkerProcess } from './worker-launcher.js';
+import type { RemoteRuns } from './remote-runs.js';
 import type { Store } from '../store/index.js';
 import { processIsAlive } from '../store/process-identity.js';
 import { recordWorkerMessage } from './message-recorder.js';
@@ -30,10 +31,17 @@ export interface JobRunnerOptions {
   killAfterMs?: number;
   /** The same for pause, which writes a checkpoint first (default 60 s: a bert-base state is GBs). */
   pauseKillAfterMs?: number;
+  /**
+   * Runs with an execution target (runs.target) execute there (a SLURM cluster). They do not count against
+   * `concurrency` (the cluster schedules them), and they outlive this process: close() leaves them running and
+   * start() follows those nobody follows.
+   */
+  remote?: RemoteRuns;
 }
 
 interface ActiveRun {
   runId: number;
+  remote: boolean;
   worker: WorkerProcess;
   /** Set once a terminal message (done/failed/stopped) has been recorded. */
   settled: boolean;
@@ -53,6 +61,9 @@ interface PendingSettle { status: RunStatus; fields: { error?: string | null; re
 const SETTLE_RETRY_MS = 1000;
 
 export const runWorkDir = (dataDir: string, runId: number) => join(dataDir, 'runs', String(runId));
+
+/** Where the run's job keeps its checkpoints and student: on the shared folder for a SLURM run, else its run folder. */
+export const jobWorkDir = (dataDir: string, run: Pick<RunRecord, 'id' | 'remote'>) => (run.remote ? join(run.remote.jobDir, 'work') : runWorkDir(dataDir, run.id));
 
 export class JobRunner {
   private readonly active = new Map<number, ActiveRun>();
@@ -86,7 +97,26 @@ export class JobRunner {
     }
     this.sweepLeftovers();
     this.accepting = true;
+    if (!this.opts.ownRunsOnly) this.followRemoteRuns();
     this.pump();
+  }
+
+  /** Remote runs still running on their cluster that no live process follows (an earlier start closed or died). */
+  private followRemoteRuns(): void {
+    const { remote, store } = this.opts;
+    if (!remote) return;
+    let orphans;
+    try { orphans = store.runs.remoteRunsToFollow(); } catch (err) { this.report(null, `could not read remote runs: ${(err as Error).message}`); return; }
+    for (const { run, ownerPid } of orphans) {
+      if (this.active.has(run.id) || !store.runs.takeOver(run.id, ownerPid)) continue;
+      let worker: WorkerProcess | null;
+      try { worker = remote.attach(run); } catch (err) { this.report(run.id, `could not follow run ${run.id}'s job: ${(err as Error).message}`); continue; }
+      if (!worker) {
+        this.settle(run.id, 'interrupted', { error: 'the workbench stopped before this run\'s job was submitted; resume the run to submit it' });
+        continue;
+      }
+      this.track(run, worker);
+    }
   }
 
   /** Start-up: temp files of interrupted writes in runs that are not running, and folders of unfinished removals. */
@@ -114,9 +144,11 @@ export class JobRunner {
     if (!this.accepting) return;
     try {
       for (const run of this.opts.store.runs.queued()) {
-        if (this.active.size >= this.concurrency) break;
         if (this.opts.ownRunsOnly && !this.owned.has(run.id)) continue;
-        if (!this.active.has(run.id)) this.launch(run);
+        if (this.active.has(run.id)) continue;
+        // the cluster schedules remote runs; only this machine's workers count against the concurrency
+        if (!run.target && this.localActive() >= this.concurrency) continue;
+        this.launch(run);
       }
     } catch (err) {
       // the store cannot be read or claimed (full disk, damaged file): queued runs wait for the next pump
@@ -124,17 +156,26 @@ export class JobRunner {
     }
   }
 
-  /** Cancel: a queued run ends at once; a running one is asked to stop, and killed if it does not. */
-  cancel(runId: number): void {
-    this.stop(runId, 'cancelled');
+  private localActive(): number {
+    let n = 0;
+    for (const a of this.active.values()) if (!a.remote) n++;
+    return n;
+  }
+
+  /**
+   * Cancel: a queued run ends at once; a running one is asked to stop, and killed if it does not. Resolves once
+   * a remote job nobody follows has been scancel'ed and its run settled (the CLI closes right after).
+   */
+  cancel(runId: number): Promise<void> {
+    return this.stop(runId, 'cancelled');
   }
 
   /** Pause: like cancel, but the job checkpoints where it can and the run ends `paused`. */
-  pause(runId: number): void {
-    this.stop(runId, 'paused');
+  pause(runId: number): Promise<void> {
+    return this.stop(runId, 'paused');
   }
 
-  private stop(runId: number, reason: 'cancelled' | 'paused'): void {
+  private async stop(runId: number, reason: 'cancelled' | 'paused'): Promise<void> {
     const a = this.active.get(runId);
     if (!a) {
       const { runs } = this.opts.store;
@@ -145,7 +186,12 @@ export class JobRunner {
         // If that process is gone, nobody will ever answer, so settle it here.
         const owner = runs.ownerPid(runId);
         if (owner !== null && owner !== process.pid && processIsAlive(owner)) runs.requestStop(runId, reason);
-        else this.settle(runId, reason, { error: null });
+        else if (run.target && this.opts.remote) {
+          // a cluster job nobody follows: take it out of the cluster, then the run ends as asked
+          const problem = await this.opts.remote.cancelUnfollowed(run).catch((err: Error) => err.message);
+          if (problem) this.report(runId, problem);
+          this.settle(runId, reason, { error: null });
+        } else this.settle(runId, reason, { error: null });
       }
       return;
     }
@@ -161,7 +207,9 @@ export class JobRunner {
 
   private pollStopRequests(): void {
     try {
-      for (const { id, reason } of this.opts.store.runs.stopRequests([...this.active.keys()])) this.stop(id, reason);
+      for (const { id, reason } of this.opts.store.runs.stopRequests([...this.active.keys()])) {
+        this.stop(id, reason).catch((err: unknown) => this.report(id, `could not stop run ${id}: ${(err as Error).message}`));
+      }
     } catch (err) {
       this.report(null, `could not read stop requests: ${(err as Error).message}`);
     }
@@ -177,10 +225,20 @@ export class JobRunner {
     }
   }
 
-  /** Stops starting runs and kills running workers; their runs are marked interrupted. */
+  /** Stops starting runs and kills running workers; their runs are marked interrupted. Remote jobs keep running. */
   async close(): Promise<void> {
     this.accepting = false;
     this.closing = true;
+    for (const a of [...this.active.values()]) {
+      if (!a.worker.detach || a.requested) continue;
+      // a cluster job outlives us: the next start follows it from where its events were recorded
+      a.settled = true;
+      await a.worker.detach();
+      await a.chain;
+      this.active.delete(a.runId);
+      try { this.opts.store.runs.release(a.runId); } catch { /* the next start sees this process gone anyway */ }
+    }
+    this.updateStopPoll();
     const waits = [...this.active.values()].map((a) => { a.worker.kill(); return a.exited; });
     await Promise.all(waits);
     this.retryPending(); // a last try; what still fails is marked interrupted by the next start
@@ -217,14 +275,21 @@ export class JobRunner {
     }
     let worker: WorkerProcess;
     try {
-      worker = this.opts.launch(run.id);
+      if (run.target && !this.opts.remote) throw new Error(`run ${run.id} is meant for the execution target "${run.target}", which this process cannot reach`);
+      worker = run.target ? this.opts.remote!.launch(run) : this.opts.launch(run.id);
     } catch (err) {
       this.settle(run.id, 'failed', { error: `could not start the job process: ${(err as Error).message}` });
       return;
     }
+    this.track(run, worker);
+    worker.send({ type: 'start', runId: run.id, method: run.method, config: run.config, jobConfig, workDir, seed: run.seed, resume } satisfies ToWorker);
+  }
+
+  /** Records a worker's messages and settles its run when it exits. */
+  private track(run: RunRecord, worker: WorkerProcess): void {
     let onExited!: () => void;
     const a: ActiveRun = {
-      runId: run.id, worker, settled: false, requested: null, exited: new Promise((r) => { onExited = r; }), chain: Promise.resolve(),
+      runId: run.id, remote: Boolean(run.target), worker, settled: false, requested: null, exited: new Promise((r) => { onExited = r; }), chain: Promise.resolve(),
     };
     this.active.set(run.id, a);
     this.updateStopPoll();
@@ -232,8 +297,10 @@ export class JobRunner {
     const then = (step: () => void | Promise<void>) => {
       a.chain = a.chain.then(step).catch((err: unknown) => this.report(run.id, `run ${run.id}: ${(err as Error)?.message ?? String(err)}`));
     };
-    worker.onMessage((m) => then(() => this.onMessage(a, m)));
-    worker.onExit((code) => {
+    worker.onMessage((m) => then(async () => {
+      try { await this.onMessage(a, m); } finally { worker.recorded?.(); }
+    }));
+    worker.onExit((code, reason) => {
       clearTimeout(a.killTimer);
       // after every message the worker sent before it exited has been recorded
       then(() => {
@@ -244,7 +311,7 @@ export class JobRunner {
             // Killed after a cancel/pause request: the user's intent decides; otherwise it died.
             if (a.requested) this.settle(run.id, a.requested, { error: null });
             else if (this.closing) this.settle(run.id, 'interrupted', { error: 'the app was closed while this run was running' });
-            else this.settle(run.id, 'interrupted', { error: `job process exited (code ${code ?? 'unknown'}) before the job finished` });
+            else this.settle(run.id, 'interrupted', { error: reason ?? `job process exited (code ${code ?? 'unknown'}) before the job finished` });
           }
         } finally {
           onExited();
@@ -252,7 +319,6 @@ export class JobRunner {
         this.pump();
       });
     });
-    worker.send({ type: 'start', runId: run.id, method: run.method, config: run.config, jobConfig, workDir, seed: run.seed, resume } satisfies ToWorker);
   }
 
   /** Records one worker message; never throws (a failure is reported on the run's log). */

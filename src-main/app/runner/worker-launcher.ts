@@ -4,8 +4,13 @@
 export interface WorkerProcess {
   send(message: unknown): void;
   onMessage(listener: (message: unknown) => void): void;
-  onExit(listener: (code: number | null) => void): void;
+  /** `reason`, when given, says why the job ended without a result (a SLURM job cancelled or its node lost). */
+  onExit(listener: (code: number | null, reason?: string) => void): void;
   kill(): void;
+  /** A job that outlives this process (a SLURM job): stop following it, leave it running; a later start follows it again. */
+  detach?(): void | Promise<void>;
+  /** Called after each message it delivered has been recorded, in order (a SLURM job remembers how far it was read). */
+  recorded?(): void;
 }
 
 export type WorkerLauncher = (runId: number) => WorkerProcess;

@@ -4,6 +4,7 @@ import { ApiError } from './contract.js';
 import type { Handlers, ServiceContext } from './service-context.js';
 import { ConfigFiles } from '../../engine/config/config-files.js';
 import { resolveRunConfig, type ResolvedRunConfig } from './run-config.js';
+import { checkTargetNow, requestedTarget } from './targets.js';
 import { badRequest, optionalString, plainObject, requestObject } from './validate.js';
 
 export function groupsHandlers(ctx: ServiceContext): Handlers<'groups.list' | 'groups.create'> {
@@ -11,11 +12,13 @@ export function groupsHandlers(ctx: ServiceContext): Handlers<'groups.list' | 'g
   return {
     'groups.list': () => store.groups.list(),
 
-    'groups.create': (raw) => {
-      const req = requestObject(raw, 'groups.create');
+    'groups.create': async (raw) => {
+      const req = { ...requestObject(raw, 'groups.create') };
       const methods = req.methods;
       if (!Array.isArray(methods) || methods.length === 0) throw badRequest(`methods: expected a non-empty array of methods, got ${JSON.stringify(methods)}`);
       if (new Set(methods).size !== methods.length) throw badRequest(`methods: each method at most once, got ${JSON.stringify(methods)}`);
+      plainObject(req, 'config');
+      const target = requestedTarget(ctx, req);
       const config = plainObject(req, 'config');
       const name = optionalString(req, 'name', false)?.trim() || `compare ${(methods as string[]).join(' vs ')}`;
       // One seed for every member, so the methods differ only in method (unless the config fixes one).
@@ -29,9 +32,10 @@ export function groupsHandlers(ctx: ServiceContext): Handlers<'groups.list' | 'g
           throw err;
         }
       });
+      await checkTargetNow(ctx, target); // every member's config is sound: now ask the cluster, before anything is written
       const out = store.transaction(() => {
         const group = store.groups.insert({ name, config });
-        const runs = resolved.map((r) => store.runs.insert({ ...r, name: `${name} · ${r.method as RunMethod}`, groupId: group.id }));
+        const runs = resolved.map((r) => store.runs.insert({ ...r, name: `${name} · ${r.method as RunMethod}`, groupId: group.id, target }));
         return { group, runs };
       });
       for (const run of out.runs) { ctx.emit({ type: 'run.status', runId: run.id, status: run.status, error: null }); ctx.runner.adopt(run.id); }

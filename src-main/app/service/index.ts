@@ -23,6 +23,8 @@ import type { Handlers, ServiceContext } from './service-context.js';
 import { systemHandlers } from './system.js';
 import { catalogEditHandlers } from './catalog-edits.js';
 import { runInsightHandlers } from './run-insights.js';
+import { targetsHandlers } from './targets.js';
+import { slurmRuns } from '../slurm/slurm-runs.js';
 import { checkRequestDepth } from './validate.js';
 import { diskFullError, fileApiError, isDiskFull } from './io-errors.js';
 import { RegularFileError } from '../../engine/io/regular-file.js';
@@ -47,7 +49,8 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
   const watcher = new ForeignRunWatcher(store, deliver);
   const emit = (event: ApiEvent) => { watcher.noteLocal(event); recordRunLog(dataDir, event); deliver(event); };
   const launch = opts.launchWorker ?? launchNodeWorker;
-  const runner = new JobRunner({ store, dataDir, launch, emit, concurrency: opts.concurrency, ownRunsOnly: opts.ownRunsOnly });
+  const remote = slurmRuns(store, dataDir);
+  const runner = new JobRunner({ store, dataDir, launch, emit, concurrency: opts.concurrency, ownRunsOnly: opts.ownRunsOnly, remote });
   const ctx: ServiceContext = { store, runner, launch, dataDir, mode: opts.mode, emit };
   const handlers: Handlers<ApiMethodName> = {
     ...systemHandlers(ctx),
@@ -62,6 +65,7 @@ export async function createService(opts: ServiceOptions): Promise<Service> {
     ...modelTaskHandlers(ctx),
     ...catalogEditHandlers(ctx),
     ...runInsightHandlers(ctx),
+    ...targetsHandlers(ctx),
   };
   if (opts.startRunner !== false) runner.start();
   let closed = false;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { PruningHistory, ResumePlan, RunDependents, ScoreSource } from '../../shared/api/methods.js';
 import type { RunRecord } from '../../shared/api/types.js';
 import { listCheckpoints } from '../../engine/train/train-state.js';
-import { runWorkDir } from '../runner/job-runner.js';
+import { jobWorkDir } from '../runner/job-runner.js';
 import { RESUMABLE } from '../store/index.js';
 import { getRun } from './runs.js';
 import { getModel } from './models.js';
@@ -59,7 +59,7 @@ async function resumePlan(ctx: ServiceContext, run: RunRecord): Promise<ResumePl
   if (!(RESUMABLE as readonly string[]).includes(run.status)) {
     return { possible: false, fromStep: null, lastStep, message: `Only a stopped run resumes; this one is ${run.status}.` };
   }
-  const dir = runWorkDir(ctx.dataDir, run.id);
+  const dir = jobWorkDir(ctx.dataDir, run);
   const fromStart = (why: string): ResumePlan => ({
     possible: true, fromStep: 0, lastStep,
     message: `Resume starts again from step 1${lastStep ? ` (the ${lastStep} steps done are repeated)` : ''}: ${why}.`,
@@ -120,7 +120,7 @@ async function pruning(ctx: ServiceContext, run: RunRecord): Promise<PruningHist
     const last = events[events.length - 1];
     if (!last || last.hidden !== e.hidden || last.heads !== e.heads || last.headDim !== e.headDim || last.intermediate !== e.intermediate) events.push(e);
   }
-  const checkpoints = listCheckpoints(join(runWorkDir(ctx.dataDir, run.id), 'checkpoints'));
+  const checkpoints = listCheckpoints(join(jobWorkDir(ctx.dataDir, run), 'checkpoints'));
   const masks: Masks[] = [];
   for (const [i, ck] of checkpoints.entries()) {
     const m = await checkpointMasks(ck.path);

@@ -8,6 +8,7 @@ import { REMOVED_PREFIX } from '../runner/stale-files.js';
 import { RESUMABLE } from '../store/index.js';
 import type { ServiceContext, Handlers } from './service-context.js';
 import { resolveRunConfig } from './run-config.js';
+import { checkTargetNow, requestedTarget } from './targets.js';
 import {
   badRequest, conflict, idField, notFound, optionalBool, optionalId, optionalInt, optionalOneOfArray, optionalString,
   optionalStringArray, oneOf, requestObject,
@@ -72,14 +73,16 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
       return getRun(ctx, id);
     },
 
-    'runs.create': (raw) => {
-      const req = requestObject(raw, 'runs.create');
+    'runs.create': async (raw) => {
+      const req = { ...requestObject(raw, 'runs.create') };
       const name = optionalString(req, 'name');
       const parentRunId = optionalId(req, 'parentRunId');
       if (parentRunId !== undefined) getRun(ctx, parentRunId);
+      const target = requestedTarget(ctx, req);
       const resolved = resolveRunConfig(store, req.method, req.config);
+      await checkTargetNow(ctx, target); // the config is sound: now ask the cluster, before anything is written
       const run = store.transaction(() => {
-        const r = store.runs.insert({ ...resolved, name: name?.trim() || resolved.method, parentRunId: parentRunId ?? null });
+        const r = store.runs.insert({ ...resolved, name: name?.trim() || resolved.method, parentRunId: parentRunId ?? null, target });
         return name?.trim() ? r : store.runs.update(r.id, { name: `${resolved.method} #${r.id}` })!;
       });
       ctx.emit({ type: 'run.status', runId: run.id, status: run.status, error: null });
@@ -88,17 +91,17 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
       return store.runs.get(run.id)!;
     },
 
-    'runs.cancel': (raw) => {
+    'runs.cancel': async (raw) => {
       const run = getRun(ctx, idField(requestObject(raw, 'runs.cancel'), 'id'));
       if (run.status !== 'queued' && run.status !== 'running') throw conflict(`run ${run.id} is ${run.status}: only queued or running runs can be cancelled`);
-      runner.cancel(run.id);
+      await runner.cancel(run.id);
       return getRun(ctx, run.id);
     },
 
-    'runs.pause': (raw) => {
+    'runs.pause': async (raw) => {
       const run = getRun(ctx, idField(requestObject(raw, 'runs.pause'), 'id'));
       if (run.status !== 'queued' && run.status !== 'running') throw conflict(`run ${run.id} is ${run.status}: only queued or running runs can be paused`);
-      runner.pause(run.id);
+      await runner.pause(run.id);
       return getRun(ctx, run.id);
     },
 
@@ -138,10 +141,14 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
       const artifacts = store.artifacts.listForRun(run.id).map((a) => a.path).filter((p) => isInside(ctx.dataDir, p) && !isInside(workDir, p));
       const moved = existsSync(workDir);
       if (moved) renameSync(workDir, aside);
+      // a SLURM run's job folder on the shared folder (its checkpoints and student) goes with it
+      const jobDir = run.remote?.jobDir ?? null;
       try {
         store.transaction(() => {
           // Students this run wrote into its folder are gone with it; students saved elsewhere stay registered.
-          for (const m of store.models.list()) if (m.sourceRunId === run.id && isInside(workDir, m.path)) store.models.remove(m.id);
+          for (const m of store.models.list()) {
+            if (m.sourceRunId === run.id && (isInside(workDir, m.path) || (jobDir !== null && isInside(jobDir, m.path)))) store.models.remove(m.id);
+          }
           store.runs.remove(run.id);
         });
       } catch (err) {
@@ -150,6 +157,7 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
       }
       try {
         rmSync(aside, { recursive: true, force: true });
+        if (jobDir) rmSync(jobDir, { recursive: true, force: true });
         for (const path of artifacts) rmSync(path, { recursive: true, force: true });
       } catch { /* the row is gone; the start-up sweep finishes the folder */ }
       return { ok: true as const };

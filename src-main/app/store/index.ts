@@ -10,11 +10,14 @@ import { GroupsRepo } from './groups-repo.js';
 import { MetricsRepo } from './metrics-repo.js';
 import { ModelsRepo } from './models-repo.js';
 import { RunsRepo } from './runs-repo.js';
+import { RemoteJobsRepo } from './remote-jobs-repo.js';
+import { TargetsRepo } from './targets-repo.js';
 
 export { digestPath } from './file-digest.js';
 export { RESUMABLE, FINISHED } from './runs-repo.js';
 export type { Db } from './database.js';
 export type { DatabaseHealth } from './health.js';
+export type { RemoteJob } from './remote-jobs-repo.js';
 
 export class Store {
   readonly models: ModelsRepo;
@@ -24,6 +27,8 @@ export class Store {
   readonly metrics: MetricsRepo;
   readonly evaluations: EvaluationsRepo;
   readonly artifacts: ArtifactsRepo;
+  readonly targets: TargetsRepo;
+  readonly remoteJobs: RemoteJobsRepo;
 
   /** What PRAGMA quick_check said when the store was opened (openStore), or ok when not checked. */
   health: DatabaseHealth = { ok: true, problems: [], backup: null, backupTime: null };
@@ -36,6 +41,8 @@ export class Store {
     this.metrics = new MetricsRepo(db);
     this.evaluations = new EvaluationsRepo(db);
     this.artifacts = new ArtifactsRepo(db);
+    this.targets = new TargetsRepo(db);
+    this.remoteJobs = new RemoteJobsRepo(db);
   }
 
   /** Runs fn in one transaction: all its writes land, or (when it throws) none do. Nests as savepoints. */

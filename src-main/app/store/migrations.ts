@@ -119,4 +119,33 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE runs ADD COLUMN job_config TEXT;
     `,
   },
+  {
+    version: 5,
+    name: 'execution targets and SLURM jobs',
+    // runs.target names the execution target (NULL: this machine). A remote run outlives the process that submitted
+    // it, so remote_jobs keeps what following it needs (job id, the target's settings as submitted, the events file
+    // and how far it was read), and a restarted workbench picks the job up where it left off.
+    sql: `
+      CREATE TABLE targets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('slurm')),
+        settings TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      ALTER TABLE runs ADD COLUMN target TEXT;
+      CREATE TABLE remote_jobs (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        job_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        target TEXT NOT NULL,
+        job_dir TEXT NOT NULL,
+        events_file TEXT NOT NULL,
+        events_offset INTEGER NOT NULL DEFAULT 0,
+        state TEXT,
+        reason TEXT,
+        submitted_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

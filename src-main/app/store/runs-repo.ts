@@ -11,8 +11,13 @@ interface RunRow {
   parent_run_id: number | null; group_id: number | null; tags: string; notes: string; archived: number;
   error: string | null; progress: string | null; result: string | null; resume_requested: number;
   created_at: string; started_at: string | null; finished_at: string | null;
-  owner_pid: number | null; owner_started: string | null; last_step_at: string | null;
+  owner_pid: number | null; owner_started: string | null; last_step_at: string | null; target: string | null;
+  rj_job_id: string | null; rj_state: string | null; rj_reason: string | null; rj_job_dir: string | null;
 }
+
+/** Every read of a run carries its SLURM job, when it has one. */
+const SELECT_RUNS = `SELECT runs.*, rj.job_id AS rj_job_id, rj.state AS rj_state, rj.reason AS rj_reason, rj.job_dir AS rj_job_dir
+  FROM runs LEFT JOIN remote_jobs rj ON rj.run_id = runs.id`;
 
 /** A running run that reported no step for this long is shown as stalled (WID_STALL_SECONDS overrides). */
 export const DEFAULT_STALL_SECONDS = 600;
@@ -34,7 +39,8 @@ const toRecord = (r: RunRow): RunRecord => ({
   archived: r.archived !== 0, error: r.error, progress: fromJson<RunProgress | null>(r.progress, null),
   result: fromJson<Record<string, unknown> | null>(r.result, null),
   createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at,
-  lastStepAt: r.last_step_at, stalled: isStalled(r, Date.now()),
+  lastStepAt: r.last_step_at, stalled: isStalled(r, Date.now()), target: r.target,
+  remote: r.rj_job_id === null ? null : { jobId: r.rj_job_id, state: r.rj_state, reason: r.rj_reason, jobDir: r.rj_job_dir ?? '' },
 });
 
 interface OwnerRow { id: number; owner_pid: number | null; owner_started: string | null; started_at: string | null }
@@ -45,6 +51,8 @@ export interface NewRun {
   jobConfig?: unknown;
   teacherModelId?: number | null; datasetId?: number | null; parentRunId?: number | null; groupId?: number | null;
   tags?: string[]; notes?: string;
+  /** Execution target's name; null: this machine. */
+  target?: string | null;
 }
 
 const SORT_COLUMNS: Record<NonNullable<RunListQuery['sort']>, string> = {
@@ -60,10 +68,10 @@ export class RunsRepo {
 
   insert(r: NewRun): RunRecord {
     const info = this.db.prepare(`INSERT INTO runs (name, method, status, config, job_config, seed, teacher_model_id, dataset_id,
-        parent_run_id, group_id, tags, notes, created_at)
-      VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        parent_run_id, group_id, tags, notes, created_at, target)
+      VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       r.name, r.method, toJson(r.config), r.jobConfig === undefined ? null : toJson(r.jobConfig), r.seed, r.teacherModelId ?? null, r.datasetId ?? null,
-      r.parentRunId ?? null, r.groupId ?? null, toJson(r.tags ?? []), r.notes ?? '', now());
+      r.parentRunId ?? null, r.groupId ?? null, toJson(r.tags ?? []), r.notes ?? '', now(), r.target ?? null);
     return this.get(Number(info.lastInsertRowid))!;
   }
 
@@ -74,7 +82,7 @@ export class RunsRepo {
   }
 
   get(id: number): RunRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    const r = this.db.prepare(`${SELECT_RUNS} WHERE runs.id = ?`).get(id) as RunRow | undefined;
     return r && toRecord(r);
   }
 
@@ -98,14 +106,14 @@ export class RunsRepo {
     if (q.method?.length) { where.push(`method IN (${q.method.map(() => '?').join(', ')})`); args.push(...q.method); }
     const column = SORT_COLUMNS[q.sort ?? 'createdAt'];
     const order = q.order === 'asc' ? 'ASC' : 'DESC';
-    let sql = `SELECT * FROM runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${column} ${order}, id ${order}`;
+    let sql = `${SELECT_RUNS}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${column} ${order}, runs.id ${order}`;
     if (q.limit !== undefined) { sql += ' LIMIT ?'; args.push(q.limit); }
     return (this.db.prepare(sql).all(...args) as RunRow[]).map(toRecord);
   }
 
   /** Oldest queued runs first, so the queue is FIFO. */
   queued(): RunRecord[] {
-    return (this.db.prepare("SELECT * FROM runs WHERE status = 'queued' ORDER BY id").all() as RunRow[]).map(toRecord);
+    return (this.db.prepare(`${SELECT_RUNS} WHERE status = 'queued' ORDER BY runs.id`).all() as RunRow[]).map(toRecord);
   }
 
   update(id: number, patch: { name?: string; tags?: string[]; notes?: string; archived?: boolean }): RunRecord | undefined {
@@ -188,13 +196,35 @@ export class RunsRepo {
         : r.owner_pid === process.pid ? (mine !== null && r.owner_started !== null && r.owner_started !== mine) : !isAlive(r.owner_pid, r.owner_started));
   }
 
+  /**
+   * Remote runs (a SLURM job) outlive the process that follows them, so a dead owner does not interrupt them: a runner
+   * that starts later follows them again (remoteRunsToFollow), and the job's own end decides their status.
+   */
   private interruptWhere(reason: (r: OwnerRow) => string, dead: (r: OwnerRow) => boolean): number[] {
-    const rows = this.db.prepare("SELECT id, owner_pid, owner_started, started_at FROM runs WHERE status = 'running'").all() as OwnerRow[];
+    const rows = this.db.prepare("SELECT id, owner_pid, owner_started, started_at FROM runs WHERE status = 'running' AND target IS NULL").all() as OwnerRow[];
     const stale = rows.filter(dead);
     if (!stale.length) return [];
     // status = 'running' again inside the UPDATE: the owner may have settled the run since the SELECT.
     const stmt = this.db.prepare("UPDATE runs SET status = 'interrupted', error = ?, finished_at = ?, owner_pid = NULL, owner_started = NULL, stop_requested = NULL WHERE id = ? AND status = 'running'");
     return this.db.transaction(() => stale.filter((r) => stmt.run(reason(r), now(), r.id).changes === 1).map((r) => r.id))();
+  }
+
+  /** Running remote runs nobody follows: no owner, or an owner process that is gone. */
+  remoteRunsToFollow(isAlive: (pid: number, started: string | null) => boolean = ownerIsAlive): { run: RunRecord; ownerPid: number | null }[] {
+    const rows = this.db.prepare(`${SELECT_RUNS} WHERE status = 'running' AND runs.target IS NOT NULL ORDER BY runs.id`).all() as RunRow[];
+    return rows.filter((r) => r.owner_pid === null || (r.owner_pid !== process.pid && !isAlive(r.owner_pid, r.owner_started)))
+      .map((r) => ({ run: toRecord(r), ownerPid: r.owner_pid }));
+  }
+
+  /** Takes over following a remote run whose owner was seen gone; false when another process took it first. */
+  takeOver(id: number, previousOwner: number | null, ownerPid: number = process.pid): boolean {
+    return this.db.prepare(`UPDATE runs SET owner_pid = ?, owner_started = ? WHERE id = ? AND status = 'running' AND owner_pid IS ?`)
+      .run(ownerPid, processStartTime(ownerPid), id, previousOwner).changes === 1;
+  }
+
+  /** This process stops following a remote run that keeps running on its cluster (the app closes). */
+  release(id: number): void {
+    this.db.prepare("UPDATE runs SET owner_pid = NULL, owner_started = NULL WHERE id = ? AND status = 'running' AND owner_pid = ?").run(id, process.pid);
   }
 
   remove(id: number): boolean {

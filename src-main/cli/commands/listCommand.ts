@@ -16,6 +16,12 @@ function parseChoices<T extends string>(text: string | undefined, allowed: T[], 
   return values as T[];
 }
 
+/** A running SLURM run still waiting in its queue reads "pending (reason)"; a stalled run says so. */
+export function statusText(r: RunRecord): string {
+  if (r.status === 'running' && r.remote?.state === 'PENDING') return `pending${r.remote.reason ? ` (${r.remote.reason})` : ''}`;
+  return r.stalled ? `${r.status} (stalled)` : r.status;
+}
+
 export interface ListOptions { search?: string; status?: string; method?: string; all?: boolean; json?: boolean }
 
 /**
@@ -43,11 +49,11 @@ export async function listCommand(service: Service, opts: ListOptions, print: (l
   if (opts.json) { print(JSON.stringify(runs, null, 2)); return 0; }
   if (runs.length === 0) { print('no runs'); return 0; }
   const losses = await Promise.all(runs.map((r) => lossOf(service, r)));
-  print(textTable(['id', 'name', 'method', 'status', 'step', 'loss', 'backend', 'created'], runs.map((r, i) => [
-    r.id, r.name, r.method, r.stalled ? `${r.status} (stalled)` : r.status,
+  print(textTable(['id', 'name', 'method', 'status', 'step', 'loss', 'backend', 'where', 'created'], runs.map((r, i) => [
+    r.id, r.name, r.method, statusText(r),
     r.progress ? `${r.progress.step}/${r.progress.totalSteps}` : null,
     losses[i] === null ? null : formatNumber(losses[i]!),
-    r.backend, r.createdAt,
+    r.backend, r.target ? `${r.target}${r.remote ? ` #${r.remote.jobId}` : ''}` : 'local', r.createdAt,
   ])));
   return 0;
 }

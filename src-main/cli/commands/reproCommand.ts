@@ -14,6 +14,7 @@ import { constantBaselinesFromGlue } from '../../app/repro/scoring.js';
 import type { GlueTaskName } from '../../engine/glue/tasks.js';
 import { describeError, exitCodeFor } from '../cliError.js';
 import { parseCount } from '../parseIds.js';
+import { ensureReproTarget } from '../reproTarget.js';
 
 const numbers = (flag: string) => (v: string) => v.split(',').map((x) => {
   const n = Number(x);
@@ -55,6 +56,7 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
     .option('--backend <name>', 'auto|tensorflow|webgpu|wasm|cpu', 'auto')
     .option('--parallel <n>', 'runs executed at once (one worker process each)', (v) => parseCount(v, '--parallel'), 1)
     .option('--only <stage>', '"distill": run only the distillation stages now (the next run of the command fine-tunes)')
+    .option('--target <name>', 'execution target of every run: a SLURM target registered with `wid targets add` (default: local, this machine)')
     .option('--time-limit <s>', 'stop after this many seconds (distillation paused at a checkpoint); rerun to continue', (v) => parseCount(v, '--time-limit'))
     .action(async (a: Record<string, unknown>) => {
       let code: number;
@@ -74,10 +76,12 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
           ...(a.holdoutLines ? { heldOutLines: a.holdoutLines as number } : {}),
           backend: a.backend as string, parallel: a.parallel as number,
           ...(a.timeLimit ? { timeLimit: a.timeLimit as number } : {}),
+          ...(a.target && a.target !== 'local' ? { target: a.target as string } : {}),
           ...(a.only !== undefined ? { only: a.only === 'distill' ? 'distill' as const : (() => { throw new ReproInputError(`--only: expected "distill", got "${String(a.only)}"`); })() } : {}),
         };
         checkReproInputs(o);
         const service = await createService({ home: o.home, mode: 'cli', startRunner: true, ownRunsOnly: true, concurrency: o.parallel });
+        if (o.target) await ensureReproTarget(service, o.target, program.opts<{ home?: string }>().home);
         const stop = new AbortController();
         process.on('SIGINT', () => stop.abort());
         try {

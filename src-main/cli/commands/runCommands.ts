@@ -32,7 +32,7 @@ async function followOne(service: Service, run: RunRecord, print: Print): Promis
 /** Creates the group (every member validated before anything is written), follows all runs, prints them side by side. */
 async function runGroup(service: Service, request: RunRequestFromFile, opts: { detach?: boolean }, print: Print): Promise<number> {
   const { group, runs } = await service.call('groups.create', groupRequestFrom(request));
-  print(`group ${group.id} "${group.name}" created: ${runs.map((r) => `run ${r.id} (${r.method}, ${r.status})`).join(', ')}`);
+  print(`group ${group.id} "${group.name}" created: ${runs.map((r) => `run ${r.id} (${r.method}, ${r.status})`).join(', ')}${runs[0]?.target ? ` on target ${runs[0].target}` : ''}`);
   if (opts.detach) return 0;
   const followed = await followToEnd(service, runs, print);
   for (const run of followed.finals) print(summary(run));
@@ -47,7 +47,7 @@ export async function runCommand(service: Service, file: string, opts: { method?
   const request = readRunConfigFile(file, opts.method);
   if (request.method === COMPARE) return runGroup(service, request, opts, print);
   const run = await service.call('runs.create', { ...request, method: request.method });
-  print(`run ${run.id} "${run.name}" created (${run.method}, ${run.status})`);
+  print(`run ${run.id} "${run.name}" created (${run.method}, ${run.status}${run.target ? `, target ${run.target}` : ''})`);
   if (opts.detach) return 0;
   return followOne(service, run, print);
 }

@@ -39,6 +39,10 @@ export async function showCommand(service: Service, id: number, opts: { json?: b
     `  seed      ${run.seed}`,
     `  created   ${run.createdAt}${run.startedAt ? `, started ${run.startedAt}` : ''}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`,
   ];
+  if (run.target) {
+    const r = run.remote;
+    lines.push(`  target    ${run.target}${r ? `: SLURM job ${r.jobId} ${r.state ?? ''}${r.reason ? ` (${r.reason})` : ''}, folder ${r.jobDir}` : ' (not submitted yet)'}`);
+  }
   if (run.lastStepAt) lines.push(`  last step ${run.lastStepAt}`);
   if (run.tags.length) lines.push(`  tags      ${run.tags.join(', ')}`);
   if (run.progress) {

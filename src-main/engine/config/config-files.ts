@@ -7,7 +7,7 @@ import { bertConfigFromHf, type BertConfig } from '../bert/index.js';
 import { albertConfigFromHf } from '../albert/config.js';
 import { mobileBertConfigFromHf } from '../mobilebert/config.js';
 import { modelFamilyOf } from '../checkpoint/load-any-model.js';
-import { MAX_CONFIG_BYTES, readJson } from '../checkpoint/load-hf-model.js';
+import { MAX_CONFIG_BYTES, readJson } from '../checkpoint/folder-files.js';
 import type { FamilyConfig, ModelFamily } from '../model-family/index.js';
 import { corpusTextFiles } from '../train/corpus.js';
 import { ConfigError } from './config-error.js';

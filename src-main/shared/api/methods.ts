@@ -1,8 +1,8 @@
 // The one typed API: every call the renderer (or the CLI) can make, with its request and response.
 // Add a method here, implement it in src-main/app/service, and both Electron IPC and HTTP serve it.
 import type {
-  ArtifactRecord, DatasetRecord, EvaluationRecord, MetricPoint, ModelRecord, RunGroupRecord,
-  RunListQuery, RunRecord, SystemInfo,
+  ArtifactRecord, DatasetRecord, EvaluationRecord, ExecutionTarget, MetricPoint, ModelRecord, RunGroupRecord,
+  RunListQuery, RunRecord, SlurmTargetSettings, SystemInfo,
 } from './types.js';
 import type { DistillConfigInput, RunConfigInput } from './run-config.js';
 import type { FineTuneConfigInput } from './glue-config.js';
@@ -30,7 +30,8 @@ export interface ApiMethods {
   'runs.list': { req: RunListQuery; res: RunRecord[] };
   'runs.get': { req: { id: number }; res: RunRecord };
   /** Validates config; on success creates the run and queues it. */
-  'runs.create': { req: { method: RunRecord['method']; name?: string; config: RunConfigInput; parentRunId?: number }; res: RunRecord };
+  /** `target` names a registered execution target (checked before anything is written); absent: this machine. */
+  'runs.create': { req: { method: RunRecord['method']; name?: string; config: RunConfigInput; parentRunId?: number; target?: string }; res: RunRecord };
   'runs.cancel': { req: { id: number }; res: RunRecord };
   'runs.resume': { req: { id: number }; res: RunRecord };
   'runs.update': { req: { id: number; name?: string; tags?: string[]; notes?: string; archived?: boolean }; res: RunRecord };
@@ -66,7 +67,19 @@ export interface ApiMethods {
   /** Pauses a running job at the next step boundary (state checkpointed); runs.resume continues it. */
   'runs.pause': { req: { id: number }; res: RunRecord };
   /** Creates a compare group and one run per method with the shared config (WID vs DistilBERT vs TinyBERT). */
-  'groups.create': { req: { name?: string; methods: RunRecord['method'][]; config: RunConfigInput }; res: { group: RunGroupRecord; runs: RunRecord[] } };
+  'groups.create': { req: { name?: string; methods: RunRecord['method'][]; config: RunConfigInput; target?: string }; res: { group: RunGroupRecord; runs: RunRecord[] } };
+
+  /** Execution targets (SLURM clusters) runs can be sent to; `local` (this machine) is implicit. */
+  'targets.list': { req: Record<string, never>; res: ExecutionTarget[] };
+  /**
+   * Registers a SLURM target after checking it (sbatch reachable, here or over ssh; partition, account, GPUs and time
+   * limit accepted by `sbatch --test-only`; the shared folder writable): a bad one is refused naming the problem.
+   */
+  'targets.register': { req: { name: string; kind?: 'slurm' } & Partial<SlurmTargetSettings> & { sharedDir: string }; res: ExecutionTarget };
+  /** Checks a registered target again (the same checks as register), without submitting anything. */
+  'targets.check': { req: { name: string }; res: { ok: true; message: string } };
+  /** Forgets a target; refused while runs on it are queued or running. */
+  'targets.remove': { req: { name: string }; res: { ok: true } };
   /** Attention probabilities of teacher and student for one sentence, layer and head (from the WID analysis artifact). */
   'runs.attention': { req: { id: number; layer: number; head: number; text?: string }; res: AttentionMaps };
   /** Writes the run's student as an HF folder (config.json, model.safetensors, vocab.txt) into dir. */

@@ -58,6 +58,56 @@ export interface RunRecord {
   lastStepAt?: string | null;
   /** Running, but no step for a long time (WID_STALL_SECONDS, default 600 s): stuck, or a very slow step. */
   stalled?: boolean;
+  /** The execution target's name (runs on a SLURM cluster); null or absent: this machine. */
+  target?: string | null;
+  /** The run's latest SLURM job, when it was submitted to a cluster. */
+  remote?: RemoteJobInfo | null;
+}
+
+/** Where a SLURM run stands in its cluster: the job id, SLURM's state (PENDING, RUNNING, ...) and its reason. */
+export interface RemoteJobInfo {
+  jobId: string;
+  /** SLURM's job state as squeue/scontrol report it; null before the first look. */
+  state: string | null;
+  /** SLURM's reason (why PENDING, why FAILED), null when it gives none. */
+  reason: string | null;
+  /** The job's folder on the shared working folder (batch script, events, SLURM's log, the run's checkpoints). */
+  jobDir: string;
+}
+
+/**
+ * A place runs can execute besides this machine: a SLURM cluster reached through its own commands (sbatch, squeue,
+ * scontrol, scancel), here or on a login host over ssh as the user's SSH config allows. Nothing secret is stored.
+ */
+export interface ExecutionTarget {
+  id: number;
+  name: string;
+  kind: 'slurm';
+  settings: SlurmTargetSettings;
+  createdAt: string;
+}
+
+export interface SlurmTargetSettings {
+  /** ssh destination of a login host as the user's SSH config names it (user@host, an alias); null: this machine. */
+  host: string | null;
+  /** SLURM partition; null: the cluster's default. */
+  partition: string | null;
+  /** SLURM account (-A); null: the user's default. */
+  account: string | null;
+  /** GPUs per job (--gres=gpu:N); 0 asks for none. */
+  gpus: number;
+  /** CPUs per job (--cpus-per-task). */
+  cpus: number;
+  /** Wall-clock limit per job, in SLURM's syntax (e.g. 04:00:00, 1-00:00:00). */
+  timeLimit: string;
+  /** The shared working folder as this machine sees it (absolute). */
+  sharedDir: string;
+  /** The same folder as the cluster's nodes see it; null: the same path. */
+  remoteDir: string | null;
+  /** The Node.js (>= 20.19) command on the cluster's nodes. */
+  node: string;
+  /** Let SLURM requeue the job after a node failure or preemption (--requeue); it resumes from its last checkpoint. */
+  requeue: boolean;
 }
 
 export interface RunProgress {
