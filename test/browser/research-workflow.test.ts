@@ -40,7 +40,7 @@ browserSession('wid-research-', skip, async (s) => {
   // 16 WID steps: the authors' schedule masks after every step on so short a run, so the charts get many events;
   // a checkpoint every 8 steps keeps exact masks of step 8 and 16.
   const { group, runs } = await call('groups.create', { name: 'tiny compare', methods: ['wid', 'distilbert'],
-    config: { teacherModelId: 1, datasetId: 1, preset: 'wid55', steps: 16, batchSize: 2, seqLen: 16, backend: 'wasm', seed: 3, checkpointEvery: 8 } });
+    config: { teacherModelId: 1, datasetId: 1, preset: 'wid55', steps: 16, batchSize: 2, seqLen: 16, backend: 'wasm', seed: 3, checkpointEvery: 8, heldOutEvery: 8 } });
   ids.group = group.id;
   [ids.wid, ids.distilbert] = runs.map((r) => r.id);
   // the scored teacher (#2) fine-tuned three times, differing only by seed
@@ -199,7 +199,7 @@ test('WID charts follow the data: no forced 0, loss and loss/mlm drawn once, pru
   await screenshot(page, 'research-wid-run-charts');
 });
 
-test('WID pruning as a picture: the exported student\'s layout and each mask event, beside the loss', { skip, timeout: 20_000 }, async () => {
+test('WID pruning as a picture: the exact masks of every mask event the run logged, beside the loss', { skip, timeout: 30_000 }, async () => {
   await page.goto(`${server.url}#/runs/${ids.wid}`);
   const map = page.getByTestId('pruning-heatmap');
   await map.waitFor({ timeout: 10_000 });
@@ -207,17 +207,27 @@ test('WID pruning as a picture: the exported student\'s layout and each mask eve
   assert.equal(await map.getAttribute('data-step'), '16');
   const final = await page.getByTestId('pruning-summary').innerText();
   const history = await call('runs.pruning', { id: ids.wid });
-  assert.ok(history.events.length >= 8, `${history.events.length} mask events`);
-  assert.deepEqual(history.masks.map((m) => [m.step, m.source]), [[16, 'student']], 'a completed run keeps its final checkpoint: the student\'s masks');
+  assert.ok(history.events.length >= 8, `${history.events.length} width changes`);
+  // the authors' schedule on 16 steps masks after every step: 16 logged events, the last one the student's
+  assert.deepEqual(history.maskEvents.map((e) => e.step), Array.from({ length: 16 }, (_, i) => i + 1));
+  assert.deepEqual(history.masks.map((m) => [m.step, m.source]), [[16, 'student']]);
   await screenshot(page, 'research-pruning-final');
   await page.getByTestId('pruning-panel').screenshot({ path: join(SHOTS, 'research-pruning-panel-final.png') });
-  await page.getByTestId('pruning-step').fill('0');
-  await page.waitForFunction(() => document.querySelector('[data-testid=pruning-heatmap]')?.getAttribute('data-step') !== '16');
-  assert.notEqual(await page.getByTestId('pruning-summary').innerText(), final, 'the first event keeps more of the teacher');
-  assert.equal(await map.getAttribute('data-exact'), 'false');
+  // every event is exact, as the run chose it: the heatmap's kept counts are the API's for that step
+  for (const [index, step] of [[0, 1], [4, 5]] as const) {
+    await page.getByTestId('pruning-step').fill(String(index));
+    await page.waitForFunction((s) => { const m = document.querySelector('[data-testid=pruning-heatmap]'); return m?.getAttribute('data-step') === s && m.getAttribute('data-exact') === 'true'; }, String(step), { timeout: 10_000 });
+    assert.equal(await map.getAttribute('data-source'), 'event');
+    const m = (await call('runs.pruning', { id: ids.wid, step })).masks[0];
+    assert.equal(await map.getAttribute('data-kept'), [m.residual.length, ...m.intermediate.map((u) => u.length)].join(' '), `step ${step}`);
+  }
+  assert.notEqual(await page.getByTestId('pruning-summary').innerText(), final, 'an early event keeps more of the teacher');
+  assert.match(await page.locator('.step-pick').innerText(), /Step 5 · mask event 5/);
   assert.ok(Number(await attr('pruning-loss', 'data-markers')) >= 2);
-  await screenshot(page, 'research-pruning-first-event');
-  await page.getByTestId('pruning-panel').screenshot({ path: join(SHOTS, 'research-pruning-panel-first-event.png') });
+  assert.equal(await attr('pruning-loss', 'data-highlight'), '5', 'the loss chart marks the step shown');
+  assert.equal((await attr('pruning-loss', 'data-series'))!.split('|').length, 2, 'training and held-out loss');
+  await screenshot(page, 'research-pruning-event-5');
+  await page.getByTestId('pruning-panel').screenshot({ path: join(SHOTS, 'research-pruning-panel-event-5.png') });
   assert.deepEqual(errors, []);
 });
 

@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import type { PruningHistory, ResumePlan, RunDependents, ScoreSource } from '../../shared/api/methods.js';
 import type { RunRecord } from '../../shared/api/types.js';
 import { listCheckpoints } from '../../engine/train/train-state.js';
+import { decodeMaskEvent, MASK_LOG_FILE, readMaskLog } from '../../engine/methods/wid/mask-log.js';
 import { runWorkDir } from '../runner/job-runner.js';
 import { RESUMABLE } from '../store/index.js';
 import { getRun } from './runs.js';
 import { getModel } from './models.js';
 import { readSafetensorsHeader, truncation } from './safetensors-header.js';
 import type { Handlers, ServiceContext } from './service-context.js';
-import { idArray, idField, requestObject } from './validate.js';
+import { idArray, idField, optionalInt, requestObject } from './validate.js';
 
 type Masks = PruningHistory['masks'][number];
 
@@ -97,7 +98,7 @@ function checkpointMasks(file: string): Omit<Masks, 'step' | 'source'> | null {
   } catch { return null; }
 }
 
-function pruning(ctx: ServiceContext, run: RunRecord): PruningHistory {
+function pruning(ctx: ServiceContext, run: RunRecord, step: number | undefined): PruningHistory {
   const teacherModel = run.teacherModelId == null ? undefined : ctx.store.models.get(run.teacherModelId);
   const c = teacherModel?.config ?? {};
   const num = (k: string) => (typeof c[k] === 'number' ? (c[k] as number) : null);
@@ -114,7 +115,18 @@ function pruning(ctx: ServiceContext, run: RunRecord): PruningHistory {
     const last = events[events.length - 1];
     if (!last || last.hidden !== e.hidden || last.heads !== e.heads || last.headDim !== e.headDim || last.intermediate !== e.intermediate) events.push(e);
   }
-  const checkpoints = listCheckpoints(join(runWorkDir(ctx.dataDir, run.id), 'checkpoints'));
+  const dir = runWorkDir(ctx.dataDir, run.id);
+  const log = readMaskLog(join(dir, MASK_LOG_FILE));
+  if (log.length) {
+    const maskEvents = log.map((l) => ({ step: l.step, event: l.event }));
+    // the event in effect at `step` (the last one at or before it), else the first; only that one is decoded
+    let i = step === undefined ? log.length - 1 : 0;
+    if (step !== undefined) while (i + 1 < log.length && log[i + 1].step <= step) i++;
+    const { masks } = decodeMaskEvent(log[i].text);
+    const source = run.status === 'completed' && i === log.length - 1 ? 'student' : 'event';
+    return { teacher, events, maskEvents, masks: [{ step: log[i].step, source, ...masks }] };
+  }
+  const checkpoints = listCheckpoints(join(dir, 'checkpoints'));
   const masks: Masks[] = [];
   checkpoints.forEach((ck, i) => {
     const m = checkpointMasks(ck.path);
@@ -122,7 +134,7 @@ function pruning(ctx: ServiceContext, run: RunRecord): PruningHistory {
     const final = run.status === 'completed' && i === checkpoints.length - 1;
     if (m) masks.push({ step: ck.step, source: final ? 'student' : 'checkpoint', ...m });
   });
-  return { teacher, events, masks };
+  return { teacher, events, maskEvents: [], masks };
 }
 
 function scoreSources(ctx: ServiceContext, modelIds: number[]): ScoreSource[] {
@@ -151,7 +163,10 @@ export function runInsightHandlers(ctx: ServiceContext): Handlers<'runs.dependen
   return {
     'runs.dependents': (raw) => dependents(ctx, getRun(ctx, idField(requestObject(raw, 'runs.dependents'), 'id'))),
     'runs.resumePlan': (raw) => resumePlan(ctx, getRun(ctx, idField(requestObject(raw, 'runs.resumePlan'), 'id'))),
-    'runs.pruning': (raw) => pruning(ctx, getRun(ctx, idField(requestObject(raw, 'runs.pruning'), 'id'))),
+    'runs.pruning': (raw) => {
+      const req = requestObject(raw, 'runs.pruning');
+      return pruning(ctx, getRun(ctx, idField(req, 'id')), optionalInt(req, 'step', 0, Number.MAX_SAFE_INTEGER));
+    },
     'compare.sources': (raw) => {
       const ids = [...new Set(idArray(requestObject(raw, 'compare.sources'), 'modelIds'))];
       for (const id of ids) getModel(ctx, id); // not_found names the first unknown id
