@@ -16,6 +16,7 @@ import { fillFinetuneForm } from './support/ui.js';
 import { FIXTURES, waitForRun, type Call } from './support/api.js';
 import { serverAvailable, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
 import { runSeconds } from '../../src-renderer/src/lib/groupSummary.js';
+import { formatDuration } from '../../src-renderer/src/lib/format.js';
 
 const SHOTS = new URL('../../test-results/screenshots', import.meta.url).pathname;
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
@@ -277,8 +278,19 @@ test('the runs list at 1280 px: whole names, tags, a fine-tune\'s teacher and lo
   await screenshot(page, 'research-runs-list-1280');
 });
 
-test('the Time column moves while a run runs; a paused run says Stopped, and Resume names its checkpoint step or is withheld', { skip, timeout: 60_000 }, async () => {
-  const run = await call('runs.create', { method: 'selftest', name: 'slow selftest', config: { steps: 8, delayMs: 1200, batchSize: 2, seqLen: 16, backend: 'wasm', seed: 4 } });
+test('Time moves while a run runs (runs list and its group), a paused run says Stopped, Resume names its step, and the resumed run\'s Time is every segment\'s', { skip, timeout: 90_000 }, async () => {
+  // a group page lists its distillation members: a long DistilBERT run, cancelled once its wall time has moved
+  const { group, runs: [member] } = await call('groups.create', { name: 'slow group', methods: ['distilbert'], config: { teacherModelId: 1, datasetId: 1, preset: 'wid55', steps: 5000, batchSize: 2, seqLen: 16, backend: 'wasm', seed: 4 } });
+  await page.goto(`${server.url}#/groups/${group.id}`);
+  const wall = page.locator(`[data-testid=group-member][data-run-id="${member.id}"] [data-testid=member-wall]`);
+  await page.waitForFunction((id) => /^\d+s$/.test(document.querySelector(`[data-run-id="${id}"] [data-testid=member-wall]`)?.textContent ?? ''), member.id, { timeout: 20_000 });
+  const groupBefore = await wall.innerText();
+  await page.waitForTimeout(2200);
+  assert.notEqual(await wall.innerText(), groupBefore, 'a group member\'s wall time counts up while it runs');
+  await call('runs.cancel', { id: member.id });
+  await waitForRun(call, member.id);
+
+  const run = await call('runs.create', { method: 'selftest', name: 'slow selftest', config: { steps: 12, delayMs: 700, batchSize: 2, seqLen: 16, backend: 'wasm', seed: 4 } });
   await page.goto(`${server.url}#/runs`);
   const time = page.locator(`[data-testid=run-row][data-run-id="${run.id}"] [data-testid=cell-duration]`);
   await page.waitForFunction((id) => /^\d+s$/.test(document.querySelector(`[data-run-id="${id}"] [data-testid=cell-duration]`)?.textContent ?? ''), run.id, { timeout: 20_000 });
@@ -287,29 +299,40 @@ test('the Time column moves while a run runs; a paused run says Stopped, and Res
   assert.notEqual(await time.innerText(), before, 'Time counts up without a new event');
 
   await page.goto(`${server.url}#/runs/${run.id}`);
-  await page.waitForFunction(() => /step [2-6] \//.test(document.querySelector('[data-testid=run-step]')?.textContent ?? ''), null, { timeout: 20_000 });
+  await page.waitForFunction(() => /step ([2-9]|1[01]) \//.test(document.querySelector('[data-testid=run-step]')?.textContent ?? ''), null, { timeout: 20_000 });
   await page.getByTestId('pause-run').click();
   await page.getByTestId('resume-plan').waitFor({ timeout: 20_000 });
-  const step = (await call('runs.get', { id: run.id })).progress!.step;
+  const paused = await call('runs.get', { id: run.id });
+  const step = paused.progress!.step;
   assert.match(await page.getByTestId('resume-plan').innerText(), new RegExp(`restarts from the checkpoint at step ${step}`));
   assert.equal(await page.getByTestId('resume-run').innerText(), `Resume from step ${step}`);
   assert.match(await page.locator('dl.facts').first().innerText(), /Stopped\n.*\(paused\)/);
   assert.match(await page.getByTestId('run-ended').innerText(), /\(paused\)$/);
   await screenshot(page, 'research-resume-plan');
+  const first = runSeconds(paused)!;
+  await page.getByTestId('resume-run').click();
+  const done = await waitForRun(call, run.id, 60_000);
+  assert.equal(done.status, 'completed');
+  assert.ok(Math.abs(done.earlierSeconds! - first) < 1e-6, `the paused segment kept: ${done.earlierSeconds} vs ${first}`);
+  const last = (Date.parse(done.finishedAt!) - Date.parse(done.startedAt!)) / 1000;
+  await page.goto(`${server.url}#/runs`);
+  await time.waitFor({ timeout: 10_000 });
+  assert.equal(await time.innerText(), formatDuration(first + last), `both segments: ${first} s + ${last} s`);
+  await screenshot(page, 'research-resumed-run-time');
 
-  const ckpt = join(home, 'runs', String(run.id), 'selftest-checkpoint.json');
+  // a checkpoint cut short: Resume is withheld and the plan says why
+  const cut = await call('runs.create', { method: 'selftest', name: 'cut checkpoint', config: { steps: 8, delayMs: 800, batchSize: 2, seqLen: 16, backend: 'wasm', seed: 5 } });
+  await page.goto(`${server.url}#/runs/${cut.id}`);
+  await page.waitForFunction(() => /step [1-6] \//.test(document.querySelector('[data-testid=run-step]')?.textContent ?? ''), null, { timeout: 20_000 });
+  await page.getByTestId('pause-run').click();
+  await page.getByTestId('resume-plan').waitFor({ timeout: 20_000 });
+  const ckpt = join(home, 'runs', String(cut.id), 'selftest-checkpoint.json');
   truncateSync(ckpt, Math.floor(statSync(ckpt).size / 2));
   await page.reload();
   await page.getByTestId('resume-plan').waitFor({ timeout: 10_000 });
   assert.match(await page.getByTestId('resume-plan').innerText(), /Resume would fail: .*selftest-checkpoint\.json is truncated/);
   assert.equal(await page.getByTestId('resume-run').count(), 0, 'no Resume where it cannot help');
   await screenshot(page, 'research-resume-withheld');
-});
-
-test('a resumed run\'s time counts every segment, not the last one only', () => {
-  const run = { status: 'completed', startedAt: '2026-01-01T10:00:00Z', finishedAt: '2026-01-01T10:01:00Z', result: { elapsedSeconds: 300 } } as unknown as RunRecord;
-  assert.equal(runSeconds(run), 300);
-  assert.equal(runSeconds({ ...run, result: null }), 60);
 });
 
 test('fine-tune settings survive a reload; wasm with every row over many epochs warns before it takes hours', { skip, timeout: 30_000 }, async () => {
