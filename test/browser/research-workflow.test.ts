@@ -414,6 +414,32 @@ test('Seeds: runs that differ only by seed group together with mean ± std and n
   assert.deepEqual(errors, []);
 });
 
+test('Seeds pooled in Compare → Models × tasks and Compare → Runs: mean ± std and n, error bars, a loss band, gaps against the spread', { skip, timeout: 30_000 }, async () => {
+  await page.goto(`${server.url}#/compare`);
+  const pooled = page.getByTestId('models-seed-pools');
+  await pooled.waitFor({ timeout: 15_000 });
+  // the scored teacher's three fine-tunes differ only by seed: one row, n = 3
+  const teacher = pooled.locator('[data-testid=pool-row][data-label="tiny teacher (again) (teacher)"]');
+  assert.equal(await teacher.getAttribute('data-n'), '3');
+  assert.match(await teacher.getByTestId('pool-average').innerText(), /^\d+\.\d ± \d+\.\d \(n=3\)$/);
+  assert.ok(await pooled.getByTestId('pool-errorbar').count() >= 1, 'error bars where n > 1');
+  const kinds = await pooled.getByTestId('pool-vs-best').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+  assert.ok(kinds.includes('best') && kinds.length >= 3, kinds.join(','));
+  await pooled.screenshot({ path: join(SHOTS, 'research-models-seed-pools.png') });
+
+  await page.goto(`${server.url}#/compare/runs?ids=${[...ids.teacherFt, ...ids.selftests, ids.studentFt[0]].join(',')}`);
+  await page.reload();
+  const runsPooled = page.getByTestId('runs-seed-pools');
+  await runsPooled.waitFor({ timeout: 15_000 });
+  const ft = runsPooled.locator('[data-testid=pool-row][data-n="3"]').filter({ hasText: 'teacher SST-2' });
+  assert.match(await ft.getByTestId('pool-average').innerText(), /^\d+\.\d ± \d+\.\d \(n=3\)$/);
+  assert.equal(await runsPooled.locator('[data-testid=pool-row][data-n="3"]').filter({ hasText: 'seeded selftest' }).count(), 1);
+  // the selftests' loss as one mean curve with a ±1 std band over their 12 steps
+  assert.equal(await runsPooled.locator('figure[data-label="seeded selftest"]').getByTestId('runs-seed-band').getAttribute('data-steps'), '12');
+  await runsPooled.screenshot({ path: join(SHOTS, 'research-runs-seed-pools.png') });
+  assert.deepEqual(errors, []);
+});
+
 // Last: it stops the server.
 test('when the server is gone a banner says so and Save says it did not save', { skip, timeout: 30_000 }, async () => {
   await page.goto(`${server.url}#/runs/${ids.selftests[0]}`);
