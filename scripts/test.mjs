@@ -47,6 +47,8 @@ if (!tests.length) { console.error('no test files matched'); process.exit(1); }
 // runs N files at once where the machine has the cores for it.
 const concurrency = Math.max(1, Number.parseInt(process.env.WID_TEST_CONCURRENCY ?? '1', 10) || 1);
 console.log(`running ${tests.length} test files${concurrency > 1 ? `, ${concurrency} at a time` : ''}`);
-run(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...tests], {
+// TAP as before, then each file's wall time (scripts/test-timings.mjs) at the end of the output
+const reporters = ['--test-reporter=tap', '--test-reporter-destination=stdout', '--test-reporter=./scripts/test-timings.mjs', '--test-reporter-destination=stdout'];
+run(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...tests], {
   env: { ...process.env, WID_TEST: '1' },
 });

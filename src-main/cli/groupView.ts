@@ -6,6 +6,7 @@ import type { ModelRecord, RunGroupRecord, RunRecord } from '../shared/api/index
 import type { Service } from '../app/service/contract.js';
 import { CliError } from './cliError.js';
 import { summarizeMetrics } from './commands/showCommand.js';
+import { runTimeSeconds } from '../shared/api/run-time.js';
 
 export interface GroupMember {
   run: RunRecord;
@@ -20,7 +21,7 @@ export interface GroupMember {
   lossParts: Record<string, number>;
   /** The step counter reached, e.g. "30/30". */
   steps: string | null;
-  /** startedAt -> finishedAt (or -> now while running): worker start, teacher load, training and export. */
+  /** Every segment's startedAt -> finishedAt (or -> now while running): worker start, teacher load, training and export. */
   wallSeconds: number | null;
   /** The training loop's own time (result.elapsedSeconds). */
   trainSeconds: number | null;
@@ -36,11 +37,8 @@ function studentShape(result: Record<string, unknown> | null): string | null {
   return `${String(s.layers)}L-${String(s.hidden)}H-${String(s.heads)}A-${String(s.intermediate)}I`;
 }
 
-function wallSeconds(run: RunRecord, nowMs: number): number | null {
-  if (!run.startedAt) return null;
-  const end = run.finishedAt ? Date.parse(run.finishedAt) : nowMs;
-  return (end - Date.parse(run.startedAt)) / 1000;
-}
+// every segment of a resumed run, the live one included
+const wallSeconds = (run: RunRecord, nowMs: number): number | null => runTimeSeconds(run, nowMs);
 
 /** Every run that belongs to a group (archived ones included), oldest first. */
 export async function groupRuns(service: Service): Promise<RunRecord[]> {

@@ -10,6 +10,7 @@ import type { Service } from '../../src-main/app/service/contract.js';
 import { openStore } from '../../src-main/app/store/index.js';
 import { serializeSafetensors } from '../../src-main/engine/checkpoint/safetensors.js';
 import { tempHome } from './support/runner-harness.js';
+import { encodeMaskEvent, MASK_LOG_FILE } from '../../src-main/engine/methods/wid/mask-log.js';
 
 const TINY = resolve('test/fixtures/bert/tiny-teacher');
 
@@ -65,6 +66,27 @@ test('runs.pruning gives the kept widths per mask event from the metrics and the
   const h = await s.call('runs.pruning', { id: runId });
   assert.deepEqual(h.events.map((e) => [e.step, e.hidden, e.intermediate]), [[1, 64, 128], [3, 48, 96], [4, 32, 64]], 'one entry per change');
   assert.deepEqual(h.masks, [{ step: 200, source: 'student', ...MASKS }]);
+  assert.deepEqual(h.maskEvents, [], 'a run made before the mask log');
+});
+
+test('runs.pruning steps through the mask events the job logged: any event\'s exact masks, the last one the student\'s', async (t) => {
+  const { s, home, runId } = await setUp(t, 'completed', 200);
+  const teacher = { layers: 1, hidden: 8, heads: 2, intermediate: 12 };
+  const at = (step: number, residual: number[], units: number[]) =>
+    encodeMaskEvent({ step, event: step / 50, masks: { residual, heads: [[0, 1]], headDims: [[[0, 1], [2, 3]]].map((l) => l.slice(0, 2)) as number[][][], intermediate: [units] } }, teacher);
+  const dir = join(home, 'runs', String(runId));
+  mkdirSync(dir, { recursive: true });
+  // a resumed attempt wrote step 100 again: the second line at 100 replaces the first and what followed it
+  writeFileSync(join(dir, MASK_LOG_FILE), [at(50, [0, 1, 2, 3], [0, 1, 2, 3, 4, 5]), at(100, [0, 1, 2, 3], [0, 1, 2]), at(150, [0, 1, 2, 3], [1]),
+    at(100, [0, 1, 2, 3], [5, 6, 7]), at(200, [0, 1, 4, 5], [11])].join('\n') + '\n');
+  checkpoint(join(dir, 'checkpoints'), 200, MASKS);
+  const h = await s.call('runs.pruning', { id: runId });
+  assert.deepEqual(h.maskEvents, [{ step: 50, event: 1 }, { step: 100, event: 2 }, { step: 200, event: 4 }]);
+  assert.deepEqual(h.masks.map((m) => [m.step, m.source, m.residual, m.intermediate]), [[200, 'student', [0, 1, 4, 5], [[11]]]], 'the log, not the checkpoint');
+  const mid = await s.call('runs.pruning', { id: runId, step: 170 });
+  assert.deepEqual(mid.masks.map((m) => [m.step, m.source, m.intermediate, m.headDims]), [[100, 'event', [[5, 6, 7]], [[[0, 1], [2, 3]]]]]);
+  assert.equal((await s.call('runs.pruning', { id: runId, step: 3 })).masks[0].step, 50);
+  await assert.rejects(s.call('runs.pruning', { id: runId, step: -1 }), /step: expected an integer/);
 });
 
 test('runs.dependents lists the group, the runs made from a run and its students with their scores', async (t) => {

@@ -10,11 +10,28 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { RENDERER_INDEX, launchBrowser, newPage, screenshot } from './support/browser.js';
 import { FIXTURES, apiFor, waitForRun } from './support/api.js';
-import { serverAvailable, startServer, SERVE_ENTRY } from './support/webServer.js';
+import { serverAvailable, startServer, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
+import type { ModelRecord } from '../../src-main/shared/api/index.js';
 
 let browser: Browser;
+// one web server (and one registered teacher) for the tests that need one, started by the first of them
+let shared: Promise<{ server: RunningServer; home: string; call: ReturnType<typeof apiFor>; teacher: ModelRecord }> | undefined;
+function sharedServer() {
+  shared ??= (async () => {
+    const home = mkdtempSync(join(tmpdir(), 'wid-wizard-'));
+    const server = await startServer(home);
+    const call = apiFor(server.url);
+    return { server, home, call, teacher: await call('models.register', { path: FIXTURES.teacher, name: 'tiny teacher' }) };
+  })();
+  return shared;
+}
 before(async () => { browser = await launchBrowser(['--allow-file-access-from-files']); });
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+  const s = await shared?.catch(() => undefined);
+  await s?.server.stop();
+  if (s) rmSync(s.home, { recursive: true, force: true });
+});
 
 async function openWizard(): Promise<Page> {
   const { page } = await newPage(browser);
@@ -44,11 +61,8 @@ test('a selftest with zero steps is rejected with a message naming the field', a
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
 
 test('with the tiny teacher, sizes come from the engine before launch: a preset\'s shape and parameter count, an explicit size it cannot give explained', { skip, timeout: 50_000 }, async () => {
-  const home = mkdtempSync(join(tmpdir(), 'wid-wizard-'));
-  const server = await startServer(home);
-  try {
-    const call = apiFor(server.url);
-    const teacher = await call('models.register', { path: FIXTURES.teacher, name: 'tiny teacher' });
+  const { server, teacher } = await sharedServer();
+  {
     const { page, errors } = await newPage(browser);
     await page.goto(`${server.url}#/new`);
     await page.getByTestId('method-wid').check();
@@ -84,18 +98,12 @@ test('with the tiny teacher, sizes come from the engine before launch: a preset\
     }
     await screenshot(page, 'wizard-compare-group-plan');
     assert.deepEqual(errors, []);
-  } finally {
-    await server.stop();
-    rmSync(home, { recursive: true, force: true });
   }
 });
 
 test('the wizard sends learning rate, warm-up and the WID objective, and a duplicate keeps the source run\'s other settings', { skip, timeout: 90_000 }, async () => {
-  const home = mkdtempSync(join(tmpdir(), 'wid-wizard-dup-'));
-  const server = await startServer(home);
-  try {
-    const call = apiFor(server.url);
-    const teacher = await call('models.register', { path: FIXTURES.teacher, name: 'tiny teacher' });
+  const { server, call, teacher } = await sharedServer();
+  {
     const corpus = await call('datasets.register', { path: FIXTURES.corpus, kind: 'corpus', name: 'corpus' });
     const source = await call('runs.create', { method: 'wid', name: 'source', config: {
       teacherModelId: teacher.id, datasetId: corpus.id, steps: 2, batchSize: 2, seqLen: 16, backend: 'wasm', lr: 0.002, warmupSteps: 1,
@@ -133,8 +141,5 @@ test('the wizard sends learning rate, warm-up and the WID objective, and a dupli
     const names = new Set((await call('runs.metrics', { id: copy.id })).map((p) => p.name));
     assert.ok(names.has('loss/mlm') && names.has('loss/kd'), `metrics: ${[...names].join(', ')}`);
     assert.deepEqual(errors, []);
-  } finally {
-    await server.stop();
-    rmSync(home, { recursive: true, force: true });
   }
 });

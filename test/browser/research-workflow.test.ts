@@ -16,6 +16,7 @@ import { fillFinetuneForm } from './support/ui.js';
 import { FIXTURES, waitForRun, type Call } from './support/api.js';
 import { serverAvailable, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
 import { runSeconds } from '../../src-renderer/src/lib/groupSummary.js';
+import { formatDuration } from '../../src-renderer/src/lib/format.js';
 
 const SHOTS = new URL('../../test-results/screenshots', import.meta.url).pathname;
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
@@ -40,7 +41,7 @@ browserSession('wid-research-', skip, async (s) => {
   // 16 WID steps: the authors' schedule masks after every step on so short a run, so the charts get many events;
   // a checkpoint every 8 steps keeps exact masks of step 8 and 16.
   const { group, runs } = await call('groups.create', { name: 'tiny compare', methods: ['wid', 'distilbert'],
-    config: { teacherModelId: 1, datasetId: 1, preset: 'wid55', steps: 16, batchSize: 2, seqLen: 16, backend: 'wasm', seed: 3, checkpointEvery: 8 } });
+    config: { teacherModelId: 1, datasetId: 1, preset: 'wid55', steps: 16, batchSize: 2, seqLen: 16, backend: 'wasm', seed: 3, checkpointEvery: 8, heldOutEvery: 8 } });
   ids.group = group.id;
   [ids.wid, ids.distilbert] = runs.map((r) => r.id);
   // the scored teacher (#2) fine-tuned three times, differing only by seed
@@ -199,7 +200,7 @@ test('WID charts follow the data: no forced 0, loss and loss/mlm drawn once, pru
   await screenshot(page, 'research-wid-run-charts');
 });
 
-test('WID pruning as a picture: the exported student\'s layout and each mask event, beside the loss', { skip, timeout: 20_000 }, async () => {
+test('WID pruning as a picture: the exact masks of every mask event the run logged, beside the loss', { skip, timeout: 30_000 }, async () => {
   await page.goto(`${server.url}#/runs/${ids.wid}`);
   const map = page.getByTestId('pruning-heatmap');
   await map.waitFor({ timeout: 10_000 });
@@ -207,17 +208,27 @@ test('WID pruning as a picture: the exported student\'s layout and each mask eve
   assert.equal(await map.getAttribute('data-step'), '16');
   const final = await page.getByTestId('pruning-summary').innerText();
   const history = await call('runs.pruning', { id: ids.wid });
-  assert.ok(history.events.length >= 8, `${history.events.length} mask events`);
-  assert.deepEqual(history.masks.map((m) => [m.step, m.source]), [[16, 'student']], 'a completed run keeps its final checkpoint: the student\'s masks');
+  assert.ok(history.events.length >= 8, `${history.events.length} width changes`);
+  // the authors' schedule on 16 steps masks after every step: 16 logged events, the last one the student's
+  assert.deepEqual(history.maskEvents.map((e) => e.step), Array.from({ length: 16 }, (_, i) => i + 1));
+  assert.deepEqual(history.masks.map((m) => [m.step, m.source]), [[16, 'student']]);
   await screenshot(page, 'research-pruning-final');
   await page.getByTestId('pruning-panel').screenshot({ path: join(SHOTS, 'research-pruning-panel-final.png') });
-  await page.getByTestId('pruning-step').fill('0');
-  await page.waitForFunction(() => document.querySelector('[data-testid=pruning-heatmap]')?.getAttribute('data-step') !== '16');
-  assert.notEqual(await page.getByTestId('pruning-summary').innerText(), final, 'the first event keeps more of the teacher');
-  assert.equal(await map.getAttribute('data-exact'), 'false');
+  // every event is exact, as the run chose it: the heatmap's kept counts are the API's for that step
+  for (const [index, step] of [[0, 1], [4, 5]] as const) {
+    await page.getByTestId('pruning-step').fill(String(index));
+    await page.waitForFunction((s) => { const m = document.querySelector('[data-testid=pruning-heatmap]'); return m?.getAttribute('data-step') === s && m.getAttribute('data-exact') === 'true'; }, String(step), { timeout: 10_000 });
+    assert.equal(await map.getAttribute('data-source'), 'event');
+    const m = (await call('runs.pruning', { id: ids.wid, step })).masks[0];
+    assert.equal(await map.getAttribute('data-kept'), [m.residual.length, ...m.intermediate.map((u) => u.length)].join(' '), `step ${step}`);
+  }
+  assert.notEqual(await page.getByTestId('pruning-summary').innerText(), final, 'an early event keeps more of the teacher');
+  assert.match(await page.locator('.step-pick').innerText(), /Step 5 · mask event 5/);
   assert.ok(Number(await attr('pruning-loss', 'data-markers')) >= 2);
-  await screenshot(page, 'research-pruning-first-event');
-  await page.getByTestId('pruning-panel').screenshot({ path: join(SHOTS, 'research-pruning-panel-first-event.png') });
+  assert.equal(await attr('pruning-loss', 'data-highlight'), '5', 'the loss chart marks the step shown');
+  assert.equal((await attr('pruning-loss', 'data-series'))!.split('|').length, 2, 'training and held-out loss');
+  await screenshot(page, 'research-pruning-event-5');
+  await page.getByTestId('pruning-panel').screenshot({ path: join(SHOTS, 'research-pruning-panel-event-5.png') });
   assert.deepEqual(errors, []);
 });
 
@@ -267,8 +278,19 @@ test('the runs list at 1280 px: whole names, tags, a fine-tune\'s teacher and lo
   await screenshot(page, 'research-runs-list-1280');
 });
 
-test('the Time column moves while a run runs; a paused run says Stopped, and Resume names its checkpoint step or is withheld', { skip, timeout: 60_000 }, async () => {
-  const run = await call('runs.create', { method: 'selftest', name: 'slow selftest', config: { steps: 8, delayMs: 1200, batchSize: 2, seqLen: 16, backend: 'wasm', seed: 4 } });
+test('Time moves while a run runs (runs list and its group), a paused run says Stopped, Resume names its step, and the resumed run\'s Time is every segment\'s', { skip, timeout: 90_000 }, async () => {
+  // a group page lists its distillation members: a long DistilBERT run, cancelled once its wall time has moved
+  const { group, runs: [member] } = await call('groups.create', { name: 'slow group', methods: ['distilbert'], config: { teacherModelId: 1, datasetId: 1, preset: 'wid55', steps: 5000, batchSize: 2, seqLen: 16, backend: 'wasm', seed: 4 } });
+  await page.goto(`${server.url}#/groups/${group.id}`);
+  const wall = page.locator(`[data-testid=group-member][data-run-id="${member.id}"] [data-testid=member-wall]`);
+  await page.waitForFunction((id) => /^\d+s$/.test(document.querySelector(`[data-run-id="${id}"] [data-testid=member-wall]`)?.textContent ?? ''), member.id, { timeout: 20_000 });
+  const groupBefore = await wall.innerText();
+  await page.waitForTimeout(2200);
+  assert.notEqual(await wall.innerText(), groupBefore, 'a group member\'s wall time counts up while it runs');
+  await call('runs.cancel', { id: member.id });
+  await waitForRun(call, member.id);
+
+  const run = await call('runs.create', { method: 'selftest', name: 'slow selftest', config: { steps: 12, delayMs: 700, batchSize: 2, seqLen: 16, backend: 'wasm', seed: 4 } });
   await page.goto(`${server.url}#/runs`);
   const time = page.locator(`[data-testid=run-row][data-run-id="${run.id}"] [data-testid=cell-duration]`);
   await page.waitForFunction((id) => /^\d+s$/.test(document.querySelector(`[data-run-id="${id}"] [data-testid=cell-duration]`)?.textContent ?? ''), run.id, { timeout: 20_000 });
@@ -277,29 +299,40 @@ test('the Time column moves while a run runs; a paused run says Stopped, and Res
   assert.notEqual(await time.innerText(), before, 'Time counts up without a new event');
 
   await page.goto(`${server.url}#/runs/${run.id}`);
-  await page.waitForFunction(() => /step [2-6] \//.test(document.querySelector('[data-testid=run-step]')?.textContent ?? ''), null, { timeout: 20_000 });
+  await page.waitForFunction(() => /step ([2-9]|1[01]) \//.test(document.querySelector('[data-testid=run-step]')?.textContent ?? ''), null, { timeout: 20_000 });
   await page.getByTestId('pause-run').click();
   await page.getByTestId('resume-plan').waitFor({ timeout: 20_000 });
-  const step = (await call('runs.get', { id: run.id })).progress!.step;
+  const paused = await call('runs.get', { id: run.id });
+  const step = paused.progress!.step;
   assert.match(await page.getByTestId('resume-plan').innerText(), new RegExp(`restarts from the checkpoint at step ${step}`));
   assert.equal(await page.getByTestId('resume-run').innerText(), `Resume from step ${step}`);
   assert.match(await page.locator('dl.facts').first().innerText(), /Stopped\n.*\(paused\)/);
   assert.match(await page.getByTestId('run-ended').innerText(), /\(paused\)$/);
   await screenshot(page, 'research-resume-plan');
+  const first = runSeconds(paused)!;
+  await page.getByTestId('resume-run').click();
+  const done = await waitForRun(call, run.id, 60_000);
+  assert.equal(done.status, 'completed');
+  assert.ok(Math.abs(done.earlierSeconds! - first) < 1e-6, `the paused segment kept: ${done.earlierSeconds} vs ${first}`);
+  const last = (Date.parse(done.finishedAt!) - Date.parse(done.startedAt!)) / 1000;
+  await page.goto(`${server.url}#/runs`);
+  await time.waitFor({ timeout: 10_000 });
+  assert.equal(await time.innerText(), formatDuration(first + last), `both segments: ${first} s + ${last} s`);
+  await screenshot(page, 'research-resumed-run-time');
 
-  const ckpt = join(home, 'runs', String(run.id), 'selftest-checkpoint.json');
+  // a checkpoint cut short: Resume is withheld and the plan says why
+  const cut = await call('runs.create', { method: 'selftest', name: 'cut checkpoint', config: { steps: 8, delayMs: 800, batchSize: 2, seqLen: 16, backend: 'wasm', seed: 5 } });
+  await page.goto(`${server.url}#/runs/${cut.id}`);
+  await page.waitForFunction(() => /step [1-6] \//.test(document.querySelector('[data-testid=run-step]')?.textContent ?? ''), null, { timeout: 20_000 });
+  await page.getByTestId('pause-run').click();
+  await page.getByTestId('resume-plan').waitFor({ timeout: 20_000 });
+  const ckpt = join(home, 'runs', String(cut.id), 'selftest-checkpoint.json');
   truncateSync(ckpt, Math.floor(statSync(ckpt).size / 2));
   await page.reload();
   await page.getByTestId('resume-plan').waitFor({ timeout: 10_000 });
   assert.match(await page.getByTestId('resume-plan').innerText(), /Resume would fail: .*selftest-checkpoint\.json is truncated/);
   assert.equal(await page.getByTestId('resume-run').count(), 0, 'no Resume where it cannot help');
   await screenshot(page, 'research-resume-withheld');
-});
-
-test('a resumed run\'s time counts every segment, not the last one only', () => {
-  const run = { status: 'completed', startedAt: '2026-01-01T10:00:00Z', finishedAt: '2026-01-01T10:01:00Z', result: { elapsedSeconds: 300 } } as unknown as RunRecord;
-  assert.equal(runSeconds(run), 300);
-  assert.equal(runSeconds({ ...run, result: null }), 60);
 });
 
 test('fine-tune settings survive a reload; wasm with every row over many epochs warns before it takes hours', { skip, timeout: 30_000 }, async () => {
@@ -378,6 +411,32 @@ test('Seeds: runs that differ only by seed group together with mean ± std and n
   const kinds = await page.getByTestId('seed-vs-best').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
   assert.ok(kinds.includes('best') && kinds.some((k) => k === 'within' || k === 'beyond' || k === 'unknown'), kinds.join(','));
   await screenshot(page, 'research-seeds');
+  assert.deepEqual(errors, []);
+});
+
+test('Seeds pooled in Compare → Models × tasks and Compare → Runs: mean ± std and n, error bars, a loss band, gaps against the spread', { skip, timeout: 30_000 }, async () => {
+  await page.goto(`${server.url}#/compare`);
+  const pooled = page.getByTestId('models-seed-pools');
+  await pooled.waitFor({ timeout: 15_000 });
+  // the scored teacher's three fine-tunes differ only by seed: one row, n = 3
+  const teacher = pooled.locator('[data-testid=pool-row][data-label="tiny teacher (again) (teacher)"]');
+  assert.equal(await teacher.getAttribute('data-n'), '3');
+  assert.match(await teacher.getByTestId('pool-average').innerText(), /^\d+\.\d ± \d+\.\d \(n=3\)$/);
+  assert.ok(await pooled.getByTestId('pool-errorbar').count() >= 1, 'error bars where n > 1');
+  const kinds = await pooled.getByTestId('pool-vs-best').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+  assert.ok(kinds.includes('best') && kinds.length >= 3, kinds.join(','));
+  await pooled.screenshot({ path: join(SHOTS, 'research-models-seed-pools.png') });
+
+  await page.goto(`${server.url}#/compare/runs?ids=${[...ids.teacherFt, ...ids.selftests, ids.studentFt[0]].join(',')}`);
+  await page.reload();
+  const runsPooled = page.getByTestId('runs-seed-pools');
+  await runsPooled.waitFor({ timeout: 15_000 });
+  const ft = runsPooled.locator('[data-testid=pool-row][data-n="3"]').filter({ hasText: 'teacher SST-2' });
+  assert.match(await ft.getByTestId('pool-average').innerText(), /^\d+\.\d ± \d+\.\d \(n=3\)$/);
+  assert.equal(await runsPooled.locator('[data-testid=pool-row][data-n="3"]').filter({ hasText: 'seeded selftest' }).count(), 1);
+  // the selftests' loss as one mean curve with a ±1 std band over their 12 steps
+  assert.equal(await runsPooled.locator('figure[data-label="seeded selftest"]').getByTestId('runs-seed-band').getAttribute('data-steps'), '12');
+  await runsPooled.screenshot({ path: join(SHOTS, 'research-runs-seed-pools.png') });
   assert.deepEqual(errors, []);
 });
 

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, newPage, screenshot } from './support/browser.js';
 import { serverAvailable, startServer, SERVE_ENTRY } from './support/webServer.js';
-import { withFreshSession } from './support/session.js';
 
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
 
-test('a selftest run started in the browser streams its loss chart, finishes, and survives a server restart', { skip, timeout: 85_000 }, async () => {
+// One Chromium and one data folder for the file: the unknown-run check runs on the restarted server.
+test('a selftest run started in the browser streams its loss chart, finishes, and survives a server restart; an unknown run shows the server\'s not-found message', { skip, timeout: 90_000 }, async () => {
   const home = mkdtempSync(join(tmpdir(), 'wid-browser-'));
   const browser = await launchBrowser();
   let server = await startServer(home);
@@ -45,19 +45,15 @@ test('a selftest run started in the browser streams its loss chart, finishes, an
     assert.match(await row.innerText(), /completed/);
     await screenshot(page, 'selftest-run-history-after-restart');
     assert.deepEqual(errors, []);
-  } finally {
-    await server.stop();
-    await browser.close();
-    rmSync(home, { recursive: true, force: true });
-  }
-});
 
-test('opening an unknown run shows the server\'s not-found message', { skip, timeout: 60_000 }, async () => {
-  await withFreshSession('wid-browser-', async ({ page, server }) => {
     await page.goto(`${server.url}#/runs/987654`);
     const banner = page.getByTestId('error-banner');
     await banner.waitFor({ timeout: 15_000 });
     assert.match(await banner.innerText(), /987654/);
     await screenshot(page, 'unknown-run-error');
-  });
+  } finally {
+    await server.stop();
+    await browser.close();
+    rmSync(home, { recursive: true, force: true });
+  }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -8,6 +8,8 @@ import { selectBackend } from '../../src-main/engine/backend/index.js';
 import { loadHfModel } from '../../src-main/engine/checkpoint/index.js';
 import { distillJob, parseDistillConfig } from '../../src-main/engine/jobs/distill.js';
 import type { JobContext } from '../../src-main/engine/jobs/types.js';
+import { decodeMaskEvent, encodeMaskEvent, MASK_LOG_FILE, maskLogTeacher, readMaskLog } from '../../src-main/engine/methods/wid/index.js';
+import { sizesOfMasks, validateMasks } from '../../src-main/engine/methods/wid/masks.js';
 import type { RunProgress } from '../../src-main/shared/api/types.js';
 
 const TEACHER = new URL('../fixtures/bert/tiny-teacher', import.meta.url).pathname;
@@ -99,7 +101,7 @@ test('config errors name the field and the impossible size', () => {
 test('wid and tinybert jobs run through the same loop and export students of their target sizes (wid adds its attention artifact)', async () => {
   await selectBackend('wasm');
   const cases = [
-    { method: 'wid' as const, extra: { target: { hidden: 32, heads: 4, intermediate: 64 }, wid: { pruneEvents: 1, pruneStart: 0, pruneEnd: 0.5 } }, size: { layers: 2, hidden: 32, heads: 4, intermediate: 64 }, artifacts: ['student', 'attention'] },
+    { method: 'wid' as const, extra: { target: { hidden: 32, heads: 4, intermediate: 64 }, wid: { pruneEvents: 1, pruneStart: 0, pruneEnd: 0.5 } }, size: { layers: 2, hidden: 32, heads: 4, intermediate: 64 }, artifacts: ['student', 'attention', 'masks'] },
     { method: 'tinybert' as const, extra: { target: { layers: 1, hidden: 32, heads: 4, intermediate: 64 } }, size: { layers: 1, hidden: 32, heads: 4, intermediate: 64 }, artifacts: ['student'] },
   ];
   for (const c of cases) {
@@ -128,4 +130,47 @@ test("each method's Adam follows its authors: DistilBERT beta2 0.98, WID without
   assert.equal(o.beta2, 0.98);
   assert.throws(() => parseDistillConfig('wid', { ...BASE, preset: 'wid55', correctBias: 'no' }), /correctBias: expected true or false/);
   assert.throws(() => parseDistillConfig('distilbert', { ...BASE, beta2: 1 }), /beta2: expected a number in \[0, 1\)/);
+});
+
+test('a WID job logs the exact masks of every mask event; a resumed run\'s log keeps one line per step, the latest attempt', async () => {
+  await selectBackend('wasm');
+  const job = distillJob('wid');
+  // 4 steps under the authors' schedule: a mask event after every step, shrinking towards the target
+  const config = job.parseConfig({ ...BASE, batchSize: 2, seqLen: 16, target: { hidden: 32, heads: 4, intermediate: 64 } });
+  const workDir = mkdtempSync(join(tmpdir(), 'wid-job-'));
+  const controller = new AbortController();
+  const first = fakeContext(workDir, controller.signal);
+  first.ctx.progress = (p) => { first.seen.progress.push(p); if (p.step === 2) controller.abort(); };
+  assert.equal((await job.run(config, first.ctx)).stopped, true);
+  assert.deepEqual(readMaskLog(join(workDir, MASK_LOG_FILE)).map((l) => l.step), [1, 2]);
+  const again = fakeContext(workDir);
+  again.ctx.resume = true;
+  const result = await job.run(config, again.ctx);
+  const teacher = (await loadHfModel(TEACHER));
+  tf.dispose(Object.values(teacher.weights));
+  const log = readMaskLog(join(workDir, MASK_LOG_FILE)).map((l) => decodeMaskEvent(l.text));
+  assert.deepEqual(log.map((e) => e.step), [1, 2, 3, 4]);
+  const progress = [...first.seen.progress, ...again.seen.progress].filter((p) => p.phase === 'distill');
+  for (const e of log) {
+    validateMasks(e.masks, teacher.config);
+    const s = sizesOfMasks(e.masks), v = progress.find((p) => p.step === e.step)!.values;
+    assert.deepEqual([s.hidden, s.heads, s.headDim, s.intermediate], [v['size/hidden'], v['size/heads'], v['size/headDim'], v['size/intermediate']], `step ${e.step}`);
+  }
+  assert.ok(sizesOfMasks(log[0].masks).intermediate > 64, 'the first event keeps more than the target');
+  // the last event's masks are the student's
+  const last = sizesOfMasks(log[3].masks);
+  assert.deepEqual({ layers: 2, hidden: last.hidden, heads: last.heads, intermediate: last.intermediate }, result.student);
+  assert.deepEqual(again.seen.artifacts.at(-1), ['masks', join(workDir, MASK_LOG_FILE)]);
+});
+
+test('the mask log round-trips any masks and, read back, a line at step s replaces the lines at s and after', () => {
+  const t = { layers: 1, hidden: 8, heads: 2, intermediate: 12 };
+  const masks = { residual: [0, 3, 5, 7], heads: [[1]], headDims: [[[0, 2, 3]]], intermediate: [[0, 9, 11]] };
+  assert.deepEqual(decodeMaskEvent(encodeMaskEvent({ step: 5, event: 2, masks }, t)).masks, masks);
+  const dir = mkdtempSync(join(tmpdir(), 'wid-masklog-'));
+  const file = join(dir, MASK_LOG_FILE);
+  const line = (step: number) => encodeMaskEvent({ step, event: step, masks }, t);
+  writeFileSync(file, [line(1), line(2), line(3), line(2), line(3), '{"step":4,"event":4,"teach'].join('\n'));
+  assert.deepEqual(readMaskLog(file).map((l) => l.step), [1, 2, 3]);
+  assert.equal(maskLogTeacher({ numHiddenLayers: 2, hiddenSize: 64, numAttentionHeads: 4, intermediateSize: 128 } as never).hidden, 64);
 });

@@ -24,7 +24,7 @@ test('a wid run completes in a worker and the store records its result, metric s
   assert.deepEqual(h.store.metrics.list(run.id, ['loss']).map((p) => p.step), [1, 2, 3, 4]);
   assert.equal(h.store.metrics.list(run.id, ['size/hidden']).at(-1)!.value, result.student.hidden);
   const artifacts = h.store.artifacts.listForRun(run.id).map((a) => a.kind).sort();
-  assert.deepEqual(artifacts, ['attention', 'student']);
+  assert.deepEqual(artifacts, ['attention', 'masks', 'student'], 'the mask log of every mask event is one of the run\'s artifacts');
   const students = h.store.models.list('student');
   assert.equal(students.length, 1);
   assert.equal(students[0].parameterCount, result.parameterCount);

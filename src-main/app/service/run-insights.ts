@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { PruningHistory, ResumePlan, RunDependents, ScoreSource } from '../../shared/api/methods.js';
 import type { RunRecord } from '../../shared/api/types.js';
 import { listCheckpoints } from '../../engine/train/train-state.js';
+import { decodeMaskEvent, MASK_LOG_FILE, readMaskLog } from '../../engine/methods/wid/mask-log.js';
 import { jobWorkDir } from '../runner/job-runner.js';
 import { RESUMABLE } from '../store/index.js';
 import { getRun } from './runs.js';
@@ -14,7 +15,7 @@ import { getModel } from './models.js';
 import { SAFETENSORS_MAX_HEADER_BYTES } from '../../engine/checkpoint/safetensors.js';
 import { readSafetensorsHeaderFile, type SafetensorsHeaderFile } from '../../engine/checkpoint/safetensors-header-file.js';
 import type { Handlers, ServiceContext } from './service-context.js';
-import { idArray, idField, requestObject } from './validate.js';
+import { idArray, idField, optionalInt, requestObject } from './validate.js';
 
 type Masks = PruningHistory['masks'][number];
 
@@ -103,7 +104,7 @@ async function checkpointMasks(file: string): Promise<Omit<Masks, 'step' | 'sour
   } catch { return null; }
 }
 
-async function pruning(ctx: ServiceContext, run: RunRecord): Promise<PruningHistory> {
+async function pruning(ctx: ServiceContext, run: RunRecord, step: number | undefined): Promise<PruningHistory> {
   const teacherModel = run.teacherModelId == null ? undefined : ctx.store.models.get(run.teacherModelId);
   const c = teacherModel?.config ?? {};
   const num = (k: string) => (typeof c[k] === 'number' ? (c[k] as number) : null);
@@ -120,7 +121,18 @@ async function pruning(ctx: ServiceContext, run: RunRecord): Promise<PruningHist
     const last = events[events.length - 1];
     if (!last || last.hidden !== e.hidden || last.heads !== e.heads || last.headDim !== e.headDim || last.intermediate !== e.intermediate) events.push(e);
   }
-  const checkpoints = listCheckpoints(join(jobWorkDir(ctx.dataDir, run), 'checkpoints'));
+  const dir = jobWorkDir(ctx.dataDir, run);
+  const log = readMaskLog(join(dir, MASK_LOG_FILE));
+  if (log.length) {
+    const maskEvents = log.map((l) => ({ step: l.step, event: l.event }));
+    // the event in effect at `step` (the last one at or before it), else the first; only that one is decoded
+    let i = step === undefined ? log.length - 1 : 0;
+    if (step !== undefined) while (i + 1 < log.length && log[i + 1].step <= step) i++;
+    const { masks } = decodeMaskEvent(log[i].text);
+    const source = run.status === 'completed' && i === log.length - 1 ? 'student' : 'event';
+    return { teacher, events, maskEvents, masks: [{ step: log[i].step, source, ...masks }] };
+  }
+  const checkpoints = listCheckpoints(join(dir, 'checkpoints'));
   const masks: Masks[] = [];
   for (const [i, ck] of checkpoints.entries()) {
     const m = await checkpointMasks(ck.path);
@@ -128,7 +140,7 @@ async function pruning(ctx: ServiceContext, run: RunRecord): Promise<PruningHist
     const final = run.status === 'completed' && i === checkpoints.length - 1;
     if (m) masks.push({ step: ck.step, source: final ? 'student' : 'checkpoint', ...m });
   }
-  return { teacher, events, masks };
+  return { teacher, events, maskEvents: [], masks };
 }
 
 function scoreSources(ctx: ServiceContext, modelIds: number[]): ScoreSource[] {
@@ -157,7 +169,10 @@ export function runInsightHandlers(ctx: ServiceContext): Handlers<'runs.dependen
   return {
     'runs.dependents': (raw) => dependents(ctx, getRun(ctx, idField(requestObject(raw, 'runs.dependents'), 'id'))),
     'runs.resumePlan': (raw) => resumePlan(ctx, getRun(ctx, idField(requestObject(raw, 'runs.resumePlan'), 'id'))),
-    'runs.pruning': (raw) => pruning(ctx, getRun(ctx, idField(requestObject(raw, 'runs.pruning'), 'id'))),
+    'runs.pruning': (raw) => {
+      const req = requestObject(raw, 'runs.pruning');
+      return pruning(ctx, getRun(ctx, idField(req, 'id')), optionalInt(req, 'step', 0, Number.MAX_SAFE_INTEGER));
+    },
     'compare.sources': (raw) => {
       const ids = [...new Set(idArray(requestObject(raw, 'compare.sources'), 'modelIds'))];
       for (const id of ids) getModel(ctx, id); // not_found names the first unknown id

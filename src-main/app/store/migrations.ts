@@ -148,4 +148,13 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'seconds of a resumed run\'s earlier segments',
+    // started_at/finished_at describe the last segment only; resuming adds that segment here first, so a run's time
+    // is every segment's (shared/api/run-time.ts).
+    sql: `
+      ALTER TABLE runs ADD COLUMN earlier_seconds REAL NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import type { RunListQuery, RunMethod, RunProgress, RunRecord, RunStatus } from 
 import type { Db } from './database.js';
 import { fromJson, now, toJson } from './json-column.js';
 import { ownerIsAlive, processStartTime } from './process-identity.js';
+import { segmentSeconds } from '../../shared/api/run-time.js';
 
 
 interface RunRow {
@@ -11,7 +12,7 @@ interface RunRow {
   parent_run_id: number | null; group_id: number | null; tags: string; notes: string; archived: number;
   error: string | null; progress: string | null; result: string | null; resume_requested: number;
   created_at: string; started_at: string | null; finished_at: string | null;
-  owner_pid: number | null; owner_started: string | null; last_step_at: string | null; target: string | null;
+  owner_pid: number | null; owner_started: string | null; last_step_at: string | null; target: string | null; earlier_seconds: number;
   rj_job_id: string | null; rj_state: string | null; rj_reason: string | null; rj_job_dir: string | null;
 }
 
@@ -39,7 +40,7 @@ const toRecord = (r: RunRow): RunRecord => ({
   archived: r.archived !== 0, error: r.error, progress: fromJson<RunProgress | null>(r.progress, null),
   result: fromJson<Record<string, unknown> | null>(r.result, null),
   createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at,
-  lastStepAt: r.last_step_at, stalled: isStalled(r, Date.now()), target: r.target,
+  lastStepAt: r.last_step_at, stalled: isStalled(r, Date.now()), earlierSeconds: r.earlier_seconds ?? 0, target: r.target,
   remote: r.rj_job_id === null ? null : { jobId: r.rj_job_id, state: r.rj_state, reason: r.rj_reason, jobDir: r.rj_job_dir ?? '' },
 });
 
@@ -172,7 +173,10 @@ export class RunsRepo {
 
   /** Back to the queue; the runner starts it with resume: true. */
   requeue(id: number): void {
-    this.db.prepare("UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL, resume_requested = 1 WHERE id = ?").run(id);
+    // the segment that ends here is added to the earlier ones before started_at/finished_at are overwritten
+    const run = this.get(id);
+    const segment = run ? segmentSeconds(run) ?? 0 : 0;
+    this.db.prepare("UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL, resume_requested = 1, earlier_seconds = earlier_seconds + ? WHERE id = ?").run(segment, id);
   }
 
   /**

@@ -20,6 +20,7 @@ import { stepPathOf } from '../capture/step-path.js';
 import { countTextLines, heldOutBatches, scoreHeldOut, splitCorpusTail, type HeldOutBatch } from '../train/held-out.js';
 import { pruneCheckpoints } from '../train/train-state.js';
 import type { DistillMethod } from '../train/method.js';
+import { appendMaskEvent, MASK_LOG_FILE, maskLogTeacher, type WidMethod } from '../methods/wid/index.js';
 import { ConfigError, type JobContext, type JobDefinition } from './types.js';
 import { trainingStepBytes, type MemoryNeed } from './memory.js';
 import { distillMethodOptions, methodOptionsOf, type DistillMethodName } from './distill-options.js';
@@ -121,6 +122,12 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
   try {
     method = await DISTILL_METHODS[config.method].create(teacher, { ...config.methodOptions, seed: config.methodOptions.seed ?? config.seed });
     const teacherParameterCount = parameterCount(loaded.config, { mlmHead: true });
+    // WID: the exact masks of every mask event, for the run page's pruning heatmap (runs.pruning)
+    const maskLog = method.name === 'wid' ? join(ctx.workDir, MASK_LOG_FILE) : null;
+    if (maskLog) {
+      const t = maskLogTeacher(loaded.config);
+      (method as WidMethod).onMaskEvent((e) => appendMaskEvent(maskLog, e, t));
+    }
     ctx.log('info', `${config.method}: teacher ${config.teacherPath} (${teacherParameterCount} parameters), ${config.steps} steps on ${ctx.backend.name}`);
     const tokenizer = corpusTokenizerFrom(loaded.tokenizer);
     let heldOut: { batches: HeldOutBatch[]; first: number | null; last: number | null } | null = null;
@@ -185,6 +192,8 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
     ctx.registerModel({ name: `${config.method} student (run ${ctx.runId})`, kind: 'student', path: studentDir });
     // method-specific extras, e.g. WID's attention.json (teacher vs student attention maps)
     for (const extra of (await method.writeArtifacts?.(ctx.workDir, { tokenizer: loaded.tokenizer })) ?? []) ctx.artifact(extra.kind, extra.path);
+    // registered once, complete: a live or stopped run's log is read from its folder
+    if (maskLog && existsSync(maskLog)) ctx.artifact('masks', maskLog);
     return {
       ...common,
       student: ops.shape(student.config),

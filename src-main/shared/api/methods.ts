@@ -43,8 +43,12 @@ export interface ApiMethods {
   'runs.dependents': { req: { id: number }; res: RunDependents };
   /** What Resume would do: the checkpoint step it restarts from, or why it cannot help. */
   'runs.resumePlan': { req: { id: number }; res: ResumePlan };
-  /** A WID run's pruning: the kept widths at every mask event (metrics) and the exact kept indices where stored (checkpoints, exported student). */
-  'runs.pruning': { req: { id: number }; res: PruningHistory };
+  /**
+   * A WID run's pruning: the kept widths at every mask event (metrics), the mask events the run logged, and the exact
+   * kept indices of one of them (`step`: the event in effect at that step; default the latest), or for runs without a
+   * log those its checkpoints and exported student hold.
+   */
+  'runs.pruning': { req: { id: number; step?: number }; res: PruningHistory };
   /** The run's log lines (backend, artifacts, registered models, the job's info/warn/error lines), oldest first; the last `limit` (2000). */
   'runs.log': { req: { id: number; limit?: number }; res: RunLogLine[] };
 
@@ -148,8 +152,13 @@ export interface PruningHistory {
   teacher: { layers: number; hidden: number; heads: number; headDim: number; intermediate: number } | null;
   /** Kept widths after each step where they changed (from the size/* metrics), first point included. */
   events: { step: number; hidden: number; heads: number; headDim: number; intermediate: number; params: number | null }[];
-  /** Exact kept teacher indices at the steps a checkpoint (or the exported student) records. */
-  masks: { step: number; source: 'checkpoint' | 'student'; residual: number[]; heads: number[][]; headDims: number[][][]; intermediate: number[][] }[];
+  /** Every mask event the run logged (masks.jsonl: the latest attempt at each step), oldest first; [] for runs made before the log. */
+  maskEvents: { step: number; event: number }[];
+  /**
+   * Exact kept teacher indices: with a mask log, the one event asked for ('student' when it is a completed run's last:
+   * the masks its student was merged with); without, at the steps a checkpoint (or the exported student) records.
+   */
+  masks: { step: number; source: 'event' | 'checkpoint' | 'student'; residual: number[]; heads: number[][]; headDims: number[][][]; intermediate: number[][] }[];
 }
 
 /** compare.sources: the run behind a model's score on a task, with its fine-tune settings. */

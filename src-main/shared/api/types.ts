@@ -56,6 +56,8 @@ export interface RunRecord {
   finishedAt: string | null;
   /** When the run last reported progress (null before its first step). */
   lastStepAt?: string | null;
+  /** Seconds of the segments before the current one (a resumed run); 0 for a run never resumed. See run-time.ts. */
+  earlierSeconds?: number;
   /** Running, but no step for a long time (WID_STALL_SECONDS, default 600 s): stuck, or a very slow step. */
   stalled?: boolean;
   /** The execution target's name (runs on a SLURM cluster); null or absent: this machine. */

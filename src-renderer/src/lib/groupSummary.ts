@@ -1,6 +1,7 @@
 // A compare group's page: which settings its members share and which differ, each member's wall time and
 // student shape, and the models its table compares (every member's student, then the teacher).
 import type { ModelRecord, RunRecord } from '../../../src-main/shared/api/index.js';
+import { runTimeSeconds } from '../../../src-main/shared/api/run-time.js';
 
 export const DISTILLATION_METHODS = ['wid', 'distilbert', 'tinybert', 'albert', 'mobilebert'] as const;
 export const isDistillation = (r: RunRecord) => (DISTILLATION_METHODS as readonly string[]).includes(r.method);
@@ -42,21 +43,15 @@ export function splitSettings(nested: Record<string, unknown>[]): SettingsSplit 
   return out;
 }
 
-/** Seconds from start to finish (or to now while it runs); null before it starts. */
-export function wallSeconds(run: RunRecord, now = Date.now()): number | null {
-  if (!run.startedAt) return null;
-  const end = run.finishedAt ? Date.parse(run.finishedAt) : run.status === 'running' ? now : null;
-  return end == null ? null : Math.max(0, (end - Date.parse(run.startedAt)) / 1000);
-}
-
 /**
- * The run's time across all its segments: a resumed distillation reports the seconds of every session in
- * result.elapsedSeconds (the store's start time is that of the last segment only); otherwise the wall time.
+ * The run's time across all its segments, the live one included (the store keeps the earlier segments' seconds;
+ * shared/api/run-time.ts). A run resumed before the store kept them counts at least the training seconds its result
+ * reports over every session (result.elapsedSeconds).
  */
 export function runSeconds(run: RunRecord, now = Date.now()): number | null {
-  const wall = wallSeconds(run, now);
+  const total = runTimeSeconds(run, now);
   const elapsed = run.result?.elapsedSeconds;
-  return typeof elapsed === 'number' && Number.isFinite(elapsed) && run.status !== 'running' ? Math.max(elapsed, wall ?? 0) : wall;
+  return typeof elapsed === 'number' && Number.isFinite(elapsed) && run.status !== 'running' ? Math.max(elapsed, total ?? 0) : total;
 }
 
 export interface StudentShape { layers: number; hidden: number; heads: number; intermediate: number }

@@ -54,7 +54,7 @@ export function runTaskScores(evals: EvaluationRecord[]): Record<string, number>
 }
 
 /** The label a group is known by: its first run's name without a trailing "(seed N)" / "· seed N", and the method. */
-const baseName = (name: string) => name.replace(/\s*(\(seed \d+\)|[·,-]?\s*seed \d+)\s*$/i, '').trim();
+export const baseName = (name: string) => name.replace(/\s*(\(seed \d+\)|[·,-]?\s*seed \d+)\s*$/i, '').trim();
 
 export function seedGroups(runs: RunRecord[], models: ModelRecord[], evaluations: Record<number, EvaluationRecord[]>): SeedGroup[] {
   const done = runs.filter((r) => r.status === 'completed');
@@ -100,4 +100,25 @@ export function curveBand(curves: { x: number; y: number }[][]): { x: number; me
     const sd = s.std ?? 0;
     return { x, mean: s.mean, lo: s.mean - sd, hi: s.mean + sd };
   });
+}
+
+export type VersusBest = { gap: number; text: string; kind: 'best' | 'within' | 'beyond' | 'unknown' };
+
+/**
+ * Each item's GLUE average against the best one's: the gap (×100) and whether it is within the seed spread
+ * (withinSpread), beyond it, or unknown (n = 1 on both sides). Keyed by item key; items without an average are left out.
+ */
+export function versusBest<T extends { key: string; average: Stat | null }>(items: T[]): Map<string, VersusBest> {
+  const scored = items.filter((g) => g.average);
+  const best = scored.reduce<T | null>((b, g) => (!b || g.average!.mean > b.average!.mean ? g : b), null);
+  const out = new Map<string, VersusBest>();
+  if (!best) return out;
+  for (const g of scored) {
+    if (g === best) { out.set(g.key, { gap: 0, text: 'best', kind: 'best' }); continue; }
+    const gap = (g.average!.mean - best.average!.mean) * 100;
+    const within = withinSpread(g.average!, best.average!);
+    out.set(g.key, within === null ? { gap, text: `${gap.toFixed(1)} (n=1 both: spread unknown)`, kind: 'unknown' }
+      : within ? { gap, text: `${gap.toFixed(1)}: within the seed spread`, kind: 'within' } : { gap, text: `${gap.toFixed(1)}: beyond the seed spread`, kind: 'beyond' });
+  }
+  return out;
 }

@@ -37,6 +37,7 @@ export {
 } from '../common/student-size.js';
 export type { WidMasks } from './masks.js';
 export { mergeStudent } from './merge.js';
+export { MASK_LOG_FILE, appendMaskEvent, decodeMaskEvent, encodeMaskEvent, maskLogTeacher, readMaskLog, type MaskLogEntry, type MaskLogTeacher } from './mask-log.js';
 export { analyzeAttention, type AnalyzeAttentionInput } from './attention-analysis.js';
 export {
   ATTENTION_ARTIFACT_FILE, attentionMapsFromArtifact, readAttentionArtifact, writeAttentionArtifact,
@@ -64,6 +65,8 @@ export interface WidMethod extends DistillMethod {
   masks(): WidMasks;
   /** Number of pruning events applied so far. */
   eventsApplied(): number;
+  /** Called at every mask event with the masks it chose (the distill job logs them: mask-log.ts). */
+  onMaskEvent(listener: (e: { step: number; event: number; masks: WidMasks }) => void): void;
   /** Applies a due pruning event; reads the scores with await (webgpu in Node has no synchronous reads). */
   afterStepAsync(step: number, totalSteps: number): Promise<Record<string, number>>;
   /**
@@ -142,6 +145,7 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
   const full = state.full;
   // a target equal to the teacher has nothing to prune: the schedule is a no-op
   const start = teacherSizes(tcfg);
+  const maskListeners: ((e: { step: number; event: number; masks: WidMasks }) => void)[] = [];
 
   function studentLogits(inputs: BertInputs, step: number, stepWords?: tf.Tensor1D): tf.Tensor3D {
     const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: stepSeed(opts.seed, step, stepWords) } : undefined;
@@ -219,6 +223,7 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
     currentConfig: () => studentConfig(tcfg, sizesOfMasks(state.masks)),
     masks: () => state.masks,
     eventsApplied: () => state.eventsApplied,
+    onMaskEvent: (listener) => { maskListeners.push(listener); },
     trainableVariables: () => [...Object.values(compactors), ...Object.values(trainedTeacher)],
     learningRateOf: (name: string, runLr: number) => (name.startsWith(teacherPrefix) ? opts.teacherLr : runLr),
     // the penalty's branch (before / after the first mask) and the masks applied decide the step's kernels
@@ -237,6 +242,7 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
         try {
           state.set(pruneMasks(event.from, await readScoresAsync(t), event.sizes), Math.max(event.event, 1));
         } finally { disposeScoreTensors(t); }
+        for (const l of maskListeners) l({ step: step + 1, event: state.eventsApplied, masks: state.masks });
       }
       return sizeMetrics();
     },
