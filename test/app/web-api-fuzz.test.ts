@@ -92,7 +92,7 @@ const BASE: Record<string, Record<string, unknown>> = {
   'models.register': { path: TINY, kind: 'teacher' },
   'models.get': { id: 1 }, 'models.remove': { id: 999 }, 'models.smokeTest': { id: 1 },
   'datasets.register': { path: CORPUS, kind: 'corpus' }, 'datasets.preview': { id: 1, limit: 2 },
-  'runs.list': { search: 'x', limit: 5 }, 'runs.get': { id: 1 },
+  'runs.list': { search: 'x', limit: 5 }, 'runs.get': { id: 1 }, 'runs.settings': { id: 1 },
   'runs.create': { method: 'selftest', config: { steps: 1 } },
   'runs.cancel': { id: 1 }, 'runs.pause': { id: 1 }, 'runs.resume': { id: 999 }, 'runs.update': { id: 1, notes: 'n' }, 'runs.remove': { id: 999 },
   'runs.metrics': { id: 1 }, 'runs.evaluations': { id: 1 }, 'runs.artifacts': { id: 1 },

@@ -47,6 +47,25 @@ test('a WID run page marks the pruning events on its loss chart, shows the stude
   assert.deepEqual(errors, []);
 });
 
+test('a run page shows the settings the job ran with: defaults the user did not type, the request one click away', { skip, timeout: 30_000 }, async () => {
+  await page.goto(`${url}#/runs/${wid.id}`);
+  const settingsBox = page.getByTestId('run-settings');
+  await settingsBox.waitFor({ timeout: 10_000 });
+  const shown = JSON.parse(await settingsBox.innerText()) as Record<string, unknown>;
+  assert.deepEqual(shown, await call('runs.settings', { id: wid.id }), 'the page shows runs.settings, the stored parsed config');
+  const opts = shown.methodOptions as Record<string, unknown>;
+  // WID's defaults, none of them in the request
+  assert.equal(opts.objective, 'mlm');
+  assert.equal(opts.attentionStrategy, 'dim');
+  assert.equal(opts.teacherLr, 1e-6);
+  assert.equal(shown.lr, 5e-5, 'WID\'s published learning rate');
+  assert.equal(opts.pruneEvents, 3, 'what the user typed');
+  assert.ok(!JSON.stringify(wid.config).includes('objective'), 'the request did not name the objective');
+  await page.getByText('As requested').click();
+  assert.deepEqual(JSON.parse(await page.getByTestId('run-config').innerText()), wid.config);
+  assert.deepEqual(errors, []);
+});
+
 test('every run keeps the log the CLI prints: backend, artifacts, the registered student', { skip, timeout: 30_000 }, async () => {
   await page.goto(`${url}#/runs/${wid.id}`);
   const log = page.getByTestId('run-log-lines');

@@ -8,6 +8,7 @@ import { REMOVED_PREFIX } from '../runner/stale-files.js';
 import { RESUMABLE } from '../store/index.js';
 import type { ServiceContext, Handlers } from './service-context.js';
 import { resolveRunConfig } from './run-config.js';
+import { effectiveSettings } from './effective-settings.js';
 import { checkTargetNow, requestedTarget } from './targets.js';
 import {
   badRequest, conflict, idField, notFound, optionalBool, optionalId, optionalInt, optionalOneOfArray, optionalString,
@@ -48,7 +49,7 @@ const isInside = (dir: string, path: string) => {
 };
 
 export function runsHandlers(ctx: ServiceContext): Handlers<
-  'runs.list' | 'runs.get' | 'runs.create' | 'runs.cancel' | 'runs.pause' | 'runs.resume' | 'runs.update' | 'runs.remove'
+  'runs.list' | 'runs.get' | 'runs.settings' | 'runs.create' | 'runs.cancel' | 'runs.pause' | 'runs.resume' | 'runs.update' | 'runs.remove'
   | 'runs.metrics' | 'runs.evaluations' | 'runs.artifacts'
 > {
   const { store, runner } = ctx;
@@ -71,6 +72,11 @@ export function runsHandlers(ctx: ServiceContext): Handlers<
       const id = idField(requestObject(raw, 'runs.get'), 'id');
       settleDeadOwners(ctx);
       return getRun(ctx, id);
+    },
+
+    'runs.settings': (raw) => {
+      const run = getRun(ctx, idField(requestObject(raw, 'runs.settings'), 'id'));
+      return effectiveSettings(run, store.runs.jobConfig(run.id));
     },
 
     'runs.create': async (raw) => {

@@ -2,7 +2,6 @@
 // a summary of each metric series, evaluations and artifacts.
 import { describeStepPath, type StepPath } from '../../engine/capture/step-path.js';
 import type { MetricPoint } from '../../shared/api/index.js';
-import { effectiveSettings } from '../../app/service/effective-settings.js';
 import type { Service } from '../../app/service/contract.js';
 import { formatNumber, textTable } from '../textTable.js';
 
@@ -23,12 +22,12 @@ export function summarizeMetrics(points: MetricPoint[]): MetricSummary[] {
 
 export async function showCommand(service: Service, id: number, opts: { json?: boolean }, print: (line: string) => void): Promise<number> {
   const run = await service.call('runs.get', { id });
-  const [metrics, evaluations, artifacts] = await Promise.all([
-    service.call('runs.metrics', { id }), service.call('runs.evaluations', { id }), service.call('runs.artifacts', { id }),
+  const [settings, metrics, evaluations, artifacts] = await Promise.all([
+    service.call('runs.settings', { id }), service.call('runs.metrics', { id }), service.call('runs.evaluations', { id }), service.call('runs.artifacts', { id }),
   ]);
   const metricSummary = summarizeMetrics(metrics);
   if (opts.json) {
-    print(JSON.stringify({ run, settings: effectiveSettings(run), metrics: metricSummary, evaluations, artifacts }, null, 2));
+    print(JSON.stringify({ run, settings, metrics: metricSummary, evaluations, artifacts }, null, 2));
     return 0;
   }
   const lines = [
@@ -52,6 +51,7 @@ export async function showCommand(service: Service, id: number, opts: { json?: b
   const stepPath = (run.result as { trainingStep?: StepPath } | null)?.trainingStep;
   if (stepPath) lines.push(`  step path ${describeStepPath(stepPath)}`);
   lines.push('  config    ' + JSON.stringify(run.config));
+  lines.push('  settings  ' + JSON.stringify(settings));
   if (run.result) lines.push('  result    ' + JSON.stringify(run.result));
   print(lines.join('\n'));
   if (metricSummary.length) {

@@ -29,6 +29,11 @@ export interface ApiMethods {
 
   'runs.list': { req: RunListQuery; res: RunRecord[] };
   'runs.get': { req: { id: number }; res: RunRecord };
+  /**
+   * What the run's job runs with: its config as the service parsed it at runs.create (every default filled in), as
+   * groups.get's `settings` shows a group's runs; a run stored before that config was kept is decoded from its config.
+   */
+  'runs.settings': { req: { id: number }; res: Record<string, unknown> };
   /** Validates config; on success creates the run and queues it. */
   /** `target` names a registered execution target (checked before anything is written); absent: this machine. */
   'runs.create': { req: { method: RunRecord['method']; name?: string; config: RunConfigInput; parentRunId?: number; target?: string }; res: RunRecord };
