@@ -1,11 +1,17 @@
-// Target-size presets the engine scales to the teacher (methods/common/student-size.ts),
-// offered per method: WID keeps the teacher's depth, so only its parameter-ratio presets apply to it (and to a
-// compare group, which shares one config).
-export type DistillMethod = 'wid' | 'distilbert' | 'tinybert' | 'albert' | 'mobilebert';
+// Target-size presets the engine scales to the teacher (methods/common/student-size.ts), offered per method as its
+// schema accepts them (shared/api/method-options.ts: WID keeps the teacher's depth, so only its parameter-ratio
+// presets; a compare group, which shares one config, gets the ones all its methods accept). The labels and the order
+// they are offered in are the wizard's; the names are the schema's.
+import { METHOD_OPTION_SCHEMAS, STUDENT_PRESET_NAMES } from '../../../src-main/shared/api/method-options.js';
+import { methodOptionLimits } from '../../../src-main/shared/api/run-config.js';
 
-export interface PresetOption { value: string; label: string }
+export type DistillMethod = keyof typeof METHOD_OPTION_SCHEMAS;
+export type StudentPresetName = (typeof STUDENT_PRESET_NAMES)[number];
 
-const ALL: Record<string, string> = {
+export interface PresetOption { value: StudentPresetName; label: string }
+
+/** One label per preset the schema knows (a preset added to STUDENT_PRESET_NAMES without a label fails the typecheck). */
+export const PRESET_LABELS: Record<StudentPresetName, string> = {
   wid55: 'WID-55: teacher depth, about 50% of its parameters',
   wid11: 'WID-11: teacher depth, about 10% of its parameters',
   distilbert: 'DistilBERT: half the teacher\'s layers, teacher width',
@@ -13,17 +19,23 @@ const ALL: Record<string, string> = {
   'tinybert-6l-768h': 'TinyBERT-6: half the layers, teacher width',
 };
 
-const BY_METHOD: Record<DistillMethod, string[]> = {
+/** Offered first for a method: its own published shapes (ALBERT and MobileBERT default to WID-55's shape, so they meet WID at its size). */
+const FIRST: Record<DistillMethod, StudentPresetName[]> = {
   wid: ['wid55', 'wid11'],
-  distilbert: ['distilbert', 'tinybert-4l-312h', 'wid55', 'wid11'],
-  tinybert: ['tinybert-4l-312h', 'tinybert-6l-768h', 'distilbert', 'wid55', 'wid11'],
-  // default WID-55's shape, so they meet WID at its size (methods/albert, methods/mobilebert setup.ts)
-  albert: ['wid55', 'wid11', 'distilbert', 'tinybert-4l-312h', 'tinybert-6l-768h'],
-  mobilebert: ['wid55', 'wid11', 'distilbert', 'tinybert-4l-312h', 'tinybert-6l-768h'],
+  distilbert: ['distilbert'],
+  tinybert: ['tinybert-4l-312h', 'tinybert-6l-768h'],
+  albert: ['wid55', 'wid11'],
+  mobilebert: ['wid55', 'wid11'],
 };
 
-/** Presets valid for every method in `methods` (a compare group gets the ones all three accept). */
+/** The presets `method`'s schema accepts, its own first, then in the schema's order. */
+export function acceptedPresets(method: DistillMethod): StudentPresetName[] {
+  const accepted = (methodOptionLimits[method].preset?.values ?? []) as StudentPresetName[];
+  return [...FIRST[method].filter((p) => accepted.includes(p)), ...accepted.filter((p) => !FIRST[method].includes(p))];
+}
+
+/** Presets valid for every method in `methods` (a compare group gets the ones all of them accept). */
 export function presetOptions(methods: DistillMethod[]): PresetOption[] {
-  const keys = methods.length ? BY_METHOD[methods[0]].filter((k) => methods.every((m) => BY_METHOD[m].includes(k))) : [];
-  return keys.map((value) => ({ value, label: ALL[value] }));
+  const keys = methods.length ? acceptedPresets(methods[0]).filter((k) => methods.every((m) => acceptedPresets(m).includes(k))) : [];
+  return keys.map((value) => ({ value, label: PRESET_LABELS[value] }));
 }
