@@ -1,6 +1,8 @@
 // Issue 28 (browser part): the wizard's "Runs on" field sends a run to a registered SLURM target (the one-node cluster
 // of scripts/slurm/local-cluster.sh); the run page says where it runs (target badge, SLURM job and state) and streams
-// its steps from the cluster to the end; the runs list shows the target beside the status.
+// its steps from the cluster to the end; the runs list shows the target beside the status. The wizard's SLURM targets
+// panel registers a target (the service's checks: a bad one is refused with its message at the field it names) and
+// removes one, and "Runs on" follows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -46,6 +48,56 @@ test('a selftest sent to a SLURM target from the wizard runs there and shows whe
     const row = page.getByTestId('run-row').filter({ hasText: 'on the cluster' });
     await row.waitFor({ timeout: 15_000 });
     assert.match(await row.innerText(), /completed\s*mini/);
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('the wizard registers and removes a SLURM target; a bad one is refused with the service\'s message at its field', { skip, timeout: 90_000 }, async (t) => {
+  Object.assign(process.env, (cluster as { env: Record<string, string> }).env);
+  const shared = mkdtempSync(join(tmpdir(), 'wid-browser-slurm-form-'));
+  t.after(() => rmSync(shared, { recursive: true, force: true }));
+  await withFreshSession('wid-browser-slurm-form-', async ({ page, server, call, errors }) => {
+    await page.goto(server.url);
+    await page.getByTestId('nav-new').click();
+    await page.getByTestId('manage-targets').click();
+    const panel = page.getByTestId('targets-panel');
+    await panel.waitFor();
+    const fill = async (values: Record<string, string>) => { for (const [k, v] of Object.entries(values)) await page.getByTestId(`target-${k}`).fill(v); };
+    const refusedAt = async (field: string, pattern: RegExp) => {
+      await page.getByTestId('register-target').click();
+      const msg = page.getByTestId(`target-error-${field}`);
+      await msg.waitFor({ timeout: 30_000 });
+      assert.match(await msg.innerText(), pattern);
+      assert.equal(await page.getByTestId(`target-${field}`).getAttribute('aria-invalid'), 'true');
+    };
+    // the settings, then the cluster: each refusal at the field it names, nothing registered
+    await fill({ name: 'mini', sharedDir: 'relative/folder', gpus: '0', cpus: '1', timeLimit: '10:00' });
+    await refusedAt('sharedDir', /^sharedDir: expected an absolute path, got "relative\/folder"$/);
+    await fill({ sharedDir: shared, timeLimit: 'soon' });
+    await refusedAt('timeLimit', /^timeLimit: expected a SLURM time limit/);
+    await fill({ timeLimit: '10:00', partition: 'nosuchpartition' });
+    await refusedAt('partition', /^target mini: the cluster refuses this target's jobs: invalid partition specified: nosuchpartition/);
+    assert.deepEqual(await call('targets.list', {}), []);
+
+    await fill({ partition: '' });
+    await page.getByTestId('register-target').click();
+    await page.getByTestId('target-notice').filter({ hasText: 'Registered SLURM target mini' }).waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('[data-testid^=target-error]').count(), 0, 'the refusal is gone');
+    assert.match(await page.getByTestId('target-row').innerText(), /mini\s+SLURM on this machine, 0 GPUs and 1 CPU\/job, 10:00/);
+    const select = page.getByTestId('target-select');
+    assert.deepEqual(await select.locator('option').allInnerTexts(), ['local (this machine)', 'mini — SLURM, 0 GPUs/job']);
+    assert.equal(await select.inputValue(), 'mini', 'the new target is chosen');
+    assert.equal((await call('targets.list', {}))[0]?.settings.sharedDir, shared);
+
+    // the same name again: the service's conflict, at the name
+    await fill({ name: 'mini', sharedDir: shared, gpus: '0', cpus: '1', timeLimit: '10:00' });
+    await refusedAt('name', /an execution target named "mini" is registered already/);
+
+    await page.getByTestId('remove-target-mini').click();
+    await page.getByTestId('target-notice').filter({ hasText: 'Removed SLURM target mini' }).waitFor();
+    assert.deepEqual(await select.locator('option').allInnerTexts(), ['local (this machine)']);
+    assert.equal(await select.inputValue(), 'local');
+    assert.deepEqual(await call('targets.list', {}), []);
     assert.deepEqual(errors, []);
   });
 });

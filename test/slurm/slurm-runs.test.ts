@@ -2,6 +2,7 @@
 // service as the app: a compare group submitted to a SLURM target completes and lands in the history with its curves
 // and students; cancel mid-run takes the job off the cluster; scancel from outside leaves the run interrupted with
 // SLURM's word for it, and resume continues from the checkpoint the job wrote on SIGTERM, every step counted once.
+// Fine-tuning the group (groups.finetune) sends the fine-tunes where the group ran, and their scores come back.
 // Tiny teacher, 3 distillation steps on wasm; selftests on cpu with a delay so there is time to act mid-run.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,12 +18,14 @@ import { jobState, localCluster, waitFor } from './support/local-cluster.js';
 
 const TEACHER = new URL('../fixtures/bert/tiny-teacher', import.meta.url).pathname;
 const CORPUS = new URL('../fixtures/corpus/pride-and-prejudice.txt', import.meta.url).pathname;
+const GLUE = new URL('../fixtures/glue', import.meta.url).pathname;
 const cluster = localCluster();
 const skip = 'skip' in cluster ? cluster.skip : false;
 
 let home: string;
 let shared: string;
 let service: Service;
+let compareGroup: { id: number; members: number[] } | undefined;
 
 before(async () => {
   if (skip) return;
@@ -32,6 +35,7 @@ before(async () => {
   service = await createService({ home, mode: 'web' });
   await service.call('models.register', { path: TEACHER, kind: 'teacher' });
   await service.call('datasets.register', { path: CORPUS, kind: 'corpus' });
+  await service.call('datasets.register', { path: GLUE, kind: 'glue' });
   await service.call('targets.register', { name: 'mini', sharedDir: shared, gpus: 0, cpus: 1, timeLimit: '10:00' });
 });
 after(async () => {
@@ -48,6 +52,7 @@ const atStep = (id: number, step: number) =>
   waitFor(`run ${id} to reach step ${step}`, async () => { const r = await get(id); return (r.progress?.step ?? 0) >= step ? r : null; }, 90_000);
 const logOf = async (id: number) => (await service.call('runs.log', { id })).map((l) => l.message).join('\n');
 const lossSteps = async (id: number) => (await service.call('runs.metrics', { id, names: ['loss'] })).map((p) => p.step).sort((a, b) => a - b);
+const studentOf = (models: { id: number; sourceRunId: number | null }[], runId: number) => models.find((m) => m.sourceRunId === runId)!;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 test('a compare group sent to the SLURM target runs as three jobs and lands in the history with curves and students', { skip }, async () => {
@@ -89,6 +94,32 @@ test('a compare group sent to the SLURM target runs as three jobs and lands in t
   const shown: string[] = [];
   await showCommand(service, finals[0]!.id, {}, (l) => shown.push(l));
   assert.match(shown.join('\n'), new RegExp(`target    mini: SLURM job ${finals[0]!.remote!.jobId}`));
+  compareGroup = { id: group.id, members: finals.map((r) => r.id) };
+});
+
+test('fine-tuning the group sends each member\'s fine-tune to the group\'s target; its score lands in the history', { skip }, async () => {
+  assert.ok(compareGroup, 'the compare group of the test above completed');
+  const FT = { datasetId: 2, tasks: ['RTE' as const], lr: 1e-3, epochs: 1, batchSize: 8, maxLength: 16, maxTrainRows: 8, maxDevRows: 8, efficiency: false, backend: 'wasm' as const };
+  // a target the request names is checked before anything is written
+  await assert.rejects(service.call('groups.finetune', { id: compareGroup.id, config: FT, includeTeacher: false, target: 'nowhere' }),
+    (e: Error & { code?: string }) => e.code === 'bad_request' && /no execution target named "nowhere"/.test(e.message));
+  assert.equal((await service.call('runs.list', { method: ['finetune'] })).length, 0, 'nothing was queued');
+  // no target named: where the group ran
+  const { runs } = await service.call('groups.finetune', { id: compareGroup.id, config: FT, includeTeacher: false });
+  assert.deepEqual(runs.map((r) => r.parentRunId), compareGroup.members);
+  for (const r of runs) assert.equal(r.target, 'mini', `fine-tune ${r.id} runs on the group's target`);
+  const students = await service.call('models.list', { kind: 'student' });
+  for (const r of runs) {
+    const final = await settled(r.id, 240_000);
+    assert.equal(final.status, 'completed', `${final.error}\n${await logOf(r.id)}`);
+    assert.equal(final.groupId, compareGroup.id);
+    assert.match(final.remote?.jobId ?? '', /^\d+$/, 'ran as a SLURM job');
+    assert.match(await logOf(r.id), new RegExp(`submitted SLURM job ${final.remote!.jobId} to target mini`));
+    const evals = await service.call('runs.evaluations', { id: r.id });
+    const student = studentOf(students, r.parentRunId!);
+    assert.deepEqual(evals.map((e) => `${e.task}/${e.metric}`), ['RTE/accuracy', 'RTE/score']);
+    assert.ok(evals.every((e) => e.modelId === student.id), 'the score is the member\'s student\'s');
+  }
 });
 
 test('cancel mid-run stops the job at its next step and takes it off the cluster', { skip }, async () => {

@@ -69,9 +69,10 @@ export interface ApiMethods {
   /**
    * Queues one `finetune` run per member's student (parentRunId = the member) and, unless includeTeacher is false,
    * one of the group's teacher, all with this config (datasetId, tasks, lr or sweep, ...; no modelId) and one seed;
-   * the runs join the group. Conflict when a member has no student yet.
+   * the runs join the group. Conflict when a member has no student yet. They run on `target` (a registered target
+   * or `local`, checked before anything is written); absent: where the group's members ran.
    */
-  'groups.finetune': { req: { id: number; config: Omit<FineTuneConfigInput, 'modelId' | 'modelPath'>; includeTeacher?: boolean }; res: { runs: RunRecord[] } };
+  'groups.finetune': { req: { id: number; config: Omit<FineTuneConfigInput, 'modelId' | 'modelPath'>; includeTeacher?: boolean; target?: string }; res: { runs: RunRecord[] } };
 
   /** Pauses a running job at the next step boundary (state checkpointed); runs.resume continues it. */
   'runs.pause': { req: { id: number }; res: RunRecord };
