@@ -15,7 +15,7 @@ import { slurmCommand, slurmError } from './command.js';
 import { readEvents } from './event-tail.js';
 import { instanceId, runJobFiles, SharedPaths } from './job-files.js';
 import { outcomeOf, queryJob, type JobState } from './job-state.js';
-import { stageInputs } from './stage-inputs.js';
+import { stageStartMessage } from './stage-inputs.js';
 import { workerCommand } from './worker-bundle.js';
 
 export interface SlurmJobOptions {
@@ -130,13 +130,13 @@ export class SlurmJob implements WorkerProcess {
     this.paths = paths;
     const files = runJobFiles(settings.sharedDir, instanceId(this.opts.dataDir), this.run.id);
     mkdirSync(files.workDir, { recursive: true });
-    const staged = await stageInputs(start.config, paths, settings.sharedDir);
+    const staged = await stageStartMessage(start, paths, settings.sharedDir);
     for (const c of staged.copied) this.log('info', `copied to the shared folder: ${c}`);
     const worker = await workerCommand(settings.node, paths, settings.sharedDir);
     this.log('info', worker.note);
     const attempt = this.opts.store.remoteJobs.attempts(this.run.id) + 1;
     const spec: SlurmJobSpec = {
-      start: { ...start, config: staged.config, workDir: paths.toRemote(files.workDir) },
+      start: { ...staged.start, workDir: paths.toRemote(files.workDir) },
       eventsFile: paths.toRemote(files.events(attempt)),
     };
     writeFileSync(files.spec, `${JSON.stringify(spec, null, 2)}\n`);

@@ -51,3 +51,17 @@ export async function stageInputs(config: Record<string, unknown>, paths: Shared
   }
   return { config: out, copied };
 }
+
+type StartMessage = { config: Record<string, unknown>; jobConfig: unknown };
+
+/**
+ * The start message with its input paths as the cluster reads them, in both the request's config (shown, logged)
+ * and the parsed job config (what the job runs); one copy per input serves both.
+ */
+export async function stageStartMessage<S extends StartMessage>(start: S, paths: SharedPaths, sharedDir: string): Promise<{ start: S; copied: string[] }> {
+  const staged = await stageInputs(start.config, paths, sharedDir);
+  const job = start.jobConfig;
+  const jobConfig = job && typeof job === 'object' && !Array.isArray(job)
+    ? (await stageInputs(job as Record<string, unknown>, paths, sharedDir)).config : job;
+  return { start: { ...start, config: staged.config, jobConfig }, copied: staged.copied };
+}
