@@ -12,6 +12,16 @@ export const PLANS: Record<string, string[]> = {
     'WID_FUSIONS=off gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base-unfused',
     '~40 WID_FUSIONS=off gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
   ],
+  // issues 21/23: where the WID step's GPU time goes on the real teacher's shape (per-kernel profile, matmuls by
+  // shape), without dropout and under the hard schedule; then the WID compactor shapes probed and applied, and the
+  // same step again with that table (the probe's choices go into DEFAULT_MATMUL_TABLE)
+  'wid-step': [
+    'wid --size 4L-512H --backend webgpu --batch 32 --seq 128 --steps 10 --profile',
+    'WID_BENCH_PATHS=replay wid --size 4L-512H --backend webgpu --batch 32 --seq 128 --steps 10 --dropout 0',
+    'WID_BENCH_PATHS=replay wid --size 4L-512H --backend webgpu --batch 32 --seq 128 --steps 10 --schedule hard',
+    "~150 gpu-matmul-probe --sizes '' --wid-sizes 4L-512H --reps 3 --inner 5 --budget 140 --apply",
+    'wid --size 4L-512H --backend webgpu --batch 32 --seq 128 --steps 10 --profile',
+  ],
   // issue 18: engine vs transformers (fp32/TF32/bf16) + hand-written script, numeric check, peak memory;
   // per-kernel GPU time of a base step; a WID step at base (full width and pruned) for the WID targets
   issue18: [
