@@ -198,7 +198,8 @@ test('a registered model (here the teacher) is scored from the Models page with 
   assert.match(await panel.getByTestId('finetune-lr-hint').innerText(), /Grid of 2 learning rates/);
   await screenshot(page, 'loop-8-models-score-teacher-grid');
   await panel.getByTestId('finetune-start').click();
-  await page.getByTestId('run-title').filter({ hasText: 'tiny teacher · GLUE WNLI' }).waitFor({ timeout: 10_000 });
+  // creating the fine-tune parses its config and estimates its memory from the model's files first: allow a loaded machine
+  await page.getByTestId('run-title').filter({ hasText: 'tiny teacher · GLUE WNLI' }).waitFor({ timeout: 30_000 });
   const run = (await call('runs.list', { method: ['finetune'], search: 'GLUE WNLI' }))[0];
   assert.deepEqual([run.config.modelId, run.config.sweep, run.config.tasks], [teacher.id, { lr: [1e-3, 3e-3] }, ['WNLI']]);
   const done = await waitForRun(call, run.id, 60_000);
