@@ -2,37 +2,19 @@
 // shared folder is translated; any other is copied once into <shared>/wid-workbench/inputs/ (kept for later runs:
 // the copy is named by the source's path, size and time, so a changed file is copied again).
 import { createHash } from 'node:crypto';
-import { cp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { cp, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SharedPaths, WID_FOLDER } from './job-files.js';
+import { placeOnce } from './place-once.js';
 
 /** The config keys that hold paths the job reads (see the run config table in docs/architecture.md). */
 export const INPUT_PATH_KEYS = ['teacherPath', 'modelPath', 'corpusPath', 'gluePath'] as const;
-
-/** Copies under way in this process: a group's runs submitted together share one copy of their teacher. */
-const inFlight = new Map<string, Promise<string>>();
 
 async function copyOnce(sharedDir: string, source: string): Promise<string> {
   const st = await stat(source);
   const key = createHash('sha256').update(`${source}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
   const dest = join(sharedDir, WID_FOLDER, 'inputs', `${key}-${basename(source)}`);
-  if (existsSync(`${dest}.complete`)) return dest;
-  let copying = inFlight.get(dest);
-  if (!copying) {
-    copying = copyInto(source, dest).finally(() => inFlight.delete(dest));
-    inFlight.set(dest, copying);
-  }
-  return copying;
-}
-
-async function copyInto(source: string, dest: string): Promise<string> {  const tmp = `${dest}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await cp(source, tmp, { recursive: true, dereference: true });
-  await rm(dest, { recursive: true, force: true });
-  await rename(tmp, dest);
-  await writeFile(`${dest}.complete`, `${source}\n`);
-  return dest;
+  return placeOnce(dest, source, (tmp) => cp(source, tmp, { recursive: true, dereference: true }));
 }
 
 /** Returns the config with every input path as the cluster sees it, and what was copied (for the run's log). */

@@ -4,10 +4,11 @@
 // through tsx from this checkout, which the cluster's nodes must then see at the same path.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, rename, rm, writeFile } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WID_FOLDER, type SharedPaths } from './job-files.js';
+import { placeOnce } from './place-once.js';
 
 function moduleDir(): string {
   const url = (import.meta as { url?: string }).url;
@@ -42,31 +43,14 @@ function packageClosure(from: string, roots: string[]): Map<string, string> {
   return found;
 }
 
-/** Packs under way in this process (a group's runs are submitted together). */
-const inFlight = new Map<string, Promise<string>>();
-
 async function packBundle(entry: string, sharedDir: string): Promise<string> {
   const hash = createHash('sha256').update(readFileSync(entry)).digest('hex').slice(0, 16);
-  const dest = join(sharedDir, WID_FOLDER, 'bundle', hash);
-  if (existsSync(`${dest}.complete`)) return dest;
-  let packing = inFlight.get(dest);
-  if (!packing) {
-    packing = packInto(entry, dest).finally(() => inFlight.delete(dest));
-    inFlight.set(dest, packing);
-  }
-  return packing;
-}
-
-async function packInto(entry: string, dest: string): Promise<string> {  const tmp = `${dest}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await cp(entry, join(tmp, 'slurm-job.cjs'));
-  for (const [name, dir] of packageClosure(dirname(entry), RUNTIME_PACKAGES)) {
-    await cp(dir, join(tmp, 'node_modules', name), { recursive: true, dereference: true });
-  }
-  await rm(dest, { recursive: true, force: true });
-  await rename(tmp, dest);
-  await writeFile(`${dest}.complete`, `${entry}\n`);
-  return dest;
+  return placeOnce(join(sharedDir, WID_FOLDER, 'bundle', hash), entry, async (tmp) => {
+    await cp(entry, join(tmp, 'slurm-job.cjs'));
+    for (const [name, dir] of packageClosure(dirname(entry), RUNTIME_PACKAGES)) {
+      await cp(dir, join(tmp, 'node_modules', name), { recursive: true, dereference: true });
+    }
+  });
 }
 
 /** The worker's command line on the cluster (without the job folder argument). */
