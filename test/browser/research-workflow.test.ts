@@ -12,11 +12,13 @@ import type { Page } from 'playwright-core';
 import type { RunRecord } from '../../src-main/shared/api/index.js';
 import { screenshot } from './support/browser.js';
 import { browserSession } from './support/session.js';
-import { fillFinetuneForm } from './support/ui.js';
+import { fillFinetuneForm, settledText } from './support/ui.js';
 import { FIXTURES, waitForRun, type Call } from './support/api.js';
 import { serverAvailable, SERVE_ENTRY, type RunningServer } from './support/webServer.js';
 import { runSeconds } from '../../src-renderer/src/lib/groupSummary.js';
 import { formatDuration } from '../../src-renderer/src/lib/format.js';
+
+const MEAN_STD_N3 = /^\d+\.\d ± \d+\.\d \(n=3\)$/;
 
 const SHOTS = new URL('../../test-results/screenshots', import.meta.url).pathname;
 const skip = serverAvailable() ? false : `web server not built yet (${SERVE_ENTRY} missing)`;
@@ -401,7 +403,7 @@ test('Seeds: runs that differ only by seed group together with mean ± std and n
   await page.getByTestId('seed-table').waitFor({ timeout: 15_000 });
   const finetunes = page.locator('[data-testid=seed-group][data-method=finetune][data-n="3"]');
   assert.equal(await finetunes.count(), 1, 'the three seeded teacher fine-tunes are one experiment');
-  assert.match(await finetunes.getByTestId('seed-average').innerText(), /^\d+\.\d ± \d+\.\d \(n=3\)$/);
+  assert.match(await settledText(finetunes.getByTestId('seed-average'), MEAN_STD_N3), MEAN_STD_N3);
   const selftests = page.locator('[data-testid=seed-group][data-method=selftest][data-n="3"]');
   assert.match(await selftests.locator('[data-col=finalLoss]').innerText(), /^\d+\.\d+ ± \d+\.\d+ \(n=3\)$/);
   await page.getByTestId('seed-errorbars').waitFor();
@@ -421,7 +423,7 @@ test('Seeds pooled in Compare → Models × tasks and Compare → Runs: mean ± 
   // the scored teacher's three fine-tunes differ only by seed: one row, n = 3
   const teacher = pooled.locator('[data-testid=pool-row][data-label="tiny teacher (again) (teacher)"]');
   assert.equal(await teacher.getAttribute('data-n'), '3');
-  assert.match(await teacher.getByTestId('pool-average').innerText(), /^\d+\.\d ± \d+\.\d \(n=3\)$/);
+  assert.match(await settledText(teacher.getByTestId('pool-average'), MEAN_STD_N3), MEAN_STD_N3);
   assert.ok(await pooled.getByTestId('pool-errorbar').count() >= 1, 'error bars where n > 1');
   const kinds = await pooled.getByTestId('pool-vs-best').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
   assert.ok(kinds.includes('best') && kinds.length >= 3, kinds.join(','));
@@ -432,7 +434,7 @@ test('Seeds pooled in Compare → Models × tasks and Compare → Runs: mean ± 
   const runsPooled = page.getByTestId('runs-seed-pools');
   await runsPooled.waitFor({ timeout: 15_000 });
   const ft = runsPooled.locator('[data-testid=pool-row][data-n="3"]').filter({ hasText: 'teacher SST-2' });
-  assert.match(await ft.getByTestId('pool-average').innerText(), /^\d+\.\d ± \d+\.\d \(n=3\)$/);
+  assert.match(await settledText(ft.getByTestId('pool-average'), MEAN_STD_N3), MEAN_STD_N3);
   assert.equal(await runsPooled.locator('[data-testid=pool-row][data-n="3"]').filter({ hasText: 'seeded selftest' }).count(), 1);
   // the selftests' loss as one mean curve with a ±1 std band over their 12 steps
   assert.equal(await runsPooled.locator('figure[data-label="seeded selftest"]').getByTestId('runs-seed-band').getAttribute('data-steps'), '12');

@@ -18,6 +18,17 @@ export async function settled<T>(read: () => Promise<T>, want: T, timeoutMs = 15
   return got;
 }
 
+/** Like `settled`, for a text that loads after its row (a score shown as "—" until it arrives): reads until it matches `re`. */
+export async function settledText(locator: Locator, re: RegExp, timeoutMs = 15_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let got = await locator.innerText();
+  while (!re.test(got) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    got = await locator.innerText();
+  }
+  return got;
+}
+
 export interface FinetuneFormSettings {
   tasks: string[]; lr: string; epochs: string; batch: string; maxLength: string; rows: string;
   devRows?: string; backend?: string;
