@@ -8,9 +8,17 @@ import { bertForward, disposeWeights } from '../../src-main/engine/bert/index.js
 import { loadHfModel, type LoadedHfModel } from '../../src-main/engine/checkpoint/index.js';
 import { mobileBertForward } from '../../src-main/engine/mobilebert/index.js';
 import { attentionKl, createMobileBertMethod, mapFeatures, stageAt } from '../../src-main/engine/methods/mobilebert/index.js';
+import { authorsLearningRate, backgroundRate, layerWiseFactor } from '../../src-main/engine/methods/mobilebert/layer-wise-lr.js';
 import { meanSquaredError } from '../../src-main/engine/methods/common/losses.js';
 import { distillMethodOptions } from '../../src-main/engine/jobs/distill-options.js';
 import { TINY_TEACHER } from './support/tiny-run.js';
+import { runDistillation } from '../../src-main/engine/train/loop.js';
+import { corpusTokenizer } from './support/corpus-tokenizer.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CORPUS = new URL('../fixtures/corpus/pride-and-prejudice.txt', import.meta.url).pathname;
 import { tinyRun } from './support/tiny-run.js';
 
 let teacher: LoadedHfModel;
@@ -92,9 +100,9 @@ function createMobileBertMethodMap(): number[] {
   try { return m.layerMap; } finally { m.dispose(); }
 }
 
-test('a progressive stage trains its layer only: lower layers and embeddings get no gradient', () => {
+test('lowerLayers frozen: a progressive stage trains its layer only, lower layers and embeddings get no gradient', () => {
   const b = batch();
-  const m = createMobileBertMethod(teacher, { target: TARGET, transferFraction: 0.5 });
+  const m = createMobileBertMethod(teacher, { target: TARGET, transferFraction: 0.5, lowerLayers: 'frozen' });
   try {
     const total = 10; // transfer: steps 0–4 (layer 0: 0–2, layer 1: 3–4), then distillation
     assert.equal(m.stepKey!(3, total), 'mobilebert/transfer-1');
@@ -113,6 +121,93 @@ test('a progressive stage trains its layer only: lower layers and embeddings get
     tf.dispose(Object.values(b));
     m.dispose();
   }
+});
+
+test("the authors' background rate: linear warm-up over a phase's first tenth, then sqrt decay to 0.9", () => {
+  // distill_util.py get_background_lr: min(polynomial_decay(1 -> 0.9, power 0.5), polynomial_decay(0 -> 10, power 1))
+  const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} vs ${b}`);
+  close(backgroundRate(0), 0);
+  close(backgroundRate(0.05), 0.5);
+  close(backgroundRate(0.1), 0.1 * Math.sqrt(0.9) + 0.9);
+  close(backgroundRate(0.5), 0.1 * Math.sqrt(0.5) + 0.9);
+  close(backgroundRate(1), 0.9);
+  assert.throws(() => backgroundRate(-0.1), /phase position must be in \[0, 1\]/);
+});
+
+test("lowerLayers authors (default): the stage layer at 3× the background rate, the layers below at 0.1 of that, the rest not at all", () => {
+  assert.equal(layerWiseFactor('mobilebert.encoder.layer.1.attention.self.query.weight', 1), 3);
+  assert.equal(layerWiseFactor('mobilebert.encoder.layer.0.attention.self.query.weight', 1), 0.30000000000000004);
+  assert.equal(layerWiseFactor('mobilebert.encoder.layer.2.attention.self.query.weight', 1), 0, 'a layer above waits for its phase');
+  assert.equal(layerWiseFactor('feature_map.1.weight', 1), 3, 'a feature map learns with its layer');
+  assert.equal(layerWiseFactor('feature_map.0.weight', 1), 0, 'a map is in its own phase\'s loss only');
+  assert.equal(layerWiseFactor('mobilebert.embeddings.word_embeddings.weight', 1), 0);
+  assert.equal(layerWiseFactor('mobilebert.embeddings.word_embeddings.weight', 0), 3, 'ours start random: they learn with layer 0');
+  assert.equal(layerWiseFactor('cls.predictions.transform.dense.weight', 0), 0);
+
+  const b = batch();
+  const m = createMobileBertMethod(teacher, { target: TARGET, transferFraction: 0.5 });
+  try {
+    const total = 10; // transfer: steps 0–4 (layer 0: 0–2, layer 1: 3–4), then distillation
+    assert.equal(m.options.lowerLayers, 'authors');
+    assert.equal(m.stepKey!(3, total), 'mobilebert/transfer-1');
+    const name = (n: string) => `mobilebert/${n}`;
+    assert.equal(m.learningRateScale!(name('mobilebert.encoder.layer.1.attention.self.query.weight'), 3, total), 3);
+    assert.ok(Math.abs(m.learningRateScale!(name('mobilebert.encoder.layer.0.attention.self.query.weight'), 3, total) - 0.3) < 1e-12);
+    assert.equal(m.learningRateScale!(name('mobilebert.encoder.layer.0.attention.self.query.weight'), 7, total), 1, 'distillation: every variable at the run rate');
+    // step 3 sits at 3·2/5 − 1 = 0.2 of layer 1's phase; step 7 is step 2 of the 5 distillation steps (warm-up 1)
+    assert.ok(Math.abs(m.learningRateAt!(3, total, 1e-3, 1)! - 1e-3 * (0.1 * Math.sqrt(0.8) + 0.9)) < 1e-15);
+    assert.ok(Math.abs(m.learningRateAt!(7, total, 1e-3, 1)! - 1e-3 * 3 / 4) < 1e-15);
+    assert.equal(authorsLearningRate(2, total, { kind: 'transfer', layer: null }, { lr: 1e-3, warmupSteps: 1, transferSteps: 5, layers: 2 }), 1e-3);
+
+    const vars = m.trainableVariables();
+    const { value, grads } = tf.variableGrads(() => m.loss(b, 3).total, vars);
+    const frozen = m.frozenVariables!(3, total);
+    const q0 = name('mobilebert.encoder.layer.0.attention.self.query.weight');
+    assert.ok(read(tf.max(tf.abs(grads[q0]))) > 0, 'the gradient reaches the layers below the stage layer');
+    assert.ok(!frozen.has(q0), 'and they learn, at 0.3×');
+    assert.ok(frozen.has(name('mobilebert.embeddings.word_embeddings.weight')), 'embeddings wait after stage 0');
+    assert.ok(frozen.has(name('feature_map.0.weight')) && !frozen.has(name('feature_map.1.weight')));
+    assert.ok([...frozen].every((n) => m.learningRateScale!(n, 3, total) === 0), 'frozen = rate 0');
+    tf.dispose([value, ...Object.values(grads)]);
+  } finally {
+    tf.dispose(Object.values(b));
+    m.dispose();
+  }
+});
+
+test('the loop runs the method\'s schedule and rates: in stage 1 layer 0 keeps learning under authors, not when frozen', async () => {
+  const q0 = 'mobilebert.encoder.layer.0.attention.self.query.weight';
+  const track = async (lowerLayers: 'authors' | 'frozen') => {
+    const m = createMobileBertMethod(teacher, { target: TARGET, transferFraction: 0.5, lowerLayers, seed: 1 });
+    const snaps: Float32Array[] = [];
+    const lrs: number[] = [];
+    const scales = new Map<string, number>();
+    const scaleOf = m.learningRateScale;
+    const method = scaleOf ? { ...m, learningRateScale: (n: string, step: number, total: number) => {
+      const f = scaleOf(n, step, total);
+      scales.set(`${n}@${step}`, f);
+      return f;
+    } } : m;
+    await runDistillation({
+      method, tokenizer: corpusTokenizer(teacher.tokenizer!), corpusPath: CORPUS, budget: { steps: 8, seqLen: 32, batchSize: 4 },
+      optimizer: { lr: 1e-3, warmupSteps: 1, weightDecay: 0, clipNorm: 1 }, seed: 3, checkpointEvery: 0,
+      workDir: mkdtempSync(join(tmpdir(), 'wid-mobilebert-lr-')),
+      onProgress: (p) => { lrs[p.step] = p.values.lr; snaps[p.step] = m.variables()[q0].dataSync() as Float32Array; },
+    });
+    m.dispose();
+    return { snaps, lrs, scales };
+  };
+  const changed = (a: Float32Array, b: Float32Array) => a.some((x, i) => x !== b[i]);
+  const authors = await track('authors');
+  // transfer steps 0–3 (layer 0: 0–1, layer 1: 2–3); progress step s reports after step s (1-based: s = index + 1)
+  assert.ok(changed(authors.snaps[3], authors.snaps[4]), 'layer 0 learns in layer 1\'s phase (authors)');
+  assert.ok(Math.abs(authors.lrs[1] - 0) < 1e-12, 'each phase starts its background warm-up at 0');
+  assert.ok(Math.abs(authors.lrs[3] - 1e-3 * 0) < 1e-12);
+  assert.ok(Math.abs(authors.lrs[4] - 1e-3 * backgroundRate(0.5)) < 1e-9, `lr ${authors.lrs[4]}`);
+  assert.ok(Math.abs(authors.scales.get(`mobilebert/${q0}@3`)! - 0.3) < 1e-12, 'AdamW ran layer 0 at 0.3× in layer 1\'s phase');
+  assert.equal(authors.scales.get(`mobilebert/${q0}@1`), 3, 'and at 3× in its own');
+  const frozen = await track('frozen');
+  assert.ok(!changed(frozen.snaps[3], frozen.snaps[4]), 'layer 0 waits in layer 1\'s phase (frozen)');
 });
 
 test('the schedule: progressive stages one layer at a time, joint all at once, then pre-training distillation', () => {

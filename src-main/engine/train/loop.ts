@@ -150,13 +150,13 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   const vars = method.trainableVariables();
   if (!vars.length) throw new Error(`method ${method.name} has no trainable variables`);
   const learningRateOf = method.learningRateOf?.bind(method);
+  const ctx: StepContext = { step: 0, totalSteps, adam: { lr: 0, bc1: 1, bc2: 1 } };
   const optimizer = new AdamW(vars, {
     weightDecay: o.optimizer.weightDecay, beta1: o.optimizer.beta1, beta2: o.optimizer.beta2, epsilon: o.optimizer.epsilon,
     correctBias: o.optimizer.correctBias,
-    lrScale: learningRateOf ? (name) => learningRateOf(name, o.optimizer.lr) / o.optimizer.lr : undefined,
+    lrScale: (name) => (learningRateOf ? learningRateOf(name, o.optimizer.lr) / o.optimizer.lr : 1) * (method.learningRateScale?.(name, ctx.step, totalSteps) ?? 1),
   });
   const rng = new Rng(o.seed);
-  const ctx: StepContext = { step: 0, totalSteps, adam: { lr: 0, bc1: 1, bc2: 1 } };
   const partNamesByKey = new Map<string, string[]>();
   let stepKey = '';
   const captured = new CapturedStep('distillation', distillationStep(method, vars, optimizer, o.optimizer.clipNorm, ctx, (n) => partNamesByKey.set(stepKey, n)));
@@ -279,7 +279,8 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       const started = performance.now();
       const { batch, tokens } = makeMlmBatch(rows, tokenizer, rng, budget.maskProb, budget.padTo === 'seqLen' ? budget.seqLen : undefined, smoothedWeights,
         pairRows ? { tokenTypes: pairRows.map((r) => r.tokenTypes), labels: pairRows.map((r) => r.label) } : undefined);
-      const lr = learningRateAt(step, o.optimizer.lr, o.optimizer.warmupSteps, totalSteps);
+      const lr = method.learningRateAt?.(step, totalSteps, o.optimizer.lr, o.optimizer.warmupSteps)
+        ?? learningRateAt(step, o.optimizer.lr, o.optimizer.warmupSteps, totalSteps);
       ctx.step = step;
       ctx.adam = optimizer.nextStep(lr);
       stepKey = method.stepKey?.(step, totalSteps) ?? '';

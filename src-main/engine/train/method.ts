@@ -44,6 +44,16 @@ export interface DistillMethod {
   /** Peak learning rate of one variable given the run's `lr` (default: the run's); WID trains teacher weights at 1e-6. */
   learningRateOf?(variableName: string, runLr: number): number;
   /**
+   * The method's own schedule (MobileBERT's layer-wise warm-up), replacing the loop's warm-up and linear decay: the
+   * rate of `step` given the run's peak `lr` and warm-up steps; undefined leaves the loop's.
+   */
+  learningRateAt?(step: number, totalSteps: number, lr: number, warmupSteps: number): number | undefined;
+  /**
+   * A variable's rate multiplier at this step, on top of learningRateOf (MobileBERT: 3× for the layer in transfer, 0.3×
+   * below it). 0 = no update. Must be the same for every step of one step key (a captured step bakes it in).
+   */
+  learningRateScale?(variableName: string, step: number, totalSteps: number): number;
+  /**
    * Rewrites the (clipped) gradients before the optimiser step, and may write into Adam's first moment, as
    * WID's authors' penalty does. `step` is the 0-based index of the step being taken. Returns new gradient
    * tensors for the variables it changes (the loop disposes them); the others are left as they are.

@@ -137,9 +137,9 @@ export const mobileBertOptionsSchema = z.strictObject({
   normalizationType: oneOf(['no_norm', 'layer_norm'], 'no_norm is the paper\'s operational optimisation (MobileBERT as released)').default('no_norm'),
   hiddenAct: oneOf(['relu', 'gelu', 'gelu_new'], 'activation of the FFNs (released: relu)').default('relu'),
   layerMap: layerMap('teacher layer whose feature map and attention each student layer learns').optional(),
-  schedule: oneOf(['progressive', 'joint'], 'layer-wise transfer one layer at a time with the lower ones frozen, or all at once').default('progressive'),
+  schedule: oneOf(['progressive', 'joint'], 'layer-wise transfer one layer at a time (see lowerLayers), or all at once').default('progressive'),
   transferFraction: number({ min: 0, max: 1, maxExclusive: true, help: 'share of the step budget spent on layer-wise transfer (authors: 240k of 740k steps)', expected: 'a number in [0, 1)' }).default(0.32),
-  freezeLower: flag('progressive: lower layers get no gradient while a layer trains (paper)').default(true),
+  lowerLayers: oneOf(['authors', 'frozen', 'full'], 'progressive: while a layer learns, the layers below it train at 0.1 of its rate with the authors\' layer-wise warm-up (authors), get no gradient (frozen, the paper\'s §3.5 wording) or train at the run\'s rate (full)').default('authors'),
   weights: z.strictObject({
     featureMap: lossWeight('feature-map MSE (authors: hidden_distill_factor 100)').default(100),
     attention: lossWeight('attention KL(teacher ‖ student)').default(1),

@@ -2,8 +2,9 @@
 // learns, layer by layer (progressive, default) or all layers at once (joint), the teacher's feature maps (MSE
 // through learned linear maps, feature-maps.ts) and attention distributions (KL(teacher ‖ student),
 // attention-transfer.ts) through the layer map; then pre-training distillation L = α·MLM + (1 − α)·T²·KD.
-// In a progressive stage the lower layers and the embeddings get no gradient (stopGradient on the stage layer's
-// input) and are listed by frozenVariables, so the loop drops them before AdamW: frozen, as the paper trains them.
+// In a progressive stage (lowerLayers, default 'authors') the stage layer learns at 3× the authors' per-phase background
+// rate and the layers below it at 0.1 of that (layer-wise-lr.ts); 'frozen' stops the gradient below the stage layer
+// and lists the lower layers and embeddings in frozenVariables, so the loop drops them before AdamW.
 import * as tf from '@tensorflow/tfjs';
 import { stepSeed } from '../../kernels/dropout-mask.js';
 import { bertForward, maskedLmLoss, mlmHead } from '../../bert/index.js';
@@ -22,6 +23,7 @@ import { attentionKl } from './attention-transfer.js';
 import { createFeatureMaps, mapFeatures } from './feature-maps.js';
 import { resolveMobileBertOptions, type MobileBertOptions, type ResolvedMobileBertOptions } from './options.js';
 import { stageAt, stageKey, type MobileBertStage } from './schedule.js';
+import { authorsLearningRate, layerWiseFactor } from './layer-wise-lr.js';
 import { resolveMobileBertSetup } from './setup.js';
 
 const VARIABLE_PREFIX = 'mobilebert/';
@@ -52,7 +54,7 @@ export function mobileBertMethodFrom(teacher: Teacher, opts: ResolvedMobileBertO
   const { target, studentConfig: cfg, layerMap } = resolveMobileBertSetup(teacher.config, opts);
   let student: VariableRecord = toVariables(initMobileBertWeights(cfg, opts.seed, { mlmHead: true }), VARIABLE_PREFIX);
   let maps: VariableRecord = createFeatureMaps(cfg.numHiddenLayers, cfg.hiddenSize, teacher.config.hiddenSize, opts.seed, VARIABLE_PREFIX);
-  const stateJson = { method: 'mobilebert' as const, target, layerMap, schedule: opts.schedule, transferFraction: opts.transferFraction,
+  const stateJson = { method: 'mobilebert' as const, target, layerMap, schedule: opts.schedule, transferFraction: opts.transferFraction, lowerLayers: opts.lowerLayers,
     intraBottleneckSize: cfg.intraBottleneckSize, embeddingSize: cfg.embeddingSize };
   // the loop tells the method the budget through stepKey before each step
   let totalSteps = 1;
@@ -67,7 +69,7 @@ export function mobileBertMethodFrom(teacher: Teacher, opts: ResolvedMobileBertO
     const outs: tf.Tensor3D[] = [], probs: tf.Tensor4D[] = [];
     for (let i = 0; i <= last; i++) {
       // progressive: the stage's layer learns on top of frozen lower layers (no gradient flows below it)
-      if (layer !== null && i === layer && opts.freezeLower) hidden = stopGradient(hidden);
+      if (layer !== null && i === layer && opts.lowerLayers === 'frozen') hidden = stopGradient(hidden);
       const r = mobileBertLayer(student, cfg, i, hidden, ext, dropout);
       hidden = r.output;
       outs.push(hidden);
@@ -113,11 +115,25 @@ export function mobileBertMethodFrom(teacher: Teacher, opts: ResolvedMobileBertO
     loss,
     frozenVariables: (step, total) => {
       const s = stageAt(step, total, cfg.numHiddenLayers, opts.schedule, opts.transferFraction);
-      if (s.kind !== 'transfer' || s.layer === null || !opts.freezeLower || s.layer === 0) return new Set<string>();
+      if (s.kind !== 'transfer' || s.layer === null || opts.lowerLayers === 'full') return new Set<string>();
+      const layer = s.layer;
+      if (opts.lowerLayers === 'authors') {
+        return new Set(Object.entries({ ...student, ...maps }).filter(([n]) => layerWiseFactor(n, layer) === 0).map(([, v]) => v.name));
+      }
+      if (layer === 0) return new Set<string>();
       const below = (n: string) => n.startsWith('mobilebert.embeddings.') ||
-        Array.from({ length: s.layer as number }, (_, i) => `mobilebert.encoder.layer.${i}.`).some((p) => n.startsWith(p));
+        Array.from({ length: layer }, (_, i) => `mobilebert.encoder.layer.${i}.`).some((p) => n.startsWith(p));
       return new Set(Object.entries(student).filter(([n]) => below(n)).map(([, v]) => v.name));
     },
+    ...(opts.lowerLayers === 'authors' && opts.schedule === 'progressive' ? {
+      learningRateAt: (step: number, total: number, lr: number, warmupSteps: number) => authorsLearningRate(step, total,
+        stageAt(step, total, cfg.numHiddenLayers, opts.schedule, opts.transferFraction),
+        { lr, warmupSteps, transferSteps: Math.round(total * opts.transferFraction), layers: cfg.numHiddenLayers }),
+      learningRateScale: (variableName: string, step: number, total: number) => {
+        const s = stageAt(step, total, cfg.numHiddenLayers, opts.schedule, opts.transferFraction);
+        return s.kind === 'transfer' && s.layer !== null ? layerWiseFactor(variableName.slice(VARIABLE_PREFIX.length), s.layer) : 1;
+      },
+    } : {}),
     stepKey: (step, total) => {
       totalSteps = total;
       return stageKey(stage(step));
