@@ -119,11 +119,12 @@ class DynamicLossScale implements LossScaler {
     let loss: tf.Scalar | undefined;
     const scaled = tf.variableGrads(() => {
       const l = f();
-      loss = tf.keep(l);
+      // a copy (f's result may be a tensor the caller keeps too, e.g. a loss part), kept past variableGrads' tidy
+      loss = tf.keep(l.clone());
       return tf.mul(l, this.scale) as tf.Scalar;
     }, vars);
     scaled.value.dispose();
-    const value = loss!.clone(); // owned by the caller's scope; the kept one is freed here, inside the step
+    const value = loss!.clone(); // owned by the caller's scope; the kept copy is freed here, inside the step
     loss!.dispose();
     // GradScaler multiplies by 1/scale; with a power-of-two scale both are exact
     const inv = tf.div(1, this.scale);
