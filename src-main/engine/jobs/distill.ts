@@ -17,7 +17,7 @@ import type { MaskingKind } from '../train/masking.js';
 import { corpusTokenizerFrom } from '../train/corpus-tokenizer.js';
 import { runDistillation } from '../train/loop.js';
 import { stepPathOf } from '../capture/step-path.js';
-import { applyTrainingPrecision, describePrecision } from '../train/training-precision.js';
+import { applyTrainingPrecision, checkPrecisionBackend, describePrecision } from '../train/training-precision.js';
 import { countTextLines, heldOutBatches, scoreHeldOut, splitCorpusTail, type HeldOutBatch } from '../train/held-out.js';
 import { pruneCheckpoints } from '../train/train-state.js';
 import type { DistillMethod } from '../train/method.js';
@@ -73,6 +73,7 @@ export function decodeDistillConfig(method: DistillMethodName, raw: unknown): Di
     teacherModelId: _ti, datasetId: _di, modelId: _mi, gluePath: _g, modelPath: _mp, teacherPath: _tp, corpusPath: _cp, ...c
   } = parseWith(distillConfigSchema, raw);
   if (c.batchSize !== undefined && c.batchTokens !== undefined) throw new ConfigError('batchSize, batchTokens: give one of them, not both');
+  checkPrecisionBackend(c);
   if (c.batchTokens !== undefined && c.batchTokens < c.seqLen) throw new ConfigError(`batchTokens: expected an integer >= seqLen (${c.seqLen}), got ${c.batchTokens}`);
   const published = DISTILL_METHODS[method].optimizer;
   const warmupSteps = c.warmupSteps ?? Math.round(c.steps * published.warmupFraction);

@@ -4,7 +4,7 @@
 // figures are measured once on the run's backend.
 import { join } from 'node:path';
 import { describeStepPath, stepPathOf } from '../capture/step-path.js';
-import { applyTrainingPrecision, describePrecision } from '../train/training-precision.js';
+import { applyTrainingPrecision, checkPrecisionBackend, describePrecision } from '../train/training-precision.js';
 import { loadAnyHfModel } from '../checkpoint/index.js';
 import { familyOps } from '../model-family/index.js';
 import { countParameters, disposeWeights } from '../bert/index.js';
@@ -21,7 +21,9 @@ export { DEFAULT_LR_GRID, type FineTuneJobConfig } from '../../shared/api/glue-c
 
 /** The finetune job's config from its fields (shared/api/glue-config.ts); throws a ConfigError naming the field. */
 export function parseFineTuneConfig(raw: unknown): FineTuneJobConfig {
-  return parseWith(finetuneConfigSchema, raw);
+  const config = parseWith(finetuneConfigSchema, raw);
+  checkPrecisionBackend(config);
+  return config;
 }
 
 /**

@@ -9,7 +9,7 @@ import { Rng } from '../train/rng.js';
 import { selftestConfigSchema, type SelftestConfig } from '../../shared/api/run-config.js';
 import { parseWith } from '../config/parse.js';
 import { trainingStepBytes } from './memory.js';
-import { applyTrainingPrecision } from '../train/training-precision.js';
+import { applyTrainingPrecision, checkPrecisionBackend } from '../train/training-precision.js';
 import type { JobContext, JobDefinition } from './types.js';
 
 export type { SelftestConfig } from '../../shared/api/run-config.js';
@@ -23,7 +23,9 @@ const MASK_ID = 3;
 const FIRST_WORD_ID = 5; // 0..4 play the role of [PAD], [UNK], [CLS], [MASK], [SEP]
 
 export function parseSelftestConfig(raw: unknown): SelftestConfig {
-  return parseWith(selftestConfigSchema, raw);
+  const config = parseWith(selftestConfigSchema, raw);
+  checkPrecisionBackend(config);
+  return config;
 }
 
 /**

@@ -27,6 +27,20 @@ export function resolvePrecision(setting: PrecisionSetting | undefined, backendN
   throw new ConfigError(`precision: expected one of auto, fp32, f16-tc, got ${JSON.stringify(s)}`);
 }
 
+/** Backends that can never run f16-tc (it needs webgpu's subgroup matrices); 'auto' and 'webgpu' are decided on the worker's device. */
+const NO_TENSOR_CORES = ['cpu', 'wasm', 'tensorflow'];
+
+/**
+ * The request-time check (a job's parseConfig, so the service answers 400 and the CLI exits 2): precision f16-tc with a
+ * backend that has no tensor cores at all. Whether a webgpu device has them is known only on the worker (resolvePrecision).
+ */
+export function checkPrecisionBackend(c: { precision?: string; backend?: string }): void {
+  if (c.precision === 'f16-tc' && c.backend && NO_TENSOR_CORES.includes(c.backend)) {
+    throw new ConfigError(`precision: "f16-tc" runs on webgpu only (f16 subgroup-matrix tiles on tensor cores); backend "${c.backend}" has none. ` +
+      'Use "auto" (the fastest this machine has) or "fp32", or backend "webgpu" or "auto"');
+  }
+}
+
 /** Loss scaling for a setting: 'auto' is dynamic exactly when the step runs in f16-tc. */
 export function resolveLossScaling(setting: LossScalingSetting | undefined, precision: MatmulPrecision): LossScalingMode {
   const s = setting ?? 'auto';
