@@ -103,11 +103,11 @@ class DynamicLossScale implements LossScaler {
     if (!(growthFactor > 1)) throw new Error(`loss scale: growthFactor must be > 1, got ${growthFactor}`);
     if (!(backoffFactor > 0 && backoffFactor < 1)) throw new Error(`loss scale: backoffFactor must be in (0, 1), got ${backoffFactor}`);
     if (!Number.isInteger(growthInterval) || growthInterval < 1) throw new Error(`loss scale: growthInterval must be an integer >= 1, got ${growthInterval}`);
-    this.scale = tf.variable(tf.scalar(initScale), false);
-    this.growth = tf.variable(tf.scalar(0), false);
-    this.skipped = tf.variable(tf.scalar(0), false);
-    this.applied = tf.variable(tf.scalar(0), false);
-    this.bias = tf.variable(tf.tensor1d(this.biasAt(0)), false);
+    // tidy disposes the initial values; the variables keep their own reference to the data
+    [this.scale, this.growth, this.skipped, this.applied, this.bias] = tf.tidy(() => [
+      tf.variable(tf.scalar(initScale), false), tf.variable(tf.scalar(0), false), tf.variable(tf.scalar(0), false), tf.variable(tf.scalar(0), false),
+      tf.variable(tf.tensor1d(this.biasAt(0)), false),
+    ]);
   }
 
   nextStep(_optimizer: AdamW, lr: number): AdamWStepValues {
