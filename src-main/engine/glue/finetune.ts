@@ -306,10 +306,11 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
     const batch = inp as BatchTensors;
     const labels = regression ? inp.labels : tf.oneHot(inp.labels as tf.Tensor1D, config.numLabels!);
     const dropout = hp.dropout ? { hidden: hp.dropout, attention: hp.dropout, seed: stepSeed(hp.seed * 1_000_003, ctx.step, inp.stepWords) } : undefined;
-    const { value, grads, skip } = scaler.gradients(() => {
+    const { value, grads } = scaler.gradients(() => {
       const logits = logitsOf(weights, spec, batch, dropout);
       return (regression ? tf.losses.meanSquaredError(labels, logits.reshape([-1])) : tf.losses.softmaxCrossEntropy(labels, logits)) as tf.Scalar;
     }, varList);
+    const skip = scaler.overflow(grads);
     const clipped = clipByGlobalNormTensor(grads, clipNorm);
     const { stepValues, readouts } = scaler.advance(inp.adamStep, skip);
     optimizer.applyStep(clipped.grads, ctx.adam, stepValues, skip !== null);

@@ -23,8 +23,8 @@ export function distillationStep(method: DistillMethod, vars: tf.Variable[], opt
       ...(inputs.sentenceOrderLabels ? { sentenceOrderLabels: inputs.sentenceOrderLabels as tf.Tensor1D } : {}),
     };
     let parts: Record<string, tf.Scalar> = {};
-    // with dynamic loss scaling: through the scale, unscaled again, and a skip flag (1 on inf/NaN) on the device
-    const { value, grads, skip } = scaler.gradients(() => {
+    // with dynamic loss scaling: through the scale, and unscaled again
+    const { value, grads } = scaler.gradients(() => {
       const r = method.loss(batch, ctx.step);
       // the forward pass runs in its own tidy: keep the parts so they can be read after it
       parts = r.parts;
@@ -35,6 +35,8 @@ export function distillationStep(method: DistillMethod, vars: tf.Variable[], opt
       // frozen this step (e.g. MobileBERT's lower layers in a progressive stage): no gradient, so no update at all
       const frozen = method.frozenVariables?.(ctx.step, ctx.totalSteps);
       if (frozen) for (const name of Object.keys(grads)) if (frozen.has(name)) { grads[name].dispose(); delete grads[name]; }
+      // with loss scaling: 1 on the device when a gradient the update uses holds an inf or NaN (the step is skipped)
+      const skip = scaler.overflow(grads);
       const clipped = clipByGlobalNormTensor(grads, clipNorm);
       // e.g. WID's authors' penalty on masked compactor rows/columns (methods/wid/penalty.ts)
       // a skipped step must not write Adam's first moment either (the penalty reads the flag)

@@ -33,8 +33,6 @@ export interface ScaledGradients {
   value: tf.Scalar;
   /** Gradients of the unscaled loss (divided by the scale again). */
   grads: tf.NamedTensorMap;
-  /** 1 when any gradient holds an inf or NaN (the step is skipped), else 0; null when scaling is off. */
-  skip: tf.Scalar | null;
 }
 
 export interface LossScaler {
@@ -43,6 +41,11 @@ export interface LossScaler {
   nextStep(optimizer: AdamW, lr: number): AdamWStepValues;
   /** tf.variableGrads of `f`, through the scale when on (exactly tf.variableGrads when off). */
   gradients(f: () => tf.Scalar, vars: tf.Variable[]): ScaledGradients;
+  /**
+   * The step's skip flag: 1 when any of `grads` (the ones the update will use, e.g. after dropping frozen ones) holds
+   * an inf or NaN, else 0, on the device; null when scaling is off.
+   */
+  overflow(grads: tf.NamedTensorMap): tf.Scalar | null;
   /**
    * The step values AdamW reads: `input` as it is when off; with scaling [lr, bc1, bc2, skip], computed on the
    * device from the input's lr and the scaler's bias corrections. Also advances the scaler's state in place (scale,
@@ -68,7 +71,8 @@ export function lossScaler(mode: LossScalingMode, optimizer: AdamW, settings: Pa
 export const NO_SCALING: LossScaler = {
   mode: 'off',
   nextStep: (optimizer, lr) => optimizer.nextStep(lr),
-  gradients: (f, vars) => ({ ...tf.variableGrads(f, vars), skip: null }),
+  gradients: (f, vars) => tf.variableGrads(f, vars),
+  overflow: () => null,
   advance: (input) => ({ stepValues: input, readouts: [] }),
   getState: () => null,
   setState: () => {},
@@ -131,7 +135,11 @@ class DynamicLossScale implements LossScaler {
     const grads: tf.NamedTensorMap = {};
     for (const [n, g] of Object.entries(scaled.grads)) { grads[n] = tf.mul(g, inv); g.dispose(); }
     inv.dispose();
-    return { value, grads, skip: nonFiniteFlag(grads) };
+    return { value, grads };
+  }
+
+  overflow(grads: tf.NamedTensorMap): tf.Scalar {
+    return nonFiniteFlag(grads);
   }
 
   advance(input: tf.Tensor, skip: tf.Scalar | null): { stepValues: tf.Tensor; readouts: tf.Tensor[] } {
