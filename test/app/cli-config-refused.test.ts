@@ -27,6 +27,8 @@ before(() => {
   // JSON.parse reads 1e999 as Infinity: refused, not stored as null and run with the default
   writeFileSync(join(cwd, 'huge.json'), wid('{"temperature": 1e999}'));
   writeFileSync(join(cwd, 'giant.json'), JSON.stringify({ method: 'finetune', modelPath: giant, gluePath: GLUE, task: 'RTE' }));
+  // f16 tensor-core matmuls on a backend that has none: refused at once, not a run that fails in its worker
+  writeFileSync(join(cwd, 'f16.json'), JSON.stringify({ method: 'selftest', backend: 'cpu', precision: 'f16-tc' }));
 });
 after(() => {
   rmSync(home, { recursive: true, force: true });
@@ -37,6 +39,7 @@ const cases: [string, RegExp][] = [
   ['prune.json', /wid\.pruneEnd: expected a fraction in \[pruneStart=0\.7, 1\], got 0\.5/],
   ['typo.json', /wid\.temprature: unknown option; expected one of .*temperature/],
   ['huge.json', /wid\.temperature: expected a number > 0 \(at most 100\), got Infinity/],
+  ['f16.json', /precision: "f16-tc" runs on webgpu only .*backend "cpu" has none/],
   ['giant.json', /finetune config: one fine-tuning step of batchSize 32 x 128 tokens on this 2-layer, 1048576-wide model needs at least [\d.]+ GiB/],
 ];
 

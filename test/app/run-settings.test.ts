@@ -9,7 +9,7 @@ import { openStore } from '../../src-main/app/store/index.js';
 import { showCommand } from '../../src-main/cli/commands/showCommand.js';
 import { tempHome } from './support/runner-harness.js';
 
-const SELFTEST_PARSED = { steps: 3, delayMs: 0, batchSize: 8, seqLen: 16, learningRate: 0.01, backend: 'wasm', seed: 5 };
+const SELFTEST_PARSED = { steps: 3, delayMs: 0, batchSize: 8, seqLen: 16, learningRate: 0.01, backend: 'wasm', precision: 'auto', seed: 5 };
 
 test('runs.settings and wid show give the stored parsed config, defaults the request left out included', async (t) => {
   const s = await createService({ home: tempHome(t), mode: 'cli', startRunner: false });

@@ -15,7 +15,7 @@ test('runs.create stores the job\'s parsed config (defaults filled in) beside th
   assert.deepEqual(run.config, { steps: 3, backend: 'wasm', seed: 5 });
   const store = openStore(s.dataDir);
   t.after(() => store.close());
-  assert.deepEqual(store.runs.jobConfig(run.id), { steps: 3, delayMs: 0, batchSize: 8, seqLen: 16, learningRate: 0.01, backend: 'wasm', seed: 5 });
+  assert.deepEqual(store.runs.jobConfig(run.id), { steps: 3, delayMs: 0, batchSize: 8, seqLen: 16, learningRate: 0.01, backend: 'wasm', precision: 'auto', seed: 5 });
 });
 
 test('the worker runs the stored parsed config as it is, not a parse of the request\'s config', async (t) => {

@@ -16,6 +16,9 @@ test('a learning-rate grid is read from commas or spaces; out-of-range, repeated
 test('one learning rate gives lr alone; several give lr (the first) and sweep.lr; row caps only when set', () => {
   const s = { ...defaultFinetuneSettings('wasm'), datasetId: 3, tasks: ['RTE'], lrText: '3e-3' };
   assert.deepEqual(finetuneConfig(s, 7), { datasetId: 3, tasks: ['RTE'], epochs: 3, lr: 3e-3, batchSize: 32, maxLength: 128, efficiency: true, backend: 'wasm', seed: 7 });
+  // precision: sent when the form asks for one (auto is the job's default)
+  assert.equal(s.precision, 'auto');
+  assert.equal(finetuneConfig({ ...s, precision: 'fp32' }, 7).precision, 'fp32');
   const grid = finetuneConfig({ ...s, lrText: '2e-5, 5e-5', maxTrainRows: 64, maxDevRows: 20 });
   assert.deepEqual([grid.lr, grid.sweep, grid.maxTrainRows, grid.maxDevRows, 'seed' in grid], [2e-5, { lr: [2e-5, 5e-5] }, 64, 20, false]);
 });

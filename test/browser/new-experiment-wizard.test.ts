@@ -106,7 +106,7 @@ test('the wizard sends learning rate, warm-up and the WID objective, and a dupli
   {
     const corpus = await call('datasets.register', { path: FIXTURES.corpus, kind: 'corpus', name: 'corpus' });
     const source = await call('runs.create', { method: 'wid', name: 'source', config: {
-      teacherModelId: teacher.id, datasetId: corpus.id, steps: 2, batchSize: 2, seqLen: 16, backend: 'wasm', lr: 0.002, warmupSteps: 1,
+      teacherModelId: teacher.id, datasetId: corpus.id, steps: 2, batchSize: 2, seqLen: 16, backend: 'wasm', precision: 'fp32', lr: 0.002, warmupSteps: 1,
       target: { layers: 2, hidden: 48, heads: 4, intermediate: 96 }, wid: { objective: 'mlm' }, methodOptions: { pruneEvents: 1, pruneStart: 0, pruneEnd: 0.5 },
     } });
     assert.equal((await waitForRun(call, source.id, 60_000)).status, 'completed');
@@ -119,6 +119,7 @@ test('the wizard sends learning rate, warm-up and the WID objective, and a dupli
     assert.equal(Number(await page.getByTestId('learning-rate').inputValue()), 0.002);
     assert.equal(await page.getByTestId('warmup-steps').inputValue(), '1');
     assert.equal(await page.getByTestId('wid-objective').inputValue(), 'mlm');
+    assert.equal(await page.getByTestId('precision-select').inputValue(), 'fp32', 'the precision the source run asked for');
     // change what the form edits: the rest must survive
     await page.getByTestId('learning-rate').fill('0.003');
     await page.getByTestId('wid-objective').selectOption('mlm+kd');
@@ -134,6 +135,7 @@ test('the wizard sends learning rate, warm-up and the WID objective, and a dupli
     assert.equal(c.lr, 0.003);
     assert.equal(c.warmupSteps, 0);
     assert.deepEqual(c.wid, { objective: 'mlm+kd' });
+    assert.equal(c.precision, 'fp32');
     assert.deepEqual(c.methodOptions, { pruneEvents: 1, pruneStart: 0, pruneEnd: 0.5 });
     assert.equal(copy.parentRunId, source.id);
     assert.equal((await waitForRun(call, copy.id, 60_000)).status, 'completed');

@@ -35,6 +35,9 @@ test('a selftest run started in the browser streams its loss chart, finishes, an
 
     await page.locator('[data-testid=run-title] [data-testid=status]').filter({ hasText: 'completed' }).waitFor({ timeout: 40_000 });
     assert.match(await page.getByTestId('run-step').innerText(), /step 12 \/ 12/);
+    // the precision its result records, beside the step path (docs/precision.md)
+    await page.getByTestId('run-precision').waitFor({ timeout: 15_000 });
+    assert.equal((await page.getByTestId('run-precision').innerText()).trim(), 'fp32');
     await screenshot(page, 'selftest-run-completed');
 
     await server.stop();

@@ -1,6 +1,7 @@
 // wid show ID: everything about one run: config, status, backend/device, progress, result,
 // a summary of each metric series, evaluations and artifacts.
 import { describeStepPath, type StepPath } from '../../engine/capture/step-path.js';
+import { describeRecordedPrecision } from '../../engine/train/training-precision.js';
 import type { MetricPoint } from '../../shared/api/index.js';
 import type { Service } from '../../app/service/contract.js';
 import { formatNumber, textTable } from '../textTable.js';
@@ -50,6 +51,8 @@ export async function showCommand(service: Service, id: number, opts: { json?: b
   }
   const stepPath = (run.result as { trainingStep?: StepPath } | null)?.trainingStep;
   if (stepPath) lines.push(`  step path ${describeStepPath(stepPath)}`);
+  const precision = describeRecordedPrecision(run.result);
+  if (precision) lines.push(`  precision ${precision}`);
   lines.push('  config    ' + JSON.stringify(run.config));
   lines.push('  settings  ' + JSON.stringify(settings));
   if (run.result) lines.push('  result    ' + JSON.stringify(run.result));

@@ -15,6 +15,8 @@ import { ownedCopy } from '../capture/in-place.js';
 import { seedPlus, stepSeed, stepWordsTensor, type DropoutSeed } from '../kernels/dropout-mask.js';
 import { clipByGlobalNormTensor } from '../train/clip.js';
 import { LaggedReads } from '../train/lagged-reads.js';
+import { lossScaler, MAX_SKIPPED_IN_A_ROW, type LossScaleSettings, type LossScalingMode } from '../train/loss-scale.js';
+import type { LossScalingSummary } from '../train/loop.js';
 import { bucketFor, lengthBuckets } from './length-buckets.js';
 import { learningRateAt } from '../train/lr-schedule.js';
 import { Rng } from '../train/rng.js';
@@ -65,6 +67,9 @@ export interface FineTuneProgress {
   lr: number;
   /** Present on the last step of an epoch: that epoch's dev figures. */
   dev?: DevResult;
+  /** With loss scaling: the scale after this step, and whether the step was skipped (its loss may then be NaN or inf). */
+  lossScale?: number;
+  skipped?: boolean;
 }
 
 export interface FineTuneResult {
@@ -83,6 +88,8 @@ export interface FineTuneResult {
   shapes: string[];
   /** How training and evaluation steps ran: replayed from captures, or eagerly and why. */
   capture: { train: CaptureStatus; evaluate: CaptureStatus };
+  /** Loss scaling: its mode, the scale after the last step and the steps skipped on inf/NaN gradients. */
+  lossScaling: LossScalingSummary;
 }
 
 export interface FineTuneArgs {
@@ -100,6 +107,10 @@ export interface FineTuneArgs {
   evalBatchSize?: number;
   /** Read losses every N steps (default 16; 1 = every step). Progress for a step is reported when it is read. */
   readEvery?: number;
+  /** 'dynamic': loss scaling as f16-tc matmuls need it (train/loss-scale.ts); 'off' (default): fp32 steps as they are. */
+  lossScaling?: LossScalingMode;
+  /** The dynamic scaler's settings (default GradScaler's). */
+  lossScale?: Partial<LossScaleSettings>;
 }
 
 export class FineTuneCancelled extends Error {
@@ -282,6 +293,7 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
   const weights: BertWeights = variables;
   const varList = Object.values(variables);
   const optimizer = new AdamW(varList, { weightDecay: hp.weightDecay });
+  const scaler = lossScaler(args.lossScaling ?? 'off', optimizer, args.lossScale);
 
   const stepsPerEpoch = Math.ceil(train.length / hp.batchSize);
   const totalSteps = stepsPerEpoch * hp.epochs;
@@ -294,13 +306,17 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
     const batch = inp as BatchTensors;
     const labels = regression ? inp.labels : tf.oneHot(inp.labels as tf.Tensor1D, config.numLabels!);
     const dropout = hp.dropout ? { hidden: hp.dropout, attention: hp.dropout, seed: stepSeed(hp.seed * 1_000_003, ctx.step, inp.stepWords) } : undefined;
-    const { value, grads } = tf.variableGrads(() => {
+    const { value, grads } = scaler.gradients(() => {
       const logits = logitsOf(weights, spec, batch, dropout);
       return (regression ? tf.losses.meanSquaredError(labels, logits.reshape([-1])) : tf.losses.softmaxCrossEntropy(labels, logits)) as tf.Scalar;
     }, varList);
+    const skip = scaler.overflow(grads);
     const clipped = clipByGlobalNormTensor(grads, clipNorm);
-    optimizer.applyStep(clipped.grads, ctx.adam, inp.adamStep);
-    return { values: tf.stack([value, clipped.norm]) };
+    const { stepValues, readouts } = scaler.advance(inp.adamStep, skip);
+    optimizer.applyStep(clipped.grads, ctx.adam, stepValues, skip !== null);
+    // [loss, gradient norm] and, with loss scaling, [skip, scale]
+    const values = tf.stack([value, clipped.norm]);
+    return { values: readouts.length ? tf.concat([values, ...readouts]) : values };
   });
   const evalStep = predictionStep(weights, spec);
   const epochs: FineTuneEpoch[] = [];
@@ -311,13 +327,32 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
   // [loss, gradient norm] of each step, read a few steps behind; a non-finite norm stops the run there.
   const reads = new LaggedReads<{ step: number; epoch: number; lr: number }>(args.readEvery ?? 16);
   let lossSum = 0;
+  let skippedSteps = 0, skippedInARow = 0, lastScale: number | null = null;
   const report = (due: Awaited<ReturnType<typeof reads.flush>>, dev?: { step: number; result: DevResult }) => {
-    for (const { values: [loss, norm], tag } of due) {
+    for (const { values: [loss, norm, skipped, scale], tag } of due) {
+      if (scaler.mode === 'dynamic') {
+        lastScale = scale;
+        skippedSteps += skipped ? 1 : 0;
+        skippedInARow = skipped ? skippedInARow + 1 : 0;
+        if (skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+          throw new Error(`fine-tune ${task}: loss scaling skipped ${skippedInARow} steps in a row up to step ${tag.step} (inf/NaN gradients at every scale down to ${scale}): ` +
+            'the loss diverged (try a lower learning rate, or precision fp32)');
+        }
+        // a skipped step (its gradients overflowed) changed nothing: not a divergence; its loss counts where finite
+        if (skipped) {
+          if (Number.isFinite(loss)) lossSum += loss;
+          args.onProgress?.({ step: tag.step, totalSteps, epoch: tag.epoch, loss, lr: tag.lr, dev: dev?.step === tag.step ? dev.result : undefined, lossScale: scale, skipped: true });
+          continue;
+        }
+      }
       if (!Number.isFinite(norm) || !Number.isFinite(loss)) {
         throw new Error(`fine-tune ${task}: ${Number.isFinite(loss) ? `gradient norm is ${norm}` : `loss is ${loss}`} at step ${tag.step}: the loss diverged (try a lower learning rate)`);
       }
       lossSum += loss;
-      args.onProgress?.({ step: tag.step, totalSteps, epoch: tag.epoch, loss, lr: tag.lr, dev: dev?.step === tag.step ? dev.result : undefined });
+      args.onProgress?.({
+        step: tag.step, totalSteps, epoch: tag.epoch, loss, lr: tag.lr, dev: dev?.step === tag.step ? dev.result : undefined,
+        ...(scaler.mode === 'dynamic' ? { lossScale: scale } : {}),
+      });
     }
   };
   try {
@@ -331,7 +366,7 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
         const rows = order.slice(s * hp.batchSize, (s + 1) * hp.batchSize).map((i) => train[i]);
         const lr = learningRateAt(step, hp.lr, warmupSteps, totalSteps);
         ctx.step = step;
-        ctx.adam = optimizer.nextStep(lr);
+        ctx.adam = scaler.nextStep(optimizer, lr);
         const inputs = {
           ...batchTensors(rows, buckets),
           labels: tf.tensor1d(rows.map((r) => r.label), regression ? 'float32' : 'int32'),
@@ -375,7 +410,11 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
     trainStep.dispose();
     evalStep.dispose();
     optimizer.dispose();
+    scaler.dispose();
     for (const v of varList) v.dispose();
   }
-  return { task, hp, epochs, best: best!, steps: step, config, family, bestWeights, shapes: [...shapes].sort(), capture: capture! };
+  return {
+    task, hp, epochs, best: best!, steps: step, config, family, bestWeights, shapes: [...shapes].sort(), capture: capture!,
+    lossScaling: { mode: scaler.mode, scale: lastScale, skippedSteps },
+  };
 }

@@ -17,6 +17,7 @@ import type { MaskingKind } from '../train/masking.js';
 import { corpusTokenizerFrom } from '../train/corpus-tokenizer.js';
 import { runDistillation } from '../train/loop.js';
 import { stepPathOf } from '../capture/step-path.js';
+import { applyTrainingPrecision, checkPrecisionBackend, describePrecision } from '../train/training-precision.js';
 import { countTextLines, heldOutBatches, scoreHeldOut, splitCorpusTail, type HeldOutBatch } from '../train/held-out.js';
 import { pruneCheckpoints } from '../train/train-state.js';
 import type { DistillMethod } from '../train/method.js';
@@ -72,6 +73,7 @@ export function decodeDistillConfig(method: DistillMethodName, raw: unknown): Di
     teacherModelId: _ti, datasetId: _di, modelId: _mi, gluePath: _g, modelPath: _mp, teacherPath: _tp, corpusPath: _cp, ...c
   } = parseWith(distillConfigSchema, raw);
   if (c.batchSize !== undefined && c.batchTokens !== undefined) throw new ConfigError('batchSize, batchTokens: give one of them, not both');
+  checkPrecisionBackend(c);
   if (c.batchTokens !== undefined && c.batchTokens < c.seqLen) throw new ConfigError(`batchTokens: expected an integer >= seqLen (${c.seqLen}), got ${c.batchTokens}`);
   const published = DISTILL_METHODS[method].optimizer;
   const warmupSteps = c.warmupSteps ?? Math.round(c.steps * published.warmupFraction);
@@ -111,6 +113,9 @@ export function parseDistillConfig(method: DistillMethodName, raw: unknown, file
 }
 
 async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise<Record<string, unknown>> {
+  // before anything is loaded: f16-tc on a backend without tensor cores fails the run at once, naming the field
+  const trained = applyTrainingPrecision(config, ctx.backend.name);
+  ctx.log('info', `precision: ${describePrecision(trained)} (setting ${config.precision}${config.lossScaling !== 'auto' ? `, loss scaling ${config.lossScaling}` : ''})`);
   const loaded = await loadHfModel(config.teacherPath);
   if (!loaded.tokenizer) throw new Error(`teacher ${config.teacherPath} has no vocab.txt: the corpus is tokenised with the teacher's tokenizer`);
   const teacher: Teacher = { config: loaded.config, weights: loaded.weights };
@@ -163,11 +168,13 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       onProgress: (p) => ctx.progress(p),
       onMetric: (step, name, value) => ctx.metric(step, name, value),
       onLog: (level, message) => ctx.log(level, message),
+      lossScaling: trained.lossScaling,
     });
     const common = {
       steps: summary.steps, totalSteps: summary.totalSteps, firstLoss: summary.firstLoss, finalLoss: summary.finalLoss,
       tokensSeen: summary.tokensSeen, tokensPerSec: summary.tokensPerSec, elapsedSeconds: summary.elapsedSeconds,
       teacherParameterCount, checkpoint: summary.checkpointPath, trainingStep: stepPathOf(summary.capture),
+      precision: trained.precision, lossScaling: summary.lossScaling,
       ...(heldOut ? { heldOut: { every: config.heldOutEvery, lines: heldOutLines, batches: heldOut.batches.length, firstLoss: heldOut.first, finalLoss: heldOut.last } } : {}),
     };
     if (summary.stopped) return { ...common, stopped: true };

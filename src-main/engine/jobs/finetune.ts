@@ -4,6 +4,7 @@
 // figures are measured once on the run's backend.
 import { join } from 'node:path';
 import { describeStepPath, stepPathOf } from '../capture/step-path.js';
+import { applyTrainingPrecision, checkPrecisionBackend, describePrecision } from '../train/training-precision.js';
 import { loadAnyHfModel } from '../checkpoint/index.js';
 import { familyOps } from '../model-family/index.js';
 import { countParameters, disposeWeights } from '../bert/index.js';
@@ -20,7 +21,9 @@ export { DEFAULT_LR_GRID, type FineTuneJobConfig } from '../../shared/api/glue-c
 
 /** The finetune job's config from its fields (shared/api/glue-config.ts); throws a ConfigError naming the field. */
 export function parseFineTuneConfig(raw: unknown): FineTuneJobConfig {
-  return parseWith(finetuneConfigSchema, raw);
+  const config = parseWith(finetuneConfigSchema, raw);
+  checkPrecisionBackend(config);
+  return config;
 }
 
 /**
@@ -42,6 +45,9 @@ const truncate = <T>(xs: T[], n?: number) => (n === undefined ? xs : xs.slice(0,
 async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<Record<string, unknown>> {
   if (!config.modelPath) throw new ConfigError('modelPath: the job needs the model folder (the service resolves modelId to modelPath)');
   if (!config.gluePath) throw new ConfigError('gluePath: the job needs the GLUE folder (the service resolves datasetId to gluePath)');
+  // f16-tc on a backend without tensor cores fails the run here, naming the field
+  const trained = applyTrainingPrecision(config, ctx.backend.name);
+  ctx.log('info', `precision: ${describePrecision(trained)} (setting ${config.precision}${config.lossScaling !== 'auto' ? `, loss scaling ${config.lossScaling}` : ''})`);
   // Read every task's data first: a malformed row fails the run before any training time is spent.
   const data = config.tasks.map((task) => {
     const train = loadGlueSplit(config.gluePath, task, 'train')[0];
@@ -65,13 +71,15 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
     for (const d of data) {
       const result = await fineTuneSweep({
         model: { family: model.family, config: model.config, weights: model.weights }, tokenizer, task: d.task, trainRows: d.trainRows, devSplits: d.dev,
-        hp: config.hp, signal: ctx.signal, keepBestWeights: config.saveModel,
+        hp: config.hp, signal: ctx.signal, keepBestWeights: config.saveModel, lossScaling: trained.lossScaling,
         onProgress: (point, p) => {
           doneSteps++;
           const elapsed = (Date.now() - started) / 1000;
           ctx.progress({
             step: doneSteps, totalSteps, phase: config.sweep ? `${d.task} (sweep ${point + 1}/${grids[0].length})` : d.task,
-            values: { loss: p.loss, lr: p.lr, ...(p.dev ? devValues(d.task, p.dev, qualify) : {}) },
+            // a step skipped by loss scaling may have an inf/NaN loss: not a value to store
+            values: { ...(Number.isFinite(p.loss) ? { loss: p.loss } : {}), lr: p.lr, ...(p.lossScale !== undefined ? { lossScale: p.lossScale } : {}),
+              ...(p.dev ? devValues(d.task, p.dev, qualify) : {}) },
             etaSeconds: (elapsed / doneSteps) * (totalSteps - doneSteps),
           });
         },
@@ -92,7 +100,7 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
         best: { lr: result.best.hp.lr, epochs: result.best.hp.epochs, epoch: best.epoch, score: best.score, metrics: best.metrics },
         points: result.points.map((p) => ({ lr: p.hp.lr, epochs: p.hp.epochs, bestEpoch: p.result.best.epoch, score: p.result.best.score, perEpoch: p.result.epochs })),
         trainRows: d.trainRows.length, devRows: Object.fromEntries(d.dev.map((s) => [s.split, s.examples.length])),
-        trainingStep, evaluationStep,
+        trainingStep, evaluationStep, precision: trained.precision, lossScaling: result.best.result.lossScaling,
       };
       ctx.log('info', `${d.task}: training step ${describeStepPath(trainingStep)}; evaluation ${describeStepPath(evaluationStep)}`);
       const fineTuned = result.best.result.bestWeights;
@@ -121,7 +129,10 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
       for (const e of efficiencyEvaluations(efficiency)) ctx.evaluation({ ...e, modelPath: config.modelPath });
     }
     // parameterCount at the top level: the run list and the Compare view read it from every run's result.
-    return { model: config.modelPath, family: model.family, parameterCount: countParameters(model.weights), tasks: scores, efficiency, steps: doneSteps };
+    return {
+      model: config.modelPath, family: model.family, parameterCount: countParameters(model.weights), tasks: scores, efficiency, steps: doneSteps,
+      precision: trained.precision, lossScaling: trained.lossScaling,
+    };
   } catch (err) {
     if (err instanceof FineTuneCancelled) ctx.log('warn', err.message);
     throw err;

@@ -9,6 +9,7 @@ import { Rng } from '../train/rng.js';
 import { selftestConfigSchema, type SelftestConfig } from '../../shared/api/run-config.js';
 import { parseWith } from '../config/parse.js';
 import { trainingStepBytes } from './memory.js';
+import { applyTrainingPrecision, checkPrecisionBackend } from '../train/training-precision.js';
 import type { JobContext, JobDefinition } from './types.js';
 
 export type { SelftestConfig } from '../../shared/api/run-config.js';
@@ -22,7 +23,9 @@ const MASK_ID = 3;
 const FIRST_WORD_ID = 5; // 0..4 play the role of [PAD], [UNK], [CLS], [MASK], [SEP]
 
 export function parseSelftestConfig(raw: unknown): SelftestConfig {
-  return parseWith(selftestConfigSchema, raw);
+  const config = parseWith(selftestConfigSchema, raw);
+  checkPrecisionBackend(config);
+  return config;
 }
 
 /**
@@ -88,6 +91,8 @@ async function loadCheckpoint(file: string, weights: Record<string, tf.Variable>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function runSelftest(config: SelftestConfig, ctx: JobContext): Promise<Record<string, unknown>> {
+  // the matmuls' precision only: the selftest's optimiser is tfjs' Adam, without loss scaling (a plumbing check)
+  const { precision } = applyTrainingPrecision({ precision: config.precision, lossScaling: 'off' }, ctx.backend.name);
   const initial = initBertWeights(TINY_BERT, config.seed);
   const weights = Object.fromEntries(Object.entries(initial).map(([name, t]) => [name, tf.variable(t, true, `selftest/${name}`)]));
   for (const t of Object.values(initial)) t.dispose();
@@ -144,7 +149,7 @@ async function runSelftest(config: SelftestConfig, ctx: JobContext): Promise<Rec
     optimizer.dispose();
     for (const v of Object.values(weights)) v.dispose();
   }
-  return { firstLoss, finalLoss: lastLoss, parameterCount: parameterCount(TINY_BERT), steps: completed };
+  return { firstLoss, finalLoss: lastLoss, parameterCount: parameterCount(TINY_BERT), steps: completed, precision };
 }
 
 export const selftestJob: JobDefinition<SelftestConfig> = {

@@ -14,7 +14,8 @@ import { noteInPlaceWrite } from '../capture/gpu-hooks.js';
 const WORKGROUP = 256;
 
 // One thread per element; rows of workgroups when the count exceeds the per-dimension limit.
-// step = [lr, bc1, bc2, unused]; lr here is the run's scheduled rate, times this parameter's lrScale.
+// step = [lr, bc1, bc2, skip]; lr here is the run's scheduled rate, times this parameter's lrScale. skip != 0 (written on
+// the device by a loss-scaled step whose gradients overflowed, train/loss-scale.ts) leaves p, m and v as they are.
 const WGSL = /* wgsl */ `
 struct Settings { beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32, lrScale: f32, weightDecay: f32, n: u32 }
 @group(0) @binding(0) var<storage, read_write> p: array<f32>;
@@ -26,7 +27,7 @@ struct Settings { beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
   let i = gid.x + gid.y * nw.x * ${WORKGROUP}u;
-  if (i >= s.n) { return; }
+  if (i >= s.n || step[3] != 0.0) { return; }
   let lr = step[0] * s.lrScale;
   let gi = g[i];
   let mi = m[i] * s.beta1 + gi * s.oneMinusBeta1;
@@ -60,7 +61,8 @@ function pipelineFor(device: GPUDevice): GPUComputePipeline {
 }
 
 /**
- * One AdamW update of `p`, `m` and `v` in place; `step` is a float32 tensor [lr, bc1, bc2, 0]. The three must be
+ * One AdamW update of `p`, `m` and `v` in place; `step` is a float32 tensor [lr, bc1, bc2, skip]
+ * (skip != 0: no update). The three must be
  * the sole holders of their data (a shared data id would change every tensor sharing it).
  */
 export function adamwInPlace(be: WebgpuInternals, p: tf.TensorInfo, g: tf.TensorInfo, m: tf.TensorInfo, v: tf.TensorInfo, step: tf.TensorInfo, s: AdamWSettings): void {

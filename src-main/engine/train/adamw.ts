@@ -26,7 +26,11 @@ export interface AdamWOptions {
 /** The per-step values of one update: the scheduled learning rate and Adam's bias corrections 1 - beta^t. */
 export interface AdamWStepValues { lr: number; bc1: number; bc2: number }
 
-/** The step values as the float32 tensor [lr, bc1, bc2, 0] the webgpu kernel reads (a captured step's input). */
+/**
+ * The step values as the float32 tensor [lr, bc1, bc2, 0] the webgpu kernel reads (a captured step's input). The 4th
+ * entry is the skip flag: a loss-scaled step (train/loss-scale.ts) writes 1 there on the device when its gradients
+ * overflowed, and the update leaves parameters and moments as they are.
+ */
 export const stepValuesTensor = (h: AdamWStepValues): tf.Tensor1D => tf.tensor1d([h.lr, h.bc1, h.bc2, 0], 'float32');
 
 /** Saved optimiser state: step count and first/second moments per variable name. */
@@ -111,11 +115,14 @@ export class AdamW {
    * The update with values from nextStep. On webgpu every parameter, m and v is updated in place by one
    * dispatch that reads the values from `stepTensor` (made from `h` when absent): a captured step passes that
    * tensor as an input, so its replays use each step's values. Elsewhere the composite formula runs.
+   * `fromDevice`: `stepTensor` [lr, bc1, bc2, skip] was computed on the device (a loss-scaled step) and is the
+   * authority, `h` is not read; a skip != 0 leaves every parameter and moment unchanged, on every backend.
    */
-  applyStep(grads: tf.NamedTensorMap, h: AdamWStepValues, stepTensor?: tf.Tensor): void {
+  applyStep(grads: tf.NamedTensorMap, h: AdamWStepValues, stepTensor?: tf.Tensor, fromDevice = false): void {
     for (const name of Object.keys(grads)) {
       if (!this.variables.has(name)) throw new Error(`AdamW: gradient for unknown variable "${name}"`);
     }
+    if (fromDevice && !stepTensor) throw new Error('AdamW: fromDevice needs the step values tensor');
     const be = activeWebgpu();
     if (be && inPlaceAdamWAvailable()) {
       const own = stepTensor ? null : stepValuesTensor(h);
@@ -135,6 +142,7 @@ export class AdamW {
       }
       return;
     }
+    if (fromDevice) { this.applyDeviceStep(grads, stepTensor!); return; }
     // One tidy per variable: the composite update makes about 16 temporaries the size of the variable, and one
     // tidy around the whole loop kept every variable's alive to the end (128 MiB above the live tensors for 8
     // variables of 1 MiB, test/train/adamw.test.ts; with WID's compactors on the 4L-512H teacher, the wasm heap).
@@ -157,6 +165,37 @@ export class AdamW {
         if (wd > 0) next = tf.sub(next, tf.mul(variable, lrVar * wd));
         variable.assign(next);
       });
+    }
+  }
+
+  /** The composite formula with the step values read from a tensor [lr, bc1, bc2, skip]; skip != 0 keeps the old values. */
+  private applyDeviceStep(grads: tf.NamedTensorMap, stepTensor: tf.Tensor): void {
+    const [lr, bc1, bc2, skip] = tf.unstack(stepTensor) as tf.Scalar[];
+    const skipped = tf.greater(skip, 0);
+    try {
+      for (const [name, variable] of this.variables) {
+        const g = grads[name];
+        if (!g) continue;
+        const scale = this.lrScale(name);
+        if (scale === 0) continue;
+        const m = this.m.get(name)!, v = this.v.get(name)!;
+        const next = tf.tidy(() => {
+          const lrVar = tf.mul(lr, scale);
+          const newM = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
+          const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+          const update = tf.div(tf.div(newM, bc1), tf.add(tf.sqrt(tf.div(newV, bc2)), this.epsilon));
+          let p = tf.sub(variable, tf.mul(update, lrVar));
+          const wd = this.decayOf(name);
+          if (wd > 0) p = tf.sub(p, tf.mul(variable, tf.mul(lrVar, wd)));
+          return { m: tf.where(skipped, m, newM), v: tf.where(skipped, v, newV), p: tf.where(skipped, variable, p) };
+        });
+        m.assign(next.m);
+        v.assign(next.v);
+        variable.assign(next.p);
+        tf.dispose([next.m, next.v, next.p]);
+      }
+    } finally {
+      tf.dispose([lr, bc1, bc2, skip, skipped]);
     }
   }
 

@@ -10,6 +10,7 @@ import { distillationStep, type StepContext } from './distillation-step.js';
 import { CapturedStep, type CaptureStatus } from '../capture/captured-step.js';
 import { stepWordsTensor } from '../kernels/dropout-mask.js';
 import { LaggedReads } from './lagged-reads.js';
+import { lossScaler, MAX_SKIPPED_IN_A_ROW, type LossScaleSettings, type LossScalingMode } from './loss-scale.js';
 import { MlmBatcher, makeMlmBatch, disposeMlmBatch, validateBatchShape, type BatcherState, type CorpusTokenizer } from './batcher.js';
 import { LineCorpus } from './corpus.js';
 import { corpusHasDocuments, SentenceOrderBatcher } from './sentence-order.js';
@@ -77,7 +78,17 @@ export interface DistillationOptions {
    * reported with that step's values (e.g. the student's held-out MLM loss every N steps, jobs/distill.ts).
    */
   evaluate?: (completedSteps: number, totalSteps: number) => Promise<Record<string, number> | void>;
+  /**
+   * 'dynamic': the loss is scaled before the backward pass and a step whose gradients overflow is skipped
+   * (train/loss-scale.ts, GradScaler's algorithm; what f16-tc matmuls need); 'off' (default): fp32 steps as they are.
+   */
+  lossScaling?: LossScalingMode;
+  /** The dynamic scaler's settings (default GradScaler's: init 2^16, growth 2, backoff 0.5, interval 2000). */
+  lossScale?: Partial<LossScaleSettings>;
 }
+
+/** How loss scaling went: the scale after the last step and the steps skipped because their gradients overflowed. */
+export interface LossScalingSummary { mode: LossScalingMode; scale: number | null; skippedSteps: number }
 
 export interface DistillationSummary {
   /** Completed optimiser steps (== totalSteps unless stopped). */
@@ -94,12 +105,14 @@ export interface DistillationSummary {
   checkpointPath: string | null;
   /** How the steps ran: replayed from a captured step, or eagerly and why (capture/captured-step.ts). */
   capture: CaptureStatus;
+  lossScaling: LossScalingSummary;
 }
 
 /** JSON part of a loop checkpoint. */
 interface LoopMeta {
   method: string;
   totalSteps: number;
+  /** Adam's applied updates (with loss scaling: the steps not skipped). */
   adamStep: number;
   rng: number;
   batcher: BatcherState;
@@ -156,10 +169,11 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
     correctBias: o.optimizer.correctBias,
     lrScale: (name) => (learningRateOf ? learningRateOf(name, o.optimizer.lr) / o.optimizer.lr : 1) * (method.learningRateScale?.(name, ctx.step, totalSteps) ?? 1),
   });
+  const scaler = lossScaler(o.lossScaling ?? 'off', optimizer, o.lossScale);
   const rng = new Rng(o.seed);
   const partNamesByKey = new Map<string, string[]>();
   let stepKey = '';
-  const captured = new CapturedStep('distillation', distillationStep(method, vars, optimizer, o.optimizer.clipNorm, ctx, (n) => partNamesByKey.set(stepKey, n)));
+  const captured = new CapturedStep('distillation', distillationStep(method, vars, optimizer, o.optimizer.clipNorm, ctx, (n) => partNamesByKey.set(stepKey, n), scaler));
   const reads = new LaggedReads<{ step: number; lr: number; tokens: number; parts: string[]; extra: Record<string, number> }>(
     o.readEvery ?? (tf.getBackend() === 'webgpu' ? 8 : 1));
   let startStep = 0;
@@ -167,9 +181,12 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   let batcherState: BatcherState | undefined;
   let firstLoss: number | null = null, lastLoss: number | null = null;
   let tokensSeen = 0, elapsedBefore = 0;
+  // loss scaling: steps skipped (all, and in a row), the scale after the last step read
+  let skippedSteps = 0, skippedInARow = 0, lastScale: number | null = null;
 
   if (!o.resume && listCheckpoints(ckptDir).length) {
     optimizer.dispose();
+    scaler.dispose();
     captured.dispose();
     throw new Error(`${ckptDir} already holds checkpoints of an earlier run; resume it, or use an empty workDir`);
   }
@@ -190,6 +207,9 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
           v.assign(t);
         }
         optimizer.setState({ step: m.adamStep, m: tensorGroup(ckpt.tensors, 'adam.m'), v: tensorGroup(ckpt.tensors, 'adam.v') });
+        // a checkpoint without the scaler's state (written with scaling off) starts the scale afresh
+        scaler.setState(tensorGroup(ckpt.tensors, 'lossScale'), m.adamStep);
+        skippedSteps = (await scaler.read())?.skippedSteps ?? 0;
         rng.setState(m.rng);
         batcherState = m.batcher;
         ({ firstLoss, lastLoss, tokensSeen } = m);
@@ -199,6 +219,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
         log('info', `resumed from step ${ckpt.step} (${ckptDir})`);
       } catch (err) {
         optimizer.dispose();
+        scaler.dispose();
         captured.dispose();
         throw err;
       } finally {
@@ -223,6 +244,26 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   const report = (due: Awaited<ReturnType<typeof reads.flush>>): void => {
     for (const { values: all, tag } of due) {
       const [loss, gradNorm] = all;
+      const scaled: Record<string, number> = {};
+      if (scaler.mode === 'dynamic') {
+        const skipped = all[2 + tag.parts.length] !== 0;
+        lastScale = all[3 + tag.parts.length];
+        skippedSteps += skipped ? 1 : 0;
+        skippedInARow = skipped ? skippedInARow + 1 : 0;
+        Object.assign(scaled, { lossScale: lastScale, skippedSteps });
+        if (skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+          throw new Error(`loss scaling skipped ${skippedInARow} steps in a row up to step ${tag.step} (inf/NaN gradients at every scale down to ${lastScale}): ` +
+            'training diverged (try a lower lr, or precision fp32)');
+        }
+        if (skipped) {
+          // an overflowed step is skipped, not a divergence: its loss and norm are reported where finite
+          const values: Record<string, number> = { lr: tag.lr, tokens: tag.tokens, ...scaled };
+          if (Number.isFinite(loss)) values.loss = loss;
+          for (const [k, v] of Object.entries(values)) o.onMetric?.(tag.step, k, v);
+          log('info', `step ${tag.step}: inf/NaN gradients, step skipped (parameters and Adam's state unchanged); loss scale now ${lastScale}`);
+          continue;
+        }
+      }
       if (!Number.isFinite(gradNorm)) throw new Error(`gradient norm is ${gradNorm} at step ${tag.step}: training diverged (try a lower lr)`);
       if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at step ${tag.step}: training diverged (try a lower lr)`);
       firstLoss ??= loss;
@@ -230,7 +271,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       const tokensPerSec = sessionTokens / Math.max(sessionSeconds, 1e-9);
       const values: Record<string, number> = { loss, lr: tag.lr, tokensPerSec, gradNorm, tokens: tag.tokens };
       tag.parts.forEach((k, i) => { values[`loss/${k}`] = all[i + 2]; });
-      Object.assign(values, tag.extra);
+      Object.assign(values, tag.extra, scaled);
       const secondsPerStep = sessionSeconds / Math.max(step - startStep, 1);
       if (tag.step % (o.progressEvery ?? 1) === 0 || tag.step === totalSteps) {
         o.onProgress?.({ step: tag.step, totalSteps, values, etaSeconds: secondsPerStep * (totalSteps - tag.step), phase: 'distill' });
@@ -246,21 +287,25 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
     report(await reads.flush());
     const adam = optimizer.getState();
     const methodState = method.saveState();
+    // with loss scaling the device counts Adam's applied updates (a skipped step is not one)
+    const scale = scaler.getState();
+    const adamStep = scale ? (await scaler.read())!.appliedSteps : adam.step;
     const tensors: Record<string, tf.Tensor> = {};
     for (const v of vars) tensors[`param/${v.name}`] = v;
     for (const [n, t] of Object.entries(adam.m)) tensors[`adam.m/${n}`] = t;
     for (const [n, t] of Object.entries(adam.v)) tensors[`adam.v/${n}`] = t;
     for (const [n, t] of Object.entries(methodState.tensors)) tensors[`method/${n}`] = t;
+    for (const [n, t] of Object.entries(scale ?? {})) tensors[`lossScale/${n}`] = t;
     try {
       const meta: LoopMeta = {
-        method: method.name, totalSteps, adamStep: adam.step, rng: rng.getState(),
+        method: method.name, totalSteps, adamStep, rng: rng.getState(),
         batcher: pairBatcher ? { ...batcher.state(), pairs: pairBatcher.state() } : batcher.state(),
         methodJson: methodState.json, firstLoss, lastLoss, tokensSeen, elapsedSeconds: elapsedBefore + sessionSeconds,
       };
       checkpointPath = await writeCheckpoint(ckptDir, { step, tensors, meta }, o.keepCheckpoints ?? 2);
       lastSavedStep = step;
     } finally {
-      tf.dispose([...Object.values(adam.m), ...Object.values(adam.v), ...Object.values(methodState.tensors)]);
+      tf.dispose([...Object.values(adam.m), ...Object.values(adam.v), ...Object.values(methodState.tensors), ...Object.values(scale ?? {})]);
     }
   };
 
@@ -282,7 +327,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       const lr = method.learningRateAt?.(step, totalSteps, o.optimizer.lr, o.optimizer.warmupSteps)
         ?? learningRateAt(step, o.optimizer.lr, o.optimizer.warmupSteps, totalSteps);
       ctx.step = step;
-      ctx.adam = optimizer.nextStep(lr);
+      ctx.adam = scaler.nextStep(optimizer, lr);
       stepKey = method.stepKey?.(step, totalSteps) ?? '';
       const inputs = { ...batch, stepWords: stepWordsTensor(step), adamStep: stepValuesTensor(ctx.adam) };
       let values: tf.Tensor1D;
@@ -307,10 +352,12 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
     }
     report(await reads.flush());
     await save();
+    if (scaler.mode === 'dynamic') ({ scale: lastScale, skippedSteps } = (await scaler.read())!);
   } finally {
     reads.dispose();
     await corpus.close();
     optimizer.dispose();
+    scaler.dispose();
     captureStatus = captured.status();
     if (!loggedPath) log('info', `training step: eager (${captureStatus.reason})`);
     captured.dispose();
@@ -320,5 +367,6 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
     steps: step, totalSteps, stopped, resumedFromStep, firstLoss, finalLoss: lastLoss, tokensSeen,
     tokensPerSec: sessionTokens / Math.max(sessionSeconds, 1e-9), elapsedSeconds: elapsedBefore + sessionSeconds, checkpointPath,
     capture: captureStatus!,
+    lossScaling: { mode: scaler.mode, scale: scaler.mode === 'dynamic' ? lastScale : null, skippedSteps },
   };
 }

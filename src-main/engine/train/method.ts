@@ -56,9 +56,11 @@ export interface DistillMethod {
   /**
    * Rewrites the (clipped) gradients before the optimiser step, and may write into Adam's first moment, as
    * WID's authors' penalty does. `step` is the 0-based index of the step being taken. Returns new gradient
-   * tensors for the variables it changes (the loop disposes them); the others are left as they are.
+   * tensors for the variables it changes (the loop disposes them); the others are left as they are. With loss
+   * scaling, `optimizer.skip` is the step's skip flag on the device (1: the gradients overflowed, the update is
+   * skipped): a write into the moments must then leave them as they are.
    */
-  adjustGradients?(grads: tf.NamedTensorMap, step: number, totalSteps: number, optimizer: { firstMoment(variableName: string): tf.Variable | undefined }): tf.NamedTensorMap;
+  adjustGradients?(grads: tf.NamedTensorMap, step: number, totalSteps: number, optimizer: MomentAccess): tf.NamedTensorMap;
   /**
    * Variables (by tfjs name) that get no update at this step: their gradients are dropped before clipping, so AdamW
    * leaves them, their moments and their decay alone (MobileBERT's progressive transfer freezes the lower layers).
@@ -81,4 +83,11 @@ export interface DistillMethod {
   /** Numbers about the exported student that the job adds to the run result (WID: the largest remaining masked compactor entry). */
   exportReport?(): Promise<Record<string, unknown>>;
   dispose(): void;
+}
+
+/** What adjustGradients may touch of the optimiser: Adam's first moments, and the loss-scaled step's skip flag. */
+export interface MomentAccess {
+  firstMoment(variableName: string): tf.Variable | undefined;
+  /** 1 when this step is skipped (its gradients overflowed), else 0; absent without loss scaling. */
+  skip?: tf.Scalar | null;
 }

@@ -36,6 +36,21 @@ export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const
 export const MAX_SEED = 2 ** 31 - 1;
 
 export const backend = oneOf(BACKENDS, 'tfjs backend: auto picks the fastest one that works on this machine', `one of ${BACKENDS.join(', ')}`).default('auto');
+export const PRECISIONS = ['auto', 'fp32', 'f16-tc'] as const;
+export const LOSS_SCALINGS = ['auto', 'off', 'dynamic'] as const;
+
+/** The training step's matmul precision (docs/precision.md); weights and optimiser state stay fp32 either way. */
+export const precision = oneOf(PRECISIONS,
+  'precision of the training step\'s matmuls: auto = f16-tc where the webgpu device has tensor cores (shader-f16 + subgroup matrices), else fp32; ' +
+  'f16-tc = f16 tiles with f32 accumulation, fp32 master weights and optimiser state (refused where the backend cannot); fp32 = fp32 everywhere',
+  `one of ${PRECISIONS.join(', ')}`).default('auto');
+
+/** Dynamic loss scaling (train/loss-scale.ts, torch.amp.GradScaler's algorithm and defaults). */
+export const lossScaling = oneOf(LOSS_SCALINGS,
+  'loss scaling: auto = dynamic when the step runs in f16-tc, off in fp32; dynamic = the loss times a scale (2^16 at first) before the backward pass, ' +
+  'a step with inf/NaN gradients skipped and the scale halved, doubled after 2000 clean steps (torch.amp.GradScaler\'s defaults); off = none',
+  `one of ${LOSS_SCALINGS.join(', ')}`).default('auto');
+
 export const seed = integer({ min: 0, max: MAX_SEED, help: 'seeds data order, masking, dropout and initialisation' });
 export const registeredId = (help: string) => described(z.number({ error: 'a positive integer id' }).int({ error: 'a positive integer id' }).positive({ error: 'a positive integer id' }), { help, expected: 'a positive integer id' });
 export const folderPath = (help: string) => described(z.string({ error: 'a folder path' }).trim().min(1, { error: 'a folder path' }), { help, expected: 'a folder path' });

@@ -2,7 +2,7 @@
 // and help (config-fields.ts). The finetune schema's output is the job's config: the hyper-parameters gathered
 // under `hp`, the default lr grid filled in when neither lr nor sweep is given.
 import * as z from 'zod';
-import { backend, commonKeys, described, flag, integer, number, oneOf, seed } from './config-fields.js';
+import { backend, commonKeys, described, flag, integer, lossScaling, number, oneOf, precision, seed } from './config-fields.js';
 
 export const GLUE_TASK_NAMES = ['CoLA', 'SST-2', 'MRPC', 'STS-B', 'QQP', 'MNLI', 'QNLI', 'RTE', 'WNLI'] as const;
 export type GlueTaskName = (typeof GLUE_TASK_NAMES)[number];
@@ -64,6 +64,8 @@ export const finetuneFieldsSchema = z.strictObject({
   saveModel: flag('save each task\'s best fine-tuned classifier as an artifact').default(false),
   efficiency: flag('measure latency and throughput (batch 1 and 32, sequence 128) after fine-tuning').default(true),
   efficiencyIters: integer({ min: 1, max: 1000, help: 'timed forward passes per batch size', unit: 'passes' }).default(10),
+  precision,
+  lossScaling,
 });
 
 export const finetuneConfigSchema = finetuneFieldsSchema.superRefine((c, ctx) => {
@@ -93,6 +95,7 @@ export const finetuneConfigSchema = finetuneFieldsSchema.superRefine((c, ctx) =>
     ...(c.maxTrainRowsByTask !== undefined ? { maxTrainRowsByTask: c.maxTrainRowsByTask as Partial<Record<GlueTaskName, number>> } : {}),
     ...(c.maxDevRows !== undefined ? { maxDevRows: c.maxDevRows } : {}),
     saveModel: c.saveModel, efficiency: c.efficiency, efficiencyIters: c.efficiencyIters, backend: c.backend, seed: c.seed,
+    precision: c.precision, lossScaling: c.lossScaling,
   };
 });
 

@@ -5,11 +5,11 @@
 // by name. A compare group's config carries every member's options object; the keys that need a file or the teacher
 // (paths, target sizes) are checked by the jobs.
 import * as z from 'zod';
-import { backend, commonKeys, described, integer, limitsOf, number, oneOf, seed, type FieldLimits } from './config-fields.js';
+import { backend, commonKeys, described, integer, limitsOf, lossScaling, number, oneOf, precision, seed, type FieldLimits } from './config-fields.js';
 import { METHOD_OPTION_SCHEMAS, studentPresetSchema, studentTargetSchema } from './method-options.js';
 import { evaluateFieldsSchema, finetuneFieldsSchema, type EvaluateConfigInput, type FineTuneConfigInput } from './glue-config.js';
 
-export { BACKENDS, MAX_SEED, type FieldLimits, type FieldMeta } from './config-fields.js';
+export { BACKENDS, LOSS_SCALINGS, MAX_SEED, PRECISIONS, type FieldLimits, type FieldMeta } from './config-fields.js';
 
 // ---- selftest ----
 
@@ -21,6 +21,7 @@ export const selftestConfigSchema = z.strictObject({
   seqLen: integer({ min: 4, max: 128, help: 'tokens per sequence', unit: 'tokens', expected: 'an integer >= 4 up to 128' }).default(16),
   learningRate: number({ min: 0, max: 1, minExclusive: true, maxExclusive: true, help: 'AdamW learning rate', expected: 'a learning rate in (0, 1)' }).default(1e-2),
   backend,
+  precision,
   seed: seed.default(0),
 });
 
@@ -69,6 +70,8 @@ export const distillConfigSchema = z.strictObject({
   heldOutBatches: integer({ min: 1, max: 1000, help: 'held-out batches scored at each evaluation', unit: 'batches', expected: 'an integer >= 1 (at most 1000)' }).default(8),
   seed: seed.default(0),
   backend,
+  precision,
+  lossScaling,
 });
 
 export type SelftestConfig = z.output<typeof selftestConfigSchema>;

@@ -22,6 +22,8 @@ export interface FinetuneSettings {
   maxDevRows: number | null;
   efficiency: boolean;
   backend: string;
+  /** The training step's matmul precision (docs/precision.md): auto, fp32 or f16-tc. */
+  precision: string;
 }
 
 /** BERT's GLUE grid (Devlin et al. 2019, §4.1: the best dev lr among 5e-5, 4e-5, 3e-5, 2e-5; batch 32, 3 epochs). */
@@ -31,6 +33,7 @@ export function defaultFinetuneSettings(backend = 'auto'): FinetuneSettings {
   return {
     datasetId: null, tasks: [], epochs: lim('epochs').default as number, lrText: DEFAULT_LR_GRID, batchSize: lim('batchSize').default as number,
     maxLength: lim('maxLength').default as number, maxTrainRows: null, maxDevRows: null, efficiency: lim('efficiency').default as boolean, backend,
+    precision: lim('precision').default as string,
   };
 }
 
@@ -75,6 +78,7 @@ export function finetuneConfig(s: FinetuneSettings, seed?: number): Record<strin
   if (lrs.length > 1) config.sweep = { lr: lrs };
   if (s.maxTrainRows != null) config.maxTrainRows = s.maxTrainRows;
   if (s.maxDevRows != null) config.maxDevRows = s.maxDevRows;
+  if (s.precision !== 'auto') config.precision = s.precision;
   if (seed !== undefined) config.seed = seed;
   return config;
 }

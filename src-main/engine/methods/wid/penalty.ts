@@ -8,6 +8,7 @@ import { BertConfig } from '../../bert/index.js';
 import { Compactors, EMBEDDING_COMPACTOR, MLM_TRANSFORM } from './compactors.js';
 import { WidMasks, attentionIndices } from './masks.js';
 import { assignInPlace } from '../../capture/in-place.js';
+import type { MomentAccess } from '../../train/method.js';
 
 type Group = { kind: 'residual' } | { kind: 'attention' | 'intermediate'; layer: number };
 /** A trainable tensor the penalty acts on, and which of its axes the mask indexes. */
@@ -84,11 +85,11 @@ export interface PenaltySettings {
 
 /**
  * New gradients for the penalised tensors (caller disposes them); writes the (λ−1) share into Adam's
- * first moment. Tensors without a gradient are skipped.
+ * first moment (not on a loss-scaled step that is skipped). Tensors without a gradient are skipped.
  */
 export function authorsPenalty(
   grads: tf.NamedTensorMap, targets: PenaltyTarget[], keep: KeepVectors, s: PenaltySettings,
-  optimizer: { firstMoment(name: string): tf.Variable | undefined },
+  optimizer: MomentAccess,
 ): tf.NamedTensorMap {
   const out: tf.NamedTensorMap = {};
   const { lambda } = s;
@@ -111,7 +112,9 @@ export function authorsPenalty(
         const kept = t.axis === 'rows' ? k.reshape([-1, 1]) : t.axis === 'cols' ? k.reshape([1, -1]) : k;
         // uer/trainer.py:232-233, 256-257: the whole moment is scaled by 0.9, the masked entries get 0.1·(λ−1)·param
         // in place: a captured step replays this write into the moment's own buffer
-        assignInPlace(m, tf.add(tf.mul(m, 0.9), tf.mul(tf.mul(t.variable, tf.sub(1, kept)), 0.1 * (lambda - 1))));
+        const next = tf.add(tf.mul(m, 0.9), tf.mul(tf.mul(t.variable, tf.sub(1, kept)), 0.1 * (lambda - 1)));
+        // a loss-scaled step whose gradients overflowed is skipped: the moment stays as it was (flag read on the device)
+        assignInPlace(m, optimizer.skip ? tf.where(tf.greater(optimizer.skip, 0), m, next) : next);
       });
     }
   }
