@@ -9,7 +9,7 @@ const TEACHER = 'test/fixtures/bert/tiny-teacher';
 const CORPUS = 'test/fixtures/corpus/pride-and-prejudice.txt';
 const GLUE = 'test/fixtures/glue';
 const tiny = ['--steps', '2', '--batch', '2', '--seq', '16', '--seeds', '1', '--tasks', 'RTE', '--lr-grid', '1e-3', '--epochs', '1',
-  '--max-train-rows', '8', '--max-length', '16', '--backend', 'wasm', '--parallel', '2'];
+  '--max-train-rows', '8', '--max-length', '16', '--backend', 'wasm', '--parallel', '2', '--distill-lr-sweep', 'off'];
 const repro = (args: string[]) => spawnSync(process.execPath, ['bin/wid.mjs', 'repro', ...args], { encoding: 'utf8', timeout: 300_000 });
 
 test('wid repro refuses a missing task file or a teacher without vocab.txt before anything starts (exit 2)', (t) => {

@@ -8,6 +8,8 @@ import type { Service } from '../service/contract.js';
 import type { DistillStage, ReproState } from './plan.js';
 import type { ReproOptions } from './options.js';
 import { constantBaselinesFromGlue, kindOf, scoreReproduction, seedOf } from './scoring.js';
+import { readSweep } from './sweep.js';
+import { DISTILL_METHODS } from '../../engine/methods/registry.js';
 
 export interface ReproModelRow {
   key: string;
@@ -124,6 +126,9 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
     r.latencyMsBatch1 = t.latencyMsBatch1;
     r.throughputBatch32 = t.throughputBatch32;
   }
+  // the peak lr of every kind's full runs: the sweep's choice, else the method's published lr (repro-merge compares it)
+  const distillLr: Record<string, number> = {};
+  for (const s of stages) distillLr[kindOf(s.key)] ??= s.lr ?? DISTILL_METHODS[s.method].optimizer.lr;
   return {
     kind: 'wid-workbench-reproduction',
     written: new Date().toISOString(),
@@ -133,6 +138,9 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
     inputs: { teacher: o.teacher, corpus: o.corpus, glue: o.glue },
     budget: { steps: o.steps, batchSize: o.batchSize, seqLen: o.seqLen, tokensPerStudent: o.steps * o.batchSize * o.seqLen, seeds: o.seeds,
       wid10Seeds: o.wid10Seeds ?? [o.seeds[0]], heldOutEvery: o.heldOutEvery ?? 0, heldOutLines: o.heldOutLines ?? null },
+    distillLr,
+    /** The lr sweep (sweep.ts): per kind every point's held-out loss and steps, and the chosen lr; null when off. */
+    distillLrSweep: await readSweep(service, o, state),
     finetuneRecipe: { tasks: o.tasks, lrGrid: o.lrGrid, epochs: o.epochs, batchSize: o.finetuneBatch, maxLength: o.maxLength, maxTrainRows: o.maxTrainRows ?? null,
       taskMaxTrainRows: o.taskMaxTrainRows ?? {}, seed: 'each student its distillation seed; the teacher the first seed', warmupRatio: 0.1, weightDecay: 0.01, dropout: 0.1, pooler: 'students fresh, teacher from its checkpoint (fresh if it has none)' },
     tasks: o.tasks,
