@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkReproInputs, parseLrSweep, type ReproOptions } from '../../src-main/app/repro/options.js';
+import { checkReproInputs, parseDistillLr, parseLrSweep, type ReproOptions } from '../../src-main/app/repro/options.js';
 import { distillStages } from '../../src-main/app/repro/plan.js';
 import { chooseLr, sweepPoints, type ReproLrSweep } from '../../src-main/app/repro/sweep.js';
 
@@ -69,6 +69,14 @@ test('--distill-lr-sweep is parsed and checked, naming the option', () => {
   assert.throws(() => checkReproInputs(options({ distillLrSweep: [], only: 'sweep' })), /--only sweep: the lr sweep is off/);
 });
 
+test('--distill-lr gives a kind its lr (not swept), naming the option on a bad entry or an unknown kind', () => {
+  assert.deepEqual(parseDistillLr('wid50=1e-4,distilbert50=0.001'), { wid50: 1e-4, distilbert50: 1e-3 });
+  assert.throws(() => parseDistillLr('wid50'), /--distill-lr: "wid50" is not KIND=LR/);
+  assert.throws(() => parseDistillLr('wid50=2'), /--distill-lr: wid50=2: a learning rate must be in \(0, 1\)/);
+  assert.throws(() => checkReproInputs(options({ distillLr: { wid10: 1e-4 } })), /--distill-lr: "wid10" is not a kind of this reproduction \(wid50, distilbert50, tinybert50\)/);
+  checkReproInputs(options({ distillLr: { wid50: 1e-4 } }));
+});
+
 test('wid repro refuses a bad --distill-lr-sweep or --sweep-steps with exit 2 and a message naming the option', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'wid-repro-sweep-bad-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -124,4 +132,25 @@ test('wid repro runs the sweep (an absurd lr is not chosen), records it in resul
   const full = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { models: { key: string; distill: { methodConfig: { lr?: number } } | null }[] };
   const lrOf = Object.fromEntries(full.models.filter((m) => m.distill).map((m) => [m.key, m.distill!.methodConfig.lr]));
   assert.deepEqual(lrOf, { 'wid50-s1': 1e-4, 'distilbert50-s1': 1e-3, 'tinybert50-s1': 1e-4, 'wid10-s1': 1e-4 }, 'the full runs at the chosen lrs');
+
+  // a later call cannot give a kind another lr than the one its runs were made with
+  r = repro([...base, '--only', 'sweep', '--distill-lr', 'wid50=0.0005']);
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /--distill-lr wid50=0\.0005: .*state\.json already records lr 0\.0001 for wid50/);
+});
+
+test('wid repro --distill-lr takes the given lrs without sweeping those kinds and records where they came from', { timeout: 300_000 }, (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'wid-repro-given-lr-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
+  const r = repro(['--teacher', TEACHER, '--corpus', CORPUS, '--glue', GLUE, '--out', out, '--steps', '2', '--batch', '4', '--seq', '32', '--seeds', '1',
+    '--tasks', 'RTE', '--backend', 'wasm', '--only', 'sweep', '--distill-lr', 'wid50=1e-4,distilbert50=1e-3,tinybert50=2e-5']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stdout, /created/, 'no sweep run');
+  assert.match(r.stdout, /tinybert50 \(tinybert, published lr 0\.00005\): .* -> lr 0\.00002 \(given by --distill-lr\)/);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { distillLrSweep: ReproLrSweep; distillLr: Record<string, number> };
+  assert.deepEqual(results.distillLr, { wid50: 1e-4, distilbert50: 1e-3, tinybert50: 2e-5, wid10: 1e-4 });
+  for (const k of Object.values(results.distillLrSweep.methods)) {
+    assert.equal(k.chosenBy, '--distill-lr');
+    assert.ok(k.grid.every((p) => p.status === null), 'its points are not run');
+  }
 });

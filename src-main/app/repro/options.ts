@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GLUE_TASKS, GLUE_TASK_NAMES, type GlueTaskName } from '../../engine/glue/tasks.js';
 import { DISTILL_METHODS } from '../../engine/methods/registry.js';
+import { sweepKindsOf } from './plan.js';
 
 export interface ReproOptions {
   teacher: string;
@@ -37,6 +38,8 @@ export interface ReproOptions {
   sweepSteps?: number;
   /** Held-out batches each sweep run is scored on (default 8). */
   sweepBatches?: number;
+  /** Peak lrs given per sweep kind ("wid50" → 1e-4): those kinds are not swept (e.g. a series' later calls take the first call's choice). */
+  distillLr?: Record<string, number>;
   /** Extra methods in every seed's 50 % group at WID-50 %'s shape ('albert', 'mobilebert'); none by default. */
   extraMethods?: ExtraReproMethod[];
   /** Fine-tuning recipe. */
@@ -131,6 +134,8 @@ export function checkReproInputs(o: ReproOptions): void {
       need(lr < 1, `--distill-lr-sweep: ${m} × ${method}'s published lr ${DISTILL_METHODS[method].optimizer.lr} is ${lr}; a learning rate must be < 1`);
     }
   }
+  const kinds = sweepKindsOf(o);
+  for (const k of Object.keys(o.distillLr ?? {})) need(kinds.includes(k), `--distill-lr: "${k}" is not a kind of this reproduction (${kinds.join(', ')})`);
   need(o.sweepSteps === undefined || (Number.isInteger(o.sweepSteps) && o.sweepSteps >= 1), `--sweep-steps must be a positive integer, got ${o.sweepSteps}`);
 }
 
@@ -159,6 +164,19 @@ export function parseTasks(v: string): GlueTaskName[] {
   for (const t of tasks) if (!(GLUE_TASK_NAMES as string[]).includes(t)) throw new ReproInputError(`--tasks: "${t}" is not a GLUE task (${GLUE_TASK_NAMES.join(', ')})`);
   if (!tasks.length) throw new ReproInputError('--tasks: expected at least one GLUE task');
   return tasks as GlueTaskName[];
+}
+
+/** `--distill-lr wid50=1e-4,distilbert50=1e-3`: a peak lr per sweep kind, each in (0, 1). Throws naming the option. */
+export function parseDistillLr(v: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9-]+)=(.+)$/.exec(part);
+    const lr = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isFinite(lr)) throw new ReproInputError(`--distill-lr: "${part}" is not KIND=LR (e.g. wid50=1e-4,distilbert50=1e-3)`);
+    if (!(lr > 0 && lr < 1)) throw new ReproInputError(`--distill-lr: ${m[1]}=${m[2]}: a learning rate must be in (0, 1)`);
+    out[m[1]] = lr;
+  }
+  return out;
 }
 
 /** Parses "SST-2=20000,CoLA=5000" into per-task row caps, naming a malformed entry. */

@@ -18,8 +18,10 @@ export interface ReproState {
   /** stage key → run id (distillation "wid50-s1", fine-tuning "finetune:teacher", "finetune:wid50-s1", lr sweep "sweep:wid50:x0.5"). */
   runs: Record<string, number>;
   groups: Record<string, number>;
-  /** The lr each sweep kind chose (sweep.ts), written once the sweep finished; the full runs were created with it. */
+  /** The lr of each sweep kind (sweep.ts), written once its sweep finished or --distill-lr gave it; the full runs were created with it. */
   sweepChosen?: Record<string, number>;
+  /** Where each sweepChosen entry came from. */
+  sweepChosenBy?: Record<string, 'sweep' | '--distill-lr'>;
 }
 
 export interface DistillStage {
@@ -43,6 +45,9 @@ const VARIANT_OPTIONS: Record<ReproVariant, { key: string; method: 'wid' | 'tiny
   effective: { key: 'wid50-effective', method: 'wid', label: 'WID-50% (effective-weight importance)', methodOptions: { importance: 'effective' } },
   'tinybert-slice': { key: 'tinybert50-slice', method: 'tinybert', label: 'TinyBERT @ WID-50% shape (init from a teacher slice)', methodOptions: { init: 'teacher-slice' } },
 };
+
+/** The kinds whose lr a sweep chooses (one per method of the comparison, and the TinyBERT teacher-slice row). */
+export const sweepKindsOf = (o: ReproOptions): string[] => [...new Set(planStages(o).map((s) => s.sweepKind))];
 
 /** The stage's kind (its key without the seed) and whose sweep sets its lr: WID's rows share WID-50 %'s. */
 const sweepKindOf = (method: DistillStage['method'], kind: string) => (method === 'wid' ? 'wid50' : kind);

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { RunRecord } from '../../shared/api/types.js';
 import type { Service } from '../service/contract.js';
 import { distillStages, finetuneConfig, type DistillStage, type ReproState } from './plan.js';
-import type { ReproOptions } from './options.js';
+import { ReproInputError, type ReproOptions } from './options.js';
 import { buildReproResults } from './results.js';
 import { runSweep } from './sweep.js';
 
@@ -28,7 +28,7 @@ function readState(path: string): ReproState {
   if (!existsSync(path)) return { runs: {}, groups: {} };
   const s = JSON.parse(readFileSync(path, 'utf8')) as ReproState;
   return { runs: s.runs ?? {}, groups: s.groups ?? {}, teacherModelId: s.teacherModelId, corpusId: s.corpusId, glueId: s.glueId,
-    ...(s.sweepChosen ? { sweepChosen: s.sweepChosen } : {}) };
+    ...(s.sweepChosen ? { sweepChosen: s.sweepChosen } : {}), ...(s.sweepChosenBy ? { sweepChosenBy: s.sweepChosenBy } : {}) };
 }
 
 async function registered(service: Service, o: ReproOptions, state: ReproState): Promise<{ teacher: number; corpus: number; glue: number }> {
@@ -90,6 +90,15 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
   const state = readState(statePath);
   const save = () => writeJsonAtomic(statePath, state);
   const started = Date.now();
+  // lrs given on the command line (a series' later calls): recorded like a sweep's choice, never against an earlier one
+  for (const [kind, lr] of Object.entries(o.distillLr ?? {})) {
+    const prev = state.sweepChosen?.[kind];
+    if (prev !== undefined && prev !== lr) {
+      throw new ReproInputError(`--distill-lr ${kind}=${lr}: ${statePath} already records lr ${prev} for ${kind} (its runs use it); give ${prev} or another --out`);
+    }
+    state.sweepChosen = { ...state.sweepChosen, [kind]: lr };
+    state.sweepChosenBy = { ...state.sweepChosenBy, [kind]: state.sweepChosenBy?.[kind] ?? '--distill-lr' };
+  }
   const ids = await registered(service, o, state);
   save();
   const overTimeNow = () => o.timeLimit !== undefined && (Date.now() - started) / 1000 > o.timeLimit;

@@ -50,6 +50,8 @@ export interface SweepKindResult {
   grid: SweepGridPoint[];
   chosenLr: number | null;
   chosenMultiplier: number | null;
+  /** 'sweep': the lowest point; '--distill-lr': given on the command line (its points are not run). */
+  chosenBy: 'sweep' | '--distill-lr' | null;
   /** Stages whose full runs use the chosen lr. */
   appliesTo: string[];
 }
@@ -135,7 +137,7 @@ export async function readSweep(service: Service, o: ReproOptions, state: ReproS
     const rep = stages.find((s) => s.sweepKind === p.kind)!;
     methods[p.kind] ??= {
       kind: p.kind, method: p.method, label: rep.label.replace(/\s*\(seed \d+\)$/, ''), publishedLr: publishedLr(p.method), grid: [],
-      chosenLr: null, chosenMultiplier: null, appliesTo: stages.filter((s) => s.sweepKind === p.kind).map((s) => s.key),
+      chosenLr: null, chosenMultiplier: null, chosenBy: null, appliesTo: stages.filter((s) => s.sweepKind === p.kind).map((s) => s.key),
     };
     methods[p.kind].grid.push(gridPoint(p, run));
   }
@@ -143,6 +145,7 @@ export async function readSweep(service: Service, o: ReproOptions, state: ReproS
     const i = chooseLr(k.grid);
     k.chosenLr = state.sweepChosen?.[k.kind] ?? (i === null ? null : k.grid[i].lr);
     k.chosenMultiplier = k.grid.find((p) => p.lr === k.chosenLr)?.multiplier ?? null;
+    k.chosenBy = k.chosenLr === null ? null : state.sweepChosenBy?.[k.kind] ?? 'sweep';
   }
   return {
     multipliers: o.distillLrSweep, steps: sweepStepsOf(o), seed: o.seeds[0], heldOutBatches: o.sweepBatches ?? DEFAULT_SWEEP_BATCHES,
@@ -157,7 +160,7 @@ export function sweepLines(sweep: ReproLrSweep): string[] {
     `lr sweep: ${sweep.steps} steps per point, seed ${sweep.seed}, each method's own loss on ${sweep.heldOutBatches} held-out batches`,
     ...Object.values(sweep.methods).map((k) => `  ${k.kind} (${k.method}, published lr ${k.publishedLr}): `
       + k.grid.map((p) => `×${p.multiplier} lr ${p.lr} ${p.status === 'completed' ? fmt(p.heldOutLoss) : (p.status ?? 'not run')}`).join(' | ')
-      + ` -> ${k.chosenLr === null ? 'no lr chosen' : `lr ${k.chosenLr} (×${k.chosenMultiplier})`}`),
+      + ` -> ${k.chosenLr === null ? 'no lr chosen' : k.chosenBy === '--distill-lr' ? `lr ${k.chosenLr} (given by --distill-lr)` : `lr ${k.chosenLr} (×${k.chosenMultiplier})`}`),
   ];
 }
 
@@ -223,7 +226,9 @@ export async function runSweep(service: Service, o: ReproOptions, state: ReproSt
     c.print(`lr sweep: no point of ${failed.join(', ')} completed with a finite held-out loss; their full runs are not started`);
     return { status: 'failed', failed };
   }
-  state.sweepChosen = { ...Object.fromEntries(Object.values(sweep.methods).map((k) => [k.kind, k.chosenLr!])), ...state.sweepChosen };
+  const swept = Object.values(sweep.methods).filter((k) => state.sweepChosen?.[k.kind] === undefined);
+  state.sweepChosen = { ...state.sweepChosen, ...Object.fromEntries(swept.map((k) => [k.kind, k.chosenLr!])) };
+  state.sweepChosenBy = { ...state.sweepChosenBy, ...Object.fromEntries(swept.map((k) => [k.kind, 'sweep' as const])) };
   c.save();
   return { status: 'done', failed: [] };
 }

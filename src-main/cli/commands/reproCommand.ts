@@ -8,7 +8,7 @@ import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
 import { createService } from '../../app/service/index.js';
 import {
-  checkReproInputs, DEFAULT_LR_SWEEP, DEFAULT_SWEEP_BATCHES, DEFAULT_TASKS, parseExtraMethods, parseLrSweep, parseTaskCaps, parseTasks, parseVariants,
+  checkReproInputs, DEFAULT_LR_SWEEP, DEFAULT_SWEEP_BATCHES, DEFAULT_TASKS, parseDistillLr, parseExtraMethods, parseLrSweep, parseTaskCaps, parseTasks, parseVariants,
   ReproInputError, type ReproOptions,
 } from '../../app/repro/options.js';
 import { runReproduction, writeJsonAtomic } from '../../app/repro/run-stages.js';
@@ -51,6 +51,7 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
     .option('--methods <list>', 'extra methods in every 50 % group at WID-50 %\'s shape: albert, mobilebert (wid, distilbert, tinybert always run)', '')
     .option('--variants <list>', 'extra rows, first seed: hard (WID-50 % hard-mask schedule), kd (logit KD), effective (effective-weight importance), tinybert-slice (TinyBERT initialised from a teacher slice)', '')
     .option('--distill-lr-sweep <list>', 'before the full runs, one short run per multiplier of each method\'s published lr (first seed), scored on the method\'s own held-out distillation loss; the lowest sets its lr; "off" = published lrs', DEFAULT_LR_SWEEP.join(','))
+    .option('--distill-lr <list>', 'peak lrs per kind that are not swept, e.g. wid50=1e-4,distilbert50=1e-3 (a series\' later calls: the first call\'s choice, from its results.json distillLr)', '')
     .option('--sweep-steps <n>', 'steps of each lr-sweep run (default: a tenth of --steps)', (v) => parseCount(v, '--sweep-steps'))
     .option('--sweep-batches <n>', `held-out batches each lr-sweep run is scored on (default ${DEFAULT_SWEEP_BATCHES})`, (v) => parseCount(v, '--sweep-batches'))
     .option('--lr-grid <list>', 'fine-tuning learning rates', numbers('--lr-grid'), [1e-4, 5e-5])
@@ -85,6 +86,7 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
           ...(a.target && a.target !== 'local' ? { target: a.target as string } : {}),
           ...(a.only !== undefined ? { only: a.only === 'distill' || a.only === 'sweep' ? a.only : (() => { throw new ReproInputError(`--only: expected "distill" or "sweep", got "${String(a.only)}"`); })() } : {}),
           distillLrSweep: parseLrSweep(a.distillLrSweep as string),
+          ...(a.distillLr ? { distillLr: parseDistillLr(a.distillLr as string) } : {}),
           ...(a.sweepSteps ? { sweepSteps: a.sweepSteps as number } : {}),
           ...(a.sweepBatches ? { sweepBatches: a.sweepBatches as number } : {}),
         };
