@@ -154,3 +154,31 @@ test('wid repro --distill-lr takes the given lrs without sweeping those kinds an
     assert.ok(k.grid.every((p) => p.status === null), 'its points are not run');
   }
 });
+
+test('a sweep stopped by the time limit resumes on the next call: finished points are kept, stopped ones continue', { timeout: 900_000 }, (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'wid-repro-sweep-stop-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
+  const base = ['--teacher', TEACHER, '--corpus', CORPUS, '--glue', GLUE, '--out', out, '--steps', '2', '--batch', '4', '--seq', '32', '--seeds', '1',
+    '--tasks', 'RTE', '--backend', 'wasm', '--parallel', '1', '--distill-lr-sweep', '1,2', '--sweep-steps', '2', '--sweep-batches', '2', '--only', 'sweep'];
+  let r = repro([...base, '--time-limit', '12']);
+  assert.equal(r.status, 3, r.stdout + r.stderr);
+  assert.match(r.stdout, /time limit of 12 s reached: pausing the lr sweep/);
+  const first = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { runs: Record<string, number>; sweepChosen?: unknown };
+  assert.equal(Object.keys(first.runs).length, 6, 'every point was created');
+  assert.equal(first.sweepChosen, undefined, 'nothing chosen yet');
+  const stopped = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { distillLrSweep: ReproLrSweep };
+  const points = Object.values(stopped.distillLrSweep.methods).flatMap((k) => k.grid);
+  const done = points.filter((p) => p.status === 'completed').map((p) => p.key);
+  assert.ok(points.some((p) => p.status !== 'completed'), 'the time limit stopped some point');
+
+  r = repro(base);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stdout, /created/, 'no point is created again');
+  for (const key of done) assert.doesNotMatch(r.stdout, new RegExp(`${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was`), `${key} finished: not resumed`);
+  for (const p of points.filter((x) => x.status !== 'completed')) assert.match(r.stdout, new RegExp(`run ${p.runId} ${p.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was (paused|cancelled)`));
+  const state = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { runs: Record<string, number>; sweepChosen: Record<string, number> };
+  assert.deepEqual(state.runs, first.runs, 'the same runs');
+  assert.deepEqual(Object.keys(state.sweepChosen), ['wid50', 'distilbert50', 'tinybert50']);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { distillLrSweep: ReproLrSweep };
+  for (const k of Object.values(results.distillLrSweep.methods)) for (const p of k.grid) assert.equal(p.status, 'completed', p.key);
+});
