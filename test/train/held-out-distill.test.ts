@@ -81,11 +81,12 @@ test('the distill job logs loss/heldout-distill beside loss/heldout-mlm; saveStu
     progress: (p) => progress.push(p), metric: (s, n, v) => metrics.push([s, n, v]), log: () => {}, artifact: () => {}, evaluation: () => {},
     registerModel: (m) => models.push(m),
   };
-  const result = await job.run(config, ctx) as { heldOut: { distillFirstLoss: number; distillFinalLoss: number }; student: unknown };
+  const result = await job.run(config, ctx) as { heldOut: { distillFirstLoss: number; distillFinalLoss: number }; student?: unknown; studentSaved?: boolean };
   assert.deepEqual(metrics.filter(([, n]) => n === 'loss/heldout-distill').map(([s]) => s), [0]);
   assert.equal(progress.find((p) => p.step === 2)!.values['loss/heldout-distill'], result.heldOut.distillFinalLoss);
   assert.ok(Number.isFinite(result.heldOut.distillFirstLoss));
-  assert.equal(result.student, null);
+  assert.equal(result.student, undefined);
+  assert.equal(result.studentSaved, false);
   assert.equal(models.length, 0);
   assert.equal(existsSync(join(workDir, 'student')), false);
 });

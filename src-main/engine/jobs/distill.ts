@@ -182,7 +182,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
     if (!config.saveStudent) {
       // a short run kept for its losses (wid repro's lr sweep): no student folder, no model registered
       pruneCheckpoints(join(ctx.workDir, 'checkpoints'), 1);
-      return { ...common, student: null };
+      return { ...common, studentSaved: false };
     }
 
     ctx.progress({ step: summary.steps, totalSteps: summary.totalSteps, values: {}, etaSeconds: 0, phase: 'export' });
