@@ -149,6 +149,7 @@ test('wid repro --distill-lr takes the given lrs without sweeping those kinds an
   assert.match(r.stdout, /tinybert50 \(tinybert, published lr 0\.00005\): .* -> lr 0\.00002 \(given by --distill-lr\)/);
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { distillLrSweep: ReproLrSweep; distillLr: Record<string, number> };
   assert.deepEqual(results.distillLr, { wid50: 1e-4, distilbert50: 1e-3, tinybert50: 2e-5, wid10: 1e-4 });
+  assert.deepEqual(results.distillLrSweep.multipliers, [0.5, 1, 2], 'the sweep is on by default');
   for (const k of Object.values(results.distillLrSweep.methods)) {
     assert.equal(k.chosenBy, '--distill-lr');
     assert.ok(k.grid.every((p) => p.status === null), 'its points are not run');

@@ -223,7 +223,8 @@ export async function runSweep(service: Service, o: ReproOptions, state: ReproSt
   const failed = Object.values(sweep.methods).filter((k) => k.chosenLr === null).map((k) => `sweep:${k.kind}`);
   for (const line of sweepLines(sweep)) c.print(line);
   if (failed.length) {
-    c.print(`lr sweep: no point of ${failed.join(', ')} completed with a finite held-out loss; their full runs are not started`);
+    c.print(`lr sweep: no point of ${failed.join(', ')} completed with a finite held-out loss; their full runs are not started `
+      + '(other multipliers in --distill-lr-sweep, or --distill-lr KIND=LR, let them run)');
     return { status: 'failed', failed };
   }
   const swept = Object.values(sweep.methods).filter((k) => state.sweepChosen?.[k.kind] === undefined);
