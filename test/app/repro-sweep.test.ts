@@ -30,29 +30,30 @@ test('the sweep picks the lowest held-out loss among completed points; failed, u
   assert.equal(chooseLr([p('failed', null), p(null, null)]), null);
 });
 
-test('one sweep kind per method of the comparison, first seed, a tenth of the steps, no student saved; WID-10 % and WID variants take WID-50 %\'s lr', () => {
-  const o = options({ variants: ['hard', 'tinybert-slice'], extraMethods: ['albert'] });
+test('one sweep per row kind, its first seed, a tenth of the steps, no student saved; every seed of a kind takes its lr', () => {
+  const o = options({ variants: ['hard', 'tinybert-slice'], extraMethods: ['albert'], wid10Seeds: [7] });
   const points = sweepPoints(o);
-  assert.deepEqual([...new Set(points.map((p) => p.kind))], ['wid50', 'distilbert50', 'tinybert50', 'albert50', 'tinybert50-slice']);
-  assert.equal(points.length, 5 * 3);
+  assert.deepEqual([...new Set(points.map((p) => p.kind))], ['wid50', 'distilbert50', 'tinybert50', 'albert50', 'wid10', 'wid50-hard', 'tinybert50-slice']);
+  assert.equal(points.length, 7 * 3);
   const tb = points.filter((p) => p.kind === 'tinybert50');
   assert.deepEqual(tb.map((p) => p.key), ['sweep:tinybert50:x0.5', 'sweep:tinybert50:x1', 'sweep:tinybert50:x2']);
   assert.deepEqual(tb.map((p) => p.lr), [2.5e-5, 5e-5, 1e-4], 'multipliers of TinyBERT\'s published 5e-5');
   assert.deepEqual(points.filter((p) => p.kind === 'distilbert50').map((p) => p.lr), [2.5e-4, 5e-4, 1e-3]);
   for (const p of points) {
-    assert.equal(p.config.seed, 3, 'the first seed');
+    assert.equal(p.config.seed, p.kind === 'wid10' ? 7 : 3, 'the kind\'s first seed');
     assert.equal(p.config.steps, 20);
     assert.equal(p.config.heldOutEvery, 20, 'scored once, at the end');
     assert.equal(p.config.saveStudent, false);
-    assert.equal(p.config.preset, 'wid55', 'the full runs\' student shape');
+    assert.equal(p.config.preset, p.kind === 'wid10' ? 'wid11' : 'wid55', 'the full runs\' student shape');
   }
+  assert.deepEqual(points.find((p) => p.kind === 'wid50-hard')!.config.methodOptions, { schedule: 'hard' });
   assert.deepEqual(points.find((p) => p.kind === 'tinybert50-slice')!.config.methodOptions, { init: 'teacher-slice' });
-  const chosen = { wid50: 1e-4, distilbert50: 2.5e-4, tinybert50: 5e-5, albert50: 1e-4, 'tinybert50-slice': 2.5e-5 };
+  const chosen = { wid50: 1e-4, distilbert50: 2.5e-4, tinybert50: 5e-5, albert50: 1e-4, wid10: 2.5e-5, 'wid50-hard': 5e-5, 'tinybert50-slice': 2.5e-5 };
   const lrOf = Object.fromEntries(distillStages(o, chosen).map((s) => [s.key, s.lr]));
   assert.deepEqual(lrOf, {
     'wid50-s3': 1e-4, 'distilbert50-s3': 2.5e-4, 'tinybert50-s3': 5e-5, 'albert50-s3': 1e-4,
     'wid50-s4': 1e-4, 'distilbert50-s4': 2.5e-4, 'tinybert50-s4': 5e-5, 'albert50-s4': 1e-4,
-    'wid10-s3': 1e-4, 'wid50-hard-s3': 1e-4, 'tinybert50-slice-s3': 2.5e-5,
+    'wid10-s7': 2.5e-5, 'wid50-hard-s3': 5e-5, 'tinybert50-slice-s3': 2.5e-5,
   });
   assert.equal(sweepPoints(options({ distillLrSweep: [] })).length, 0, 'off: no point');
   assert.equal(sweepPoints(options({ sweepSteps: 7 }))[0].config.steps, 7);
@@ -73,7 +74,7 @@ test('--distill-lr gives a kind its lr (not swept), naming the option on a bad e
   assert.deepEqual(parseDistillLr('wid50=1e-4,distilbert50=0.001'), { wid50: 1e-4, distilbert50: 1e-3 });
   assert.throws(() => parseDistillLr('wid50'), /--distill-lr: "wid50" is not KIND=LR/);
   assert.throws(() => parseDistillLr('wid50=2'), /--distill-lr: wid50=2: a learning rate must be in \(0, 1\)/);
-  assert.throws(() => checkReproInputs(options({ distillLr: { wid10: 1e-4 } })), /--distill-lr: "wid10" is not a kind of this reproduction \(wid50, distilbert50, tinybert50\)/);
+  assert.throws(() => checkReproInputs(options({ distillLr: { 'wid50-kd': 1e-4 } })), /--distill-lr: "wid50-kd" is not a kind of this reproduction \(wid50, distilbert50, tinybert50, wid10\)/);
   checkReproInputs(options({ distillLr: { wid50: 1e-4 } }));
 });
 
@@ -101,15 +102,15 @@ test('wid repro runs the sweep (an absurd lr is not chosen), records it in resul
     '--distill-lr-sweep', '2,1000', '--sweep-steps', '2', '--sweep-batches', '2', '--eval-every', '0'];
   let r = repro([...base, '--only', 'sweep']);
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /lr sweep: 2 steps per point, seed 1/);
+  assert.match(r.stdout, /lr sweep: 2 steps per point, each kind's first seed/);
   const first = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { runs: Record<string, number>; sweepChosen: Record<string, number> };
   assert.deepEqual(Object.keys(first.runs).sort(), ['sweep:distilbert50:x1000', 'sweep:distilbert50:x2', 'sweep:tinybert50:x1000', 'sweep:tinybert50:x2',
-    'sweep:wid50:x1000', 'sweep:wid50:x2']);
+    'sweep:wid10:x1000', 'sweep:wid10:x2', 'sweep:wid50:x1000', 'sweep:wid50:x2']);
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { distillLrSweep: ReproLrSweep; distillLr: Record<string, number> };
   const sweep = results.distillLrSweep;
   assert.deepEqual(sweep.multipliers, [2, 1000]);
   assert.equal(sweep.steps, 2);
-  assert.deepEqual(Object.keys(sweep.methods), ['wid50', 'distilbert50', 'tinybert50']);
+  assert.deepEqual(Object.keys(sweep.methods), ['wid50', 'distilbert50', 'tinybert50', 'wid10']);
   for (const k of Object.values(sweep.methods)) {
     assert.deepEqual(k.grid.map((p) => p.multiplier), [2, 1000]);
     for (const p of k.grid) {
@@ -143,12 +144,12 @@ test('wid repro --distill-lr takes the given lrs without sweeping those kinds an
   const out = mkdtempSync(join(tmpdir(), 'wid-repro-given-lr-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
   const r = repro(['--teacher', TEACHER, '--corpus', CORPUS, '--glue', GLUE, '--out', out, '--steps', '2', '--batch', '4', '--seq', '32', '--seeds', '1',
-    '--tasks', 'RTE', '--backend', 'wasm', '--only', 'sweep', '--distill-lr', 'wid50=1e-4,distilbert50=1e-3,tinybert50=2e-5']);
+    '--tasks', 'RTE', '--backend', 'wasm', '--only', 'sweep', '--distill-lr', 'wid50=1e-4,distilbert50=1e-3,tinybert50=2e-5,wid10=5e-5']);
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.doesNotMatch(r.stdout, /created/, 'no sweep run');
   assert.match(r.stdout, /tinybert50 \(tinybert, published lr 0\.00005\): .* -> lr 0\.00002 \(given by --distill-lr\)/);
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { distillLrSweep: ReproLrSweep; distillLr: Record<string, number> };
-  assert.deepEqual(results.distillLr, { wid50: 1e-4, distilbert50: 1e-3, tinybert50: 2e-5, wid10: 1e-4 });
+  assert.deepEqual(results.distillLr, { wid50: 1e-4, distilbert50: 1e-3, tinybert50: 2e-5, wid10: 5e-5 });
   assert.deepEqual(results.distillLrSweep.multipliers, [0.5, 1, 2], 'the sweep is on by default');
   for (const k of Object.values(results.distillLrSweep.methods)) {
     assert.equal(k.chosenBy, '--distill-lr');
@@ -165,7 +166,7 @@ test('a sweep stopped by the time limit resumes on the next call: finished point
   assert.equal(r.status, 3, r.stdout + r.stderr);
   assert.match(r.stdout, /time limit of 12 s reached: pausing the lr sweep/);
   const first = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { runs: Record<string, number>; sweepChosen?: unknown };
-  assert.equal(Object.keys(first.runs).length, 6, 'every point was created');
+  assert.equal(Object.keys(first.runs).length, 8, 'every point was created');
   assert.equal(first.sweepChosen, undefined, 'nothing chosen yet');
   const stopped = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { distillLrSweep: ReproLrSweep };
   const points = Object.values(stopped.distillLrSweep.methods).flatMap((k) => k.grid);
@@ -179,7 +180,7 @@ test('a sweep stopped by the time limit resumes on the next call: finished point
   for (const p of points.filter((x) => x.status !== 'completed')) assert.match(r.stdout, new RegExp(`run ${p.runId} ${p.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was (paused|cancelled)`));
   const state = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { runs: Record<string, number>; sweepChosen: Record<string, number> };
   assert.deepEqual(state.runs, first.runs, 'the same runs');
-  assert.deepEqual(Object.keys(state.sweepChosen), ['wid50', 'distilbert50', 'tinybert50']);
+  assert.deepEqual(Object.keys(state.sweepChosen), ['wid50', 'distilbert50', 'tinybert50', 'wid10']);
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { distillLrSweep: ReproLrSweep };
   for (const k of Object.values(results.distillLrSweep.methods)) for (const p of k.grid) assert.equal(p.status, 'completed', p.key);
 });

@@ -7,7 +7,7 @@
 //   - WID at preset wid11 (a tenth, the paper's WID11), first seed;
 //   - optional WID-50 % variants, first seed: the hard-mask schedule, the logit-KD objective, the
 //     effective-weight importance criterion; and TinyBERT started from the teacher (init: teacher-slice).
-// With the lr sweep (sweep.ts) a stage's lr is the one its sweep kind chose; without it, the method's published lr.
+// With the lr sweep (sweep.ts) a stage's lr is the one its kind's sweep chose; without it, the method's published lr.
 import type { ReproOptions, ReproVariant } from './options.js';
 
 /** The state file (<out>/state.json): the registered inputs and each stage's run, so a second call resumes. */
@@ -33,7 +33,7 @@ export interface DistillStage {
   /** Runs of one key prefix share a compare group (the 50 % group of one seed). */
   group?: string;
   config: Record<string, unknown>;
-  /** Whose lr sweep sets this stage's lr ("wid50" for every WID row, else the stage's own kind). */
+  /** Whose lr sweep sets this stage's lr: its kind (key without the seed), so every seed of a kind shares one lr. */
   sweepKind: string;
   /** The peak lr the sweep chose for this stage (absent: the method's published lr). */
   lr?: number;
@@ -46,11 +46,8 @@ const VARIANT_OPTIONS: Record<ReproVariant, { key: string; method: 'wid' | 'tiny
   'tinybert-slice': { key: 'tinybert50-slice', method: 'tinybert', label: 'TinyBERT @ WID-50% shape (init from a teacher slice)', methodOptions: { init: 'teacher-slice' } },
 };
 
-/** The kinds whose lr a sweep chooses (one per method of the comparison, and the TinyBERT teacher-slice row). */
+/** The kinds whose lr a sweep chooses: every row kind of the comparison (WID-50 %, DistilBERT, TinyBERT, WID-10 %, extras, variants). */
 export const sweepKindsOf = (o: ReproOptions): string[] => [...new Set(planStages(o).map((s) => s.sweepKind))];
-
-/** The stage's kind (its key without the seed) and whose sweep sets its lr: WID's rows share WID-50 %'s. */
-const sweepKindOf = (method: DistillStage['method'], kind: string) => (method === 'wid' ? 'wid50' : kind);
 
 /** `lrs`: the lr each sweep kind chose (absent: every method's published lr). */
 export function distillStages(o: ReproOptions, lrs?: Record<string, number>): DistillStage[] {
@@ -75,12 +72,12 @@ function planStages(o: ReproOptions): DistillStage[] {
     }
   }
   for (const s of o.wid10Seeds ?? [o.seeds[0]]) {
-    stages.push({ key: `wid10-s${s}`, method: 'wid', label: `WID-10% (seed ${s})`, config: { ...budget, seed: s, preset: 'wid11' }, sweepKind: 'wid50' });
+    stages.push({ key: `wid10-s${s}`, method: 'wid', label: `WID-10% (seed ${s})`, config: { ...budget, seed: s, preset: 'wid11' }, sweepKind: 'wid10' });
   }
   const seed = o.seeds[0];
   for (const v of o.variants) {
     const { key, method, label, methodOptions } = VARIANT_OPTIONS[v];
-    stages.push({ key: `${key}-s${seed}`, method, label: `${label} (seed ${seed})`, config: { ...budget, seed, preset: 'wid55', methodOptions }, sweepKind: sweepKindOf(method, key) });
+    stages.push({ key: `${key}-s${seed}`, method, label: `${label} (seed ${seed})`, config: { ...budget, seed, preset: 'wid55', methodOptions }, sweepKind: key });
   }
   return stages;
 }

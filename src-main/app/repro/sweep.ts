@@ -1,6 +1,7 @@
 // The distillation lr sweep of a reproduction (issue 23 item 2: "each method at its best, fairly"). Before the full
-// distillations, every sweep kind (WID-50 %, DistilBERT, TinyBERT, the extra methods and the TinyBERT teacher-slice row:
-// plan.ts' sweepKind) gets one short run per multiplier of its published lr, with the first seed, the same budget and
+// distillations, every row kind (WID-50 %, DistilBERT, TinyBERT, WID-10 %, the extra methods and the variants, e.g. the
+// TinyBERT teacher-slice row: plan.ts' sweepKind) gets one short run per multiplier of its published lr, with the first
+// seed (WID-10 %: its first seed), the same budget and
 // student shape as its full runs and the held-out tail of the corpus. Each run is scored on its own training objective
 // on held-out batches (the distill job's loss/heldout-distill, train/held-out-distill.ts); the lowest finite loss of the
 // completed points sets the kind's lr for all its full runs (every seed). A point that fails (e.g. "training diverged")
@@ -12,7 +13,6 @@ import type { Service } from '../service/contract.js';
 import { DISTILL_METHODS } from '../../engine/methods/registry.js';
 import { DEFAULT_SWEEP_BATCHES, sweepStepsOf, type ReproOptions } from './options.js';
 import { distillStages, type DistillStage, type ReproState } from './plan.js';
-import { kindOf, seedOf } from './scoring.js';
 
 export interface SweepPoint {
   /** State key, "sweep:<kind>:x<multiplier>". */
@@ -46,6 +46,8 @@ export interface SweepKindResult {
   kind: string;
   method: string;
   label: string;
+  /** The seed of its sweep runs (the kind's first). */
+  seed: number;
   publishedLr: number;
   grid: SweepGridPoint[];
   chosenLr: number | null;
@@ -59,6 +61,7 @@ export interface SweepKindResult {
 export interface ReproLrSweep {
   multipliers: number[];
   steps: number;
+  /** The first --seeds (WID-10 % sweeps with its first --wid10-seeds: each kind's seed is in methods). */
   seed: number;
   heldOutBatches: number;
   heldOutLines: number | null;
@@ -76,12 +79,10 @@ export const SWEEP_RULE = 'the lowest finite held-out loss among completed point
 
 const publishedLr = (method: DistillStage['method']) => DISTILL_METHODS[method].optimizer.lr;
 
-/** One representative stage per sweep kind (the first seed's), in the order the stages are planned. */
+/** One representative stage per sweep kind (its first seed's), in the order the stages are planned. */
 function sweepKinds(o: ReproOptions): DistillStage[] {
   const kinds = new Map<string, DistillStage>();
-  for (const s of distillStages(o)) {
-    if (s.sweepKind === kindOf(s.key) && seedOf(s.key) === o.seeds[0] && !kinds.has(s.sweepKind)) kinds.set(s.sweepKind, s);
-  }
+  for (const s of distillStages(o)) if (!kinds.has(s.sweepKind)) kinds.set(s.sweepKind, s);
   return [...kinds.values()];
 }
 
@@ -96,7 +97,7 @@ export function sweepPoints(o: ReproOptions): SweepPoint[] {
         key: `sweep:${s.sweepKind}:x${m}`, kind: s.sweepKind, method: s.method, multiplier: m, lr,
         label: `lr sweep ${s.label.replace(/\s*\(seed \d+\)$/, '')} lr ${lr} (×${m})`,
         config: {
-          ...base, seed: o.seeds[0], steps, lr, heldOutEvery: steps, heldOutBatches: o.sweepBatches ?? DEFAULT_SWEEP_BATCHES,
+          ...base, steps, lr, heldOutEvery: steps, heldOutBatches: o.sweepBatches ?? DEFAULT_SWEEP_BATCHES,
           ...(o.heldOutLines ? { heldOutLines: o.heldOutLines } : {}), saveStudent: false,
         },
       });
@@ -136,7 +137,7 @@ export async function readSweep(service: Service, o: ReproOptions, state: ReproS
     const run = id === undefined ? null : await service.call('runs.get', { id });
     const rep = stages.find((s) => s.sweepKind === p.kind)!;
     methods[p.kind] ??= {
-      kind: p.kind, method: p.method, label: rep.label.replace(/\s*\(seed \d+\)$/, ''), publishedLr: publishedLr(p.method), grid: [],
+      kind: p.kind, method: p.method, label: rep.label.replace(/\s*\(seed \d+\)$/, ''), seed: Number(p.config.seed), publishedLr: publishedLr(p.method), grid: [],
       chosenLr: null, chosenMultiplier: null, chosenBy: null, appliesTo: stages.filter((s) => s.sweepKind === p.kind).map((s) => s.key),
     };
     methods[p.kind].grid.push(gridPoint(p, run));
@@ -157,7 +158,7 @@ export async function readSweep(service: Service, o: ReproOptions, state: ReproS
 export function sweepLines(sweep: ReproLrSweep): string[] {
   const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(4));
   return [
-    `lr sweep: ${sweep.steps} steps per point, seed ${sweep.seed}, each method's own loss on ${sweep.heldOutBatches} held-out batches`,
+    `lr sweep: ${sweep.steps} steps per point, each kind's first seed, each method's own loss on ${sweep.heldOutBatches} held-out batches`,
     ...Object.values(sweep.methods).map((k) => `  ${k.kind} (${k.method}, published lr ${k.publishedLr}): `
       + k.grid.map((p) => `×${p.multiplier} lr ${p.lr} ${p.status === 'completed' ? fmt(p.heldOutLoss) : (p.status ?? 'not run')}`).join(' | ')
       + ` -> ${k.chosenLr === null ? 'no lr chosen' : k.chosenBy === '--distill-lr' ? `lr ${k.chosenLr} (given by --distill-lr)` : `lr ${k.chosenLr} (×${k.chosenMultiplier})`}`),
