@@ -42,6 +42,8 @@ export interface ReproModelRow {
   curve: { step: number; loss: number }[];
   /** The student's held-out MLM loss (WID: the merged student at its masks of the moment), metric loss/heldout-mlm. */
   heldOutCurve: { step: number; loss: number }[];
+  /** The method's own objective on the same held-out batches (metric loss/heldout-distill, what the lr sweep compares). */
+  heldOutDistillCurve: { step: number; loss: number }[];
   /** WID: the largest |entry| left in masked compactor rows/columns at export (1 = not decayed; the issue asks < 0.01). */
   maskedResidue: { schedule: string; max: number; maxMatrix: string | null; perMatrix: Record<string, number> } | null;
   sizeCurve: { step: number; parameters: number }[];
@@ -82,10 +84,12 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
         points: t.points.map((p) => ({ lr: p.lr, epochs: p.epochs, bestEpoch: p.bestEpoch, score: p.score, perEpoch: p.perEpoch.map((x) => x.score) })) };
     }
     let curve: ReproModelRow['curve'] = [], sizeCurve: ReproModelRow['sizeCurve'] = [], heldOutCurve: ReproModelRow['heldOutCurve'] = [];
+    let heldOutDistillCurve: ReproModelRow['heldOutDistillCurve'] = [];
     if (distillRun) {
-      const points = await service.call('runs.metrics', { id: distillRun.id, names: ['loss', 'size/params', 'loss/heldout-mlm'] });
+      const points = await service.call('runs.metrics', { id: distillRun.id, names: ['loss', 'size/params', 'loss/heldout-mlm', 'loss/heldout-distill'] });
       curve = downsample(points.filter((p) => p.name === 'loss').map((p) => ({ step: p.step, loss: p.value })), 300);
       heldOutCurve = downsample(points.filter((p) => p.name === 'loss/heldout-mlm').map((p) => ({ step: p.step, loss: p.value })), 300);
+      heldOutDistillCurve = downsample(points.filter((p) => p.name === 'loss/heldout-distill').map((p) => ({ step: p.step, loss: p.value })), 300);
       sizeCurve = downsample(points.filter((p) => p.name === 'size/params').map((p) => ({ step: p.step, parameters: p.value })), 300);
     }
     const dcfg = (distillRun?.config ?? {}) as Record<string, unknown>;
@@ -103,7 +107,7 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
         methodConfig: Object.fromEntries(Object.entries(dcfg).filter(([k]) => !['teacherPath', 'corpusPath', 'teacherModelId', 'datasetId'].includes(k))),
       } : null,
       finetune: ftRun ? { wallSeconds: seconds(ftRun), backend: ftRun.backend, device: ftRun.device } : null,
-      tasks, glueAverage: null, percentOfTeacher: null, latencyMsBatch1: null, throughputBatch32: null, curve, heldOutCurve,
+      tasks, glueAverage: null, percentOfTeacher: null, latencyMsBatch1: null, throughputBatch32: null, curve, heldOutCurve, heldOutDistillCurve,
       maskedResidue: (dr.maskedResidue as ReproModelRow['maskedResidue']) ?? null, sizeCurve,
     });
   }
