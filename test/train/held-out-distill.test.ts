@@ -33,7 +33,7 @@ async function method(name: DistillMethodName, extra: Record<string, unknown> = 
   return entry.create({ config: teacher.config, weights: teacher.weights }, { ...entry.options({ target: TARGET, ...extra }), seed: 3 });
 }
 
-for (const name of ['wid', 'distilbert', 'tinybert'] as const) {
+for (const name of ['wid', 'distilbert', 'tinybert', 'albert', 'mobilebert'] as const) {
   test(`${name}: the held-out evaluation of its own loss changes no weight and leaves no tensor behind`, async () => {
     const m = await method(name);
     try {
