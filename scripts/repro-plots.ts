@@ -4,7 +4,8 @@
 // scores, and the distillation curves (one chart per objective: their losses mean different things). With the issue-23
 // scoring in results.json (scoring.kinds: mean ± std over distillation seeds, headline over the tasks with signal) the
 // score charts plot one point or bar per kind at its seed mean, and the held-out MLM loss of every student (the same
-// quantity for every method: WID's is the merged student's) gets its own chart.
+// quantity for every method: WID's is the merged student's) gets its own chart; with the lr sweep (distillLrSweep) each
+// kind's held-out loss after its sweep run, relative to its start, against the multiple of its published lr.
 import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -63,6 +64,21 @@ if (heldOut.length) {
     data: { datasets: heldOut.map((m, i) => ({ label: m.label, data: m.heldOutCurve!.map((p) => ({ x: p.step, y: p.loss })), borderColor: colorOf(m, i), pointRadius: 2, borderWidth: 1.5 })) },
     options: { animation: false, parsing: false, plugins: { title: { display: true, text: 'held-out MLM loss of the student as exported (WID: merged at its masks of the moment)' } },
       scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'held-out MLM loss' } } } },
+  };
+}
+// the distillation lr sweep: per kind its held-out loss (its own objective) after the short run, relative to where it started
+interface SweepKind { kind: string; label: string; method: string; grid: { multiplier: number; heldOutLoss: number | null; heldOutFirstLoss: number | null }[]; chosenMultiplier: number | null }
+const sweep = (results as { distillLrSweep?: { steps: number; methods: Record<string, SweepKind> } | null }).distillLrSweep;
+if (sweep && Object.keys(sweep.methods).length) {
+  const kindsSwept = Object.values(sweep.methods);
+  charts['lr-sweep'] = {
+    type: 'line',
+    data: { datasets: kindsSwept.map((k, i) => ({
+      label: `${k.label} (chosen ×${k.chosenMultiplier ?? '—'})`,
+      data: k.grid.filter((p) => p.heldOutLoss !== null && p.heldOutFirstLoss).map((p) => ({ x: p.multiplier, y: p.heldOutLoss! / p.heldOutFirstLoss! })),
+      borderColor: colorOf({ key: k.kind, method: k.method } as Row, i), pointRadius: 4, borderWidth: 1.5 })) },
+    options: { animation: false, parsing: false, plugins: { title: { display: true, text: `lr sweep: held-out loss of each method's own objective after ${sweep.steps} steps, relative to its start` } },
+      scales: { x: { type: 'logarithmic', title: { display: true, text: 'multiple of the method\'s published lr' } }, y: { title: { display: true, text: 'held-out loss / loss at step 0' } } } },
   };
 }
 // distillation curves, one chart per loss kind

@@ -9,7 +9,7 @@ const TEACHER = 'test/fixtures/bert/tiny-teacher';
 const CORPUS = 'test/fixtures/corpus/pride-and-prejudice.txt';
 const GLUE = 'test/fixtures/glue';
 const tiny = ['--steps', '2', '--batch', '2', '--seq', '16', '--seeds', '1', '--tasks', 'RTE', '--lr-grid', '1e-3', '--epochs', '1',
-  '--max-train-rows', '8', '--max-length', '16', '--backend', 'wasm', '--parallel', '2'];
+  '--max-train-rows', '8', '--max-length', '16', '--backend', 'wasm', '--parallel', '2', '--distill-lr-sweep', 'off'];
 const repro = (args: string[]) => spawnSync(process.execPath, ['bin/wid.mjs', 'repro', ...args], { encoding: 'utf8', timeout: 300_000 });
 
 test('wid repro refuses a missing task file or a teacher without vocab.txt before anything starts (exit 2)', (t) => {
@@ -50,10 +50,12 @@ test('wid repro distills, then on a second run keeps the finished distillations 
   assert.ok(wid50.parameters! < teacher.parameters! && wid10.parameters! < wid50.parameters!, 'students are smaller, WID-10 % smallest');
   // issue 23: the held-out MLM loss of every student from step 0, WID's masked residue at export, the scoring block
   const full = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
-    models: { key: string; heldOutCurve: { step: number }[]; maskedResidue: { max: number } | null }[];
+    models: { key: string; heldOutCurve: { step: number }[]; heldOutDistillCurve: { step: number; loss: number }[]; maskedResidue: { max: number } | null }[];
     scoring: { tasks: Record<string, { constant: number; signal: boolean }>; kinds: { kind: string }[] };
   };
   for (const m of full.models.slice(1)) assert.deepEqual(m.heldOutCurve.map((p) => p.step), [0, 1, 2], m.key);
+  // and the method's own objective on the same batches (what the lr sweep compares)
+  for (const m of full.models.slice(1)) assert.deepEqual(m.heldOutDistillCurve.map((p) => p.step), [0, 1, 2], m.key);
   const wid = full.models.find((m) => m.key === 'wid50-s1')!;
   assert.ok(wid.maskedResidue && wid.maskedResidue.max >= 0);
   assert.equal(full.models.find((m) => m.key === 'distilbert50-s1')!.maskedResidue, null);

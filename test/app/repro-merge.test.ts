@@ -61,3 +61,16 @@ test('wid repro-merge writes the merged results.json and prints the seed-spread 
   assert.equal(r.status, 2);
   assert.match(r.stderr, /bad\.json: cannot read a results\.json/);
 });
+
+test('runs whose lr sweep chose different lrs are refused, naming the kind, its method and both lrs; equal lrs merge and are kept', () => {
+  const a = read('run-a'), b = read('run-b');
+  a.results = { ...a.results, distillLr: { wid50: 1e-4, distilbert50: 5e-4 }, distillLrSweep: { multipliers: [0.5, 1, 2] } };
+  b.results = { ...b.results, distillLr: { wid50: 1e-4, distilbert50: 1e-3 }, distillLrSweep: { multipliers: [0.5, 1, 2] } };
+  assert.throws(() => mergeReproResults([a, b]),
+    /run-b\.json: distilbert50 \(distilbert\) was distilled at lr 0\.001, but .*run-a\.json at lr 0\.0005 \(the lr sweep chose differently\)/);
+  b.results = { ...b.results, distillLr: { wid50: 1e-4, distilbert50: 5e-4 } };
+  const m = mergeReproResults([a, b, read('run-c')]);
+  assert.deepEqual(m.distillLr, { wid50: 1e-4, distilbert50: 5e-4 });
+  assert.deepEqual(m.distillLrSweep, { multipliers: [0.5, 1, 2] }, 'the sweep record is kept');
+  assert.deepEqual(m.merged.sources.map((s) => s.distillLrSweep === null), [false, false, true]);
+});

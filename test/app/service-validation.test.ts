@@ -49,6 +49,19 @@ test('a compare group with one invalid member writes neither the group nor any r
   assert.deepEqual(await s.call('runs.list', {}), []);
 });
 
+test('a group member\'s own keys (memberConfig) are laid over the shared config; a bad one is refused naming the member', async (t) => {
+  const s = await service(t);
+  await rejectsWith(s.call('groups.create', { methods: ['selftest'], config: { steps: 2 }, memberConfig: { wid: { steps: 3 } } }), 'bad_request',
+    /memberConfig\.wid: not a method of this group \(selftest\)/);
+  await rejectsWith(s.call('groups.create', { methods: ['selftest'], config: { steps: 2 }, memberConfig: { selftest: 5 as never } }), 'bad_request',
+    /memberConfig\.selftest: expected an object/);
+  await rejectsWith(s.call('groups.create', { methods: ['selftest'], config: { steps: 2 }, memberConfig: { selftest: { steps: -1 } } }), 'bad_request',
+    /methods\[0\] \(selftest\).*steps/);
+  assert.deepEqual(await s.call('runs.list', {}), []);
+  const { runs } = await s.call('groups.create', { methods: ['selftest'], config: { steps: 2, seed: 1 }, memberConfig: { selftest: { steps: 5 } } });
+  assert.equal((runs[0].config as { steps: number }).steps, 5);
+});
+
 test('unknown ids are not_found and malformed ids are bad_request', async (t) => {
   const s = await service(t);
   await rejectsWith(s.call('runs.get', { id: 42 }), 'not_found', /run 42 not found/);

@@ -2,7 +2,8 @@
 // continues where the series stopped). Rows are identified by their key ("teacher", "wid50-s2", ...): a key found in
 // several inputs keeps its most complete row (distillation completed, then most tasks scored, then the newest file),
 // and the others are listed under merged.duplicates. Inputs must share the distillation budget and the fine-tuning
-// recipe (a mixed series is refused, naming the file and the field). Scoring (scoring.ts) is computed again over the
+// recipe (a mixed series is refused, naming the file and the field), and each kind's distillation lr (`distillLr`: the
+// lr sweep's choice or the published lr; refused naming the kind, its method and both lrs). Scoring (scoring.ts) is computed again over the
 // merged rows with the constant baselines the inputs recorded.
 import type { ConstantBaseline, ReproScoring } from './scoring.js';
 import { kindOf, scoreReproduction, seedOf } from './scoring.js';
@@ -29,6 +30,9 @@ export interface ReproResultsFile {
   tasks: string[];
   models: Row[];
   scoring?: ReproScoring;
+  /** Kind → the peak lr of its full runs (absent in files from before the lr sweep). */
+  distillLr?: Record<string, number>;
+  distillLrSweep?: unknown;
   [k: string]: unknown;
 }
 
@@ -67,6 +71,19 @@ export function mergeReproResults(inputs: { file: string; results: ReproResultsF
       if (x !== y) throw new ReproMergeError(`${file}: ${path} is ${y}, but ${first.file} has ${x}; a merged series must share the budget and the fine-tuning recipe`);
     }
   }
+  // each kind's distillation lr (files from before the lr sweep carry none): one series, one lr per kind
+  const lrSeen = new Map<string, { lr: number; file: string }>();
+  for (const { file, results } of ordered) {
+    for (const [kind, lr] of Object.entries(results.distillLr ?? {})) {
+      const prev = lrSeen.get(kind);
+      if (!prev) { lrSeen.set(kind, { lr, file }); continue; }
+      if (prev.lr !== lr) {
+        const method = results.models.find((m) => (m.kind ?? kindOf(m.key)) === kind)?.method ?? kind;
+        throw new ReproMergeError(`${file}: ${kind} (${method}) was distilled at lr ${lr}, but ${prev.file} at lr ${prev.lr}`
+          + ' (the lr sweep chose differently); a merged series must share each method\'s lr');
+      }
+    }
+  }
   const chosen = new Map<string, { row: Row; file: string }>();
   const duplicates: { key: string; kept: string; dropped: string }[] = [];
   for (const { file, results } of ordered) {
@@ -93,6 +110,7 @@ export function mergeReproResults(inputs: { file: string; results: ReproResultsF
     written: new Date().toISOString(),
     command: ['repro-merge', ...inputs.map((i) => i.file)],
     tasks,
+    distillLr: Object.fromEntries([...lrSeen].map(([k, v]) => [k, v.lr])),
     budget: { ...first.results.budget, seeds: [...new Set(models.map((m) => m.seed).filter((s): s is number => s !== null))].sort((a, b) => a - b) },
     models,
     scoring: scoreReproduction(models, tasks, constants),
@@ -100,7 +118,7 @@ export function mergeReproResults(inputs: { file: string; results: ReproResultsF
     table: null,
     merged: {
       sources: ordered.map(({ file, results }) => ({ file, written: results.written ?? null, command: results.command ?? null, machine: results.machine ?? null,
-        keys: results.models.map((m) => m.key) })),
+        keys: results.models.map((m) => m.key), distillLrSweep: results.distillLrSweep ?? null })),
       duplicates,
       /** model key: task it has no score for (not fine-tuned yet, or stopped before the task ended). */
       missing,

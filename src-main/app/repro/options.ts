@@ -4,6 +4,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GLUE_TASKS, GLUE_TASK_NAMES, type GlueTaskName } from '../../engine/glue/tasks.js';
+import { DISTILL_METHODS } from '../../engine/methods/registry.js';
+import { sweepKindsOf } from './plan.js';
 
 export interface ReproOptions {
   teacher: string;
@@ -25,8 +27,19 @@ export interface ReproOptions {
   heldOutEvery?: number;
   /** Corpus lines held out for it (distill job `heldOutLines`; default the job's). */
   heldOutLines?: number;
-  /** Extra WID-50 % rows: 'hard' (hard-mask schedule), 'kd' (logit-KD objective). */
-  variants: WidVariant[];
+  /** Extra rows, first seed: WID-50 % 'hard' (hard-mask schedule), 'kd' (logit-KD objective), 'effective'; TinyBERT 'tinybert-slice' (init: teacher-slice). */
+  variants: ReproVariant[];
+  /**
+   * The distillation lr sweep (sweep.ts): multipliers of each method's published lr, each a short run with the first
+   * seed scored on its own held-out distillation loss; the lowest sets the method's lr for its full runs. Empty: off.
+   */
+  distillLrSweep?: number[];
+  /** Steps of each sweep run (default: a tenth of `steps`, at least 1). */
+  sweepSteps?: number;
+  /** Held-out batches each sweep run is scored on (default 8). */
+  sweepBatches?: number;
+  /** Peak lrs given per sweep kind ("wid50" → 1e-4): those kinds are not swept (e.g. a series' later calls take the first call's choice). */
+  distillLr?: Record<string, number>;
   /** Extra methods in every seed's 50 % group at WID-50 %'s shape ('albert', 'mobilebert'); none by default. */
   extraMethods?: ExtraReproMethod[];
   /** Fine-tuning recipe. */
@@ -43,13 +56,21 @@ export interface ReproOptions {
   parallel: number;
   /** Stop (pausing distillation at a checkpoint) once this many seconds have passed; rerun to continue. */
   timeLimit?: number;
-  /** 'distill': run only the distillation stages this time (fine-tunes on the next run of the command). */
-  only?: 'distill';
+  /** 'sweep': run only the lr sweep this time; 'distill': the sweep and the distillations (fine-tunes on the next run of the command). */
+  only?: 'distill' | 'sweep';
   /** Execution target (a registered SLURM cluster) of every run; absent: this machine. */
   target?: string;
 }
 
 export const WID_VARIANTS = ['hard', 'kd', 'effective'] as const;
+/** `--variants`: WID's, and TinyBERT started from the teacher (`init: 'teacher-slice'`). */
+export const REPRO_VARIANTS = [...WID_VARIANTS, 'tinybert-slice'] as const;
+export type ReproVariant = (typeof REPRO_VARIANTS)[number];
+/** `--distill-lr-sweep` default: half, once and twice each method's published lr. */
+export const DEFAULT_LR_SWEEP = [0.5, 1, 2];
+/** Held-out batches a sweep run is scored on (the distill job's heldOutBatches default). */
+export const DEFAULT_SWEEP_BATCHES = 8;
+export const sweepStepsOf = (o: Pick<ReproOptions, 'steps' | 'sweepSteps'>) => o.sweepSteps ?? Math.max(1, Math.round(o.steps / 10));
 /** Methods `--methods` may add to the 50 % groups beside WID, DistilBERT and TinyBERT. */
 export const EXTRA_REPRO_METHODS = ['albert', 'mobilebert'] as const;
 export type ExtraReproMethod = (typeof EXTRA_REPRO_METHODS)[number];
@@ -105,6 +126,36 @@ export function checkReproInputs(o: ReproOptions): void {
     need(Number.isInteger(n) && n >= 1, `--task-max-train-rows: ${t}=${n} must be a positive integer`);
   }
   need(o.lrGrid.length >= 1 && o.lrGrid.every((x) => x > 0 && x < 1), `--lr-grid must be learning rates in (0, 1), got ${o.lrGrid.join(',')}`);
+  need(o.only !== 'sweep' || (o.distillLrSweep?.length ?? 0) > 0, '--only sweep: the lr sweep is off (--distill-lr-sweep off)');
+  for (const m of o.distillLrSweep ?? []) {
+    need(Number.isFinite(m) && m > 0, `--distill-lr-sweep: multipliers of each method's published lr must be > 0, got ${m}`);
+    for (const method of ['wid', 'distilbert', 'tinybert', ...(o.extraMethods ?? [])] as const) {
+      const lr = DISTILL_METHODS[method].optimizer.lr * m;
+      need(lr < 1, `--distill-lr-sweep: ${m} × ${method}'s published lr ${DISTILL_METHODS[method].optimizer.lr} is ${lr}; a learning rate must be < 1`);
+    }
+  }
+  const kinds = sweepKindsOf(o);
+  for (const k of Object.keys(o.distillLr ?? {})) need(kinds.includes(k), `--distill-lr: "${k}" is not a kind of this reproduction (${kinds.join(', ')})`);
+  need(o.sweepSteps === undefined || (Number.isInteger(o.sweepSteps) && o.sweepSteps >= 1), `--sweep-steps must be a positive integer, got ${o.sweepSteps}`);
+}
+
+/**
+ * `--distill-lr-sweep 0.5,1,2`: multipliers of each method's published lr, each > 0 and given once; "off" (or
+ * "none") turns the sweep off. Throws naming the option.
+ */
+export function parseLrSweep(v: string): number[] {
+  const text = v.trim();
+  if (text === 'off' || text === 'none') return [];
+  const parts = text.split(',').map((x) => x.trim());
+  const out: number[] = [];
+  for (const p of parts) {
+    const n = p === '' ? NaN : Number(p);
+    if (!Number.isFinite(n)) throw new ReproInputError(`--distill-lr-sweep: "${p}" is not a number (expected multipliers of each method's published lr, e.g. 0.5,1,2, or "off")`);
+    if (!(n > 0)) throw new ReproInputError(`--distill-lr-sweep: multipliers of each method's published lr must be > 0, got ${p}`);
+    if (out.includes(n)) throw new ReproInputError(`--distill-lr-sweep: ${p} is given twice`);
+    out.push(n);
+  }
+  return out;
 }
 
 /** Parses a comma-separated --tasks value, naming an unknown task. */
@@ -113,6 +164,19 @@ export function parseTasks(v: string): GlueTaskName[] {
   for (const t of tasks) if (!(GLUE_TASK_NAMES as string[]).includes(t)) throw new ReproInputError(`--tasks: "${t}" is not a GLUE task (${GLUE_TASK_NAMES.join(', ')})`);
   if (!tasks.length) throw new ReproInputError('--tasks: expected at least one GLUE task');
   return tasks as GlueTaskName[];
+}
+
+/** `--distill-lr wid50=1e-4,distilbert50=1e-3`: a peak lr per sweep kind, each in (0, 1). Throws naming the option. */
+export function parseDistillLr(v: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9-]+)=(.+)$/.exec(part);
+    const lr = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isFinite(lr)) throw new ReproInputError(`--distill-lr: "${part}" is not KIND=LR (e.g. wid50=1e-4,distilbert50=1e-3)`);
+    if (!(lr > 0 && lr < 1)) throw new ReproInputError(`--distill-lr: ${m[1]}=${m[2]}: a learning rate must be in (0, 1)`);
+    out[m[1]] = lr;
+  }
+  return out;
 }
 
 /** Parses "SST-2=20000,CoLA=5000" into per-task row caps, naming a malformed entry. */
@@ -126,8 +190,8 @@ export function parseTaskCaps(v: string): Record<string, number> {
   return out;
 }
 
-export function parseVariants(v: string): WidVariant[] {
+export function parseVariants(v: string): ReproVariant[] {
   const out = v.split(',').map((t) => t.trim()).filter(Boolean);
-  for (const t of out) if (!(WID_VARIANTS as readonly string[]).includes(t)) throw new ReproInputError(`--variants: "${t}" is not one of ${WID_VARIANTS.join(', ')}`);
-  return out as WidVariant[];
+  for (const t of out) if (!(REPRO_VARIANTS as readonly string[]).includes(t)) throw new ReproInputError(`--variants: "${t}" is not one of ${REPRO_VARIANTS.join(', ')}`);
+  return out as ReproVariant[];
 }

@@ -6,17 +6,22 @@
 //     `--methods` asks for them);
 //   - WID at preset wid11 (a tenth, the paper's WID11), first seed;
 //   - optional WID-50 % variants, first seed: the hard-mask schedule, the logit-KD objective, the
-//     effective-weight importance criterion.
-import type { ReproOptions, WidVariant } from './options.js';
+//     effective-weight importance criterion; and TinyBERT started from the teacher (init: teacher-slice).
+// With the lr sweep (sweep.ts) a stage's lr is the one its kind's sweep chose; without it, the method's published lr.
+import type { ReproOptions, ReproVariant } from './options.js';
 
 /** The state file (<out>/state.json): the registered inputs and each stage's run, so a second call resumes. */
 export interface ReproState {
   teacherModelId?: number;
   corpusId?: number;
   glueId?: number;
-  /** stage key → run id (distillation "wid50-s1", fine-tuning "finetune:teacher", "finetune:wid50-s1"). */
+  /** stage key → run id (distillation "wid50-s1", fine-tuning "finetune:teacher", "finetune:wid50-s1", lr sweep "sweep:wid50:x0.5"). */
   runs: Record<string, number>;
   groups: Record<string, number>;
+  /** The lr of each sweep kind (sweep.ts), written once its sweep finished or --distill-lr gave it; the full runs were created with it. */
+  sweepChosen?: Record<string, number>;
+  /** Where each sweepChosen entry came from. */
+  sweepChosenBy?: Record<string, 'sweep' | '--distill-lr'>;
 }
 
 export interface DistillStage {
@@ -28,37 +33,51 @@ export interface DistillStage {
   /** Runs of one key prefix share a compare group (the 50 % group of one seed). */
   group?: string;
   config: Record<string, unknown>;
+  /** Whose lr sweep sets this stage's lr: its kind (key without the seed), so every seed of a kind shares one lr. */
+  sweepKind: string;
+  /** The peak lr the sweep chose for this stage (absent: the method's published lr). */
+  lr?: number;
 }
 
-const VARIANT_OPTIONS: Record<WidVariant, { label: string; methodOptions: Record<string, unknown> }> = {
-  hard: { label: 'WID-50% (hard masks)', methodOptions: { schedule: 'hard' } },
-  kd: { label: 'WID-50% (logit KD)', methodOptions: { objective: 'kd' } },
-  effective: { label: 'WID-50% (effective-weight importance)', methodOptions: { importance: 'effective' } },
+const VARIANT_OPTIONS: Record<ReproVariant, { key: string; method: 'wid' | 'tinybert'; label: string; methodOptions: Record<string, unknown> }> = {
+  hard: { key: 'wid50-hard', method: 'wid', label: 'WID-50% (hard masks)', methodOptions: { schedule: 'hard' } },
+  kd: { key: 'wid50-kd', method: 'wid', label: 'WID-50% (logit KD)', methodOptions: { objective: 'kd' } },
+  effective: { key: 'wid50-effective', method: 'wid', label: 'WID-50% (effective-weight importance)', methodOptions: { importance: 'effective' } },
+  'tinybert-slice': { key: 'tinybert50-slice', method: 'tinybert', label: 'TinyBERT @ WID-50% shape (init from a teacher slice)', methodOptions: { init: 'teacher-slice' } },
 };
 
-export function distillStages(o: ReproOptions): DistillStage[] {
+/** The kinds whose lr a sweep chooses: every row kind of the comparison (WID-50 %, DistilBERT, TinyBERT, WID-10 %, extras, variants). */
+export const sweepKindsOf = (o: ReproOptions): string[] => [...new Set(planStages(o).map((s) => s.sweepKind))];
+
+/** `lrs`: the lr each sweep kind chose (absent: every method's published lr). */
+export function distillStages(o: ReproOptions, lrs?: Record<string, number>): DistillStage[] {
+  const stages = planStages(o);
+  return lrs ? stages.map((s) => (lrs[s.sweepKind] === undefined ? s : { ...s, lr: lrs[s.sweepKind] })) : stages;
+}
+
+function planStages(o: ReproOptions): DistillStage[] {
   const budget = { steps: o.steps, batchSize: o.batchSize, seqLen: o.seqLen, backend: o.backend,
     ...(o.heldOutEvery ? { heldOutEvery: o.heldOutEvery, ...(o.heldOutLines ? { heldOutLines: o.heldOutLines } : {}) } : {}) };
   const stages: DistillStage[] = [];
   for (const seed of o.seeds) {
     const group = `50% group, seed ${seed}`;
     const shared = { ...budget, seed, preset: 'wid55' };
-    stages.push({ key: `wid50-s${seed}`, method: 'wid', label: `WID-50% (seed ${seed})`, group, config: shared });
-    stages.push({ key: `distilbert50-s${seed}`, method: 'distilbert', label: `DistilBERT @ WID-50% shape (seed ${seed})`, group, config: shared });
-    stages.push({ key: `tinybert50-s${seed}`, method: 'tinybert', label: `TinyBERT @ WID-50% shape (seed ${seed})`, group, config: shared });
+    stages.push({ key: `wid50-s${seed}`, method: 'wid', label: `WID-50% (seed ${seed})`, group, config: shared, sweepKind: 'wid50' });
+    stages.push({ key: `distilbert50-s${seed}`, method: 'distilbert', label: `DistilBERT @ WID-50% shape (seed ${seed})`, group, config: shared, sweepKind: 'distilbert50' });
+    stages.push({ key: `tinybert50-s${seed}`, method: 'tinybert', label: `TinyBERT @ WID-50% shape (seed ${seed})`, group, config: shared, sweepKind: 'tinybert50' });
     // --methods albert,mobilebert: the same group, teacher, corpus, budget and WID-50 % target
     for (const m of o.extraMethods ?? []) {
       const name = m === 'albert' ? 'ALBERT' : 'MobileBERT';
-      stages.push({ key: `${m}50-s${seed}`, method: m, label: `${name} @ WID-50% shape (seed ${seed})`, group, config: shared });
+      stages.push({ key: `${m}50-s${seed}`, method: m, label: `${name} @ WID-50% shape (seed ${seed})`, group, config: shared, sweepKind: `${m}50` });
     }
   }
   for (const s of o.wid10Seeds ?? [o.seeds[0]]) {
-    stages.push({ key: `wid10-s${s}`, method: 'wid', label: `WID-10% (seed ${s})`, config: { ...budget, seed: s, preset: 'wid11' } });
+    stages.push({ key: `wid10-s${s}`, method: 'wid', label: `WID-10% (seed ${s})`, config: { ...budget, seed: s, preset: 'wid11' }, sweepKind: 'wid10' });
   }
   const seed = o.seeds[0];
   for (const v of o.variants) {
-    const { label, methodOptions } = VARIANT_OPTIONS[v];
-    stages.push({ key: `wid50-${v}-s${seed}`, method: 'wid', label: `${label} (seed ${seed})`, config: { ...budget, seed, preset: 'wid55', methodOptions } });
+    const { key, method, label, methodOptions } = VARIANT_OPTIONS[v];
+    stages.push({ key: `${key}-s${seed}`, method, label: `${label} (seed ${seed})`, config: { ...budget, seed, preset: 'wid55', methodOptions }, sweepKind: key });
   }
   return stages;
 }

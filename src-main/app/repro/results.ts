@@ -8,6 +8,8 @@ import type { Service } from '../service/contract.js';
 import type { DistillStage, ReproState } from './plan.js';
 import type { ReproOptions } from './options.js';
 import { constantBaselinesFromGlue, kindOf, scoreReproduction, seedOf } from './scoring.js';
+import { readSweep } from './sweep.js';
+import { DISTILL_METHODS } from '../../engine/methods/registry.js';
 
 export interface ReproModelRow {
   key: string;
@@ -40,6 +42,8 @@ export interface ReproModelRow {
   curve: { step: number; loss: number }[];
   /** The student's held-out MLM loss (WID: the merged student at its masks of the moment), metric loss/heldout-mlm. */
   heldOutCurve: { step: number; loss: number }[];
+  /** The method's own objective on the same held-out batches (metric loss/heldout-distill, what the lr sweep compares). */
+  heldOutDistillCurve: { step: number; loss: number }[];
   /** WID: the largest |entry| left in masked compactor rows/columns at export (1 = not decayed; the issue asks < 0.01). */
   maskedResidue: { schedule: string; max: number; maxMatrix: string | null; perMatrix: Record<string, number> } | null;
   sizeCurve: { step: number; parameters: number }[];
@@ -80,10 +84,12 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
         points: t.points.map((p) => ({ lr: p.lr, epochs: p.epochs, bestEpoch: p.bestEpoch, score: p.score, perEpoch: p.perEpoch.map((x) => x.score) })) };
     }
     let curve: ReproModelRow['curve'] = [], sizeCurve: ReproModelRow['sizeCurve'] = [], heldOutCurve: ReproModelRow['heldOutCurve'] = [];
+    let heldOutDistillCurve: ReproModelRow['heldOutDistillCurve'] = [];
     if (distillRun) {
-      const points = await service.call('runs.metrics', { id: distillRun.id, names: ['loss', 'size/params', 'loss/heldout-mlm'] });
+      const points = await service.call('runs.metrics', { id: distillRun.id, names: ['loss', 'size/params', 'loss/heldout-mlm', 'loss/heldout-distill'] });
       curve = downsample(points.filter((p) => p.name === 'loss').map((p) => ({ step: p.step, loss: p.value })), 300);
       heldOutCurve = downsample(points.filter((p) => p.name === 'loss/heldout-mlm').map((p) => ({ step: p.step, loss: p.value })), 300);
+      heldOutDistillCurve = downsample(points.filter((p) => p.name === 'loss/heldout-distill').map((p) => ({ step: p.step, loss: p.value })), 300);
       sizeCurve = downsample(points.filter((p) => p.name === 'size/params').map((p) => ({ step: p.step, parameters: p.value })), 300);
     }
     const dcfg = (distillRun?.config ?? {}) as Record<string, unknown>;
@@ -101,7 +107,7 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
         methodConfig: Object.fromEntries(Object.entries(dcfg).filter(([k]) => !['teacherPath', 'corpusPath', 'teacherModelId', 'datasetId'].includes(k))),
       } : null,
       finetune: ftRun ? { wallSeconds: seconds(ftRun), backend: ftRun.backend, device: ftRun.device } : null,
-      tasks, glueAverage: null, percentOfTeacher: null, latencyMsBatch1: null, throughputBatch32: null, curve, heldOutCurve,
+      tasks, glueAverage: null, percentOfTeacher: null, latencyMsBatch1: null, throughputBatch32: null, curve, heldOutCurve, heldOutDistillCurve,
       maskedResidue: (dr.maskedResidue as ReproModelRow['maskedResidue']) ?? null, sizeCurve,
     });
   }
@@ -124,6 +130,9 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
     r.latencyMsBatch1 = t.latencyMsBatch1;
     r.throughputBatch32 = t.throughputBatch32;
   }
+  // the peak lr of every kind's full runs: the sweep's choice, else the method's published lr (repro-merge compares it)
+  const distillLr: Record<string, number> = {};
+  for (const s of stages) distillLr[kindOf(s.key)] ??= s.lr ?? DISTILL_METHODS[s.method].optimizer.lr;
   return {
     kind: 'wid-workbench-reproduction',
     written: new Date().toISOString(),
@@ -133,6 +142,9 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
     inputs: { teacher: o.teacher, corpus: o.corpus, glue: o.glue },
     budget: { steps: o.steps, batchSize: o.batchSize, seqLen: o.seqLen, tokensPerStudent: o.steps * o.batchSize * o.seqLen, seeds: o.seeds,
       wid10Seeds: o.wid10Seeds ?? [o.seeds[0]], heldOutEvery: o.heldOutEvery ?? 0, heldOutLines: o.heldOutLines ?? null },
+    distillLr,
+    /** The lr sweep (sweep.ts): per kind every point's held-out loss and steps, and the chosen lr; null when off. */
+    distillLrSweep: await readSweep(service, o, state),
     finetuneRecipe: { tasks: o.tasks, lrGrid: o.lrGrid, epochs: o.epochs, batchSize: o.finetuneBatch, maxLength: o.maxLength, maxTrainRows: o.maxTrainRows ?? null,
       taskMaxTrainRows: o.taskMaxTrainRows ?? {}, seed: 'each student its distillation seed; the teacher the first seed', warmupRatio: 0.1, weightDecay: 0.01, dropout: 0.1, pooler: 'students fresh, teacher from its checkpoint (fresh if it has none)' },
     tasks: o.tasks,

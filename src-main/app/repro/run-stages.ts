@@ -1,5 +1,6 @@
 // Drives a reproduction through the service and its job runner, so every run lands in the run store (and
-// the UI) like any other: register the teacher, corpus and GLUE folder; create the distillation runs (the
+// the UI) like any other: register the teacher, corpus and GLUE folder; run the distillation lr sweep (sweep.ts,
+// unless --distill-lr-sweep off); create the distillation runs at the chosen lrs (the
 // 50 % compare group per seed, WID-10 %, variants); fine-tune the teacher and each student as soon as it
 // exists; write results.json. A state file in the output folder maps each stage to its run, so running the
 // same command again continues: completed stages are not redone, stopped ones are resumed.
@@ -8,8 +9,9 @@ import { join, resolve } from 'node:path';
 import type { RunRecord } from '../../shared/api/types.js';
 import type { Service } from '../service/contract.js';
 import { distillStages, finetuneConfig, type DistillStage, type ReproState } from './plan.js';
-import type { ReproOptions } from './options.js';
+import { ReproInputError, type ReproOptions } from './options.js';
 import { buildReproResults } from './results.js';
+import { runSweep } from './sweep.js';
 
 export interface ReproOutcome { status: 'completed' | 'stopped' | 'failed'; results: string; failed: string[] }
 
@@ -25,7 +27,8 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 function readState(path: string): ReproState {
   if (!existsSync(path)) return { runs: {}, groups: {} };
   const s = JSON.parse(readFileSync(path, 'utf8')) as ReproState;
-  return { runs: s.runs ?? {}, groups: s.groups ?? {}, teacherModelId: s.teacherModelId, corpusId: s.corpusId, glueId: s.glueId };
+  return { runs: s.runs ?? {}, groups: s.groups ?? {}, teacherModelId: s.teacherModelId, corpusId: s.corpusId, glueId: s.glueId,
+    ...(s.sweepChosen ? { sweepChosen: s.sweepChosen } : {}), ...(s.sweepChosenBy ? { sweepChosenBy: s.sweepChosenBy } : {}) };
 }
 
 async function registered(service: Service, o: ReproOptions, state: ReproState): Promise<{ teacher: number; corpus: number; glue: number }> {
@@ -48,14 +51,17 @@ async function ensureDistillRuns(service: Service, stages: DistillStage[], state
   for (const s of stages) if (s.group) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
   for (const [name, members] of groups) {
     if (members.every((m) => state.runs[m.key] !== undefined)) continue;
-    const { group, runs } = await service.call('groups.create', { name: `repro: ${name}`, methods: members.map((m) => m.method), config: { ...base, ...members[0].config }, ...target });
+    // each member's lr (the sweep's choice) over the group's one config
+    const lrs = members.filter((m) => m.lr !== undefined).map((m) => [m.method, { lr: m.lr }] as const);
+    const { group, runs } = await service.call('groups.create', { name: `repro: ${name}`, methods: members.map((m) => m.method), config: { ...base, ...members[0].config },
+      ...(lrs.length ? { memberConfig: Object.fromEntries(lrs) } : {}), ...target });
     state.groups[name] = group.id;
     members.forEach((m, i) => { state.runs[m.key] = runs[i].id; });
     print(`group ${group.id} "${group.name}": ${runs.map((r, i) => `run ${r.id} ${members[i].key}`).join(', ')}`);
   }
   for (const s of stages) {
     if (state.runs[s.key] !== undefined) continue;
-    const run = await service.call('runs.create', { method: s.method, name: `repro: ${s.label}`, config: { ...base, ...s.config }, ...target });
+    const run = await service.call('runs.create', { method: s.method, name: `repro: ${s.label}`, config: { ...base, ...s.config, ...(s.lr !== undefined ? { lr: s.lr } : {}) }, ...target });
     state.runs[s.key] = run.id;
     print(`run ${run.id} ${s.key} created`);
   }
@@ -84,13 +90,38 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
   const state = readState(statePath);
   const save = () => writeJsonAtomic(statePath, state);
   const started = Date.now();
+  // lrs given on the command line (a series' later calls): recorded like a sweep's choice, never against an earlier one
+  for (const [kind, lr] of Object.entries(o.distillLr ?? {})) {
+    const prev = state.sweepChosen?.[kind];
+    if (prev !== undefined && prev !== lr) {
+      throw new ReproInputError(`--distill-lr ${kind}=${lr}: ${statePath} already records lr ${prev} for ${kind} (its runs use it); give ${prev} or another --out`);
+    }
+    state.sweepChosen = { ...state.sweepChosen, [kind]: lr };
+    state.sweepChosenBy = { ...state.sweepChosenBy, [kind]: state.sweepChosenBy?.[kind] ?? '--distill-lr' };
+  }
   const ids = await registered(service, o, state);
   save();
-  const stages = distillStages(o);
+  const overTimeNow = () => o.timeLimit !== undefined && (Date.now() - started) / 1000 > o.timeLimit;
+  const finish = async (status: ReproOutcome['status'], failed: string[], stages: DistillStage[]): Promise<ReproOutcome> => {
+    const results = join(o.out, 'results.json');
+    writeJsonAtomic(results, await buildReproResults(service, o, state, stages, { argv, wallSeconds: (Date.now() - started) / 1000 }));
+    return { status, results, failed };
+  };
+  if (o.distillLrSweep?.length) {
+    // the lr sweep first: the full runs take its choice
+    const sweep = await runSweep(service, o, state, {
+      ids, target: o.target ? { target: o.target } : {}, print, save,
+      stopReason: () => (overTimeNow() ? `time limit of ${o.timeLimit} s reached` : stop?.aborted ? 'stopping' : null),
+    });
+    if (sweep.status !== 'done') return finish(sweep.status, sweep.failed, distillStages(o));
+    if (o.only === 'sweep') return finish('completed', [], distillStages(o, state.sweepChosen));
+  }
+  const stages = distillStages(o, state.sweepChosen);
   await ensureDistillRuns(service, stages, state, ids, print, o.target ? { target: o.target } : {});
   save();
-  // What an earlier attempt left stopped (paused at its time limit, interrupted, failed) continues now, once.
-  for (const [key, id] of Object.entries(state.runs)) await resumeIfStopped(service, id, key, print);
+  // What an earlier attempt left stopped (paused at its time limit, interrupted, failed) continues now, once
+  // (lr-sweep points are the sweep's: a failed one is its outcome).
+  for (const [key, id] of Object.entries(state.runs)) if (!key.startsWith('sweep:')) await resumeIfStopped(service, id, key, print);
 
   // Fine-tunes: the teacher at once, each student as soon as its distillation completed.
   const finetuneKeys = o.only === 'distill' ? [] : ['teacher', ...stages.map((s) => s.key)];
@@ -101,7 +132,7 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
   const stoppedEarly = (r: RunRecord) => r.status === 'failed' || r.status === 'cancelled';
   for (;;) {
     // one read of every run and of the models per round; the round's decisions use it
-    const runs = new Map(await Promise.all(Object.entries(state.runs).map(async ([k, id]) => [k, await service.call('runs.get', { id })] as const)));
+    const runs = new Map(await Promise.all(Object.entries(state.runs).filter(([k]) => !k.startsWith('sweep:')).map(async ([k, id]) => [k, await service.call('runs.get', { id })] as const)));
     const models = await service.call('models.list', {});
     const pending: string[] = [];
     for (const key of finetuneKeys) {
@@ -141,7 +172,7 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
       lastReport = Date.now();
       print(`[${Math.round((Date.now() - started) / 1000)} s] ${active.map(([k, r]) => progressLine(k, r)).join(' | ') || 'nothing running'}`);
     }
-    const overTime = o.timeLimit !== undefined && (Date.now() - started) / 1000 > o.timeLimit;
+    const overTime = overTimeNow();
     if (!stopping && (overTime || stop?.aborted)) {
       stopping = true;
       print(`${overTime ? `time limit of ${o.timeLimit} s reached` : 'stopping'}: pausing distillation at a checkpoint, stopping fine-tunes; run the same command again to continue`);
@@ -155,8 +186,5 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
     if (!pending.length && active.length === 0) break;
     await sleep(1000);
   }
-  const results = join(o.out, 'results.json');
-  writeJsonAtomic(results, await buildReproResults(service, o, state, stages, { argv, wallSeconds: (Date.now() - started) / 1000 }));
-  const status = stopping ? 'stopped' : failed.size ? 'failed' : 'completed';
-  return { status, results, failed: [...failed] };
+  return finish(stopping ? 'stopped' : failed.size ? 'failed' : 'completed', [...failed], stages);
 }

@@ -23,10 +23,16 @@ export function groupsHandlers(ctx: ServiceContext): Handlers<'groups.list' | 'g
       const name = optionalString(req, 'name', false)?.trim() || `compare ${(methods as string[]).join(' vs ')}`;
       // One seed for every member, so the methods differ only in method (unless the config fixes one).
       const shared = { ...config, seed: config.seed ?? Math.floor(Math.random() * 2 ** 31) };
+      // Keys one member sets over the shared config (wid repro: each method's swept lr).
+      const members = req.memberConfig === undefined ? {} : plainObject(req, 'memberConfig');
+      for (const [m, v] of Object.entries(members)) {
+        if (!(methods as unknown[]).includes(m)) throw badRequest(`memberConfig.${m}: not a method of this group (${(methods as string[]).join(', ')})`);
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw badRequest(`memberConfig.${m}: expected an object of config keys, got ${JSON.stringify(v)}`);
+      }
       // Every member is validated before anything is written.
       const files = new ConfigFiles();
       const resolved: ResolvedRunConfig[] = (methods as unknown[]).map((m, i) => {
-        try { return resolveRunConfig(store, m, shared, files); }
+        try { return resolveRunConfig(store, m, { ...shared, ...(Object.hasOwn(members, m as string) ? members[m as string] as Record<string, unknown> : {}) }, files); }
         catch (err) {
           if (err instanceof ApiError) throw badRequest(`methods[${i}] (${String(m)}): ${err.message}`);
           throw err;

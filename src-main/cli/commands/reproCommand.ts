@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
 import { createService } from '../../app/service/index.js';
-import { checkReproInputs, DEFAULT_TASKS, parseExtraMethods, parseTaskCaps, parseTasks, parseVariants, ReproInputError, type ReproOptions } from '../../app/repro/options.js';
+import {
+  checkReproInputs, DEFAULT_LR_SWEEP, DEFAULT_SWEEP_BATCHES, DEFAULT_TASKS, parseDistillLr, parseExtraMethods, parseLrSweep, parseTaskCaps, parseTasks, parseVariants,
+  ReproInputError, type ReproOptions,
+} from '../../app/repro/options.js';
 import { runReproduction, writeJsonAtomic } from '../../app/repro/run-stages.js';
 import { mergeReproResults, ReproMergeError, type ReproResultsFile } from '../../app/repro/merge.js';
 import { constantBaselinesFromGlue } from '../../app/repro/scoring.js';
@@ -46,7 +49,11 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
     .option('--eval-every <n>', "every student's held-out MLM loss every N distillation steps (default: steps/20; 0 = off)", (v) => Number(v))
     .option('--holdout-lines <n>', 'corpus lines held out for it (default: 3000, at most a tenth of the corpus)', (v) => parseCount(v, '--holdout-lines'))
     .option('--methods <list>', 'extra methods in every 50 % group at WID-50 %\'s shape: albert, mobilebert (wid, distilbert, tinybert always run)', '')
-    .option('--variants <list>', 'extra WID-50 % rows: hard (hard-mask schedule), kd (logit KD), effective (effective-weight importance)', '')
+    .option('--variants <list>', 'extra rows, first seed: hard (WID-50 % hard-mask schedule), kd (logit KD), effective (effective-weight importance), tinybert-slice (TinyBERT initialised from a teacher slice)', '')
+    .option('--distill-lr-sweep <list>', 'before the full runs, one short run per multiplier of each method\'s published lr (first seed), scored on the method\'s own held-out distillation loss; the lowest sets its lr; "off" = published lrs', DEFAULT_LR_SWEEP.join(','))
+    .option('--distill-lr <list>', 'peak lrs per kind that are not swept, e.g. wid50=1e-4,distilbert50=1e-3 (a series\' later calls: the first call\'s choice, from its results.json distillLr)', '')
+    .option('--sweep-steps <n>', 'steps of each lr-sweep run (default: a tenth of --steps)', (v) => parseCount(v, '--sweep-steps'))
+    .option('--sweep-batches <n>', `held-out batches each lr-sweep run is scored on (default ${DEFAULT_SWEEP_BATCHES})`, (v) => parseCount(v, '--sweep-batches'))
     .option('--lr-grid <list>', 'fine-tuning learning rates', numbers('--lr-grid'), [1e-4, 5e-5])
     .option('--epochs <n>', 'fine-tuning epochs', (v) => parseCount(v, '--epochs'), 3)
     .option('--finetune-batch <n>', 'fine-tuning batch size', (v) => parseCount(v, '--finetune-batch'), 32)
@@ -55,7 +62,7 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
     .option('--task-max-train-rows <list>', 'caps for single tasks, e.g. SST-2=20000', '')
     .option('--backend <name>', 'auto|tensorflow|webgpu|wasm|cpu', 'auto')
     .option('--parallel <n>', 'runs executed at once (one worker process each)', (v) => parseCount(v, '--parallel'), 1)
-    .option('--only <stage>', '"distill": run only the distillation stages now (the next run of the command fine-tunes)')
+    .option('--only <stage>', '"sweep": run only the lr sweep now; "distill": the sweep and the distillations (the next run of the command fine-tunes)')
     .option('--target <name>', 'execution target of every run: a SLURM target registered with `wid targets add` (default: local, this machine)')
     .option('--time-limit <s>', 'stop after this many seconds (distillation paused at a checkpoint); rerun to continue', (v) => parseCount(v, '--time-limit'))
     .action(async (a: Record<string, unknown>) => {
@@ -77,7 +84,11 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
           backend: a.backend as string, parallel: a.parallel as number,
           ...(a.timeLimit ? { timeLimit: a.timeLimit as number } : {}),
           ...(a.target && a.target !== 'local' ? { target: a.target as string } : {}),
-          ...(a.only !== undefined ? { only: a.only === 'distill' ? 'distill' as const : (() => { throw new ReproInputError(`--only: expected "distill", got "${String(a.only)}"`); })() } : {}),
+          ...(a.only !== undefined ? { only: a.only === 'distill' || a.only === 'sweep' ? a.only : (() => { throw new ReproInputError(`--only: expected "distill" or "sweep", got "${String(a.only)}"`); })() } : {}),
+          distillLrSweep: parseLrSweep(a.distillLrSweep as string),
+          ...(a.distillLr ? { distillLr: parseDistillLr(a.distillLr as string) } : {}),
+          ...(a.sweepSteps ? { sweepSteps: a.sweepSteps as number } : {}),
+          ...(a.sweepBatches ? { sweepBatches: a.sweepBatches as number } : {}),
         };
         checkReproInputs(o);
         const service = await createService({ home: o.home, mode: 'cli', startRunner: true, ownRunsOnly: true, concurrency: o.parallel });

@@ -19,6 +19,7 @@ import { runDistillation } from '../train/loop.js';
 import { stepPathOf } from '../capture/step-path.js';
 import { applyTrainingPrecision, checkPrecisionBackend, describePrecision } from '../train/training-precision.js';
 import { countTextLines, heldOutBatches, scoreHeldOut, splitCorpusTail, type HeldOutBatch } from '../train/held-out.js';
+import { heldOutDistillLoss } from '../train/held-out-distill.js';
 import { pruneCheckpoints } from '../train/train-state.js';
 import type { DistillMethod } from '../train/method.js';
 import { appendMaskEvent, MASK_LOG_FILE, maskLogTeacher, type WidMethod } from '../methods/wid/index.js';
@@ -135,17 +136,22 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
     }
     ctx.log('info', `${config.method}: teacher ${config.teacherPath} (${teacherParameterCount} parameters), ${config.steps} steps on ${ctx.backend.name}`);
     const tokenizer = corpusTokenizerFrom(loaded.tokenizer);
-    let heldOut: { batches: HeldOutBatch[]; first: number | null; last: number | null } | null = null;
+    let heldOut: { batches: HeldOutBatch[]; first: number | null; last: number | null; distillFirst: number | null; distillLast: number | null } | null = null;
     const evaluateStudent = async (): Promise<number> => {
       const student = method!.exportStudent();
       try { return (await scoreHeldOut(student, heldOut!.batches)).loss; } finally { for (const t of Object.values(student.weights)) t.dispose(); }
     };
+    // the method's own objective on the same batches (train/held-out-distill.ts), as at the step just taken
+    const evaluateObjective = async (done: number): Promise<number> =>
+      (await heldOutDistillLoss(method!, heldOut!.batches, Math.max(done - 1, 0), config.steps)).loss;
     if (split) {
       const rows = config.batchSize ?? Math.max(1, Math.floor(config.batchTokens! / config.seqLen));
-      heldOut = { batches: await heldOutBatches(tokenizer, split.holdoutPath, rows, config.seqLen, config.heldOutBatches, config.seed), first: null, last: null };
+      heldOut = { batches: await heldOutBatches(tokenizer, split.holdoutPath, rows, config.seqLen, config.heldOutBatches, config.seed), first: null, last: null, distillFirst: null, distillLast: null };
       if (!ctx.resume) {
         heldOut.first = await evaluateStudent();
         ctx.metric(0, 'loss/heldout-mlm', heldOut.first);
+        heldOut.distillFirst = await evaluateObjective(0);
+        ctx.metric(0, 'loss/heldout-distill', heldOut.distillFirst);
       }
     }
     const summary = await runDistillation({
@@ -155,7 +161,8 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       evaluate: heldOut ? async (done, total) => {
         if (done % config.heldOutEvery !== 0 && done !== total) return;
         heldOut!.last = await evaluateStudent();
-        return { 'loss/heldout-mlm': heldOut!.last };
+        heldOut!.distillLast = await evaluateObjective(done);
+        return { 'loss/heldout-mlm': heldOut!.last, 'loss/heldout-distill': heldOut!.distillLast };
       } : undefined,
       budget: { steps: config.steps, seqLen: config.seqLen, batchSize: config.batchSize, batchTokens: config.batchTokens, maskProb: config.maskProb, masking: config.masking, padTo: config.padTo },
       optimizer: { lr: config.lr, warmupSteps: config.warmupSteps, weightDecay: config.weightDecay, clipNorm: config.clipNorm, beta2: config.beta2, correctBias: config.correctBias },
@@ -175,9 +182,15 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       tokensSeen: summary.tokensSeen, tokensPerSec: summary.tokensPerSec, elapsedSeconds: summary.elapsedSeconds,
       teacherParameterCount, checkpoint: summary.checkpointPath, trainingStep: stepPathOf(summary.capture),
       precision: trained.precision, lossScaling: summary.lossScaling,
-      ...(heldOut ? { heldOut: { every: config.heldOutEvery, lines: heldOutLines, batches: heldOut.batches.length, firstLoss: heldOut.first, finalLoss: heldOut.last } } : {}),
+      ...(heldOut ? { heldOut: { every: config.heldOutEvery, lines: heldOutLines, batches: heldOut.batches.length, firstLoss: heldOut.first, finalLoss: heldOut.last,
+        distillFirstLoss: heldOut.distillFirst, distillFinalLoss: heldOut.distillLast } } : {}),
     };
     if (summary.stopped) return { ...common, stopped: true };
+    if (!config.saveStudent) {
+      // a short run kept for its losses (wid repro's lr sweep): no student folder, no model registered
+      pruneCheckpoints(join(ctx.workDir, 'checkpoints'), 1);
+      return { ...common, studentSaved: false };
+    }
 
     ctx.progress({ step: summary.steps, totalSteps: summary.totalSteps, values: {}, etaSeconds: 0, phase: 'export' });
     const report = (await method.exportReport?.()) ?? {};

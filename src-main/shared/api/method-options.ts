@@ -87,6 +87,9 @@ export const distilBertOptionsSchema = z.strictObject({
 
 // ---- TinyBERT ----
 
+/** How the student starts: the authors' random init, or cut from the teacher (methods/common/teacher-slice.ts). */
+export const TINYBERT_INITS = ['from_scratch', 'teacher-slice'] as const;
+
 export const tinyBertOptionsSchema = z.strictObject({
   target: studentTargetSchema.optional(),
   preset: studentPresetSchema.optional(),
@@ -99,6 +102,7 @@ export const tinyBertOptionsSchema = z.strictObject({
     prediction: lossWeight('soft-target CE of the MLM logits (0 in general distillation)').default(0),
   }, { error: '{ embedding, hidden, attention, prediction }' }).prefault({}),
   dropout: dropout('student dropout on hidden states and attention probabilities (BERT\'s 0.1)').default(0.1),
+  init: oneOf(TINYBERT_INITS, 'from_scratch: random weights, as the authors\' general distillation; teacher-slice: teacher layer layerMap[i] cut to the student\'s widths, per head on the attention axis (our extension)').default('from_scratch'),
   seed: seed.optional(),
 }).superRefine((o, ctx) => {
   if (Object.values(o.weights).every((x) => x === 0)) refuse(ctx, ['weights'], o.weights, 'at least one loss weight > 0');

@@ -77,7 +77,8 @@ export interface ApiMethods {
   /** Pauses a running job at the next step boundary (state checkpointed); runs.resume continues it. */
   'runs.pause': { req: { id: number }; res: RunRecord };
   /** Creates a compare group and one run per method with the shared config (WID vs DistilBERT vs TinyBERT). */
-  'groups.create': { req: { name?: string; methods: RunRecord['method'][]; config: RunConfigInput; target?: string }; res: { group: RunGroupRecord; runs: RunRecord[] } };
+  /** memberConfig: keys laid over the shared config for one member (e.g. `{ distilbert: { lr: 1e-3 } }`: wid repro's swept lrs). */
+  'groups.create': { req: { name?: string; methods: RunRecord['method'][]; config: RunConfigInput; memberConfig?: Partial<Record<RunRecord['method'], RunConfigInput>>; target?: string }; res: { group: RunGroupRecord; runs: RunRecord[] } };
 
   /** Execution targets (SLURM clusters) runs can be sent to; `local` (this machine) is implicit. */
   'targets.list': { req: Record<string, never>; res: ExecutionTarget[] };

@@ -5,7 +5,7 @@
 // by name. A compare group's config carries every member's options object; the keys that need a file or the teacher
 // (paths, target sizes) are checked by the jobs.
 import * as z from 'zod';
-import { backend, commonKeys, described, integer, limitsOf, lossScaling, number, oneOf, precision, seed, type FieldLimits } from './config-fields.js';
+import { backend, commonKeys, described, flag, integer, limitsOf, lossScaling, number, oneOf, precision, seed, type FieldLimits } from './config-fields.js';
 import { METHOD_OPTION_SCHEMAS, studentPresetSchema, studentTargetSchema } from './method-options.js';
 import { evaluateFieldsSchema, finetuneFieldsSchema, type EvaluateConfigInput, type FineTuneConfigInput } from './glue-config.js';
 
@@ -65,9 +65,10 @@ export const distillConfigSchema = z.strictObject({
   correctBias: described(z.boolean({ error: 'true or false' }), { help: 'Adam\'s bias correction of the moments (default: the method\'s published choice: off for WID, as its authors\' correct_bias=False)', expected: 'true or false' }).optional(),
   checkpointEvery: integer({ min: 0, max: 10_000_000, help: 'steps between checkpoints, 0 = only at the end', unit: 'steps', expected: 'an integer >= 0 (at most 10000000)' }).default(200),
   progressEvery: integer({ min: 1, max: 10_000_000, help: 'steps between progress reports', unit: 'steps', expected: 'an integer >= 1 (at most 10000000)' }).default(1),
-  heldOutEvery: integer({ min: 0, max: 10_000_000, help: 'steps between held-out MLM losses of the student as exported (WID: merged), metric loss/heldout-mlm; 0 = off', unit: 'steps', expected: 'an integer >= 0 (at most 10000000)' }).default(0),
+  heldOutEvery: integer({ min: 0, max: 10_000_000, help: 'steps between held-out losses: the student as exported (WID: merged), metric loss/heldout-mlm, and the method\'s own objective, loss/heldout-distill; 0 = off', unit: 'steps', expected: 'an integer >= 0 (at most 10000000)' }).default(0),
   heldOutLines: integer({ min: 1, max: 1_000_000, help: 'corpus lines held out from training at its end (default: 3000, at most a tenth of the lines with text)', unit: 'lines', expected: 'an integer >= 1 (at most 1000000)' }).optional(),
   heldOutBatches: integer({ min: 1, max: 1000, help: 'held-out batches scored at each evaluation', unit: 'batches', expected: 'an integer >= 1 (at most 1000)' }).default(8),
+  saveStudent: flag('false: a short run kept only for its losses (wid repro\'s lr sweep): no student folder is written and no model registered').default(true),
   seed: seed.default(0),
   backend,
   precision,

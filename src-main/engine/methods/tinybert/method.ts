@@ -1,14 +1,16 @@
-// TinyBERT general distillation (Jiao et al. 2020) as a DistillMethod for the shared loop: a randomly
-// initialised student of any shape learns the teacher's embeddings, hidden states (through W_h when widths differ),
+// TinyBERT general distillation (Jiao et al. 2020) as a DistillMethod for the shared loop: a student of any shape,
+// randomly initialised as the authors' general distillation (`init: 'from_scratch'`) or cut from the teacher
+// (`init: 'teacher-slice'`: teacher layer layerMap[i], per-head slices, common/teacher-slice.ts), learns the teacher's embeddings, hidden states (through W_h when widths differ),
 // pre-softmax attention scores (uniform layer map) and MLM predictions.
 import * as tf from '@tensorflow/tfjs';
 import { stepSeed } from '../../kernels/dropout-mask.js';
-import { bertForward, initBertWeights, mlmHead, type BertConfig } from '../../bert/index.js';
+import { bertForward, initBertWeights, mlmHead, type BertConfig, type BertWeights } from '../../bert/index.js';
 import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
 import { meanSquaredError, softCrossEntropy } from '../common/losses.js';
 import { baselineState, checkBaselineState } from '../common/method-state.js';
 import { disposeVariables, snapshot, toVariables, type VariableRecord } from '../common/student-variables.js';
 import { requireMlmHead, type Teacher } from '../common/teacher.js';
+import { sliceTeacherWeights } from '../common/teacher-slice.js';
 import { attentionScoreLoss } from './attention-loss.js';
 import { resolveTinyBertSetup } from './setup.js';
 import { createProjection, project } from './projection.js';
@@ -39,7 +41,7 @@ export function createTinyBertMethod(teacher: Teacher, options: TinyBertOptions 
 export function tinyBertMethodFrom(teacher: Teacher, opts: ResolvedTinyBertOptions): TinyBertMethod {
   if (opts.weights.prediction > 0) requireMlmHead(teacher, 'tinybert');
   const { target, studentConfig: cfg, layerMap } = resolveTinyBertSetup(teacher.config, opts);
-  let student: VariableRecord = toVariables(initBertWeights(cfg, opts.seed), VARIABLE_PREFIX);
+  let student: VariableRecord = toVariables(initTinyBertStudent(teacher, cfg, layerMap, opts), VARIABLE_PREFIX);
   const hasProjection = cfg.hiddenSize !== teacher.config.hiddenSize;
   let projection: VariableRecord = hasProjection
     ? createProjection(cfg.hiddenSize, teacher.config.hiddenSize, opts.seed * 7919 + 1, VARIABLE_PREFIX)
@@ -93,6 +95,22 @@ export function tinyBertMethodFrom(teacher: Teacher, opts: ResolvedTinyBertOptio
       projection = {};
     },
   };
+}
+
+/**
+ * The student's starting weights (new tensors, the caller owns them): the authors' random init (from_scratch), or
+ * with teacher-slice every tensor cut from the teacher (student layer i from teacher layer layerMap[i], TinyBERT's
+ * uniform map by default), keeping the random value only where the teacher has no such tensor (e.g. no MLM head).
+ */
+export function initTinyBertStudent(teacher: Teacher, cfg: BertConfig, layerMap: number[], opts: Pick<ResolvedTinyBertOptions, 'init' | 'seed'>): BertWeights {
+  const random = initBertWeights(cfg, opts.seed);
+  if (opts.init !== 'teacher-slice') return random;
+  try {
+    const shapes = Object.fromEntries(Object.entries(random).map(([n, t]) => [n, t.shape]));
+    return sliceTeacherWeights(teacher, cfg, layerMap, shapes, 'tinybert', random);
+  } finally {
+    tf.dispose(Object.values(random));
+  }
 }
 
 /** A TinyBERT method state saved with the former 1-based layer map, with the map made 0-based. */

@@ -18,6 +18,15 @@ export function resolveTinyBertSetup(teacher: BertConfig, options: TinyBertOptio
   if (target.hidden > teacher.hiddenSize) {
     throw new Error(`tinybert: target.hidden (${target.hidden}) must be <= the teacher's hidden size (${teacher.hiddenSize}); W_h projects the student up to the teacher's width`);
   }
+  if (options.init === 'teacher-slice') {
+    // the student is cut out of the teacher (common/teacher-slice.ts): no axis may be wider than the teacher's
+    if (target.heads > teacher.numAttentionHeads) {
+      throw new Error(`tinybert: init "teacher-slice" needs target.heads (${target.heads}) <= the teacher's number of heads (${teacher.numAttentionHeads}): each student head is cut from one teacher head`);
+    }
+    if (target.intermediate > teacher.intermediateSize) {
+      throw new Error(`tinybert: init "teacher-slice" needs target.intermediate (${target.intermediate}) <= the teacher's intermediate size (${teacher.intermediateSize})`);
+    }
+  }
   const layerMap = options.layerMap === undefined
     ? uniformTinyBertLayerMap(teacher.numHiddenLayers, target.layers)
     : validateTinyBertLayerMap(options.layerMap, teacher.numHiddenLayers, target.layers);
