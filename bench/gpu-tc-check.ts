@@ -111,7 +111,7 @@ export interface TcCheckRecord {
 
 const BOUND_FORMULA = '16·sqrt(K)·2^-11·max|a|·max|b| + K·2^-22·max|a|·max|b| (f16 rounding of the inputs, Hoeffding; f32 accumulation)';
 
-async function checkShape(s: MatMulShape & { broadcastB?: boolean }, opts: { reps: number; inner: number; time: boolean; quick: boolean; only?: string[] }): Promise<ShapeCheck> {
+export async function checkShape(s: MatMulShape & { broadcastB?: boolean }, opts: { reps: number; inner: number; time: boolean; quick: boolean; only?: string[] }): Promise<ShapeCheck> {
   const be = activeWebgpu()!;
   const batchB = s.broadcastB ? 1 : s.batch;
   const p = { batch: s.batch, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB };

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { runOnSwiftShader, swiftshaderSkip } from '../support/swiftshader.js';
 import {
   chooseTcVariant, defaultTcVariant, parseTcVariant, planTcMatMul, setTcMatMulTable, tcMatMulWgsl, tcProblemKey, tcShaderKey,
@@ -142,3 +143,20 @@ test('on SwiftShader (no shader-f16, no subgroup matrices): tensor cores unavail
     assert.ok(r.maxDiff <= 1e-4, `fp32 matmul vs float64: ${r.maxDiff}`);
     assert.equal(r.tcDispatches, 0);
   });
+
+const nullChild = fileURLToPath(new URL('./webgpu-matmul-subgroup-null.ts', import.meta.url));
+
+for (const style of ['majorness', 'legacy'] as const) {
+  test(`on Dawn's null backend (${style} builtins): every variant, gradients, gpu-tc-check's shape check and a captured f16-tc step raise no validation error`,
+    { timeout: 300_000 }, () => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', nullChild], { encoding: 'utf8', timeout: 280_000, env: { ...process.env, TC_STYLE: style } });
+      assert.equal(r.status, 0, (r.stderr ?? '').slice(-3000));
+      const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { device: string; features: string[]; errors: string[]; tcDispatches: number; gradDispatches: number; capturePath: string };
+      assert.match(res.device, /null/);
+      assert.deepEqual(res.features, ['chromium-experimental-subgroup-matrix', 'shader-f16', 'subgroups']); // requested for tfjs' device
+      assert.deepEqual(res.errors, []);
+      assert.ok(res.tcDispatches > 400, `${res.tcDispatches} tensor-core dispatches`);
+      assert.equal(res.gradDispatches, 3); // forward and both gradient products
+      assert.equal(res.capturePath, 'replay');
+    });
+}

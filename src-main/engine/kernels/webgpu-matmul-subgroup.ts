@@ -131,7 +131,7 @@ export interface TcShaderSpec {
   /** vec4 loads from global memory (the contiguous dimension is a multiple of 4) */
   vecA: boolean; vecB: boolean;
   fitM: boolean; fitN: boolean; fitK: boolean;
-  /** N % 4 == 0: fragments inside M x N are stored straight to the output */
+  /** N % 4 == 0 (and the output holds a fragment): fragments inside M x N are stored straight to the output */
   directStore: boolean;
   broadcastA: boolean; broadcastB: boolean;
   split: boolean;
@@ -428,7 +428,8 @@ export function planTcMatMul(p: TcProblem & { broadcastA: boolean; broadcastB: b
       tile, fragment: st.fragment, subgroupSize: st.subgroupSize, style: st.style, transA: p.transA, transB: p.transB,
       vecA: (p.transA ? p.m : p.k) % 4 === 0, vecB: (p.transB ? p.k : p.n) % 4 === 0,
       fitM: p.m % tile.bm === 0, fitN: p.n % tile.bn === 0, fitK: p.k % tile.bk === 0 && kPerSplit * splits === p.k,
-      directStore: p.n % 4 === 0, broadcastA: p.broadcastA, broadcastB: p.broadcastB, split: splits > 1,
+      // Dawn sizes the output binding for one whole fragment when the shader stores fragments to it directly
+      directStore: p.n % 4 === 0 && p.m >= st.fragment.m && p.n >= st.fragment.n, broadcastA: p.broadcastA, broadcastB: p.broadcastB, split: splits > 1,
     };
     if (tcSharedBytes(spec) > limits.maxComputeWorkgroupStorageSize) return `${name}: ${tcSharedBytes(spec)} B of workgroup memory, the device allows ${limits.maxComputeWorkgroupStorageSize}`;
     return { spec, splits, kPerSplit };
