@@ -7,11 +7,12 @@
 // how many tensor-core dispatches ran, the capture's path.
 import * as tf from '@tensorflow/tfjs';
 process.env.WID_DAWN_OPTIONS = 'backend=null;enable-dawn-features=allow_unsafe_apis';
+process.env.WID_TC_ASSUME = '16x16x16/32'; // the null adapter reports no subgroup-matrix configuration
 const { selectBackend } = await import('../../src-main/engine/backend/index.js');
-const { setTensorCoreStateForTests } = await import('../../src-main/engine/kernels/webgpu-tensor-cores.js');
+const { setTensorCoreStateForTests, tensorCoreState } = await import('../../src-main/engine/kernels/webgpu-tensor-cores.js');
 const { setMatmulPrecision } = await import('../../src-main/engine/kernels/matmul-precision.js');
 const { tcDispatchCount, withTensorCoreMatMul, TC_PROBE_VARIANTS } = await import('../../src-main/engine/kernels/webgpu-matmul-subgroup.js');
-const { checkShape, oddShapes } = await import('../../bench/gpu-tc-check.js');
+const { checkShape, oddShapes, main: tcCheckMain } = await import('../../bench/gpu-tc-check.js');
 const { stepMatMuls } = await import('../../bench/gpu-matmul-probe.js');
 const { benchConfig, makeTrainStep } = await import('../../bench/lib/train-step-model.js');
 
@@ -20,7 +21,8 @@ const device = (tf.backend() as unknown as { device: GPUDevice }).device;
 const errors: string[] = [];
 device.onuncapturederror = (e) => { errors.push((e as GPUUncapturedErrorEvent).error.message.split('\n')[0]); };
 const features = [...device.features].filter((f) => /f16|subgroup/.test(f)).sort();
-setTensorCoreStateForTests({ fragment: { m: 16, n: 16, k: 16 }, subgroupSize: 32, style: (process.env.TC_STYLE as 'majorness' | 'legacy') ?? 'majorness', configs: [] });
+const enabledBySelect = tensorCoreState()?.style ?? null; // enableTensorCores ran its compile check on this device
+if (process.env.TC_STYLE === 'legacy') setTensorCoreStateForTests({ fragment: { m: 16, n: 16, k: 16 }, subgroupSize: 32, style: (process.env.TC_STYLE as 'majorness' | 'legacy') ?? 'majorness', configs: [] });
 
 const shapes = [...oddShapes(), ...stepMatMuls('4L-256H', 2, 16, 1000)];
 for (const s of shapes) {
@@ -47,5 +49,7 @@ for (let i = 0; i < 5; i++) { const loss = ts.step(); await loss.data(); loss.di
 const capture = ts.capture?.status();
 ts.dispose();
 setMatmulPrecision('fp32');
-console.log(JSON.stringify({ device: backend.device, features, errors: [...new Set(errors)], tcDispatches: tcDispatchCount(), gradDispatches, capturePath: capture?.path ?? null, captureReason: capture?.reason ?? null }));
+const check = await tcCheckMain(['--sizes', '4L-256H', '--batch', '2', '--seq', '16', '--vocab', '1000', '--reps', '1', '--inner', '1', '--warm', '0', '--no-odd', '--apply']);
+device.onuncapturederror = (e) => { errors.push((e as GPUUncapturedErrorEvent).error.message.split('\n')[0]); };
+console.log(JSON.stringify({ device: backend.device, features, enabledBySelect, checkAvailable: check.available, checkShapes: check.shapes.length, errors: [...new Set(errors)], tcDispatches: tcDispatchCount(), gradDispatches, capturePath: capture?.path ?? null, captureReason: capture?.reason ?? null }));
 process.exit(0);

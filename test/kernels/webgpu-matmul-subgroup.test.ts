@@ -147,13 +147,16 @@ test('on SwiftShader (no shader-f16, no subgroup matrices): tensor cores unavail
 const nullChild = fileURLToPath(new URL('./webgpu-matmul-subgroup-null.ts', import.meta.url));
 
 for (const style of ['majorness', 'legacy'] as const) {
-  test(`on Dawn's null backend (${style} builtins): every variant, gradients, gpu-tc-check's shape check and a captured f16-tc step raise no validation error`,
+  test(`on Dawn's null backend (${style} builtins): every variant, gradients, gpu-tc-check and a captured f16-tc step raise no validation error`,
     { timeout: 300_000 }, () => {
       const r = spawnSync(process.execPath, ['--import', 'tsx', nullChild], { encoding: 'utf8', timeout: 280_000, env: { ...process.env, TC_STYLE: style } });
       assert.equal(r.status, 0, (r.stderr ?? '').slice(-3000));
-      const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { device: string; features: string[]; errors: string[]; tcDispatches: number; gradDispatches: number; capturePath: string };
+      const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { device: string; features: string[]; enabledBySelect: string | null; checkAvailable: boolean; checkShapes: number; errors: string[]; tcDispatches: number; gradDispatches: number; capturePath: string };
       assert.match(res.device, /null/);
       assert.deepEqual(res.features, ['chromium-experimental-subgroup-matrix', 'shader-f16', 'subgroups']); // requested for tfjs' device
+      assert.equal(res.enabledBySelect, 'majorness'); // selectBackend's compile check passed on this device
+      assert.equal(res.checkAvailable, true);
+      assert.equal(res.checkShapes, 15); // gpu-tc-check ran every 4L-256H step shape
       assert.deepEqual(res.errors, []);
       assert.ok(res.tcDispatches > 400, `${res.tcDispatches} tensor-core dispatches`);
       assert.equal(res.gradDispatches, 3); // forward and both gradient products

@@ -72,6 +72,12 @@ test('device assessment names what is missing; a usable device enables f16-tc, a
   assert.match((assessDevice(dev([...TENSOR_CORE_FEATURES], { ...info, subgroupMatrixConfigs: [cfg(16, 16, 16, 'f16', 'f16')] }), {}) as { reason: string }).reason, /no f16 x f16 -> f32/);
   assert.match((assessDevice(dev([...TENSOR_CORE_FEATURES], { ...info, subgroupMinSize: 16 }), {}) as { reason: string }).reason, /not fixed/);
   assert.deepEqual(assessDevice(dev([...TENSOR_CORE_FEATURES]), { WID_TENSOR_CORES: 'off' }), { ok: false, reason: 'WID_TENSOR_CORES=off' });
+  // Dawn's null backend (tests): features but no configuration; WID_TC_ASSUME stands in, never over real configurations
+  const nullInfo = { subgroupMinSize: 4, subgroupMaxSize: 128, subgroupMatrixConfigs: [] };
+  assert.match((assessDevice(dev([...TENSOR_CORE_FEATURES], nullInfo), {}) as { reason: string }).reason, /adapter offers none/);
+  assert.deepEqual(assessDevice(dev([...TENSOR_CORE_FEATURES], nullInfo), { WID_TC_ASSUME: '16x8x16/32' }),
+    { ok: true, fragment: { m: 16, n: 8, k: 16 }, subgroupSize: 32, configs: [cfg(16, 8, 16)] });
+  assert.deepEqual((assessDevice(dev([...TENSOR_CORE_FEATURES]), { WID_TC_ASSUME: '16x8x16/32' }) as { fragment: object }).fragment, { m: 16, n: 16, k: 16 });
 
   const tried: string[] = [];
   assert.equal(await enableTensorCores(dev([...TENSOR_CORE_FEATURES]), async (s) => { tried.push(s.style); return null; }, {}), null);

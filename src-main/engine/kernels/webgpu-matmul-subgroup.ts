@@ -548,16 +548,20 @@ export function registerTensorCoreMatMul(): void {
 /**
  * The kernels enableTensorCores() compiles before it declares the tensor cores usable: between them every code
  * path (row- and column-major fragment loads of both operands, vec4 and scalar global loads, direct and
- * scratch-staged stores, double buffering, split K). Resolves to null when all compile, else the first error.
+ * scratch-staged stores, split K, double buffering where the device's workgroup memory holds it). Resolves to
+ * null when all compile, else the first error.
  */
 export async function tensorCoreCompileCheck(device: GPUDevice, st: TensorCoreState): Promise<string | null> {
   const tile = parseTcVariant(FALLBACK_TC_VARIANT);
   const base = { fragment: st.fragment, subgroupSize: st.subgroupSize, style: st.style, broadcastA: false, broadcastB: false };
   const specs: TcShaderSpec[] = [
-    { ...base, tile: { ...tile, db: true }, transA: false, transB: true, vecA: true, vecB: true, fitM: false, fitN: false, fitK: false, directStore: true, split: false },
+    { ...base, tile, transA: false, transB: true, vecA: true, vecB: true, fitM: false, fitN: false, fitK: false, directStore: true, split: false },
     { ...base, tile, transA: true, transB: false, vecA: false, vecB: false, fitM: true, fitN: true, fitK: true, directStore: false, split: true },
+    { ...base, tile: { ...tile, db: true }, transA: false, transB: false, vecA: true, vecB: true, fitM: true, fitN: true, fitK: true, directStore: true, split: false },
   ];
-  for (const s of specs) {
+  const fits = specs.filter((s) => tcSharedBytes(s) <= device.limits.maxComputeWorkgroupStorageSize);
+  if (fits.length < 2) return `${device.limits.maxComputeWorkgroupStorageSize} B of workgroup memory cannot hold the smallest kernel`;
+  for (const s of fits) {
     const r = await compileTcPipeline(device, s);
     if (!r.ok) return r.error ?? 'unknown error';
   }

@@ -147,7 +147,14 @@ export function assessDevice(device: DeviceLike, env: NodeJS.ProcessEnv = proces
     subgroupMatrixConfigs: infos.map((i) => i.subgroupMatrixConfigs).find((c) => c && c.length) ?? [],
     subgroupMinSize: infos.map((i) => i.subgroupMinSize).find((x) => x), subgroupMaxSize: infos.map((i) => i.subgroupMaxSize).find((x) => x),
   };
-  const configs = [...(info.subgroupMatrixConfigs ?? [])].map((c) => ({ componentType: c.componentType, resultComponentType: c.resultComponentType, M: c.M, N: c.N, K: c.K }));
+  let configs = [...(info.subgroupMatrixConfigs ?? [])].map((c) => ({ componentType: c.componentType, resultComponentType: c.resultComponentType, M: c.M, N: c.N, K: c.K }));
+  // Tests only: Dawn's null backend offers the features but no configuration and a variable subgroup size; env
+  // WID_TC_ASSUME='MxNxK/SUBGROUP' (e.g. 16x16x16/32) stands in for them there, so the JS runs end to end
+  const assume = /^(\d+)x(\d+)x(\d+)\/(\d+)$/.exec(env.WID_TC_ASSUME ?? '');
+  if (assume && !configs.length) {
+    configs = [{ componentType: 'f16', resultComponentType: 'f32', M: +assume[1], N: +assume[2], K: +assume[3] }];
+    info.subgroupMinSize = info.subgroupMaxSize = +assume[4];
+  }
   const fragment = pickFragment(configs);
   if (!fragment) {
     return { ok: false, reason: `no f16 x f16 -> f32 subgroup-matrix configuration (adapter offers ${configs.map((c) => `${c.componentType}->${c.resultComponentType} ${c.M}x${c.N}x${c.K}`).join(', ') || 'none'})` };
