@@ -91,6 +91,11 @@ test('device assessment names what is missing; a usable device enables f16-tc, a
   assert.equal(tensorCoreState()?.style, 'legacy');
   assert.equal(matmulPrecision(), 'fp32'); // re-selecting the backend resets the precision
 
+  tried.length = 0;
+  assert.equal(await enableTensorCores(dev([...TENSOR_CORE_FEATURES]), async (s) => { tried.push(s.style); return null; }, { WID_TC_BUILTINS: 'legacy' }), null);
+  assert.deepEqual(tried, ['legacy']);
+  assert.match((await enableTensorCores(dev([...TENSOR_CORE_FEATURES]), async () => null, { WID_TC_BUILTINS: 'new' }))!, /must be majorness or legacy/);
+
   const why = await enableTensorCores(dev([...TENSOR_CORE_FEATURES]), async () => 'error: nope', {});
   assert.match(why!, /does not compile on this device \(majorness: error: nope; legacy: error: nope\)/);
   assert.equal(tensorCoresAvailable(), false);

@@ -6,7 +6,8 @@
 // After tf.setBackend('webgpu'), enableTensorCores() reads what the device got (features, the adapter's
 // subgroup-matrix configurations, the subgroup size), compiles a small kernel to learn which spelling of the
 // subgroupMatrixLoad/Store builtins this Dawn takes, and only then calls setTensorCoresAvailable(true).
-// Env WID_TENSOR_CORES=off: no features, no toggles, tensor cores never available.
+// Env WID_TENSOR_CORES=off: no features, no toggles, tensor cores never available. WID_TC_BUILTINS=legacy|majorness
+// tries only that spelling of the builtins.
 import { setTensorCoresAvailable } from './matmul-precision.js';
 
 /** The device features the subgroup-matrix kernel needs (subgroup_matrix implies the subgroups extension). */
@@ -176,7 +177,11 @@ export async function enableTensorCores(device: DeviceLike, compiles: (s: Tensor
   const a = assessDevice(device, env);
   if (!a.ok) { whyNot = a.reason; return whyNot; }
   const errors: string[] = [];
-  for (const style of ['majorness', 'legacy'] as const) {
+  // env WID_TC_BUILTINS=legacy|majorness: only that spelling (if the current one compiles but misbehaves somewhere)
+  const only = env.WID_TC_BUILTINS;
+  const styles = (['majorness', 'legacy'] as const).filter((s) => !only || s === only);
+  if (!styles.length) { whyNot = `WID_TC_BUILTINS must be majorness or legacy, got "${only}"`; return whyNot; }
+  for (const style of styles) {
     const candidate: TensorCoreState = { fragment: a.fragment, subgroupSize: a.subgroupSize, style, configs: a.configs };
     const err = await compiles(candidate);
     if (err === null) {
