@@ -4,9 +4,9 @@
 // transpose combinations, a broadcast batch, a single output column).
 //
 // Correctness, per shape and per tile variant: fresh random inputs (uniform in [-1, 1), a new seed per shape), the
-// output tensor pre-filled with NaN (an element the kernel does not write stays NaN and is counted), the result
-// against a float64 CPU reference of the fp32 inputs (every element for small outputs, else a sample of rows x
-// columns x batches that always includes the first and last row and column). The error bound:
+// output (and with split K the partial products) pre-filled with NaN (an element the kernel does not write stays NaN
+// and is counted), the result against a float64 CPU reference of the fp32 inputs (every element for small outputs,
+// else a sample of rows x columns x batches that always includes the first and last row and column). The bound:
 //
 //   |c - ĉ| <= 16·sqrt(K)·2^-11·max|a|·max|b|  +  K·2^-22·max|a|·max|b|
 //
@@ -164,10 +164,15 @@ export async function checkShape(s: MatMulShape & { broadcastB?: boolean }, opts
         vc.compileMs = c.ms;
         if (!c.ok) { vc.error = `compile: ${c.error}`; continue; }
         // correctness: into a NaN-filled output
+        // (with split K the partial products too: the sum kernel writes every output whatever the partials hold)
         const out = tf.fill([s.batch, s.m, s.n], NaN) as tf.Tensor3D;
-        be.uploadToGPU(out.dataId);
-        runTcMatMul(be, a, b, plan, { dataId: out.dataId, shape: out.shape, dtype: 'float32' });
-        const nan = tf.tidy(() => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(out)), 'int32')));
+        const partials = plan.splits > 1 ? tf.fill([plan.splits, s.m, s.n], NaN) : null;
+        for (const t of [out, partials]) if (t) be.uploadToGPU(t.dataId);
+        const info = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: 'float32' as const });
+        runTcMatMul(be, a, b, plan, info(out), partials ? info(partials) : undefined);
+        const nan = tf.tidy(() => tf.add(tf.sum(tf.cast(tf.logicalNot(tf.isFinite(out)), 'int32')),
+          partials ? tf.sum(tf.cast(tf.logicalNot(tf.isFinite(partials)), 'int32')) : 0));
+        partials?.dispose();
         const picked = tf.tidy(() => tf.gather(tf.gather(tf.gather(out, zs, 0), rows, 1), cols, 2));
         const [nanLeft, got] = await Promise.all([nan.data(), picked.data()]);
         tf.dispose([out, nan, picked]);

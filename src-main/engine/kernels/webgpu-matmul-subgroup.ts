@@ -465,12 +465,13 @@ let dispatches = 0;
 export const tcDispatchCount = () => dispatches;
 
 /**
- * Runs one matmul on the tensor cores: returns [z, M, N] (z = batch), written into `output` when given (the
- * checks pass a NaN-filled tensor to catch unwritten elements).
+ * Runs one matmul on the tensor cores: returns [z, M, N] (z = batch), written into `output` when given, and with
+ * split K the partial products into `partials` [splits, M, N] when given (the checks pass NaN-filled tensors to
+ * catch unwritten elements; `partials` is then the caller's to dispose).
  */
-export function runTcMatMul(be: WebgpuInternals, a: tf.TensorInfo, b: tf.TensorInfo, plan: TcRunPlan, output?: tf.TensorInfo): tf.TensorInfo {
+export function runTcMatMul(be: WebgpuInternals, a: tf.TensorInfo, b: tf.TensorInfo, plan: TcRunPlan, output?: tf.TensorInfo, partials?: tf.TensorInfo): tf.TensorInfo {
   const { spec, m, n, k } = plan;
-  const target = plan.splits > 1 ? be.makeTensorInfo([plan.splits, m, n], 'float32') : (output ?? be.makeTensorInfo([plan.batch, m, n], 'float32'));
+  const target = plan.splits > 1 ? (partials ?? be.makeTensorInfo([plan.splits, m, n], 'float32')) : (output ?? be.makeTensorInfo([plan.batch, m, n], 'float32'));
   be.uploadToGPU(target.dataId);
   const pipeline = pipelineFor(be.device, spec);
   const uniform = be.makeUniforms([{ type: 'uint32', data: [m, n, k, plan.kPerSplit] }]);
@@ -488,7 +489,7 @@ export function runTcMatMul(be: WebgpuInternals, a: tf.TensorInfo, b: tf.TensorI
   if (plan.splits === 1) return target;
   const backend = be as unknown as { runWebGPUProgram(p: unknown, inputs: tf.TensorInfo[], dtype: string, u: unknown[], out?: tf.TensorInfo): tf.TensorInfo; disposeData(id: object): void };
   const sum = backend.runWebGPUProgram(new SplitKSumProgram(m, n, plan.splits), [target], 'float32', [{ type: 'int32', data: [plan.splits] }], output);
-  backend.disposeData(target.dataId);
+  if (!partials) backend.disposeData(target.dataId);
   return sum;
 }
 
