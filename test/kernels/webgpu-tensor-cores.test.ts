@@ -79,6 +79,14 @@ test('device assessment names what is missing; a usable device enables f16-tc, a
     { ok: true, fragment: { m: 16, n: 8, k: 16 }, subgroupSize: 32, configs: [cfg(16, 8, 16)] });
   assert.deepEqual((assessDevice(dev([...TENSOR_CORE_FEATURES]), { WID_TC_ASSUME: '16x8x16/32' }) as { fragment: object }).fragment, { m: 16, n: 16, k: 16 });
 
+  // a range of subgroup sizes: the size a compute kernel measured, if it is a power of two inside the range
+  const ranged = dev([...TENSOR_CORE_FEATURES], { ...info, subgroupMinSize: 16, subgroupMaxSize: 64 });
+  assert.deepEqual((assessDevice(ranged, {}, 32) as { subgroupSize: number }).subgroupSize, 32);
+  assert.match((assessDevice(ranged, {}, 128) as { reason: string }).reason, /not fixed \(min 16, max 64, measured 128\)/);
+  assert.equal(await enableTensorCores(ranged, async () => null, {}, async () => 32), null);
+  assert.equal(tensorCoreState()?.subgroupSize, 32);
+  assert.match((await enableTensorCores(ranged, async () => null, {}, async () => null))!, /measured nothing/);
+
   const tried: string[] = [];
   assert.equal(await enableTensorCores(dev([...TENSOR_CORE_FEATURES]), async (s) => { tried.push(s.style); return null; }, {}), null);
   assert.deepEqual(tried, ['majorness']);

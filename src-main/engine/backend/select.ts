@@ -7,7 +7,7 @@ import { applyWebgpuFlags, webgpuCreateOptions } from '../kernels/webgpu-tuning.
 import { registerWebgpuKernels } from '../kernels/webgpu-kernels.js';
 import { installReductionGradients } from '../kernels/reduction-gradients.js';
 import { registerWasmMatMul } from '../kernels/wasm-matmul.js';
-import { enableTensorCores, requestTensorCoreFeatures, withTensorCoreToggles } from '../kernels/webgpu-tensor-cores.js';
+import { enableTensorCores, measureSubgroupSize, requestTensorCoreFeatures, withTensorCoreToggles } from '../kernels/webgpu-tensor-cores.js';
 import { tensorCoreCompileCheck } from '../kernels/webgpu-matmul-subgroup.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -70,7 +70,7 @@ async function tryWebgpu(): Promise<SelectedBackend> {
   // f16 tensor cores for matmulPrecision 'f16-tc', where the device got the features (kernels/webgpu-tensor-cores.ts)
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
   try {
-    await enableTensorCores(device, (st) => tensorCoreCompileCheck(device, st));
+    await enableTensorCores(device, (st) => tensorCoreCompileCheck(device, st), process.env, () => measureSubgroupSize(device));
   } catch (err) {
     console.warn(`tensor cores: not enabled (${reasonOf(err)})`);
   }

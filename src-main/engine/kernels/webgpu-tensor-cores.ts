@@ -138,7 +138,7 @@ interface InfoLike { subgroupMinSize?: number; subgroupMaxSize?: number; subgrou
  * What the device offers, before any shader is compiled: the fragment and subgroup size, or the reason tensor
  * cores cannot be used (a missing feature, no f16 -> f32 configuration, a subgroup size that varies).
  */
-export function assessDevice(device: DeviceLike, env: NodeJS.ProcessEnv = process.env): { ok: true; fragment: Fragment; subgroupSize: number; configs: SubgroupMatrixConfig[] } | { ok: false; reason: string } {
+export function assessDevice(device: DeviceLike, env: NodeJS.ProcessEnv = process.env, measuredSubgroupSize: number | null = null): { ok: true; fragment: Fragment; subgroupSize: number; configs: SubgroupMatrixConfig[] } | { ok: false; reason: string } {
   if (!tensorCoresWanted(env)) return { ok: false, reason: 'WID_TENSOR_CORES=off' };
   const missing = TENSOR_CORE_FEATURES.filter((f) => !device.features.has(f));
   if (missing.length) return { ok: false, reason: `the webgpu device lacks ${missing.join(', ')}` };
@@ -161,20 +161,25 @@ export function assessDevice(device: DeviceLike, env: NodeJS.ProcessEnv = proces
     return { ok: false, reason: `no f16 x f16 -> f32 subgroup-matrix configuration (adapter offers ${configs.map((c) => `${c.componentType}->${c.resultComponentType} ${c.M}x${c.N}x${c.K}`).join(', ') || 'none'})` };
   }
   const lo = info.subgroupMinSize, hi = info.subgroupMaxSize;
-  if (!lo || lo !== hi) return { ok: false, reason: `the subgroup size is not fixed (min ${lo ?? '?'}, max ${hi ?? '?'}): the kernel counts threads per subgroup` };
-  return { ok: true, fragment, subgroupSize: lo, configs };
+  if (lo && lo === hi) return { ok: true, fragment, subgroupSize: lo, configs };
+  // a range: the size a compute kernel actually got (measureSubgroupSize), when it is a power of two inside it
+  const m = measuredSubgroupSize;
+  if (m && (m & (m - 1)) === 0 && m >= (lo ?? 1) && m <= (hi ?? 1024)) return { ok: true, fragment, subgroupSize: m, configs };
+  return { ok: false, reason: `the subgroup size is not fixed (min ${lo ?? '?'}, max ${hi ?? '?'}, measured ${m ?? 'nothing'}): the kernel counts threads per subgroup` };
 }
 
 /**
  * Decides whether the f16-tc matmul can run on this device and records it (setTensorCoresAvailable). `compiles`
  * tries a small kernel in a builtin style and resolves to null when it compiled, else the compiler's message; the
- * current style is tried first, then the legacy one. Returns the reason when unavailable, else null.
+ * current style is tried first, then the legacy one. Where the adapter reports a range of subgroup sizes,
+ * `measureSubgroupSize` tells the size a 128-thread compute kernel gets. Returns the reason when unavailable, else null.
  */
 export async function enableTensorCores(device: DeviceLike, compiles: (s: TensorCoreState) => Promise<string | null>,
-  env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  env: NodeJS.ProcessEnv = process.env, measureSubgroupSize?: () => Promise<number | null>): Promise<string | null> {
   state = null;
   setTensorCoresAvailable(false);
-  const a = assessDevice(device, env);
+  let a = assessDevice(device, env);
+  if (!a.ok && /not fixed/.test(a.reason) && measureSubgroupSize) a = assessDevice(device, env, await measureSubgroupSize().catch(() => null));
   if (!a.ok) { whyNot = a.reason; return whyNot; }
   const errors: string[] = [];
   // env WID_TC_BUILTINS=legacy|majorness: only that spelling (if the current one compiles but misbehaves somewhere)
@@ -194,4 +199,40 @@ export async function enableTensorCores(device: DeviceLike, compiles: (s: Tensor
   }
   whyNot = `the subgroup-matrix kernel does not compile on this device (${errors.join('; ')})`;
   return whyNot;
+}
+
+/**
+ * The subgroup size a 128-thread compute kernel gets on this device (@builtin(subgroup_size), read back), or null
+ * when it cannot be read (no subgroups feature, an error).
+ */
+export async function measureSubgroupSize(device: GPUDevice): Promise<number | null> {
+  if (!device.features.has('subgroups')) return null;
+  device.pushErrorScope('validation');
+  const out = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+  const read = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  try {
+    const module = device.createShaderModule({ code: `enable subgroups;
+@group(0) @binding(0) var<storage, read_write> o : array<u32, 4>;
+@compute @workgroup_size(128)
+fn main(@builtin(subgroup_size) s : u32, @builtin(local_invocation_index) li : u32) { if (li == 0u) { o[0] = s; o[1] = 7u; } }` });
+    const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: out } }] }));
+    pass.dispatchWorkgroups(1);
+    pass.end();
+    enc.copyBufferToBuffer(out, 0, read, 0, 16);
+    device.queue.submit([enc.finish()]);
+    await read.mapAsync(GPUMapMode.READ);
+    const v = new Uint32Array(read.getMappedRange().slice(0));
+    read.unmap();
+    return v[1] === 7 ? v[0] : null; // the marker: the kernel really ran (the null backend runs nothing)
+  } catch {
+    return null;
+  } finally {
+    await device.popErrorScope();
+    out.destroy();
+    read.destroy();
+  }
 }
