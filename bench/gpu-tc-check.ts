@@ -27,9 +27,9 @@ import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../src-main/engine/backend/index.js';
 import { tensorCoresAvailable } from '../src-main/engine/kernels/matmul-precision.js';
-import { tensorCoreState, tensorCoresUnavailableReason } from '../src-main/engine/kernels/webgpu-tensor-cores.js';
+import { enableTensorCores, measureSubgroupSize, tensorCoreState, tensorCoresUnavailableReason } from '../src-main/engine/kernels/webgpu-tensor-cores.js';
 import {
-  compileTcPipeline, defaultTcVariant, runTcMatMul, setTcMatMulTable, tcPlanFor, tcProblemKey, withTensorCoreMatMul,
+  compileTcPipeline, defaultTcVariant, runTcMatMul, setTcMatMulTable, tcPlanFor, tcProblemKey, tensorCoreCompileCheck, withTensorCoreMatMul,
   DEFAULT_TC_TABLE, TC_PROBE_VARIANTS, type TcProblem,
 } from '../src-main/engine/kernels/webgpu-matmul-subgroup.js';
 import { activeWebgpu } from '../src-main/engine/capture/webgpu-internals.js';
@@ -107,6 +107,8 @@ export interface TcCheckRecord {
   fragment?: string; style?: string; subgroupSize?: number; boundFormula: string;
   shapes: ShapeCheck[]; perStep: { size: string; fp32Ms: number; tcMs: number; fp32Tflops: number; tcTflops: number; shapes: number }[];
   table: Record<string, string>; applied: boolean; maxCompileMs: number | null; failures: string[];
+  /** set when the builtin spelling was switched (or could not be) after the odd shapes */
+  styleNote?: string | null;
 }
 
 const BOUND_FORMULA = '16·sqrt(K)·2^-11·max|a|·max|b| + K·2^-22·max|a|·max|b| (f16 rounding of the inputs, Hoeffding; f32 accumulation)';
@@ -251,14 +253,37 @@ export async function main(argv: string[]): Promise<TcCheckRecord> {
     return true;
   });
   await warmGpu(Number(values.warm));
-  const results: ShapeCheck[] = [];
-  for (const s of shapes) {
-    if (values.budget && (performance.now() - T0) / 1000 > Number(values.budget)) { console.log(`gpu-tc-check: budget reached, ${s.label} and later shapes not checked`); break; }
+  let results: ShapeCheck[] = [];
+  const check = async (s: MatMulShape) => {
     console.log(`${s.label.padEnd(32)} ${tcProblemKey(s).padEnd(22)} x${s.count}`);
     const r = await checkShape(s, { reps, inner, time: !values['no-time'], quick: quick.has(s.label.split(' ')[0]), only });
     console.log(`    fp32 ${r.fp32Ms?.toFixed(3) ?? '-'} ms (${r.fp32Tflops?.toFixed(1) ?? '-'} TFLOP/s); best tc ${r.best ?? 'none'} ${r.bestMs?.toFixed(3) ?? '-'} ms `
       + `(${r.bestTflops?.toFixed(1) ?? '-'} TFLOP/s, ${r.speedup?.toFixed(2) ?? '-'}x); ${r.pass ? 'PASS' : 'FAIL'}${r.error ? ` ${r.error}` : ''}`);
-    results.push(r);
+    return r;
+  };
+  let styleNote: string | null = null;
+  const odd = values['no-odd'] ? 0 : oddShapes().length;
+  for (const [i, s] of shapes.entries()) {
+    if (values.budget && (performance.now() - T0) / 1000 > Number(values.budget)) { console.log(`gpu-tc-check: budget reached, ${s.label} and later shapes not checked`); break; }
+    results.push(await check(s));
+    // every odd shape wrong with the current builtins: try the deprecated spelling (the one the H100 probe ran) and
+    // keep it for this process (env WID_TC_BUILTINS, which the next selectBackend reads) when it is right
+    if (odd && i === odd - 1 && results.every((r) => !r.pass) && tensorCoreState()?.style === 'majorness' && !process.env.WID_TC_BUILTINS) {
+      console.log('gpu-tc-check: EVERY odd shape failed with the current builtins; checking them with the legacy spelling');
+      process.env.WID_TC_BUILTINS = 'legacy';
+      await enableTensorCores(be.device, (x) => tensorCoreCompileCheck(be.device, x), process.env, () => measureSubgroupSize(be.device));
+      const again: ShapeCheck[] = [];
+      if (tensorCoreState()) for (const s2 of shapes.slice(0, odd)) again.push(await check(s2));
+      if (again.length && again.every((r) => r.pass)) {
+        styleNote = 'the current builtins failed every odd shape, the legacy ones passed: legacy kept for this process (WID_TC_BUILTINS=legacy)';
+        results = again;
+      } else {
+        delete process.env.WID_TC_BUILTINS;
+        await enableTensorCores(be.device, (x) => tensorCoreCompileCheck(be.device, x), process.env, () => measureSubgroupSize(be.device));
+        styleNote = 'the odd shapes failed with both builtin spellings';
+      }
+      console.log(`gpu-tc-check: ${styleNote}`);
+    }
   }
   // per step: each size's shapes x count (a shape shared by two sizes counts for each)
   const perStep: TcCheckRecord['perStep'] = [];
@@ -280,7 +305,7 @@ export async function main(argv: string[]): Promise<TcCheckRecord> {
   console.log(`gpu-tc-check: ${results.filter((r) => r.pass).length} of ${results.length} shapes pass; slowest pipeline compile ${Math.max(0, ...compiles).toFixed(0)} ms; ${failures.length} failures`);
   console.log(`DEFAULT_TC_TABLE = ${JSON.stringify(table, null, 2)}`);
   return {
-    bench: 'gpu-tc-check', device: backend.device, available: true, reason: null, fragment: `${st.fragment.m}x${st.fragment.n}x${st.fragment.k}`, style: st.style,
+    bench: 'gpu-tc-check', device: backend.device, available: true, reason: null, fragment: `${st.fragment.m}x${st.fragment.n}x${st.fragment.k}`, style: tensorCoreState()?.style ?? st.style, styleNote,
     subgroupSize: st.subgroupSize, boundFormula: BOUND_FORMULA, shapes: results, perStep, table, applied: values.apply!, maxCompileMs: compiles.length ? Math.max(...compiles) : null, failures,
   };
 }
@@ -291,7 +316,7 @@ export function markdown(r: TcCheckRecord): string {
   if (!r.available) return `Tensor cores not available on ${r.device}: ${r.reason}`;
   return [
     `Tensor-core matmul on ${r.device}: fragment f16 ${r.fragment} -> f32, subgroup ${r.subgroupSize}, builtins ${r.style}. Bound: ${r.boundFormula}.`,
-    `Slowest pipeline compile ${f(r.maxCompileMs, 0)} ms. ${r.shapes.filter((s) => s.pass).length} of ${r.shapes.length} shapes pass.`,
+    `Slowest pipeline compile ${f(r.maxCompileMs, 0)} ms. ${r.shapes.filter((s) => s.pass).length} of ${r.shapes.length} shapes pass.${r.styleNote ? ` Builtins: ${r.styleNote}.` : ''}`,
     '',
     '| shape | key | x | fp32 ms | fp32 TFLOP/s | best tc | tc ms | tc TFLOP/s | speed-up | max err (best) | bound | NaN left | pass |',
     '|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|---|',
