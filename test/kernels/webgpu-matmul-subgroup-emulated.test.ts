@@ -59,6 +59,7 @@ const CASES: [string, Case][] = [
   ['16x8x16 fragments, 64x64x32 NN whole tiles', { batch: 1, m: 64, n: 64, k: 32, ta: false, tb: false, variant: '64x64x32-2x2', frag: { m: 16, n: 8, k: 16 } }],
   ['128x128x32 tiles of 4x2 subgroups over 130x136x40 NN (4 workgroups)', { batch: 1, m: 130, n: 136, k: 40, ta: false, tb: false, variant: '128x128x32-4x2-db', sg: 4 }],
   ['BK 64, 64x64x64 tiles over 66x68x100 NT', { batch: 1, m: 66, n: 68, k: 100, ta: false, tb: true, variant: '64x64x64-2x2' }],
+  ['128x64x64 tiles of 4x2 subgroups over 130x70x90 TT', { batch: 1, m: 130, n: 70, k: 90, ta: true, tb: true, variant: '128x64x64-4x2', sg: 4 }],
   ['one output column, 64x1x64 NN', { batch: 1, m: 64, n: 1, k: 64, ta: false, tb: false, variant: '64x64x32-2x2' }],
 ];
 

@@ -75,7 +75,7 @@ export function tcTileProblem(t: TcTile, f: Fragment, subgroupSize: number): str
 /** The variants bench/gpu-tc-check.ts tries on every shape (split variants are added for small outputs). */
 export const TC_PROBE_VARIANTS: readonly string[] = [
   '64x64x32-2x2', '64x64x32-2x2-db', '64x64x64-2x2', '64x64x64-2x2-db', '128x64x32-2x2', '64x128x32-2x2',
-  '128x128x32-4x2', '128x128x32-4x2-db', '128x128x32-2x2',
+  '128x128x32-4x2', '128x128x32-4x2-db', '128x128x32-2x2', '128x128x64-4x2', '128x64x64-4x2',
 ];
 
 export interface TcProblem { batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean }
