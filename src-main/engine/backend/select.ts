@@ -7,8 +7,8 @@ import { applyWebgpuFlags, webgpuCreateOptions } from '../kernels/webgpu-tuning.
 import { registerWebgpuKernels } from '../kernels/webgpu-kernels.js';
 import { installReductionGradients } from '../kernels/reduction-gradients.js';
 import { registerWasmMatMul } from '../kernels/wasm-matmul.js';
-import { enableTensorCores, measureSubgroupSize, requestTensorCoreFeatures, withTensorCoreToggles } from '../kernels/webgpu-tensor-cores.js';
-import { tensorCoreCompileCheck } from '../kernels/webgpu-matmul-subgroup.js';
+import { disableTensorCores, enableTensorCores, measureSubgroupSize, requestTensorCoreFeatures, withTensorCoreToggles } from '../kernels/webgpu-tensor-cores.js';
+import { tensorCoreCompileCheck, tensorCoreMatMulRegistered } from '../kernels/webgpu-matmul-subgroup.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export interface SelectedBackend { name: string; device: string }
@@ -70,7 +70,8 @@ async function tryWebgpu(): Promise<SelectedBackend> {
   // f16 tensor cores for matmulPrecision 'f16-tc', where the device got the features (kernels/webgpu-tensor-cores.ts)
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
   try {
-    await enableTensorCores(device, (st) => tensorCoreCompileCheck(device, st), process.env, () => measureSubgroupSize(device));
+    if (!tensorCoreMatMulRegistered()) disableTensorCores('WID_WEBGPU_KERNELS leaves the tensor-core matmul out');
+    else await enableTensorCores(device, (st) => tensorCoreCompileCheck(device, st), process.env, () => measureSubgroupSize(device));
   } catch (err) {
     console.warn(`tensor cores: not enabled (${reasonOf(err)})`);
   }

@@ -524,6 +524,9 @@ function tcBatchMatMul(args: KernelArgs): tf.TensorInfo | null {
 }
 
 let registered = false;
+/** Whether registerTensorCoreMatMul() ran (WID_WEBGPU_KERNELS may leave it out). */
+export const tensorCoreMatMulRegistered = () => registered;
+
 /**
  * Wraps the registered webgpu BatchMatMul (the fp32 kernel, or tfjs' own when that is left out): calls go to the
  * tensor-core kernel when matmulPrecision() is 'f16-tc' (or inside withTensorCoreMatMul) and the device's tensor

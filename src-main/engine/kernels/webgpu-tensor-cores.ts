@@ -119,6 +119,13 @@ export const tensorCoreState = (): TensorCoreState | null => state;
 /** Why tensor cores are unavailable (a sentence), or null when they are available. */
 export const tensorCoresUnavailableReason = (): string | null => (state ? null : whyNot);
 
+/** Records that tensor cores are not used, and why (e.g. the kernel was left out of the registered ones). */
+export function disableTensorCores(reason: string): void {
+  state = null;
+  whyNot = reason;
+  setTensorCoresAvailable(false);
+}
+
 /** Tests only: set (or clear) the state without a device. */
 export function setTensorCoreStateForTests(s: TensorCoreState | null, reason = 'cleared by a test'): void {
   state = s;
