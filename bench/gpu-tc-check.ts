@@ -26,7 +26,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../src-main/engine/backend/index.js';
-import { tensorCoresAvailable } from '../src-main/engine/kernels/matmul-precision.js';
+import { setMatmulPrecision, tensorCoresAvailable } from '../src-main/engine/kernels/matmul-precision.js';
 import { enableTensorCores, measureSubgroupSize, tensorCoreState, tensorCoresUnavailableReason } from '../src-main/engine/kernels/webgpu-tensor-cores.js';
 import {
   compileTcPipeline, defaultTcVariant, runTcMatMul, setTcMatMulTable, tcPlanFor, tcProblemKey, tensorCoreCompileCheck, withTensorCoreMatMul,
@@ -234,6 +234,7 @@ export async function main(argv: string[]): Promise<TcCheckRecord> {
     console.log(`gpu-tc-check: tensor cores NOT available on this device: ${reason}. Nothing to check.`);
     return { bench: 'gpu-tc-check', device: backend.device, available: false, reason, ...empty };
   }
+  setMatmulPrecision('fp32'); // the fp32 column is the fp32 kernel; the tensor-core kernel runs inside withTensorCoreMatMul
   const st = tensorCoreState()!;
   const be = activeWebgpu()!;
   console.log(`gpu-tc-check: fragment f16 ${st.fragment.m}x${st.fragment.n}x${st.fragment.k} -> f32, subgroup size ${st.subgroupSize}, builtins ${st.style}; `

@@ -85,7 +85,7 @@ test('device assessment names what is missing; a usable device enables f16-tc, a
   assert.match((assessDevice(ranged, {}, 128) as { reason: string }).reason, /not fixed \(min 16, max 64, measured 128\)/);
   assert.equal(await enableTensorCores(ranged, async () => null, {}, async () => 32), null);
   assert.equal(tensorCoreState()?.subgroupSize, 32);
-  assert.match((await enableTensorCores(ranged, async () => null, {}, async () => null))!, /measured nothing/);
+  assert.match((await enableTensorCores({ ...ranged }, async () => null, {}, async () => null))!, /measured nothing/);
 
   const tried: string[] = [];
   assert.equal(await enableTensorCores(dev([...TENSOR_CORE_FEATURES]), async (s) => { tried.push(s.style); return null; }, {}), null);
@@ -94,6 +94,17 @@ test('device assessment names what is missing; a usable device enables f16-tc, a
   assert.deepEqual(tensorCoreState()?.fragment, { m: 16, n: 16, k: 16 });
   setMatmulPrecision('f16-tc');
   assert.equal(matmulPrecision(), 'f16-tc');
+
+  // the same device again (selectBackend called twice): nothing re-checked, the precision kept
+  const same = dev([...TENSOR_CORE_FEATURES]);
+  assert.equal(await enableTensorCores(same, async () => null, {}), null);
+  setMatmulPrecision('f16-tc');
+  assert.equal(await enableTensorCores(same, async () => { throw new Error('not called'); }, {}), null);
+  assert.equal(matmulPrecision(), 'f16-tc');
+  // ... but a different builtin setting is a new check
+  assert.equal(await enableTensorCores(same, async () => null, { WID_TC_BUILTINS: 'legacy' }), null);
+  assert.equal(tensorCoreState()?.style, 'legacy');
+  assert.equal(matmulPrecision(), 'fp32');
 
   assert.equal(await enableTensorCores(dev([...TENSOR_CORE_FEATURES]), async (s) => (s.style === 'legacy' ? null : 'unknown builtin'), {}), null);
   assert.equal(tensorCoreState()?.style, 'legacy');

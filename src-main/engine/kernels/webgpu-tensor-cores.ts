@@ -112,6 +112,7 @@ export interface TensorCoreState {
 }
 
 let state: TensorCoreState | null = null;
+let lastEnabled: { device: object; key: string } | null = null;
 let whyNot = 'the webgpu backend has not been selected';
 
 /** The device's tensor-core set-up once enableTensorCores() found it usable, else null. */
@@ -122,6 +123,7 @@ export const tensorCoresUnavailableReason = (): string | null => (state ? null :
 /** Records that tensor cores are not used, and why (e.g. the kernel was left out of the registered ones). */
 export function disableTensorCores(reason: string): void {
   state = null;
+  lastEnabled = null;
   whyNot = reason;
   setTensorCoresAvailable(false);
 }
@@ -129,6 +131,7 @@ export function disableTensorCores(reason: string): void {
 /** Tests only: set (or clear) the state without a device. */
 export function setTensorCoreStateForTests(s: TensorCoreState | null, reason = 'cleared by a test'): void {
   state = s;
+  lastEnabled = null;
   whyNot = reason;
   setTensorCoresAvailable(s !== null);
 }
@@ -179,10 +182,15 @@ export function assessDevice(device: DeviceLike, env: NodeJS.ProcessEnv = proces
  * Decides whether the f16-tc matmul can run on this device and records it (setTensorCoresAvailable). `compiles`
  * tries a small kernel in a builtin style and resolves to null when it compiled, else the compiler's message; the
  * current style is tried first, then the legacy one. Where the adapter reports a range of subgroup sizes,
- * `measureSubgroupSize` tells the size a 128-thread compute kernel gets. Returns the reason when unavailable, else null.
+ * `measureSubgroupSize` tells the size a 128-thread compute kernel gets. Called again for the device it enabled, under
+ * the same env, it changes nothing (the precision chosen since stays). Returns the reason when unavailable, else null.
  */
 export async function enableTensorCores(device: DeviceLike, compiles: (s: TensorCoreState) => Promise<string | null>,
   env: NodeJS.ProcessEnv = process.env, measureSubgroupSize?: () => Promise<number | null>): Promise<string | null> {
+  // the same device under the same settings (selectBackend again): keep what was found, and the chosen precision
+  const key = `${env.WID_TENSOR_CORES ?? ''}|${env.WID_TC_BUILTINS ?? ''}|${env.WID_TC_ASSUME ?? ''}`;
+  if (state && lastEnabled?.device === device && lastEnabled.key === key) return null;
+  lastEnabled = null;
   state = null;
   setTensorCoresAvailable(false);
   let a = assessDevice(device, env);
@@ -199,6 +207,7 @@ export async function enableTensorCores(device: DeviceLike, compiles: (s: Tensor
     if (err === null) {
       state = candidate;
       whyNot = '';
+      lastEnabled = { device, key };
       setTensorCoresAvailable(true);
       return null;
     }
