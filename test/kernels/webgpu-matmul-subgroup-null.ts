@@ -36,6 +36,12 @@ for (const s of shapes) {
   }
   tf.dispose([a, b]);
 }
+// precision fp32 (the default) on a device with tensor cores: the fp32 kernel, not this one
+const beforeFp32 = tcDispatchCount();
+const plain = tf.matMul(tf.ones([24, 40]), tf.ones([40, 56]));
+await plain.data();
+plain.dispose();
+const fp32Dispatches = tcDispatchCount() - beforeFp32;
 setMatmulPrecision('f16-tc');
 const before = tcDispatchCount();
 const x = tf.variable(tf.ones([24, 40])), w = tf.variable(tf.ones([56, 40]));
@@ -51,5 +57,5 @@ ts.dispose();
 setMatmulPrecision('fp32');
 const check = await tcCheckMain(['--sizes', '4L-256H', '--batch', '2', '--seq', '16', '--vocab', '1000', '--reps', '1', '--inner', '1', '--warm', '0', '--no-odd', '--apply']);
 device.onuncapturederror = (e) => { errors.push((e as GPUUncapturedErrorEvent).error.message.split('\n')[0]); };
-console.log(JSON.stringify({ device: backend.device, features, enabledBySelect, checkAvailable: check.available, checkShapes: check.shapes.length, errors: [...new Set(errors)], tcDispatches: tcDispatchCount(), gradDispatches, capturePath: capture?.path ?? null, captureReason: capture?.reason ?? null }));
+console.log(JSON.stringify({ device: backend.device, features, enabledBySelect, checkAvailable: check.available, checkShapes: check.shapes.length, errors: [...new Set(errors)], tcDispatches: tcDispatchCount(), gradDispatches, fp32Dispatches, capturePath: capture?.path ?? null, captureReason: capture?.reason ?? null }));
 process.exit(0);

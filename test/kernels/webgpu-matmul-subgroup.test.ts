@@ -151,7 +151,7 @@ for (const style of ['majorness', 'legacy'] as const) {
     { timeout: 300_000 }, () => {
       const r = spawnSync(process.execPath, ['--import', 'tsx', nullChild], { encoding: 'utf8', timeout: 280_000, env: { ...process.env, TC_STYLE: style } });
       assert.equal(r.status, 0, (r.stderr ?? '').slice(-3000));
-      const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { device: string; features: string[]; enabledBySelect: string | null; checkAvailable: boolean; checkShapes: number; errors: string[]; tcDispatches: number; gradDispatches: number; capturePath: string };
+      const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { device: string; features: string[]; enabledBySelect: string | null; checkAvailable: boolean; checkShapes: number; errors: string[]; tcDispatches: number; gradDispatches: number; fp32Dispatches: number; capturePath: string };
       assert.match(res.device, /null/);
       assert.deepEqual(res.features, ['chromium-experimental-subgroup-matrix', 'shader-f16', 'subgroups']); // requested for tfjs' device
       assert.equal(res.enabledBySelect, 'majorness'); // selectBackend's compile check passed on this device
@@ -160,6 +160,7 @@ for (const style of ['majorness', 'legacy'] as const) {
       assert.deepEqual(res.errors, []);
       assert.ok(res.tcDispatches > 400, `${res.tcDispatches} tensor-core dispatches`);
       assert.equal(res.gradDispatches, 3); // forward and both gradient products
+      assert.equal(res.fp32Dispatches, 0); // precision fp32: the fp32 kernel even where tensor cores are available
       assert.equal(res.capturePath, 'replay');
     });
 }
