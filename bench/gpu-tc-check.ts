@@ -113,7 +113,11 @@ export interface TcCheckRecord {
 
 const BOUND_FORMULA = '16·sqrt(K)·2^-11·max|a|·max|b| + K·2^-22·max|a|·max|b| (f16 rounding of the inputs, Hoeffding; f32 accumulation)';
 
-export async function checkShape(s: MatMulShape & { broadcastB?: boolean }, opts: { reps: number; inner: number; time: boolean; quick: boolean; only?: string[] }): Promise<ShapeCheck> {
+/**
+ * One shape: fp32 timing, then each candidate variant's correctness and timing. `harness`: instead, the fp32
+ * kernel's result through the same reference and sampling (tests the check itself where there are no tensor cores).
+ */
+export async function checkShape(s: MatMulShape & { broadcastB?: boolean }, opts: { reps: number; inner: number; time: boolean; quick: boolean; only?: string[]; harness?: boolean }): Promise<ShapeCheck> {
   const be = activeWebgpu()!;
   const batchB = s.broadcastB ? 1 : s.batch;
   const p = { batch: s.batch, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB };
@@ -155,6 +159,18 @@ export async function checkShape(s: MatMulShape & { broadcastB?: boolean }, opts
     if (opts.time) { fp32Ms = await gpuMs(() => tf.matMul(a2, b2, s.transA, s.transB), opts.reps, opts.inner); record.fp32Ms = fp32Ms; record.fp32Tflops = tflops(fp32Ms); }
     const problem = { ...p, broadcastA: false, broadcastB: !!s.broadcastB };
     let bestCost = Infinity;
+    if (opts.harness) {
+      // the check itself on the fp32 kernel (any webgpu device): reference, sampling and bound, no tensor core
+      const out = tf.tidy(() => tf.matMul(a2, b2, s.transA, s.transB).reshape([s.batch, s.m, s.n]));
+      const picked = tf.tidy(() => tf.gather(tf.gather(tf.gather(out, zs, 0), rows, 1), cols, 2));
+      const got = await picked.data();
+      tf.dispose([out, picked]);
+      let maxErr = 0;
+      for (let i = 0; i < ref.length; i++) maxErr = Math.max(maxErr, Number.isFinite(got[i]) ? Math.abs(got[i] - ref[i]) : Infinity);
+      variants.push({ variant: 'fp32-harness', planned: 'fp32-harness', ms: null, tflops: null, compileMs: null, maxErr, nanLeft: 0, pass: maxErr <= bound });
+      record.pass = maxErr <= bound;
+      return record;
+    }
     for (const v of opts.only ?? tcCandidates(p, opts.quick)) {
       const vc: VariantCheck = { variant: v, planned: v, ms: null, tflops: null, compileMs: null, maxErr: null, nanLeft: null, pass: false };
       variants.push(vc);

@@ -132,9 +132,10 @@ test('WGSL: every kernel passes the Tint of node_modules/webgpu (Dawn null backe
 
 const child = fileURLToPath(new URL('./webgpu-matmul-subgroup-swiftshader.ts', import.meta.url));
 
-test('on SwiftShader (no shader-f16, no subgroup matrices): tensor cores unavailable with the reason, f16-tc refused, fp32 matmul unchanged',
+test('on SwiftShader (no shader-f16, no subgroup matrices): tensor cores unavailable with the reason, f16-tc refused, fp32 matmul unchanged; gpu-tc-check\'s reference agrees with it',
   { skip: swiftshaderSkip, timeout: 300_000 }, () => {
-    const r = runOnSwiftShader<{ device: string; reason: string | null; available: boolean; refusal: string; precision: string; maxDiff: number; tcDispatches: number; features: string[] }>(child, 280_000);
+    const r = runOnSwiftShader<{ device: string; reason: string | null; available: boolean; refusal: string; precision: string; maxDiff: number; tcDispatches: number; features: string[];
+      harness: { label: string; pass: boolean; maxErr: number; bound: number; checked: string }[] }>(child, 280_000);
     assert.match(r.device, /swiftshader/i);
     assert.equal(r.available, false);
     assert.match(r.reason!, /lacks shader-f16/);
@@ -142,6 +143,9 @@ test('on SwiftShader (no shader-f16, no subgroup matrices): tensor cores unavail
     assert.equal(r.precision, 'fp32');
     assert.ok(r.maxDiff <= 1e-4, `fp32 matmul vs float64: ${r.maxDiff}`);
     assert.equal(r.tcDispatches, 0);
+    // gpu-tc-check's reference and sampling agree with the fp32 kernel far inside the bound on every shape kind
+    assert.equal(r.harness.length, 8 + 15);
+    for (const h of r.harness) assert.ok(h.pass && h.maxErr <= 1e-3 * h.bound, `${h.label}: err ${h.maxErr} bound ${h.bound} (${h.checked})`);
   });
 
 const nullChild = fileURLToPath(new URL('./webgpu-matmul-subgroup-null.ts', import.meta.url));
