@@ -515,6 +515,7 @@ function tcBatchMatMul(args: KernelArgs): tf.TensorInfo | null {
   if (!p) return null;
   const be = args.backend as unknown as WebgpuInternals;
   const plan = planTcMatMul(p, chooseTcVariant(p), st, deviceLimits(be));
+  if (plan.grid.some((g) => g > be.device.limits.maxComputeWorkgroupsPerDimension)) return null; // the fp32 kernel folds large grids
   const out = runTcMatMul(be, a, b, plan);
   const outShape = [...tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), p.m, p.n];
   const reshape = tf.getKernel('Reshape', 'webgpu')!;
