@@ -13,6 +13,8 @@ import { withCpuProfile } from './lib/cpu-profile.js';
 import { gpuPoolBytes, trimGpuPool } from './lib/gpu-pool.js';
 import { list, positiveInt } from './lib/args.js';
 import { runPeer, PeerRow, PEERS, PeerName } from './lib/torch-peer.js';
+import { MATMUL_PRECISIONS, setMatmulPrecision, tensorCoresAvailable, type MatmulPrecision } from '../src-main/engine/kernels/matmul-precision.js';
+import { tensorCoresUnavailableReason } from '../src-main/engine/kernels/webgpu-tensor-cores.js';
 
 export interface EngineTiming {
   size: string; backend: string; device: string; batch: number; seq: number; steps: number;
@@ -84,6 +86,8 @@ export interface CompareRow {
 
 export interface CompareRecord {
   bench: 'gpu-compare'; backend: { name: string; device: string }; batch: number; seq: number; steps: number; warmup: number;
+  /** The engine's matmul precision (kernels/matmul-precision.ts): fp32, or f16-tc on tensor cores (issue 25). */
+  precision?: MatmulPrecision;
   check: NumericCheck | null; engine: EngineTiming[]; peers: Partial<Record<PeerName, { rows?: PeerRow[]; error?: string }>>;
   rows: CompareRow[];
   /** Per size: the engine against the fastest transformers mode (the issue's target) and peak memory against transformers fp32. */
@@ -130,9 +134,10 @@ export const matmulFloorMs = (params: number, tokens: number): number => (6 * pa
 const f = (v: number | null | undefined, d = 1) => (v === null || v === undefined ? 'n/a' : v.toFixed(d));
 
 /** The comparison as a Markdown table (also what gpu-entry puts in summary.md). */
-export function markdown(r: CompareRecord): string {
+export function markdown(r: CompareRecord | SkippedCompare): string {
+  if ('skipped' in r) return `gpu-compare not run: ${r.skipped}`;
   const lines = [
-    `gpu-compare on ${r.backend.name} (${r.backend.device}), b${r.batch} x s${r.seq}, ${r.steps} timed steps after ${r.warmup} warm-up, one sync at the end.`,
+    `gpu-compare on ${r.backend.name} (${r.backend.device}), matmuls ${r.precision ?? 'fp32'}, b${r.batch} x s${r.seq}, ${r.steps} timed steps after ${r.warmup} warm-up, one sync at the end.`,
     r.check ? `Numeric check vs cpu: ${formatCheck(r.check)}` : 'Numeric check: not run.',
     '',
     '| size | who | ms/step | engine / this | peak GPU MiB | note |',
@@ -147,11 +152,14 @@ export function markdown(r: CompareRecord): string {
   return lines.join('\n');
 }
 
-export const USAGE = `gpu-compare [--sizes 4L-256H,4L-512H,base] [--paths eager,replay] [--batch 32] [--seq 128] [--steps 10] [--warmup 3] [--backend auto|webgpu|wasm|cpu|tensorflow]
+/** What gpu-compare returns when the precision asked for cannot run here (f16-tc without tensor cores). */
+export interface SkippedCompare { bench: 'gpu-compare'; skipped: string; backend: { name: string; device: string }; precision: MatmulPrecision }
+
+export const USAGE = `gpu-compare [--sizes 4L-256H,4L-512H,base] [--paths eager,replay] [--precision fp32|f16-tc (or env WID_PRECISION)] [--batch 32] [--seq 128] [--steps 10] [--warmup 3] [--backend auto|webgpu|wasm|cpu|tensorflow]
             [--peers hf,handwritten] [--hf-modes fp32,tf32,bf16] [--dropout 0] [--torch-device cuda|cpu] [--python python3 (or env WID_PYTHON)] [--peer-timeout 240 (s per script)]
             [--no-torch] [--no-check] [--cpu-profile FILE (V8 profile of the timed steps, one file per size)]`;
 
-export async function main(argv: string[]): Promise<CompareRecord | undefined> {
+export async function main(argv: string[]): Promise<CompareRecord | SkippedCompare | undefined> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -162,6 +170,7 @@ export async function main(argv: string[]): Promise<CompareRecord | undefined> {
       steps: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '3' },
       backend: { type: 'string', default: 'auto' },
+      precision: { type: 'string', default: process.env.WID_PRECISION ?? 'fp32' },
       peers: { type: 'string', default: PEERS.join(',') },
       'hf-modes': { type: 'string', default: 'fp32,tf32,bf16' },
       dropout: { type: 'string', default: '0' },
@@ -185,18 +194,35 @@ export async function main(argv: string[]): Promise<CompareRecord | undefined> {
   const dropout = Number(values.dropout);
   if (!(dropout >= 0 && dropout < 1)) throw new Error(`--dropout must be in [0, 1), got "${values.dropout}"`);
 
+  const precision = list('precision', values.precision, MATMUL_PRECISIONS)[0] as MatmulPrecision;
   const backend = await selectBackend(values.backend as BackendPreference);
-  console.log(`engine backend: ${backend.name} — ${backend.device}`);
+  console.log(`engine backend: ${backend.name} — ${backend.device}; matmuls ${precision}`);
+  if (precision === 'f16-tc' && !tensorCoresAvailable()) {
+    const skipped = `precision f16-tc asked for, but this backend has no tensor cores (${backend.name === 'webgpu' ? tensorCoresUnavailableReason() : `backend ${backend.name}`})`;
+    console.log(`gpu-compare: ${skipped}; nothing run`);
+    return { bench: 'gpu-compare', skipped, backend, precision };
+  }
+  setMatmulPrecision(precision); // the numeric check and every engine step below; fp32 again at the end
+  try {
+    return await compareWith(values, backend, precision, { batch, seq, steps, warmup, sizes, peers, hfModes, peerTimeout, dropout });
+  } finally {
+    setMatmulPrecision('fp32');
+  }
+}
+
+async function compareWith(values: Record<string, string | boolean | undefined>, backend: { name: string; device: string }, precision: MatmulPrecision,
+  o: { batch: number; seq: number; steps: number; warmup: number; sizes: string[]; peers: PeerName[]; hfModes: string[]; peerTimeout: number; dropout: number }): Promise<CompareRecord> {
+  const { batch, seq, steps, warmup, sizes, peers, hfModes, peerTimeout, dropout } = o;
   let check: NumericCheck | null = null;
   if (!values['no-check'] && backend.name !== 'cpu') {
     check = await checkAgainstCpu(backend.name);
     console.log(`numeric check vs cpu: ${formatCheck(check)}`);
   }
   const engine: EngineTiming[] = [];
-  const paths = list('paths', values.paths, ['eager', 'replay']);
+  const paths = list('paths', values.paths as string, ['eager', 'replay']);
   for (const size of sizes) {
     for (const path of paths) {
-      const prof = values['cpu-profile'] ? values['cpu-profile'].replace(/(\.cpuprofile)?$/, `-${size}-${path}.cpuprofile`) : undefined;
+      const prof = values['cpu-profile'] ? (values['cpu-profile'] as string).replace(/(\.cpuprofile)?$/, `-${size}-${path}.cpuprofile`) : undefined;
       const t = await timeEngineStep(size, batch, seq, steps, warmup, prof, path === 'replay' ? 'auto' : 'off');
       engine.push({ ...t, backend: backend.name, device: backend.device });
       console.log(`engine ${size} ${t.path}: ${t.msPerStep.toFixed(1)} ms/step (JS issue ${t.issueMsPerStep.toFixed(1)} ms/step; `
@@ -207,15 +233,16 @@ export async function main(argv: string[]): Promise<CompareRecord | undefined> {
   await trimGpuPool(); // the engine's buffers stay allocated while the peers run; free what it can
   const peerResults: CompareRecord['peers'] = {};
   for (const peer of peers) {
-    const r = runPeer(peer, { sizes, batch, seq, steps, warmup, device: values['torch-device'], python: values.python!, modes: hfModes, dropout, timeoutS: peerTimeout });
+    const r = runPeer(peer, { sizes, batch, seq, steps, warmup, device: values['torch-device'] as string | undefined, python: values.python as string, modes: hfModes, dropout, timeoutS: peerTimeout });
     peerResults[peer] = r;
     if (r.error) console.log(`${peer}: not run — ${r.error}`);
     for (const row of r.rows ?? []) console.log(`${peer} ${row.size} ${row.mode}: ${row.msPerStep === null ? row.note : `${row.msPerStep.toFixed(1)} ms/step, peak ${f(row.peakMb, 0)} MiB`}`);
   }
   const { rows, summary } = compareRows(engine, Object.values(peerResults).flatMap((p) => p?.rows ?? []));
   const record: CompareRecord = {
-    bench: 'gpu-compare', backend, batch, seq, steps, warmup, check, engine, peers: peerResults, rows, summary,
-    env: Object.fromEntries(['WID_DAWN_OPTIONS', 'WID_TFJS_FLAGS', 'WID_WEBGPU_KERNELS', 'WID_MATMUL_VARIANT', 'WID_ADAMW_DISPATCH', 'WID_CAPTURE'].map((k) => [k, process.env[k] ?? null])),
+    bench: 'gpu-compare', backend, batch, seq, steps, warmup, precision, check, engine, peers: peerResults, rows, summary,
+    env: Object.fromEntries(['WID_DAWN_OPTIONS', 'WID_TFJS_FLAGS', 'WID_WEBGPU_KERNELS', 'WID_MATMUL_VARIANT', 'WID_ADAMW_DISPATCH', 'WID_CAPTURE',
+      'WID_PRECISION', 'WID_TC_VARIANT', 'WID_TENSOR_CORES'].map((k) => [k, process.env[k] ?? null])),
   };
   console.log('\n' + markdown(record));
   return record;

@@ -22,6 +22,7 @@ export const BENCHMARKS: Record<string, BenchEntry> = {
   parity: { summary: 'the transformers fixtures of test/fixtures/bert on this backend, worst max abs diff', estimateS: 15, load: () => import('../parity.js') },
   'gpu-probe': { summary: 'op timings of BERT-base shapes; --profile SIZES: per-kernel GPU time of one step', estimateS: 30, load: () => import('../gpu-probe.js') },
   'gpu-matmul-probe': { summary: 'every matmul shape of the step: tfjs vs each tile variant, fastest per shape (--apply: use it)', estimateS: 150, load: () => import('../gpu-matmul-probe.js') },
+  'gpu-tc-check': { summary: 'f16 tensor-core matmul at every step shape: error vs float64 (bound, NaN-filled outputs), TFLOP/s vs fp32, fastest variant (--apply: use it)', estimateS: 180, load: () => import('../gpu-tc-check.js') },
   'gpu-dispatch-probe': { summary: 'CPU cost of one small op and of the raw Dawn calls behind it', estimateS: 10, load: () => import('../gpu-dispatch-probe.js') },
   wid: { summary: 'WID distillation steps at full width and pruned, steps/s, peak tensor bytes', estimateS: 25, load: () => import('../wid.js') },
   distill: { summary: 'a distillation job loop (wid|distilbert|tinybert) as the job runs it, steps/s', estimateS: 45, load: () => import('../distill.js') },

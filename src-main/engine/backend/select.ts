@@ -7,6 +7,8 @@ import { applyWebgpuFlags, webgpuCreateOptions } from '../kernels/webgpu-tuning.
 import { registerWebgpuKernels } from '../kernels/webgpu-kernels.js';
 import { installReductionGradients } from '../kernels/reduction-gradients.js';
 import { registerWasmMatMul } from '../kernels/wasm-matmul.js';
+import { disableTensorCores, enableTensorCores, measureSubgroupSize, requestTensorCoreFeatures, withTensorCoreToggles } from '../kernels/webgpu-tensor-cores.js';
+import { tensorCoreCompileCheck, tensorCoreMatMulRegistered } from '../kernels/webgpu-matmul-subgroup.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export interface SelectedBackend { name: string; device: string }
@@ -47,7 +49,10 @@ async function installWebgpuGlobals(): Promise<GPUAdapter> {
   if (!webgpuInstalled) {
     Object.assign(globalThis, mod.globals);
     if (!g.navigator) (globalThis as Record<string, unknown>).navigator = {};
-    (g.navigator as { gpu?: GPU }).gpu = mod.create(webgpuCreateOptions()); // Dawn toggles: kernels/webgpu-tuning.ts
+    // Dawn toggles: kernels/webgpu-tuning.ts, plus those tensor cores need (kernels/webgpu-tensor-cores.ts)
+    const gpu = mod.create(withTensorCoreToggles(webgpuCreateOptions()));
+    requestTensorCoreFeatures(gpu as never); // tfjs' requestDevice also asks for f16 and subgroup matrices where offered
+    (g.navigator as { gpu?: GPU }).gpu = gpu;
     webgpuInstalled = true;
   }
   const adapter = await g.navigator!.gpu!.requestAdapter();
@@ -62,6 +67,14 @@ async function tryWebgpu(): Promise<SelectedBackend> {
   applyWebgpuFlags(); // tfjs-webgpu flags: kernels/webgpu-tuning.ts
   if (!(await tf.setBackend('webgpu'))) throw new Error("setBackend('webgpu') returned false");
   registerWebgpuKernels(); // faster kernels over tfjs' ones: kernels/webgpu-kernels.ts
+  // f16 tensor cores for matmulPrecision 'f16-tc', where the device got the features (kernels/webgpu-tensor-cores.ts)
+  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  try {
+    if (!tensorCoreMatMulRegistered()) disableTensorCores('WID_WEBGPU_KERNELS leaves the tensor-core matmul out');
+    else await enableTensorCores(device, (st) => tensorCoreCompileCheck(device, st), process.env, () => measureSubgroupSize(device));
+  } catch (err) {
+    console.warn(`tensor cores: not enabled (${reasonOf(err)})`);
+  }
   const info = (adapter as unknown as { info?: { vendor?: string; architecture?: string; device?: string; description?: string } }).info;
   const desc = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';
   return { name: 'webgpu', device: `WebGPU (${desc || 'adapter'})` };

@@ -9,6 +9,7 @@ import { registerLayerNormKernels } from './webgpu-layer-norm.js';
 import { registerGeluKernels } from './webgpu-gelu.js';
 import { registerDropoutMaskKernel } from './webgpu-dropout-mask.js';
 import { registerMatMulKernel } from './webgpu-matmul.js';
+import { registerTensorCoreMatMul } from './webgpu-matmul-subgroup.js';
 import { registerCrossEntropyKernels } from './webgpu-cross-entropy.js';
 import { registerAttentionSoftmaxKernels } from './webgpu-attention-softmax.js';
 
@@ -25,7 +26,8 @@ function override(kernelName: string, make: (original: tf.KernelFunc) => tf.Kern
 
 /**
  * Env WID_WEBGPU_KERNELS: 'none' keeps tfjs' kernels and uploads (for before/after measurements);
- * otherwise a comma list of what to leave out: upload, segment-sum, adamw, layernorm, gelu, dropout, matmul, cross-entropy, attention-softmax.
+ * otherwise a comma list of what to leave out: upload, segment-sum, adamw, layernorm, gelu, dropout, matmul, tensor-cores, cross-entropy,
+ * attention-softmax ('tensor-cores': the f16-tc matmul wrapper, which only acts when matmulPrecision() is 'f16-tc').
  * (WID_MATMUL_VARIANT picks the matmul's tiles for every shape, 'tfjs' = tfjs' own: webgpu-matmul.ts.)
  */
 export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -39,6 +41,7 @@ export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): str
   if (!skip.has('gelu')) { registerGeluKernels(); done.push('gelu'); }
   if (!skip.has('dropout')) { registerDropoutMaskKernel(); done.push('dropout'); }
   if (!skip.has('matmul')) { registerMatMulKernel(); done.push('matmul'); }
+  if (!skip.has('tensor-cores')) { registerTensorCoreMatMul(); done.push('tensor-cores'); }
   if (!skip.has('cross-entropy')) { registerCrossEntropyKernels(); done.push('cross-entropy'); }
   if (!skip.has('attention-softmax')) { registerAttentionSoftmaxKernels(); done.push('attention-softmax'); }
   if (skip.has('segment-sum')) return done;
