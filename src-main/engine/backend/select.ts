@@ -9,6 +9,8 @@ import { installReductionGradients } from '../kernels/reduction-gradients.js';
 import { registerWasmMatMul } from '../kernels/wasm-matmul.js';
 import { disableTensorCores, enableTensorCores, measureSubgroupSize, requestTensorCoreFeatures, withTensorCoreToggles } from '../kernels/webgpu-tensor-cores.js';
 import { tensorCoreCompileCheck, tensorCoreMatMulRegistered } from '../kernels/webgpu-matmul-subgroup.js';
+import { tensorCoreSelfCheck } from '../kernels/tensor-core-self-check.js';
+import { tensorCoresAvailable } from '../kernels/matmul-precision.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export interface SelectedBackend { name: string; device: string }
@@ -71,7 +73,12 @@ async function tryWebgpu(): Promise<SelectedBackend> {
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
   try {
     if (!tensorCoreMatMulRegistered()) disableTensorCores('WID_WEBGPU_KERNELS leaves the tensor-core matmul out');
-    else await enableTensorCores(device, (st) => tensorCoreCompileCheck(device, st), process.env, () => measureSubgroupSize(device));
+    else if (!(await enableTensorCores(device, (st) => tensorCoreCompileCheck(device, st), process.env, () => measureSubgroupSize(device)))
+      && tensorCoresAvailable() && !process.env.WID_TC_ASSUME) {
+      // compiling is not enough for 'auto' to pick it: the numbers must be right (WID_TC_ASSUME: Dawn's null backend, which computes nothing)
+      const wrong = await tensorCoreSelfCheck();
+      if (wrong) disableTensorCores(wrong);
+    }
   } catch (err) {
     console.warn(`tensor cores: not enabled (${reasonOf(err)})`);
   }
