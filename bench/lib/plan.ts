@@ -48,11 +48,11 @@ export const PLANS: Record<string, string[]> = {
   // (numeric check vs cpu first) against fp32 in the same process, transformers TF32/bf16 beside the fp32 run. Every
   // item says so and returns when the device has no tensor cores (gpu-compare: 'not run: ...').
   tc: [
-    '~180 gpu-tc-check --sizes base,4L-512H --reps 3 --inner 5 --budget 160 --apply',
-    '~90 gpu-compare --backend webgpu --precision f16-tc --sizes 4L-512H,base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch',
+    '~180 WID_TC_SELF_CHECK=off gpu-tc-check --sizes base,4L-512H --reps 3 --inner 5 --budget 160 --apply',
+    '~90 WID_TC_SELF_CHECK=off gpu-compare --backend webgpu --precision f16-tc --sizes 4L-512H,base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch',
     '~110 gpu-compare --backend webgpu --precision fp32 --sizes 4L-512H,base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --torch-device cuda --peers hf --hf-modes tf32,bf16 --no-check',
     // correctness only with the deprecated builtin spelling (what the H100 probe ran), should the current one fail
-    '~35 WID_TC_BUILTINS=legacy gpu-tc-check --sizes base --no-time --warm 0 --budget 25',
+    '~35 WID_TC_SELF_CHECK=off WID_TC_BUILTINS=legacy gpu-tc-check --sizes base --no-time --warm 0 --budget 25',
   ],
   // the distillation baselines' job loop on a random BERT-base teacher, unprofiled
   baselines: ['distilbert', 'tinybert'].map((m) => `distill --method ${m} --random-teacher base --backend webgpu --batch 32 --seq 128 --steps 8 --warmup 3 --no-profile`),

@@ -74,10 +74,14 @@ async function tryWebgpu(): Promise<SelectedBackend> {
   try {
     if (!tensorCoreMatMulRegistered()) disableTensorCores('WID_WEBGPU_KERNELS leaves the tensor-core matmul out');
     else if (!(await enableTensorCores(device, (st) => tensorCoreCompileCheck(device, st), process.env, () => measureSubgroupSize(device)))
-      && tensorCoresAvailable() && !process.env.WID_TC_ASSUME) {
-      // compiling is not enough for 'auto' to pick it: the numbers must be right (WID_TC_ASSUME: Dawn's null backend, which computes nothing)
+      && tensorCoresAvailable() && !process.env.WID_TC_ASSUME && process.env.WID_TC_SELF_CHECK !== 'off') {
+      // compiling is not enough for 'auto' to pick it: the numbers must be right. Not on Dawn's null backend
+      // (WID_TC_ASSUME), which computes nothing; WID_TC_SELF_CHECK=off lets gpu-tc-check measure a kernel that fails it.
       const wrong = await tensorCoreSelfCheck();
-      if (wrong) disableTensorCores(wrong);
+      if (wrong) {
+        disableTensorCores(wrong);
+        console.warn(`tensor cores: not enabled (${wrong})`);
+      }
     }
   } catch (err) {
     console.warn(`tensor cores: not enabled (${reasonOf(err)})`);
