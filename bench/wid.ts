@@ -59,7 +59,12 @@ interface PhaseResult {
   path: 'replay' | 'eager'; width: number; stepsPerSec: number; tokensPerSec: number; msPerStep: number;
   /** Replayed steps: GPU time per step (timestamp queries). */
   gpuMsPerStep: number | null; bytesAfter: number; lastLoss: number; captureNote: string | null;
+  /** Dispatches (and copies) of the captured step's template: the kernels one replayed step runs. */
+  dispatches: number | null;
 }
+
+/** The step's A/B switches (methods/wid/compact-products.ts, train/clip.ts) as this process runs them. */
+const SWITCHES = ['WID_BATCHED_COMPACTORS', 'WID_COMPACTOR_TRANSPOSE', 'WID_CLIP_NORM', 'WID_FUSIONS', 'WID_CAPTURE'];
 
 /**
  * The loop's own step (train/distillation-step.ts) through a captured step, `a.steps` timed steps after warm-up,
@@ -88,6 +93,7 @@ async function timePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, a: Args, mod
       stepsPerSec: a.steps / sec, tokensPerSec: (a.steps * a.batch * a.seq) / sec, msPerStep: (1000 * sec) / a.steps,
       gpuMsPerStep: status.path === 'replay' && gpu.length === a.steps ? gpu.reduce((x, y) => x + y, 0) / a.steps : null,
       bytesAfter: tf.memory().numBytes, lastLoss, captureNote: status.reason,
+      dispatches: status.path === 'replay' ? status.dispatches : null,
     };
   } finally {
     captured.dispose();
@@ -131,13 +137,24 @@ export async function main(argv: string[]): Promise<unknown> {
     await last!.data(); last!.dispose();
     plain.msPerStep = (performance.now() - t0) / a.steps;
     plain.path = plainStep.capture!.status().path;
+    plain.dispatches = plain.path === 'replay' ? plainStep.capture!.status().dispatches : null;
   } finally {
     plainStep.dispose();
+  }
+  const profiles: Record<string, KernelProfile> = {};
+  if (a.profile) {
+    // the plain step eager (same code, no capture): its kernels are what the WID step's are compared with
+    const eager = makeTrainStep(cfg, a.batch, a.seq, { capture: 'off' });
+    try {
+      const warm = eager.step(); await warm.data(); warm.dispose();
+      profiles.plain = await profileKernels(`plain MLM step ${a.size}`, () => eager.step());
+    } finally {
+      eager.dispose();
+    }
   }
   const paths = (process.env.WID_BENCH_PATHS ?? 'eager,replay').split(',') as ('eager' | 'replay')[];
   const full: Record<string, PhaseResult> = {}, pruned: Record<string, PhaseResult> = {};
   for (const p of paths) full[p] = await timePhase(m, opt, batch, a, p === 'replay' ? 'auto' : 'off', 'full');
-  const profiles: Record<string, KernelProfile> = {};
   if (a.profile) profiles.full = await profilePhase(m, opt, batch, `WID ${a.size} full width`);
   await m.afterStepAsync(0, 1); // prune straight to the preset's width (async: webgpu cannot read synchronously)
   for (const p of paths) pruned[p] = await timePhase(m, opt, batch, a, p === 'replay' ? 'auto' : 'off', 'pruned');
@@ -145,7 +162,8 @@ export async function main(argv: string[]): Promise<unknown> {
   const result = {
     bench: 'wid', size: a.size, backend: backend.name, device: backend.device, batch: a.batch, seq: a.seq, steps: a.steps, preset: a.preset,
     teacherParams: parameterCount(cfg), studentParams: parameterCount(m.studentConfig), compactorParams: m.compactorParameters,
-    student: m.targetSizes, schedule: m.options.schedule, dropout: a.dropout, plain, full, pruned,
+    student: m.targetSizes, schedule: m.options.schedule, dropout: a.dropout,
+    switches: Object.fromEntries(SWITCHES.map((k) => [k, process.env[k] ?? null])), plain, full, pruned,
     widToPlain: full.replay && typeof plain.msPerStep === 'number' ? full.replay.msPerStep / plain.msPerStep : null,
     ...(a.profile ? { profiles } : {}),
   };
