@@ -63,8 +63,8 @@ interface PhaseResult {
   dispatches: number | null;
 }
 
-/** The step's A/B switches (methods/wid/compact-products.ts, train/clip.ts) as this process runs them. */
-const SWITCHES = ['WID_BATCHED_COMPACTORS', 'WID_COMPACTOR_TRANSPOSE', 'WID_CLIP_NORM', 'WID_FUSIONS', 'WID_CAPTURE'];
+/** The step's A/B switches (methods/wid/compact-products.ts, train/clip.ts, methods/wid/penalty.ts) as this process runs them. */
+const SWITCHES = ['WID_BATCHED_COMPACTORS', 'WID_COMPACTOR_TRANSPOSE', 'WID_CLIP_NORM', 'WID_PENALTY_MASKED', 'WID_FUSIONS', 'WID_CAPTURE'];
 
 /**
  * The loop's own step (train/distillation-step.ts) through a captured step, `a.steps` timed steps after warm-up,

@@ -6,7 +6,8 @@ import { compareBatchedCompactors, type Comparison } from './support/batched-com
 import { runOnSwiftShader, swiftshaderSkip } from '../support/swiftshader.js';
 
 // Tolerances (float32): effective weights, loss and gradients within 1e-5 of the largest entry; parameters after
-// 4 AdamW steps at lr 1e-3 within 1e-5 relative and 2e-5 absolute (Adam's m/√v amplifies rounding in tiny gradients).
+// 4-5 AdamW steps at lr 1e-3 within 2e-5 relative and 1e-5 absolute (only the row-first clip norm differs at all,
+// in rounding, which Adam's m/√v carries into the update: 5.3e-6 relative on SwiftShader, 5.5e-7 on cpu).
 test('the batched compactor products, the untransposed C and the row-first clip norm give the per-linear step (cpu, both schedules)',
   { timeout: 240_000 }, async () => {
     await selectBackend('cpu');
@@ -16,7 +17,7 @@ test('the batched compactor products, the untransposed C and the row-first clip 
         const what = `${schedule} ${path}: ${JSON.stringify(c)}`;
         assert.ok(c.effective <= 1e-5 && c.loss <= 1e-5 && c.grads <= 1e-5, what);
         assert.ok(c.gradCount > 20, what);
-        assert.ok(c.params <= 1e-5 && c.paramAbs <= 2e-5, what);
+        assert.ok(c.params <= 2e-5 && c.paramAbs <= 1e-5, what);
       }
     }
   });
@@ -36,7 +37,7 @@ for (const which of ['eager', 'replayed'] as const) {
       for (const [path, c] of Object.entries(paths)) {
         const what = `${schedule} ${path}: ${JSON.stringify(c)}`;
         assert.ok(c.effective <= 1e-5 && c.loss <= 1e-5 && c.grads <= 1e-5, what);
-        assert.ok(c.params <= 1e-5 && c.paramAbs <= 2e-5, what);
+        assert.ok(c.params <= 2e-5 && c.paramAbs <= 1e-5, what);
         if (which === 'replayed') assert.ok(c.replayed >= 1, `${what}: steps were replayed`);
       }
     }

@@ -3,12 +3,14 @@
 // before batching), on the backend already selected: effective weights, loss, every gradient, and the parameters
 // after a few AdamW steps of the loop's own step (train/distillation-step.ts, eager or captured). Two schedules:
 // the authors' (teacher width, nothing gathered, teacher weights trained) and 'hard' after a mask event (rows and
-// columns gathered). Also the clip's row-first Σg² against the one-pass sum (WID_CLIP_NORM=scalar).
+// columns gathered). Also the clip's row-first Σg² against the one-pass sum (WID_CLIP_NORM=scalar), and the
+// authors' penalty with the mask event's precomputed 1 − keep against 1 − keep formed in the step (WID_PENALTY_MASKED=step).
 import * as tf from '@tensorflow/tfjs';
 import { CapturedStep } from '../../../src-main/engine/capture/captured-step.js';
 import { disposeWeights } from '../../../src-main/engine/bert/index.js';
 import { createWidMethod, type WidMethod, type WidOptions } from '../../../src-main/engine/methods/wid/index.js';
-import { effectiveWeights } from '../../../src-main/engine/methods/wid/effective-weights.js';
+import { disposeMaskIndexTensors, effectiveWeights, maskIndexTensors } from '../../../src-main/engine/methods/wid/effective-weights.js';
+import { fullMasks } from '../../../src-main/engine/methods/wid/masks.js';
 import { unmaskedIndices } from '../../../src-main/engine/methods/wid/mask-state.js';
 import { AdamW, stepValuesTensor } from '../../../src-main/engine/train/adamw.js';
 import { distillationStep, type StepContext } from '../../../src-main/engine/train/distillation-step.js';
@@ -18,7 +20,7 @@ import { tinyBatch, tinyConfig, tinyTeacher } from './tiny-teacher.js';
 
 /** The env of each path compared; the first is the reference (the step as it was before batching). */
 export const PATHS: Record<string, Record<string, string>> = {
-  before: { WID_BATCHED_COMPACTORS: 'off', WID_COMPACTOR_TRANSPOSE: 'on', WID_CLIP_NORM: 'scalar' },
+  before: { WID_BATCHED_COMPACTORS: 'off', WID_COMPACTOR_TRANSPOSE: 'on', WID_CLIP_NORM: 'scalar', WID_PENALTY_MASKED: 'step' },
   'off-no-transpose': { WID_BATCHED_COMPACTORS: 'off', WID_COMPACTOR_TRANSPOSE: 'off', WID_CLIP_NORM: 'scalar' },
   square: { WID_BATCHED_COMPACTORS: 'square', WID_CLIP_NORM: 'scalar' },
   batched: { WID_BATCHED_COMPACTORS: 'on', WID_CLIP_NORM: 'scalar' },
@@ -28,10 +30,10 @@ export const PATHS: Record<string, Record<string, string>> = {
 /** max |a − b| / max |a| over every named tensor (names without their prefix). */
 export interface Comparison { effective: number; loss: number; grads: number; gradCount: number; params: number; paramAbs: number; steps: number; replayed: number }
 
-function withEnv<T>(env: Record<string, string>, fn: () => T): T {
+async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
   const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
-  try { return fn(); } finally {
+  try { return await fn(); } finally {
     for (const [k, v] of Object.entries(before)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
   }
 }
@@ -54,18 +56,24 @@ async function snapshot(schedule: 'authors' | 'hard', prefix: string, env: Recor
   const m: WidMethod = createWidMethod({ config: tinyConfig, weights: teacher }, options);
   const vars = m.trainableVariables();
   vars.forEach((v, k) => tf.tidy(() => v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.15, 'float32', 50 + k)))));
-  if (schedule === 'hard') await m.afterStepAsync(0, 1); // a mask event: the step gathers rows and columns
+  // a mask event: 'hard' gathers rows and columns from here on; the authors' step stays at teacher width and its
+  // penalty decays the masked rows and columns (every step after the first: wStep = 1 of 100)
+  await m.afterStepAsync(0, 1);
   const b = batch();
   const out: Snapshot = { effective: {}, loss: 0, grads: {}, params: {}, replayed: 0 };
   try {
     await withEnv(env, async () => {
       if (schedule === 'authors') {
-        // the effective weights the authors' step forms (teacher width, nothing gathered)
+        // the effective weights the authors' step forms (teacher width, nothing gathered) and the merge's (pruned: gathered)
         const compactors = Object.fromEntries(vars.filter((v) => !v.name.includes('/teacher/')).map((v) => [strip(v.name, prefix), v]));
         const inherited = { ...teacher, ...Object.fromEntries(vars.filter((v) => v.name.includes('/teacher/')).map((v) => [strip(v.name, `${prefix}teacher/`), v])) };
-        const eff = tf.tidy(() => effectiveWeights(inherited, tinyConfig, compactors, m.masks(), unmaskedIndices(tinyConfig.numHiddenLayers)).weights);
-        for (const [n, t] of Object.entries(eff)) { out.effective[n] = (await t.data()) as Float32Array; }
-        tf.dispose(Object.values(eff).filter((t) => !Object.values(inherited).includes(t as tf.Variable) && !Object.values(teacher).includes(t)));
+        const pruned = maskIndexTensors(tinyConfig, m.masks());
+        for (const [label, masks, idx] of [['full', fullMasks(tinyConfig), unmaskedIndices(tinyConfig.numHiddenLayers)], ['pruned', m.masks(), pruned]] as const) {
+          const eff = tf.tidy(() => effectiveWeights(inherited, tinyConfig, compactors, masks, idx).weights);
+          for (const [n, t] of Object.entries(eff)) { out.effective[`${label}:${n}`] = (await t.data()) as Float32Array; }
+          tf.dispose(Object.values(eff).filter((t) => !Object.values(inherited).includes(t as tf.Variable) && !Object.values(teacher).includes(t)));
+        }
+        disposeMaskIndexTensors(pruned);
       }
       const { value, grads } = tf.variableGrads(() => m.loss(b, 0).total, vars);
       out.loss = (await value.data())[0];
