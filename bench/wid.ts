@@ -3,7 +3,8 @@
 // WID distillation steps on a random teacher of the given size, run as the loop runs them
 // (train/distillation-step.ts through capture/captured-step.ts), each phase eager and replayed:
 // "full" = before the first mask and "pruned" = after pruning to the preset's width (under the authors' schedule
-// the forward stays at teacher width either way: masked dims decay; --schedule hard drops them). Beside them the plain MLM step of the same
+// the forward stays at teacher width either way: masked dims decay; --schedule hard drops them); "pruned" steps run
+// as after the first mask (the authors' penalty on). Beside them the plain MLM step of the same
 // teacher shape, and WID / plain; --profile adds the per-kernel GPU time of one eager step per phase. Prints JSON and returns it (`--json FILE`, or gpu-entry, writes it).
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
@@ -13,6 +14,7 @@ import { AdamW, stepValuesTensor } from '../src-main/engine/train/adamw.js';
 import { CapturedStep } from '../src-main/engine/capture/captured-step.js';
 import { distillationStep, type StepContext } from '../src-main/engine/train/distillation-step.js';
 import { stepWordsTensor } from '../src-main/engine/kernels/dropout-mask.js';
+import { authorsWStep } from '../src-main/engine/methods/wid/pruning-schedule.js';
 import { makeTrainStep } from './lib/train-step-model.js';
 import type { MlmBatch } from '../src-main/engine/train/method.js';
 import { benchConfig, SIZE_NAMES } from './lib/sizes.js';
@@ -67,11 +69,20 @@ interface PhaseResult {
 const SWITCHES = ['WID_BATCHED_COMPACTORS', 'WID_COMPACTOR_TRANSPOSE', 'WID_CLIP_NORM', 'WID_PENALTY_MASKED', 'WID_FUSIONS', 'WID_CAPTURE'];
 
 /**
+ * Where in a run the phase's steps are: 'full' before the first mask (the authors' L2 pull on the compactors),
+ * 'pruned' after it (the authors' penalty on the masked rows/columns and Adam's first moment, penalty.ts).
+ */
+function phaseStep(m: WidMethod, key: string): { step: number; totalSteps: number } {
+  const totalSteps = 1e9;
+  return { step: key === 'pruned' ? authorsWStep(totalSteps, m.options.maskEvery) : 0, totalSteps };
+}
+
+/**
  * The loop's own step (train/distillation-step.ts) through a captured step, `a.steps` timed steps after warm-up,
  * one read at the end. `mode` 'off' keeps every step eager.
  */
 async function timePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, a: Args, mode: 'auto' | 'off', key: string): Promise<PhaseResult> {
-  const ctx: StepContext = { step: 0, totalSteps: 1e9, adam: { lr: 5e-5, bc1: 1, bc2: 1 } };
+  const ctx: StepContext = { ...phaseStep(m, key), adam: { lr: 5e-5, bc1: 1, bc2: 1 } };
   const captured = new CapturedStep('wid-bench', distillationStep(m, m.trainableVariables(), opt, 1, ctx, () => {}), { mode, timeGpu: true });
   const run = () => {
     ctx.adam = opt.nextStep(5e-5);
@@ -102,7 +113,7 @@ async function timePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, a: Args, mod
 
 /** Per-kernel GPU time of one eager WID step (the same step function the loop captures). */
 async function profilePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, label: string): Promise<KernelProfile> {
-  const ctx: StepContext = { step: 0, totalSteps: 1e9, adam: { lr: 5e-5, bc1: 1, bc2: 1 } };
+  const ctx: StepContext = { ...phaseStep(m, label.endsWith('pruned') ? 'pruned' : 'full'), adam: { lr: 5e-5, bc1: 1, bc2: 1 } };
   const captured = new CapturedStep('wid-profile', distillationStep(m, m.trainableVariables(), opt, 1, ctx, () => {}), { mode: 'off' });
   const run = () => {
     ctx.adam = opt.nextStep(5e-5);
