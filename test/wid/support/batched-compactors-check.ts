@@ -122,21 +122,30 @@ function relDiff(a: Record<string, Float32Array>, b: Record<string, Float32Array
   return { rel, abs, count: names.length };
 }
 
-/** Every path of PATHS (its steps eager or captured: `capture`) against `before` (eager), per schedule. */
-export async function compareBatchedCompactors(capture: 'auto' | 'off', steps = 4): Promise<Record<string, Record<string, Comparison>>> {
-  const result: Record<string, Record<string, Comparison>> = {};
+/**
+ * The named paths of PATHS against `before` (eager), per schedule: result[capture][schedule][path], each path's steps
+ * eager ('off') or captured and replayed ('auto') as `captures` lists. The reference runs once per schedule.
+ */
+export async function compareBatchedCompactors(
+  opts: { paths?: string[]; captures?: ('off' | 'auto')[]; steps?: number } = {},
+): Promise<Record<string, Record<string, Record<string, Comparison>>>> {
+  const paths = opts.paths ?? Object.keys(PATHS).filter((p) => p !== 'before');
+  const captures = opts.captures ?? ['off'];
+  const steps = opts.steps ?? 5;
+  const result: Record<string, Record<string, Record<string, Comparison>>> = Object.fromEntries(captures.map((c) => [c, {}]));
   for (const schedule of ['authors', 'hard'] as const) {
     const ref = await snapshot(schedule, `${schedule}-before-off/`, PATHS.before, 'off', steps);
-    result[schedule] = {};
-    for (const [name, env] of Object.entries(PATHS)) {
-      if (name === 'before') continue;
-      const s = await snapshot(schedule, `${schedule}-${name}-${capture}/`, env, capture, steps);
-      const g = relDiff(ref.grads, s.grads), p = relDiff(ref.params, s.params);
-      result[schedule][name] = {
-        effective: schedule === 'authors' ? relDiff(ref.effective, s.effective).rel : 0,
-        loss: Math.abs(ref.loss - s.loss) / Math.abs(ref.loss), grads: g.rel, gradCount: g.count, params: p.rel, paramAbs: p.abs,
-        steps, replayed: s.replayed,
-      };
+    for (const capture of captures) {
+      result[capture][schedule] = {};
+      for (const name of paths) {
+        const s = await snapshot(schedule, `${schedule}-${name}-${capture}/`, PATHS[name], capture, steps);
+        const g = relDiff(ref.grads, s.grads), p = relDiff(ref.params, s.params);
+        result[capture][schedule][name] = {
+          effective: schedule === 'authors' ? relDiff(ref.effective, s.effective).rel : 0,
+          loss: Math.abs(ref.loss - s.loss) / Math.abs(ref.loss), grads: g.rel, gradCount: g.count, params: p.rel, paramAbs: p.abs,
+          steps, replayed: s.replayed,
+        };
+      }
     }
   }
   return result;
