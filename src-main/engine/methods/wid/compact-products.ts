@@ -43,10 +43,8 @@ function rightFactor(col: tf.Tensor2D, colIdx: tf.Tensor1D | null, forceTranspos
 
 function scaled(t: tf.Tensor, scale: number): tf.Tensor { return scale === 1 ? t : tf.mul(t, scale); }
 
-/** One linear map's products on their own. */
-function single(l: CompactLinear, forceTranspose: boolean): { w: tf.Tensor; b: tf.Tensor } {
-  const r = rows(l.row, l.rowIdx);
-  const { c, transB } = rightFactor(l.col, l.colIdx, forceTranspose);
+/** One linear map's products on their own, from its looked-up row compactor `r` and right factor `c`. */
+function single(l: CompactLinear, r: tf.Tensor2D, c: tf.Tensor2D, transB: boolean): { w: tf.Tensor; b: tf.Tensor } {
   const w = tf.matMul(tf.matMul(r, l.weight), c, false, transB);
   const b = tf.matMul(r, l.bias.reshape([-1, 1]) as tf.Tensor2D).reshape([-1]);
   return { w: scaled(w, l.scale), b: scaled(b, l.scale) };
@@ -59,9 +57,9 @@ function single(l: CompactLinear, forceTranspose: boolean): { w: tf.Tensor; b: t
  */
 export function compactProducts(linears: CompactLinear[], env: NodeJS.ProcessEnv = process.env): { w: tf.Tensor; b: tf.Tensor }[] {
   const mode = batchedCompactorsMode(env);
-  if (mode === 'off') return linears.map((l) => single(l, transposeEveryStep(env)));
+  const parts = linears.map((l) => ({ r: rows(l.row, l.rowIdx), ...rightFactor(l.col, l.colIdx, mode === 'off' && transposeEveryStep(env)) }));
+  if (mode === 'off') return linears.map((l, i) => single(l, parts[i].r, parts[i].c, parts[i].transB));
   const out: { w: tf.Tensor; b: tf.Tensor }[] = new Array(linears.length);
-  const parts = linears.map((l) => ({ r: rows(l.row, l.rowIdx), ...rightFactor(l.col, l.colIdx, false) }));
   // group by the shapes of the three factors and whether C is used transposed
   const groups = new Map<string, number[]>();
   parts.forEach((p, i) => {
@@ -72,12 +70,7 @@ export function compactProducts(linears: CompactLinear[], env: NodeJS.ProcessEnv
     const [o, n] = linears[members[0]].weight.shape;
     const batch = members.length > 1 && (mode === 'on' || o === n);
     if (!batch) {
-      for (const i of members) {
-        const { r, c, transB } = parts[i];
-        const w = tf.matMul(tf.matMul(r, linears[i].weight), c, false, transB);
-        const b = tf.matMul(r, linears[i].bias.reshape([-1, 1]) as tf.Tensor2D).reshape([-1]);
-        out[i] = { w: scaled(w, linears[i].scale), b: scaled(b, linears[i].scale) };
-      }
+      for (const i of members) out[i] = single(linears[i], parts[i].r, parts[i].c, parts[i].transB);
       continue;
     }
     const R = tf.stack(members.map((i) => parts[i].r)) as tf.Tensor3D;
