@@ -128,6 +128,36 @@ async function profilePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, label: st
   }
 }
 
+interface WidRecord {
+  size: string; device: string; batch: number; seq: number; schedule: string; dropout: number;
+  switches: Record<string, string | null>; plain: Record<string, number | string | null>;
+  full: Record<string, PhaseResult>; pruned: Record<string, PhaseResult>; widToPlain: number | null;
+  profiles?: Record<string, KernelProfile>;
+}
+
+const ms = (x: number | null | undefined) => (typeof x === 'number' ? x.toFixed(1) : '–');
+
+/** summary.md (gpu-entry): the step times beside the plain step, the switches set, and the profiles' top kernels and matmuls. */
+export function markdown(r: WidRecord): string {
+  const set = Object.entries(r.switches ?? {}).filter(([, v]) => v !== null).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults';
+  const out = [
+    `WID ${r.size}, b${r.batch} × s${r.seq}, ${r.schedule}, dropout ${r.dropout}, ${set} (${r.device})`, '',
+    '| step | path | ms/step | GPU ms/step | dispatches | last loss |', '|---|---|--:|--:|--:|--:|',
+    `| plain MLM | ${r.plain.path} | ${ms(r.plain.msPerStep as number)} | – | ${r.plain.dispatches ?? '–'} | – |`,
+  ];
+  for (const [phase, results] of [['WID full', r.full], ['WID pruned', r.pruned]] as const) {
+    for (const p of Object.values(results)) out.push(`| ${phase} | ${p.path} | ${ms(p.msPerStep)} | ${ms(p.gpuMsPerStep)} | ${p.dispatches ?? '–'} | ${p.lastLoss.toFixed(5)} |`);
+  }
+  out.push('', `WID / plain (replay, full width): ${r.widToPlain === null ? '–' : `${r.widToPlain.toFixed(2)}x`}`);
+  for (const [phase, prof] of Object.entries(r.profiles ?? {})) {
+    out.push('', `Profile ${phase}: ${prof.kernels} kernels, ${prof.totalKernelMs.toFixed(1)} ms of kernel time; top kernels: `
+      + prof.top.slice(0, 10).map((t) => `${t.kernel} ×${t.count} ${t.ms.toFixed(2)} ms`).join(', '));
+    out.push('', '| matmul (A x B -> out) | count | ms | TFLOP/s |', '|---|--:|--:|--:|',
+      ...prof.matmuls.slice(0, 12).map((m) => `| ${m.shapes} | ${m.count} | ${m.ms.toFixed(2)} | ${m.tflops.toFixed(1)} |`));
+  }
+  return out.join('\n');
+}
+
 export async function main(argv: string[]): Promise<unknown> {
   const a = parseArgs(argv);
   const backend = await selectBackend(a.backend);
