@@ -42,13 +42,24 @@ export function stepMatMuls(size: string, batch = 32, seq = 128, vocab = 30522):
  * products G·C, Gᵀ·(R·W), (G·C)·Wᵀ, Rᵀ·(G·C) (the teacher weight trains at the authors' lr 1e-6); the residual
  * compactor on the word-embedding table E·eᵀ, G·e and Gᵀ·E. Batch-independent: they form weights, not activations.
  */
-export function widStepMatMuls(size: string, vocab = 30522): MatMulShape[] {
+export function widStepMatMuls(size: string, vocab = 30522, batched = false): MatMulShape[] {
   const c = benchConfig(size);
   const [H, L, I] = [c.hiddenSize, c.numHiddenLayers, c.intermediateSize];
   const out: MatMulShape[] = [];
-  const mm = (label: string, m: number, n: number, k: number, transA: boolean, transB: boolean, count: number) =>
-    out.push({ label: `wid-${size} ${label}`, batch: 1, m, n, k, transA, transB, count });
+  const mm = (label: string, m: number, n: number, k: number, transA: boolean, transB: boolean, count: number, batch = 1) =>
+    out.push({ label: `wid-${size}${batch > 1 ? '-batched' : ''} ${label}`, batch, m, n, k, transA, transB, count });
   const lin = (name: string, o: number, i: number, count: number) => {
+    if (batched) {
+      // methods/wid/compact-products.ts: the `count` maps of this shape stacked, C used as stored (no transpose)
+      mm(`${name} R·W`, o, i, o, false, false, 1, count);
+      mm(`${name} (RW)·C`, o, i, i, false, false, 1, count);
+      mm(`${name} R·b`, o, 1, o, false, false, 1, count);
+      mm(`${name} G·Cᵀ`, o, i, i, false, true, 1, count);
+      mm(`${name} dC`, i, i, o, true, false, 1, count);
+      mm(`${name} dR`, o, o, i, false, true, 1, count);
+      mm(`${name} dW`, o, i, o, true, false, 1, count);
+      return;
+    }
     mm(`${name} R·W`, o, i, o, false, false, count);
     mm(`${name} (RW)·Cᵀ`, o, i, i, false, true, count);
     mm(`${name} R·b`, o, 1, o, false, false, count);
@@ -60,6 +71,7 @@ export function widStepMatMuls(size: string, vocab = 30522): MatMulShape[] {
   lin('qkvo+transform', H, H, 4 * L + 1);
   lin('ffn1', I, H, L);
   lin('ffn2', H, I, L);
+  if (batched) return out; // the word-table products are the same either way
   mm('E·eᵀ', vocab, H, H, false, true, 1);
   mm('G·e', vocab, H, H, false, false, 1);
   mm('de = Gᵀ·E', H, H, vocab, true, false, 1);
@@ -194,6 +206,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
     options: {
       sizes: { type: 'string', default: 'base,small' },
       'wid-sizes': { type: 'string', default: '' }, // teacher sizes whose WID compactor matmuls are probed too
+      'wid-batched': { type: 'boolean', default: false }, // and their batched form (WID_BATCHED_COMPACTORS=on)
       reps: { type: 'string', default: '5' },
       inner: { type: 'string', default: '10' },
       warm: { type: 'string', default: '1' }, // seconds of large matmuls before timing (0 = none)
@@ -211,6 +224,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
   const shapes = [
     ...values.sizes!.split(',').filter(Boolean).flatMap((s) => stepMatMuls(s, Number(values.batch), Number(values.seq), Number(values.vocab))),
     ...values['wid-sizes']!.split(',').filter(Boolean).flatMap((s) => widStepMatMuls(s, Number(values.vocab))),
+    ...(values['wid-batched'] ? values['wid-sizes']!.split(',').filter(Boolean).flatMap((s) => widStepMatMuls(s, Number(values.vocab), true)) : []),
   ];
   await warmGpu(Number(values.warm));
   // most GPU time first (FLOPs x count), so a --budget cut leaves out the cheap shapes

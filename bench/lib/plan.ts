@@ -1,5 +1,9 @@
 // The plans of bench/gpu-entry.ts (named lists of benchmark items) and how an item is read.
 
+/** wid-fast: the WID step before its fast paths (every switch off), and the bench arguments of its items. */
+const WID_BEFORE = 'WID_BATCHED_COMPACTORS=off WID_COMPACTOR_TRANSPOSE=on WID_CLIP_NORM=scalar WID_PENALTY_MASKED=step';
+const WID_FAST_ARGS = '--size 4L-512H --backend webgpu --batch 32 --seq 128 --steps 10';
+
 export const PLANS: Record<string, string[]> = {
   // issue 21: the captured (replayed) step against the eager one and transformers at the bench sizes, with the GPU
   // busy time of replays; the WID step (eager and replayed, full width and pruned) beside the plain step of its
@@ -21,6 +25,23 @@ export const PLANS: Record<string, string[]> = {
     'WID_BENCH_PATHS=replay wid --size 4L-512H --backend webgpu --batch 32 --seq 128 --steps 10 --schedule hard',
     "~150 gpu-matmul-probe --sizes '' --wid-sizes 4L-512H --reps 3 --inner 5 --budget 140 --apply",
     'wid --size 4L-512H --backend webgpu --batch 32 --seq 128 --steps 10 --profile',
+  ],
+  // the WID step's own costs cut (docs/wid.md "How a step forms the effective weights"), A/B in one process on the
+  // real teacher's shape: every switch off (the step before) and on (default), profiled, each beside the plain MLM
+  // step; then one switch at a time (replayed steps only); the step before once more (drift); the unbatched and
+  // batched compactor shapes' tiles probed and applied, and the step with every cut on again under that table. Switches: WID_BATCHED_COMPACTORS (off|square|on), WID_COMPACTOR_TRANSPOSE=on
+  // (C transposed each step), WID_CLIP_NORM=scalar (one-workgroup Σg²), WID_PENALTY_MASKED=step (1 − keep per step)
+  'wid-fast': [
+    `~35 ${WID_BEFORE} wid ${WID_FAST_ARGS} --profile`,
+    `~35 wid ${WID_FAST_ARGS} --profile`,
+    `~12 WID_BENCH_PATHS=replay WID_BATCHED_COMPACTORS=off WID_CLIP_NORM=scalar WID_PENALTY_MASKED=step wid ${WID_FAST_ARGS}`,
+    `~12 WID_BENCH_PATHS=replay WID_CLIP_NORM=scalar WID_PENALTY_MASKED=step wid ${WID_FAST_ARGS}`,
+    `~12 WID_BENCH_PATHS=replay WID_BATCHED_COMPACTORS=square wid ${WID_FAST_ARGS}`,
+    `~12 WID_BENCH_PATHS=replay WID_BATCHED_COMPACTORS=off WID_COMPACTOR_TRANSPOSE=on WID_PENALTY_MASKED=step wid ${WID_FAST_ARGS}`,
+    `~12 WID_BENCH_PATHS=replay WID_BATCHED_COMPACTORS=off WID_COMPACTOR_TRANSPOSE=on WID_CLIP_NORM=scalar wid ${WID_FAST_ARGS}`,
+    `~12 WID_BENCH_PATHS=replay ${WID_BEFORE} wid ${WID_FAST_ARGS}`,
+    "~90 gpu-matmul-probe --sizes '' --wid-sizes 4L-512H --wid-batched --reps 3 --inner 5 --budget 80 --apply",
+    `~12 WID_BENCH_PATHS=replay wid ${WID_FAST_ARGS}`,
   ],
   // issue 18: engine vs transformers (fp32/TF32/bf16) + hand-written script, numeric check, peak memory;
   // per-kernel GPU time of a base step; a WID step at base (full width and pruned) for the WID targets

@@ -25,6 +25,7 @@ export const BENCHMARKS: Record<string, BenchEntry> = {
   'gpu-tc-check': { summary: 'f16 tensor-core matmul at every step shape: error vs float64 (bound, NaN-filled outputs), TFLOP/s vs fp32, fastest variant (--apply: use it)', estimateS: 180, load: () => import('../gpu-tc-check.js') },
   'gpu-dispatch-probe': { summary: 'CPU cost of one small op and of the raw Dawn calls behind it', estimateS: 10, load: () => import('../gpu-dispatch-probe.js') },
   wid: { summary: 'WID distillation steps at full width and pruned, steps/s, peak tensor bytes', estimateS: 25, load: () => import('../wid.js') },
+  'wid-counts': { summary: 'kernels and dispatches of one plain and one WID step (full, pruned), the WID cuts off and on', estimateS: 20, load: () => import('../wid-counts.js') },
   distill: { summary: 'a distillation job loop (wid|distilbert|tinybert) as the job runs it, steps/s', estimateS: 45, load: () => import('../distill.js') },
   efficiency: { summary: 'params, file size, batch-1 latency and batch-32 throughput of saved models', estimateS: 30, load: () => import('../efficiency.js') },
   glue: { summary: 'fine-tune models on GLUE tasks in-process: per task steps, s, steps/s, shapes, score; --peer: transformers side by side', estimateS: 300, load: () => import('../glue.js') },

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backend/index.js';
-import { clipByGlobalNormTensor } from '../../src-main/engine/train/clip.js';
+import { clipByGlobalNormTensor, sumOfSquares } from '../../src-main/engine/train/clip.js';
 
 test('gradients above the max global norm are scaled down to it and the pre-clip norm is returned', async () => {
   await selectBackend('wasm');
@@ -33,4 +33,19 @@ test('a non-finite gradient gives a non-finite norm (callers stop on it) and cli
   tf.dispose([clipped.a, norm]);
   assert.equal(tf.memory().numTensors, before);
   grads.a.dispose();
+});
+
+test('Σg² of a matrix summed by rows first (the default from 65,536 entries; WID_CLIP_NORM=rows) is the sum, at least as close to it as one pass', async () => {
+  await selectBackend('wasm');
+  const g = tf.randomNormal([300, 301], 0, 1, 'float32', 4);
+  const v = tf.randomNormal([7], 0, 1, 'float32', 5);
+  const exact = Array.from(g.dataSync()).reduce((a, x) => a + x * x, 0); // float64
+  const one = sumOfSquares(g, { WID_CLIP_NORM: 'scalar' }).dataSync()[0];
+  for (const env of [{}, { WID_CLIP_NORM: 'rows' }]) {
+    const rows = sumOfSquares(g, env).dataSync()[0];
+    assert.ok(Math.abs(rows - exact) <= 1e-6 * exact && Math.abs(rows - exact) <= Math.abs(one - exact), `rows ${rows}, one pass ${one}, exact ${exact}`);
+  }
+  assert.equal(sumOfSquares(v, { WID_CLIP_NORM: 'rows' }).dataSync()[0], sumOfSquares(v, { WID_CLIP_NORM: 'scalar' }).dataSync()[0]);
+  assert.throws(() => sumOfSquares(g, { WID_CLIP_NORM: 'fast' }), /WID_CLIP_NORM must be scalar or rows/);
+  tf.dispose([g, v]);
 });

@@ -134,13 +134,13 @@ test('WID\'s penalty leaves Adam\'s first moment alone on a skipped step and wri
   const run = (skip: number | null) => {
     const v = tf.variable(tf.tensor1d([0.5, -1, 2, 4]), true, `ls-penalty-${skip}/encoder.layer.0.output.dense.bias`);
     const m = tf.variable(tf.tensor1d([0.1, 0.2, 0.3, 0.4]), false);
-    const keep: KeepVectors = { residual: tf.tensor1d([1, 0, 1, 0]), attention: [], intermediate: [] };
+    const keep: KeepVectors = { residual: tf.tensor1d([1, 0, 1, 0]), attention: [], intermediate: [], masked: { residual: tf.tensor1d([0, 1, 0, 1]), attention: [], intermediate: [] } };
     const targets: PenaltyTarget[] = [{ variable: v, group: { kind: 'residual' }, axis: 'vector', compactor: false }];
     const flag = skip === null ? null : tf.scalar(skip);
     const grads = { [v.name]: tf.tensor1d([1, 1, 1, 1]) };
     const out = authorsPenalty(grads, targets, keep, { step: 5, wStep: 1, lambda: 20 }, { firstMoment: () => m, ...(flag ? { skip: flag } : {}) });
     const moment = Array.from(m.dataSync());
-    tf.dispose([v, m, keep.residual, ...Object.values(grads), ...Object.values(out), ...(flag ? [flag] : [])]);
+    tf.dispose([v, m, keep.residual, keep.masked.residual, ...Object.values(grads), ...Object.values(out), ...(flag ? [flag] : [])]);
     return moment;
   };
   assert.deepEqual(run(1), [0.1, 0.2, 0.3, 0.4].map((x) => Math.fround(x)));

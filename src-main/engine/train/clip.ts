@@ -3,6 +3,22 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
+ * Σ g² of one gradient. A matrix is summed along its rows first, then the row sums: tfjs-webgpu reduces a whole
+ * tensor to a scalar in ONE workgroup (reduce_webgpu.ts: a workgroup per output), which for the WID step's
+ * [2048, 2048] compactors and the [30522, H] word table is a long serial read on one SM; rows first spread it over a
+ * workgroup per row. Env WID_CLIP_NORM (read at each call, for A/B in one process): unset = rows first for matrices
+ * of 65,536 entries or more, `scalar` = the one-pass sum always, `rows` = rows first for every matrix (tests).
+ * The sum is the same up to float rounding (another order of additions).
+ */
+export function sumOfSquares(g: tf.Tensor, env: NodeJS.ProcessEnv = process.env): tf.Scalar {
+  const sq = tf.square(g);
+  const mode = env.WID_CLIP_NORM ?? 'auto';
+  if (mode !== 'auto' && mode !== 'scalar' && mode !== 'rows') throw new Error(`WID_CLIP_NORM must be scalar or rows (or unset), got "${mode}"`);
+  if (mode === 'scalar' || g.rank < 2 || (mode === 'auto' && g.size < 65536)) return tf.sum(sq);
+  return tf.sum(tf.sum(sq.reshape([-1, g.shape[g.rank - 1]]), 1));
+}
+
+/**
  * Device-side version: nothing is read back, so it works on backends without synchronous reads
  * (webgpu in Node) and does not stall the pipeline. Returns clipped gradients and the pre-clip norm
  * as a scalar (the caller disposes both). maxNorm <= 0 or Infinity disables clipping.
@@ -11,7 +27,7 @@ export function clipByGlobalNormTensor(grads: tf.NamedTensorMap, maxNorm: number
   const names = Object.keys(grads);
   if (!names.length) return { grads: {}, norm: tf.scalar(0) };
   return tf.tidy(() => {
-    const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]))))) as tf.Scalar;
+    const norm = tf.sqrt(tf.addN(names.map((n) => sumOfSquares(grads[n])))) as tf.Scalar;
     const out: tf.NamedTensorMap = {};
     if (maxNorm > 0 && Number.isFinite(maxNorm)) {
       const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));

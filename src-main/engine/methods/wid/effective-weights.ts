@@ -9,6 +9,7 @@ import { embeddingLookup } from '../../bert/embedding-lookup.js';
 import { Compactors, EMBEDDING_COMPACTOR, MLM_TRANSFORM } from './compactors.js';
 import { WidMasks, attentionIndices, isFull, sizesOfMasks } from './masks.js';
 import { studentConfig } from '../common/student-size.js';
+import { compactProducts, type CompactLinear } from './compact-products.js';
 
 /** Kept indices as int32 tensors; null where nothing is pruned (skip the lookup). */
 export interface MaskIndexTensors {
@@ -33,8 +34,6 @@ export function disposeMaskIndexTensors(t: MaskIndexTensors): void {
 
 // Row lookup whose gradient also works on wasm (no UnsortedSegmentSum there).
 const rows = (m: tf.Tensor, idx: tf.Tensor1D | null): tf.Tensor2D => (idx ? embeddingLookup(m, idx) : m) as tf.Tensor2D;
-/** C[:, idx] transposed, i.e. [kept, in]. */
-const colsT = (m: tf.Tensor, idx: tf.Tensor1D | null): tf.Tensor2D => rows(tf.transpose(m), idx);
 /** Constant slices (teacher LayerNorm, pooler): no gradient needed. */
 const pick = (t: tf.Tensor, idx: tf.Tensor1D | null, axis = 0): tf.Tensor => (idx ? tf.gather(t, idx, axis) : t);
 
@@ -44,17 +43,16 @@ function compactor(c: Compactors, name: string): tf.Variable {
   return v;
 }
 
-/** R[rowIdx,:] · W · C[:, colIdx] and R[rowIdx,:] · b, optionally scaled. */
+/** The factors of R[rowIdx,:] · W · C[:, colIdx] and R[rowIdx,:] · b, optionally scaled (formed by compact-products.ts). */
 function compactLinear(
   teacher: BertWeights, c: Compactors, module: string,
   rowIdx: tf.Tensor1D | null, colIdx: tf.Tensor1D | null, scale = 1,
-): { w: tf.Tensor; b: tf.Tensor } {
-  const r = rows(compactor(c, `${module}.row`), rowIdx);
-  const cT = colsT(compactor(c, `${module}.col`), colIdx);
-  let w: tf.Tensor = tf.matMul(tf.matMul(r, weight(teacher, `${module}.weight`) as tf.Tensor2D), cT, false, true);
-  let b: tf.Tensor = tf.matMul(r, weight(teacher, `${module}.bias`).reshape([-1, 1]) as tf.Tensor2D).reshape([-1]);
-  if (scale !== 1) { w = tf.mul(w, scale); b = tf.mul(b, scale); }
-  return { w, b };
+): CompactLinear {
+  return {
+    row: compactor(c, `${module}.row`) as tf.Tensor as tf.Tensor2D, col: compactor(c, `${module}.col`) as tf.Tensor as tf.Tensor2D,
+    weight: weight(teacher, `${module}.weight`) as tf.Tensor2D, bias: weight(teacher, `${module}.bias`) as tf.Tensor1D,
+    rowIdx, colIdx, scale,
+  };
 }
 
 export interface EffectiveModel {
@@ -87,28 +85,37 @@ export function effectiveWeights(
   }
   for (const p of ['weight', 'bias']) w[`bert.embeddings.LayerNorm.${p}`] = pick(weight(teacher, `bert.embeddings.LayerNorm.${p}`), res);
 
+  // every compressed linear map's factors first, then their products together (batched by shape:
+  // compact-products.ts), then the record in the usual order
+  const linears: [string, CompactLinear][] = [];
+  const put = (module: string, rowIdx: tf.Tensor1D | null, colIdx: tf.Tensor1D | null, scale = 1) =>
+    linears.push([module, compactLinear(teacher, c, module, rowIdx, colIdx, scale)]);
   for (let l = 0; l < teacherCfg.numHiddenLayers; l++) {
     const p = `bert.encoder.layer.${l}.`;
     const att = idx.attention[l], inter = idx.intermediate[l];
-    const put = (module: string, rowIdx: tf.Tensor1D | null, colIdx: tf.Tensor1D | null, scale = 1) => {
-      const { w: mw, b } = compactLinear(teacher, c, module, rowIdx, colIdx, scale);
-      w[`${module}.weight`] = mw;
-      w[`${module}.bias`] = b;
-    };
     put(`${p}attention.self.query`, att, res, qScale);
     put(`${p}attention.self.key`, att, res);
     put(`${p}attention.self.value`, att, res);
     put(`${p}attention.output.dense`, res, att);
     put(`${p}intermediate.dense`, inter, res);
     put(`${p}output.dense`, res, inter);
+  }
+  put(MLM_TRANSFORM, res, res);
+  const products = compactProducts(linears.map(([, l]) => l));
+  const formed = new Map(linears.map(([module], i) => [module, products[i]]));
+  const take = (module: string) => {
+    const { w: mw, b } = formed.get(module)!;
+    w[`${module}.weight`] = mw;
+    w[`${module}.bias`] = b;
+  };
+  for (let l = 0; l < teacherCfg.numHiddenLayers; l++) {
+    const p = `bert.encoder.layer.${l}.`;
+    for (const m of ['attention.self.query', 'attention.self.key', 'attention.self.value', 'attention.output.dense', 'intermediate.dense', 'output.dense']) take(`${p}${m}`);
     for (const ln of [`${p}attention.output.LayerNorm`, `${p}output.LayerNorm`]) {
       for (const q of ['weight', 'bias']) w[`${ln}.${q}`] = pick(weight(teacher, `${ln}.${q}`), res);
     }
   }
-
-  const { w: tw, b: tb } = compactLinear(teacher, c, MLM_TRANSFORM, res, res);
-  w[`${MLM_TRANSFORM}.weight`] = tw;
-  w[`${MLM_TRANSFORM}.bias`] = tb;
+  take(MLM_TRANSFORM);
   for (const q of ['weight', 'bias']) w[`cls.predictions.transform.LayerNorm.${q}`] = pick(weight(teacher, `cls.predictions.transform.LayerNorm.${q}`), res);
   w['cls.predictions.bias'] = weight(teacher, 'cls.predictions.bias');
 

@@ -14,25 +14,32 @@ type Group = { kind: 'residual' } | { kind: 'attention' | 'intermediate'; layer:
 /** A trainable tensor the penalty acts on, and which of its axes the mask indexes. */
 export interface PenaltyTarget { variable: tf.Variable; group: Group; axis: 'rows' | 'cols' | 'vector'; compactor: boolean }
 
-/** 0/1 keep vectors of each mask group (teacher coordinates). Owned by the caller. */
-export interface KeepVectors { residual: tf.Tensor1D; attention: tf.Tensor1D[]; intermediate: tf.Tensor1D[] }
+/**
+ * 0/1 keep vectors of each mask group (teacher coordinates), and their complements (1 where masked), made once per
+ * mask event so the step does not form 1 − keep for every penalised tensor. Owned by the caller.
+ */
+export interface KeepVectors {
+  residual: tf.Tensor1D; attention: tf.Tensor1D[]; intermediate: tf.Tensor1D[];
+  masked: { residual: tf.Tensor1D; attention: tf.Tensor1D[]; intermediate: tf.Tensor1D[] };
+}
 
 export function keepVectors(cfg: BertConfig, masks: WidMasks): KeepVectors {
   const d = cfg.hiddenSize / cfg.numAttentionHeads;
-  const vec = (n: number, kept: number[]) => {
-    const a = new Float32Array(n);
-    for (const i of kept) a[i] = 1;
+  const vec = (n: number, kept: number[], value: 0 | 1) => {
+    const a = new Float32Array(n).fill(1 - value);
+    for (const i of kept) a[i] = value;
     return tf.tensor1d(a);
   };
-  return {
-    residual: vec(cfg.hiddenSize, masks.residual),
-    attention: masks.heads.map((_, l) => vec(cfg.hiddenSize, attentionIndices(masks, l, d))),
-    intermediate: masks.intermediate.map((kept) => vec(cfg.intermediateSize, kept)),
-  };
+  const group = (value: 0 | 1) => ({
+    residual: vec(cfg.hiddenSize, masks.residual, value),
+    attention: masks.heads.map((_, l) => vec(cfg.hiddenSize, attentionIndices(masks, l, d), value)),
+    intermediate: masks.intermediate.map((kept) => vec(cfg.intermediateSize, kept, value)),
+  });
+  return { ...group(1), masked: group(0) };
 }
 
 export function disposeKeepVectors(k: KeepVectors): void {
-  tf.dispose([k.residual, ...k.attention, ...k.intermediate]);
+  tf.dispose([k.residual, ...k.attention, ...k.intermediate, k.masked.residual, ...k.masked.attention, ...k.masked.intermediate]);
 }
 
 /**
@@ -75,6 +82,15 @@ export function penaltyTargets(cfg: BertConfig, c: Compactors, teacher: Record<s
 }
 
 const keepOf = (k: KeepVectors, g: Group) => (g.kind === 'residual' ? k.residual : k[g.kind][g.layer]);
+/**
+ * 1 − keep: the mask event's precomputed complement, or (env WID_PENALTY_MASKED=step, read at each call) formed
+ * in the step as before. The same values either way; the precomputed one saves a dispatch per penalised tensor
+ * and use.
+ */
+const maskedOf = (k: KeepVectors, g: Group, keep: tf.Tensor) =>
+  process.env.WID_PENALTY_MASKED === 'step' ? tf.sub(1, keep) : (g.kind === 'residual' ? k.masked.residual : k.masked[g.kind][g.layer]);
+/** The vector shaped to broadcast along the mask's axis. */
+const along = (v: tf.Tensor, axis: PenaltyTarget['axis']) => (axis === 'rows' ? v.reshape([-1, 1]) : axis === 'cols' ? v.reshape([1, -1]) : v);
 
 export interface PenaltySettings {
   /** 1-based count of the step being taken (the authors' current_step). */
@@ -102,17 +118,18 @@ export function authorsPenalty(
     }
     const k = keepOf(keep, t.group);
     out[t.variable.name] = tf.tidy(() => {
-      const kept = t.axis === 'rows' ? k.reshape([-1, 1]) : t.axis === 'cols' ? k.reshape([1, -1]) : k;
-      const masked = tf.sub(1, kept);
-      return tf.add(tf.mul(g, kept), tf.mul(t.variable, tf.mul(masked, Math.min(lambda, 1))));
+      const kept = along(k, t.axis);
+      const masked = along(maskedOf(keep, t.group, k), t.axis);
+      // min(λ, 1) = 1 for the authors' λ = 20: masked·1 is masked, so no multiply is needed
+      return tf.add(tf.mul(g, kept), tf.mul(t.variable, lambda >= 1 ? masked : tf.mul(masked, lambda)));
     });
     const m = optimizer.firstMoment(t.variable.name);
     if (lambda > 1 && m) {
       tf.tidy(() => {
-        const kept = t.axis === 'rows' ? k.reshape([-1, 1]) : t.axis === 'cols' ? k.reshape([1, -1]) : k;
+        const masked = along(maskedOf(keep, t.group, k), t.axis);
         // uer/trainer.py:232-233, 256-257: the whole moment is scaled by 0.9, the masked entries get 0.1·(λ−1)·param
         // in place: a captured step replays this write into the moment's own buffer
-        const next = tf.add(tf.mul(m, 0.9), tf.mul(tf.mul(t.variable, tf.sub(1, kept)), 0.1 * (lambda - 1)));
+        const next = tf.add(tf.mul(m, 0.9), tf.mul(tf.mul(t.variable, masked), 0.1 * (lambda - 1)));
         // a loss-scaled step whose gradients overflowed is skipped: the moment stays as it was (flag read on the device)
         assignInPlace(m, optimizer.skip ? tf.where(tf.greater(optimizer.skip, 0), m, next) : next);
       });
