@@ -4,6 +4,7 @@ import { hashDropout, seedPlus, type DropoutSeed } from '../kernels/dropout-mask
 import { HiddenAct } from './config.js';
 import { fusedLayerNormAvailable, layerNormFused } from '../kernels/layer-norm.js';
 import { fusedGeluAvailable, geluFused } from '../kernels/gelu.js';
+import * as lean from '../autodiff/shape-only-ops.js';
 
 // x·Wᵀ with only untransposed matMuls, forward and backward: tfjs-wasm's matMul with a transpose flag
 // is 10-20x slower than a plain one (fwd+bwd of [2048x256]·[1024x256]ᵀ: 8.8 s with flags, 0.55 s
@@ -26,8 +27,9 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   const lead = x.shape.slice(0, -1);
   const x2d = x.reshape([-1, inDim]) as tf.Tensor2D;
   const y = tf.getBackend() === 'wasm' ? matMulTransposedB(x2d, w as tf.Tensor2D) : tf.matMul(x2d, w as tf.Tensor2D, false, true);
-  const yb = b ? tf.add(y, b) : y;
-  return yb.reshape([...lead, w.shape[0]]);
+  // the bias add and the reshape keep no tensor for their gradients (autodiff/shape-only-ops.ts)
+  const yb = b ? lean.add(y, b) : y;
+  return lead.length === 1 ? yb : lean.reshape(yb, [...lead, w.shape[0]]);
 }
 
 /**

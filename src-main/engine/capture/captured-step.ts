@@ -104,6 +104,20 @@ export class CapturedStep {
     };
   }
 
+  /** GPU memory the templates own (their step buffers, host-written constants kept for replays) and the step inputs. */
+  memory(): { templates: number; stepBuffers: number; stepBytes: number; retainedBytes: number; inputBytes: number } {
+    let templates = 0, stepBuffers = 0, stepBytes = 0, retainedBytes = 0, inputBytes = 0;
+    for (const s of this.keys.values()) {
+      for (const t of Object.values(s.inputs)) inputBytes += bytesOf(t);
+      const t = s.template;
+      if (!t) continue;
+      templates++;
+      for (const b of t.recording.stepBuffers()) { if (t.recording.retained.has(b)) continue; stepBuffers++; stepBytes += b.size; }
+      for (const b of t.recording.retained) retainedBytes += b.size;
+    }
+    return { templates, stepBuffers, stepBytes, retainedBytes, inputBytes };
+  }
+
   /** GPU milliseconds of the replays so far (timestamp queries; `timeGpu` option), or null. */
   gpuMilliseconds(): Promise<number[]> | null {
     return this.timer ? this.timer.read() : null;

@@ -6,6 +6,7 @@
 // gradient norms are read a few steps behind (lagged-reads.ts), and evaluation runs at one batch shape per
 // bucket; nothing reads synchronously, so it runs on webgpu in Node.
 import * as tf from '@tensorflow/tfjs';
+import { variableGrads } from '../autodiff/variable-grads.js';
 import type { BertWeights } from '../bert/index.js';
 import { familyOps, type FamilyConfig, type FamilyModel, type ModelFamily } from '../model-family/index.js';
 import { maybeDropout } from '../bert/ops.js';
@@ -294,7 +295,7 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
     const batch = inp as BatchTensors;
     const labels = regression ? inp.labels : tf.oneHot(inp.labels as tf.Tensor1D, config.numLabels!);
     const dropout = hp.dropout ? { hidden: hp.dropout, attention: hp.dropout, seed: stepSeed(hp.seed * 1_000_003, ctx.step, inp.stepWords) } : undefined;
-    const { value, grads } = tf.variableGrads(() => {
+    const { value, grads } = variableGrads(() => {
       const logits = logitsOf(weights, spec, batch, dropout);
       return (regression ? tf.losses.meanSquaredError(labels, logits.reshape([-1])) : tf.losses.softmaxCrossEntropy(labels, logits)) as tf.Scalar;
     }, varList);

@@ -1,6 +1,7 @@
 // One optimiser step of the shared distillation loop, written as a capturable function (capture/captured-step.ts):
 // method.loss -> gradients -> global-norm clip -> the method's gradient rewrite -> AdamW, in place.
 import * as tf from '@tensorflow/tfjs';
+import { variableGrads } from '../autodiff/variable-grads.js';
 import type { AdamW, AdamWStepValues } from './adamw.js';
 import { clipByGlobalNormTensor } from './clip.js';
 import type { DistillMethod } from './method.js';
@@ -21,7 +22,7 @@ export function distillationStep(method: DistillMethod, vars: tf.Variable[], opt
       ...(inputs.sentenceOrderLabels ? { sentenceOrderLabels: inputs.sentenceOrderLabels as tf.Tensor1D } : {}),
     };
     let parts: Record<string, tf.Scalar> = {};
-    const { value, grads } = tf.variableGrads(() => {
+    const { value, grads } = variableGrads(() => {
       const r = method.loss(batch, ctx.step);
       // the forward pass runs in its own tidy: keep the parts so they can be read after it
       parts = r.parts;
