@@ -215,7 +215,8 @@ export async function main(argv: string[]): Promise<CompareRecord | undefined> {
   const { rows, summary } = compareRows(engine, Object.values(peerResults).flatMap((p) => p?.rows ?? []));
   const record: CompareRecord = {
     bench: 'gpu-compare', backend, batch, seq, steps, warmup, check, engine, peers: peerResults, rows, summary,
-    env: Object.fromEntries(['WID_DAWN_OPTIONS', 'WID_TFJS_FLAGS', 'WID_WEBGPU_KERNELS', 'WID_MATMUL_VARIANT', 'WID_ADAMW_DISPATCH', 'WID_CAPTURE'].map((k) => [k, process.env[k] ?? null])),
+    env: Object.fromEntries(['WID_DAWN_OPTIONS', 'WID_TFJS_FLAGS', 'WID_WEBGPU_KERNELS', 'WID_MATMUL_VARIANT', 'WID_ADAMW_DISPATCH', 'WID_CAPTURE', 'WID_FUSIONS',
+      'WID_MEMORY_PLAN', 'WID_LEAN_BACKPROP', 'WID_LEAN_SAVES', 'WID_LEAN_FORWARD'].map((k) => [k, process.env[k] ?? null])),
   };
   console.log('\n' + markdown(record));
   return record;

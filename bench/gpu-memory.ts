@@ -87,7 +87,7 @@ export async function measure(size: string, variant: string, batch: number, seq:
 }
 
 export function markdown(r: MemoryRecord): string {
-  const out: string[] = [`gpu-memory on ${r.backend.name} (${r.backend.device}); MiB; the first (eager, recorded) step at the pool's high-water mark`];
+  const out: string[] = [`gpu-memory on ${r.backend.name} (${r.backend.device}); MiB; the first (eager, recorded) step: what is live when its live buffers peak, and the pool's idle buffers at its high-water mark`];
   for (const size of [...new Set(r.runs.map((x) => x.size))]) {
     const runs = r.runs.filter((x) => x.size === size);
     const x0 = runs[0];
@@ -99,6 +99,7 @@ export function markdown(r: MemoryRecord): string {
     out.push(`| pool peak over all steps (gpu-compare's figure) | ${runs.map((x) => mib(x.peakPoolBytes)).join(' | ')} |`);
     out.push(`| pool once replaying | ${runs.map((x) => mib(x.poolAfterBytes)).join(' | ')} |`);
     out.push(`| of which template step buffers (count) | ${runs.map((x) => x.capture ? `${mib(x.capture.stepBytes)} (${x.capture.stepBuffers})` : 'n/a').join(' | ')} |`);
+    out.push(`| commands per replayed step (dispatches + copies) | ${runs.map((x) => x.capture?.dispatches ?? 'n/a').join(' | ')} |`);
     out.push(`| step path, replayed steps | ${runs.map((x) => `${x.capture?.path} ${x.capture?.replayedSteps}`).join(' | ')} |`);
     out.push(`| losses | ${runs.map((x) => x.losses.map((l) => l.toFixed(6)).join(', ')).join(' | ')} |`);
     for (const x of runs) {

@@ -1,6 +1,7 @@
-// Where the GPU bytes of one training step go on webgpu: tfjs' buffer pool observed while the step runs. At the
-// pool's high-water mark (bytes allocated, the figure gpu-compare reports as peak) every byte is put in one
-// category: the weights, AdamW's moments, other tensors from before the step, the tensors the tape saved for the
+// Where the GPU bytes of one training step go on webgpu: tfjs' buffer pool observed while the step runs. The pool
+// only grows during a step (it reuses a free buffer of exactly the size asked for, else creates one), so its size at
+// the end is the step's peak (the figure gpu-compare reports). It is split at the moment the live buffers peak: every
+// byte live then is put in one category: the weights, AdamW's moments, other tensors from before the step, the tensors the tape saved for the
 // backward pass, parameter gradients, activation gradients and other backward temporaries, forward and optimiser
 // temporaries, [tokens × vocab] tensors (logits and their gradient) apart, buffers no tensor holds (uniforms,
 // captured templates) and the pool's free buffers (exact-size reuse keeps them for a later tensor of the same size).
@@ -18,8 +19,9 @@ export const CATEGORIES = [
 export type Category = (typeof CATEGORIES)[number];
 
 export interface MemorySnapshot {
-  /** tfjs' pool: bytes of every buffer it holds (used + free): the peak gpu-compare reports. */
+  /** tfjs' pool at its high-water mark: bytes of every buffer it holds (used + free): the peak gpu-compare reports. */
   allocated: number;
+  /** Bytes of live buffers at their own peak (when the categories are taken). */
   used: number;
   byCategory: Record<Category, number>;
   /** The largest tensors alive at that moment: category, shape, bytes. */
@@ -66,6 +68,7 @@ export function traceStep(run: (noteGrads: (g: tf.NamedTensorMap) => void) => vo
   const usedAtStart = m.numBytesUsed;
   let best: { allocated: number; used: number; items: [object, number, Live][] } | null = null;
   let peakUsed = m.numBytesUsed;
+  let highWater = m.numBytesAllocated;
   let created = 0;
 
   const phase = (): Phase => engine.state.activeTape ? (engine.state.gradientDepth > 0 ? 'forward' : 'backward') : 'after';
@@ -96,8 +99,9 @@ export function traceStep(run: (noteGrads: (g: tf.NamedTensorMap) => void) => vo
     const b = acquire.call(m, size, usage, mapped, reuse);
     if (m.numBytesAllocated > allocatedBefore) created++;
     peakUsed = Math.max(peakUsed, m.numBytesUsed);
-    // the pool's high-water mark: snapshot just after the buffer that raised it (the tensor it is for follows)
-    if (m.numBytesAllocated > (best?.allocated ?? 0)) snapshot();
+    // the live buffers' peak: snapshot just after the buffer that raised it (the tensor it is for follows)
+    if (m.numBytesUsed > (best?.used ?? 0)) snapshot();
+    highWater = Math.max(highWater, m.numBytesAllocated);
     return b;
   };
   observeBackprop({
@@ -134,7 +138,7 @@ export function traceStep(run: (noteGrads: (g: tf.NamedTensorMap) => void) => vo
     g.bytes += bytes; g.count++;
     groups.set(key, g);
   }
-  const allocated = b?.allocated ?? m.numBytesAllocated, used = b?.used ?? m.numBytesUsed;
+  const allocated = highWater, used = b?.used ?? m.numBytesUsed;
   byCategory.weights = preBytes.weights;
   byCategory['adamw m+v'] = preBytes.optimizer;
   const otherBefore = Math.max(0, usedAtStart - preBytes.weights - preBytes.optimizer);

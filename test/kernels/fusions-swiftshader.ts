@@ -8,6 +8,23 @@ import { fusedCrossEntropyAvailable } from '../../src-main/engine/kernels/cross-
 import { attentionSoftmax, fusedAttentionSoftmaxAvailable } from '../../src-main/engine/kernels/attention-softmax.js';
 import { bertForward, initBertWeights, mlmHead } from '../../src-main/engine/bert/index.js';
 import { TINY_STUDENT } from '../train/support/student-mlm-method.js';
+import { biasGeluFused, fusedBiasGeluAvailable, geluFused } from '../../src-main/engine/kernels/gelu.js';
+
+/** gelu(x + b) and the gradients of sum(gelu(x + b) · w) for x, b: the fused op, and tf.add then geluFused. */
+async function biasGelu(fused: boolean) {
+  let t = 7;
+  const r = () => ((t = (Math.imul(t, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const x = tf.tensor3d(Float32Array.from({ length: 2 * 5 * 67 }, () => (r() - 0.5) * 8), [2, 5, 67]);
+  const b = tf.tensor1d(Float32Array.from({ length: 67 }, () => r() - 0.5));
+  const w = tf.tensor3d(Float32Array.from({ length: 2 * 5 * 67 }, () => r()), [2, 5, 67]);
+  const f = (xx: tf.Tensor, bb: tf.Tensor) => (fused ? biasGeluFused(xx, bb) : geluFused(tf.add(xx, bb)));
+  const y = f(x, b);
+  const [gx, gb] = tf.grads((xx: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx, bb), w)))([x, b]);
+  const out = { y: Array.from(await y.data()), gx: Array.from(await gx.data()), gb: Array.from(await gb.data()) };
+  tf.dispose([x, b, w, y, gx, gb]);
+  return out;
+}
+const maxAbs = (a: number[], b: number[]) => a.reduce((d, v, i) => Math.max(d, Math.abs(v - b[i])), 0);
 
 async function lossAndGrad(logits: Float32Array, labels: Int32Array, shape: [number, number, number]) {
   const x = tf.variable(tf.tensor3d(logits, shape), true, `logits-${tf.getBackend()}`);
@@ -67,18 +84,26 @@ const backend = await selectBackend('webgpu');
 const fused = fusedCrossEntropyAvailable() && fusedAttentionSoftmaxAvailable();
 const gpu = await lossAndGrad(logits, labels, shape);
 const gpuSoftmax = await softmaxAndGrad();
+const biasGeluKernels = fusedBiasGeluAvailable();
+const gpuBiasGelu = await biasGelu(true), gpuAddGelu = await biasGelu(false);
 const bertOn = await bertStep();
 process.env.WID_FUSIONS = 'off';
-const unfusedUsed = !fusedCrossEntropyAvailable() && !fusedAttentionSoftmaxAvailable();
+const unfusedUsed = !fusedCrossEntropyAvailable() && !fusedAttentionSoftmaxAvailable() && !fusedBiasGeluAvailable();
 const bertOff = await bertStep();
 delete process.env.WID_FUSIONS;
 await selectBackend('cpu');
 const cpu = await lossAndGrad(logits, labels, shape);
 const cpuSoftmax = await softmaxAndGrad();
+const cpuBiasGelu = await biasGelu(true), cpuAddGelu = await biasGelu(false);
 const bertCpu = await bertStep();
 console.log(JSON.stringify({ device: backend.device, fused, unfusedUsed, lossGpu: gpu.loss, lossCpu: cpu.loss, gradRel: rel(gpu.grad, cpu.grad),
   ignoredRowsZero: gpu.grad.slice(shape[2], 2 * shape[2]).every((v) => v === 0),
   softmaxRel: rel(gpuSoftmax.probs, cpuSoftmax.probs), softmaxGradRel: rel(gpuSoftmax.grad, cpuSoftmax.grad),
+  biasGelu: { kernels: biasGeluKernels,
+    // fused vs tf.add + geluFused on webgpu (0 = bit for bit), the fused kernel vs the cpu backend, and the cpu fallback vs tf.add + gelu on cpu
+    fusedVsUnfused: Math.max(maxAbs(gpuBiasGelu.y, gpuAddGelu.y), maxAbs(gpuBiasGelu.gx, gpuAddGelu.gx), maxAbs(gpuBiasGelu.gb, gpuAddGelu.gb)),
+    gpuVsCpu: Math.max(maxAbs(gpuBiasGelu.y, cpuAddGelu.y), maxAbs(gpuBiasGelu.gx, cpuAddGelu.gx), maxAbs(gpuBiasGelu.gb, cpuAddGelu.gb)),
+    cpuFallbackVsUnfused: Math.max(maxAbs(cpuBiasGelu.y, cpuAddGelu.y), maxAbs(cpuBiasGelu.gx, cpuAddGelu.gx), maxAbs(cpuBiasGelu.gb, cpuAddGelu.gb)) },
   maskedProbsZero: gpuSoftmax.probs.slice(3 * 5 * 70).every((v, i) => (i % 70) < 60 || v === 0),
   bert: { lossOn: bertOn.loss, lossOff: bertOff.loss, lossCpu: bertCpu.loss,
     // over all gradients at once: some are zero up to rounding (the key bias: softmax ignores a shift of every score)

@@ -7,6 +7,7 @@ const child = fileURLToPath(new URL('./fusions-swiftshader.ts', import.meta.url)
 interface Result {
   device: string; fused: boolean; unfusedUsed: boolean; lossGpu: number; lossCpu: number; gradRel: number; ignoredRowsZero: boolean;
   softmaxRel: number; softmaxGradRel: number; maskedProbsZero: boolean;
+  biasGelu: { kernels: boolean; fusedVsUnfused: number; gpuVsCpu: number; cpuFallbackVsUnfused: number };
   bert: { lossOn: number; lossOff: number; lossCpu: number; gradRelOnVsCpu: number; gradRelOffVsCpu: number };
 }
 let cached: Result | undefined;
@@ -29,6 +30,15 @@ test('the fused webgpu attention softmax gives the probabilities and gradient of
     assert.ok(r.softmaxGradRel <= 1e-5, `gradient relative error ${r.softmaxGradRel}`);
     assert.ok(r.maskedProbsZero);
   });
+
+test('the fused webgpu bias + GELU gives tf.add then GELU bit for bit, and the cpu backend\'s values and gradients', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
+  const { biasGelu } = result();
+  console.log(`bias + GELU: fused vs unfused on webgpu max |diff| ${biasGelu.fusedVsUnfused}, vs cpu ${biasGelu.gpuVsCpu}, cpu fallback vs unfused ${biasGelu.cpuFallbackVsUnfused}`);
+  assert.ok(biasGelu.kernels, 'the fused kernels are registered on webgpu');
+  assert.equal(biasGelu.fusedVsUnfused, 0);
+  assert.equal(biasGelu.cpuFallbackVsUnfused, 0);
+  assert.ok(biasGelu.gpuVsCpu <= 1e-5, `webgpu vs cpu max |diff| ${biasGelu.gpuVsCpu}`);
+});
 
 test('a BERT MLM step with the fusions on and off (WID_FUSIONS=off) gives the cpu backend\'s loss and gradients', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
   const { bert, unfusedUsed } = result();

@@ -7,8 +7,17 @@
 // uses tf.add / tf.reshape (read at each call, for A/B in one process).
 import * as tf from '@tensorflow/tfjs';
 
-/** Whether these ops replace tf.add / tf.reshape (env WID_LEAN_SAVES, default on). */
-export const leanSavesOn = (env: NodeJS.ProcessEnv = process.env): boolean => env.WID_LEAN_SAVES !== 'off';
+/** Whether these ops replace tf.add / tf.reshape (env WID_LEAN_SAVES, default on; WID_MEMORY_PLAN=off turns every lean switch off). */
+export const leanSavesOn = (env: NodeJS.ProcessEnv = process.env): boolean => env.WID_LEAN_SAVES !== 'off' && env.WID_MEMORY_PLAN !== 'off';
+
+/**
+ * `f` in its own tidy scope when env WID_LEAN_FORWARD is on (default): a block's intermediates that its gradients
+ * did not save are freed when the block ends, not when the whole forward pass ends (tfjs frees unsaved forward
+ * tensors only at the end of the gradient's forward scope; PyTorch as soon as nothing refers to them).
+ */
+export function scoped<T extends tf.TensorContainer>(f: () => T, env: NodeJS.ProcessEnv = process.env): T {
+  return env.WID_LEAN_FORWARD !== 'off' && env.WID_MEMORY_PLAN !== 'off' ? tf.tidy(f) : f();
+}
 
 /** dy summed over the axes `shape` was broadcast along, reshaped to `shape` (tfjs' Add gradient for one input). */
 function unbroadcast(dy: tf.Tensor, shape: number[]): tf.Tensor {

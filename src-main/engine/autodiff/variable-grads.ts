@@ -26,8 +26,8 @@ interface EngineInternals {
   tidy<T>(nameOrFn: string | (() => T), fn?: () => T): T;
 }
 
-/** Whether the lean backward pass is on (env WID_LEAN_BACKPROP, default on; 'off' = tfjs' own variableGrads). */
-export const leanBackpropOn = (env: NodeJS.ProcessEnv = process.env): boolean => env.WID_LEAN_BACKPROP !== 'off';
+/** Whether the lean backward pass is on (env WID_LEAN_BACKPROP, default on; 'off' = tfjs' own variableGrads; so does WID_MEMORY_PLAN=off). */
+export const leanBackpropOn = (env: NodeJS.ProcessEnv = process.env): boolean => env.WID_LEAN_BACKPROP !== 'off' && env.WID_MEMORY_PLAN !== 'off';
 
 /** Observers of the backward pass (bench/lib/memory-trace.ts): which tensors the tape saved, which are the results. */
 export interface BackpropObserver {

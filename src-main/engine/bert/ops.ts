@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { hashDropout, seedPlus, type DropoutSeed } from '../kernels/dropout-mask.js';
 import { HiddenAct } from './config.js';
 import { fusedLayerNormAvailable, layerNormFused } from '../kernels/layer-norm.js';
-import { fusedGeluAvailable, geluFused } from '../kernels/gelu.js';
+import { biasGeluFused, fusedBiasGeluAvailable, fusedGeluAvailable, geluFused } from '../kernels/gelu.js';
 import * as lean from '../autodiff/shape-only-ops.js';
 
 // x·Wᵀ with only untransposed matMuls, forward and backward: tfjs-wasm's matMul with a transpose flag
@@ -50,6 +50,12 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
   const axis = x.rank - 1;
   const { mean, variance } = tf.moments(x, axis, true);
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
+}
+
+/** activation(linear(x, w, b)); with exact GELU on webgpu the bias add runs inside the GELU kernel (kernels/gelu.ts). */
+export function linearActivation(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, act: HiddenAct): tf.Tensor {
+  if (act === 'gelu' && fusedBiasGeluAvailable()) return biasGeluFused(linear(x, w), b);
+  return activation(linear(x, w, b), act);
 }
 
 export function activation(x: tf.Tensor, act: HiddenAct): tf.Tensor {
