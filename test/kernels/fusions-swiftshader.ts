@@ -24,6 +24,20 @@ async function biasGelu(fused: boolean) {
   tf.dispose([x, b, w, y, gx, gb]);
   return out;
 }
+/** Sums over leading axes (the column-sum kernel on webgpu) of a few shapes, and one over the last axis (tfjs' own). */
+async function columnSums() {
+  let t = 3;
+  const r = () => ((t = (Math.imul(t, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const cases: [number[], number | number[], boolean][] = [[[37, 45], 0, false], [[3, 5, 70], [0, 1], false], [[300, 33], [0], true], [[2, 9, 4], [-3, -2], true], [[6, 7], 1, false]];
+  const out: number[][] = [];
+  for (const [shape, axis, keep] of cases) {
+    const x = tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (r() - 0.5) * 10), shape);
+    const y = tf.sum(x, axis, keep);
+    out.push([...y.shape, ...await y.data()]);
+    tf.dispose([x, y]);
+  }
+  return out;
+}
 const maxAbs = (a: number[], b: number[]) => a.reduce((d, v, i) => Math.max(d, Math.abs(v - b[i])), 0);
 
 async function lossAndGrad(logits: Float32Array, labels: Int32Array, shape: [number, number, number]) {
@@ -85,6 +99,10 @@ const fused = fusedCrossEntropyAvailable() && fusedAttentionSoftmaxAvailable();
 const gpu = await lossAndGrad(logits, labels, shape);
 const gpuSoftmax = await softmaxAndGrad();
 const biasGeluKernels = fusedBiasGeluAvailable();
+const gpuColumnSums = await columnSums();
+process.env.WID_FUSIONS = '-column-sum';
+const gpuTfjsSums = await columnSums();
+delete process.env.WID_FUSIONS;
 const gpuBiasGelu = await biasGelu(true), gpuAddGelu = await biasGelu(false);
 const bertOn = await bertStep();
 process.env.WID_FUSIONS = 'off';
@@ -95,6 +113,7 @@ await selectBackend('cpu');
 const cpu = await lossAndGrad(logits, labels, shape);
 const cpuSoftmax = await softmaxAndGrad();
 const cpuBiasGelu = await biasGelu(true), cpuAddGelu = await biasGelu(false);
+const cpuSums = await columnSums();
 const bertCpu = await bertStep();
 console.log(JSON.stringify({ device: backend.device, fused, unfusedUsed, lossGpu: gpu.loss, lossCpu: cpu.loss, gradRel: rel(gpu.grad, cpu.grad),
   ignoredRowsZero: gpu.grad.slice(shape[2], 2 * shape[2]).every((v) => v === 0),
@@ -104,6 +123,8 @@ console.log(JSON.stringify({ device: backend.device, fused, unfusedUsed, lossGpu
     fusedVsUnfused: Math.max(maxAbs(gpuBiasGelu.y, gpuAddGelu.y), maxAbs(gpuBiasGelu.gx, gpuAddGelu.gx), maxAbs(gpuBiasGelu.gb, gpuAddGelu.gb)),
     gpuVsCpu: Math.max(maxAbs(gpuBiasGelu.y, cpuAddGelu.y), maxAbs(gpuBiasGelu.gx, cpuAddGelu.gx), maxAbs(gpuBiasGelu.gb, cpuAddGelu.gb)),
     cpuFallbackVsUnfused: Math.max(maxAbs(cpuBiasGelu.y, cpuAddGelu.y), maxAbs(cpuBiasGelu.gx, cpuAddGelu.gx), maxAbs(cpuBiasGelu.gb, cpuAddGelu.gb)) },
+  columnSum: { vsCpu: maxAbs(gpuColumnSums.flat(), cpuSums.flat()), tfjsVsCpu: maxAbs(gpuTfjsSums.flat(), cpuSums.flat()),
+    shapesEqual: gpuColumnSums.every((g, i) => g.length === cpuSums[i].length) },
   maskedProbsZero: gpuSoftmax.probs.slice(3 * 5 * 70).every((v, i) => (i % 70) < 60 || v === 0),
   bert: { lossOn: bertOn.loss, lossOff: bertOff.loss, lossCpu: bertCpu.loss,
     // over all gradients at once: some are zero up to rounding (the key bias: softmax ignores a shift of every score)

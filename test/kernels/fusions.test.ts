@@ -8,6 +8,7 @@ interface Result {
   device: string; fused: boolean; unfusedUsed: boolean; lossGpu: number; lossCpu: number; gradRel: number; ignoredRowsZero: boolean;
   softmaxRel: number; softmaxGradRel: number; maskedProbsZero: boolean;
   biasGelu: { kernels: boolean; fusedVsUnfused: number; gpuVsCpu: number; cpuFallbackVsUnfused: number };
+  columnSum: { vsCpu: number; tfjsVsCpu: number; shapesEqual: boolean };
   bert: { lossOn: number; lossOff: number; lossCpu: number; gradRelOnVsCpu: number; gradRelOffVsCpu: number };
 }
 let cached: Result | undefined;
@@ -38,6 +39,13 @@ test('the fused webgpu bias + GELU gives tf.add then GELU bit for bit, and the c
   assert.equal(biasGelu.fusedVsUnfused, 0);
   assert.equal(biasGelu.cpuFallbackVsUnfused, 0);
   assert.ok(biasGelu.gpuVsCpu <= 1e-5, `webgpu vs cpu max |diff| ${biasGelu.gpuVsCpu}`);
+});
+
+test('sums over leading axes on webgpu (the column-sum kernel, keepDims and negative axes included) give the cpu backend\'s sums', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
+  const { columnSum } = result();
+  console.log(`column sums: webgpu kernel vs cpu max |diff| ${columnSum.vsCpu}, tfjs' Sum vs cpu ${columnSum.tfjsVsCpu}`);
+  assert.ok(columnSum.shapesEqual);
+  assert.ok(columnSum.vsCpu <= 2e-5, `max |diff| ${columnSum.vsCpu} (sums of up to 300 values of magnitude 5)`);
 });
 
 test('a BERT MLM step with the fusions on and off (WID_FUSIONS=off) gives the cpu backend\'s loss and gradients', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
