@@ -14,7 +14,7 @@ export const CATEGORIES = [
   'saved for backward', 'saved for backward [tokens x vocab]',
   'parameter gradients', 'activation gradients + backward temporaries', 'backward temporaries [tokens x vocab]',
   'forward temporaries', 'forward temporaries [tokens x vocab]', 'optimizer temporaries',
-  'buffers no tensor holds (uniforms, templates)', 'pool free buffers (exact-size reuse)',
+  'buffers no tensor holds (uniforms, freed awaiting submit, templates)', 'pool free buffers (exact-size reuse)',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -143,7 +143,7 @@ export function traceStep(run: (noteGrads: (g: tf.NamedTensorMap) => void) => vo
   byCategory['adamw m+v'] = preBytes.optimizer;
   const otherBefore = Math.max(0, usedAtStart - preBytes.weights - preBytes.optimizer);
   byCategory['other tensors from before the step'] = otherBefore;
-  byCategory['buffers no tensor holds (uniforms, templates)'] = Math.max(0, used - usedAtStart - stepTensorBytes);
+  byCategory['buffers no tensor holds (uniforms, freed awaiting submit, templates)'] = Math.max(0, used - usedAtStart - stepTensorBytes);
   byCategory['pool free buffers (exact-size reuse)'] = allocated - used;
   const largest = [...groups.values()].sort((x, y) => y.bytes - x.bytes).slice(0, 12);
   return { peak: { allocated, used, byCategory, largest }, peakUsed, after: { allocated: m.numBytesAllocated, used: m.numBytesUsed }, created };
