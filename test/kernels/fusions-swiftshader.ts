@@ -9,6 +9,8 @@ import { attentionSoftmax, fusedAttentionSoftmaxAvailable } from '../../src-main
 import { bertForward, initBertWeights, mlmHead } from '../../src-main/engine/bert/index.js';
 import { TINY_STUDENT } from '../train/support/student-mlm-method.js';
 import { biasGeluFused, fusedBiasGeluAvailable, geluFused } from '../../src-main/engine/kernels/gelu.js';
+import { matMulBiasAvailable, matMulTransposedBBias } from '../../src-main/engine/kernels/matmul-bias.js';
+import { withMatMulVariant } from '../../src-main/engine/kernels/webgpu-matmul.js';
 
 /** gelu(x + b) and the gradients of sum(gelu(x + b) · w) for x, b: the fused op, and tf.add then geluFused. */
 async function biasGelu(fused: boolean) {
@@ -37,6 +39,29 @@ async function columnSums() {
     tf.dispose([x, y]);
   }
   return out;
+}
+/** x · wᵀ + b and its three gradients: fused (the bias in the matmul's store) vs tf.matMul then tf.add, per shape and tile variant. */
+async function matMulBias() {
+  let t = 11;
+  const r = () => ((t = (Math.imul(t, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const cases: [number, number, number, string | null][] = [[37, 45, 29, null], [64, 40, 132, null], [20, 300, 36, '64x64x16-4x4-s3'], [24, 300, 28, '64x64x16-4x4-s3']];
+  let worst = 0;
+  for (const [m, k, n, variant] of cases) {
+    const x = tf.tensor2d(Float32Array.from({ length: m * k }, () => r() - 0.5), [m, k]);
+    const w = tf.tensor2d(Float32Array.from({ length: n * k }, () => r() - 0.5), [n, k]);
+    const b = tf.tensor1d(Float32Array.from({ length: n }, () => r() - 0.5));
+    const g = tf.tensor2d(Float32Array.from({ length: m * n }, () => r()), [m, n]);
+    const run = (fused: boolean) => withMatMulVariant(variant, () => {
+      const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => (fused ? matMulTransposedBBias(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D) : tf.add(tf.matMul(xx, ww, false, true), bb));
+      const y = f(x, w, b);
+      const grads = tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx, ww, bb), g)))([x, w, b]);
+      return [y, ...grads];
+    });
+    const a = run(true), c = run(false);
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, maxAbs(Array.from(await a[i].data()), Array.from(await c[i].data())));
+    tf.dispose([x, w, b, g, ...a, ...c]);
+  }
+  return worst;
 }
 const maxAbs = (a: number[], b: number[]) => a.reduce((d, v, i) => Math.max(d, Math.abs(v - b[i])), 0);
 
@@ -99,6 +124,8 @@ const fused = fusedCrossEntropyAvailable() && fusedAttentionSoftmaxAvailable();
 const gpu = await lossAndGrad(logits, labels, shape);
 const gpuSoftmax = await softmaxAndGrad();
 const biasGeluKernels = fusedBiasGeluAvailable();
+const matMulBiasKernel = matMulBiasAvailable();
+const matMulBiasDiff = await matMulBias();
 const gpuColumnSums = await columnSums();
 process.env.WID_FUSIONS = '-column-sum';
 const gpuTfjsSums = await columnSums();
@@ -123,6 +150,7 @@ console.log(JSON.stringify({ device: backend.device, fused, unfusedUsed, lossGpu
     fusedVsUnfused: Math.max(maxAbs(gpuBiasGelu.y, gpuAddGelu.y), maxAbs(gpuBiasGelu.gx, gpuAddGelu.gx), maxAbs(gpuBiasGelu.gb, gpuAddGelu.gb)),
     gpuVsCpu: Math.max(maxAbs(gpuBiasGelu.y, cpuAddGelu.y), maxAbs(gpuBiasGelu.gx, cpuAddGelu.gx), maxAbs(gpuBiasGelu.gb, cpuAddGelu.gb)),
     cpuFallbackVsUnfused: Math.max(maxAbs(cpuBiasGelu.y, cpuAddGelu.y), maxAbs(cpuBiasGelu.gx, cpuAddGelu.gx), maxAbs(cpuBiasGelu.gb, cpuAddGelu.gb)) },
+  matMulBias: { kernel: matMulBiasKernel, fusedVsUnfused: matMulBiasDiff },
   columnSum: { vsCpu: maxAbs(gpuColumnSums.flat(), cpuSums.flat()), tfjsVsCpu: maxAbs(gpuTfjsSums.flat(), cpuSums.flat()),
     shapesEqual: gpuColumnSums.every((g, i) => g.length === cpuSums[i].length) },
   maskedProbsZero: gpuSoftmax.probs.slice(3 * 5 * 70).every((v, i) => (i % 70) < 60 || v === 0),

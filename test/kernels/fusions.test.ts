@@ -9,6 +9,7 @@ interface Result {
   softmaxRel: number; softmaxGradRel: number; maskedProbsZero: boolean;
   biasGelu: { kernels: boolean; fusedVsUnfused: number; gpuVsCpu: number; cpuFallbackVsUnfused: number };
   columnSum: { vsCpu: number; tfjsVsCpu: number; shapesEqual: boolean };
+  matMulBias: { kernel: boolean; fusedVsUnfused: number };
   bert: { lossOn: number; lossOff: number; lossCpu: number; gradRelOnVsCpu: number; gradRelOffVsCpu: number };
 }
 let cached: Result | undefined;
@@ -39,6 +40,12 @@ test('the fused webgpu bias + GELU gives tf.add then GELU bit for bit, and the c
   assert.equal(biasGelu.fusedVsUnfused, 0);
   assert.equal(biasGelu.cpuFallbackVsUnfused, 0);
   assert.ok(biasGelu.gpuVsCpu <= 1e-5, `webgpu vs cpu max |diff| ${biasGelu.gpuVsCpu}`);
+});
+
+test('the bias added in the webgpu matmul\'s store (vec4 and scalar stores, split-K) gives tf.matMul + tf.add and their gradients bit for bit', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
+  const { matMulBias } = result();
+  assert.ok(matMulBias.kernel, 'WidMatMulBias is registered on webgpu');
+  assert.equal(matMulBias.fusedVsUnfused, 0);
 });
 
 test('sums over leading axes on webgpu (the column-sum kernel, keepDims and negative axes included) give the cpu backend\'s sums', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
