@@ -14,7 +14,7 @@ export const PLANS: Record<string, string[]> = {
   ],
   // issue 21's unmet targets, memory and non-matmul time (≤ 300 s): the replayed base step with every memory switch and
   // fusion on, then with the memory switches off (WID_MEMORY_PLAN=off: tfjs' backward walk, tf.add/reshape saving
-  // their inputs, no per-layer scopes), each from an emptied pool in the same
+  // their inputs, no per-layer scopes, tfjs' submit batches while recording), each from an emptied pool in the same
   // process (peak MiB + ms/step); the base step's memory by category with the switches on and off; 4L-256H against
   // transformers; the per-kernel profile of a base step (non-matmul ms, kernel count); base with this session's three
   // fusions off (bias + GELU, column sum, bias in the matmul's store)
