@@ -104,7 +104,7 @@ async function plainSteps(mode: 'auto' | 'off') {
 }
 const captured = await plainRun('auto');
 const eager = await plainRun('off');
-// the memory switches off (tfjs' backward walk, tf.add/reshape saving their inputs, no per-layer scopes): same values
+// the memory switches off (tfjs' backward walk, tf.add/reshape saving their inputs, no per-layer scopes, tfjs' submit batches while recording): same values
 const unplanned = await plainRun('auto', 'off');
 out.memoryPlan = {
   lossDiff: maxDiff([captured.losses], [unplanned.losses]), paramDiff: maxDiff(captured.params, unplanned.params),

@@ -36,7 +36,7 @@ test('a replayed MLM step equals the eager step bit for bit while lr, bias corre
     assert.match(plain.eagerStatus.reason!, /WID_CAPTURE=off/);
   });
 
-test('the memory switches (lean backward walk, shape-only adds, per-layer scopes) change no value and shrink the template', { skip: swiftshaderSkip, timeout: 900_000 }, () => {
+test('the memory switches (lean backward walk, shape-only adds, per-layer scopes, a submit per dispatch while recording) change no value and shrink the template', { skip: swiftshaderSkip, timeout: 900_000 }, () => {
   const m = run().memoryPlan;
   assert.equal(m.lossDiff, 0);
   assert.equal(m.paramDiff, 0);
