@@ -242,7 +242,8 @@ async function compareWith(values: Record<string, string | boolean | undefined>,
   const record: CompareRecord = {
     bench: 'gpu-compare', backend, batch, seq, steps, warmup, precision, check, engine, peers: peerResults, rows, summary,
     env: Object.fromEntries(['WID_DAWN_OPTIONS', 'WID_TFJS_FLAGS', 'WID_WEBGPU_KERNELS', 'WID_MATMUL_VARIANT', 'WID_ADAMW_DISPATCH', 'WID_CAPTURE',
-      'WID_PRECISION', 'WID_TC_VARIANT', 'WID_TENSOR_CORES'].map((k) => [k, process.env[k] ?? null])),
+      'WID_PRECISION', 'WID_TC_VARIANT', 'WID_TENSOR_CORES', 'WID_FUSIONS', 'WID_MEMORY_PLAN', 'WID_LEAN_BACKPROP', 'WID_LEAN_SAVES', 'WID_LEAN_FORWARD',
+      'WID_LEAN_RECORD'].map((k) => [k, process.env[k] ?? null])),
   };
   console.log('\n' + markdown(record));
   return record;

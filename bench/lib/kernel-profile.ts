@@ -4,9 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 
 export interface KernelShare { kernel: string; count: number; ms: number; share: number }
 export interface MatmulShare { shapes: string; count: number; ms: number; gflop: number; tflops: number }
-export interface KernelProfile { totalKernelMs: number; kernels: number; top: KernelShare[]; matmuls: MatmulShare[] }
+export interface KernelProfile {
+  totalKernelMs: number; kernels: number; top: KernelShare[]; matmuls: MatmulShare[];
+  /** GPU ms of the matmul kernels (BatchMatMul, _FusedMatMul, WidMatMulBias: kernels/matmul-bias.ts) and of the rest. */
+  matmulMs: number; nonMatmulMs: number;
+}
 
-const MATMUL_KERNELS = new Set(['BatchMatMul', '_FusedMatMul']);
+const MATMUL_KERNELS = new Set(['BatchMatMul', '_FusedMatMul', 'WidMatMulBias']);
 
 /** FLOPs of a batched matmul from its output shape and the contracted size (2 per multiply-add). */
 function matmulFlops(aShape: number[], outShape: number[]): number {
@@ -22,13 +26,14 @@ export async function profileKernels(label: string, run: () => tf.TensorContaine
   const info = await tf.profile(run);
   const by = new Map<string, { count: number; ms: number }>();
   const mm = new Map<string, { count: number; ms: number; flop: number }>();
-  let total = 0;
+  let total = 0, matmulMs = 0;
   for (const k of info.kernels) {
     const ms = Number(await (k.kernelTimeMs as unknown as Promise<number | { error: string }>)) || 0;
     total += ms;
     const e = by.get(k.name) ?? { count: 0, ms: 0 };
     e.count++; e.ms += ms;
     by.set(k.name, e);
+    if (MATMUL_KERNELS.has(k.name)) matmulMs += ms;
     if (MATMUL_KERNELS.has(k.name) && k.inputShapes?.[0] && k.outputShapes?.[0]) {
       const key = `${k.inputShapes.slice(0, 2).map((s) => `[${s?.join(',')}]`).join('x')} -> [${k.outputShapes[0].join(',')}]`;
       const m = mm.get(key) ?? { count: 0, ms: 0, flop: 0 };
@@ -41,9 +46,9 @@ export async function profileKernels(label: string, run: () => tf.TensorContaine
   const matmuls = [...mm.entries()].map(([shapes, m]) => ({ shapes, count: m.count, ms: m.ms, gflop: m.flop / 1e9, tflops: m.ms > 0 ? m.flop / m.ms / 1e9 : 0 }))
     .sort((a, b) => b.ms - a.ms);
   const n = opts.print ?? 25;
-  console.log(`profile ${label}: ${info.kernels.length} kernels, ${total.toFixed(1)} ms of GPU time`);
+  console.log(`profile ${label}: ${info.kernels.length} kernels, ${total.toFixed(1)} ms of GPU time (matmul kernels ${matmulMs.toFixed(2)} ms, the rest ${(total - matmulMs).toFixed(2)} ms)`);
   for (const t of top.slice(0, n)) console.log(`  ${t.kernel.padEnd(28)} x${String(t.count).padEnd(5)} ${t.ms.toFixed(2).padStart(9)} ms  ${(100 * t.share).toFixed(1)}%`);
   console.log(`  matmuls by shape (A x B -> out):`);
   for (const m of matmuls.slice(0, n)) console.log(`    ${m.shapes.padEnd(48)} x${String(m.count).padEnd(4)} ${m.ms.toFixed(2).padStart(8)} ms  ${m.tflops.toFixed(1).padStart(6)} TFLOP/s`);
-  return { totalKernelMs: total, kernels: info.kernels.length, top, matmuls };
+  return { totalKernelMs: total, kernels: info.kernels.length, top, matmuls, matmulMs, nonMatmulMs: total - matmulMs };
 }

@@ -1,6 +1,7 @@
 // GPU numeric check: a tiny BERT's MLM loss and every parameter gradient on the active backend
 // against the pure-JS cpu backend (the reference path), same seed and batch.
 import * as tf from '@tensorflow/tfjs';
+import { variableGrads } from '../../src-main/engine/autodiff/variable-grads.js';
 import { initBertWeights } from '../../src-main/engine/bert/weights.js';
 import { bertForward, mlmHead } from '../../src-main/engine/bert/forward.js';
 import { maskedLmLoss } from '../../src-main/engine/bert/mlm-loss.js';
@@ -19,7 +20,7 @@ async function lossAndGrads(): Promise<{ loss: number; grads: Record<string, Flo
   const vars: Record<string, tf.Variable> = {};
   for (const [name, t] of Object.entries(w)) { vars[name] = tf.variable(t, true, `check/${name}`); t.dispose(); }
   const data = benchBatch(4, 16, cfg.vocabSize, 5);
-  const { value, grads } = tf.variableGrads(() => {
+  const { value, grads } = variableGrads(() => {
     const out = bertForward(vars, cfg, { inputIds: data.inputIds, attentionMask: data.attentionMask });
     return maskedLmLoss(mlmHead(vars, cfg, out.lastHiddenState), data.labels);
   });

@@ -16,6 +16,20 @@ export const PLANS: Record<string, string[]> = {
     'WID_FUSIONS=off gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base-unfused',
     '~40 WID_FUSIONS=off gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
   ],
+  // issue 21's unmet targets, memory and non-matmul time (≤ 300 s): the replayed base step with every memory switch and
+  // fusion on, then with the memory switches off (WID_MEMORY_PLAN=off: tfjs' backward walk, tf.add/reshape saving
+  // their inputs, no per-layer scopes, tfjs' submit batches while recording), each from an emptied pool in the same
+  // process (peak MiB + ms/step); the base step's memory by category with the switches on and off; 4L-256H against
+  // transformers; the per-kernel profile of a base step (non-matmul ms, kernel count); base with this session's three
+  // fusions off (bias + GELU, column sum, bias in the matmul's store)
+  mem: [
+    '~45 gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
+    '~45 WID_MEMORY_PLAN=off gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
+    "~70 gpu-memory --sizes base --batch 32 --seq 128 --steps 4 --variants 'default;WID_MEMORY_PLAN=off'",
+    '~60 gpu-compare --backend webgpu --sizes 4L-256H --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --torch-device cuda --peers hf --no-check',
+    '~35 gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base',
+    '~40 WID_FUSIONS=-bias-gelu,-column-sum,-matmul-bias gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
+  ],
   // issues 21/23: where the WID step's GPU time goes on the real teacher's shape (per-kernel profile, matmuls by
   // shape), without dropout and under the hard schedule; then the WID compactor shapes probed and applied, and the
   // same step again with that table (the probe's choices go into DEFAULT_MATMUL_TABLE)

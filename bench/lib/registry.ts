@@ -18,6 +18,7 @@ export const BENCHMARKS: Record<string, BenchEntry> = {
   forward: { summary: 'BERT forward pass (encoder + MLM head), ms/step, tokens/s, peak tensor bytes', estimateS: 20, load: () => import('../forward.js') },
   'train-step': { summary: 'one MLM training step (forward, loss, backward, AdamW), each step synced', estimateS: 30, load: () => import('../train-step.js') },
   'gpu-compare': { summary: 'engine training step vs transformers (fp32/TF32/bf16) and the hand-written PyTorch script, ratio + peak memory', estimateS: 75, load: () => import('../gpu-compare.js') },
+  'gpu-memory': { summary: 'GPU memory of the bench training step by category at the pool\'s peak (weights, moments, saved activations, gradients, logits, idle pool buffers, templates); --variants for A/B', estimateS: 40, load: () => import('../gpu-memory.js') },
   'numeric-check': { summary: 'tiny BERT loss, every gradient and params after two AdamW steps vs the cpu backend', estimateS: 10, load: () => import('../numeric-check.js') },
   parity: { summary: 'the transformers fixtures of test/fixtures/bert on this backend, worst max abs diff', estimateS: 15, load: () => import('../parity.js') },
   'gpu-probe': { summary: 'op timings of BERT-base shapes; --profile SIZES: per-kernel GPU time of one step', estimateS: 30, load: () => import('../gpu-probe.js') },

@@ -7,6 +7,7 @@ import { bertForward, mlmHead } from '../../src-main/engine/bert/forward.js';
 import { maskedLmLoss } from '../../src-main/engine/bert/mlm-loss.js';
 import { AdamW, stepValuesTensor } from '../../src-main/engine/train/adamw.js';
 import { CapturedStep, type CaptureStatus } from '../../src-main/engine/capture/captured-step.js';
+import { variableGrads } from '../../src-main/engine/autodiff/variable-grads.js';
 
 export { benchConfig, SIZE_NAMES } from './sizes.js';
 
@@ -15,7 +16,9 @@ export interface TrainStep {
   step(): tf.Scalar;
   params: number;
   /** With `capture`: how the steps ran, and the GPU time of each replay (timestamp queries) when the device has them. */
-  capture?: { status(): CaptureStatus; gpuMilliseconds(): Promise<number[]> | null };
+  capture?: { status(): CaptureStatus; gpuMilliseconds(): Promise<number[]> | null; memory(): ReturnType<CapturedStep['memory']> };
+  /** The model's parameters (by HF name). */
+  vars: Record<string, tf.Variable>;
   dispose(): void;
 }
 
@@ -40,7 +43,7 @@ export function benchBatch(batch: number, seq: number, vocab: number, seed = 0) 
  * The engine's MLM training step at a bench size. `capture`: through capture/captured-step.ts as the training loop
  * runs it (replayed after two agreeing recordings; 'off' = every step eager through the same code).
  */
-export function makeTrainStep(cfg: BertConfig, batch: number, seq: number, opts: { seed?: number; lr?: number; capture?: 'auto' | 'off' } = {}): TrainStep {
+export function makeTrainStep(cfg: BertConfig, batch: number, seq: number, opts: { seed?: number; lr?: number; capture?: 'auto' | 'off'; onGrads?: (grads: tf.NamedTensorMap) => void } = {}): TrainStep {
   const init = initBertWeights(cfg, opts.seed ?? 0, { mlmHead: true });
   const vars: Record<string, tf.Variable> = {};
   for (const [name, t] of Object.entries(init)) { vars[name] = tf.variable(t, true, name); t.dispose(); }
@@ -52,15 +55,17 @@ export function makeTrainStep(cfg: BertConfig, batch: number, seq: number, opts:
     const list = Object.values(vars);
     let h = { lr, bc1: 1, bc2: 1 };
     const captured = new CapturedStep('bench', (inp) => {
-      const { value, grads } = tf.variableGrads(() => {
+      const { value, grads } = variableGrads(() => {
         const out = bertForward(vars, cfg, { inputIds: inp.inputIds as tf.Tensor2D, attentionMask: inp.attentionMask as tf.Tensor2D });
         return maskedLmLoss(mlmHead(vars, cfg, out.lastHiddenState), inp.labels as tf.Tensor2D);
       }, list);
+      opts.onGrads?.(grads);
       optimizer.applyStep(grads, h, inp.adamStep);
       return { loss: value };
     }, { mode: opts.capture, timeGpu: true });
     return {
       params,
+      vars,
       capture: captured,
       step() {
         h = optimizer.nextStep(lr);
@@ -81,11 +86,13 @@ export function makeTrainStep(cfg: BertConfig, batch: number, seq: number, opts:
   }
   return {
     params,
+    vars,
     step() {
-      const { value, grads } = tf.variableGrads(() => {
+      const { value, grads } = variableGrads(() => {
         const out = bertForward(vars, cfg, { inputIds: data.inputIds, attentionMask: data.attentionMask });
         return maskedLmLoss(mlmHead(vars, cfg, out.lastHiddenState), data.labels);
       });
+      opts.onGrads?.(grads);
       optimizer.applyGradients(grads, lr);
       tf.dispose(grads);
       return value;

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backend/index.js';
 import { bertForward, initBertWeights, maskedLmLoss, mlmHead } from '../../src-main/engine/bert/index.js';
 import { CapturedStep } from '../../src-main/engine/capture/captured-step.js';
+import { variableGrads } from '../../src-main/engine/autodiff/variable-grads.js';
 import { AdamW, stepValuesTensor } from '../../src-main/engine/train/adamw.js';
 import { stepSeed, stepWordsTensor } from '../../src-main/engine/kernels/dropout-mask.js';
 import { learningRateAt } from '../../src-main/engine/train/lr-schedule.js';
@@ -52,7 +53,12 @@ async function withCapture<T>(mode: 'auto' | 'off', fn: () => Promise<T>): Promi
 
 // ---- 1. a plain MLM step, driven by hand ----------------------------------------------------------------
 const cfg = { ...TINY_STUDENT, vocabSize: 64 };
-async function plainRun(mode: 'auto' | 'off') {
+async function plainRun(mode: 'auto' | 'off', memoryPlan: 'on' | 'off' = 'on') {
+  const planBefore = process.env.WID_MEMORY_PLAN;
+  process.env.WID_MEMORY_PLAN = memoryPlan;
+  try { return await plainSteps(mode); } finally { if (planBefore === undefined) delete process.env.WID_MEMORY_PLAN; else process.env.WID_MEMORY_PLAN = planBefore; }
+}
+async function plainSteps(mode: 'auto' | 'off') {
   return withCapture(mode, async () => {
     const init = initBertWeights(cfg, 5, { mlmHead: true });
     const vars = Object.fromEntries(Object.entries(init).map(([n, t]) => [n, tf.variable(t, true, `${mode}/${n}`)]));
@@ -63,7 +69,7 @@ async function plainRun(mode: 'auto' | 'off') {
     let gate = tf.ones([cfg.hiddenSize]);
     const ctx = { step: 0, h: { lr: 0, bc1: 1, bc2: 1 } };
     const step = new CapturedStep('plain', (inp) => {
-      const { value, grads } = tf.variableGrads(() => {
+      const { value, grads } = variableGrads(() => {
         const dropout = { hidden: 0.1, attention: 0.1, seed: stepSeed(17, ctx.step, inp.stepWords) };
         const h = bertForward(vars, cfg, { inputIds: inp.ids as tf.Tensor2D, attentionMask: inp.mask as tf.Tensor2D }, { dropout }).lastHiddenState;
         return maskedLmLoss(mlmHead(vars, cfg, tf.mul(h, gate) as tf.Tensor3D), inp.labels as tf.Tensor2D);
@@ -91,12 +97,19 @@ async function plainRun(mode: 'auto' | 'off') {
     }
     const params = await Promise.all(list.map(async (v) => (await v.data()) as Float32Array));
     const status = step.status();
+    const templates = step.memory();
     step.dispose(); opt.dispose(); gate.dispose(); tf.dispose(list);
-    return { losses, params, status, memory };
+    return { losses, params, status, memory, templates };
   });
 }
 const captured = await plainRun('auto');
 const eager = await plainRun('off');
+// the memory switches off (tfjs' backward walk, tf.add/reshape saving their inputs, no per-layer scopes, tfjs' submit batches while recording): same values
+const unplanned = await plainRun('auto', 'off');
+out.memoryPlan = {
+  lossDiff: maxDiff([captured.losses], [unplanned.losses]), paramDiff: maxDiff(captured.params, unplanned.params),
+  templateBytes: captured.templates.stepBytes, unplannedTemplateBytes: unplanned.templates.stepBytes, replayed: unplanned.status.replayedSteps,
+};
 out.plain = {
   lossDiff: maxDiff([captured.losses], [eager.losses]), paramDiff: maxDiff(captured.params, eager.params),
   losses: captured.losses, status: captured.status, eagerStatus: eager.status,

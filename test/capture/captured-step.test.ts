@@ -11,6 +11,7 @@ interface Result {
   device: string;
   plain: { lossDiff: number; paramDiff: number; losses: number[]; status: Status; eagerStatus: Status; memoryAfterReplays: number[] };
   baked: { status: Status; losses: number[] };
+  memoryPlan: { lossDiff: number; paramDiff: number; templateBytes: number; unplannedTemplateBytes: number; replayed: number };
   distill: Record<'wid' | 'distilbert' | 'tinybert', { lossDiff: number; weightDiff: number; steps: number; capture: Status; eagerCapture: Status; log: string[] }>;
   glue: { lossDiff: number; weightDiff: number; scores: number[][]; capture: { train: Status; evaluate: Status }; steps: number; teacherUnchanged: boolean };
   seconds: Record<string, number>;
@@ -34,6 +35,14 @@ test('a replayed MLM step equals the eager step bit for bit while lr, bias corre
     assert.equal(plain.eagerStatus.replayedSteps, 0);
     assert.match(plain.eagerStatus.reason!, /WID_CAPTURE=off/);
   });
+
+test('the memory switches (lean backward walk, shape-only adds, per-layer scopes, a submit per dispatch while recording) change no value and shrink the template', { skip: swiftshaderSkip, timeout: 900_000 }, () => {
+  const m = run().memoryPlan;
+  assert.equal(m.lossDiff, 0);
+  assert.equal(m.paramDiff, 0);
+  assert.ok(m.replayed >= 5, `replayed ${m.replayed} with WID_MEMORY_PLAN=off`);
+  assert.ok(m.templateBytes < m.unplannedTemplateBytes, `template ${m.templateBytes} vs ${m.unplannedTemplateBytes} bytes with WID_MEMORY_PLAN=off`);
+});
 
 test('replayed steps leak no tensors', { skip: swiftshaderSkip, timeout: 900_000 }, () => {
   const m = run().plain.memoryAfterReplays;

@@ -8,6 +8,62 @@ import { fusedCrossEntropyAvailable } from '../../src-main/engine/kernels/cross-
 import { attentionSoftmax, fusedAttentionSoftmaxAvailable } from '../../src-main/engine/kernels/attention-softmax.js';
 import { bertForward, initBertWeights, mlmHead } from '../../src-main/engine/bert/index.js';
 import { TINY_STUDENT } from '../train/support/student-mlm-method.js';
+import { biasGeluFused, fusedBiasGeluAvailable, geluFused } from '../../src-main/engine/kernels/gelu.js';
+import { matMulBiasAvailable, matMulTransposedBBias } from '../../src-main/engine/kernels/matmul-bias.js';
+import { withMatMulVariant } from '../../src-main/engine/kernels/webgpu-matmul.js';
+
+/** gelu(x + b) and the gradients of sum(gelu(x + b) · w) for x, b: the fused op, and tf.add then geluFused. */
+async function biasGelu(fused: boolean) {
+  let t = 7;
+  const r = () => ((t = (Math.imul(t, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const x = tf.tensor3d(Float32Array.from({ length: 2 * 5 * 67 }, () => (r() - 0.5) * 8), [2, 5, 67]);
+  const b = tf.tensor1d(Float32Array.from({ length: 67 }, () => r() - 0.5));
+  const w = tf.tensor3d(Float32Array.from({ length: 2 * 5 * 67 }, () => r()), [2, 5, 67]);
+  const f = (xx: tf.Tensor, bb: tf.Tensor) => (fused ? biasGeluFused(xx, bb) : geluFused(tf.add(xx, bb)));
+  const y = f(x, b);
+  const [gx, gb] = tf.grads((xx: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx, bb), w)))([x, b]);
+  const out = { y: Array.from(await y.data()), gx: Array.from(await gx.data()), gb: Array.from(await gb.data()) };
+  tf.dispose([x, b, w, y, gx, gb]);
+  return out;
+}
+/** Sums over leading axes (the column-sum kernel on webgpu) of a few shapes, and one over the last axis (tfjs' own). */
+async function columnSums() {
+  let t = 3;
+  const r = () => ((t = (Math.imul(t, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const cases: [number[], number | number[], boolean][] = [[[37, 45], 0, false], [[3, 5, 70], [0, 1], false], [[300, 33], [0], true], [[2, 9, 4], [-3, -2], true], [[6, 7], 1, false]];
+  const out: number[][] = [];
+  for (const [shape, axis, keep] of cases) {
+    const x = tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (r() - 0.5) * 10), shape);
+    const y = tf.sum(x, axis, keep);
+    out.push([...y.shape, ...await y.data()]);
+    tf.dispose([x, y]);
+  }
+  return out;
+}
+/** x · wᵀ + b and its three gradients: fused (the bias in the matmul's store) vs tf.matMul then tf.add, per shape and tile variant. */
+async function matMulBias() {
+  let t = 11;
+  const r = () => ((t = (Math.imul(t, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const cases: [number, number, number, string | null][] = [[37, 45, 29, null], [64, 40, 132, null], [20, 300, 36, '64x64x16-4x4-s3'], [24, 300, 28, '64x64x16-4x4-s3']];
+  let worst = 0;
+  for (const [m, k, n, variant] of cases) {
+    const x = tf.tensor2d(Float32Array.from({ length: m * k }, () => r() - 0.5), [m, k]);
+    const w = tf.tensor2d(Float32Array.from({ length: n * k }, () => r() - 0.5), [n, k]);
+    const b = tf.tensor1d(Float32Array.from({ length: n }, () => r() - 0.5));
+    const g = tf.tensor2d(Float32Array.from({ length: m * n }, () => r()), [m, n]);
+    const run = (fused: boolean) => withMatMulVariant(variant, () => {
+      const f = (xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => (fused ? matMulTransposedBBias(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D) : tf.add(tf.matMul(xx, ww, false, true), bb));
+      const y = f(x, w, b);
+      const grads = tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx, ww, bb), g)))([x, w, b]);
+      return [y, ...grads];
+    });
+    const a = run(true), c = run(false);
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, maxAbs(Array.from(await a[i].data()), Array.from(await c[i].data())));
+    tf.dispose([x, w, b, g, ...a, ...c]);
+  }
+  return worst;
+}
+const maxAbs = (a: number[], b: number[]) => a.reduce((d, v, i) => Math.max(d, Math.abs(v - b[i])), 0);
 
 async function lossAndGrad(logits: Float32Array, labels: Int32Array, shape: [number, number, number]) {
   const x = tf.variable(tf.tensor3d(logits, shape), true, `logits-${tf.getBackend()}`);
@@ -67,18 +123,36 @@ const backend = await selectBackend('webgpu');
 const fused = fusedCrossEntropyAvailable() && fusedAttentionSoftmaxAvailable();
 const gpu = await lossAndGrad(logits, labels, shape);
 const gpuSoftmax = await softmaxAndGrad();
+const biasGeluKernels = fusedBiasGeluAvailable();
+const matMulBiasKernel = matMulBiasAvailable();
+const matMulBiasDiff = await matMulBias();
+const gpuColumnSums = await columnSums();
+process.env.WID_FUSIONS = '-column-sum';
+const gpuTfjsSums = await columnSums();
+delete process.env.WID_FUSIONS;
+const gpuBiasGelu = await biasGelu(true), gpuAddGelu = await biasGelu(false);
 const bertOn = await bertStep();
 process.env.WID_FUSIONS = 'off';
-const unfusedUsed = !fusedCrossEntropyAvailable() && !fusedAttentionSoftmaxAvailable();
+const unfusedUsed = !fusedCrossEntropyAvailable() && !fusedAttentionSoftmaxAvailable() && !fusedBiasGeluAvailable();
 const bertOff = await bertStep();
 delete process.env.WID_FUSIONS;
 await selectBackend('cpu');
 const cpu = await lossAndGrad(logits, labels, shape);
 const cpuSoftmax = await softmaxAndGrad();
+const cpuBiasGelu = await biasGelu(true), cpuAddGelu = await biasGelu(false);
+const cpuSums = await columnSums();
 const bertCpu = await bertStep();
 console.log(JSON.stringify({ device: backend.device, fused, unfusedUsed, lossGpu: gpu.loss, lossCpu: cpu.loss, gradRel: rel(gpu.grad, cpu.grad),
   ignoredRowsZero: gpu.grad.slice(shape[2], 2 * shape[2]).every((v) => v === 0),
   softmaxRel: rel(gpuSoftmax.probs, cpuSoftmax.probs), softmaxGradRel: rel(gpuSoftmax.grad, cpuSoftmax.grad),
+  biasGelu: { kernels: biasGeluKernels,
+    // fused vs tf.add + geluFused on webgpu (0 = bit for bit), the fused kernel vs the cpu backend, and the cpu fallback vs tf.add + gelu on cpu
+    fusedVsUnfused: Math.max(maxAbs(gpuBiasGelu.y, gpuAddGelu.y), maxAbs(gpuBiasGelu.gx, gpuAddGelu.gx), maxAbs(gpuBiasGelu.gb, gpuAddGelu.gb)),
+    gpuVsCpu: Math.max(maxAbs(gpuBiasGelu.y, cpuAddGelu.y), maxAbs(gpuBiasGelu.gx, cpuAddGelu.gx), maxAbs(gpuBiasGelu.gb, cpuAddGelu.gb)),
+    cpuFallbackVsUnfused: Math.max(maxAbs(cpuBiasGelu.y, cpuAddGelu.y), maxAbs(cpuBiasGelu.gx, cpuAddGelu.gx), maxAbs(cpuBiasGelu.gb, cpuAddGelu.gb)) },
+  matMulBias: { kernel: matMulBiasKernel, fusedVsUnfused: matMulBiasDiff },
+  columnSum: { vsCpu: maxAbs(gpuColumnSums.flat(), cpuSums.flat()), tfjsVsCpu: maxAbs(gpuTfjsSums.flat(), cpuSums.flat()),
+    shapesEqual: gpuColumnSums.every((g, i) => g.length === cpuSums[i].length) },
   maskedProbsZero: gpuSoftmax.probs.slice(3 * 5 * 70).every((v, i) => (i % 70) < 60 || v === 0),
   bert: { lossOn: bertOn.loss, lossOff: bertOff.loss, lossCpu: bertCpu.loss,
     // over all gradients at once: some are zero up to rounding (the key bias: softmax ignores a shift of every score)

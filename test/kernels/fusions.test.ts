@@ -7,6 +7,9 @@ const child = fileURLToPath(new URL('./fusions-swiftshader.ts', import.meta.url)
 interface Result {
   device: string; fused: boolean; unfusedUsed: boolean; lossGpu: number; lossCpu: number; gradRel: number; ignoredRowsZero: boolean;
   softmaxRel: number; softmaxGradRel: number; maskedProbsZero: boolean;
+  biasGelu: { kernels: boolean; fusedVsUnfused: number; gpuVsCpu: number; cpuFallbackVsUnfused: number };
+  columnSum: { vsCpu: number; tfjsVsCpu: number; shapesEqual: boolean };
+  matMulBias: { kernel: boolean; fusedVsUnfused: number };
   bert: { lossOn: number; lossOff: number; lossCpu: number; gradRelOnVsCpu: number; gradRelOffVsCpu: number };
 }
 let cached: Result | undefined;
@@ -29,6 +32,28 @@ test('the fused webgpu attention softmax gives the probabilities and gradient of
     assert.ok(r.softmaxGradRel <= 1e-5, `gradient relative error ${r.softmaxGradRel}`);
     assert.ok(r.maskedProbsZero);
   });
+
+test('the fused webgpu bias + GELU gives tf.add then GELU bit for bit, and the cpu backend\'s values and gradients', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
+  const { biasGelu } = result();
+  console.log(`bias + GELU: fused vs unfused on webgpu max |diff| ${biasGelu.fusedVsUnfused}, vs cpu ${biasGelu.gpuVsCpu}, cpu fallback vs unfused ${biasGelu.cpuFallbackVsUnfused}`);
+  assert.ok(biasGelu.kernels, 'the fused kernels are registered on webgpu');
+  assert.equal(biasGelu.fusedVsUnfused, 0);
+  assert.equal(biasGelu.cpuFallbackVsUnfused, 0);
+  assert.ok(biasGelu.gpuVsCpu <= 1e-5, `webgpu vs cpu max |diff| ${biasGelu.gpuVsCpu}`);
+});
+
+test('the bias added in the webgpu matmul\'s store (vec4 and scalar stores, split-K) gives tf.matMul + tf.add and their gradients bit for bit', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
+  const { matMulBias } = result();
+  assert.ok(matMulBias.kernel, 'WidMatMulBias is registered on webgpu');
+  assert.equal(matMulBias.fusedVsUnfused, 0);
+});
+
+test('sums over leading axes on webgpu (the column-sum kernel, keepDims and negative axes included) give the cpu backend\'s sums', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
+  const { columnSum } = result();
+  console.log(`column sums: webgpu kernel vs cpu max |diff| ${columnSum.vsCpu}, tfjs' Sum vs cpu ${columnSum.tfjsVsCpu}`);
+  assert.ok(columnSum.shapesEqual);
+  assert.ok(columnSum.vsCpu <= 2e-5, `max |diff| ${columnSum.vsCpu} (sums of up to 300 values of magnitude 5)`);
+});
 
 test('a BERT MLM step with the fusions on and off (WID_FUSIONS=off) gives the cpu backend\'s loss and gradients', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
   const { bert, unfusedUsed } = result();

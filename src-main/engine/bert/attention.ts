@@ -5,6 +5,7 @@ import { BertWeights, weight } from './weights.js';
 import { layerDropoutSeed, layerNorm, linear, MASK_MIN, maybeDropout } from './ops.js';
 import type { DropoutSeed } from '../kernels/dropout-mask.js';
 import { attentionSoftmax, fusedAttentionSoftmaxAvailable } from '../kernels/attention-softmax.js';
+import * as lean from '../autodiff/shape-only-ops.js';
 
 /** `scores` (pre-softmax, mask added) only when asked for: the fused softmax does not form them. */
 export interface AttentionResult { output: tf.Tensor3D; probs: tf.Tensor4D; scores?: tf.Tensor4D }
@@ -22,7 +23,7 @@ export function selfAttention(
   const [b, s, H] = hidden.shape;
   const heads = cfg.numAttentionHeads, d = H / heads;
   const p = `bert.encoder.layer.${layer}.attention.`;
-  const split = (x: tf.Tensor) => x.reshape([b, s, heads, d]).transpose([0, 2, 1, 3]);
+  const split = (x: tf.Tensor) => lean.reshape(x, [b, s, heads, d]).transpose([0, 2, 1, 3]);
   const q = split(linear(hidden, weight(w, `${p}self.query.weight`), weight(w, `${p}self.query.bias`)));
   const k = split(linear(hidden, weight(w, `${p}self.key.weight`), weight(w, `${p}self.key.bias`)));
   const v = split(linear(hidden, weight(w, `${p}self.value.weight`), weight(w, `${p}self.value.bias`)));
@@ -41,7 +42,7 @@ export function selfAttention(
   const ctx = tf.matMul(probsDropped, v).transpose([0, 2, 1, 3]).reshape([b, s, H]);
   const projected = maybeDropout(linear(ctx, weight(w, `${p}output.dense.weight`), weight(w, `${p}output.dense.bias`)),
     dropout?.hidden, seed === undefined ? undefined : layerDropoutSeed(seed, layer, 'attentionOutput'));
-  const output = layerNorm(tf.add(projected, hidden), weight(w, `${p}output.LayerNorm.weight`),
+  const output = layerNorm(lean.add(projected, hidden), weight(w, `${p}output.LayerNorm.weight`),
     weight(w, `${p}output.LayerNorm.bias`), cfg.layerNormEps, layerNormKeep) as tf.Tensor3D;
   return { output, probs, scores };
 }

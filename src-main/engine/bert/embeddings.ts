@@ -4,6 +4,7 @@ import { BertConfig } from './config.js';
 import { BertWeights, weight } from './weights.js';
 import { layerNorm, linear } from './ops.js';
 import { embeddingLookup } from './embedding-lookup.js';
+import * as lean from '../autodiff/shape-only-ops.js';
 
 /**
  * `layerNormKeep`: the LayerNorm's statistics over these dims only (ops.ts layerNorm). `wordProjection`
@@ -26,6 +27,6 @@ export function bertEmbeddings(
   const types = tokenTypeIds ?? tf.zeros([batch, seq], 'int32');
   const typeEmb = embeddingLookup(weight(w, `${p}token_type_embeddings.weight`), (types.dtype === 'int32' ? types : types.toInt()).reshape([-1]) as tf.Tensor1D)
     .reshape([batch, seq, cfg.hiddenSize]);
-  const sum = tf.add(tf.add(words, positions), typeEmb);
+  const sum = lean.add(lean.add(words, positions), typeEmb);
   return layerNorm(sum, weight(w, `${p}LayerNorm.weight`), weight(w, `${p}LayerNorm.bias`), cfg.layerNormEps, layerNormKeep) as tf.Tensor3D;
 }

@@ -8,6 +8,7 @@ import { extendedAttentionMask, selfAttention } from './attention.js';
 import { feedForward } from './feed-forward.js';
 import { maybeDropout } from './ops.js';
 import type { DropoutSeed } from '../kernels/dropout-mask.js';
+import { scoped } from '../autodiff/shape-only-ops.js';
 
 export { mlmHead, poolerOutput, classifierHead } from './heads.js';
 
@@ -63,11 +64,18 @@ export function bertForward(w: BertWeights, cfg: BertConfig, inputs: BertInputs,
   const attentions: tf.Tensor4D[] = [];
   const scores: tf.Tensor4D[] = [];
   for (let i = 0; i < cfg.numHiddenLayers; i++) {
-    const att = selfAttention(w, cfg, i, hidden, ext, drop, !!opts.outputAttentionScores, keep);
-    hidden = feedForward(w, cfg, i, att.output, drop, keep);
+    // one scope per layer: what the layer's gradients did not save is freed at its end (autodiff/shape-only-ops.ts)
+    const layerIn = hidden;
+    const r = scoped(() => {
+      const att = selfAttention(w, cfg, i, layerIn, ext, drop, !!opts.outputAttentionScores, keep);
+      const out = feedForward(w, cfg, i, att.output, drop, keep);
+      // only what the caller asked for leaves the scope
+      return { out, ...(opts.outputAttentions ? { probs: att.probs } : {}), ...(opts.outputAttentionScores && att.scores ? { scores: att.scores } : {}) };
+    });
+    hidden = r.out;
     hiddenStates.push(hidden);
-    attentions.push(att.probs);
-    if (att.scores) scores.push(att.scores);
+    if (r.probs) attentions.push(r.probs);
+    if (r.scores) scores.push(r.scores);
   }
   const out: BertOutputs = { lastHiddenState: hidden };
   if (opts.outputHiddenStates) out.hiddenStates = hiddenStates;

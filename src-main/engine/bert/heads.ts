@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { BertConfig } from './config.js';
 import { BertWeights, weight } from './weights.js';
-import { activation, layerNorm, linear } from './ops.js';
+import { layerNorm, linear, linearActivation } from './ops.js';
+import { scoped } from '../autodiff/shape-only-ops.js';
 
 /** tanh(dense(hidden[:, 0])) — BertPooler. */
 export function poolerOutput(w: BertWeights, cfg: BertConfig, hidden: tf.Tensor3D): tf.Tensor2D {
@@ -18,8 +19,13 @@ export function poolerOutput(w: BertWeights, cfg: BertConfig, hidden: tf.Tensor3
 export function mlmHead(
   w: BertWeights, cfg: BertConfig, hidden: tf.Tensor3D, opts: { layerNormKeep?: tf.Tensor1D | null; wordProjection?: tf.Tensor2D | null } = {},
 ): tf.Tensor3D {
+  // its own scope: the [tokens × vocab] decoder product before the bias is freed here, not at the end of the forward pass
+  return scoped(() => mlmLogits(w, cfg, hidden, opts));
+}
+
+function mlmLogits(w: BertWeights, cfg: BertConfig, hidden: tf.Tensor3D, opts: { layerNormKeep?: tf.Tensor1D | null; wordProjection?: tf.Tensor2D | null }): tf.Tensor3D {
   const p = 'cls.predictions.';
-  const t = activation(linear(hidden, weight(w, `${p}transform.dense.weight`), weight(w, `${p}transform.dense.bias`)), cfg.hiddenAct);
+  const t = linearActivation(hidden, weight(w, `${p}transform.dense.weight`), weight(w, `${p}transform.dense.bias`), cfg.hiddenAct);
   const normed = layerNorm(t, weight(w, `${p}transform.LayerNorm.weight`), weight(w, `${p}transform.LayerNorm.bias`), cfg.layerNormEps, opts.layerNormKeep);
   const untied = w[`${p}decoder.weight`];
   if (untied) return linear(normed, untied, weight(w, `${p}bias`)) as tf.Tensor3D;

@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import { hashDropout, seedPlus, type DropoutSeed } from '../kernels/dropout-mask.js';
 import { HiddenAct } from './config.js';
 import { fusedLayerNormAvailable, layerNormFused } from '../kernels/layer-norm.js';
-import { fusedGeluAvailable, geluFused } from '../kernels/gelu.js';
+import { biasGeluFused, fusedBiasGeluAvailable, fusedGeluAvailable, geluFused } from '../kernels/gelu.js';
+import * as lean from '../autodiff/shape-only-ops.js';
+import { matMulBiasAvailable, matMulTransposedBBias } from '../kernels/matmul-bias.js';
 
 // x·Wᵀ with only untransposed matMuls, forward and backward: tfjs-wasm's matMul with a transpose flag
 // is 10-20x slower than a plain one (fwd+bwd of [2048x256]·[1024x256]ᵀ: 8.8 s with flags, 0.55 s
@@ -25,9 +27,13 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
   }
   const lead = x.shape.slice(0, -1);
   const x2d = x.reshape([-1, inDim]) as tf.Tensor2D;
-  const y = tf.getBackend() === 'wasm' ? matMulTransposedB(x2d, w as tf.Tensor2D) : tf.matMul(x2d, w as tf.Tensor2D, false, true);
-  const yb = b ? tf.add(y, b) : y;
-  return yb.reshape([...lead, w.shape[0]]);
+  // webgpu: the bias added in the matmul kernel's store (kernels/matmul-bias.ts)
+  const fused = b && b.rank === 1 && matMulBiasAvailable();
+  const y = fused ? matMulTransposedBBias(x2d, w as tf.Tensor2D, b as tf.Tensor1D)
+    : tf.getBackend() === 'wasm' ? matMulTransposedB(x2d, w as tf.Tensor2D) : tf.matMul(x2d, w as tf.Tensor2D, false, true);
+  // the bias add and the reshape keep no tensor for their gradients (autodiff/shape-only-ops.ts)
+  const yb = b && !fused ? lean.add(y, b) : y;
+  return lead.length === 1 ? yb : lean.reshape(yb, [...lead, w.shape[0]]);
 }
 
 /**
@@ -48,6 +54,12 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
   const axis = x.rank - 1;
   const { mean, variance } = tf.moments(x, axis, true);
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
+}
+
+/** activation(linear(x, w, b)); with exact GELU on webgpu the bias add runs inside the GELU kernel (kernels/gelu.ts). */
+export function linearActivation(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, act: HiddenAct): tf.Tensor {
+  if (act === 'gelu' && fusedBiasGeluAvailable()) return biasGeluFused(linear(x, w), b);
+  return activation(linear(x, w, b), act);
 }
 
 export function activation(x: tf.Tensor, act: HiddenAct): tf.Tensor {

@@ -104,6 +104,20 @@ export class CapturedStep {
     };
   }
 
+  /** GPU memory the templates own (their step buffers, host-written constants kept for replays) and the step inputs. */
+  memory(): { templates: number; stepBuffers: number; stepBytes: number; retainedBytes: number; inputBytes: number } {
+    let templates = 0, stepBuffers = 0, stepBytes = 0, retainedBytes = 0, inputBytes = 0;
+    for (const s of this.keys.values()) {
+      for (const t of Object.values(s.inputs)) inputBytes += bytesOf(t);
+      const t = s.template;
+      if (!t) continue;
+      templates++;
+      for (const b of t.recording.stepBuffers()) { if (t.recording.retained.has(b)) continue; stepBuffers++; stepBytes += b.size; }
+      for (const b of t.recording.retained) retainedBytes += b.size;
+    }
+    return { templates, stepBuffers, stepBytes, retainedBytes, inputBytes };
+  }
+
   /** GPU milliseconds of the replays so far (timestamp queries; `timeGpu` option), or null. */
   gpuMilliseconds(): Promise<number[]> | null {
     return this.timer ? this.timer.read() : null;
@@ -137,7 +151,7 @@ export class CapturedStep {
     flushTfjs(be);
     copyInputs(be, inputs, state.inputs);
     const inputBuffers = new Map<GPUBuffer, string>(Object.entries(state.inputs).map(([n, t]) => [bufferOf(be, t), n]));
-    const { result: outputs, recording } = record(be, () => tf.tidy(() => this.fn(state.inputs)));
+    const { result: outputs, recording } = withSubmitEachDispatch(() => record(be, () => tf.tidy(() => this.fn(state.inputs))));
     const failure = recording.failure ?? (recording.unknownExternals(inputBuffers) ? 'the step reads a buffer no tensor holds' : null);
     if (failure) {
       recording.releaseRetained();
@@ -272,6 +286,21 @@ export class CapturedStep {
     this.keys.clear();
     this.timer?.dispose();
   }
+}
+
+/**
+ * Runs `f` (a recording) with tfjs submitting after every dispatch: a tensor freed during the step returns its buffer
+ * to the pool at the next submit, so with tfjs' batches of 15 dispatches the step's later tensors could not reuse it
+ * and the pool (the step's peak, and the template, which owns every buffer of the recording) grew by what was waiting.
+ * Replays are unaffected (they re-encode the dispatches into passes of their own). Env WID_LEAN_RECORD=off (or
+ * WID_MEMORY_PLAN=off) keeps tfjs' batches.
+ */
+function withSubmitEachDispatch<T>(f: () => T, env: NodeJS.ProcessEnv = process.env): T {
+  if (env.WID_LEAN_RECORD === 'off' || env.WID_MEMORY_PLAN === 'off') return f();
+  const flags = tf.env();
+  const before = flags.get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE');
+  flags.set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 1);
+  try { return f(); } finally { flags.set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', before); }
 }
 
 function segmentsOf(commands: Command[]): Segment[] {

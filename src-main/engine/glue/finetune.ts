@@ -6,6 +6,7 @@
 // gradient norms are read a few steps behind (lagged-reads.ts), and evaluation runs at one batch shape per
 // bucket; nothing reads synchronously, so it runs on webgpu in Node.
 import * as tf from '@tensorflow/tfjs';
+import { variableGrads } from '../autodiff/variable-grads.js';
 import type { BertWeights } from '../bert/index.js';
 import { familyOps, type FamilyConfig, type FamilyModel, type ModelFamily } from '../model-family/index.js';
 import { maybeDropout } from '../bert/ops.js';

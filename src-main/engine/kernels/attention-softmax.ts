@@ -13,7 +13,7 @@ const has = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
 
 
 export function fusedAttentionSoftmaxAvailable(): boolean {
-  return fusionsOn() && has(ATTN_SOFTMAX) && has(ATTN_SOFTMAX_GRAD);
+  return fusionsOn('attention-softmax') && has(ATTN_SOFTMAX) && has(ATTN_SOFTMAX_GRAD);
 }
 
 function forward(raw: tf.Tensor4D, mask: tf.Tensor4D, scale: number): tf.Tensor4D {

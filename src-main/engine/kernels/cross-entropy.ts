@@ -12,7 +12,7 @@ export const XENT_GRAD = 'WidCrossEntropyGrad'; // logits, rows [n, 2], labels, 
 const has = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
 
 export function fusedCrossEntropyAvailable(): boolean {
-  return fusionsOn() && has(XENT_ROWS) && has(XENT_GRAD);
+  return fusionsOn('cross-entropy') && has(XENT_ROWS) && has(XENT_GRAD);
 }
 
 /** [n, 2]: log Σ_j exp(logits[i, j]) and logits[i, labels[i]] per row. */

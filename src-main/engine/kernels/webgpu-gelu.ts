@@ -2,7 +2,7 @@
 // approximation tfjs' own Erf kernels use.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { GELU, GELU_GRAD } from './gelu.js';
+import { BIAS_GELU, BIAS_GELU_GRAD, GELU, GELU_GRAD } from './gelu.js';
 
 const ERF_WGSL = `
   fn widErf(a : f32) -> f32 {
@@ -20,10 +20,11 @@ class GeluProgram implements WebGPUProgram {
   variableNames: string[];
   workgroupSize: [number, number, number] = [256, 1, 1];
   size = true;
-  constructor(private grad: boolean, shape: number[]) {
+  /** `bias`: x is [rows, C] and b [C] is added first (v = x + b, as tfjs' Add), in the kernel instead of a kernel of its own. */
+  constructor(private grad: boolean, shape: number[], private bias = false) {
     this.outputShape = shape;
-    this.shaderKey = grad ? 'widGeluGrad' : 'widGelu';
-    this.variableNames = grad ? ['x', 'dy'] : ['x'];
+    this.shaderKey = `${bias ? 'widBias' : 'wid'}Gelu${grad ? 'Grad' : ''}`;
+    this.variableNames = [...(bias ? ['x', 'b'] : ['x']), ...(grad ? ['dy'] : [])];
     this.dispatchLayout = { x: shape.map((_, i) => i) };
     this.dispatch = [Math.ceil(shape.reduce((a, b) => a * b, 1) / 256), 1, 1];
   }
@@ -37,7 +38,7 @@ class GeluProgram implements WebGPUProgram {
       ${ERF_WGSL}
       fn main(index : i32) {
         if (index < uniforms.size) {
-          let v = x[index];
+          let v = ${this.bias ? 'x[index] + b[index % uniforms.xShape[1]]' : 'x[index]'};
           ${body}
         }
       }`;
@@ -48,16 +49,23 @@ let registered = false;
 export function registerGeluKernels(): void {
   if (registered) return;
   registered = true;
-  for (const grad of [false, true]) {
-    tf.registerKernel({
-      kernelName: grad ? GELU_GRAD : GELU,
-      backendName: 'webgpu',
-      kernelFunc: ((args: Parameters<tf.KernelFunc>[0]) => {
-        const inputs = args.inputs as Record<string, tf.TensorInfo>;
-        if (inputs.x.dtype !== 'float32') throw new Error(`${grad ? GELU_GRAD : GELU}: x must be float32, got ${inputs.x.dtype}`);
-        const backend = args.backend as unknown as WebGPUBackend;
-        return backend.runWebGPUProgram(new GeluProgram(grad, inputs.x.shape), grad ? [inputs.x, inputs.dy] : [inputs.x], 'float32');
-      }) as unknown as tf.KernelFunc,
-    });
+  for (const bias of [false, true]) {
+    for (const grad of [false, true]) {
+      const name = bias ? (grad ? BIAS_GELU_GRAD : BIAS_GELU) : (grad ? GELU_GRAD : GELU);
+      tf.registerKernel({
+        kernelName: name,
+        backendName: 'webgpu',
+        kernelFunc: ((args: Parameters<tf.KernelFunc>[0]) => {
+          const inputs = args.inputs as Record<string, tf.TensorInfo>;
+          if (inputs.x.dtype !== 'float32') throw new Error(`${name}: x must be float32, got ${inputs.x.dtype}`);
+          if (bias && (inputs.x.shape.length !== 2 || inputs.b.shape.length !== 1 || inputs.b.shape[0] !== inputs.x.shape[1])) {
+            throw new Error(`${name}: x must be [rows, C] and b [C], got [${inputs.x.shape}] and [${inputs.b.shape}]`);
+          }
+          const backend = args.backend as unknown as WebGPUBackend;
+          const ins = [inputs.x, ...(bias ? [inputs.b] : []), ...(grad ? [inputs.dy] : [])];
+          return backend.runWebGPUProgram(new GeluProgram(grad, inputs.x.shape, bias), ins, 'float32');
+        }) as unknown as tf.KernelFunc,
+      });
+    }
   }
 }

@@ -12,6 +12,8 @@ import { registerMatMulKernel } from './webgpu-matmul.js';
 import { registerTensorCoreMatMul } from './webgpu-matmul-subgroup.js';
 import { registerCrossEntropyKernels } from './webgpu-cross-entropy.js';
 import { registerAttentionSoftmaxKernels } from './webgpu-attention-softmax.js';
+import { ColumnSumProgram } from './webgpu-column-sum.js';
+import { fusionsOn } from './fusions.js';
 
 let installed = false;
 
@@ -27,7 +29,7 @@ function override(kernelName: string, make: (original: tf.KernelFunc) => tf.Kern
 /**
  * Env WID_WEBGPU_KERNELS: 'none' keeps tfjs' kernels and uploads (for before/after measurements);
  * otherwise a comma list of what to leave out: upload, segment-sum, adamw, layernorm, gelu, dropout, matmul, tensor-cores, cross-entropy,
- * attention-softmax ('tensor-cores': the f16-tc matmul wrapper, which only acts when matmulPrecision() is 'f16-tc').
+ * attention-softmax, column-sum ('tensor-cores': the f16-tc matmul wrapper, which only acts when matmulPrecision() is 'f16-tc').
  * (WID_MATMUL_VARIANT picks the matmul's tiles for every shape, 'tfjs' = tfjs' own: webgpu-matmul.ts.)
  */
 export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -44,6 +46,23 @@ export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): str
   if (!skip.has('tensor-cores')) { registerTensorCoreMatMul(); done.push('tensor-cores'); }
   if (!skip.has('cross-entropy')) { registerCrossEntropyKernels(); done.push('cross-entropy'); }
   if (!skip.has('attention-softmax')) { registerAttentionSoftmaxKernels(); done.push('attention-softmax'); }
+  if (!skip.has('column-sum')) {
+    done.push('column-sum');
+    // sums over every axis but the last (bias and LayerNorm gradients) without tfjs' transpose: webgpu-column-sum.ts
+    override('Sum', (original) => (args: KernelArgs) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
+      const rank = x.shape.length;
+      const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+      const leading = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
+      const columns = x.shape[rank - 1];
+      const rows = tf.util.sizeFromShape(x.shape) / Math.max(columns, 1);
+      if (!leading || x.dtype !== 'float32' || rows < 2 || columns < 1 || !fusionsOn('column-sum')) return original(args);
+      const backend = args.backend as unknown as WebGPUBackend;
+      const out = backend.runWebGPUProgram(new ColumnSumProgram(columns), [{ dataId: x.dataId, shape: [rows, columns], dtype: 'float32' }], 'float32');
+      return keepDims ? { ...out, shape: [...x.shape.slice(0, -1).map(() => 1), columns] } : out;
+    });
+  }
   if (skip.has('segment-sum')) return done;
   done.push('segment-sum');
   override('UnsortedSegmentSum', (original) => (args: KernelArgs) => {

@@ -17,6 +17,7 @@
 // for every shape ('tfjs' = tfjs' own kernel); WID_WEBGPU_KERNELS=matmul leaves the kernel out.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { MATMUL_BIAS } from './matmul-bias.js';
 
 export interface MatMulTile {
   bm: number; bn: number; bk: number; tm: number; tn: number;
@@ -143,6 +144,8 @@ interface ProgramSpec extends Problem {
   broadcastA: boolean; broadcastB: boolean;
   /** split count actually dispatched and the k range per split (a multiple of BK) */
   splits: number; kPerSplit: number;
+  /** a bias [N] added to every output row when the result is stored (WidMatMulBias; by SplitKSumProgram when split) */
+  bias?: boolean;
 }
 
 const vecA = (p: Problem) => (p.transA ? p.m : p.k) % 4 === 0; // contiguous dim of A: K (A [M,K]) or M (Aᵀ stored [K,M])
@@ -170,10 +173,12 @@ export class WidMatMulProgram implements WebGPUProgram {
     this.dispatch = [Math.ceil(s.n / t.bn), Math.ceil(s.m / t.bm), z];
     this.variableComponents = [vecA(s) ? 4 : 1, vecB(s) ? 4 : 1];
     this.vecOut = s.n % 4 === 0;
+    const epilogueBias = !!s.bias && s.splits === 1;
+    if (epilogueBias) { this.variableNames = ['A', 'B', 'bias']; this.variableComponents.push(this.vecOut ? 4 : 1); }
     this.outputComponent = this.vecOut ? 4 : 1;
     const fit = [s.m % t.bm === 0, s.n % t.bn === 0, s.k % t.bk === 0 && s.kPerSplit * s.splits === s.k].map(Number).join('');
     this.shaderKey = `widMatMul_${variantName(t)}_${s.transA ? 'T' : 'N'}${s.transB ? 'T' : 'N'}_${this.variableComponents.join('')}${this.outputComponent}`
-      + `_${fit}_${Number(s.broadcastA)}${Number(s.broadcastB)}_${Number(s.splits > 1)}`;
+      + `_${fit}_${Number(s.broadcastA)}${Number(s.broadcastB)}_${Number(s.splits > 1)}${epilogueBias ? '_bias' : ''}`;
   }
 
   getUserCode(): string {
@@ -251,6 +256,7 @@ export class WidMatMulProgram implements WebGPUProgram {
     const computeBlock = compute.join('\n').split('\n\n').filter(Boolean).map((b) => `{\n${b}\n}`).join('\n');
 
     const write: string[] = [];
+    const withBias = !!s.bias && s.splits === 1; // the same f32 add as tfjs' Add after the product
     for (let rc = 0; rc < rcN; rc++) for (let i = 0; i < 4; i++) {
       write.push(`{ let gr = row0 + ${rc * ty * 4 + i}u + ty * 4u;`);
       for (let cc = 0; cc < ccN; cc++) {
@@ -258,9 +264,9 @@ export class WidMatMulProgram implements WebGPUProgram {
         write.push(`  { let gc = col0 + ${cc * tx * 4}u + tx * 4u;`);
         if (this.vecOut) {
           const ok = [fitM ? '' : 'gr < M', fitN ? '' : 'gc < N'].filter(Boolean).join(' && ') || 'true';
-          write.push(`    if (${ok}) { result[(outBase + gr * N + gc) / 4u] = ${acc}; } }`);
+          write.push(`    if (${ok}) { result[(outBase + gr * N + gc) / 4u] = ${acc}${withBias ? ' + bias[gc / 4u]' : ''}; } }`);
         } else {
-          for (let c = 0; c < 4; c++) write.push(`    if (gr < M && gc + ${c}u < N) { result[outBase + gr * N + gc + ${c}u] = ${acc}[${c}]; }`);
+          for (let c = 0; c < 4; c++) write.push(`    if (gr < M && gc + ${c}u < N) { result[outBase + gr * N + gc + ${c}u] = ${acc}[${c}]${withBias ? ` + bias[gc + ${c}u]` : ''}; }`);
           write.push('  }');
         }
       }
@@ -345,15 +351,17 @@ export class SplitKSumProgram implements WebGPUProgram {
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [256, 1, 1];
   size = true;
-  uniforms = 'splits : i32,';
+  uniforms = 'splits : i32, cols : i32,';
   variableComponents?: number[];
   outputComponent?: number;
-  constructor(m: number, n: number, private splits: number) {
+  /** `bias`: adds bias [n] to every row after the sum (uniform cols = n, or n / 4 when vectorised). */
+  constructor(m: number, n: number, private splits: number, private bias = false) {
     this.outputShape = [1, m, n];
-    const vec = (m * n) % 4 === 0;
-    if (vec) { this.variableComponents = [4]; this.outputComponent = 4; }
+    const vec = bias ? n % 4 === 0 : (m * n) % 4 === 0;
+    if (bias) this.variableNames = ['P', 'bias'];
+    if (vec) { this.variableComponents = bias ? [4, 4] : [4]; this.outputComponent = 4; }
     this.dispatch = [Math.ceil((m * n) / (vec ? 4 : 1) / 256), 1, 1];
-    this.shaderKey = `widMatMulSplitKSum_${vec}`;
+    this.shaderKey = `widMatMulSplitKSum_${vec}${bias ? '_bias' : ''}`;
   }
   getUserCode(): string {
     return `
@@ -362,7 +370,7 @@ export class SplitKSumProgram implements WebGPUProgram {
         if (index < n) {
           var s = P[index];
           for (var i = 1; i < uniforms.splits; i++) { s = s + P[i * n + index]; }
-          result[index] = s;
+          result[index] = s${this.bias ? ' + bias[index % uniforms.cols]' : ''};
         }
       }`;
   }
@@ -395,27 +403,48 @@ function deviceLimits(backend: WebGPUBackend): { storage: number; invocations: n
 const FALLBACK_VARIANT = '128x128x16-8x8'; // 16 KB, 256 threads: inside WebGPU's default limits
 
 export function makeBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
+  return makeMatMul(original, false);
+}
+
+/**
+ * WidMatMulBias (matmul-bias.ts): a · b (+ transposes, as BatchMatMul) + bias [N] over every output row, the add done
+ * where the result is stored (or in the split-K sum). Where the kernel does not take the problem: tfjs' BatchMatMul, then Add.
+ */
+
+function makeMatMul(original: tf.KernelFunc, withBias: boolean): tf.KernelFunc {
+  const addKernel = tf.getKernel('Add', 'webgpu');
+  if (!addKernel) throw new Error('webgpu Add kernel missing');
   const reshapeKernel = tf.getKernel('Reshape', 'webgpu');
   if (!reshapeKernel) throw new Error('webgpu Reshape kernel missing');
   const reshape = (x: tf.TensorInfo, shape: number[], backend: WebGPUBackend) =>
     reshapeKernel.kernelFunc({ inputs: { x }, backend: backend as unknown as tf.KernelBackend, attrs: { shape } }) as tf.TensorInfo;
   const parsed = new Map<string, MatMulTile>();
 
+  const plain = (args: KernelArgs) => {
+    if (!withBias) return original(args);
+    const { a, b, bias } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias: tf.TensorInfo };
+    const product = original({ ...args, inputs: { a, b } }) as tf.TensorInfo;
+    const sum = addKernel.kernelFunc({ inputs: { a: product, b: bias }, backend: args.backend, attrs: {} }) as tf.TensorInfo;
+    (args.backend as unknown as WebGPUBackend).disposeData(product.dataId);
+    return sum;
+  };
   return (args: KernelArgs) => {
-    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { a, b, bias } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    if (unsupportedReason(a, b)) return original(args);
+    if (unsupportedReason(a, b)) return plain(args);
+    if (withBias && (!bias || bias.dtype !== 'float32' || bias.shape.length !== 1)) return plain(args);
     const ar = a.shape.length, br = b.shape.length;
     const m = transposeA ? a.shape[ar - 1] : a.shape[ar - 2];
     const k = transposeA ? a.shape[ar - 2] : a.shape[ar - 1];
     const kb = transposeB ? b.shape[br - 1] : b.shape[br - 2];
     const n = transposeB ? b.shape[br - 2] : b.shape[br - 1];
-    if (k !== kb || m === 0 || n === 0 || k === 0) return original(args); // tfjs' own error / empty handling
+    if (k !== kb || m === 0 || n === 0 || k === 0) return plain(args); // tfjs' own error / empty handling
+    if (withBias && bias!.shape[0] !== n) return plain(args);
     const batchA = prod(a.shape.slice(0, -2)), batchB = prod(b.shape.slice(0, -2));
     const batch = Math.max(batchA, batchB);
     const problem: Problem = { batch, m, n, k, transA: transposeA, transB: transposeB };
     const name = chooseMatMulVariant(problem);
-    if (name === 'tfjs') return original(args);
+    if (name === 'tfjs') return plain(args);
     const backend = args.backend as unknown as WebGPUBackend;
     let tile = parsed.get(name);
     if (!tile) { tile = parseVariant(name); parsed.set(name, tile); }
@@ -431,12 +460,14 @@ export function makeBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
     const outShape = [...tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
     const a3 = reshape(a, transposeA ? [batchA, k, m] : [batchA, m, k], backend);
     const b3 = reshape(b, transposeB ? [batchB, n, k] : [batchB, k, n], backend);
-    const program = new WidMatMulProgram({ ...problem, tile, broadcastA: batchA !== batch, broadcastB: batchB !== batch, splits, kPerSplit });
+    const program = new WidMatMulProgram({ ...problem, tile, broadcastA: batchA !== batch, broadcastB: batchB !== batch, splits, kPerSplit, bias: withBias });
     const dims = [m, n, k, kPerSplit].map((v) => ({ type: 'int32', data: [v] }));
-    let out = backend.runWebGPUProgram(program, [a3, b3], 'float32', dims);
+    let out = backend.runWebGPUProgram(program, withBias && splits === 1 ? [a3, b3, bias!] : [a3, b3], 'float32', dims);
     if (splits > 1) {
       const partial = out;
-      out = backend.runWebGPUProgram(new SplitKSumProgram(m, n, splits), [partial], 'float32', [{ type: 'int32', data: [splits] }]);
+      const sumProgram = new SplitKSumProgram(m, n, splits, withBias);
+      const cols = withBias && n % 4 === 0 ? n / 4 : n;
+      out = backend.runWebGPUProgram(sumProgram, withBias ? [partial, bias!] : [partial], 'float32', [{ type: 'int32', data: [splits] }, { type: 'int32', data: [cols] }]);
       backend.disposeData(partial.dataId);
     }
     const result = reshape(out, outShape, backend);
@@ -455,5 +486,6 @@ export function registerMatMulKernel(): void {
   if (!original) throw new Error('webgpu kernel BatchMatMul is not registered; import @tensorflow/tfjs-backend-webgpu first');
   tf.unregisterKernel('BatchMatMul', 'webgpu');
   tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'webgpu', kernelFunc: makeBatchMatMul(original.kernelFunc), setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
+  tf.registerKernel({ kernelName: MATMUL_BIAS, backendName: 'webgpu', kernelFunc: makeMatMul(original.kernelFunc, true) });
   registered = true;
 }

@@ -1,6 +1,7 @@
 // One optimiser step of the shared distillation loop, written as a capturable function (capture/captured-step.ts):
 // method.loss -> gradients -> global-norm clip -> the method's gradient rewrite -> AdamW, in place.
 import * as tf from '@tensorflow/tfjs';
+import { variableGrads } from '../autodiff/variable-grads.js';
 import type { AdamW, AdamWStepValues } from './adamw.js';
 import { clipByGlobalNormTensor } from './clip.js';
 import type { DistillMethod } from './method.js';

@@ -11,6 +11,7 @@
 // [lr, bc1, bc2, skip] (kernels/webgpu-adamw.ts), computed on the device. The loop reads the scale and the skip
 // lagged, with the losses. With scaling off (fp32) the step is exactly what it was without this file.
 import * as tf from '@tensorflow/tfjs';
+import { variableGrads } from '../autodiff/variable-grads.js';
 import { assignInPlace } from '../capture/in-place.js';
 import type { AdamW, AdamWStepValues } from './adamw.js';
 
@@ -39,7 +40,7 @@ export interface LossScaler {
   readonly mode: LossScalingMode;
   /** This step's Adam values on the CPU side: `optimizer.nextStep(lr)` when off; with scaling the device counts the steps. */
   nextStep(optimizer: AdamW, lr: number): AdamWStepValues;
-  /** tf.variableGrads of `f`, through the scale when on (exactly tf.variableGrads when off). */
+  /** The gradients of `f` (autodiff/variable-grads.ts), through the scale when on (exactly those gradients when off). */
   gradients(f: () => tf.Scalar, vars: tf.Variable[]): ScaledGradients;
   /**
    * The step's skip flag: 1 when any of `grads` (the ones the update will use, e.g. after dropping frozen ones) holds
@@ -71,7 +72,7 @@ export function lossScaler(mode: LossScalingMode, optimizer: AdamW, settings: Pa
 export const NO_SCALING: LossScaler = {
   mode: 'off',
   nextStep: (optimizer, lr) => optimizer.nextStep(lr),
-  gradients: (f, vars) => tf.variableGrads(f, vars),
+  gradients: (f, vars) => variableGrads(f, vars),
   overflow: () => null,
   advance: (input) => ({ stepValues: input, readouts: [] }),
   getState: () => null,
@@ -121,7 +122,7 @@ class DynamicLossScale implements LossScaler {
 
   gradients(f: () => tf.Scalar, vars: tf.Variable[]): ScaledGradients {
     let loss: tf.Scalar | undefined;
-    const scaled = tf.variableGrads(() => {
+    const scaled = variableGrads(() => {
       const l = f();
       // a copy (f's result may be a tensor the caller keeps too, e.g. a loss part), kept past variableGrads' tidy
       loss = tf.keep(l.clone());
