@@ -57,6 +57,19 @@ export const PLANS: Record<string, string[]> = {
     "~90 gpu-matmul-probe --sizes '' --wid-sizes 4L-512H --wid-batched --reps 3 --inner 5 --budget 80 --apply",
     `~12 WID_BENCH_PATHS=replay wid ${WID_FAST_ARGS}`,
   ],
+  // the first call after issue 21's cuts and issue 25's kernel landed without a GPU (≤ 540 s): what runs without tensor
+  // cores first (a device lost to a faulty new kernel cannot take it down): the fp32 replayed step at every size against
+  // transformers with every memory switch and fusion on (peak memory, ms, the 1.5x / 2x targets); the WID step before and
+  // after its cuts, profiled; the base step with the memory switches off; then the f16 kernel against float64 and the
+  // fp32 kernel at every step shape (table applied), and the f16-tc step with its numeric check
+  next: [
+    '~130 gpu-compare --backend webgpu --sizes 4L-256H,4L-512H,base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --torch-device cuda --peers hf',
+    `~35 ${WID_BEFORE} wid ${WID_FAST_ARGS} --profile`,
+    `~35 wid ${WID_FAST_ARGS} --profile`,
+    '~45 WID_MEMORY_PLAN=off gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
+    '~180 WID_TC_SELF_CHECK=off gpu-tc-check --sizes base,4L-512H --reps 3 --inner 5 --budget 160 --apply',
+    '~90 WID_TC_SELF_CHECK=off gpu-compare --backend webgpu --precision f16-tc --sizes 4L-512H,base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch',
+  ],
   // issue 18: engine vs transformers (fp32/TF32/bf16) + hand-written script, numeric check, peak memory;
   // per-kernel GPU time of a base step; a WID step at base (full width and pruned) for the WID targets
   issue18: [
