@@ -4,6 +4,16 @@
 const WID_BEFORE = 'WID_BATCHED_COMPACTORS=off WID_COMPACTOR_TRANSPOSE=on WID_CLIP_NORM=scalar WID_PENALTY_MASKED=step';
 const WID_FAST_ARGS = '--size 4L-512H --backend webgpu --batch 32 --seq 128 --steps 10';
 
+/** wid-fast: each cut alone (replayed steps), then the step before again (drift). */
+const PLAN_WID_ONE_SWITCH_AT_A_TIME = [
+    `~12 WID_BENCH_PATHS=replay WID_BATCHED_COMPACTORS=off WID_CLIP_NORM=scalar WID_PENALTY_MASKED=step wid ${WID_FAST_ARGS}`,
+    `~12 WID_BENCH_PATHS=replay WID_CLIP_NORM=scalar WID_PENALTY_MASKED=step wid ${WID_FAST_ARGS}`,
+    `~12 WID_BENCH_PATHS=replay WID_BATCHED_COMPACTORS=square wid ${WID_FAST_ARGS}`,
+    `~12 WID_BENCH_PATHS=replay WID_BATCHED_COMPACTORS=off WID_COMPACTOR_TRANSPOSE=on WID_PENALTY_MASKED=step wid ${WID_FAST_ARGS}`,
+    `~12 WID_BENCH_PATHS=replay WID_BATCHED_COMPACTORS=off WID_COMPACTOR_TRANSPOSE=on WID_CLIP_NORM=scalar wid ${WID_FAST_ARGS}`,
+    `~12 WID_BENCH_PATHS=replay ${WID_BEFORE} wid ${WID_FAST_ARGS}`,
+];
+
 export const PLANS: Record<string, string[]> = {
   // issue 21: the captured (replayed) step against the eager one and transformers at the bench sizes, with the GPU
   // busy time of replays; the WID step (eager and replayed, full width and pruned) beside the plain step of its
@@ -48,20 +58,16 @@ export const PLANS: Record<string, string[]> = {
   'wid-fast': [
     `~35 ${WID_BEFORE} wid ${WID_FAST_ARGS} --profile`,
     `~35 wid ${WID_FAST_ARGS} --profile`,
-    `~12 WID_BENCH_PATHS=replay WID_BATCHED_COMPACTORS=off WID_CLIP_NORM=scalar WID_PENALTY_MASKED=step wid ${WID_FAST_ARGS}`,
-    `~12 WID_BENCH_PATHS=replay WID_CLIP_NORM=scalar WID_PENALTY_MASKED=step wid ${WID_FAST_ARGS}`,
-    `~12 WID_BENCH_PATHS=replay WID_BATCHED_COMPACTORS=square wid ${WID_FAST_ARGS}`,
-    `~12 WID_BENCH_PATHS=replay WID_BATCHED_COMPACTORS=off WID_COMPACTOR_TRANSPOSE=on WID_PENALTY_MASKED=step wid ${WID_FAST_ARGS}`,
-    `~12 WID_BENCH_PATHS=replay WID_BATCHED_COMPACTORS=off WID_COMPACTOR_TRANSPOSE=on WID_CLIP_NORM=scalar wid ${WID_FAST_ARGS}`,
-    `~12 WID_BENCH_PATHS=replay ${WID_BEFORE} wid ${WID_FAST_ARGS}`,
+    ...PLAN_WID_ONE_SWITCH_AT_A_TIME,
     "~90 gpu-matmul-probe --sizes '' --wid-sizes 4L-512H --wid-batched --reps 3 --inner 5 --budget 80 --apply",
     `~12 WID_BENCH_PATHS=replay wid ${WID_FAST_ARGS}`,
   ],
-  // the first call after issue 21's cuts and issue 25's kernel landed without a GPU (≤ 540 s): what runs without tensor
-  // cores first (a device lost to a faulty new kernel cannot take it down): the fp32 replayed step at every size against
-  // transformers with every memory switch and fusion on (peak memory, ms, the 1.5x / 2x targets); the WID step before and
-  // after its cuts, profiled; the base step with the memory switches off; then the f16 kernel against float64 and the
-  // fp32 kernel at every step shape (table applied), and the f16-tc step with its numeric check
+  // the first call after issue 21's cuts and issue 25's kernel landed without a GPU (deadline 540 s; past items here
+  // took a fifth of their estimates, so the later ones usually run too): first what needs no tensor cores, the fp32
+  // replayed step at every size against transformers with every memory switch and fusion on (peak memory, ms, the
+  // 1.5x / 2x targets), the WID step before and after its cuts, profiled, the base step with the memory switches off;
+  // then the f16 kernel against float64 and the fp32 kernel at every step shape (table applied) and the f16-tc step with
+  // its numeric check; then the rest of plans mem and wid-fast (a device lost to a faulty new kernel only takes those)
   next: [
     '~130 gpu-compare --backend webgpu --sizes 4L-256H,4L-512H,base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --torch-device cuda --peers hf',
     `~35 ${WID_BEFORE} wid ${WID_FAST_ARGS} --profile`,
@@ -69,6 +75,12 @@ export const PLANS: Record<string, string[]> = {
     '~45 WID_MEMORY_PLAN=off gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
     '~180 WID_TC_SELF_CHECK=off gpu-tc-check --sizes base,4L-512H --reps 3 --inner 5 --budget 160 --apply',
     '~90 WID_TC_SELF_CHECK=off gpu-compare --backend webgpu --precision f16-tc --sizes 4L-512H,base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch',
+    "~30 gpu-memory --sizes base --batch 32 --seq 128 --steps 4 --variants 'default;WID_MEMORY_PLAN=off'",
+    '~15 gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base',
+    '~15 WID_FUSIONS=-bias-gelu,-column-sum,-matmul-bias gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
+    ...PLAN_WID_ONE_SWITCH_AT_A_TIME,
+    "~90 gpu-matmul-probe --sizes '' --wid-sizes 4L-512H --wid-batched --reps 3 --inner 5 --budget 80 --apply",
+    `~12 WID_BENCH_PATHS=replay wid ${WID_FAST_ARGS}`,
   ],
   // issue 18: engine vs transformers (fp32/TF32/bf16) + hand-written script, numeric check, peak memory;
   // per-kernel GPU time of a base step; a WID step at base (full width and pruned) for the WID targets
