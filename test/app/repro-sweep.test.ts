@@ -161,7 +161,8 @@ test('a sweep stopped by the time limit resumes on the next call: finished point
   const out = mkdtempSync(join(tmpdir(), 'wid-repro-sweep-stop-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
   const base = ['--teacher', TEACHER, '--corpus', CORPUS, '--glue', GLUE, '--out', out, '--steps', '2', '--batch', '4', '--seq', '32', '--seeds', '1',
-    '--tasks', 'RTE', '--backend', 'wasm', '--parallel', '1', '--distill-lr-sweep', '1,2', '--sweep-steps', '2', '--sweep-batches', '2', '--only', 'sweep'];
+    '--tasks', 'RTE', '--backend', 'wasm', '--parallel', '1', '--distill-lr-sweep', '1,2', '--sweep-steps', '60', '--sweep-batches', '2', '--only', 'sweep'];
+  // 8 points of 60 steps take longer than 12 s even on an idle machine (2-step points all finished in time there)
   let r = repro([...base, '--time-limit', '12']);
   assert.equal(r.status, 3, r.stdout + r.stderr);
   assert.match(r.stdout, /time limit of 12 s reached: pausing the lr sweep/);

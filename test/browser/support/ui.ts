@@ -36,7 +36,9 @@ export interface FinetuneFormSettings {
 
 /** Ticks the tasks and fills the fine-tune form (run page, model score panel or group page); efficiency off. */
 export async function fillFinetuneForm(form: Page | Locator, s: FinetuneFormSettings): Promise<void> {
-  // the form keeps the last settings used (localStorage): tasks ticked before are unticked unless asked for
+  // the form keeps the last settings used (localStorage): tasks ticked before are unticked unless asked for; the
+  // boxes appear once the GLUE folders have loaded, so wait for them before counting (else kept ticks stay)
+  await form.getByTestId(`finetune-task-${s.tasks[0]}`).waitFor();
   const boxes = form.locator('input[type=checkbox][data-testid^=finetune-task-]');
   for (let i = 0; i < await boxes.count(); i++) {
     const box = boxes.nth(i);
