@@ -124,3 +124,25 @@ test('device assessment names what is missing; a usable device enables f16-tc, a
   assert.match((await enableTensorCores(dev(['subgroups']), async () => null, {}))!, /lacks shader-f16/);
   assert.equal(tensorCoresAvailable(), false);
 });
+
+test('the self-check runs once per device and settings: a wrong kernel is refused with its reason, and not checked again', async () => {
+  const info = { subgroupMinSize: 32, subgroupMaxSize: 32, subgroupMatrixConfigs: H100_CONFIGS };
+  const dev = () => ({ features: new Set(TENSOR_CORE_FEATURES), limits: { maxComputeInvocationsPerWorkgroup: 1024 }, adapterInfo: info });
+  let checks = 0;
+  const wrong = async () => { checks++; assert.equal(tensorCoresAvailable(), true, 'verified while available'); return 'element 3 is NaN'; };
+  const bad = dev();
+  assert.equal(await enableTensorCores(bad, async () => null, {}, undefined, wrong), 'element 3 is NaN');
+  assert.equal(tensorCoresAvailable(), false);
+  assert.equal(tensorCoresUnavailableReason(), 'element 3 is NaN');
+  assert.equal(await enableTensorCores(bad, async () => { throw new Error('not compiled again'); }, {}, undefined, wrong), 'element 3 is NaN');
+  assert.equal(checks, 1, 'the same device and settings: not checked again');
+  assert.equal(await enableTensorCores(bad, async () => null, { WID_TC_SELF_CHECK: 'off' }), null, 'another setting is a new decision');
+  assert.equal(tensorCoresAvailable(), true);
+
+  const good = dev();
+  const right = async () => { checks++; return null; };
+  assert.equal(await enableTensorCores(good, async () => null, {}, undefined, right), null);
+  assert.equal(await enableTensorCores(good, async () => null, {}, undefined, right), null);
+  assert.equal(checks, 2, 'a passing check is not repeated either');
+  assert.equal(tensorCoresAvailable(), true);
+});

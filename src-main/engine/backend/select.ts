@@ -10,7 +10,6 @@ import { registerWasmMatMul } from '../kernels/wasm-matmul.js';
 import { disableTensorCores, enableTensorCores, measureSubgroupSize, requestTensorCoreFeatures, withTensorCoreToggles } from '../kernels/webgpu-tensor-cores.js';
 import { tensorCoreCompileCheck, tensorCoreMatMulRegistered } from '../kernels/webgpu-matmul-subgroup.js';
 import { tensorCoreSelfCheck } from '../kernels/tensor-core-self-check.js';
-import { tensorCoresAvailable } from '../kernels/matmul-precision.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export interface SelectedBackend { name: string; device: string }
@@ -73,15 +72,14 @@ async function tryWebgpu(): Promise<SelectedBackend> {
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
   try {
     if (!tensorCoreMatMulRegistered()) disableTensorCores('WID_WEBGPU_KERNELS leaves the tensor-core matmul out');
-    else if (!(await enableTensorCores(device, (st) => tensorCoreCompileCheck(device, st), process.env, () => measureSubgroupSize(device)))
-      && tensorCoresAvailable() && !process.env.WID_TC_ASSUME && process.env.WID_TC_SELF_CHECK !== 'off') {
-      // compiling is not enough for 'auto' to pick it: the numbers must be right. Not on Dawn's null backend
-      // (WID_TC_ASSUME), which computes nothing; WID_TC_SELF_CHECK=off lets gpu-tc-check measure a kernel that fails it.
-      const wrong = await tensorCoreSelfCheck();
-      if (wrong) {
-        disableTensorCores(wrong);
-        console.warn(`tensor cores: not enabled (${wrong})`);
-      }
+    else {
+      // the numeric self-check, except on Dawn's null backend (WID_TC_ASSUME), which computes nothing;
+      // WID_TC_SELF_CHECK=off lets gpu-tc-check measure a kernel that fails it
+      const check = !process.env.WID_TC_ASSUME && process.env.WID_TC_SELF_CHECK !== 'off';
+      let failed: string | null = null;
+      await enableTensorCores(device, (st) => tensorCoreCompileCheck(device, st), process.env, () => measureSubgroupSize(device),
+        check ? async () => (failed = await tensorCoreSelfCheck()) : undefined);
+      if (failed) console.warn(`tensor cores: not enabled (${failed})`);
     }
   } catch (err) {
     console.warn(`tensor cores: not enabled (${reasonOf(err)})`);

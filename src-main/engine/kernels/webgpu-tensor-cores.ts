@@ -112,7 +112,8 @@ export interface TensorCoreState {
 }
 
 let state: TensorCoreState | null = null;
-let lastEnabled: { device: object; key: string } | null = null;
+/** The device and env of the last decision that sticks: enabled, or refused by `verify` (reason then). */
+let lastEnabled: { device: object; key: string; refused?: string } | null = null;
 let whyNot = 'the webgpu backend has not been selected';
 
 /** The device's tensor-core set-up once enableTensorCores() found it usable, else null. */
@@ -182,14 +183,20 @@ export function assessDevice(device: DeviceLike, env: NodeJS.ProcessEnv = proces
  * Decides whether the f16-tc matmul can run on this device and records it (setTensorCoresAvailable). `compiles`
  * tries a small kernel in a builtin style and resolves to null when it compiled, else the compiler's message; the
  * current style is tried first, then the legacy one. Where the adapter reports a range of subgroup sizes,
- * `measureSubgroupSize` tells the size a 128-thread compute kernel gets. Called again for the device it enabled, under
- * the same env, it changes nothing (the precision chosen since stays). Returns the reason when unavailable, else null.
+ * `measureSubgroupSize` tells the size a 128-thread compute kernel gets. `verify` runs once the kernel compiled and
+ * the tensor cores count as available (the numeric self-check: compiling is not enough for 'auto' to pick them) and
+ * resolves to null, or to why they must not be used. Called again for the device it decided on, under the same env,
+ * it changes nothing and repeats no check (the precision chosen since stays). Returns the reason when unavailable, else null.
  */
 export async function enableTensorCores(device: DeviceLike, compiles: (s: TensorCoreState) => Promise<string | null>,
-  env: NodeJS.ProcessEnv = process.env, measureSubgroupSize?: () => Promise<number | null>): Promise<string | null> {
+  env: NodeJS.ProcessEnv = process.env, measureSubgroupSize?: () => Promise<number | null>,
+  verify?: () => Promise<string | null>): Promise<string | null> {
   // the same device under the same settings (selectBackend again): keep what was found, and the chosen precision
-  const key = `${env.WID_TENSOR_CORES ?? ''}|${env.WID_TC_BUILTINS ?? ''}|${env.WID_TC_ASSUME ?? ''}`;
-  if (state && lastEnabled?.device === device && lastEnabled.key === key) return null;
+  const key = `${env.WID_TENSOR_CORES ?? ''}|${env.WID_TC_BUILTINS ?? ''}|${env.WID_TC_ASSUME ?? ''}|${env.WID_TC_SELF_CHECK ?? ''}`;
+  if (lastEnabled?.device === device && lastEnabled.key === key) {
+    if (lastEnabled.refused !== undefined) return lastEnabled.refused;
+    if (state) return null;
+  }
   lastEnabled = null;
   state = null;
   setTensorCoresAvailable(false);
@@ -207,8 +214,14 @@ export async function enableTensorCores(device: DeviceLike, compiles: (s: Tensor
     if (err === null) {
       state = candidate;
       whyNot = '';
-      lastEnabled = { device, key };
       setTensorCoresAvailable(true);
+      const wrong = verify ? await verify() : null;
+      if (wrong !== null) {
+        disableTensorCores(wrong);
+        lastEnabled = { device, key, refused: wrong };
+        return wrong;
+      }
+      lastEnabled = { device, key };
       return null;
     }
     errors.push(`${style}: ${err.split('\n')[0].slice(0, 300)}`);
