@@ -12,6 +12,7 @@ import {
   DEFAULT_MATMUL_TABLE, PROBE_VARIANTS, defaultVariant, setMatMulTable, parseVariant, problemKey, sharedBytesOf, threadsOf, withMatMulVariant,
 } from '../src-main/engine/kernels/webgpu-matmul.js';
 import { benchConfig } from './lib/sizes.js';
+import { gpuMs } from './lib/gpu-time.js';
 
 export interface MatMulShape { label: string; batch: number; m: number; n: number; k: number; transA: boolean; transB: boolean; count: number }
 
@@ -81,27 +82,6 @@ export function widStepMatMuls(size: string, vocab = 30522, batched = false): Ma
 export interface ShapeResult {
   shape: MatMulShape; key: string; tfjsMs: number; best: string; bestMs: number;
   variants: { variant: string; ms: number | null; firstMs: number; relErr: number | null; error?: string }[];
-}
-
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-
-/**
- * GPU ms of one call: median over `reps` of tf.time around `inner` back-to-back calls (kernelMs sums the
- * timestamp-query time of every program they ran), divided by `inner`. Back-to-back keeps the GPU's
- * clocks up: single calls between readbacks (the first device call) read 2-3x slower than in a step.
- */
-async function gpuMs(fn: () => tf.Tensor, reps: number, inner: number): Promise<{ ms: number; firstMs: number }> {
-  const t0 = performance.now();
-  const w = fn(); await w.data(); w.dispose(); // compile + warm
-  const firstMs = performance.now() - t0;
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const rs: tf.Tensor[] = [];
-    const info = await tf.time(() => { for (let j = 0; j < inner; j++) { rs.push(fn()); if (rs.length > 2) rs.shift()!.dispose(); } });
-    tf.dispose(rs);
-    times.push((info.kernelMs as number) / inner);
-  }
-  return { ms: median(times), firstMs };
 }
 
 /** Keeps the GPU busy for about `seconds` (large matmuls) so that its clocks are up before timing. */

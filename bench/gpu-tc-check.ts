@@ -35,6 +35,7 @@ import {
 import { activeWebgpu } from '../src-main/engine/capture/webgpu-internals.js';
 import { stepMatMuls, warmGpu, SPLIT_PENALTY_MS, type MatMulShape } from './gpu-matmul-probe.js';
 import { list, positiveInt } from './lib/args.js';
+import { gpuMs } from './lib/gpu-time.js';
 
 export const errorBound = (k: number, maxA: number, maxB: number) => (16 * Math.sqrt(k) * 2 ** -11 + k * 2 ** -22) * maxA * maxB;
 
@@ -67,21 +68,6 @@ function uniform(n: number): Float32Array {
   let x = (seed++ * 2654435761) >>> 0 || 1;
   for (let i = 0; i < n; i++) { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; out[i] = x / 2 ** 31 - 1; }
   return out;
-}
-
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-
-/** GPU ms of one call: median over `reps` of tf.time around `inner` back-to-back calls, divided by `inner`. */
-async function gpuMs(fn: () => tf.Tensor, reps: number, inner: number): Promise<number> {
-  const w = fn(); await w.data(); w.dispose();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const rs: tf.Tensor[] = [];
-    const info = await tf.time(() => { for (let j = 0; j < inner; j++) { rs.push(fn()); if (rs.length > 2) rs.shift()!.dispose(); } });
-    tf.dispose(rs);
-    times.push((info.kernelMs as number) / inner);
-  }
-  return median(times);
 }
 
 /** Sorted distinct indices: first, last, and `count` spread in between (all when dim <= count + 2). */
@@ -156,7 +142,7 @@ export async function checkShape(s: MatMulShape & { broadcastB?: boolean }, opts
     fp32Ms: null, fp32Tflops: null, defaultVariant: defaultTcVariant(p), best: null, bestMs: null, bestTflops: null, speedup: null, pass: false, variants,
   };
   try {
-    if (opts.time) { fp32Ms = await gpuMs(() => tf.matMul(a2, b2, s.transA, s.transB), opts.reps, opts.inner); record.fp32Ms = fp32Ms; record.fp32Tflops = tflops(fp32Ms); }
+    if (opts.time) { fp32Ms = (await gpuMs(() => tf.matMul(a2, b2, s.transA, s.transB), opts.reps, opts.inner)).ms; record.fp32Ms = fp32Ms; record.fp32Tflops = tflops(fp32Ms); }
     const problem = { ...p, broadcastA: false, broadcastB: !!s.broadcastB };
     let bestCost = Infinity;
     if (opts.harness) {
@@ -200,7 +186,7 @@ export async function checkShape(s: MatMulShape & { broadcastB?: boolean }, opts
         vc.maxErr = maxErr;
         vc.pass = vc.nanLeft === 0 && maxErr <= bound;
         if (opts.time) {
-          vc.ms = await gpuMs(() => withTensorCoreMatMul(v, () => tf.matMul(a2, b2, s.transA, s.transB)), opts.reps, opts.inner);
+          vc.ms = (await gpuMs(() => withTensorCoreMatMul(v, () => tf.matMul(a2, b2, s.transA, s.transB)), opts.reps, opts.inner)).ms;
           vc.tflops = tflops(vc.ms);
           const cost = vc.ms + (/-s\d+$/.test(v) ? SPLIT_PENALTY_MS : 0);
           if (vc.pass && cost < bestCost) { bestCost = cost; record.best = v; record.bestMs = vc.ms; record.bestTflops = vc.tflops; }
