@@ -22,7 +22,7 @@
 // enabled; every other BatchMatMul goes to the kernel registered before it (the fp32 kernel), unchanged.
 // Capture (docs/capture.md): the uniforms are the shape's sizes only, so two recordings of a step agree.
 import * as tf from '@tensorflow/tfjs';
-import { SplitKSumProgram, unsupportedReason } from './webgpu-matmul.js';
+import { kTileLoop, SplitKSumProgram, unsupportedReason } from './webgpu-matmul.js';
 import { matmulPrecision } from './matmul-precision.js';
 import { tensorCoreState, type BuiltinStyle, type Fragment, type TensorCoreState } from './webgpu-tensor-cores.js';
 import { bufferOf, recordDispatch, type WebgpuInternals } from '../capture/webgpu-internals.js';
@@ -251,44 +251,7 @@ export function tcMatMulWgsl(s: TcShaderSpec): string {
   const accDecl = [];
   for (let i = 0; i < ti; i++) for (let j = 0; j < tj; j++) accDecl.push(`var c${i}_${j} = ${resultT}();`);
 
-  const loop = t.db ? `
-  var sb = 0u;
-  ${A.load}
-  ${B.load}
-  ${A.store}
-  ${B.store}
-  workgroupBarrier();
-  for (var tile = 0u; tile < numTiles; tile++) {
-    let cb = tile % 2u;
-    if (tile + 1u < numTiles) {
-      kt = kt + ${t.bk}u;
-    ${A.load}
-    ${B.load}
-    }
-    ${computeBlock}
-    if (tile + 1u < numTiles) {
-      sb = 1u - cb;
-    ${A.store}
-    ${B.store}
-    }
-    workgroupBarrier();
-  }` : `
-  let sb = 0u;
-  let cb = 0u;
-  ${A.load}
-  ${B.load}
-  for (var tile = 0u; tile < numTiles; tile++) {
-    ${A.store}
-    ${B.store}
-    workgroupBarrier();
-    if (tile + 1u < numTiles) {
-      kt = kt + ${t.bk}u;
-    ${A.load}
-    ${B.load}
-    }
-    ${computeBlock}
-    workgroupBarrier();
-  }`;
+  const loop = kTileLoop(t.db, t.bk, A, B, computeBlock);
 
   // output: fragments inside M x N straight to C (N % 4 == 0); otherwise each fragment through the subgroup's
   // scratch in workgroup memory, then the whole workgroup writes the elements inside M x N

@@ -151,6 +151,56 @@ interface ProgramSpec extends Problem {
 const vecA = (p: Problem) => (p.transA ? p.m : p.k) % 4 === 0; // contiguous dim of A: K (A [M,K]) or M (Aᵀ stored [K,M])
 const vecB = (p: Problem) => (p.transB ? p.k : p.n) % 4 === 0; // B [K,N]: N; Bᵀ stored [N,K]: K
 
+/** What a generator stages per operand: register loads of the next k-tile and their stores into workgroup memory. */
+export interface TileStaging { load: string; store: string }
+
+/**
+ * The k-tile loop both matmul generators share (this fp32 kernel and the f16 tensor-core one): with `db` the next
+ * tile is loaded into registers and stored into the other workgroup buffer while the current one is multiplied (one
+ * barrier per tile); without, stored then multiplied (two barriers per tile). Expects `kt`, `numTiles` in scope and
+ * reads workgroup buffer `cb` while staging into `sb`.
+ */
+export function kTileLoop(db: boolean, bk: number, A: TileStaging, B: TileStaging, computeBlock: string): string {
+  return db ? `
+      var sb = 0u;
+      ${A.load}
+      ${B.load}
+      ${A.store}
+      ${B.store}
+      workgroupBarrier();
+      for (var tile = 0u; tile < numTiles; tile++) {
+        let cb = tile % 2u;
+        if (tile + 1u < numTiles) {
+          kt = kt + ${bk}u;
+          ${A.load}
+          ${B.load}
+        }
+        ${computeBlock}
+        if (tile + 1u < numTiles) {
+          sb = 1u - cb;
+          ${A.store}
+          ${B.store}
+        }
+        workgroupBarrier();
+      }` : `
+      let sb = 0u;
+      let cb = 0u;
+      ${A.load}
+      ${B.load}
+      for (var tile = 0u; tile < numTiles; tile++) {
+        ${A.store}
+        ${B.store}
+        workgroupBarrier();
+        if (tile + 1u < numTiles) {
+          kt = kt + ${bk}u;
+          ${A.load}
+          ${B.load}
+        }
+        ${computeBlock}
+        workgroupBarrier();
+      }`;
+}
+
 export class WidMatMulProgram implements WebGPUProgram {
   variableNames = ['A', 'B'];
   outputShape: number[];
@@ -275,44 +325,7 @@ export class WidMatMulProgram implements WebGPUProgram {
 
     const split = s.splits > 1;
     const z = 'workgroupId.z';
-    const loop = t.db ? `
-      var sb = 0u;
-      ${A.load}
-      ${B.load}
-      ${A.store}
-      ${B.store}
-      workgroupBarrier();
-      for (var tile = 0u; tile < numTiles; tile++) {
-        let cb = tile % 2u;
-        if (tile + 1u < numTiles) {
-          kt = kt + ${t.bk}u;
-          ${A.load}
-          ${B.load}
-        }
-        ${computeBlock}
-        if (tile + 1u < numTiles) {
-          sb = 1u - cb;
-          ${A.store}
-          ${B.store}
-        }
-        workgroupBarrier();
-      }` : `
-      let sb = 0u;
-      let cb = 0u;
-      ${A.load}
-      ${B.load}
-      for (var tile = 0u; tile < numTiles; tile++) {
-        ${A.store}
-        ${B.store}
-        workgroupBarrier();
-        if (tile + 1u < numTiles) {
-          kt = kt + ${t.bk}u;
-          ${A.load}
-          ${B.load}
-        }
-        ${computeBlock}
-        workgroupBarrier();
-      }`;
+    const loop = kTileLoop(t.db, t.bk, A, B, computeBlock);
     return `
       ${A.shared}
       ${B.shared}
