@@ -451,8 +451,8 @@ export function runTcMatMul(be: WebgpuInternals, a: tf.TensorInfo, b: tf.TensorI
   dispatches++;
   if (plan.splits === 1) return target;
   const backend = be as unknown as { runWebGPUProgram(p: unknown, inputs: tf.TensorInfo[], dtype: string, u: unknown[], out?: tf.TensorInfo): tf.TensorInfo; disposeData(id: object): void };
-  const sum = backend.runWebGPUProgram(new SplitKSumProgram(m, n, plan.splits), [target], 'float32',
-    [{ type: 'int32', data: [plan.splits] }, { type: 'int32', data: [n] }], output); // cols: read only with a bias
+  const sumProgram = new SplitKSumProgram(m, n, plan.splits);
+  const sum = backend.runWebGPUProgram(sumProgram, [target], 'float32', sumProgram.uniformData, output);
   if (!partials) backend.disposeData(target.dataId);
   return sum;
 }

@@ -367,10 +367,13 @@ export class SplitKSumProgram implements WebGPUProgram {
   uniforms = 'splits : i32, cols : i32,';
   variableComponents?: number[];
   outputComponent?: number;
+  /** The values of `uniforms` to run it with (every caller passes these). */
+  readonly uniformData: { type: 'int32'; data: number[] }[];
   /** `bias`: adds bias [n] to every row after the sum (uniform cols = n, or n / 4 when vectorised). */
   constructor(m: number, n: number, private splits: number, private bias = false) {
     this.outputShape = [1, m, n];
     const vec = bias ? n % 4 === 0 : (m * n) % 4 === 0;
+    this.uniformData = [{ type: 'int32', data: [splits] }, { type: 'int32', data: [bias && vec ? n / 4 : n] }];
     if (bias) this.variableNames = ['P', 'bias'];
     if (vec) { this.variableComponents = bias ? [4, 4] : [4]; this.outputComponent = 4; }
     this.dispatch = [Math.ceil((m * n) / (vec ? 4 : 1) / 256), 1, 1];
@@ -479,8 +482,7 @@ function makeMatMul(original: tf.KernelFunc, withBias: boolean): tf.KernelFunc {
     if (splits > 1) {
       const partial = out;
       const sumProgram = new SplitKSumProgram(m, n, splits, withBias);
-      const cols = withBias && n % 4 === 0 ? n / 4 : n;
-      out = backend.runWebGPUProgram(sumProgram, withBias ? [partial, bias!] : [partial], 'float32', [{ type: 'int32', data: [splits] }, { type: 'int32', data: [cols] }]);
+      out = backend.runWebGPUProgram(sumProgram, withBias ? [partial, bias!] : [partial], 'float32', sumProgram.uniformData);
       backend.disposeData(partial.dataId);
     }
     const result = reshape(out, outShape, backend);
