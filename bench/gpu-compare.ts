@@ -215,7 +215,7 @@ async function compareWith(values: Record<string, string | boolean | undefined>,
   const { batch, seq, steps, warmup, sizes, peers, hfModes, peerTimeout, dropout } = o;
   let check: NumericCheck | null = null;
   if (!values['no-check'] && backend.name !== 'cpu') {
-    check = await checkAgainstCpu(backend.name);
+    check = await checkAgainstCpu(backend.name, undefined, precision);
     console.log(`numeric check vs cpu: ${formatCheck(check)}`);
   }
   const engine: EngineTiming[] = [];

@@ -30,10 +30,13 @@ async function biasGelu(fused: boolean) {
 async function columnSums() {
   let t = 3;
   const r = () => ((t = (Math.imul(t, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const cases: [number[], number | number[], boolean][] = [[[37, 45], 0, false], [[3, 5, 70], [0, 1], false], [[300, 33], [0], true], [[2, 9, 4], [-3, -2], true], [[6, 7], 1, false]];
+  // [1100, 40] takes two passes (5 chunks of rows, then their partial sums) and [70000, 3] three; their values are
+  // small integers so that every summation order gives the same exact sums
+  const cases: [number[], number | number[], boolean, boolean?][] = [[[37, 45], 0, false], [[3, 5, 70], [0, 1], false], [[300, 33], [0], true],
+    [[2, 9, 4], [-3, -2], true], [[6, 7], 1, false], [[1100, 40], 0, false, true], [[70000, 3], [0], true, true]];
   const out: number[][] = [];
-  for (const [shape, axis, keep] of cases) {
-    const x = tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (r() - 0.5) * 10), shape);
+  for (const [shape, axis, keep, integers] of cases) {
+    const x = tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => integers ? Math.floor(r() * 5) - 2 : (r() - 0.5) * 10), shape);
     const y = tf.sum(x, axis, keep);
     out.push([...y.shape, ...await y.data()]);
     tf.dispose([x, y]);

@@ -1,27 +1,42 @@
-// Sum over the leading axes of a float32 tensor (x [..., C] -> [C]) as one webgpu kernel: the bias and LayerNorm
+// Sum over the leading axes of a float32 tensor (x [..., C] -> [C]) as webgpu kernels: the bias and LayerNorm
 // gamma/beta gradients of every layer (tf.sum(dy, 0) over [tokens, C]). tfjs-webgpu 4.22 reduces only along the
-// innermost axis, so it first transposes [tokens, C] to [C, tokens] (a full read and write) and then reduces each row:
-// ~129 such Sums per BERT-base step took 6.8 ms on the H100 (docs/performance.md). Here a workgroup owns 32
-// adjacent columns and 8 row lanes: each thread strides down its column (reads coalesced across the 32 columns),
-// then the 8 lanes are summed in workgroup memory. One read of x, no transpose. A different summation order from
-// tfjs' (values within float rounding of it; checked against the cpu backend). Overrides tfjs' Sum for those
-// reductions only; WID_FUSIONS=off or -column-sum uses tfjs' Sum (read at each call).
+// innermost axis, so it first transposes [tokens, C] to [C, tokens] (a full read and write) and then reduces each row.
+// Here a workgroup owns 32 adjacent columns and 8 row lanes over one chunk of rows: each thread strides down its
+// column inside the chunk (reads coalesced across the 32 columns), the 8 lanes are summed in workgroup memory, and
+// the chunk's partial row is written; a second pass sums the partial rows the same way. Chunking matters: with one
+// workgroup per 32 columns a [4096 x 768] sum ran on 24 workgroups of a 132-SM GPU and was 3x slower than tfjs'
+// transpose (docs/performance.md). A different summation order from tfjs' (values within float rounding of it;
+// checked against the cpu backend). Overrides tfjs' Sum for those reductions only; WID_FUSIONS=off or -column-sum
+// uses tfjs' Sum (read at each call).
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 
 export const COLUMNS_PER_GROUP = 32;
 export const ROW_LANES = 8;
+/** Rows one workgroup sums (at least; more where the rows would need over 1,024 chunks). */
+export const ROWS_PER_CHUNK = 256;
 
+/** How many chunks of rows the first pass splits `rows` into, and the rows of each. */
+export function columnSumChunks(rows: number): { chunks: number; rowsPerChunk: number } {
+  const rowsPerChunk = Math.max(ROWS_PER_CHUNK, Math.ceil(rows / 1024));
+  return { chunks: Math.ceil(rows / rowsPerChunk), rowsPerChunk };
+}
+
+/** x [rows, columns] -> partial sums [chunks, columns] (chunks = 1: the column sums themselves). */
 export class ColumnSumProgram implements WebGPUProgram {
   outputShape: number[];
-  shaderKey = 'widColumnSum';
+  shaderKey: string;
   dispatchLayout = { x: [0] };
   dispatch: [number, number, number];
   variableNames = ['x'];
   workgroupSize: [number, number, number] = [COLUMNS_PER_GROUP * ROW_LANES, 1, 1];
+  private readonly rowsPerChunk: number;
 
-  constructor(columns: number) {
-    this.outputShape = [columns];
-    this.dispatch = [Math.ceil(columns / COLUMNS_PER_GROUP), 1, 1];
+  constructor(rows: number, columns: number) {
+    const { chunks, rowsPerChunk } = columnSumChunks(rows);
+    this.rowsPerChunk = rowsPerChunk;
+    this.outputShape = [chunks, columns];
+    this.dispatch = [Math.ceil(columns / COLUMNS_PER_GROUP), chunks, 1];
+    this.shaderKey = `widColumnSum_${rowsPerChunk}`;
   }
 
   getUserCode(): string {
@@ -33,16 +48,19 @@ export class ColumnSumProgram implements WebGPUProgram {
         let lx = i32(localId.x) % ${COLUMNS_PER_GROUP};
         let ly = i32(localId.x) / ${COLUMNS_PER_GROUP};
         let col = i32(workgroupId.x) * ${COLUMNS_PER_GROUP} + lx;
+        let chunk = i32(workgroupId.y);
+        let first = chunk * ${this.rowsPerChunk};
+        let end = min(first + ${this.rowsPerChunk}, rows);
         var s = 0.0;
         if (col < cols) {
-          for (var r = ly; r < rows; r = r + ${ROW_LANES}) { s = s + x[r * cols + col]; }
+          for (var r = first + ly; r < end; r = r + ${ROW_LANES}) { s = s + x[r * cols + col]; }
         }
         part[ly * ${COLUMNS_PER_GROUP} + lx] = s;
         workgroupBarrier();
         if (ly == 0 && col < cols) {
           var t = part[lx];
           for (var k = 1; k < ${ROW_LANES}; k = k + 1) { t = t + part[k * ${COLUMNS_PER_GROUP} + lx]; }
-          result[col] = t;
+          result[chunk * cols + col] = t;
         }
       }
     `;

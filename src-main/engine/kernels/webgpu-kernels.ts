@@ -59,8 +59,13 @@ export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): str
       const rows = tf.util.sizeFromShape(x.shape) / Math.max(columns, 1);
       if (!leading || x.dtype !== 'float32' || rows < 2 || columns < 1 || !fusionsOn('column-sum')) return original(args);
       const backend = args.backend as unknown as WebGPUBackend;
-      const out = backend.runWebGPUProgram(new ColumnSumProgram(columns), [{ dataId: x.dataId, shape: [rows, columns], dtype: 'float32' }], 'float32');
-      return keepDims ? { ...out, shape: [...x.shape.slice(0, -1).map(() => 1), columns] } : out;
+      let out = backend.runWebGPUProgram(new ColumnSumProgram(rows, columns), [{ dataId: x.dataId, shape: [rows, columns], dtype: 'float32' }], 'float32');
+      while (out.shape[0] > 1) { // the partial rows of the chunks, summed the same way
+        const partial = out;
+        out = backend.runWebGPUProgram(new ColumnSumProgram(partial.shape[0], columns), [partial], 'float32');
+        backend.disposeData(partial.dataId);
+      }
+      return { ...out, shape: keepDims ? [...x.shape.slice(0, -1).map(() => 1), columns] : [columns] };
     });
   }
   if (skip.has('segment-sum')) return done;
