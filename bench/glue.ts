@@ -18,6 +18,8 @@ import { fineTuneSweep } from '../src-main/engine/glue/sweep.js';
 import { buildComparison, type ComparisonEvaluation, type ComparisonModel } from '../src-main/engine/glue/comparison.js';
 import { toMarkdown } from '../src-main/engine/glue/comparison-export.js';
 import { measureModelFolder } from './efficiency.js';
+import { applyTrainingPrecision, type PrecisionSetting } from '../src-main/engine/train/training-precision.js';
+import { setMatmulPrecision } from '../src-main/engine/kernels/matmul-precision.js';
 
 const list = (v: string, prev: string[] = []) => [...prev, v];
 const nums = (flag: string) => (v: string) => v.split(',').map((x) => {
@@ -43,6 +45,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--seed <n>', 'seed', Number, 1)
     .option('--iters <n>', 'timed passes for latency/throughput (0 = skip)', Number, 5)
     .option('--backend <name>', 'auto|tensorflow|webgpu|wasm|cpu', 'auto')
+    .option('--precision <p>', 'fine-tunes\' matmul precision: fp32|f16-tc|auto (as a fine-tune job: f16-tc with dynamic loss scaling)', 'fp32')
     .option('--peer <modes>', 'also run transformers (bench/pytorch/glue_finetune.py) in these modes: fp32,tf32,bf16')
     .option('--python <cmd>', 'python for --peer', 'python3')
     .option('--out <file>', 'write the JSON result here too')
@@ -50,10 +53,12 @@ export async function main(argv: string[]): Promise<void> {
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts<{ model: string[]; teacher?: string; glue: string; tasks: string; lr: number[]; epochs: number[]; batch: number; maxLength: number;
     warmupRatio: number; dropout: number; maxTrainRows?: number; seed: number; iters: number; backend: BackendPreference;
-    peer?: string; python: string; out?: string }>();
+    peer?: string; python: string; out?: string; precision: PrecisionSetting }>();
   const tasks = o.tasks.split(',').map((t) => t.trim()) as GlueTaskName[];
   for (const t of tasks) if (!GLUE_TASKS[t]) throw new Error(`--tasks: "${t}" is not a GLUE task (${Object.keys(GLUE_TASKS).join(', ')})`);
   const backend = await selectBackend(o.backend);
+  const trained = applyTrainingPrecision({ precision: o.precision }, backend.name);
+  console.error(`precision ${trained.precision}, loss scaling ${trained.lossScaling}`);
   const dirs = o.teacher ? [o.teacher, ...o.model] : o.model;
   const models: ComparisonModel[] = [];
   const evaluations: ComparisonEvaluation[] = [];
@@ -69,6 +74,7 @@ export async function main(argv: string[]): Promise<void> {
         const r = await fineTuneSweep({
           model, tokenizer: model.tokenizer!, task, trainRows: o.maxTrainRows ? train.slice(0, o.maxTrainRows) : train, devSplits: loadGlueSplit(o.glue, task, 'dev'),
           hp: { lr: o.lr[0], epochs: o.epochs[0], batchSize: o.batch, maxLength: o.maxLength, warmupRatio: o.warmupRatio, weightDecay: 0.01, dropout: o.dropout, seed: o.seed },
+          lossScaling: trained.lossScaling,
         }, { lr: o.lr, epochs: o.epochs });
         const best = r.best.result.best;
         for (const [split, metrics] of Object.entries(best.metrics)) {
@@ -84,7 +90,9 @@ export async function main(argv: string[]): Promise<void> {
     } finally {
       disposeWeights(model.weights);
     }
+    setMatmulPrecision('fp32'); // latency and throughput below: inference, timed in fp32 whatever the fine-tunes ran in
     const eff = o.iters > 0 ? await measureModelFolder(dir, { batchSizes: [1, 32], seqLen: 128, iters: o.iters, warmup: 1 }) : null;
+    setMatmulPrecision(trained.precision);
     models.push({ name, isTeacher: dir === o.teacher, parameterCount: eff?.parameterCount, fileSize: eff?.fileSize, latencyMsBatch1: eff?.latencyMsBatch1, throughputBatch32: eff?.throughputBatch32 });
   }
   const table = buildComparison({ models, evaluations });
@@ -92,7 +100,7 @@ export async function main(argv: string[]): Promise<void> {
   console.log(toMarkdown(table));
   const peer = o.peer ? runPeer(o, dirs[0], tasks) : [];
   if (peer.length) console.log(sideBySide(timings.filter((t) => t.model === basename(dirs[0].replace(/\/+$/, ''))), peer));
-  const json = { bench: 'glue', backend: backend.name, device: backend.device, recipe: { lr: o.lr, epochs: o.epochs, batch: o.batch, maxLength: o.maxLength, warmupRatio: o.warmupRatio, dropout: o.dropout, maxTrainRows: o.maxTrainRows ?? null, seed: o.seed }, table, timings, peer };
+  const json = { bench: 'glue', backend: backend.name, device: backend.device, precision: trained.precision, lossScaling: trained.lossScaling, recipe: { lr: o.lr, epochs: o.epochs, batch: o.batch, maxLength: o.maxLength, warmupRatio: o.warmupRatio, dropout: o.dropout, maxTrainRows: o.maxTrainRows ?? null, seed: o.seed }, table, timings, peer };
   if (o.out) writeFileSync(o.out, JSON.stringify(json, null, 1));
   console.log(JSON.stringify(json));
 }
