@@ -10,6 +10,8 @@
 //   --corpus FILE (default the test corpus)   --steps N (20)   --warmup N (3, excluded from the rates)
 //   --batch N (8)   --seq N (64)   --backend wasm|cpu|webgpu|tensorflow|auto (wasm)
 //   --preset NAME   --target '{"layers":1}'   --json
+//   --precision fp32|f16-tc|auto (fp32; as the job: f16-tc with dynamic loss scaling)   --curve-every N (50): the
+//     training loss averaged over windows of N steps (lossCurve), to compare precisions' curves
 //   --data-only [--vocab FILE]: only corpus -> tokenizer -> packed batches (50 batches), tokens/s
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +49,8 @@ export async function main(argv: string[]): Promise<unknown> {
       preset: { type: 'string' },
       target: { type: 'string' },
       json: { type: 'boolean', default: false },
+      precision: { type: 'string', default: 'fp32' },
+      'curve-every': { type: 'string', default: '50' },
       'data-only': { type: 'boolean', default: false },
       vocab: { type: 'string', default: join(FIXTURES, 'vocab/bert-base-uncased-vocab.txt') },
     },
@@ -60,20 +64,22 @@ export async function main(argv: string[]): Promise<unknown> {
   const job = distillJob(method);
   const config = job.parseConfig({
     teacherPath, corpusPath: a.corpus, ...(a['random-teacher'] ? { padTo: 'seqLen' } : {}), steps, batchSize: Number(a.batch), seqLen: Number(a.seq),
-    warmupSteps: 1, checkpointEvery: 0, backend: a.backend, seed: 1,
+    warmupSteps: 1, checkpointEvery: 0, backend: a.backend, seed: 1, precision: a.precision,
     ...(a.preset ? { preset: a.preset } : {}), ...(a.target ? { target: JSON.parse(a.target) } : {}),
   });
   const workDir = mkdtempSync(join(tmpdir(), 'wid-bench-distill-'));
   const stamps: { step: number; t: number; tokens: number }[] = [];
   let tensorBytesAtSteps = 0;
+  const losses = new Map<number, number>();
   const ctx: JobContext = {
     runId: 0, workDir, seed: 1, backend, signal: new AbortController().signal, resume: false,
     progress: (p) => {
       if (p.phase !== 'distill') return;
+      if (p.values.loss !== undefined) losses.set(p.step, p.values.loss);
       stamps.push({ step: p.step, t: performance.now(), tokens: p.values.tokens ?? 0 });
       tensorBytesAtSteps = Math.max(tensorBytesAtSteps, tf.memory().numBytes);
     },
-    metric: () => {}, log: () => {}, artifact: () => {}, evaluation: () => {}, registerModel: () => {},
+    metric: (step, name, value) => { if (name === 'loss') losses.set(step, value); }, log: () => {}, artifact: () => {}, evaluation: () => {}, registerModel: () => {},
   };
   let result: Record<string, unknown> = {};
   let peakTensorBytes: number;
@@ -103,13 +109,25 @@ export async function main(argv: string[]): Promise<unknown> {
     peakTensorBytes, peakKind: a['no-profile'] ? 'max tf.memory() at a step' : 'tf.profile peakBytes',
     gpuPoolMb: pool === null ? null : pool / 2 ** 20,
     teacherParameters: result.teacherParameterCount, studentParameters: result.parameterCount, student: result.student,
-    firstLoss: result.firstLoss, finalLoss: result.finalLoss,
+    firstLoss: result.firstLoss, finalLoss: result.finalLoss, precision: result.precision ?? null, lossScaling: result.lossScaling ?? null,
+    lossCurve: windowMeans(losses, Number(a['curve-every'])),
   };
   if (a.json) console.log(JSON.stringify(out));
   else {
     console.log(`distill ${method} on ${backend.name} (${backend.device}), batch ${out.batch} x seq ${out.seq}, ${measured.length} steps after ${warmup} warm-up:`);
     console.log(`  ${out.stepsPerSec.toFixed(2)} steps/s (${out.msPerStep.toFixed(0)} ms/step), ${out.tokensPerSec.toFixed(0)} tokens/s, peak tensor memory ${(out.peakTensorBytes / 2 ** 20).toFixed(1)} MiB`);
     console.log(`  teacher ${out.teacherParameters} params -> student ${out.studentParameters} params ${JSON.stringify(out.student)}; loss ${out.firstLoss} -> ${out.finalLoss}`);
+  }
+  return out;
+}
+
+/** The training loss averaged over consecutive windows of `every` steps: [{ step: the window's last step, loss }]. */
+export function windowMeans(losses: Map<number, number>, every: number): { step: number; loss: number }[] {
+  const out: { step: number; loss: number }[] = [];
+  let sum = 0, n = 0;
+  for (const step of [...losses.keys()].sort((x, y) => x - y)) {
+    sum += losses.get(step)!; n++;
+    if (step % every === 0) { out.push({ step, loss: sum / n }); sum = 0; n = 0; }
   }
   return out;
 }
