@@ -50,10 +50,14 @@ test('tensor-core variant names parse, print back and reject tiles the fragment 
   assert.match(tcTileProblem(parseTcVariant('64x64x16-4x4'), F16, 32)!, /whole vec4s/); // 512 threads, 256 vec4s per tile
 });
 
-test('variant choice: forced > WID_TC_VARIANT > measured table > shape default; the committed table is empty until measured', () => {
-  assert.deepEqual(DEFAULT_TC_TABLE, {});
+test('variant choice: forced > WID_TC_VARIANT > measured table > shape default; the committed table holds valid variants', () => {
+  for (const [key, variant] of Object.entries(DEFAULT_TC_TABLE)) {
+    assert.match(key, /^\d+x\d+x\d+x\d+[NT][NT]$/);
+    assert.equal(tcTileProblem(parseTcVariant(variant), F16, 32), null, `${key}: ${variant}`);
+  }
   const p = { batch: 1, m: 768, n: 768, k: 4096, transA: true, transB: false };
   assert.equal(tcProblemKey(p), '1x768x768x4096TN');
+  assert.equal(chooseTcVariant(p, {}), DEFAULT_TC_TABLE['1x768x768x4096TN']);
   assert.equal(defaultTcVariant(p), '64x64x32-2x2-s4'); // 144 tiles, long K: split
   assert.equal(defaultTcVariant({ batch: 1, m: 4096, n: 3072, k: 768, transA: false, transB: true }), '64x64x32-2x2');
   assert.equal(defaultTcVariant({ batch: 1, m: 256, n: 256, k: 4096, transA: true, transB: false }), '64x64x32-2x2-s8');

@@ -83,10 +83,21 @@ export interface TcProblem { batch: number; m: number; n: number; k: number; tra
 export const tcProblemKey = (p: TcProblem) => `${p.batch}x${p.m}x${p.n}x${p.k}${p.transA ? 'T' : 'N'}${p.transB ? 'T' : 'N'}`;
 
 /**
- * Per-shape choices (tcProblemKey -> variant). EMPTY: nothing has been measured on tensor cores yet; the first
- * device run of bench/gpu-tc-check.ts prints the table to put here.
+ * Per-shape choices (tcProblemKey -> variant): the BERT-base step's shapes, measured by bench/gpu-tc-check.ts on an
+ * NVIDIA H100 (docs/performance.md, "Tensor cores"); other shapes take defaultTcVariant.
  */
-export const DEFAULT_TC_TABLE: Readonly<Record<string, string>> = {};
+export const DEFAULT_TC_TABLE: Readonly<Record<string, string>> = {
+  '1x4096x768x768NT': '128x128x64-4x2',
+  '1x4096x768x768NN': '64x128x32-2x2',
+  '1x768x768x4096TN': '64x64x32-2x2-s8',
+  '1x4096x3072x768NT': '128x128x64-4x2',
+  '1x4096x768x3072NN': '128x128x64-4x2',
+  '1x3072x768x4096TN': '64x64x32-2x2-s4',
+  '1x4096x768x3072NT': '128x128x64-4x2',
+  '1x4096x3072x768NN': '128x128x64-4x2',
+  '1x768x3072x4096TN': '64x64x32-2x2-s4',
+  '1x4096x30522x768NT': '128x128x32-2x2',
+};
 
 let table = new Map<string, string>(Object.entries(DEFAULT_TC_TABLE));
 export function setTcMatMulTable(entries: Record<string, string>): void { table = new Map(Object.entries(entries)); }
