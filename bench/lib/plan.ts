@@ -114,6 +114,16 @@ export const PLANS: Record<string, string[]> = {
     // correctness only with the deprecated builtin spelling (what the H100 probe ran), should the current one fail
     '~35 WID_TC_SELF_CHECK=off WID_TC_BUILTINS=legacy gpu-tc-check --sizes base --no-time --warm 0 --budget 25',
   ],
+  // the attention heads' split/merge transpose (kernels/webgpu-head-transpose.ts) A/B in one process: the per-kernel
+  // profile of an eager base step (its 100 Transposes) with the kernel and with tfjs' (WID_FUSIONS=-head-transpose),
+  // then the replayed base step both ways; transformers fixtures on webgpu first (the kernel in every attention)
+  'head-transpose': [
+    'parity --backend webgpu',
+    '~15 gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base',
+    '~15 WID_FUSIONS=-head-transpose gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base-tfjs-transpose',
+    '~40 gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
+    '~40 WID_FUSIONS=-head-transpose gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
+  ],
   // the distillation baselines' job loop on a random BERT-base teacher, unprofiled
   baselines: ['distilbert', 'tinybert'].map((m) => `distill --method ${m} --random-teacher base --backend webgpu --batch 32 --seq 128 --steps 8 --warmup 3 --no-profile`),
 };

@@ -9,4 +9,7 @@ test('WID_FUSIONS=off turns every fusion off; a list of -name leaves out just th
   assert.equal(fusionsOn('bias-gelu', { WID_FUSIONS: '-bias-gelu' }), false);
   assert.equal(fusionsOn('cross-entropy', { WID_FUSIONS: '-bias-gelu' }), true);
   assert.equal(fusionsOn('attention-softmax', { WID_FUSIONS: '-bias-gelu, -attention-softmax' }), false);
+  assert.equal(fusionsOn('head-transpose', { WID_FUSIONS: '-head-transpose' }), false);
+  assert.equal(fusionsOn('head-transpose', { WID_FUSIONS: 'off' }), false);
+  assert.equal(fusionsOn('head-transpose', { WID_FUSIONS: '-column-sum' }), true);
 });

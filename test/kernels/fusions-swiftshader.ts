@@ -11,6 +11,8 @@ import { TINY_STUDENT } from '../train/support/student-mlm-method.js';
 import { biasGeluFused, fusedBiasGeluAvailable, geluFused } from '../../src-main/engine/kernels/gelu.js';
 import { matMulBiasAvailable, matMulTransposedBBias } from '../../src-main/engine/kernels/matmul-bias.js';
 import { withMatMulVariant } from '../../src-main/engine/kernels/webgpu-matmul.js';
+import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { HeadTransposeProgram } from '../../src-main/engine/kernels/webgpu-head-transpose.js';
 
 /** gelu(x + b) and the gradients of sum(gelu(x + b) · w) for x, b: the fused op, and tf.add then geluFused. */
 async function biasGelu(fused: boolean) {
@@ -41,6 +43,81 @@ async function columnSums() {
     out.push([...y.shape, ...await y.data()]);
     tf.dispose([x, y]);
   }
+  return out;
+}
+/**
+ * Transposes as the attention heads' split/merge do (perm [0, 2, 1, 3], the head-transpose kernel on webgpu) and a
+ * few that must fall back to tfjs' kernel, each case's result as float32 bit patterns; on webgpu also which shader
+ * keys ran. Values include -0, ±Infinity, NaN and subnormals: a transpose moves bits. The cpu hand-off of small
+ * tensors is off so that every case runs on the GPU.
+ */
+async function headTransposes() {
+  let t = 5;
+  const r = () => ((t = (Math.imul(t, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const special = [-0, Infinity, -Infinity, NaN, 1e-40, -3e-39];
+  const values = (n: number) => Float32Array.from({ length: n }, (_, i) => (i % 53 === 7 ? special[i % special.length] : (r() - 0.5) * 100));
+  const gpu = tf.getBackend() === 'webgpu';
+  const backend = tf.backend() as unknown as WebGPUBackend;
+  const keys: string[] = [];
+  const run = backend.runWebGPUProgram;
+  if (gpu) {
+    backend.runWebGPUProgram = function (this: WebGPUBackend, program: WebGPUProgram, ...rest: unknown[]) {
+      keys.push(program.shaderKey);
+      return (run as (...a: unknown[]) => tf.TensorInfo).call(this, program, ...rest);
+    } as typeof run;
+  }
+  const cpuForward = tf.env().get('WEBGPU_CPU_FORWARD');
+  if (gpu) tf.env().set('WEBGPU_CPU_FORWARD', false);
+  const bits = async (y: tf.Tensor) => [...y.shape, -1, ...new Uint32Array((await y.data() as Float32Array).slice().buffer)];
+  const out: Record<string, { result: number[]; keys: string[] }> = {};
+  const record = async (name: string, f: () => tf.Tensor) => {
+    keys.length = 0;
+    const y = f();
+    out[name] = { result: await bits(y), keys: [...keys] };
+    y.dispose();
+  };
+  // [B, S, H, D]: BERT-like (vec4), odd D (one float a thread), batch 1, one head (vec2), 384 and 51 workgroups
+  const shapes = [[2, 9, 4, 64], [3, 5, 7, 39], [1, 6, 3, 32], [2, 5, 1, 38], [1, 128, 12, 64], [2, 33, 5, 39], [1, 1, 1, 1], [2, 3, 4, 1]];
+  for (const shape of shapes) {
+    const x = tf.tensor4d(values(shape.reduce((a, b) => a * b, 1)), shape as [number, number, number, number]);
+    await record(`split ${shape}`, () => tf.transpose(x, [0, 2, 1, 3]));
+    // the merge: [B, H, S, D] back to [B, S, H, D] (the same perm), which must give x back
+    await record(`round trip ${shape}`, () => tf.tidy(() => tf.transpose(tf.transpose(x, [0, 2, 1, 3]), [0, 2, 1, 3])));
+    x.dispose();
+  }
+  // gradients through the transpose: d sum(transpose(x) · w) / dx = transpose(w) with the inverse perm (the same one)
+  for (const shape of [[2, 7, 3, 20], [2, 7, 3, 13]] as [number, number, number, number][]) {
+    const x = tf.tensor4d(values(shape.reduce((a, b) => a * b, 1)), shape);
+    // w without the special values: the gradient is mul's dy · w first (arithmetic may flush subnormals or change a NaN's bits)
+    const w = tf.tensor4d(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (r() - 0.5) * 100), [shape[0], shape[2], shape[1], shape[3]]);
+    await record(`grad ${shape}`, () => tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.transpose(xx, [0, 2, 1, 3]), w)))(x));
+    tf.dispose([x, w]);
+  }
+  // a dispatch that wraps into y (8 workgroups along x here, 65,535 on a real run), the program run directly
+  {
+    const shape = [2, 40, 6, 39];
+    const x = tf.tensor4d(values(shape.reduce((a, b) => a * b, 1)), shape as [number, number, number, number]);
+    await record(`wrapped ${shape}`, () => {
+      if (!gpu) return tf.transpose(x, [0, 2, 1, 3]);
+      const program = new HeadTransposeProgram(x.shape, 8);
+      if (program.dispatch[1] < 2) throw new Error(`no wrap: ${program.dispatch}`);
+      const info = backend.runWebGPUProgram(program, [x], 'float32');
+      return tf.engine().makeTensorFromTensorInfo(info);
+    });
+    x.dispose();
+  }
+  // not this kernel's: other perms, rank 3 (tfjs' Transpose; an int32 transpose is not here: tfjs' int32
+  // TransposeProgram aborts Dawn's shader compiler on SwiftShader)
+  const x = tf.tensor4d(values(2 * 5 * 3 * 8), [2, 5, 3, 8]);
+  await record('fallback perm 0,1,3,2', () => tf.transpose(x, [0, 1, 3, 2]));
+  await record('fallback perm 2,0,1,3', () => tf.transpose(x, [2, 0, 1, 3]));
+  await record('fallback rank 3', () => tf.tidy(() => tf.transpose(tf.reshape(x, [10, 3, 8]), [1, 0, 2])));
+  // WID_FUSIONS=-head-transpose: tfjs' kernel for the same perm
+  process.env.WID_FUSIONS = '-head-transpose';
+  await record('switched off', () => tf.transpose(x, [0, 2, 1, 3]));
+  delete process.env.WID_FUSIONS;
+  x.dispose();
+  if (gpu) { tf.env().set('WEBGPU_CPU_FORWARD', cpuForward); backend.runWebGPUProgram = run; }
   return out;
 }
 /** x · wᵀ + b and its three gradients: fused (the bias in the matmul's store) vs tf.matMul then tf.add, per shape and tile variant. */
@@ -130,6 +207,7 @@ const biasGeluKernels = fusedBiasGeluAvailable();
 const matMulBiasKernel = matMulBiasAvailable();
 const matMulBiasDiff = await matMulBias();
 const gpuColumnSums = await columnSums();
+const gpuTransposes = await headTransposes();
 process.env.WID_FUSIONS = '-column-sum';
 const gpuTfjsSums = await columnSums();
 delete process.env.WID_FUSIONS;
@@ -144,6 +222,7 @@ const cpu = await lossAndGrad(logits, labels, shape);
 const cpuSoftmax = await softmaxAndGrad();
 const cpuBiasGelu = await biasGelu(true), cpuAddGelu = await biasGelu(false);
 const cpuSums = await columnSums();
+const cpuTransposes = await headTransposes();
 const bertCpu = await bertStep();
 console.log(JSON.stringify({ device: backend.device, fused, unfusedUsed, lossGpu: gpu.loss, lossCpu: cpu.loss, gradRel: rel(gpu.grad, cpu.grad),
   ignoredRowsZero: gpu.grad.slice(shape[2], 2 * shape[2]).every((v) => v === 0),
@@ -156,6 +235,10 @@ console.log(JSON.stringify({ device: backend.device, fused, unfusedUsed, lossGpu
   matMulBias: { kernel: matMulBiasKernel, fusedVsUnfused: matMulBiasDiff },
   columnSum: { vsCpu: maxAbs(gpuColumnSums.flat(), cpuSums.flat()), tfjsVsCpu: maxAbs(gpuTfjsSums.flat(), cpuSums.flat()),
     shapesEqual: gpuColumnSums.every((g, i) => g.length === cpuSums[i].length) },
+  headTranspose: Object.fromEntries(Object.entries(gpuTransposes).map(([name, g]) => [name, {
+    // 0 = the webgpu result's shape and bits are the cpu backend's; the shader keys that ran
+    mismatches: g.result.length !== cpuTransposes[name].result.length ? -1 : g.result.filter((v, i) => v !== cpuTransposes[name].result[i]).length,
+    kernel: g.keys.some((k) => k.startsWith('widHeadTranspose')), keys: g.keys }])),
   maskedProbsZero: gpuSoftmax.probs.slice(3 * 5 * 70).every((v, i) => (i % 70) < 60 || v === 0),
   bert: { lossOn: bertOn.loss, lossOff: bertOff.loss, lossCpu: bertCpu.loss,
     // over all gradients at once: some are zero up to rounding (the key bias: softmax ignores a shift of every score)

@@ -9,6 +9,7 @@ interface Result {
   softmaxRel: number; softmaxGradRel: number; maskedProbsZero: boolean;
   biasGelu: { kernels: boolean; fusedVsUnfused: number; gpuVsCpu: number; cpuFallbackVsUnfused: number };
   columnSum: { vsCpu: number; tfjsVsCpu: number; shapesEqual: boolean };
+  headTranspose: Record<string, { mismatches: number; kernel: boolean; keys: string[] }>;
   matMulBias: { kernel: boolean; fusedVsUnfused: number };
   bert: { lossOn: number; lossOff: number; lossCpu: number; gradRelOnVsCpu: number; gradRelOffVsCpu: number };
 }
@@ -53,6 +54,19 @@ test('sums over leading axes on webgpu (the column-sum kernel, keepDims and nega
   console.log(`column sums: webgpu kernel vs cpu max |diff| ${columnSum.vsCpu}, tfjs' Sum vs cpu ${columnSum.tfjsVsCpu}`);
   assert.ok(columnSum.shapesEqual);
   assert.ok(columnSum.vsCpu <= 2e-5, `max |diff| ${columnSum.vsCpu} (sums of up to 300 values of magnitude 5)`);
+});
+
+test('the head-transpose kernel moves [B, S, H, D] <-> [B, H, S, D] (perm [0, 2, 1, 3]) and its gradient bit for bit as the cpu backend; other transposes and WID_FUSIONS=-head-transpose use tfjs\' kernel', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
+  const { headTranspose } = result();
+  const names = Object.keys(headTranspose);
+  assert.equal(names.length, 23, names.join('; '));
+  for (const [name, c] of Object.entries(headTranspose)) {
+    assert.equal(c.mismatches, 0, `${name}: ${c.mismatches} values differ from the cpu backend's (-1: shapes differ)`);
+    const ours = !name.startsWith('fallback') && name !== 'switched off';
+    assert.equal(c.kernel, ours, `${name}: ran ${c.keys.join(', ')}`);
+    // the round trip and the gradient (forward, then the gradient's transpose) run the kernel twice
+    if (/^(round trip|grad)/.test(name)) assert.equal(c.keys.filter((k) => k.startsWith('widHeadTranspose')).length, 2, `${name}: ran ${c.keys.join(', ')}`);
+  }
 });
 
 test('a BERT MLM step with the fusions on and off (WID_FUSIONS=off) gives the cpu backend\'s loss and gradients', { skip: swiftshaderSkip, timeout: 300_000 }, () => {

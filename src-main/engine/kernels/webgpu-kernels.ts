@@ -13,6 +13,7 @@ import { registerTensorCoreMatMul } from './webgpu-matmul-subgroup.js';
 import { registerCrossEntropyKernels } from './webgpu-cross-entropy.js';
 import { registerAttentionSoftmaxKernels } from './webgpu-attention-softmax.js';
 import { ColumnSumProgram } from './webgpu-column-sum.js';
+import { HeadTransposeProgram, isHeadTransposePerm } from './webgpu-head-transpose.js';
 import { fusionsOn } from './fusions.js';
 
 let installed = false;
@@ -29,7 +30,7 @@ function override(kernelName: string, make: (original: tf.KernelFunc) => tf.Kern
 /**
  * Env WID_WEBGPU_KERNELS: 'none' keeps tfjs' kernels and uploads (for before/after measurements);
  * otherwise a comma list of what to leave out: upload, segment-sum, adamw, layernorm, gelu, dropout, matmul, tensor-cores, cross-entropy,
- * attention-softmax, column-sum ('tensor-cores': the f16-tc matmul wrapper, which only acts when matmulPrecision() is 'f16-tc').
+ * attention-softmax, column-sum, head-transpose ('tensor-cores': the f16-tc matmul wrapper, which only acts when matmulPrecision() is 'f16-tc').
  * (WID_MATMUL_VARIANT picks the matmul's tiles for every shape, 'tfjs' = tfjs' own: webgpu-matmul.ts.)
  */
 export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -66,6 +67,18 @@ export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): str
         backend.disposeData(partial.dataId);
       }
       return { ...out, shape: keepDims ? [...x.shape.slice(0, -1).map(() => 1), columns] : [columns] };
+    });
+  }
+  if (!skip.has('head-transpose')) {
+    done.push('head-transpose');
+    // the attention heads' split and merge ([B, S, H, D] <-> [B, H, S, D], perm [0, 2, 1, 3]) as a row copy: webgpu-head-transpose.ts
+    override('Transpose', (original) => (args: KernelArgs) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { perm } = args.attrs as { perm: number[] };
+      const backend = args.backend as unknown as WebGPUBackend;
+      if (x.shape.length !== 4 || x.dtype !== 'float32' || !isHeadTransposePerm(perm) || tf.util.sizeFromShape(x.shape) === 0
+        || !fusionsOn('head-transpose') || backend.shouldExecuteOnCPU([x])) return original(args);
+      return backend.runWebGPUProgram(new HeadTransposeProgram(x.shape), [x], 'float32');
     });
   }
   if (skip.has('segment-sum')) return done;
