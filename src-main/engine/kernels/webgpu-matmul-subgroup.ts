@@ -361,12 +361,24 @@ export async function compileTcPipeline(device: GPUDevice, s: TcShaderSpec): Pro
   return { ok: !error, ...(error ? { error: error.slice(0, 1000) } : {}), ms: performance.now() - t0 };
 }
 
+const compiled = { pipelines: 0, ms: 0, keys: [] as string[] };
+/**
+ * Pipelines the BatchMatMul kernel compiled on first use in this process (synchronously: the step waits for the
+ * compiler), their total milliseconds and their keys; benches report it per task, tests check that new shapes do not
+ * mean new pipelines (the kernel's WGSL holds no size: M, N, K come from a uniform).
+ */
+export const tcPipelineStats = (): { pipelines: number; ms: number; keys: string[] } => ({ ...compiled, keys: [...compiled.keys] });
+
 function pipelineFor(device: GPUDevice, s: TcShaderSpec): GPUComputePipeline {
   const key = tcShaderKey(s);
   let p = cacheOf(device).get(key);
   if (!p) {
+    const t0 = performance.now();
     p = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: tcMatMulWgsl(s), label: key }), entryPoint: 'main' }, label: key });
     cacheOf(device).set(key, p);
+    compiled.pipelines++;
+    compiled.ms += performance.now() - t0;
+    compiled.keys.push(key);
   }
   return p;
 }
