@@ -178,6 +178,20 @@ test('the overflow flag reads no gradient in one workgroup: no Sum folds more th
   assert.equal(clean.leaked, 0);
   assert.ok(clean.folds.length >= 4, `${clean.folds.length} Sum kernels`);
   assert.ok(Math.max(...clean.folds) <= 65536, `a Sum folds ${Math.max(...clean.folds)} entries into one value (${clean.folds.join(', ')})`);
+  // WID_OVERFLOW_SUM=scalar: the one-pass sums as before (A/B on a GPU), the same flag
+  process.env.WID_OVERFLOW_SUM = 'scalar';
+  try {
+    const scalar = await run(null);
+    assert.equal(scalar.flag, 0);
+    assert.equal(Math.max(...scalar.folds), 30522 * 8);
+    assert.equal((await run({ name: 'emb', at: 5, value: NaN })).flag, 1);
+    process.env.WID_OVERFLOW_SUM = 'rows';
+    const z = tf.zeros([2]);
+    assert.throws(() => nonFiniteFlag({ g: z }), /WID_OVERFLOW_SUM must be scalar/);
+    z.dispose();
+  } finally {
+    delete process.env.WID_OVERFLOW_SUM;
+  }
   for (const value of [Infinity, -Infinity, NaN]) {
     for (const [name, at] of [['emb', 30522 * 8 - 1], ['emb', 12345], ['ffn', 0], ['bias', 2047]] as const) {
       assert.equal((await run({ name, at, value })).flag, 1, `${value} at ${name}[${at}]`);

@@ -99,13 +99,16 @@ export function spreadSum(g: tf.Tensor): tf.Scalar {
 
 /**
  * 1 when any entry of any gradient is inf or NaN: per gradient its sum (an inf or NaN entry makes it inf or NaN;
- * spreadSum, so that no gradient is read by a single workgroup), then isFinite.
+ * spreadSum, so that no gradient is read by a single workgroup), then isFinite. Env WID_OVERFLOW_SUM (read at each
+ * call, for A/B in one process): unset = spreadSum, `scalar` = the one-pass tf.sum of each gradient (as before).
  */
-export function nonFiniteFlag(grads: tf.NamedTensorMap): tf.Scalar {
+export function nonFiniteFlag(grads: tf.NamedTensorMap, env: NodeJS.ProcessEnv = process.env): tf.Scalar {
+  const mode = env.WID_OVERFLOW_SUM ?? 'auto';
+  if (mode !== 'auto' && mode !== 'scalar') throw new Error(`WID_OVERFLOW_SUM must be scalar (or unset), got "${mode}"`);
   const names = Object.keys(grads);
   if (!names.length) return tf.scalar(0);
   return tf.tidy(() => {
-    const sums = tf.stack(names.map((n) => spreadSum(grads[n])));
+    const sums = tf.stack(names.map((n) => (mode === 'scalar' ? tf.sum(grads[n]) : spreadSum(grads[n]))));
     return tf.sub(1, tf.cast(tf.all(tf.isFinite(sums)), 'float32')) as tf.Scalar;
   });
 }
