@@ -148,3 +148,53 @@ test('WID\'s penalty leaves Adam\'s first moment alone on a skipped step and wri
   assert.deepEqual(written, run(null), 'not skipped: the same write as without loss scaling');
   assert.notDeepEqual(written, run(1));
 });
+
+test('the overflow flag reads no gradient in one workgroup: no Sum folds more than 65,536 entries into one value (BERT-shaped gradients)', async () => {
+  // tfjs-webgpu reduces a whole tensor to a scalar in ONE workgroup: a one-pass sum of the [30522, H] word-embedding
+  // gradient read ~60 MB serially on one SM every loss-scaled step (the f16-tc GLUE fine-tunes ran ~20-28 ms a step
+  // slower than fp32 on the H100). The flag must sum big matrices by rows first, and still see every inf and NaN.
+  await selectBackend('cpu');
+  const shapes: Record<string, number[]> = { emb: [30522, 8], ffn: [512, 160], bias: [2048], ln: [64] };
+  const run = (poison: { name: string; at: number; value: number } | null) => {
+    const grads: tf.NamedTensorMap = {};
+    for (const [n, s] of Object.entries(shapes)) {
+      const size = s.reduce((a, b) => a * b, 1);
+      const v = Float32Array.from({ length: size }, (_, i) => ((i * 7919) % 101) / 101 - 0.5);
+      if (poison?.name === n) v[poison.at] = poison.value;
+      grads[n] = tf.tensor(v, s);
+    }
+    let flag = -1;
+    const before = tf.memory().numTensors;
+    return tf.profile(() => { const f = nonFiniteFlag(grads); flag = f.dataSync()[0]; f.dispose(); }).then((p) => {
+      const leaked = tf.memory().numTensors - before;
+      tf.dispose(Object.values(grads));
+      const sums = p.kernels.filter((k) => k.name === 'Sum');
+      const folds = sums.map((k) => k.inputShapes[0]!.reduce((a, b) => a * b, 1) / Math.max(1, k.outputShapes[0]!.reduce((a, b) => a * b, 1)));
+      return { flag, folds, leaked };
+    });
+  };
+  const clean = await run(null);
+  assert.equal(clean.flag, 0);
+  assert.equal(clean.leaked, 0);
+  assert.ok(clean.folds.length >= 4, `${clean.folds.length} Sum kernels`);
+  assert.ok(Math.max(...clean.folds) <= 65536, `a Sum folds ${Math.max(...clean.folds)} entries into one value (${clean.folds.join(', ')})`);
+  // WID_OVERFLOW_SUM=scalar: the one-pass sums as before (A/B on a GPU), the same flag
+  process.env.WID_OVERFLOW_SUM = 'scalar';
+  try {
+    const scalar = await run(null);
+    assert.equal(scalar.flag, 0);
+    assert.equal(Math.max(...scalar.folds), 30522 * 8);
+    assert.equal((await run({ name: 'emb', at: 5, value: NaN })).flag, 1);
+    process.env.WID_OVERFLOW_SUM = 'rows';
+    const z = tf.zeros([2]);
+    assert.throws(() => nonFiniteFlag({ g: z }), /WID_OVERFLOW_SUM must be scalar/);
+    z.dispose();
+  } finally {
+    delete process.env.WID_OVERFLOW_SUM;
+  }
+  for (const value of [Infinity, -Infinity, NaN]) {
+    for (const [name, at] of [['emb', 30522 * 8 - 1], ['emb', 12345], ['ffn', 0], ['bias', 2047]] as const) {
+      assert.equal((await run({ name, at, value })).flag, 1, `${value} at ${name}[${at}]`);
+    }
+  }
+});

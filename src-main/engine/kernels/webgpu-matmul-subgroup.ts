@@ -145,6 +145,10 @@ export interface TcShaderSpec {
   /** N % 4 == 0 (and the output holds a fragment): fragments inside M x N are stored straight to the output */
   directStore: boolean;
   broadcastA: boolean; broadcastB: boolean;
+  /**
+   * The plan splits K (batch 1; workgroup z is the split). Not part of the kernel: the WGSL tells a split from the
+   * uniform (kPer < K), so a split and an unsplit problem of the same flags share one pipeline.
+   */
   split: boolean;
 }
 
@@ -152,7 +156,7 @@ export function tcShaderKey(s: TcShaderSpec): string {
   const b = (x: boolean) => (x ? '1' : '0');
   return `widTcMatMul_${tcVariantName({ ...s.tile, splitK: 1 })}_f${s.fragment.m}x${s.fragment.n}x${s.fragment.k}_sg${s.subgroupSize}_${s.style}`
     + `_${s.transA ? 'T' : 'N'}${s.transB ? 'T' : 'N'}_v${b(s.vecA)}${b(s.vecB)}_fit${b(s.fitM)}${b(s.fitN)}${b(s.fitK)}_d${b(s.directStore)}`
-    + `_bc${b(s.broadcastA)}${b(s.broadcastB)}_s${b(s.split)}`;
+    + `_bc${b(s.broadcastA)}${b(s.broadcastB)}`;
 }
 
 /** Needs the per-subgroup scratch for edge fragments. */
@@ -286,7 +290,6 @@ export function tcMatMulWgsl(s: TcShaderSpec): string {
   else if (!s.directStore) write = edge.join('\n    ');
   else write = `if (row0 + ${t.bm}u <= M && col0 + ${t.bn}u <= N) {\n    ${direct.join('\n    ')}\n  } else {\n    ${edge.join('\n    ')}\n  }`;
 
-  const split = s.split;
   return `enable f16;
 enable chromium_experimental_subgroup_matrix;
 
@@ -310,10 +313,12 @@ fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(local_invocation_index) 
   let col0 = wg.x * ${t.bn}u;
   let sr = (sg / ${t.sn}u) * ${subM}u;
   let sc = (sg % ${t.sn}u) * ${subN}u;
-  let aBase = ${split || s.broadcastA ? '0u' : 'wg.z * M * K'};
-  let bBase = ${split || s.broadcastB ? '0u' : 'wg.z * K * N'};
+  // split K (kPer < K; batch 1): workgroup z sums k in [z * kPer, (z + 1) * kPer) into partial z; else z is the batch
+  var aBase = 0u;
+  var bBase = 0u;
+  var kt = 0u;
+  if (kPer < K) { kt = wg.z * kPer; }${s.broadcastA && s.broadcastB ? '' : ` else {${s.broadcastA ? '' : ' aBase = wg.z * M * K;'}${s.broadcastB ? '' : ' bBase = wg.z * K * N;'} }`}
   let outBase = wg.z * M * N;
-  var kt = ${split ? 'wg.z * kPer' : '0u'};
   let numTiles = (kPer + ${t.bk - 1}u) / ${t.bk}u;
   ${accDecl.join('\n  ')}
   ${A.decl}
@@ -361,12 +366,24 @@ export async function compileTcPipeline(device: GPUDevice, s: TcShaderSpec): Pro
   return { ok: !error, ...(error ? { error: error.slice(0, 1000) } : {}), ms: performance.now() - t0 };
 }
 
+const compiled = { pipelines: 0, ms: 0, keys: [] as string[] };
+/**
+ * Pipelines the BatchMatMul kernel compiled on first use in this process (synchronously: the step waits for the
+ * compiler), their total milliseconds and their keys; benches report it per task, tests check that new shapes do not
+ * mean new pipelines (the kernel's WGSL holds no size: M, N, K come from a uniform).
+ */
+export const tcPipelineStats = (): { pipelines: number; ms: number; keys: string[] } => ({ ...compiled, keys: [...compiled.keys] });
+
 function pipelineFor(device: GPUDevice, s: TcShaderSpec): GPUComputePipeline {
   const key = tcShaderKey(s);
   let p = cacheOf(device).get(key);
   if (!p) {
+    const t0 = performance.now();
     p = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: tcMatMulWgsl(s), label: key }), entryPoint: 'main' }, label: key });
     cacheOf(device).set(key, p);
+    compiled.pipelines++;
+    compiled.ms += performance.now() - t0;
+    compiled.keys.push(key);
   }
   return p;
 }

@@ -81,12 +81,34 @@ export const NO_SCALING: LossScaler = {
   dispose: () => {},
 };
 
-/** 1 when any entry of any gradient is inf or NaN: per gradient its sum (an inf or NaN entry makes it inf or NaN), then isFinite. */
-export function nonFiniteFlag(grads: tf.NamedTensorMap): tf.Scalar {
+/** Matrices of at least this many entries are summed along their rows first (spreadSum). */
+export const SPREAD_SUM_MIN_SIZE = 65536;
+
+/**
+ * The sum of every entry of `g`, spread over the GPU: tfjs-webgpu reduces a whole tensor to a scalar in ONE
+ * workgroup (reduce_webgpu.ts: a workgroup per output), so a one-pass tf.sum of the [30522, H] word-embedding
+ * gradient is a serial read of the whole tensor on one SM (train/clip.ts' sumOfSquares avoids the same thing for
+ * the global norm). A matrix of SPREAD_SUM_MIN_SIZE entries or more is summed along its rows first (a workgroup
+ * per row), then the row sums. The same sum up to float rounding (another order of additions): an inf or NaN
+ * entry makes it inf or NaN either way.
+ */
+export function spreadSum(g: tf.Tensor): tf.Scalar {
+  if (g.rank < 2 || g.size < SPREAD_SUM_MIN_SIZE) return tf.sum(g);
+  return tf.tidy(() => tf.sum(tf.sum(tf.reshape(g, [-1, g.shape[g.rank - 1]]), 1)));
+}
+
+/**
+ * 1 when any entry of any gradient is inf or NaN: per gradient its sum (an inf or NaN entry makes it inf or NaN;
+ * spreadSum, so that no gradient is read by a single workgroup), then isFinite. Env WID_OVERFLOW_SUM (read at each
+ * call, for A/B in one process): unset = spreadSum, `scalar` = the one-pass tf.sum of each gradient (as before).
+ */
+export function nonFiniteFlag(grads: tf.NamedTensorMap, env: NodeJS.ProcessEnv = process.env): tf.Scalar {
+  const mode = env.WID_OVERFLOW_SUM ?? 'auto';
+  if (mode !== 'auto' && mode !== 'scalar') throw new Error(`WID_OVERFLOW_SUM must be scalar (or unset), got "${mode}"`);
   const names = Object.keys(grads);
   if (!names.length) return tf.scalar(0);
   return tf.tidy(() => {
-    const sums = tf.stack(names.map((n) => tf.sum(grads[n])));
+    const sums = tf.stack(names.map((n) => (mode === 'scalar' ? tf.sum(grads[n]) : spreadSum(grads[n]))));
     return tf.sub(1, tf.cast(tf.all(tf.isFinite(sums)), 'float32')) as tf.Scalar;
   });
 }
