@@ -67,3 +67,28 @@ test('gradients through transposed products equal their closed forms, and no ten
   assert.equal(backend.numDataIds(), dataBefore, 'the transposed copies are freed on the wasm heap');
   tf.dispose([a, b, g]);
 });
+
+test('a batch of large products is split into single products (tfjs-wasm gives only batch 1 to XNNPACK): each matrix equals its product alone, bit for bit', async () => {
+  await selectBackend('wasm');
+  // [4, 96, 128] x [4, 128, 96]: above the threshold; tfjs-wasm's own batched loop sums in another order (and ran
+  // 15-45x slower: WID's batched compactor products took ~97% of a wasm step)
+  const a = tf.randomNormal([4, 96, 128], 0, 1, 'float32', 6), b = tf.randomNormal([4, 128, 96], 0, 1, 'float32', 7);
+  const backend = tf.backend() as unknown as { numDataIds(): number };
+  const tensorsBefore = tf.memory().numTensors, dataBefore = backend.numDataIds();
+  for (const [ta, tb] of [[false, false], [true, false], [false, true]] as const) {
+    const x = ta ? tf.transpose(a, [0, 2, 1]) : a, y = tb ? tf.transpose(b, [0, 2, 1]) : b;
+    const whole = tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, ta, tb);
+    assert.deepEqual(whole.shape, [4, 96, 96]);
+    const got = whole.dataSync();
+    for (let g = 0; g < 4; g++) {
+      const alone = tf.tidy(() => tf.matMul(a.slice([g, 0, 0], [1, 96, 128]).reshape([96, 128]) as tf.Tensor2D, b.slice([g, 0, 0], [1, 128, 96]).reshape([128, 96]) as tf.Tensor2D));
+      const want = alone.dataSync();
+      assert.equal(maxDiff(got.subarray(g * want.length, (g + 1) * want.length), want), 0, `matrix ${g} (transposeA ${ta}, transposeB ${tb})`);
+      alone.dispose();
+    }
+    tf.dispose([whole, ...(x !== a ? [x] : []), ...(y !== b ? [y] : [])]);
+  }
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor left');
+  assert.equal(backend.numDataIds(), dataBefore, 'the slices and partial products are freed on the wasm heap');
+  tf.dispose([a, b]);
+});

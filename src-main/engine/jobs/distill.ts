@@ -123,7 +123,8 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
   let method: DistillMethod | undefined;
   // the held-out tail: training reads <workDir>/heldout/train.txt (the corpus without it); same split on resume
   // default: 3000 lines, at most a tenth of the corpus' lines with text
-  const heldOutLines = config.heldOutLines ?? Math.max(1, Math.min(3000, Math.floor(countTextLines(config.corpusPath) / 10)));
+  // (counting the lines reads the whole corpus: only when there is a held-out tail to split off)
+  const heldOutLines = config.heldOutEvery > 0 ? config.heldOutLines ?? Math.max(1, Math.min(3000, Math.floor(countTextLines(config.corpusPath) / 10))) : 0;
   const split = config.heldOutEvery > 0 ? splitCorpusTail(config.corpusPath, heldOutLines, join(ctx.workDir, 'heldout')) : null;
   try {
     method = await DISTILL_METHODS[config.method].create(teacher, { ...config.methodOptions, seed: config.methodOptions.seed ?? config.seed });

@@ -226,9 +226,13 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
     onMaskEvent: (listener) => { maskListeners.push(listener); },
     trainableVariables: () => [...Object.values(compactors), ...Object.values(trainedTeacher)],
     learningRateOf: (name: string, runLr: number) => (name.startsWith(teacherPrefix) ? opts.teacherLr : runLr),
-    // the penalty's branch (before / after the first mask) and the masks applied decide the step's kernels
-    stepKey: (step: number, totalSteps: number) =>
-      `${state.eventsApplied}:${authors && step + 1 <= authorsWStep(totalSteps, opts.maskEvery) ? 'before-first-mask' : 'masked'}`,
+    // what decides the step's kernels: under the authors' schedule the penalty's branch (before / after the first
+    // mask) and whether LayerNorm takes the keep vector (any mask applied); the masks themselves are only the keep
+    // vectors' values, written in place (mask-state.ts), so a mask event needs no new key (and no new capture).
+    // 'hard': the masks applied (the widths and index tensors change at each event).
+    stepKey: (step: number, totalSteps: number) => (authors
+      ? `authors:${state.eventsApplied > 0 ? 'masks' : 'no-mask'}:${step + 1 <= authorsWStep(totalSteps, opts.maskEvery) ? 'before-first-mask' : 'masked'}`
+      : `${state.eventsApplied}:masked`),
     adjustGradients(grads, step, totalSteps, optimizer) {
       if (!authors) return {};
       return authorsPenalty(grads, penalised, state.keep, { step: step + 1, wStep: authorsWStep(totalSteps, opts.maskEvery), lambda: opts.l2Lambda }, optimizer);
