@@ -8,7 +8,7 @@ interface Result {
   device: string; fused: boolean; unfusedUsed: boolean; lossGpu: number; lossCpu: number; gradRel: number; ignoredRowsZero: boolean;
   softmaxRel: number; softmaxGradRel: number; maskedProbsZero: boolean;
   biasGelu: { kernels: boolean; fusedVsUnfused: number; gpuVsCpu: number; cpuFallbackVsUnfused: number };
-  columnSum: { vsCpu: number; tfjsVsCpu: number; shapesEqual: boolean };
+  columnSum: { vsCpu: number; chunk8VsCpu: number; tfjsVsCpu: number; shapesEqual: boolean };
   headTranspose: Record<string, { mismatches: number; kernel: boolean; keys: string[] }>;
   matMulBias: { kernel: boolean; fusedVsUnfused: number };
   bert: { lossOn: number; lossOff: number; lossCpu: number; gradRelOnVsCpu: number; gradRelOffVsCpu: number };
@@ -54,6 +54,7 @@ test('sums over leading axes on webgpu (the column-sum kernel, keepDims and nega
   console.log(`column sums: webgpu kernel vs cpu max |diff| ${columnSum.vsCpu}, tfjs' Sum vs cpu ${columnSum.tfjsVsCpu}`);
   assert.ok(columnSum.shapesEqual);
   assert.ok(columnSum.vsCpu <= 2e-5, `max |diff| ${columnSum.vsCpu} (sums of up to 300 values of magnitude 5)`);
+  assert.ok(columnSum.chunk8VsCpu <= 2e-5, `WID_COLUMN_SUM_ROWS=8: max |diff| ${columnSum.chunk8VsCpu}`);
 });
 
 test('the head-transpose kernel moves [B, S, H, D] <-> [B, H, S, D] (perm [0, 2, 1, 3]) and its gradient bit for bit as the cpu backend; other transposes and WID_FUSIONS=-head-transpose use tfjs\' kernel', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
@@ -74,4 +75,14 @@ test('a BERT MLM step with the fusions on and off (WID_FUSIONS=off) gives the cp
   assert.ok(unfusedUsed, 'WID_FUSIONS=off switches both fusions off');
   for (const loss of [bert.lossOn, bert.lossOff]) assert.ok(Math.abs(loss - bert.lossCpu) <= 1e-5 * bert.lossCpu, `${loss} vs ${bert.lossCpu}`);
   assert.ok(bert.gradRelOnVsCpu <= 1e-4 && bert.gradRelOffVsCpu <= 1e-4, JSON.stringify(bert));
+});
+
+test('WID_COLUMN_SUM_ROWS sets the column sum\'s chunk height (a multiple of 8); anything else is refused by name', async () => {
+  const { columnSumChunks, rowsPerChunkSetting, ROWS_PER_CHUNK } = await import('../../src-main/engine/kernels/webgpu-column-sum.js');
+  assert.equal(rowsPerChunkSetting({}), ROWS_PER_CHUNK);
+  assert.equal(rowsPerChunkSetting({ WID_COLUMN_SUM_ROWS: '64' }), 64);
+  for (const bad of ['4', '12', 'x', '-8']) assert.throws(() => rowsPerChunkSetting({ WID_COLUMN_SUM_ROWS: bad }), /WID_COLUMN_SUM_ROWS/);
+  assert.deepEqual(columnSumChunks(4096, 64), { chunks: 64, rowsPerChunk: 64 });
+  assert.deepEqual(columnSumChunks(4096, 256), { chunks: 16, rowsPerChunk: 256 });
+  assert.deepEqual(columnSumChunks(2_000_000, 64), { chunks: 1024, rowsPerChunk: 1954 }); // at most 1,024 chunks
 });

@@ -15,9 +15,18 @@ export const ROW_LANES = 8;
 /** Rows one workgroup sums (at least; more where the rows would need over 1,024 chunks). */
 export const ROWS_PER_CHUNK = 256;
 
+/** The chunk height: ROWS_PER_CHUNK, or WID_COLUMN_SUM_ROWS (a multiple of 8, for A/B runs on a GPU; read at each call). */
+export function rowsPerChunkSetting(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.WID_COLUMN_SUM_ROWS;
+  if (v === undefined || v === '') return ROWS_PER_CHUNK;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 8 || n % 8 !== 0) throw new Error(`WID_COLUMN_SUM_ROWS must be a multiple of 8 (≥ 8), got "${v}"`);
+  return n;
+}
+
 /** How many chunks of rows the first pass splits `rows` into, and the rows of each. */
-export function columnSumChunks(rows: number): { chunks: number; rowsPerChunk: number } {
-  const rowsPerChunk = Math.max(ROWS_PER_CHUNK, Math.ceil(rows / 1024));
+export function columnSumChunks(rows: number, chunkRows = rowsPerChunkSetting()): { chunks: number; rowsPerChunk: number } {
+  const rowsPerChunk = Math.max(chunkRows, Math.ceil(rows / 1024));
   return { chunks: Math.ceil(rows / rowsPerChunk), rowsPerChunk };
 }
 
