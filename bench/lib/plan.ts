@@ -124,6 +124,18 @@ export const PLANS: Record<string, string[]> = {
     '~40 gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
     '~40 WID_FUSIONS=-head-transpose gpu-compare --backend webgpu --sizes base --paths replay --batch 32 --seq 128 --steps 10 --warmup 3 --no-torch --no-check',
   ],
+  // the fifth session's first call (≤ 540 s): the step in fp32 and f16-tc with transformers in the same item, every
+  // size twice (call C of 2026-12-07 timed 4L-256H f16-tc at 20.1 ms where call A had 12.6), the tensor-core kernel at
+  // the 4L-256H and 4L-512H shapes (table applied), the base profile, and the column sum's chunk height A/B
+  'step-again': [
+    '~60 gpu-compare --backend webgpu --precision f16-tc --sizes 4L-256H,4L-512H,base,4L-256H,4L-512H --paths replay --batch 32 --seq 128 --steps 20 --warmup 5 --torch-device cuda --peers hf',
+    '~60 gpu-compare --backend webgpu --sizes 4L-256H,4L-512H,base,4L-256H --paths replay --batch 32 --seq 128 --steps 20 --warmup 5 --torch-device cuda --peers hf',
+    '~150 WID_TC_SELF_CHECK=off gpu-tc-check --sizes 4L-256H,4L-512H --quick \'\' --reps 3 --inner 5 --budget 140 --apply',
+    '~40 gpu-compare --backend webgpu --precision f16-tc --sizes 4L-256H,4L-512H --paths replay --batch 32 --seq 128 --steps 20 --warmup 5 --no-torch --no-check',
+    '~10 gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base',
+    '~10 WID_COLUMN_SUM_ROWS=64 gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base-colsum64',
+    '~10 WID_COLUMN_SUM_ROWS=1024 gpu-probe --backend webgpu --no-ops --profile base --batch 32 --seq 128 --label profile-base-colsum1024',
+  ],
   // the distillation baselines' job loop on a random BERT-base teacher, unprofiled
   baselines: ['distilbert', 'tinybert'].map((m) => `distill --method ${m} --random-teacher base --backend webgpu --batch 32 --seq 128 --steps 8 --warmup 3 --no-profile`),
 };
