@@ -25,7 +25,7 @@ export function keepTopK(scores: tf.Tensor2D, k: number): tf.Tensor2D {
     // tf.where, not a cast of the bool: on webgpu a cast bool -> float32 may keep the integer bits in its buffer (its
     // tensorData's dtype says so), and assignInPlace copies the buffer's bytes into the float keep vectors
     const keep = tf.less(rank, k);
-    return tf.where(keep, tf.ones(keep.shape, 'float32'), tf.zeros(keep.shape, 'float32')) as tf.Tensor2D;
+    return tf.where(keep, tf.ones(scores.shape, 'float32'), tf.zeros(scores.shape, 'float32')) as tf.Tensor2D;
   });
 }
 
