@@ -161,6 +161,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       corpusPath: split ? split.trainPath : config.corpusPath,
       evaluate: heldOut ? async (done, total) => {
         if (done % config.heldOutEvery !== 0 && done !== total) return;
+        await method!.settle?.(); // the exported student needs the masks of every event so far
         heldOut!.last = await evaluateStudent();
         heldOut!.distillLast = await evaluateObjective(done);
         return { 'loss/heldout-mlm': heldOut!.last, 'loss/heldout-distill': heldOut!.distillLast };

@@ -283,6 +283,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   let loggedPath = false;
 
   const save = async (): Promise<void> => {
+    await method.settle?.(); // what afterStepAsync left in flight, before the method's state is read
     if (step === lastSavedStep) return;
     report(await reads.flush());
     const adam = optimizer.getState();
@@ -341,7 +342,8 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
         loggedPath = true;
         log('info', `training step: replayed from a capture (${captured.status().dispatches} dispatches) from step ${step + 1}`);
       }
-      const extra = (method.afterStepAsync ? await method.afterStepAsync(step, totalSteps) : method.afterStep?.(step, totalSteps)) ?? {};
+      // deferReads: a mask event need not wait for the GPU (WID: masks chosen on the device, read back later; save() settles)
+      const extra = (method.afterStepAsync ? await method.afterStepAsync(step, totalSteps, { deferReads: true }) : method.afterStep?.(step, totalSteps)) ?? {};
       step++;
       sessionSeconds += (performance.now() - started) / 1000;
       sessionTokens += tokens;

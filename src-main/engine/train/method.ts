@@ -24,6 +24,14 @@ export interface MethodState {
  * What the shared distillation loop needs from a method (WID, DistilBERT, TinyBERT):
  * only student construction and the loss differ between methods.
  */
+export interface AfterStepOptions {
+  /**
+   * The caller (the loop) awaits settle() before it reads the method's state: a device value the step after needs may be
+   * computed on the device and its CPU copy read later, so afterStepAsync need not wait for the GPU to drain.
+   */
+  deferReads?: boolean;
+}
+
 export interface DistillMethod {
   name: 'wid' | 'distilbert' | 'tinybert' | 'albert' | 'mobilebert';
   trainableVariables(): tf.Variable[];
@@ -40,7 +48,12 @@ export interface DistillMethod {
    */
   afterStep?(step: number, totalSteps: number): Record<string, number> | void;
   /** Same as afterStep for backends that cannot read tensors synchronously (webgpu in Node); the loop prefers it. */
-  afterStepAsync?(step: number, totalSteps: number): Promise<Record<string, number> | void>;
+  afterStepAsync?(step: number, totalSteps: number, o?: AfterStepOptions): Promise<Record<string, number> | void>;
+  /**
+   * Finishes what afterStepAsync left in flight with `deferReads` (WID: the CPU copy of masks chosen on the device);
+   * the loop awaits it before a checkpoint, an evaluation and at the end of the run.
+   */
+  settle?(): Promise<void>;
   /** Peak learning rate of one variable given the run's `lr` (default: the run's); WID trains teacher weights at 1e-6. */
   learningRateOf?(variableName: string, runLr: number): number;
   /**

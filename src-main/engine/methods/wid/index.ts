@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { stepSeed } from '../../kernels/dropout-mask.js';
 import { BertConfig, bertForward, mlmHead, parameterCount, type BertInputs, type BertWeights } from '../../bert/index.js';
 import type { BertTokenizer } from '../../tokenizer/index.js';
-import type { DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
+import type { AfterStepOptions, DistillMethod, MethodState, MlmBatch } from '../../train/method.js';
 import { requireMlmHead, type Teacher } from '../common/teacher.js';
 import { Compactors, compactorParameterCount, createCompactors } from './compactors.js';
 import { disposeMaskIndexTensors, effectiveWeights, maskIndexTensors } from './effective-weights.js';
@@ -27,6 +27,8 @@ import { authorsCompactorScores } from './importance.js';
 import { authorsPenalty, penaltyTargets } from './penalty.js';
 import { maskedResidue, type MaskedResidue } from './masked-residue.js';
 import { unmaskedIndices, WidMaskState } from './mask-state.js';
+import { concatScores, deviceKeep, deviceKeepApplies, splitScores, stagedRead, type StagedRead } from './device-masks.js';
+import { activeWebgpu } from '../../capture/webgpu-internals.js';
 import { widOptionsSchema, type WidOptionsInput, type WidOptionsParsed } from '../../../shared/api/method-options.js';
 import { parseMethodOptions, type WithSeed } from '../common/method-options.js';
 import { resolveTargetSizes, studentConfig, teacherSizes, WidSizes } from '../common/student-size.js';
@@ -68,7 +70,9 @@ export interface WidMethod extends DistillMethod {
   /** Called at every mask event with the masks it chose (the distill job logs them: mask-log.ts). */
   onMaskEvent(listener: (e: { step: number; event: number; masks: WidMasks }) => void): void;
   /** Applies a due pruning event; reads the scores with await (webgpu in Node has no synchronous reads). */
-  afterStepAsync(step: number, totalSteps: number): Promise<Record<string, number>>;
+  afterStepAsync(step: number, totalSteps: number, o?: AfterStepOptions): Promise<Record<string, number>>;
+  /** Reads back the masks of events chosen on the device (afterStepAsync with deferReads) and applies them in order. */
+  settle(): Promise<void>;
   /**
    * For the distill job, after the export: writes <workDir>/attention.json (teacher vs merged student
    * attention, docs/wid.md §7) and returns what to register with ctx.artifact(kind, path).
@@ -146,6 +150,23 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
   // a target equal to the teacher has nothing to prune: the schedule is a no-op
   const start = teacherSizes(tcfg);
   const maskListeners: ((e: { step: number; event: number; masks: WidMasks }) => void)[] = [];
+  // events whose keep vectors were chosen on the device and written; their masks are read back later (device-masks.ts)
+  const pending: { step: number; events: number; event: MaskEvent; read: StagedRead }[] = [];
+  /** The CPU masks, once no event is pending (what reads them: export, checkpoint, the measurement hooks). */
+  const settledState = (what: string): WidMaskState => {
+    if (pending.length) throw new Error(`wid: ${what} needs the masks of the event after step ${pending[0].step}, not read back yet (await settle() first)`);
+    return state;
+  };
+  async function settleOne(): Promise<void> {
+    const p = pending[0];
+    const masks = pruneMasks(p.event.from, splitScores(tcfg, await p.read.values), p.event.sizes);
+    pending.shift();
+    state.setMasks(masks);
+    for (const l of maskListeners) l({ step: p.step, event: p.events, masks });
+  }
+  async function settle(): Promise<void> {
+    while (pending.length) await settleOne();
+  }
 
   function studentLogits(inputs: BertInputs, step: number, stepWords?: tf.Tensor1D): tf.Tensor3D {
     const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: stepSeed(opts.seed, step, stepWords) } : undefined;
@@ -206,7 +227,7 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
   }
 
   function sizeMetrics(): Record<string, number> {
-    const s = sizesOfMasks(state.masks);
+    const s = pending.length ? pending[pending.length - 1].event.sizes : sizesOfMasks(state.masks);
     return {
       'size/hidden': s.hidden, 'size/heads': s.heads, 'size/headDim': s.headDim, 'size/intermediate': s.intermediate,
       'size/params': parameterCount(studentConfig(tcfg, s)),
@@ -219,9 +240,9 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
     targetSizes: target,
     studentConfig: finalConfig,
     compactorParameters: compactorParameterCount(compactors),
-    currentSizes: () => sizesOfMasks(state.masks),
-    currentConfig: () => studentConfig(tcfg, sizesOfMasks(state.masks)),
-    masks: () => state.masks,
+    currentSizes: () => (pending.length ? { ...pending[pending.length - 1].event.sizes } : sizesOfMasks(state.masks)),
+    currentConfig: () => studentConfig(tcfg, pending.length ? pending[pending.length - 1].event.sizes : sizesOfMasks(state.masks)),
+    masks: () => settledState('masks()').masks,
     eventsApplied: () => state.eventsApplied,
     onMaskEvent: (listener) => { maskListeners.push(listener); },
     trainableVariables: () => [...Object.values(compactors), ...Object.values(trainedTeacher)],
@@ -239,9 +260,21 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
     },
     loss,
     /** `step` is the 0-based index of the step just taken (the loop's convention), so step + 1 steps are done. */
-    async afterStepAsync(step: number, totalSteps: number) {
+    async afterStepAsync(step: number, totalSteps: number, o?: AfterStepOptions) {
+      // events read back already (their copies ran): apply their masks without waiting
+      while (pending.length && pending[0].read.done()) await settleOne();
       const event = maskEventDue(step + 1, totalSteps);
-      if (event) {
+      if (event && o?.deferReads && authors && process.env.WID_DEVICE_MASKS !== 'off' && activeWebgpu() && deviceKeepApplies(tcfg, event.sizes)) {
+        // the keep vectors on the device, the masks read back later: the GPU need not drain here (device-masks.ts)
+        const t = scoreTensors(event.from);
+        try {
+          const events = Math.max(event.event, 1);
+          state.setKeep(deviceKeep(tcfg, t, event.sizes), events);
+          const all = concatScores(t);
+          try { pending.push({ step: step + 1, events, event, read: stagedRead(all) }); } finally { all.dispose(); }
+        } finally { disposeScoreTensors(t); }
+      } else if (event) {
+        await settle();
         const t = scoreTensors(event.from);
         try {
           state.set(pruneMasks(event.from, await readScoresAsync(t), event.sizes), Math.max(event.event, 1));
@@ -250,12 +283,15 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
       }
       return sizeMetrics();
     },
+    settle,
     saveState(): MethodState {
+      settledState('saveState()');
       const tensors: Record<string, tf.Tensor> = {};
       for (const [k, v] of Object.entries(compactors)) tensors[`compactor/${k}`] = tf.clone(v);
       return { tensors, json: { masks: state.masks, eventsApplied: state.eventsApplied, targetSizes: target } };
     },
     loadState(saved: MethodState): void {
+      settledState('loadState()');
       const j = saved.json as { masks?: WidMasks; eventsApplied?: number } | null;
       if (!j || !j.masks || typeof j.eventsApplied !== 'number') throw new Error('wid: saved state has no masks/eventsApplied');
       for (const [k, v] of Object.entries(compactors)) {
@@ -266,20 +302,20 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
       state.set(j.masks, j.eventsApplied);
       for (const [k, v] of Object.entries(compactors)) v.assign(saved.tensors[`compactor/${k}`]);
     },
-    exportStudent: () => mergeStudent(inherited, tcfg, compactors, state.masks),
+    exportStudent: () => mergeStudent(inherited, tcfg, compactors, settledState('exportStudent()').masks),
     // issue 23 measurement hooks (additive: nothing above calls them)
-    maskedResidue: () => maskedResidue(tcfg, compactors, state.masks),
+    maskedResidue: () => maskedResidue(tcfg, compactors, settledState('maskedResidue()').masks),
     async previewMasks(sizes: WidSizes) {
       const t = scoreTensors(full);
       try { return pruneMasks(full, await readScoresAsync(t), sizes); } finally { disposeScoreTensors(t); }
     },
     firstMaskSizes: () => authorsSizesAt(start, target, 1),
     async exportReport() {
-      const r = await maskedResidue(tcfg, compactors, state.masks);
+      const r = await maskedResidue(tcfg, compactors, settledState('exportReport()').masks);
       return { maskedResidue: { schedule: opts.schedule, max: r.max, maxMatrix: r.maxMatrix, perMatrix: r.perMatrix } };
     },
     async writeArtifacts(workDir, input) {
-      const student = mergeStudent(inherited, tcfg, compactors, state.masks);
+      const student = mergeStudent(inherited, tcfg, compactors, settledState('writeArtifacts()').masks);
       try {
         const artifact = await analyzeAttention({
           teacher, student, tokenizer: input.tokenizer, sentences: input.sentences ?? DEFAULT_ATTENTION_SENTENCES, headMap: state.masks.heads,
@@ -292,6 +328,7 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
       }
     },
     dispose(): void {
+      pending.length = 0; // their reads free their own buffers
       for (const v of Object.values(compactors)) v.dispose();
       for (const v of Object.values(trainedTeacher)) v.dispose();
       state.dispose();

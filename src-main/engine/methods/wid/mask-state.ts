@@ -67,6 +67,36 @@ export class WidMaskState {
     this.eventsApplied = events;
   }
 
+  /**
+   * A mask event whose keep vectors were chosen on the device (device-masks.ts): writes them (and 1 − keep) in place
+   * as the state after `events` events; the masks themselves follow with setMasks once read back. Takes `keep`.
+   */
+  setKeep(keep: { residual: tf.Tensor1D; attention: tf.Tensor1D[]; intermediate: tf.Tensor1D[] }, events: number): void {
+    const masked = tf.tidy(() => ({
+      residual: tf.sub(1, keep.residual) as tf.Tensor1D,
+      attention: keep.attention.map((k) => tf.sub(1, k) as tf.Tensor1D),
+      intermediate: keep.intermediate.map((k) => tf.sub(1, k) as tf.Tensor1D),
+    }));
+    const next: KeepVectors = { ...keep, masked };
+    try {
+      const into = keepList(this.keep), from = keepList(next);
+      if (into.length !== from.length) throw new Error(`setKeep: ${from.length} keep vectors for ${into.length}`);
+      into.forEach((v, i) => assignInPlace(v as tf.Tensor as tf.Variable, from[i]));
+    } finally {
+      disposeKeepVectors(next);
+    }
+    this.eventsApplied = events;
+  }
+
+  /** The masks of an event whose keep vectors setKeep already wrote (checked first; the keep vectors are left alone). */
+  setMasks(masks: WidMasks): void {
+    validateMasks(masks, this.cfg);
+    const indices = maskIndexTensors(this.cfg, masks);
+    disposeMaskIndexTensors(this.indices);
+    this.masks = masks;
+    this.indices = indices;
+  }
+
   dispose(): void {
     disposeMaskIndexTensors(this.indices);
     disposeKeepVectors(this.keep);
