@@ -1,21 +1,20 @@
 // Global-norm gradient clipping (torch.nn.utils.clip_grad_norm_): scale every gradient by
 // maxNorm / totalNorm when the total L2 norm over all gradients exceeds maxNorm.
 import * as tf from '@tensorflow/tfjs';
+import { spreadSum, SPREAD_SUM_MIN_SIZE } from './spread-sum.js';
 
 /**
- * Σ g² of one gradient. A matrix is summed along its rows first, then the row sums: tfjs-webgpu reduces a whole
- * tensor to a scalar in ONE workgroup (reduce_webgpu.ts: a workgroup per output), which for the WID step's
- * [2048, 2048] compactors and the [30522, H] word table is a long serial read on one SM; rows first spread it over a
- * workgroup per row. Env WID_CLIP_NORM (read at each call, for A/B in one process): unset = rows first for matrices
- * of 65,536 entries or more, `scalar` = the one-pass sum always, `rows` = rows first for every matrix (tests).
- * The sum is the same up to float rounding (another order of additions).
+ * Σ g² of one gradient, summed rows first for a large matrix (spread-sum.ts: tfjs-webgpu's whole-tensor reduce runs
+ * in one workgroup). Env WID_CLIP_NORM (read at each call, for A/B in one process): unset = rows first for matrices
+ * of SPREAD_SUM_MIN_SIZE entries or more, `scalar` = the one-pass sum always, `rows` = rows first for every matrix
+ * (tests). The sum is the same up to float rounding (another order of additions).
  */
 export function sumOfSquares(g: tf.Tensor, env: NodeJS.ProcessEnv = process.env): tf.Scalar {
   const sq = tf.square(g);
   const mode = env.WID_CLIP_NORM ?? 'auto';
   if (mode !== 'auto' && mode !== 'scalar' && mode !== 'rows') throw new Error(`WID_CLIP_NORM must be scalar or rows (or unset), got "${mode}"`);
-  if (mode === 'scalar' || g.rank < 2 || (mode === 'auto' && g.size < 65536)) return tf.sum(sq);
-  return tf.sum(tf.sum(sq.reshape([-1, g.shape[g.rank - 1]]), 1));
+  if (mode === 'scalar') return tf.sum(sq);
+  return spreadSum(sq, mode === 'rows' ? 0 : SPREAD_SUM_MIN_SIZE);
 }
 
 /**

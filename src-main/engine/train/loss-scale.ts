@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { variableGrads } from '../autodiff/variable-grads.js';
 import { assignInPlace } from '../capture/in-place.js';
 import type { AdamW, AdamWStepValues } from './adamw.js';
+import { spreadSum } from './spread-sum.js';
 
 export type LossScalingMode = 'off' | 'dynamic';
 
@@ -81,25 +82,9 @@ export const NO_SCALING: LossScaler = {
   dispose: () => {},
 };
 
-/** Matrices of at least this many entries are summed along their rows first (spreadSum). */
-export const SPREAD_SUM_MIN_SIZE = 65536;
-
-/**
- * The sum of every entry of `g`, spread over the GPU: tfjs-webgpu reduces a whole tensor to a scalar in ONE
- * workgroup (reduce_webgpu.ts: a workgroup per output), so a one-pass tf.sum of the [30522, H] word-embedding
- * gradient is a serial read of the whole tensor on one SM (train/clip.ts' sumOfSquares avoids the same thing for
- * the global norm). A matrix of SPREAD_SUM_MIN_SIZE entries or more is summed along its rows first (a workgroup
- * per row), then the row sums. The same sum up to float rounding (another order of additions): an inf or NaN
- * entry makes it inf or NaN either way.
- */
-export function spreadSum(g: tf.Tensor): tf.Scalar {
-  if (g.rank < 2 || g.size < SPREAD_SUM_MIN_SIZE) return tf.sum(g);
-  return tf.tidy(() => tf.sum(tf.sum(tf.reshape(g, [-1, g.shape[g.rank - 1]]), 1)));
-}
-
 /**
  * 1 when any entry of any gradient is inf or NaN: per gradient its sum (an inf or NaN entry makes it inf or NaN;
- * spreadSum, so that no gradient is read by a single workgroup), then isFinite. Env WID_OVERFLOW_SUM (read at each
+ * spreadSum of spread-sum.ts, so that no gradient is read by a single workgroup), then isFinite. Env WID_OVERFLOW_SUM (read at each
  * call, for A/B in one process): unset = spreadSum, `scalar` = the one-pass tf.sum of each gradient (as before).
  */
 export function nonFiniteFlag(grads: tf.NamedTensorMap, env: NodeJS.ProcessEnv = process.env): tf.Scalar {
