@@ -52,18 +52,8 @@ export class WidMaskState {
 
   /** Applies `masks` (checked first: an invalid set changes nothing) as the state after `events` mask events. */
   set(masks: WidMasks, events: number): void {
-    validateMasks(masks, this.cfg);
-    const indices = maskIndexTensors(this.cfg, masks);
-    const next = keepVectors(this.cfg, masks);
-    try {
-      const into = keepList(this.keep), from = keepList(next);
-      into.forEach((v, i) => assignInPlace(v as tf.Tensor as tf.Variable, from[i]));
-    } finally {
-      disposeKeepVectors(next);
-    }
-    disposeMaskIndexTensors(this.indices);
-    this.masks = masks;
-    this.indices = indices;
+    this.setMasks(masks);
+    this.writeKeep(keepVectors(this.cfg, masks));
     this.eventsApplied = events;
   }
 
@@ -77,24 +67,28 @@ export class WidMaskState {
       attention: keep.attention.map((k) => tf.sub(1, k) as tf.Tensor1D),
       intermediate: keep.intermediate.map((k) => tf.sub(1, k) as tf.Tensor1D),
     }));
-    const next: KeepVectors = { ...keep, masked };
-    try {
-      const into = keepList(this.keep), from = keepList(next);
-      if (into.length !== from.length) throw new Error(`setKeep: ${from.length} keep vectors for ${into.length}`);
-      into.forEach((v, i) => assignInPlace(v as tf.Tensor as tf.Variable, from[i]));
-    } finally {
-      disposeKeepVectors(next);
-    }
+    this.writeKeep({ ...keep, masked });
     this.eventsApplied = events;
   }
 
-  /** The masks of an event whose keep vectors setKeep already wrote (checked first; the keep vectors are left alone). */
+  /** The masks and their index tensors (checked first); the keep vectors are left alone (set or setKeep write them). */
   setMasks(masks: WidMasks): void {
     validateMasks(masks, this.cfg);
     const indices = maskIndexTensors(this.cfg, masks);
     disposeMaskIndexTensors(this.indices);
     this.masks = masks;
     this.indices = indices;
+  }
+
+  /** Writes `next` into the keep variables in place (same tensors, same buffers) and disposes it. */
+  private writeKeep(next: KeepVectors): void {
+    try {
+      const into = keepList(this.keep), from = keepList(next);
+      if (into.length !== from.length) throw new Error(`keep vectors: ${from.length} for ${into.length}`);
+      into.forEach((v, i) => assignInPlace(v as tf.Tensor as tf.Variable, from[i]));
+    } finally {
+      disposeKeepVectors(next);
+    }
   }
 
   dispose(): void {
