@@ -20,10 +20,6 @@ export interface MethodState {
   json: unknown;
 }
 
-/**
- * What the shared distillation loop needs from a method (WID, DistilBERT, TinyBERT):
- * only student construction and the loss differ between methods.
- */
 export interface AfterStepOptions {
   /**
    * The caller (the loop) awaits settle() before it reads the method's state: a device value the step after needs may be
@@ -32,6 +28,10 @@ export interface AfterStepOptions {
   deferReads?: boolean;
 }
 
+/**
+ * What the shared distillation loop needs from a method (WID, DistilBERT, TinyBERT):
+ * only student construction and the loss differ between methods.
+ */
 export interface DistillMethod {
   name: 'wid' | 'distilbert' | 'tinybert' | 'albert' | 'mobilebert';
   trainableVariables(): tf.Variable[];

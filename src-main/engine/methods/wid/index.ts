@@ -167,6 +167,8 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
   async function settle(): Promise<void> {
     while (pending.length) await settleOne();
   }
+  /** The sizes of the last event applied: a pending one's (its masks not read back yet), else the masks'. */
+  const latestSizes = (): WidSizes => (pending.length ? { ...pending[pending.length - 1].event.sizes } : sizesOfMasks(state.masks));
 
   function studentLogits(inputs: BertInputs, step: number, stepWords?: tf.Tensor1D): tf.Tensor3D {
     const dropout = opts.dropout > 0 ? { hidden: opts.dropout, attention: opts.dropout, seed: stepSeed(opts.seed, step, stepWords) } : undefined;
@@ -227,7 +229,7 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
   }
 
   function sizeMetrics(): Record<string, number> {
-    const s = pending.length ? pending[pending.length - 1].event.sizes : sizesOfMasks(state.masks);
+    const s = latestSizes();
     return {
       'size/hidden': s.hidden, 'size/heads': s.heads, 'size/headDim': s.headDim, 'size/intermediate': s.intermediate,
       'size/params': parameterCount(studentConfig(tcfg, s)),
@@ -240,8 +242,8 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
     targetSizes: target,
     studentConfig: finalConfig,
     compactorParameters: compactorParameterCount(compactors),
-    currentSizes: () => (pending.length ? { ...pending[pending.length - 1].event.sizes } : sizesOfMasks(state.masks)),
-    currentConfig: () => studentConfig(tcfg, pending.length ? pending[pending.length - 1].event.sizes : sizesOfMasks(state.masks)),
+    currentSizes: latestSizes,
+    currentConfig: () => studentConfig(tcfg, latestSizes()),
     masks: () => settledState('masks()').masks,
     eventsApplied: () => state.eventsApplied,
     onMaskEvent: (listener) => { maskListeners.push(listener); },
