@@ -3,15 +3,11 @@
 // the masks chosen on the device (default) and on the CPU (WID_DEVICE_MASKS=off), from the same start. Counts the
 // buffer maps (reads back to the CPU) issued inside afterStepAsync at each event, and compares losses, the exported
 // student, the mask log and the checkpointed state. Prints one JSON line.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backend/index.js';
 import { loadHfModel } from '../../src-main/engine/checkpoint/index.js';
-import { runDistillation } from '../../src-main/engine/train/loop.js';
 import { createWidMethod, type WidMasks } from '../../src-main/engine/methods/wid/index.js';
-import { corpusTokenizer } from '../baselines/support/corpus-tokenizer.js';
+import { distillWid, maxDiff } from './support/distill-wid.js';
 
 const backend = await selectBackend('webgpu');
 const teacher = await loadHfModel('test/fixtures/bert/tiny-teacher');
@@ -23,7 +19,6 @@ async function runOnce(mode: 'on' | 'off', steps: number, maskEvery?: number) {
   const before = process.env.WID_DEVICE_MASKS;
   process.env.WID_DEVICE_MASKS = mode;
   const method = createWidMethod(teacher, { preset: 'wid55', ...(maskEvery ? { maskEvery } : {}), variablePrefix: `wid-device-masks-${mode}-${steps}/` });
-  const losses: number[] = [];
   const log: { step: number; event: number; masks: WidMasks }[] = [];
   method.onMaskEvent((e) => log.push(JSON.parse(JSON.stringify(e))));
   // maps issued inside afterStepAsync at each event (the loop's own lagged loss reads come between the calls)
@@ -36,27 +31,17 @@ async function runOnce(mode: 'on' | 'off', steps: number, maskEvery?: number) {
     return r;
   };
   try {
-    const summary = await runDistillation({
-      method, tokenizer: corpusTokenizer(teacher.tokenizer!), corpusPath: 'test/fixtures/corpus/pride-and-prejudice.txt',
-      budget: { steps, seqLen: 16, batchSize: 2, padTo: 'seqLen' },
-      optimizer: { lr: 1e-3, warmupSteps: 2, weightDecay: 0.01, clipNorm: 0, correctBias: false },
-      seed: 3, checkpointEvery: 0, workDir: mkdtempSync(join(tmpdir(), `wid-device-masks-${mode}-`)), readEvery: 4,
-      onProgress: (p) => losses.push(p.values.loss),
-    });
-    const student = method.exportStudent();
-    const weights = await Promise.all(Object.keys(student.weights).sort().map(async (k) => Array.from(await student.weights[k].data())));
-    tf.dispose(Object.values(student.weights));
+    const { losses, weights, capture } = await distillWid(teacher, method, steps, `wid-device-masks-${mode}`);
     const saved = method.saveState();
     const state = saved.json;
     tf.dispose(Object.values(saved.tensors));
-    return { losses, weights, log, state, eventMaps, capture: summary.capture, events: method.eventsApplied() };
+    return { losses, weights, log, state, eventMaps, capture, events: method.eventsApplied() };
   } finally {
     method.dispose();
     if (before === undefined) delete process.env.WID_DEVICE_MASKS; else process.env.WID_DEVICE_MASKS = before;
   }
 }
 
-const maxDiff = (a: number[][], b: number[][]) => a.reduce((d, x, i) => x.reduce((e, v, j) => Math.max(e, Math.abs(v - b[i][j])), d), 0);
 const out = [];
 for (const [steps, maskEvery] of [[8, undefined], [9, 0.34]] as [number, number | undefined][]) {
   const off = await runOnce('off', steps, maskEvery);
