@@ -6,10 +6,9 @@
 // [b·h, s, d] blocks: under 2^20 multiply-adds per matrix) keep the flags: there the extra Transpose kernel
 // costs as much as it saves. Same products, same values; the transposed copies live only inside the kernel.
 // Batches: tfjs-wasm hands only a single untransposed product (batch 1) to XNNPACK; a batch of several runs its
-// plain loop, 15-45x slower on 2 cores: [17,512,512]·[17,512,512] 2,622 ms against 147 ms as 17 products,
-// [4,2048,2048]·[4,2048,512] 11,540 ms against 784 ms, [4,512,512]·[4,512,2048] 9,707 ms against 220 ms. WID's
-// compactor products are batched by shape (methods/wid/compact-products.ts, for the GPU), so on wasm they, and
-// their gradients, took ~97% of a 4L-512H step (~150 s of it). Above the same work threshold a batch of equal
+// plain loop, 15-45x slower (docs/performance.md, "Batched products"). WID's compactor products are batched by
+// shape (methods/wid/compact-products.ts, for the GPU), so on wasm they and their gradients took most of a
+// step. Above the same work threshold a batch of equal
 // batch dims is therefore split into its matrices (a Slice each, the product at batch 1, one Concat): each matrix
 // is the product XNNPACK gives it alone, as the per-map path (WID_BATCHED_COMPACTORS=off) computes it.
 // Env WID_WASM_MATMUL=tfjs keeps tfjs' kernel.
