@@ -62,3 +62,18 @@ test('wid repro distills, then on a second run keeps the finished distillations 
   assert.ok(full.scoring.tasks.RTE.constant > 0.4, 'the majority class of the fixture RTE dev set');
   assert.deepEqual(full.scoring.kinds.map((k) => k.kind), ['teacher', 'wid50', 'distilbert50', 'tinybert50', 'wid10']);
 });
+
+test('wid repro --kinds runs only the rows it names (one call of a series), the teacher\'s fine-tune only when "teacher" is one', { timeout: 300_000 }, (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'wid-repro-kinds-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
+  const base = ['--teacher', TEACHER, '--corpus', CORPUS, '--glue', GLUE, '--out', out, ...tiny];
+  let r = repro([...base, '--kinds', 'wid10,tinybert']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--kinds: "tinybert" is not a row of this reproduction \(teacher, wid50, distilbert50, tinybert50, wid10;/);
+  r = repro([...base, '--kinds', 'wid10']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const state = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { runs: Record<string, number> };
+  assert.deepEqual(Object.keys(state.runs).sort(), ['finetune:wid10-s1', 'wid10-s1'], 'no other student, no teacher fine-tune');
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { models: { key: string; status: { finetune: string | null } }[] };
+  assert.deepEqual(results.models.map((m) => [m.key, m.status.finetune]), [['teacher', null], ['wid10-s1', 'completed']]);
+});

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GLUE_TASKS, GLUE_TASK_NAMES, type GlueTaskName } from '../../engine/glue/tasks.js';
 import { DISTILL_METHODS } from '../../engine/methods/registry.js';
-import { sweepKindsOf } from './plan.js';
+import { allKindsOf, TEACHER_KIND } from './plan.js';
 
 export interface ReproOptions {
   teacher: string;
@@ -40,6 +40,11 @@ export interface ReproOptions {
   sweepBatches?: number;
   /** Peak lrs given per sweep kind ("wid50" → 1e-4): those kinds are not swept (e.g. a series' later calls take the first call's choice). */
   distillLr?: Record<string, number>;
+  /**
+   * The rows this call runs, for a series split over several calls: "teacher" (its fine-tune) and row kinds
+   * (wid50, distilbert50, tinybert50, wid10, albert50, mobilebert50, variant keys). Absent: all of them.
+   */
+  kinds?: string[];
   /** Extra methods in every seed's 50 % group at WID-50 %'s shape ('albert', 'mobilebert'); none by default. */
   extraMethods?: ExtraReproMethod[];
   /** Fine-tuning recipe. */
@@ -134,8 +139,12 @@ export function checkReproInputs(o: ReproOptions): void {
       need(lr < 1, `--distill-lr-sweep: ${m} × ${method}'s published lr ${DISTILL_METHODS[method].optimizer.lr} is ${lr}; a learning rate must be < 1`);
     }
   }
-  const kinds = sweepKindsOf(o);
+  const kinds = allKindsOf(o);
   for (const k of Object.keys(o.distillLr ?? {})) need(kinds.includes(k), `--distill-lr: "${k}" is not a kind of this reproduction (${kinds.join(', ')})`);
+  if (o.kinds) {
+    need(o.kinds.length > 0, `--kinds: expected at least one of ${[TEACHER_KIND, ...kinds].join(', ')}`);
+    for (const k of o.kinds) need(k === TEACHER_KIND || kinds.includes(k), `--kinds: "${k}" is not a row of this reproduction (${[TEACHER_KIND, ...kinds].join(', ')}; --methods and --variants add rows)`);
+  }
   need(o.sweepSteps === undefined || (Number.isInteger(o.sweepSteps) && o.sweepSteps >= 1), `--sweep-steps must be a positive integer, got ${o.sweepSteps}`);
 }
 

@@ -46,12 +46,21 @@ const VARIANT_OPTIONS: Record<ReproVariant, { key: string; method: 'wid' | 'tiny
   'tinybert-slice': { key: 'tinybert50-slice', method: 'tinybert', label: 'TinyBERT @ WID-50% shape (init from a teacher slice)', methodOptions: { init: 'teacher-slice' } },
 };
 
-/** The kinds whose lr a sweep chooses: every row kind of the comparison (WID-50 %, DistilBERT, TinyBERT, WID-10 %, extras, variants). */
-export const sweepKindsOf = (o: ReproOptions): string[] => [...new Set(planStages(o).map((s) => s.sweepKind))];
+/** Every row kind the options describe (WID-50 %, DistilBERT, TinyBERT, WID-10 %, extras, variants), `--kinds` aside. */
+export const allKindsOf = (o: ReproOptions): string[] => [...new Set(planStages(o).map((s) => s.sweepKind))];
+
+/** The kinds whose lr a sweep chooses: the row kinds this call runs (all, or those `--kinds` selects). */
+export const sweepKindsOf = (o: ReproOptions): string[] => [...new Set(selectedStages(o).map((s) => s.sweepKind))];
+
+/** `--kinds` selects the rows of one call of a series ("teacher" is its fine-tune, not a distillation). */
+export const TEACHER_KIND = 'teacher';
+export const runsTeacherFinetune = (o: ReproOptions): boolean => !o.kinds || o.kinds.includes(TEACHER_KIND);
+
+const selectedStages = (o: ReproOptions): DistillStage[] => planStages(o).filter((s) => !o.kinds || o.kinds.includes(s.sweepKind));
 
 /** `lrs`: the lr each sweep kind chose (absent: every method's published lr). */
 export function distillStages(o: ReproOptions, lrs?: Record<string, number>): DistillStage[] {
-  const stages = planStages(o);
+  const stages = selectedStages(o);
   return lrs ? stages.map((s) => (lrs[s.sweepKind] === undefined ? s : { ...s, lr: lrs[s.sweepKind] })) : stages;
 }
 

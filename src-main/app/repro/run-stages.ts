@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import type { RunRecord } from '../../shared/api/types.js';
 import type { Service } from '../service/contract.js';
-import { distillStages, finetuneConfig, type DistillStage, type ReproState } from './plan.js';
+import { distillStages, finetuneConfig, runsTeacherFinetune, type DistillStage, type ReproState } from './plan.js';
 import { ReproInputError, type ReproOptions } from './options.js';
 import { buildReproResults } from './results.js';
 import { runSweep } from './sweep.js';
@@ -124,7 +124,7 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
   for (const [key, id] of Object.entries(state.runs)) if (!key.startsWith('sweep:')) await resumeIfStopped(service, id, key, print);
 
   // Fine-tunes: the teacher at once, each student as soon as its distillation completed.
-  const finetuneKeys = o.only === 'distill' ? [] : ['teacher', ...stages.map((s) => s.key)];
+  const finetuneKeys = o.only === 'distill' ? [] : [...(runsTeacherFinetune(o) ? ['teacher'] : []), ...stages.map((s) => s.key)];
   const distillKeys = stages.map((s) => s.key);
   const failed = new Set<string>();
   let lastReport = 0;

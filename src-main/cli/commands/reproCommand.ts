@@ -49,6 +49,7 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
     .option('--eval-every <n>', "every student's held-out MLM loss every N distillation steps (default: steps/20; 0 = off)", (v) => Number(v))
     .option('--holdout-lines <n>', 'corpus lines held out for it (default: 3000, at most a tenth of the corpus)', (v) => parseCount(v, '--holdout-lines'))
     .option('--methods <list>', 'extra methods in every 50 % group at WID-50 %\'s shape: albert, mobilebert (wid, distilbert, tinybert always run)', '')
+    .option('--kinds <list>', 'the rows this call runs, for a series over several calls: teacher (its fine-tune), wid50, distilbert50, tinybert50, wid10, and the rows --methods / --variants add (default: all)')
     .option('--variants <list>', 'extra rows, first seed: hard (WID-50 % hard-mask schedule), kd (logit KD), effective (effective-weight importance), tinybert-slice (TinyBERT initialised from a teacher slice)', '')
     .option('--distill-lr-sweep <list>', 'before the full runs, one short run per multiplier of each method\'s published lr (first seed), scored on the method\'s own held-out distillation loss; the lowest sets its lr; "off" = published lrs', DEFAULT_LR_SWEEP.join(','))
     .option('--distill-lr <list>', 'peak lrs per kind that are not swept, e.g. wid50=1e-4,distilbert50=1e-3 (a series\' later calls: the first call\'s choice, from its results.json distillLr)', '')
@@ -79,6 +80,7 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
           ...(a.maxTrainRows ? { maxTrainRows: a.maxTrainRows as number } : {}),
           taskMaxTrainRows: parseTaskCaps(a.taskMaxTrainRows as string),
           ...(a.wid10Seeds ? { wid10Seeds: a.wid10Seeds as number[] } : {}),
+          ...(a.kinds !== undefined ? { kinds: (a.kinds as string).split(',').map((k) => k.trim()).filter(Boolean) } : {}),
           heldOutEvery: evalEvery(a.evalEvery, a.steps as number),
           ...(a.holdoutLines ? { heldOutLines: a.holdoutLines as number } : {}),
           backend: a.backend as string, parallel: a.parallel as number,
