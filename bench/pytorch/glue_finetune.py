@@ -210,6 +210,7 @@ def main():
     p.add_argument('--weight-decay', type=float, default=0.01)
     p.add_argument('--clip', type=float, default=1.0)
     p.add_argument('--max-train-rows', type=int, default=0)
+    p.add_argument('--task-max-train-rows', default='', help='caps for single tasks, e.g. SST-2=20000 (the first rows, as the engine)')
     p.add_argument('--seed', type=int, default=1)
     p.add_argument('--mode', choices=['fp32', 'tf32', 'bf16'], default='tf32')
     p.add_argument('--out')
@@ -223,8 +224,10 @@ def main():
                'torch': torch.__version__, 'tasks': {}}
     for task in a.tasks.split(','):
         train_rows = read_split(a.glue, task, 'train')
-        if a.max_train_rows:
-            train_rows = train_rows[:a.max_train_rows]
+        caps = dict((k, int(v)) for k, v in (part.split('=') for part in a.task_max_train_rows.split(',') if part))
+        cap = caps.get(task, a.max_train_rows)
+        if cap:
+            train_rows = train_rows[:cap]
         train = encode(tok, train_rows, a.max_length)
         dev = encode(tok, read_split(a.glue, task, 'dev'), a.max_length)
         points = [fine_tune(a, task, float(lr), tok, train, dev, device) for lr in a.lr.split(',')]

@@ -76,4 +76,15 @@ test('wid repro --kinds runs only the rows it names (one call of a series), the 
   assert.deepEqual(Object.keys(state.runs).sort(), ['finetune:wid10-s1', 'wid10-s1'], 'no other student, no teacher fine-tune');
   const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { models: { key: string; status: { finetune: string | null } }[] };
   assert.deepEqual(results.models.map((m) => [m.key, m.status.finetune]), [['teacher', null], ['wid10-s1', 'completed']]);
+  // a later call of the same folder with more rows keeps the runs it has and adds the others (their group alone)
+  r = repro([...base, '--kinds', 'wid10,wid50,tinybert50', '--only', 'distill']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const after = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { runs: Record<string, number> };
+  assert.equal(after.runs['wid10-s1'], state.runs['wid10-s1']);
+  assert.deepEqual(Object.keys(after.runs).sort(), ['finetune:wid10-s1', 'tinybert50-s1', 'wid10-s1', 'wid50-s1']);
+  r = repro([...base, '--kinds', 'wid10,wid50,distilbert50,tinybert50', '--only', 'distill']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const last = JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { runs: Record<string, number> };
+  for (const k of ['wid50-s1', 'tinybert50-s1']) assert.equal(last.runs[k], after.runs[k], `${k} is not made again when a group member is added`);
+  assert.match(r.stdout, /group \d+ "repro: 50% group, seed 1, distilbert50 added": run \d+ distilbert50-s1\n/);
 });

@@ -49,8 +49,11 @@ async function ensureDistillRuns(service: Service, stages: DistillStage[], state
   const base = { teacherModelId: ids.teacher, datasetId: ids.corpus };
   const groups = new Map<string, DistillStage[]>();
   for (const s of stages) if (s.group) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
-  for (const [name, members] of groups) {
-    if (members.every((m) => state.runs[m.key] !== undefined)) continue;
+  for (const [full, all] of groups) {
+    // rows an earlier call of this output folder made keep their runs; the rest (a wider --kinds) get a group of their own
+    const members = all.filter((m) => state.runs[m.key] === undefined);
+    if (!members.length) continue;
+    const name = members.length === all.length ? full : `${full}, ${members.map((m) => m.sweepKind).join(' + ')} added`;
     // each member's lr (the sweep's choice) over the group's one config
     const lrs = members.filter((m) => m.lr !== undefined).map((m) => [m.method, { lr: m.lr }] as const);
     const { group, runs } = await service.call('groups.create', { name: `repro: ${name}`, methods: members.map((m) => m.method), config: { ...base, ...members[0].config },
@@ -119,20 +122,22 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
   const stages = distillStages(o, state.sweepChosen);
   await ensureDistillRuns(service, stages, state, ids, print, o.target ? { target: o.target } : {});
   save();
-  // What an earlier attempt left stopped (paused at its time limit, interrupted, failed) continues now, once
-  // (lr-sweep points are the sweep's: a failed one is its outcome).
-  for (const [key, id] of Object.entries(state.runs)) if (!key.startsWith('sweep:')) await resumeIfStopped(service, id, key, print);
-
   // Fine-tunes: the teacher at once, each student as soon as its distillation completed.
   const finetuneKeys = o.only === 'distill' ? [] : [...(runsTeacherFinetune(o) ? ['teacher'] : []), ...stages.map((s) => s.key)];
   const distillKeys = stages.map((s) => s.key);
+  // This call's runs: an earlier call's rows that --kinds now leaves out stay as they are (paused ones too).
+  const ownKeys = new Set([...distillKeys, ...finetuneKeys.map((k) => `finetune:${k}`)]);
+  // What an earlier attempt left stopped (paused at its time limit, interrupted, failed) continues now, once
+  // (lr-sweep points are the sweep's: a failed one is its outcome).
+  for (const [key, id] of Object.entries(state.runs)) if (ownKeys.has(key)) await resumeIfStopped(service, id, key, print);
+
   const failed = new Set<string>();
   let lastReport = 0;
   let stopping = false;
   const stoppedEarly = (r: RunRecord) => r.status === 'failed' || r.status === 'cancelled';
   for (;;) {
     // one read of every run and of the models per round; the round's decisions use it
-    const runs = new Map(await Promise.all(Object.entries(state.runs).filter(([k]) => !k.startsWith('sweep:')).map(async ([k, id]) => [k, await service.call('runs.get', { id })] as const)));
+    const runs = new Map(await Promise.all(Object.entries(state.runs).filter(([k]) => ownKeys.has(k)).map(async ([k, id]) => [k, await service.call('runs.get', { id })] as const)));
     const models = await service.call('models.list', {});
     const pending: string[] = [];
     for (const key of finetuneKeys) {
