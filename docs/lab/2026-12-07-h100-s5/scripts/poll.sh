@@ -20,6 +20,21 @@ pack() {
   nvidia-smi > $S/nvidia-smi.txt 2>&1
   tar -C $S -czf $OUT/snap.tgz . && ls -la $S
 }
+eta() {
+  # per running run: steps/s over the last progress lines and the seconds it still needs, beside the deadline
+  grep -E '^\[[0-9]+ s\]' $K/repro.log | tail -n ${1:-30} | python3 -c '
+import re, sys
+left = int(sys.argv[1]); first, last = {}, {}
+for line in sys.stdin:
+    t = int(line[1:line.index(" s]")])
+    for k, a, b in re.findall(r"([a-z0-9:.-]+): running (\d+)/(\d+)", line):
+        first.setdefault(k, (t, int(a))); last[k] = (t, int(a), int(b))
+for k, (t1, a1, tot) in last.items():
+    t0, a0 = first[k]
+    r = (a1 - a0) / (t1 - t0) if t1 > t0 else 0
+    print(f"ETA {k}: {a1}/{tot} at {r:.1f} steps/s, {(tot - a1) / r if r else -1:.0f} s more (deadline in {left} s)")
+' $(( $(cat $K/deadline.txt) - $(date +%s) ))
+}
 watch() {
   local end=$(( $(date +%s) + ${POLL_S:-540} ))
   while [ $(date +%s) -lt $end ]; do
@@ -28,11 +43,12 @@ watch() {
     if grep -q "^repro rc" $K/repro.log && ! pgrep -f glue_finetune.py > /dev/null; then echo "all ended"; break; fi
   done
   grep -vE '^\[[0-9]+ s\]' $K/repro.log | tail -25 | cut -c1-300; tail -3 $K/teacher-transformers.log
-  pack
+  eta; pack
 }
 case "${1:-watch}" in
   start) start ;;
   watch) watch ;;
+  eta) eta "${2:-30}" ;;
   restart)
     [ -n "${KINDS:-}" ] && echo "$KINDS" > $K/kinds.txt
     pkill -INT -f 'app.mjs wid repro'; for i in $(seq 1 60); do grep -q "^repro rc" $K/repro.log && break; sleep 2; done
