@@ -21,6 +21,7 @@ import { measureModelFolder } from './efficiency.js';
 import { applyTrainingPrecision, type PrecisionSetting } from '../src-main/engine/train/training-precision.js';
 import { setMatmulPrecision } from '../src-main/engine/kernels/matmul-precision.js';
 import { tcPipelineStats } from '../src-main/engine/kernels/webgpu-matmul-subgroup.js';
+import { pipelineStats } from '../src-main/engine/kernels/pipeline-stats.js';
 
 const list = (v: string, prev: string[] = []) => [...prev, v];
 const nums = (flag: string) => (v: string) => v.split(',').map((x) => {
@@ -66,6 +67,8 @@ export async function main(argv: string[]): Promise<void> {
   const timings: { model: string; task: string; seconds: number; steps: number; shapes: number; score: number; bestLr: number; bestEpochs: number; bestEpoch: number;
     /** tensor-core pipelines compiled during the task (synchronously, inside its steps) and their milliseconds */
     tcPipelines: { compiled: number; ms: number };
+    /** every compute pipeline created during the task (tfjs' and ours; synchronous ones stall the step) */
+    pipelines: { sync: number; syncMs: number; async: number; asyncMs: number };
     /** how the steps ran: replayed / eager steps of training and evaluation over the task's sweep points */
     steps_path: { trainReplayed: number; trainEager: number; evalReplayed: number; evalEager: number; reasons: string[] };
     points: { lr: number; epochs: number; score: number; bestEpoch: number; perEpoch: number[] }[] }[] = [];
@@ -77,6 +80,7 @@ export async function main(argv: string[]): Promise<void> {
         const train = loadGlueSplit(o.glue, task, 'train')[0].examples;
         const t0 = Date.now();
         const tc0 = tcPipelineStats();
+        const p0 = pipelineStats();
         const r = await fineTuneSweep({
           model, tokenizer: model.tokenizer!, task, trainRows: o.maxTrainRows ? train.slice(0, o.maxTrainRows) : train, devSplits: loadGlueSplit(o.glue, task, 'dev'),
           hp: { lr: o.lr[0], epochs: o.epochs[0], batchSize: o.batch, maxLength: o.maxLength, warmupRatio: o.warmupRatio, weightDecay: 0.01, dropout: o.dropout, seed: o.seed },
@@ -91,6 +95,8 @@ export async function main(argv: string[]): Promise<void> {
         const shapes = new Set(r.points.flatMap((p) => p.result.shapes)).size;
         const tc1 = tcPipelineStats();
         const tcPipelines = { compiled: tc1.pipelines - tc0.pipelines, ms: Math.round(tc1.ms - tc0.ms) };
+        const p1 = pipelineStats();
+        const pipelines = { sync: p1.sync - p0.sync, syncMs: Math.round(p1.syncMs - p0.syncMs), async: p1.async - p0.async, asyncMs: Math.round(p1.asyncMs - p0.asyncMs) };
         const caps = r.points.map((p) => p.result.capture);
         const sum = (f: (c: (typeof caps)[number]) => number) => caps.reduce((n, c) => n + f(c), 0);
         const steps_path = {
@@ -98,11 +104,12 @@ export async function main(argv: string[]): Promise<void> {
           evalReplayed: sum((c) => c.evaluate.replayedSteps), evalEager: sum((c) => c.evaluate.eagerSteps),
           reasons: [...new Set(caps.flatMap((c) => [c.train.reason, c.evaluate.reason]).filter((x): x is string => !!x))],
         };
-        timings.push({ model: name, task, seconds, steps, shapes, tcPipelines, steps_path, score: best.score, bestLr: r.best.hp.lr, bestEpochs: r.best.hp.epochs, bestEpoch: best.epoch,
+        timings.push({ model: name, task, seconds, steps, shapes, tcPipelines, pipelines, steps_path, score: best.score, bestLr: r.best.hp.lr, bestEpochs: r.best.hp.epochs, bestEpoch: best.epoch,
           points: r.points.map((p) => ({ lr: p.hp.lr, epochs: p.hp.epochs, score: p.result.best.score, bestEpoch: p.result.best.epoch, perEpoch: p.result.epochs.map((e) => e.score) })) });
         console.error(`${name} ${task}: ${steps} steps in ${seconds.toFixed(1)} s (${(steps / seconds).toFixed(1)} steps/s, ${shapes} shapes; ` +
           `train ${steps_path.trainReplayed} replayed / ${steps_path.trainEager} eager, eval ${steps_path.evalReplayed} / ${steps_path.evalEager}` +
-          `${steps_path.reasons.length ? ` (${steps_path.reasons.join('; ')})` : ''}; ${tcPipelines.compiled} tensor-core pipelines compiled in ${tcPipelines.ms} ms), best dev score ${best.score.toFixed(4)} (lr ${r.best.hp.lr}, epoch ${best.epoch}/${r.best.hp.epochs})`);
+          `${steps_path.reasons.length ? ` (${steps_path.reasons.join('; ')})` : ''}; ${tcPipelines.compiled} tensor-core pipelines compiled in ${tcPipelines.ms} ms; ` +
+          `pipelines created: ${pipelines.sync} at once in ${pipelines.syncMs} ms, ${pipelines.async} async in ${pipelines.asyncMs} ms), best dev score ${best.score.toFixed(4)} (lr ${r.best.hp.lr}, epoch ${best.epoch}/${r.best.hp.epochs})`);
       }
     } finally {
       disposeWeights(model.weights);

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import os from 'node:os';
 import { applyWebgpuFlags, webgpuCreateOptions } from '../kernels/webgpu-tuning.js';
 import { registerWebgpuKernels } from '../kernels/webgpu-kernels.js';
+import { trackPipelines } from '../kernels/pipeline-stats.js';
 import { installReductionGradients } from '../kernels/reduction-gradients.js';
 import { registerWasmMatMul } from '../kernels/wasm-matmul.js';
 import { disableTensorCores, enableTensorCores, measureSubgroupSize, requestTensorCoreFeatures, withTensorCoreToggles } from '../kernels/webgpu-tensor-cores.js';
@@ -70,6 +71,7 @@ async function tryWebgpu(): Promise<SelectedBackend> {
   registerWebgpuKernels(); // faster kernels over tfjs' ones: kernels/webgpu-kernels.ts
   // f16 tensor cores for matmulPrecision 'f16-tc', where the device got the features (kernels/webgpu-tensor-cores.ts)
   const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  trackPipelines(device);
   try {
     if (!tensorCoreMatMulRegistered()) disableTensorCores('WID_WEBGPU_KERNELS leaves the tensor-core matmul out');
     else {
