@@ -12,7 +12,7 @@
 // outside tensors changed (a variable re-assigned, a WID mask event's new index tensors) is dropped and the
 // step recorded again.
 import * as tf from '@tensorflow/tfjs';
-import { record } from './gpu-hooks.js';
+import { rawPassMethods, record } from './gpu-hooks.js';
 import type { Command, Recording } from './recording.js';
 import { activeWebgpu, bufferOf, flushTfjs, type WebgpuInternals } from './webgpu-internals.js';
 
@@ -233,10 +233,11 @@ export class CapturedStep {
       const pass = encoder.beginComputePass(this.timer ? this.timer.passDescriptor(passIndex === 0, passIndex === passes - 1) : {});
       passIndex++;
       let pipeline: GPUComputePipeline | null = null, group: GPUBindGroup | null = null;
+      const { setPipeline, setBindGroup, dispatchWorkgroups } = rawPassMethods();
       for (const d of seg.dispatches) {
-        if (d.pipeline !== pipeline) pass.setPipeline((pipeline = d.pipeline));
-        if (d.bindGroup !== group) pass.setBindGroup(0, (group = d.bindGroup));
-        pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+        if (d.pipeline !== pipeline) setPipeline.call(pass, (pipeline = d.pipeline));
+        if (d.bindGroup !== group) setBindGroup.call(pass, 0, (group = d.bindGroup));
+        dispatchWorkgroups.call(pass, d.workgroups[0], d.workgroups[1], d.workgroups[2]);
       }
       pass.end();
     }

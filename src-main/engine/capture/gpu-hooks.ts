@@ -34,9 +34,28 @@ function bytesOf(data: BufferSource | SharedArrayBuffer, dataOffset = 0, size?: 
   return new Uint8Array(buf, dataOffset, size ?? buf.byteLength - dataOffset);
 }
 
+/**
+ * The compute pass's own encoding methods, for the replay: it encodes thousands of dispatches a step and is never
+ * recorded, so it skips the wrappers (their checks and argument copies).
+ */
+export interface RawPassMethods {
+  setPipeline: (this: GPUComputePassEncoder, p: GPUComputePipeline) => void;
+  setBindGroup: (this: GPUComputePassEncoder, index: number, group: GPUBindGroup) => void;
+  dispatchWorkgroups: (this: GPUComputePassEncoder, x: number, y?: number, z?: number) => void;
+}
+let raw: RawPassMethods | null = null;
+export function rawPassMethods(): RawPassMethods {
+  if (!raw) {
+    const p = GPUComputePassEncoder.prototype;
+    raw = { setPipeline: p.setPipeline, setBindGroup: p.setBindGroup as RawPassMethods['setBindGroup'], dispatchWorkgroups: p.dispatchWorkgroups };
+  }
+  return raw;
+}
+
 function install(): void {
   if (installed) return;
   installed = true;
+  rawPassMethods(); // the originals, before the wrappers replace them
   const passState = new WeakMap<GPUComputePassEncoder, { pipeline: GPUComputePipeline | null; group: GPUBindGroup | null }>();
   const stateOf = (pass: GPUComputePassEncoder) => {
     let s = passState.get(pass);
