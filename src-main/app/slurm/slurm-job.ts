@@ -18,6 +18,9 @@ import { outcomeOf, queryJob, type JobState } from './job-state.js';
 import { stageStartMessage } from './stage-inputs.js';
 import { workerCommand } from './worker-bundle.js';
 
+/** How long an end of the job must stand before it counts (a requeue can show the old attempt's end first). */
+const END_CONFIRM_MS = 3_000;
+
 export interface SlurmJobOptions {
   store: Store;
   dataDir: string;
@@ -45,6 +48,8 @@ export class SlurmJob implements WorkerProcess {
   private ended = false;
   private timer: NodeJS.Timeout | null = null;
   private lastStateAt = 0;
+  /** When an end without the worker's word was first seen: it counts once a second look agrees (see tick). */
+  private endSeenAt: number | null = null;
   private lastState: string | null = null;
   private lastQueryError = '';
   private submitting: Promise<void> | null = null;
@@ -218,7 +223,14 @@ export class SlurmJob implements WorkerProcess {
     }
     if (state && (state.state !== this.lastState || state.reason !== this.job.reason)) this.noteState(state);
     const outcome = state ? outcomeOf(state.state) : 'interrupted';
-    if (outcome === 'active') return;
+    if (outcome === 'active') { this.endSeenAt = null; return; }
+    // A requeued job (node failure, preemption, `scontrol requeue`) can show its killed attempt's end (FAILED with the
+    // exit code SIGTERM left) before SLURM turns it back into PENDING: an end counts once a look a second later agrees.
+    if (!this.killed && (this.endSeenAt === null || Date.now() - this.endSeenAt < END_CONFIRM_MS)) {
+      this.endSeenAt ??= Date.now();
+      this.lastStateAt = 0;
+      return;
+    }
     this.drain(); // what the job wrote just before it ended
     if (this.sawTerminal) { this.finishedByWorker(); return; }
     await this.endedWithoutResult(state, outcome);
