@@ -225,10 +225,10 @@ export class SlurmJob implements WorkerProcess {
     const outcome = state ? outcomeOf(state.state) : 'interrupted';
     if (outcome === 'active') { this.endSeenAt = null; return; }
     // A requeued job (node failure, preemption, `scontrol requeue`) can show its killed attempt's end (FAILED with the
-    // exit code SIGTERM left) before SLURM turns it back into PENDING: an end counts once a look a second later agrees.
+    // exit code SIGTERM left) before SLURM turns it back into PENDING: an end counts once a look END_CONFIRM_MS later agrees.
     if (!this.killed && (this.endSeenAt === null || Date.now() - this.endSeenAt < END_CONFIRM_MS)) {
       this.endSeenAt ??= Date.now();
-      this.lastStateAt = 0;
+      this.lastStateAt = this.endSeenAt - this.opts.statePollMs + END_CONFIRM_MS; // one more look, END_CONFIRM_MS after the first
       return;
     }
     this.drain(); // what the job wrote just before it ended
