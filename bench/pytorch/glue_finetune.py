@@ -222,9 +222,9 @@ def main():
     tok = AutoTokenizer.from_pretrained(a.model)
     results = {'bench': 'glue-transformers', 'mode': a.mode, 'device': torch.cuda.get_device_name() if device.type == 'cuda' else 'cpu',
                'torch': torch.__version__, 'tasks': {}}
+    caps = dict((k, int(v)) for k, v in (part.split('=') for part in a.task_max_train_rows.split(',') if part))
     for task in a.tasks.split(','):
         train_rows = read_split(a.glue, task, 'train')
-        caps = dict((k, int(v)) for k, v in (part.split('=') for part in a.task_max_train_rows.split(',') if part))
         cap = caps.get(task, a.max_train_rows)
         if cap:
             train_rows = train_rows[:cap]
