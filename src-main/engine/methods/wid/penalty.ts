@@ -9,6 +9,9 @@ import { Compactors, EMBEDDING_COMPACTOR, MLM_TRANSFORM } from './compactors.js'
 import { WidMasks, attentionIndices } from './masks.js';
 import { assignInPlace } from '../../capture/in-place.js';
 import type { MomentAccess } from '../../train/method.js';
+import { activeWebgpu } from '../../capture/webgpu-internals.js';
+import { fusionsOn } from '../../kernels/fusions.js';
+import { widPenaltyInPlace } from '../../kernels/webgpu-wid-penalty.js';
 
 type Group = { kind: 'residual' } | { kind: 'attention' | 'intermediate'; layer: number };
 /** A trainable tensor the penalty acts on, and which of its axes the mask indexes. */
@@ -82,13 +85,14 @@ export function penaltyTargets(cfg: BertConfig, c: Compactors, teacher: Record<s
 }
 
 const keepOf = (k: KeepVectors, g: Group) => (g.kind === 'residual' ? k.residual : k[g.kind][g.layer]);
+const precomputedMasked = (k: KeepVectors, g: Group) => (g.kind === 'residual' ? k.masked.residual : k.masked[g.kind][g.layer]);
 /**
  * 1 − keep: the mask event's precomputed complement, or (env WID_PENALTY_MASKED=step, read at each call) formed
  * in the step as before. The same values either way; the precomputed one saves a dispatch per penalised tensor
  * and use.
  */
 const maskedOf = (k: KeepVectors, g: Group, keep: tf.Tensor) =>
-  process.env.WID_PENALTY_MASKED === 'step' ? tf.sub(1, keep) : (g.kind === 'residual' ? k.masked.residual : k.masked[g.kind][g.layer]);
+  process.env.WID_PENALTY_MASKED === 'step' ? tf.sub(1, keep) : precomputedMasked(k, g);
 /** The vector shaped to broadcast along the mask's axis. */
 const along = (v: tf.Tensor, axis: PenaltyTarget['axis']) => (axis === 'rows' ? v.reshape([-1, 1]) : axis === 'cols' ? v.reshape([1, -1]) : v);
 
@@ -117,6 +121,13 @@ export function authorsPenalty(
       continue;
     }
     const k = keepOf(keep, t.group);
+    const be = activeWebgpu();
+    if (be && fusionsOn('wid-penalty') && process.env.WID_PENALTY_MASKED !== 'step') {
+      // one dispatch per tensor: the gradient below and the moment's write (kernels/webgpu-wid-penalty.ts)
+      out[t.variable.name] = widPenaltyInPlace(be, { grad: g, param: t.variable, masked: precomputedMasked(keep, t.group), axis: t.axis, lambda,
+        moment: optimizer.firstMoment(t.variable.name) ?? null, skip: optimizer.skip ?? null });
+      continue;
+    }
     out[t.variable.name] = tf.tidy(() => {
       const kept = along(k, t.axis);
       const masked = along(maskedOf(keep, t.group, k), t.axis);
