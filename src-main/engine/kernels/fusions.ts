@@ -4,7 +4,7 @@
 // split/merge transpose [B, S, H, D] <-> [B, H, S, D] as a row copy (head-transpose)):
 // env WID_FUSIONS=off runs the tfjs ops instead; a comma list of '-name' leaves out just those fusions
 // (e.g. WID_FUSIONS=-bias-gelu). Read at each call so one process can time both.
-export type FusionName = 'attention-softmax' | 'cross-entropy' | 'bias-gelu' | 'column-sum' | 'matmul-bias' | 'head-transpose';
+export type FusionName = 'attention-softmax' | 'cross-entropy' | 'bias-gelu' | 'column-sum' | 'matmul-bias' | 'head-transpose' | 'layer-norm-keep';
 
 export const fusionsOn = (name?: FusionName, env: NodeJS.ProcessEnv = process.env): boolean => {
   const v = env.WID_FUSIONS ?? '';
