@@ -12,4 +12,7 @@ test('WID_FUSIONS=off turns every fusion off; a list of -name leaves out just th
   assert.equal(fusionsOn('head-transpose', { WID_FUSIONS: '-head-transpose' }), false);
   assert.equal(fusionsOn('head-transpose', { WID_FUSIONS: 'off' }), false);
   assert.equal(fusionsOn('head-transpose', { WID_FUSIONS: '-column-sum' }), true);
+  assert.equal(fusionsOn('layer-norm-keep', { WID_FUSIONS: '-layer-norm-keep' }), false);
+  assert.equal(fusionsOn('layer-norm-keep', { WID_FUSIONS: 'off' }), false);
+  assert.equal(fusionsOn('layer-norm-keep', { WID_FUSIONS: '-head-transpose' }), true);
 });

@@ -77,6 +77,49 @@ test('a BERT MLM step with the fusions on and off (WID_FUSIONS=off) gives the cp
   assert.ok(bert.gradRelOnVsCpu <= 1e-4 && bert.gradRelOffVsCpu <= 1e-4, JSON.stringify(bert));
 });
 
+const lnKeepChild = fileURLToPath(new URL('./layer-norm-keep-swiftshader.ts', import.meta.url));
+interface LnKeepResult {
+  device: string; leaked: number; keepMatters: number;
+  fused: { relA: number; relB: number; lnKeys: string[]; dispatches: number };
+  switchedOff: { rel: number; lnKeys: string[]; dispatches: number };
+  allOff: { rel: number; lnKeys: string[] };
+  captured: { relBefore: number; relAfter: number; replayedBefore: number; replayedAfter: number; dispatches: number; sameDataId: boolean };
+}
+let lnKeepCached: LnKeepResult | undefined;
+const lnKeep = () => (lnKeepCached ??= runOnSwiftShader<LnKeepResult>(lnKeepChild, 120_000));
+// float32 on SwiftShader vs the cpu backend: max |diff| over max |value| per tensor (y, dx, dgamma, dbeta)
+const LN_KEEP_TOL = 2e-5;
+
+test('the fused webgpu LayerNorm with WID\'s keep vector gives the cpu backend\'s composite keep LayerNorm (output, gradients of x, gamma, beta) within 2e-5 relative, with the keep-aware kernels',
+  { skip: swiftshaderSkip, timeout: 150_000 }, () => {
+    const r = lnKeep();
+    assert.match(r.device, /swiftshader/i);
+    console.log(`LayerNorm with keep: fused vs cpu ${r.fused.relA} / ${r.fused.relB} (two keep vectors), ${r.fused.dispatches} dispatches; composite ${r.switchedOff.dispatches}`);
+    assert.ok(r.keepMatters > 1e-2, `the two keep vectors give different values (${r.keepMatters})`);
+    assert.ok(r.fused.relA <= LN_KEEP_TOL && r.fused.relB <= LN_KEEP_TOL, JSON.stringify(r.fused));
+    // forward twice (the value, then under the gradient) and one backward
+    assert.deepEqual(r.fused.lnKeys, ['widLayerNorm_stats_keep', 'widLayerNorm_apply', 'widLayerNorm_stats_keep', 'widLayerNorm_apply', 'widLayerNorm_dx_keep', 'widLayerNorm_xhat']);
+    assert.equal(r.leaked, 0, 'tensors left behind');
+  });
+
+test('WID_FUSIONS=-layer-norm-keep and WID_FUSIONS=off run the composite keep LayerNorm on webgpu, with the same values',
+  { skip: swiftshaderSkip, timeout: 150_000 }, () => {
+    const r = lnKeep();
+    assert.deepEqual(r.switchedOff.lnKeys, []);
+    assert.deepEqual(r.allOff.lnKeys, []);
+    assert.ok(r.switchedOff.dispatches > r.fused.dispatches, JSON.stringify(r.switchedOff));
+    assert.ok(r.switchedOff.rel <= LN_KEEP_TOL && r.allOff.rel <= LN_KEEP_TOL, JSON.stringify(r));
+  });
+
+test('a replayed step reads the keep vector\'s new values (another K) after they are written in place', { skip: swiftshaderSkip, timeout: 150_000 }, () => {
+  const { captured: c } = lnKeep();
+  assert.ok(c.sameDataId, 'assignInPlace kept the variable\'s data');
+  assert.ok(c.replayedBefore >= 1, 'a step with the first keep vector replayed');
+  assert.equal(c.replayedAfter, c.replayedBefore + 1, 'the step after the write replayed too');
+  assert.ok(c.relBefore <= LN_KEEP_TOL, `before the write: ${c.relBefore}`);
+  assert.ok(c.relAfter <= LN_KEEP_TOL, `after the write: ${c.relAfter} (vs the cpu backend with the new keep vector)`);
+});
+
 test('WID_COLUMN_SUM_ROWS sets the column sum\'s chunk height (a multiple of 8); anything else is refused by name', async () => {
   const { columnSumChunks, rowsPerChunkSetting, ROWS_PER_CHUNK } = await import('../../src-main/engine/kernels/webgpu-column-sum.js');
   assert.equal(rowsPerChunkSetting({}), ROWS_PER_CHUNK);

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { hashDropout, seedPlus, type DropoutSeed } from '../kernels/dropout-mask.js';
 import { HiddenAct } from './config.js';
-import { fusedLayerNormAvailable, layerNormFused } from '../kernels/layer-norm.js';
+import { fusedKeepLayerNormAvailable, fusedLayerNormAvailable, layerNormFused } from '../kernels/layer-norm.js';
 import { biasGeluFused, fusedBiasGeluAvailable, fusedGeluAvailable, geluFused } from '../kernels/gelu.js';
 import * as lean from '../autodiff/shape-only-ops.js';
 import { matMulBiasAvailable, matMulTransposedBBias } from '../kernels/matmul-bias.js';
@@ -43,6 +43,8 @@ export function linear(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
  */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number, keep?: tf.Tensor1D | null): tf.Tensor {
   if (keep) {
+    // webgpu: the fused kernels read keep as a buffer (WID_FUSIONS=-layer-norm-keep: these composite ops)
+    if (fusedKeepLayerNormAvailable()) return layerNormFused(x, gamma, beta, eps, keep);
     const k = tf.sum(keep);
     const mean = tf.div(tf.sum(tf.mul(x, keep), -1, true), k);
     const centred = tf.sub(x, mean);

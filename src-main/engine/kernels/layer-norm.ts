@@ -3,12 +3,18 @@
 // backward tfjs ops, each of which costs ~60 µs of JS + Dawn time on webgpu (docs/performance.md).
 // The four pieces are registered kernels on webgpu (webgpu-layer-norm.ts); elsewhere they run as
 // plain tfjs ops, which is how the math is tested on cpu/wasm.
+//
+// With WID's `keep` vector k ([H] of 0/1, K = Σ k): μ = Σ k·x / K, σ² = Σ k·(x − μ)² / K over the kept dims only,
+// x̂ = (x − μ)·rstd over every dim. Backward, with g = dy·γ: dx = rstd·(g − k·(Σ g / K + x̂·Σ g·x̂ / K)), the sums
+// over every dim; k ≡ 1 gives the ordinary formula. K is summed from keep inside the kernels: WID writes the
+// keep vector in place between steps, and a replayed step must see the new values.
 import * as tf from '@tensorflow/tfjs';
+import { fusionsOn } from './fusions.js';
 
-export const LN_STATS = 'WidLayerNormStats'; // x [R, H] -> [R, 2] (mean, 1/sqrt(var + eps))
+export const LN_STATS = 'WidLayerNormStats'; // x [R, H] (, keep [H]) -> [R, 2] (mean, 1/sqrt(var + eps))
 export const LN_APPLY = 'WidLayerNormApply'; // x, stats, gamma, beta -> (x - mean) * rstd * gamma + beta
 export const LN_XHAT = 'WidLayerNormXhat'; // x, stats -> (x - mean) * rstd
-export const LN_DX = 'WidLayerNormDx'; // x, stats, gamma, dy -> dL/dx
+export const LN_DX = 'WidLayerNormDx'; // x, stats, gamma, dy (, keep) -> dL/dx
 
 function hasKernel(name: string): boolean {
   return tf.getKernel(name, tf.getBackend()) !== undefined;
@@ -19,13 +25,21 @@ export function fusedLayerNormAvailable(): boolean {
   return hasKernel(LN_STATS) && hasKernel(LN_APPLY) && hasKernel(LN_XHAT) && hasKernel(LN_DX);
 }
 
+/** The same with a keep vector; WID_FUSIONS=-layer-norm-keep (or off) leaves that case to the composite ops. */
+export const fusedKeepLayerNormAvailable = (): boolean => fusionsOn('layer-norm-keep') && fusedLayerNormAvailable();
+
 const col = (stats: tf.Tensor, i: number) => tf.slice(stats, [0, i], [-1, 1]);
 
-function stats(x: tf.Tensor2D, eps: number): tf.Tensor2D {
-  if (hasKernel(LN_STATS)) return tf.engine().runKernel(LN_STATS, { x }, { eps }) as tf.Tensor2D;
+/** Row means over the last axis, over the kept dims (divided by K) when `keep` is given. */
+function rowMean(t: tf.Tensor, keep: tf.Tensor1D | null): tf.Tensor {
+  return keep ? tf.div(tf.sum(tf.mul(t, keep), 1, true), tf.sum(keep)) : tf.mean(t, 1, true);
+}
+
+function stats(x: tf.Tensor2D, eps: number, keep: tf.Tensor1D | null): tf.Tensor2D {
+  if (hasKernel(LN_STATS)) return tf.engine().runKernel(LN_STATS, keep ? { x, keep } : { x }, { eps }) as tf.Tensor2D;
   return tf.tidy(() => {
-    const mean = tf.mean(x, 1, true);
-    const variance = tf.mean(tf.square(tf.sub(x, mean)), 1, true);
+    const mean = rowMean(x, keep);
+    const variance = rowMean(tf.square(tf.sub(x, mean)), keep);
     return tf.concat([mean, tf.rsqrt(tf.add(variance, eps))], 1) as tf.Tensor2D;
   });
 }
@@ -40,31 +54,48 @@ function apply(x: tf.Tensor2D, s: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor
   return tf.tidy(() => tf.add(tf.mul(xhat(x, s), gamma), beta) as tf.Tensor2D);
 }
 
-/** dx = rstd · (g − mean(g) − x̂ · mean(g · x̂)) with g = dy · gamma (per row). */
-function dx(x: tf.Tensor2D, s: tf.Tensor2D, gamma: tf.Tensor, dy: tf.Tensor2D): tf.Tensor2D {
-  if (hasKernel(LN_DX)) return tf.engine().runKernel(LN_DX, { x, stats: s, gamma, dy }) as tf.Tensor2D;
+/**
+ * dx = rstd · (g − mean(g) − x̂ · mean(g · x̂)) with g = dy · gamma (per row); with `keep`,
+ * rstd · (g − k · (Σ g / K + x̂ · Σ g·x̂ / K)).
+ */
+function dx(x: tf.Tensor2D, s: tf.Tensor2D, gamma: tf.Tensor, dy: tf.Tensor2D, keep: tf.Tensor1D | null): tf.Tensor2D {
+  if (hasKernel(LN_DX)) return tf.engine().runKernel(LN_DX, keep ? { x, stats: s, gamma, dy, keep } : { x, stats: s, gamma, dy }) as tf.Tensor2D;
   return tf.tidy(() => {
     const xh = xhat(x, s);
     const g = tf.mul(dy, gamma);
-    const m1 = tf.mean(g, 1, true), m2 = tf.mean(tf.mul(g, xh), 1, true);
-    return tf.mul(col(s, 1), tf.sub(tf.sub(g, m1), tf.mul(xh, m2))) as tf.Tensor2D;
+    if (!keep) {
+      const m1 = tf.mean(g, 1, true), m2 = tf.mean(tf.mul(g, xh), 1, true);
+      return tf.mul(col(s, 1), tf.sub(tf.sub(g, m1), tf.mul(xh, m2))) as tf.Tensor2D;
+    }
+    const k = tf.sum(keep);
+    const m1 = tf.div(tf.sum(g, 1, true), k), m2 = tf.div(tf.sum(tf.mul(g, xh), 1, true), k);
+    return tf.mul(col(s, 1), tf.sub(g, tf.mul(keep, tf.add(m1, tf.mul(xh, m2))))) as tf.Tensor2D;
   });
 }
 
-/** LayerNorm over the last axis (biased variance, like torch) with the analytic gradient. */
-export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+/**
+ * LayerNorm over the last axis (biased variance, like torch) with the analytic gradient. `keep` ([H] of 0/1):
+ * statistics over the kept dims only (ops.ts layerNorm); no gradient flows to it.
+ */
+export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number, keep?: tf.Tensor1D | null): tf.Tensor {
   const width = x.shape[x.rank - 1];
   if (gamma.size !== width || beta.size !== width) {
     throw new Error(`layerNormFused: gamma [${gamma.shape}] and beta [${beta.shape}] must have ${width} elements (last axis of x [${x.shape}])`);
   }
+  if (keep && (keep.rank !== 1 || keep.size !== width || keep.dtype !== 'float32')) {
+    throw new Error(`layerNormFused: keep must be float32 [${width}] (last axis of x [${x.shape}]), got ${keep.dtype} [${keep.shape}]`);
+  }
+  const k = keep ?? null;
+  // keep is read by the kernels but is no input of the custom op: it takes no gradient (a zero one would cost a
+  // dispatch per LayerNorm); saved with the rest so that it outlives the forward for the backward
   const op = tf.customGrad(((x2: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
-    const s = stats(x2, eps);
-    save([x2, s, g]);
+    const s = stats(x2, eps, k);
+    save(k ? [x2, s, g, k] : [x2, s, g]);
     return {
       value: apply(x2, s, g, b),
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
-        const [sx, ss, sg] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-        const dX = dx(sx, ss, sg, dy);
+        const [sx, ss, sg, sk] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D | undefined];
+        const dX = dx(sx, ss, sg, dy, sk ?? null);
         const xh = xhat(sx, ss);
         return [dX, tf.sum(tf.mul(dy, xh), 0), tf.sum(dy, 0)];
       },
