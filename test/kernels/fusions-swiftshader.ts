@@ -210,6 +210,12 @@ const gpuColumnSums = await columnSums();
 process.env.WID_COLUMN_SUM_ROWS = '8'; // chunks of 8 rows: more passes over the partial rows
 const gpuColumnSums8 = await columnSums();
 delete process.env.WID_COLUMN_SUM_ROWS;
+const unrolled: Record<string, number[][]> = {};
+for (const u of ['1', '8']) { // one running sum per thread, and eight (the default is 4)
+  process.env.WID_COLUMN_SUM_UNROLL = u;
+  unrolled[u] = await columnSums();
+}
+delete process.env.WID_COLUMN_SUM_UNROLL;
 const gpuTransposes = await headTransposes();
 process.env.WID_FUSIONS = '-column-sum';
 const gpuTfjsSums = await columnSums();
@@ -236,7 +242,8 @@ console.log(JSON.stringify({ device: backend.device, fused, unfusedUsed, lossGpu
     gpuVsCpu: Math.max(maxAbs(gpuBiasGelu.y, cpuAddGelu.y), maxAbs(gpuBiasGelu.gx, cpuAddGelu.gx), maxAbs(gpuBiasGelu.gb, cpuAddGelu.gb)),
     cpuFallbackVsUnfused: Math.max(maxAbs(cpuBiasGelu.y, cpuAddGelu.y), maxAbs(cpuBiasGelu.gx, cpuAddGelu.gx), maxAbs(cpuBiasGelu.gb, cpuAddGelu.gb)) },
   matMulBias: { kernel: matMulBiasKernel, fusedVsUnfused: matMulBiasDiff },
-  columnSum: { vsCpu: maxAbs(gpuColumnSums.flat(), cpuSums.flat()), chunk8VsCpu: maxAbs(gpuColumnSums8.flat(), cpuSums.flat()), tfjsVsCpu: maxAbs(gpuTfjsSums.flat(), cpuSums.flat()),
+  columnSum: { vsCpu: maxAbs(gpuColumnSums.flat(), cpuSums.flat()), chunk8VsCpu: maxAbs(gpuColumnSums8.flat(), cpuSums.flat()),
+    unroll1VsCpu: maxAbs(unrolled['1'].flat(), cpuSums.flat()), unroll8VsCpu: maxAbs(unrolled['8'].flat(), cpuSums.flat()), tfjsVsCpu: maxAbs(gpuTfjsSums.flat(), cpuSums.flat()),
     shapesEqual: gpuColumnSums.every((g, i) => g.length === cpuSums[i].length) },
   headTranspose: Object.fromEntries(Object.entries(gpuTransposes).map(([name, g]) => [name, {
     // 0 = the webgpu result's shape and bits are the cpu backend's; the shader keys that ran

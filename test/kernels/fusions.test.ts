@@ -8,7 +8,7 @@ interface Result {
   device: string; fused: boolean; unfusedUsed: boolean; lossGpu: number; lossCpu: number; gradRel: number; ignoredRowsZero: boolean;
   softmaxRel: number; softmaxGradRel: number; maskedProbsZero: boolean;
   biasGelu: { kernels: boolean; fusedVsUnfused: number; gpuVsCpu: number; cpuFallbackVsUnfused: number };
-  columnSum: { vsCpu: number; chunk8VsCpu: number; tfjsVsCpu: number; shapesEqual: boolean };
+  columnSum: { vsCpu: number; chunk8VsCpu: number; unroll1VsCpu: number; unroll8VsCpu: number; tfjsVsCpu: number; shapesEqual: boolean };
   headTranspose: Record<string, { mismatches: number; kernel: boolean; keys: string[] }>;
   matMulBias: { kernel: boolean; fusedVsUnfused: number };
   bert: { lossOn: number; lossOff: number; lossCpu: number; gradRelOnVsCpu: number; gradRelOffVsCpu: number };
@@ -55,6 +55,7 @@ test('sums over leading axes on webgpu (the column-sum kernel, keepDims and nega
   assert.ok(columnSum.shapesEqual);
   assert.ok(columnSum.vsCpu <= 2e-5, `max |diff| ${columnSum.vsCpu} (sums of up to 300 values of magnitude 5)`);
   assert.ok(columnSum.chunk8VsCpu <= 2e-5, `WID_COLUMN_SUM_ROWS=8: max |diff| ${columnSum.chunk8VsCpu}`);
+  for (const u of [1, 8] as const) assert.ok(columnSum[`unroll${u}VsCpu`] <= 2e-5, `WID_COLUMN_SUM_UNROLL=${u}: max |diff| ${columnSum[`unroll${u}VsCpu`]}`);
 });
 
 test('the head-transpose kernel moves [B, S, H, D] <-> [B, H, S, D] (perm [0, 2, 1, 3]) and its gradient bit for bit as the cpu backend; other transposes and WID_FUSIONS=-head-transpose use tfjs\' kernel', { skip: swiftshaderSkip, timeout: 300_000 }, () => {
@@ -128,4 +129,17 @@ test('WID_COLUMN_SUM_ROWS sets the column sum\'s chunk height (a multiple of 8);
   assert.deepEqual(columnSumChunks(4096, 64), { chunks: 64, rowsPerChunk: 64 });
   assert.deepEqual(columnSumChunks(4096, 256), { chunks: 16, rowsPerChunk: 256 });
   assert.deepEqual(columnSumChunks(2_000_000, 64), { chunks: 1024, rowsPerChunk: 1954 }); // at most 1,024 chunks
+});
+
+test('WID_COLUMN_SUM_UNROLL sets the column sum\'s running sums per thread (1, 2, 4 or 8); anything else is refused by name', async () => {
+  const { unrollSetting, UNROLL, ColumnSumProgram } = await import('../../src-main/engine/kernels/webgpu-column-sum.js');
+  assert.equal(unrollSetting({}), UNROLL);
+  assert.equal(unrollSetting({ WID_COLUMN_SUM_UNROLL: '8' }), 8);
+  for (const bad of ['3', '0', 'x', '16']) assert.throws(() => unrollSetting({ WID_COLUMN_SUM_UNROLL: bad }), /WID_COLUMN_SUM_UNROLL/);
+  // the unroll factor is part of the shader key: a process that switches it gets another pipeline
+  const before = process.env.WID_COLUMN_SUM_UNROLL;
+  process.env.WID_COLUMN_SUM_UNROLL = '2';
+  try { assert.match(new ColumnSumProgram(100, 10).shaderKey, /_u2$/); } finally {
+    if (before === undefined) delete process.env.WID_COLUMN_SUM_UNROLL; else process.env.WID_COLUMN_SUM_UNROLL = before;
+  }
 });

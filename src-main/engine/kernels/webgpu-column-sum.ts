@@ -2,7 +2,8 @@
 // gamma/beta gradients of every layer (tf.sum(dy, 0) over [tokens, C]). tfjs-webgpu 4.22 reduces only along the
 // innermost axis, so it first transposes [tokens, C] to [C, tokens] (a full read and write) and then reduces each row.
 // Here a workgroup owns 32 adjacent columns and 8 row lanes over one chunk of rows: each thread strides down its
-// column inside the chunk (reads coalesced across the 32 columns), the 8 lanes are summed in workgroup memory, and
+// column inside the chunk (reads coalesced across the 32 columns) with UNROLL independent sums, so that many loads are
+// in flight per thread (one dependent sum leaves the kernel waiting on memory latency), the 8 lanes are summed in workgroup memory, and
 // the chunk's partial row is written; a second pass sums the partial rows the same way. Chunking matters: with one
 // workgroup per 32 columns a [4096 x 768] sum ran on 24 workgroups of a 132-SM GPU and was 3x slower than tfjs'
 // transpose (docs/performance.md). A different summation order from tfjs' (values within float rounding of it;
@@ -24,6 +25,17 @@ export function rowsPerChunkSetting(env: NodeJS.ProcessEnv = process.env): numbe
   return n;
 }
 
+/** Independent row sums each thread keeps (loads in flight per thread), unless WID_COLUMN_SUM_UNROLL says otherwise. */
+export const UNROLL = 4;
+
+/** The unroll factor: UNROLL, or WID_COLUMN_SUM_UNROLL (1, 2, 4 or 8, for A/B runs on a GPU; read at each call). */
+export function unrollSetting(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.WID_COLUMN_SUM_UNROLL;
+  if (v === undefined || v === '') return UNROLL;
+  if (!['1', '2', '4', '8'].includes(v)) throw new Error(`WID_COLUMN_SUM_UNROLL must be 1, 2, 4 or 8, got "${v}"`);
+  return Number(v);
+}
+
 /** How many chunks of rows the first pass splits `rows` into, and the rows of each. */
 export function columnSumChunks(rows: number, chunkRows = rowsPerChunkSetting()): { chunks: number; rowsPerChunk: number } {
   const rowsPerChunk = Math.max(chunkRows, Math.ceil(rows / 1024));
@@ -39,16 +51,20 @@ export class ColumnSumProgram implements WebGPUProgram {
   variableNames = ['x'];
   workgroupSize: [number, number, number] = [COLUMNS_PER_GROUP * ROW_LANES, 1, 1];
   private readonly rowsPerChunk: number;
+  private readonly unroll: number;
 
   constructor(rows: number, columns: number) {
     const { chunks, rowsPerChunk } = columnSumChunks(rows);
     this.rowsPerChunk = rowsPerChunk;
+    this.unroll = unrollSetting();
     this.outputShape = [chunks, columns];
     this.dispatch = [Math.ceil(columns / COLUMNS_PER_GROUP), chunks, 1];
-    this.shaderKey = `widColumnSum_${rowsPerChunk}`;
+    this.shaderKey = `widColumnSum_${rowsPerChunk}_u${this.unroll}`;
   }
 
   getUserCode(): string {
+    const u = this.unroll;
+    const acc = Array.from({ length: u }, (_, i) => `s${i}`);
     return `
       var<workgroup> part : array<f32, ${COLUMNS_PER_GROUP * ROW_LANES}>;
       fn main(index : i32) {
@@ -60,11 +76,15 @@ export class ColumnSumProgram implements WebGPUProgram {
         let chunk = i32(workgroupId.y);
         let first = chunk * ${this.rowsPerChunk};
         let end = min(first + ${this.rowsPerChunk}, rows);
-        var s = 0.0;
+        ${acc.map((a) => `var ${a} = 0.0;`).join(' ')}
         if (col < cols) {
-          for (var r = first + ly; r < end; r = r + ${ROW_LANES}) { s = s + x[r * cols + col]; }
+          var r = first + ly;
+          for (; r + ${(u - 1) * ROW_LANES} < end; r = r + ${u * ROW_LANES}) {
+            ${acc.map((a, i) => `${a} = ${a} + x[(r + ${i * ROW_LANES}) * cols + col];`).join('\n            ')}
+          }
+          for (; r < end; r = r + ${ROW_LANES}) { s0 = s0 + x[r * cols + col]; }
         }
-        part[ly * ${COLUMNS_PER_GROUP} + lx] = s;
+        part[ly * ${COLUMNS_PER_GROUP} + lx] = ${acc.join(' + ')};
         workgroupBarrier();
         if (ly == 0 && col < cols) {
           var t = part[lx];
