@@ -99,7 +99,7 @@ test('the fused webgpu LayerNorm with WID\'s keep vector gives the cpu backend\'
     assert.ok(r.keepMatters > 1e-2, `the two keep vectors give different values (${r.keepMatters})`);
     assert.ok(r.fused.relA <= LN_KEEP_TOL && r.fused.relB <= LN_KEEP_TOL, JSON.stringify(r.fused));
     // forward twice (the value, then under the gradient) and one backward
-    assert.deepEqual(r.fused.lnKeys, ['widLayerNorm_stats_keep', 'widLayerNorm_apply', 'widLayerNorm_stats_keep', 'widLayerNorm_apply', 'widLayerNorm_dx_keep', 'widLayerNorm_xhat']);
+    assert.deepEqual(r.fused.lnKeys, ['widLayerNorm_stats_keep', 'widLayerNorm_apply', 'widLayerNorm_stats_keep', 'widLayerNorm_apply', 'widLayerNorm_dx_keep', 'widLayerNormParamGrads_256']);
     assert.equal(r.leaked, 0, 'tensors left behind');
   });
 
@@ -143,3 +143,23 @@ test('WID_COLUMN_SUM_UNROLL sets the column sum\'s running sums per thread (1, 2
     if (before === undefined) delete process.env.WID_COLUMN_SUM_UNROLL; else process.env.WID_COLUMN_SUM_UNROLL = before;
   }
 });
+
+const lnGradsChild = fileURLToPath(new URL('./layer-norm-grads-swiftshader.ts', import.meta.url));
+interface LnGradsResult { device: string; leaked: number; results: Record<string, { rel: number[]; paramGradKernels: number; xhatKernels: number; dispatches: number }> }
+
+test('the LayerNorm\'s gamma and beta gradients in one pass on webgpu give the cpu backend\'s (one chunk of rows, several, three passes, with the keep vector); WID_FUSIONS=-layer-norm-grads runs x-hat, a multiply and two sums',
+  { skip: swiftshaderSkip, timeout: 150_000 }, () => {
+    const r = runOnSwiftShader<LnGradsResult>(lnGradsChild, 120_000);
+    assert.match(r.device, /swiftshader/i);
+    assert.equal(r.leaked, 0);
+    assert.equal(Object.keys(r.results).length, 5);
+    for (const [name, c] of Object.entries(r.results)) {
+      const what = `${name}: ${JSON.stringify(c)}`;
+      // y, dx, dgamma, dbeta against the cpu backend, relative to each tensor's largest entry
+      for (const v of c.rel) assert.ok(v <= 2e-6, what);
+      const unfused = name.endsWith('unfused');
+      assert.equal(c.paramGradKernels, unfused ? 0 : 1, what);
+      assert.equal(c.xhatKernels, unfused ? 1 : 0, what);
+    }
+    assert.ok(r.results['600 x 200'].dispatches < r.results['600 x 200, unfused'].dispatches);
+  });

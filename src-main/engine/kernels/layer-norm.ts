@@ -15,6 +15,7 @@ export const LN_STATS = 'WidLayerNormStats'; // x [R, H] (, keep [H]) -> [R, 2] 
 export const LN_APPLY = 'WidLayerNormApply'; // x, stats, gamma, beta -> (x - mean) * rstd * gamma + beta
 export const LN_XHAT = 'WidLayerNormXhat'; // x, stats -> (x - mean) * rstd
 export const LN_DX = 'WidLayerNormDx'; // x, stats, gamma, dy (, keep) -> dL/dx
+export const LN_PARAM_GRADS = 'WidLayerNormParamGrads'; // x, stats, dy -> [Σ_rows dy·x̂, Σ_rows dy]
 
 function hasKernel(name: string): boolean {
   return tf.getKernel(name, tf.getBackend()) !== undefined;
@@ -73,6 +74,12 @@ function dx(x: tf.Tensor2D, s: tf.Tensor2D, gamma: tf.Tensor, dy: tf.Tensor2D, k
   });
 }
 
+/** [dγ, dβ] = [Σ_rows dy·x̂, Σ_rows dy]: one pass on webgpu (WID_FUSIONS=-layer-norm-grads: x̂, a multiply and two sums). */
+function paramGrads(x: tf.Tensor2D, s: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor1D, tf.Tensor1D] {
+  if (hasKernel(LN_PARAM_GRADS) && fusionsOn('layer-norm-grads')) return tf.engine().runKernel(LN_PARAM_GRADS, { x, stats: s, dy }) as unknown as [tf.Tensor1D, tf.Tensor1D];
+  return [tf.sum(tf.mul(dy, xhat(x, s)), 0), tf.sum(dy, 0)];
+}
+
 /**
  * LayerNorm over the last axis (biased variance, like torch) with the analytic gradient. `keep` ([H] of 0/1):
  * statistics over the kept dims only (ops.ts layerNorm); no gradient flows to it.
@@ -95,9 +102,7 @@ export function layerNormFused(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
       value: apply(x2, s, g, b),
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
         const [sx, ss, sg, sk] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D | undefined];
-        const dX = dx(sx, ss, sg, dy, sk ?? null);
-        const xh = xhat(sx, ss);
-        return [dX, tf.sum(tf.mul(dy, xh), 0), tf.sum(dy, 0)];
+        return [dx(sx, ss, sg, dy, sk ?? null), ...paramGrads(sx, ss, dy)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;

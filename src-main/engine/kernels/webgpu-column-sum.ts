@@ -9,7 +9,8 @@
 // transpose (docs/performance.md). A different summation order from tfjs' (values within float rounding of it;
 // checked against the cpu backend). Overrides tfjs' Sum for those reductions only; WID_FUSIONS=off or -column-sum
 // uses tfjs' Sum (read at each call).
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { TensorInfo } from '@tensorflow/tfjs';
 
 export const COLUMNS_PER_GROUP = 32;
 export const ROW_LANES = 8;
@@ -42,23 +43,27 @@ export function columnSumChunks(rows: number, chunkRows = rowsPerChunkSetting())
   return { chunks: Math.ceil(rows / rowsPerChunk), rowsPerChunk };
 }
 
-/** x [rows, columns] -> partial sums [chunks, columns] (chunks = 1: the column sums themselves). */
+/**
+ * x [rows, stride] -> partial sums [chunks, width] of its columns offset .. offset + width (the uniforms; one pipeline
+ * for every offset); chunks = 1: the column sums themselves.
+ */
 export class ColumnSumProgram implements WebGPUProgram {
   outputShape: number[];
   shaderKey: string;
   dispatchLayout = { x: [0] };
   dispatch: [number, number, number];
   variableNames = ['x'];
+  uniforms = 'offset : i32, width : i32,';
   workgroupSize: [number, number, number] = [COLUMNS_PER_GROUP * ROW_LANES, 1, 1];
   private readonly rowsPerChunk: number;
   private readonly unroll: number;
 
-  constructor(rows: number, columns: number) {
+  constructor(rows: number, width: number) {
     const { chunks, rowsPerChunk } = columnSumChunks(rows);
     this.rowsPerChunk = rowsPerChunk;
     this.unroll = unrollSetting();
-    this.outputShape = [chunks, columns];
-    this.dispatch = [Math.ceil(columns / COLUMNS_PER_GROUP), chunks, 1];
+    this.outputShape = [chunks, width];
+    this.dispatch = [Math.ceil(width / COLUMNS_PER_GROUP), chunks, 1];
     this.shaderKey = `widColumnSum_${rowsPerChunk}_u${this.unroll}`;
   }
 
@@ -69,7 +74,8 @@ export class ColumnSumProgram implements WebGPUProgram {
       var<workgroup> part : array<f32, ${COLUMNS_PER_GROUP * ROW_LANES}>;
       fn main(index : i32) {
         let rows = uniforms.xShape[0];
-        let cols = uniforms.xShape[1];
+        let stride = uniforms.xShape[1];
+        let cols = uniforms.width;
         let lx = i32(localId.x) % ${COLUMNS_PER_GROUP};
         let ly = i32(localId.x) / ${COLUMNS_PER_GROUP};
         let col = i32(workgroupId.x) * ${COLUMNS_PER_GROUP} + lx;
@@ -80,9 +86,9 @@ export class ColumnSumProgram implements WebGPUProgram {
         if (col < cols) {
           var r = first + ly;
           for (; r + ${(u - 1) * ROW_LANES} < end; r = r + ${u * ROW_LANES}) {
-            ${acc.map((a, i) => `${a} = ${a} + x[(r + ${i * ROW_LANES}) * cols + col];`).join('\n            ')}
+            ${acc.map((a, i) => `${a} = ${a} + x[(r + ${i * ROW_LANES}) * stride + uniforms.offset + col];`).join('\n            ')}
           }
-          for (; r < end; r = r + ${ROW_LANES}) { s0 = s0 + x[r * cols + col]; }
+          for (; r < end; r = r + ${ROW_LANES}) { s0 = s0 + x[r * stride + uniforms.offset + col]; }
         }
         part[ly * ${COLUMNS_PER_GROUP} + lx] = ${acc.join(' + ')};
         workgroupBarrier();
@@ -94,4 +100,20 @@ export class ColumnSumProgram implements WebGPUProgram {
       }
     `;
   }
+}
+
+/**
+ * The sums of x's columns offset .. offset + width ([rows, stride] -> [width]): the first pass, then the chunks'
+ * partial rows summed the same way until one row is left.
+ */
+export function columnSums(backend: WebGPUBackend, x: TensorInfo, offset = 0, width = x.shape[1] - offset): TensorInfo {
+  const run = (input: TensorInfo, from: number) => backend.runWebGPUProgram(new ColumnSumProgram(input.shape[0], width), [input], 'float32',
+    [{ type: 'int32', data: [from] }, { type: 'int32', data: [width] }]);
+  let out = run(x, offset);
+  while (out.shape[0] > 1) {
+    const partial = out;
+    out = run(partial, 0);
+    backend.disposeData(partial.dataId);
+  }
+  return { ...out, shape: [width] };
 }

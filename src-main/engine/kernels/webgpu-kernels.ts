@@ -12,7 +12,7 @@ import { registerMatMulKernel } from './webgpu-matmul.js';
 import { registerTensorCoreMatMul } from './webgpu-matmul-subgroup.js';
 import { registerCrossEntropyKernels } from './webgpu-cross-entropy.js';
 import { registerAttentionSoftmaxKernels } from './webgpu-attention-softmax.js';
-import { ColumnSumProgram } from './webgpu-column-sum.js';
+import { columnSums } from './webgpu-column-sum.js';
 import { HeadTransposeProgram, isHeadTransposePerm } from './webgpu-head-transpose.js';
 import { fusionsOn } from './fusions.js';
 
@@ -59,13 +59,7 @@ export function registerWebgpuKernels(env: NodeJS.ProcessEnv = process.env): str
       const columns = x.shape[rank - 1];
       const rows = tf.util.sizeFromShape(x.shape) / Math.max(columns, 1);
       if (!leading || x.dtype !== 'float32' || rows < 2 || columns < 1 || !fusionsOn('column-sum')) return original(args);
-      const backend = args.backend as unknown as WebGPUBackend;
-      let out = backend.runWebGPUProgram(new ColumnSumProgram(rows, columns), [{ dataId: x.dataId, shape: [rows, columns], dtype: 'float32' }], 'float32');
-      while (out.shape[0] > 1) { // the partial rows of the chunks, summed the same way
-        const partial = out;
-        out = backend.runWebGPUProgram(new ColumnSumProgram(partial.shape[0], columns), [partial], 'float32');
-        backend.disposeData(partial.dataId);
-      }
+      const out = columnSums(args.backend as unknown as WebGPUBackend, { dataId: x.dataId, shape: [rows, columns], dtype: 'float32' });
       return { ...out, shape: keepDims ? [...x.shape.slice(0, -1).map(() => 1), columns] : [columns] };
     });
   }

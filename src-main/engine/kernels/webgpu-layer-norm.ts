@@ -2,7 +2,8 @@
 // memory reductions), normalise / x̂ as element-wise dispatches.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { LN_APPLY, LN_DX, LN_STATS, LN_XHAT } from './layer-norm.js';
+import { LN_APPLY, LN_DX, LN_PARAM_GRADS, LN_STATS, LN_XHAT } from './layer-norm.js';
+import { layerNormParamGrads } from './webgpu-layer-norm-param-grads.js';
 
 const WG = 128;
 
@@ -198,4 +199,9 @@ export function registerLayerNormKernels(): void {
     const [rows, width] = inputs.x.shape;
     return backend.runWebGPUProgram(new ElementwiseProgram(false, rows, width), [inputs.x, inputs.stats], 'float32');
   });
+  tf.registerKernel({ kernelName: LN_PARAM_GRADS, backendName: 'webgpu', kernelFunc: ((a: Args) => {
+    const { inputs, backend } = info(a);
+    checkRank2(LN_PARAM_GRADS, inputs.x);
+    return layerNormParamGrads(backend, inputs.x, inputs.stats, inputs.dy);
+  }) as unknown as tf.KernelFunc });
 }
