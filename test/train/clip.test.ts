@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backend/index.js';
 import { clipByGlobalNormTensor, sumOfSquares } from '../../src-main/engine/train/clip.js';
+import { fileURLToPath } from 'node:url';
+import { runOnSwiftShader, swiftshaderSkip } from '../support/swiftshader.js';
 
 test('gradients above the max global norm are scaled down to it and the pre-clip norm is returned', async () => {
   await selectBackend('wasm');
@@ -49,3 +51,28 @@ test('Σg² of a matrix summed by rows first (the default from 65,536 entries; W
   assert.throws(() => sumOfSquares(g, { WID_CLIP_NORM: 'fast' }), /WID_CLIP_NORM must be scalar or rows/);
   tf.dispose([g, v]);
 });
+
+const child = fileURLToPath(new URL('./clip-swiftshader.ts', import.meta.url));
+interface ClipResult {
+  device: string; shapes: number;
+  fused: { rel: number; bad: string[]; leaked: number; rowKernels: number; squares: number; norm: number };
+  unfused: { rel: number; bad: string[]; rowKernels: number; squares: number; norm: number };
+  referenceNorm: number;
+}
+
+test('on webgpu Σg² sums the squares by rows in one dispatch per gradient, no squared copy (SwiftShader): the float64 sum within 1e-6, inf and NaN kept; WID_FUSIONS=-sum-of-squares squares first',
+  { skip: swiftshaderSkip, timeout: 150_000 }, () => {
+    const r = runOnSwiftShader<ClipResult>(child, 120_000);
+    assert.match(r.device, /swiftshader/i);
+    assert.ok(r.fused.rel <= 1e-6 && r.unfused.rel <= 1e-6, JSON.stringify(r));
+    assert.deepEqual(r.fused.bad, ['Infinity', 'NaN']);
+    assert.deepEqual(r.unfused.bad, ['Infinity', 'NaN']);
+    assert.equal(r.fused.leaked, 0);
+    // every shape, the two non-finite cases and the clip's two gradients: one row-sum dispatch each, no square kernel
+    // (the one unary kernel left is the norm's square root)
+    assert.equal(r.fused.rowKernels, r.shapes + 4);
+    assert.equal(r.fused.squares, 1);
+    assert.equal(r.unfused.rowKernels, 0);
+    assert.equal(r.unfused.squares, r.shapes + 5);
+    assert.ok(Math.abs(r.fused.norm - r.referenceNorm) <= 1e-6 * r.referenceNorm);
+  });
