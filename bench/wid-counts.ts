@@ -9,12 +9,16 @@ import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
 import { initBertWeights, disposeWeights, type BertConfig } from '../src-main/engine/bert/index.js';
+import { widMethod } from '../src-main/engine/methods/wid/registration.js';
 import { createWidMethod, type WidMethod } from '../src-main/engine/methods/wid/index.js';
 import { AdamW, stepValuesTensor } from '../src-main/engine/train/adamw.js';
 import { CapturedStep } from '../src-main/engine/capture/captured-step.js';
 import { distillationStep, type StepContext } from '../src-main/engine/train/distillation-step.js';
 import { stepWordsTensor } from '../src-main/engine/kernels/dropout-mask.js';
 import { makeTrainStep } from './lib/train-step-model.js';
+
+/** The clip norm a WID run uses (the authors': none, 0); the step still computes the gradient norm for its log. */
+const widClipNorm = widMethod.optimizer.clipNorm;
 
 export async function main(argv: string[]): Promise<Record<string, unknown>> {
   const { values } = parseArgs({
@@ -66,7 +70,7 @@ export async function main(argv: string[]): Promise<Record<string, unknown>> {
       for (const phase of ['full', 'pruned']) {
         if (phase === 'pruned') await m.afterStepAsync(0, 1);
         const ctx: StepContext = { step: 0, totalSteps: 1e9, adam: { lr: 5e-5, bc1: 1, bc2: 1 } };
-        const mk = (mode: 'auto' | 'off') => new CapturedStep(`c-${name}-${phase}-${mode}`, distillationStep(m, m.trainableVariables(), opt, 1, ctx, () => {}), { mode });
+        const mk = (mode: 'auto' | 'off') => new CapturedStep(`c-${name}-${phase}-${mode}`, distillationStep(m, m.trainableVariables(), opt, widClipNorm, ctx, () => {}), { mode });
         const key = `${name}-${phase}`;
         const runOn = (c: CapturedStep) => () => {
           ctx.adam = opt.nextStep(5e-5);

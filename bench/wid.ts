@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from '../src-main/engine/backend/index.js';
 import { BertConfig, initBertWeights, parameterCount, disposeWeights } from '../src-main/engine/bert/index.js';
+import { widMethod } from '../src-main/engine/methods/wid/registration.js';
 import { createWidMethod, type WidMethod, type WidPreset } from '../src-main/engine/methods/wid/index.js';
 import { AdamW, stepValuesTensor } from '../src-main/engine/train/adamw.js';
 import { CapturedStep } from '../src-main/engine/capture/captured-step.js';
@@ -19,6 +20,9 @@ import { makeTrainStep } from './lib/train-step-model.js';
 import type { MlmBatch } from '../src-main/engine/train/method.js';
 import { benchConfig, SIZE_NAMES } from './lib/sizes.js';
 import { profileKernels, type KernelProfile } from './lib/kernel-profile.js';
+
+/** The clip norm a WID run uses (the authors': none, 0); the step still computes the gradient norm for its log. */
+const widClipNorm = widMethod.optimizer.clipNorm;
 
 export const BENCH_SIZES: Record<string, BertConfig> = Object.fromEntries(SIZE_NAMES.map((n) => [n, benchConfig(n)]));
 
@@ -83,7 +87,7 @@ function phaseStep(m: WidMethod, key: string): { step: number; totalSteps: numbe
  */
 async function timePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, a: Args, mode: 'auto' | 'off', key: string): Promise<PhaseResult> {
   const ctx: StepContext = { ...phaseStep(m, key), adam: { lr: 5e-5, bc1: 1, bc2: 1 } };
-  const captured = new CapturedStep('wid-bench', distillationStep(m, m.trainableVariables(), opt, 1, ctx, () => {}), { mode, timeGpu: true });
+  const captured = new CapturedStep('wid-bench', distillationStep(m, m.trainableVariables(), opt, widClipNorm, ctx, () => {}), { mode, timeGpu: true });
   const run = () => {
     ctx.adam = opt.nextStep(5e-5);
     const inputs = { ...batch, stepWords: stepWordsTensor(ctx.step), adamStep: stepValuesTensor(ctx.adam) };
@@ -114,7 +118,7 @@ async function timePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, a: Args, mod
 /** Per-kernel GPU time of one eager WID step (the same step function the loop captures). */
 async function profilePhase(m: WidMethod, opt: AdamW, batch: MlmBatch, label: string): Promise<KernelProfile> {
   const ctx: StepContext = { ...phaseStep(m, label.endsWith('pruned') ? 'pruned' : 'full'), adam: { lr: 5e-5, bc1: 1, bc2: 1 } };
-  const captured = new CapturedStep('wid-profile', distillationStep(m, m.trainableVariables(), opt, 1, ctx, () => {}), { mode: 'off' });
+  const captured = new CapturedStep('wid-profile', distillationStep(m, m.trainableVariables(), opt, widClipNorm, ctx, () => {}), { mode: 'off' });
   const run = () => {
     ctx.adam = opt.nextStep(5e-5);
     const inputs = { ...batch, stepWords: stepWordsTensor(ctx.step), adamStep: stepValuesTensor(ctx.adam) };
