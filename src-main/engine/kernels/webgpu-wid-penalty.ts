@@ -76,6 +76,7 @@ export interface PenaltyDispatch {
 /** The penalised gradient as a new tensor (caller disposes); the moment, when given, updated in place. */
 export function widPenaltyInPlace(be: WebgpuInternals, d: PenaltyDispatch): tf.Tensor {
   const n = d.param.size;
+  if (n === 0) return tf.zeros(d.param.shape);
   const cols = d.axis === 'vector' ? n : d.param.shape[d.param.rank - 1];
   const out = be.makeTensorInfo(d.param.shape, 'float32');
   const moment = d.moment && d.lambda > 1 ? d.moment : null;
@@ -92,7 +93,7 @@ export function widPenaltyInPlace(be: WebgpuInternals, d: PenaltyDispatch): tf.T
   const pipeline = pipelineFor(be.device, moment !== null, skip !== null);
   const bindGroup = be.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
   if (moment) noteInPlaceWrite(moment.dataId);
-  if (n > 0) recordDispatch(be, 'WidPenalty', pipeline, bindGroup, gridOf(be, Math.ceil(n / WORKGROUP), maxWorkgroupsOverride ?? undefined), bound);
+  recordDispatch(be, 'WidPenalty', pipeline, bindGroup, gridOf(be, Math.ceil(n / WORKGROUP), maxWorkgroupsOverride ?? undefined), bound);
   dispatches++;
   return tf.engine().makeTensorFromTensorInfo(out);
 }
