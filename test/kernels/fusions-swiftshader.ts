@@ -11,8 +11,9 @@ import { TINY_STUDENT } from '../train/support/student-mlm-method.js';
 import { biasGeluFused, fusedBiasGeluAvailable, geluFused } from '../../src-main/engine/kernels/gelu.js';
 import { matMulBiasAvailable, matMulTransposedBBias } from '../../src-main/engine/kernels/matmul-bias.js';
 import { withMatMulVariant } from '../../src-main/engine/kernels/webgpu-matmul.js';
-import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { HeadTransposeProgram } from '../../src-main/engine/kernels/webgpu-head-transpose.js';
+import { withShaderKeys } from '../support/shader-keys.js';
 
 /** gelu(x + b) and the gradients of sum(gelu(x + b) · w) for x, b: the fused op, and tf.add then geluFused. */
 async function biasGelu(fused: boolean) {
@@ -58,23 +59,16 @@ async function headTransposes() {
   const values = (n: number) => Float32Array.from({ length: n }, (_, i) => (i % 53 === 7 ? special[i % special.length] : (r() - 0.5) * 100));
   const gpu = tf.getBackend() === 'webgpu';
   const backend = tf.backend() as unknown as WebGPUBackend;
-  const keys: string[] = [];
-  const run = backend.runWebGPUProgram;
-  if (gpu) {
-    backend.runWebGPUProgram = function (this: WebGPUBackend, program: WebGPUProgram, ...rest: unknown[]) {
-      keys.push(program.shaderKey);
-      return (run as (...a: unknown[]) => tf.TensorInfo).call(this, program, ...rest);
-    } as typeof run;
-  }
   const cpuForward = tf.env().get('WEBGPU_CPU_FORWARD');
   if (gpu) tf.env().set('WEBGPU_CPU_FORWARD', false);
   const bits = async (y: tf.Tensor) => [...y.shape, -1, ...new Uint32Array((await y.data() as Float32Array).slice().buffer)];
   const out: Record<string, { result: number[]; keys: string[] }> = {};
   const record = async (name: string, f: () => tf.Tensor) => {
-    keys.length = 0;
-    const y = f();
-    out[name] = { result: await bits(y), keys: [...keys] };
-    y.dispose();
+    const { result, keys } = await withShaderKeys(async () => {
+      const y = f();
+      try { return await bits(y); } finally { y.dispose(); }
+    });
+    out[name] = { result, keys };
   };
   // [B, S, H, D]: BERT-like (vec4), odd D (one float a thread), batch 1, one head (vec2), 384 and 51 workgroups
   const shapes = [[2, 9, 4, 64], [3, 5, 7, 39], [1, 6, 3, 32], [2, 5, 1, 38], [1, 128, 12, 64], [2, 33, 5, 39], [1, 1, 1, 1], [2, 3, 4, 1]];
@@ -117,7 +111,7 @@ async function headTransposes() {
   await record('switched off', () => tf.transpose(x, [0, 2, 1, 3]));
   delete process.env.WID_FUSIONS;
   x.dispose();
-  if (gpu) { tf.env().set('WEBGPU_CPU_FORWARD', cpuForward); backend.runWebGPUProgram = run; }
+  if (gpu) tf.env().set('WEBGPU_CPU_FORWARD', cpuForward);
   return out;
 }
 /** x · wᵀ + b and its three gradients: fused (the bias in the matmul's store) vs tf.matMul then tf.add, per shape and tile variant. */

@@ -3,9 +3,9 @@
 // multiply and two column sums): plain and with WID's keep vector, one chunk of rows and several, and with chunks of
 // 8 rows (WID_COLUMN_SUM_ROWS=8: three passes over the partial rows). Prints one JSON line.
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { selectBackend } from '../../src-main/engine/backend/index.js';
 import { layerNormFused } from '../../src-main/engine/kernels/layer-norm.js';
+import { withShaderKeys } from '../support/shader-keys.js';
 
 interface Case { name: string; rows: number; width: number; keep: boolean; env?: Record<string, string> }
 const cases: Case[] = [
@@ -32,25 +32,18 @@ async function run(c: Case) {
   const d = data(c);
   const saved = Object.fromEntries(Object.keys(c.env ?? {}).map((k) => [k, process.env[k]]));
   Object.assign(process.env, c.env ?? {});
-  const keys: string[] = [];
-  const be = tf.backend() as unknown as WebGPUBackend;
-  const original = be.runWebGPUProgram;
-  if (tf.getBackend() === 'webgpu') {
-    be.runWebGPUProgram = function (this: WebGPUBackend, program: WebGPUProgram, ...rest: unknown[]) {
-      keys.push(program.shaderKey);
-      return (original as (...a: unknown[]) => tf.TensorInfo).call(this, program, ...rest);
-    } as typeof original;
-  }
   const x = tf.tensor2d(d.x, [c.rows, c.width]), w = tf.tensor2d(d.w, [c.rows, c.width]);
   const g = tf.tensor1d(d.g), b = tf.tensor1d(d.b), keep = c.keep ? tf.tensor1d(d.keep) : null;
   try {
     const f = (xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => layerNormFused(xx, gg, bb, 1e-12, keep);
-    const outs = [f(x, g, b), ...tf.grads((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx, gg, bb), w)))([x, g, b])];
-    const values = await Promise.all(outs.map(async (t) => Array.from(await t.data())));
-    tf.dispose(outs);
+    const { result: values, keys } = await withShaderKeys(async () => {
+      const outs = [f(x, g, b), ...tf.grads((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx, gg, bb), w)))([x, g, b])];
+      const v = await Promise.all(outs.map(async (t) => Array.from(await t.data())));
+      tf.dispose(outs);
+      return v;
+    });
     return { values, keys };
   } finally {
-    be.runWebGPUProgram = original;
     tf.dispose([x, w, g, b, ...(keep ? [keep] : [])]);
     for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
   }

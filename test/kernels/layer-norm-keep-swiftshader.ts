@@ -4,11 +4,11 @@
 // shader keys each ran); and a captured step replayed after the keep vector's values were written in place.
 // Prints one JSON line.
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { selectBackend } from '../../src-main/engine/backend/index.js';
 import { layerNorm } from '../../src-main/engine/bert/ops.js';
 import { CapturedStep } from '../../src-main/engine/capture/captured-step.js';
 import { assignInPlace } from '../../src-main/engine/capture/in-place.js';
+import { withShaderKeys } from '../support/shader-keys.js';
 
 const [B, S, H] = [2, 5, 200]; // H above the kernels' 128 threads a row: each thread sums several dims
 let seed = 21;
@@ -44,20 +44,10 @@ function inputs() {
 async function run(keepValues: Float32Array): Promise<{ values: Values; keys: string[] }> {
   const { x, g, b, w } = inputs();
   const keep = tf.tensor1d(keepValues);
-  const keys: string[] = [];
-  const be = tf.backend() as unknown as WebGPUBackend;
-  const original = be.runWebGPUProgram;
-  if (tf.getBackend() === 'webgpu') {
-    be.runWebGPUProgram = function (this: WebGPUBackend, program: WebGPUProgram, ...rest: unknown[]) {
-      keys.push(program.shaderKey);
-      return (original as (...a: unknown[]) => tf.TensorInfo).call(this, program, ...rest);
-    } as typeof original;
-  }
   try {
-    const values = await read(lnAndGrads(x, g, b, w, keep));
+    const { result: values, keys } = await withShaderKeys(async () => read(lnAndGrads(x, g, b, w, keep)));
     return { values, keys };
   } finally {
-    be.runWebGPUProgram = original;
     tf.dispose([x, g, b, w, keep]);
   }
 }
