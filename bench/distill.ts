@@ -32,6 +32,18 @@ import { gpuPoolBytes, trimGpuPool } from './lib/gpu-pool.js';
 
 const FIXTURES = new URL('../test/fixtures/', import.meta.url).pathname;
 
+/**
+ * The steps timed after `warmup`: the loop reads its losses in batches (train/lagged-reads.ts: every 8 steps on
+ * webgpu), so progress arrives in bursts, every step of a burst stamped at the read. The clock starts at the end of the
+ * burst that reports the warm-up's last step and counts only the steps reported after it: both ends are reads.
+ */
+export function measuredSteps<T extends { step: number; t: number }>(stamps: T[], warmup: number, burstGapMs = 1): { start: T | undefined; measured: T[] } {
+  let i = stamps.findIndex((s) => s.step >= warmup);
+  if (i < 0) return { start: undefined, measured: [] };
+  while (i + 1 < stamps.length && stamps[i + 1].t - stamps[i].t < burstGapMs) i++;
+  return { start: stamps[i], measured: stamps.slice(i + 1) };
+}
+
 export async function main(argv: string[]): Promise<unknown> {
   const { values: a } = parseArgs({
     args: argv,
@@ -97,9 +109,8 @@ export async function main(argv: string[]): Promise<unknown> {
     if (a['random-teacher']) rmSync(dirname(teacherPath), { recursive: true, force: true });
   }
   const pool = gpuPoolBytes();
-  const measured = stamps.filter((s) => s.step > warmup);
-  const start = stamps.find((s) => s.step === warmup);
-  if (!start || !measured.length) throw new Error(`${method}: only ${stamps.length} steps reported progress`);
+  const { start, measured } = measuredSteps(stamps, warmup);
+  if (!start || !measured.length) throw new Error(`${method}: no step reported after the read that ended the warm-up (${stamps.length} steps reported progress; give more --steps)`);
   const seconds = (measured[measured.length - 1].t - start.t) / 1000;
   const tokens = measured.reduce((n, s) => n + s.tokens, 0);
   const out = {
