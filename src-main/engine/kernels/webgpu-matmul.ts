@@ -514,8 +514,11 @@ function makeMatMul(original: tf.KernelFunc, withBias: boolean): tf.KernelFunc {
       if (splits === 1) kPerSplit = k;
     }
     const outShape = [...tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
-    const a3 = reshape(a, transposeA ? [batchA, k, m] : [batchA, m, k], backend);
-    const b3 = reshape(b, transposeB ? [batchB, n, k] : [batchB, k, n], backend);
+    // flat views: the shader indexes A and B from the dims uniforms, and tfjs keys a pipeline by each input's rank,
+    // broadcast dims and whether its shape equals the output's, which for a 3-D view made separate pipelines of one
+    // shader (square weights, [tokens, H] -> [tokens, H] products)
+    const a3 = reshape(a, [batchA * m * k], backend);
+    const b3 = reshape(b, [batchB * k * n], backend);
     const program = new WidMatMulProgram({ ...problem, tile, broadcastA: batchA !== batch, broadcastB: batchB !== batch, splits, kPerSplit, bias: withBias });
     const dims = [m, n, k, kPerSplit].map((v) => ({ type: 'int32', data: [v] }));
     let out = backend.runWebGPUProgram(program, withBias && splits === 1 ? [a3, b3, bias!] : [a3, b3], 'float32', dims);
