@@ -2,9 +2,9 @@
 // gamma/beta gradients of every layer (tf.sum(dy, 0) over [tokens, C]). tfjs-webgpu 4.22 reduces only along the
 // innermost axis, so it first transposes [tokens, C] to [C, tokens] (a full read and write) and then reduces each row.
 // Here a workgroup owns 32 adjacent columns and 8 row lanes over one chunk of rows: each thread strides down its
-// column inside the chunk (reads coalesced across the 32 columns) with UNROLL independent sums, so that many loads are
-// in flight per thread (one dependent sum leaves the kernel waiting on memory latency), the 8 lanes are summed in workgroup memory, and
-// the chunk's partial row is written; a second pass sums the partial rows the same way. Chunking matters: with one
+// column inside the chunk (reads coalesced across the 32 columns) with UNROLL independent sums, so that several loads
+// are in flight per thread (one dependent sum leaves the kernel waiting on memory latency); the 8 lanes are summed in
+// workgroup memory and the chunk's partial row is written; a second pass sums the partial rows the same way. Chunking matters: with one
 // workgroup per 32 columns a [4096 x 768] sum ran on 24 workgroups of a 132-SM GPU and was 3x slower than tfjs'
 // transpose (docs/performance.md). A different summation order from tfjs' (values within float rounding of it;
 // checked against the cpu backend). Overrides tfjs' Sum for those reductions only; WID_FUSIONS=off or -column-sum
