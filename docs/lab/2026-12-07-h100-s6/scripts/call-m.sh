@@ -7,7 +7,8 @@
 #  2. the base step's kernel profile: the column sum with 4 running sums per thread (default) against 1 (before this
 #     session) and 8, and chunks of 64 rows: the non-matmul target (issue 21: -48 % of -50 %);
 #  3. the WID step (4L-512H, wid55): authors' schedule with this session's fused penalty and keep-LayerNorm against
-#     WID_FUSIONS=-wid-penalty,-layer-norm-keep (the pruned step was slower than the full one), then --schedule hard;
+#     WID_FUSIONS=-wid-penalty,-layer-norm-keep (the pruned step was slower than the full one), then --schedule hard,
+#     then the per-kernel profile of one step per phase (what is left to cut in the WID step);
 #  4. the f16-tc step at 4L-256H (twice), 4L-512H and base beside transformers (issue 21's 1.37x vs 2.35x, issue 25);
 #  5. the distillation jobs' step (WID 1000 steps, DistilBERT and TinyBERT 300, preset wid55, random 4L-512H
 #     teacher): what a 10,000-step student of the issue-23 series costs.
@@ -37,6 +38,7 @@ OUT=$R/wid timeout ${WID_S:-90} bash .gpu/run-bundle.sh plan --deadline ${WID_DE
   "~15 WID_BENCH_PATHS=replay wid $W" \
   "~15 WID_BENCH_PATHS=replay WID_FUSIONS=-wid-penalty,-layer-norm-keep wid $W" \
   "~15 WID_BENCH_PATHS=replay wid $W --schedule hard" \
+  "~25 WID_BENCH_PATHS=replay wid $W --profile" \
   > $R/wid/plan.log 2>&1; echo "plan rc $?" >> $R/wid/plan.log; pack
 OUT=$R/tc timeout ${TC_S:-75} bash .gpu/run-bundle.sh plan --deadline ${TC_DEADLINE:-70} \
   '~60 gpu-compare --backend webgpu --precision f16-tc --sizes 4L-256H,4L-512H,base,4L-256H --paths replay --batch 32 --seq 128 --steps 20 --warmup 5 --torch-device cuda --peers hf' \
