@@ -37,6 +37,23 @@ export function unrollSetting(env: NodeJS.ProcessEnv = process.env): number {
   return Number(v);
 }
 
+/**
+ * WGSL: this thread's place in the layout (lane `lx` of COLUMNS_PER_GROUP columns, row lane `ly`; its column `col`;
+ * the workgroup's chunk and its rows first .. end) for a dispatch [column groups, chunks]; `rows` must be defined.
+ */
+export const chunkCoordinates = (rowsPerChunk: number) => `
+        let lx = i32(localId.x) % ${COLUMNS_PER_GROUP};
+        let ly = i32(localId.x) / ${COLUMNS_PER_GROUP};
+        let col = i32(workgroupId.x) * ${COLUMNS_PER_GROUP} + lx;
+        let chunk = i32(workgroupId.y);
+        let first = chunk * ${rowsPerChunk};
+        let end = min(first + ${rowsPerChunk}, rows);`;
+
+/** WGSL: `total` = the ROW_LANES partial sums of this thread's column in workgroup array `part`. */
+export const laneTotal = (total: string, part: string) => `
+          var ${total} = ${part}[lx];
+          for (var k = 1; k < ${ROW_LANES}; k = k + 1) { ${total} = ${total} + ${part}[k * ${COLUMNS_PER_GROUP} + lx]; }`;
+
 /** How many chunks of rows the first pass splits `rows` into, and the rows of each. */
 export function columnSumChunks(rows: number, chunkRows = rowsPerChunkSetting()): { chunks: number; rowsPerChunk: number } {
   const rowsPerChunk = Math.max(chunkRows, Math.ceil(rows / 1024));
@@ -75,13 +92,7 @@ export class ColumnSumProgram implements WebGPUProgram {
       fn main(index : i32) {
         let rows = uniforms.xShape[0];
         let stride = uniforms.xShape[1];
-        let cols = uniforms.width;
-        let lx = i32(localId.x) % ${COLUMNS_PER_GROUP};
-        let ly = i32(localId.x) / ${COLUMNS_PER_GROUP};
-        let col = i32(workgroupId.x) * ${COLUMNS_PER_GROUP} + lx;
-        let chunk = i32(workgroupId.y);
-        let first = chunk * ${this.rowsPerChunk};
-        let end = min(first + ${this.rowsPerChunk}, rows);
+        let cols = uniforms.width;${chunkCoordinates(this.rowsPerChunk)}
         ${acc.map((a) => `var ${a} = 0.0;`).join(' ')}
         if (col < cols) {
           var r = first + ly;
@@ -92,9 +103,7 @@ export class ColumnSumProgram implements WebGPUProgram {
         }
         part[ly * ${COLUMNS_PER_GROUP} + lx] = ${acc.join(' + ')};
         workgroupBarrier();
-        if (ly == 0 && col < cols) {
-          var t = part[lx];
-          for (var k = 1; k < ${ROW_LANES}; k = k + 1) { t = t + part[k * ${COLUMNS_PER_GROUP} + lx]; }
+        if (ly == 0 && col < cols) {${laneTotal('t', 'part')}
           result[chunk * cols + col] = t;
         }
       }

@@ -6,7 +6,7 @@
 // summed per half. Another order of additions than the unfused path (values within float rounding).
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { COLUMNS_PER_GROUP, ROW_LANES, columnSumChunks, columnSums } from './webgpu-column-sum.js';
+import { COLUMNS_PER_GROUP, ROW_LANES, chunkCoordinates, columnSumChunks, columnSums, laneTotal } from './webgpu-column-sum.js';
 
 /** x, stats [rows, 2] (mean, rstd), dy [rows, H] -> partial sums [chunks, 2H]. */
 class ParamGradsPartialProgram implements WebGPUProgram {
@@ -33,13 +33,7 @@ class ParamGradsPartialProgram implements WebGPUProgram {
       var<workgroup> partB : array<f32, ${n}>;
       fn main(index : i32) {
         let rows = uniforms.xShape[0];
-        let H = uniforms.xShape[1];
-        let lx = i32(localId.x) % ${COLUMNS_PER_GROUP};
-        let ly = i32(localId.x) / ${COLUMNS_PER_GROUP};
-        let col = i32(workgroupId.x) * ${COLUMNS_PER_GROUP} + lx;
-        let chunk = i32(workgroupId.y);
-        let first = chunk * ${this.rowsPerChunk};
-        let end = min(first + ${this.rowsPerChunk}, rows);
+        let H = uniforms.xShape[1];${chunkCoordinates(this.rowsPerChunk)}
         var g0 = 0.0; var g1 = 0.0; var b0 = 0.0; var b1 = 0.0;
         if (col < H) {
           var r = first + ly;
@@ -61,13 +55,7 @@ class ParamGradsPartialProgram implements WebGPUProgram {
         partG[ly * ${COLUMNS_PER_GROUP} + lx] = g0 + g1;
         partB[ly * ${COLUMNS_PER_GROUP} + lx] = b0 + b1;
         workgroupBarrier();
-        if (ly == 0 && col < H) {
-          var tg = partG[lx];
-          var tb = partB[lx];
-          for (var k = 1; k < ${ROW_LANES}; k = k + 1) {
-            tg = tg + partG[k * ${COLUMNS_PER_GROUP} + lx];
-            tb = tb + partB[k * ${COLUMNS_PER_GROUP} + lx];
-          }
+        if (ly == 0 && col < H) {${laneTotal('tg', 'partG')}${laneTotal('tb', 'partB')}
           result[chunk * 2 * H + col] = tg;
           result[chunk * 2 * H + H + col] = tb;
         }

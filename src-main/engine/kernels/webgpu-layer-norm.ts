@@ -40,27 +40,28 @@ class RowProgram implements WebGPUProgram {
     const head = `
       var<workgroup> red : array<f32, ${WG}>;
       var<workgroup> red2 : array<f32, ${WG}>;
-      ${this.keep ? `var<workgroup> red3 : array<f32, ${WG}>;` : ''}
+      ${this.keep && this.kind === 'dx' ? `var<workgroup> red3 : array<f32, ${WG}>;` : ''}
       fn main(index : i32) {
         let R = uniforms.xShape[0];
         let H = uniforms.xShape[1];
         let row = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
         let tid = i32(localId.x);
         let live = row < R;`;
+    const keep = this.keep;
     if (this.kind === 'stats') {
-      if (this.keep) {
-        return `${head}
+      // K = H without keep; with it, Σ keep, summed beside Σ keep·x
+      return `${head}
         var s = 0.0;
-        var n = 0.0;
-        if (live) { for (var c = tid; c < H; c = c + ${WG}) { let k = keep[c]; n = n + k; s = s + k * x[row * H + c]; } }
+        ${keep ? 'var n = 0.0;' : ''}
+        if (live) { for (var c = tid; c < H; c = c + ${WG}) { ${keep ? 'let k = keep[c]; n = n + k; s = s + k * x[row * H + c];' : 's = s + x[row * H + c];'} } }
         red[tid] = s;
-        red2[tid] = n;
-        ${reduceSnippet('red', 'red2')}
-        let K = red2[0];
+        ${keep ? 'red2[tid] = n;' : ''}
+        ${keep ? reduceSnippet('red', 'red2') : reduceSnippet('red')}
+        let K = ${keep ? 'red2[0]' : 'f32(H)'};
         let mean = red[0] / K;
         workgroupBarrier();
         var v = 0.0;
-        if (live) { for (var c = tid; c < H; c = c + ${WG}) { let d = x[row * H + c] - mean; v = v + keep[c] * d * d; } }
+        if (live) { for (var c = tid; c < H; c = c + ${WG}) { let d = x[row * H + c] - mean; v = v + ${keep ? 'keep[c] * d * d' : 'd * d'}; } }
         red[tid] = v;
         ${reduceSnippet('red')}
         if (live && tid == 0) {
@@ -68,26 +69,8 @@ class RowProgram implements WebGPUProgram {
           result[row * 2 + 1] = inverseSqrt(red[0] / K + uniforms.eps);
         }
       }`;
-      }
-      return `${head}
-        var s = 0.0;
-        if (live) { for (var c = tid; c < H; c = c + ${WG}) { s = s + x[row * H + c]; } }
-        red[tid] = s;
-        ${reduceSnippet('red')}
-        let mean = red[0] / f32(H);
-        workgroupBarrier();
-        var v = 0.0;
-        if (live) { for (var c = tid; c < H; c = c + ${WG}) { let d = x[row * H + c] - mean; v = v + d * d; } }
-        red[tid] = v;
-        ${reduceSnippet('red')}
-        if (live && tid == 0) {
-          result[row * 2] = mean;
-          result[row * 2 + 1] = inverseSqrt(red[0] / f32(H) + uniforms.eps);
-        }
-      }`;
     }
     // dx = rstd·(g − k·(m1 + x̂·m2)), m1 = Σ g / K, m2 = Σ g·x̂ / K over every dim (k ≡ 1 and K = H without keep)
-    const keep = this.keep;
     return `${head}
         var mean = 0.0;
         var rstd = 0.0;
