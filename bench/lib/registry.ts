@@ -24,6 +24,7 @@ export const BENCHMARKS: Record<string, BenchEntry> = {
   'gpu-probe': { summary: 'op timings of BERT-base shapes; --profile SIZES: per-kernel GPU time of one step', estimateS: 30, load: () => import('../gpu-probe.js') },
   'gpu-matmul-probe': { summary: 'every matmul shape of the step: tfjs vs each tile variant, fastest per shape (--apply: use it)', estimateS: 150, load: () => import('../gpu-matmul-probe.js') },
   'gpu-tc-check': { summary: 'f16 tensor-core matmul at every step shape: error vs float64 (bound, NaN-filled outputs), TFLOP/s vs fp32, fastest variant (--apply: use it)', estimateS: 180, load: () => import('../gpu-tc-check.js') },
+  'gpu-compile-probe': { summary: 'pipeline compiles one after another vs all at once (createComputePipelineAsync): does Dawn compile in parallel?', estimateS: 15, load: () => import('../gpu-compile-probe.js') },
   'gpu-dispatch-probe': { summary: 'CPU cost of one small op and of the raw Dawn calls behind it', estimateS: 10, load: () => import('../gpu-dispatch-probe.js') },
   wid: { summary: 'WID distillation steps at full width and pruned, steps/s, peak tensor bytes', estimateS: 25, load: () => import('../wid.js') },
   'wid-counts': { summary: 'kernels and dispatches of one plain and one WID step (full, pruned), the WID cuts off and on', estimateS: 20, load: () => import('../wid-counts.js') },
