@@ -18,6 +18,8 @@ R=/tmp/outM; mkdir -p /tmp/d $R/glue $R/profile $R/wid $R/tc $R/jobs
 pack() { tar -C $R -czf /tmp/call-m.tgz . && mv /tmp/call-m.tgz $OUT/call-m.tgz; }
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > $R/gpu.txt 2>&1
 tar -C /tmp/d -xJf .gpu-glue/glue.tar.xz
+# the fine-tune parity fixture (CPU torch, seconds): test/glue/finetune-parity.test.ts
+mkdir -p $R/fixture && timeout 90 python3 scripts/fixtures/make_finetune_fixture.py $R/fixture/finetune > $R/fixture/log.txt 2>&1; echo "fixture rc $?" >> $R/fixture/log.txt; pack
 timeout 60 bash .gpu/run-bundle.sh make-random-model --config .gpu/probe --out /tmp/rand > /tmp/make-random.log 2>&1
 timeout ${GLUE_S:-130} bash .gpu/run-bundle.sh bench glue --model /tmp/rand --glue /tmp/d/glue --tasks RTE,MRPC --lr 5e-5 --epochs 3 \
   --backend webgpu --iters 0 --peer tf32 --out $R/glue/glue.json > $R/glue/glue.log 2>&1; echo "glue rc $?" >> $R/glue/glue.log
