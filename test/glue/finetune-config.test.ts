@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { parseFineTuneConfig } from '../../src-main/engine/jobs/finetune.js';
 import { parseEvaluateConfig } from '../../src-main/engine/jobs/evaluate.js';
 import { ConfigError } from '../../src-main/engine/jobs/types.js';
+import { selectBackend } from '../../src-main/engine/backend/index.js';
+import { loadHfModel } from '../../src-main/engine/checkpoint/index.js';
+import { disposeWeights } from '../../src-main/engine/bert/index.js';
+import { classifierWeights } from '../../src-main/engine/glue/finetune.js';
 
 const ok = { modelPath: '/models/wid', gluePath: '/data/glue', task: 'RTE' };
 const rejects = (raw: unknown, field: RegExp) => assert.throws(() => parseFineTuneConfig(raw), (e: Error) => e instanceof ConfigError && field.test(e.message));
@@ -31,6 +35,24 @@ test('finetune config: without lr or sweep the learning rate is searched over th
 test('finetune config: pooler is "checkpoint" or "fresh"', () => {
   assert.equal(parseFineTuneConfig({ ...ok, pooler: 'fresh' }).hp.pooler, 'fresh');
   rejects({ ...ok, pooler: 'teacher' }, /^pooler: /);
+});
+
+test('finetune config: classifier is "fresh" (default) or "checkpoint"; the engine names a missing or mis-sized head', async () => {
+  assert.equal(parseFineTuneConfig(ok).hp.classifier, 'fresh');
+  assert.equal(parseFineTuneConfig({ ...ok, classifier: 'checkpoint' }).hp.classifier, 'checkpoint');
+  rejects({ ...ok, classifier: 'teacher' }, /^classifier: /);
+  await selectBackend('wasm');
+  const mlm = await loadHfModel('test/fixtures/bert/tiny-teacher');
+  const cls = await loadHfModel('test/fixtures/bert/parity-cls-uncased'); // 3 labels
+  try {
+    assert.throws(() => classifierWeights(mlm, 'RTE', 1, 'checkpoint', 'checkpoint'), /classifier "checkpoint": the model has no classifier\.weight/);
+    assert.throws(() => classifierWeights(cls, 'RTE', 1, 'checkpoint', 'checkpoint'), /classifier is \[3,32\] \+ \[3\], RTE needs \[2,32\] \+ \[2\]/);
+    const { initial } = classifierWeights(cls, 'MNLI', 1, 'checkpoint', 'checkpoint');
+    assert.equal(initial['classifier.weight'], cls.weights['classifier.weight']);
+  } finally {
+    disposeWeights(mlm.weights);
+    disposeWeights(cls.weights);
+  }
 });
 
 test('finetune config: a registered model id and dataset id stand in for the paths', () => {

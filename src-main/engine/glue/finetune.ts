@@ -49,6 +49,11 @@ export interface FineTuneHyperParams {
    * from_pretrained does), a fresh one where it has none; 'fresh': always a freshly initialised pooler.
    */
   pooler?: 'checkpoint' | 'fresh';
+  /**
+   * 'fresh' (default): a new classifier, N(0, 0.02) weights and zero bias; 'checkpoint': the model's own
+   * `classifier.*` (a sequence classifier fine-tuned further), which must have the task's label count.
+   */
+  classifier?: 'fresh' | 'checkpoint';
 }
 
 export interface DevResult {
@@ -66,6 +71,8 @@ export interface FineTuneProgress {
   epoch: number;
   loss: number;
   lr: number;
+  /** The gradient's global norm before clipping (of the unscaled gradients). */
+  gradNorm: number;
   /** Present on the last step of an epoch: that epoch's dev figures. */
   dev?: DevResult;
   /** With loss scaling: the scale after this step, and whether the step was skipped (its loss may then be NaN or inf). */
@@ -172,7 +179,8 @@ export type ShapeLog = Set<string>;
  * The model's encoder + pooler, plus a freshly initialised classifier (and pooler, if the checkpoint has none), for
  * any family: which tensors are the base model and which the pooler, the family says (model-family/).
  */
-export function classifierWeights(model: FamilyModel, task: GlueTaskName, seed: number, pooler: 'checkpoint' | 'fresh' = 'checkpoint'): { family: ModelFamily; config: FamilyConfig; initial: BertWeights } {
+export function classifierWeights(model: FamilyModel, task: GlueTaskName, seed: number, pooler: 'checkpoint' | 'fresh' = 'checkpoint',
+  classifier: 'fresh' | 'checkpoint' = 'fresh'): { family: ModelFamily; config: FamilyConfig; initial: BertWeights } {
   const ops = familyOps(model.family);
   const spec = GLUE_TASKS[task];
   const regression = spec.labels === null;
@@ -188,8 +196,18 @@ export function classifierWeights(model: FamilyModel, task: GlueTaskName, seed: 
   for (const [name, shape] of Object.entries(ops.poolerShapes(config))) {
     if (!initial[name]) initial[name] = shape.length === 1 ? tf.zeros(shape) : rand(shape, 1);
   }
-  initial['classifier.weight'] = rand([numLabels, H], 2);
-  initial['classifier.bias'] = tf.zeros([numLabels]);
+  if (classifier === 'checkpoint') {
+    const w = model.weights['classifier.weight'], b = model.weights['classifier.bias'];
+    if (!w || !b) throw new Error('fine-tune classifier "checkpoint": the model has no classifier.weight / classifier.bias (use "fresh")');
+    if (w.shape.join() !== `${numLabels},${H}` || b.shape.join() !== `${numLabels}`) {
+      throw new Error(`fine-tune classifier "checkpoint": the model's classifier is [${w.shape}] + [${b.shape}], ${task} needs [${numLabels},${H}] + [${numLabels}]`);
+    }
+    initial['classifier.weight'] = w;
+    initial['classifier.bias'] = b;
+  } else {
+    initial['classifier.weight'] = rand([numLabels, H], 2);
+    initial['classifier.bias'] = tf.zeros([numLabels]);
+  }
   return { family: ops.family, config, initial };
 }
 
@@ -282,7 +300,7 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
   const train = encodeAll(tokenizer, args.trainRows, hp.maxLength);
   const dev = args.devSplits.map((d) => ({ split: d.split, rows: encodeAll(tokenizer, d.examples, hp.maxLength) }));
 
-  const { family, config, initial } = classifierWeights(args.model, task, hp.seed, hp.pooler ?? 'checkpoint');
+  const { family, config, initial } = classifierWeights(args.model, task, hp.seed, hp.pooler ?? 'checkpoint', hp.classifier ?? 'fresh');
   const spec: ClassifierSpec = { family, config };
   const buckets = lengthBuckets(hp.maxLength);
   const shapes: ShapeLog = new Set();
@@ -342,7 +360,7 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
         // a skipped step (its gradients overflowed) changed nothing: not a divergence; its loss counts where finite
         if (skipped) {
           if (Number.isFinite(loss)) lossSum += loss;
-          args.onProgress?.({ step: tag.step, totalSteps, epoch: tag.epoch, loss, lr: tag.lr, dev: dev?.step === tag.step ? dev.result : undefined, lossScale: scale, skipped: true });
+          args.onProgress?.({ step: tag.step, totalSteps, epoch: tag.epoch, loss, lr: tag.lr, gradNorm: norm, dev: dev?.step === tag.step ? dev.result : undefined, lossScale: scale, skipped: true });
           continue;
         }
       }
@@ -351,7 +369,7 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
       }
       lossSum += loss;
       args.onProgress?.({
-        step: tag.step, totalSteps, epoch: tag.epoch, loss, lr: tag.lr, dev: dev?.step === tag.step ? dev.result : undefined,
+        step: tag.step, totalSteps, epoch: tag.epoch, loss, lr: tag.lr, gradNorm: norm, dev: dev?.step === tag.step ? dev.result : undefined,
         ...(scaler.mode === 'dynamic' ? { lossScale: scale } : {}),
       });
     }

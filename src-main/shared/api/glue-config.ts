@@ -57,6 +57,8 @@ export const finetuneFieldsSchema = z.strictObject({
   clipNorm: number({ min: 0, max: 1e6, help: 'global gradient-norm clip, 0 = none', expected: 'a number from 0 to 1000000 (0 = no clipping)' }).default(1),
   pooler: oneOf(['checkpoint', 'fresh'], 'checkpoint: the model\'s own pooler where it has one; fresh: a new one (students get a fresh one unless set)',
     '"checkpoint" (use the model\'s own pooler where it has one) or "fresh"').default('checkpoint'),
+  classifier: oneOf(['fresh', 'checkpoint'], 'fresh: a new classifier head; checkpoint: the model\'s own (a sequence classifier fine-tuned further; its label count must match the task)',
+    '"fresh" (a new classifier head) or "checkpoint" (the model\'s own)').default('fresh'),
   maxTrainRows: rows('use only the first N training rows of each task (all when left out)').optional(),
   maxTrainRowsByTask: described(z.partialRecord(z.enum(GLUE_TASK_NAMES, { error: taskExpected }), rows('training rows of this task'), { error: '{ TASK: rows }' }),
     { help: 'per-task caps on training rows, e.g. { "SST-2": 20000 }', expected: '{ TASK: rows }' }).optional(),
@@ -80,7 +82,7 @@ export const finetuneConfigSchema = finetuneFieldsSchema.superRefine((c, ctx) =>
 }).transform((c) => {
   const hp = {
     lr: c.lr ?? 2e-5, epochs: c.epochs, batchSize: c.batchSize, maxLength: c.maxLength, warmupRatio: c.warmupRatio,
-    weightDecay: c.weightDecay, dropout: c.dropout, clipNorm: c.clipNorm, pooler: c.pooler, seed: c.seed,
+    weightDecay: c.weightDecay, dropout: c.dropout, clipNorm: c.clipNorm, pooler: c.pooler, classifier: c.classifier, seed: c.seed,
   };
   // no lr and no sweep: search the default grid (a single given lr means no search)
   const sweep = c.sweep ?? (c.lr === undefined ? { lr: DEFAULT_LR_GRID } : undefined);
