@@ -154,3 +154,25 @@ test('a directory with only pytorch_model.bin is refused with a hint to re-save 
   writeFileSync(join(dir, 'pytorch_model.bin'), 'x');
   await assert.rejects(loadHfModel(dir), /has only pytorch_model\.bin; we read safetensors only/);
 });
+
+test('a transformers v5 directory (tokenizer.json, no vocab.txt) loads with its tokenizer, and a save writes vocab.txt', async () => {
+  await selectBackend('wasm');
+  // saved by transformers 5.17's save_pretrained (scripts/fixtures/make_finetune_fixture.py): no vocab.txt
+  const v5 = 'test/fixtures/glue-parity/rte/start';
+  assert.ok(!existsSync(join(v5, 'vocab.txt')) && existsSync(join(v5, 'tokenizer.json')));
+  const m = await loadHfModel(v5);
+  try {
+    const teacherVocab = readFileSync('test/fixtures/bert/tiny-teacher/vocab.txt', 'utf8');
+    assert.equal(m.vocabPath, undefined);
+    assert.deepEqual(m.tokenizer!.vocab, teacherVocab.split('\n').slice(0, -1));
+    assert.ok(m.files.includes(join(v5, 'tokenizer.json')));
+    const dir = join(tmp(), 'resaved');
+    await saveHfModel(dir, { config: m.config, weights: m.weights, architecture: 'BertForSequenceClassification', vocab: m.tokenizer!.vocab });
+    assert.equal(readFileSync(join(dir, 'vocab.txt'), 'utf8'), teacherVocab);
+    const back = await loadHfModel(dir);
+    assert.deepEqual(back.tokenizer!.encode('the cat sat on the mat', 'a dog'), m.tokenizer!.encode('the cat sat on the mat', 'a dog'));
+    disposeWeights(back.weights);
+  } finally {
+    disposeWeights(m.weights);
+  }
+});

@@ -127,12 +127,14 @@ async function loadFamilyModel<C extends FamilyConfigBase, A extends string>(
     }
   }
   // the tokenizer is read before any tensor is made, so a bad vocab leaks nothing
-  const vocabPath = join(dir, 'vocab.txt');
+  // vocab.txt, or a WordPiece tokenizer.json alone (as transformers v5 saves a BERT tokenizer)
+  const vocabPath = join(dir, 'vocab.txt'), fastPath = join(dir, 'tokenizer.json');
+  const tokenizerFile = existsSync(vocabPath) ? vocabPath : existsSync(fastPath) ? fastPath : null;
   let tokenizer: BertTokenizer | undefined;
-  if (existsSync(vocabPath)) {
+  if (tokenizerFile) {
     tokenizer = BertTokenizer.fromModelDir(dir);
     if (tokenizer.vocabSize > config.vocabSize) {
-      throw new Error(`${vocabPath} has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${config.vocabSize}`);
+      throw new Error(`${tokenizerFile} has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${config.vocabSize}`);
     }
   }
   const weights: BertWeights = {};
@@ -147,10 +149,10 @@ async function loadFamilyModel<C extends FamilyConfigBase, A extends string>(
   }
   const ignoredTensors = [...found.keys()].filter((n) => !(n in expected)).sort();
   const out: LoadedCommon & { config: C; architecture: A } = { config, weights, architecture, files: [configPath, ...files], ignoredTensors };
-  if (tokenizer) {
-    out.vocabPath = vocabPath;
+  if (tokenizer && tokenizerFile) {
+    if (tokenizerFile === vocabPath) out.vocabPath = vocabPath;
     out.tokenizer = tokenizer;
-    out.files.push(vocabPath);
+    out.files.push(tokenizerFile);
   }
   return out;
 }

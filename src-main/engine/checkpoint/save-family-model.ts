@@ -16,6 +16,8 @@ interface SaveCommon {
   weights: BertWeights;
   /** vocab.txt to copy next to the model (recommended: the app's tokenizer reads it back). */
   vocabPath?: string;
+  /** Without vocabPath: the tokens in id order, written as vocab.txt (a model whose vocabulary came from tokenizer.json alone). */
+  vocab?: readonly string[];
   /** tokenizer_config.json do_lower_case; default true (uncased). */
   doLowerCase?: boolean;
 }
@@ -54,11 +56,9 @@ async function save<C extends FamilyConfigBase, A extends string>(
     }
     if (t.dtype !== 'float32') throw new Error(`cannot save weight "${name}": dtype ${t.dtype}, expected float32`);
   }
-  if (opts.vocabPath) {
-    const vocab = readVocabFile(opts.vocabPath);
-    if (vocab.length > config.vocabSize) {
-      throw new Error(`${opts.vocabPath} has ${vocab.length} tokens but the model's vocabSize is ${config.vocabSize}`);
-    }
+  const vocab = opts.vocabPath ? readVocabFile(opts.vocabPath) : opts.vocab;
+  if (vocab && vocab.length > config.vocabSize) {
+    throw new Error(`${opts.vocabPath ?? 'the vocabulary'} has ${vocab.length} tokens but the model's vocabSize is ${config.vocabSize}`);
   }
   const tensors: Record<string, TensorToWrite> = {};
   for (const [name, shape] of Object.entries(shapes)) {
@@ -73,8 +73,9 @@ async function save<C extends FamilyConfigBase, A extends string>(
   await writeDirAtomically(dir, async (tmp) => {
     writeFileSync(join(tmp, 'config.json'), JSON.stringify(hfConfig, null, 2) + '\n');
     writeFileSync(join(tmp, 'model.safetensors'), serializeSafetensors(tensors));
-    if (opts.vocabPath) {
-      copyFileSync(opts.vocabPath, join(tmp, 'vocab.txt'));
+    if (vocab) {
+      if (opts.vocabPath) copyFileSync(opts.vocabPath, join(tmp, 'vocab.txt'));
+      else writeFileSync(join(tmp, 'vocab.txt'), vocab.join('\n') + '\n');
       const specials = { unk_token: '[UNK]', sep_token: '[SEP]', pad_token: '[PAD]', cls_token: '[CLS]', mask_token: '[MASK]' };
       writeFileSync(join(tmp, 'tokenizer_config.json'), JSON.stringify({
         tokenizer_class: 'BertTokenizer', do_lower_case: doLowerCase, strip_accents: null, tokenize_chinese_chars: true,

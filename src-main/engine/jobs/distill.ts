@@ -118,7 +118,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
   const trained = applyTrainingPrecision(config, ctx.backend.name);
   ctx.log('info', `precision: ${describePrecision(trained)} (setting ${config.precision}${config.lossScaling !== 'auto' ? `, loss scaling ${config.lossScaling}` : ''})`);
   const loaded = await loadHfModel(config.teacherPath);
-  if (!loaded.tokenizer) throw new Error(`teacher ${config.teacherPath} has no vocab.txt: the corpus is tokenised with the teacher's tokenizer`);
+  if (!loaded.tokenizer) throw new Error(`teacher ${config.teacherPath} has no vocab.txt (nor a WordPiece tokenizer.json): the corpus is tokenised with the teacher's tokenizer`);
   const teacher: Teacher = { config: loaded.config, weights: loaded.weights };
   let method: DistillMethod | undefined;
   // the held-out tail: training reads <workDir>/heldout/train.txt (the corpus without it); same split on resume
@@ -203,7 +203,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       // <Family>ForMaskedLM: BertForMaskedLM for WID, DistilBERT, TinyBERT; AlbertForMaskedLM, MobileBertForMaskedLM
       await ops.save(studentDir, {
         config: student.config, weights: student.weights, role: 'mlm',
-        vocabPath: loaded.vocabPath, doLowerCase: loaded.tokenizer.lowercase,
+        vocabPath: loaded.vocabPath, vocab: loaded.tokenizer.vocab, doLowerCase: loaded.tokenizer.lowercase,
       });
     } finally {
       for (const t of Object.values(student.weights)) t.dispose();

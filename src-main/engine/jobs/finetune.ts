@@ -58,7 +58,7 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
   const model = await loadAnyHfModel(config.modelPath);
   const ops = familyOps(model.family);
   try {
-    if (!model.tokenizer) throw new Error(`${config.modelPath} has no vocab.txt: fine-tuning needs the model's tokenizer`);
+    if (!model.tokenizer) throw new Error(`${config.modelPath} has no vocab.txt (nor a WordPiece tokenizer.json): fine-tuning needs the model's tokenizer`);
     const tokenizer = model.tokenizer;
     const grids = data.map((d) => (config.sweep ? sweepPoints(config.hp, config.sweep) : [config.hp]));
     const totalSteps = data.reduce((n, d, i) => n + grids[i].reduce((m, hp) => m + Math.ceil(d.trainRows.length / hp.batchSize) * hp.epochs, 0), 0);
@@ -107,7 +107,7 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
       if (fineTuned) {
         try {
           const dir = join(ctx.workDir, 'finetuned', d.task);
-          await ops.save(dir, { config: result.best.result.config, weights: fineTuned, role: 'classifier', vocabPath: model.vocabPath, doLowerCase: tokenizer.lowercase });
+          await ops.save(dir, { config: result.best.result.config, weights: fineTuned, role: 'classifier', vocabPath: model.vocabPath, vocab: tokenizer.vocab, doLowerCase: tokenizer.lowercase });
           ctx.artifact(`finetuned/${d.task}`, dir);
         } finally {
           disposeWeights(fineTuned);

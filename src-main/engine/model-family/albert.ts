@@ -21,5 +21,5 @@ export const ALBERT_OPS: ModelFamilyOps<AlbertConfig> = {
   forwardFlops: albertForwardFlops,
   // depth = applications of the shared groups (what a forward pass runs), as transformers' num_hidden_layers
   shape: (c) => ({ layers: c.numHiddenLayers, hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize }),
-  save: (dir, m) => saveFamilyModel(dir, { family: 'albert', config: m.config, weights: m.weights, architecture: ARCHITECTURE[m.role], vocabPath: m.vocabPath, doLowerCase: m.doLowerCase }),
+  save: (dir, m) => saveFamilyModel(dir, { family: 'albert', config: m.config, weights: m.weights, architecture: ARCHITECTURE[m.role], vocabPath: m.vocabPath, vocab: m.vocab, doLowerCase: m.doLowerCase }),
 };

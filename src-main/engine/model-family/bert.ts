@@ -21,5 +21,5 @@ export const BERT_OPS: ModelFamilyOps<BertConfig> = {
   parameterCount: (cfg, heads) => parameterCount(cfg, heads),
   forwardFlops: bertForwardFlops,
   shape: (c) => ({ layers: c.numHiddenLayers, hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize }),
-  save: (dir, m) => saveHfModel(dir, { config: m.config, weights: m.weights, architecture: ARCHITECTURE[m.role], vocabPath: m.vocabPath, doLowerCase: m.doLowerCase }),
+  save: (dir, m) => saveHfModel(dir, { config: m.config, weights: m.weights, architecture: ARCHITECTURE[m.role], vocabPath: m.vocabPath, vocab: m.vocab, doLowerCase: m.doLowerCase }),
 };

@@ -23,5 +23,5 @@ export const MOBILEBERT_OPS: ModelFamilyOps<MobileBertConfig> = {
   forwardFlops: mobileBertForwardFlops,
   // hidden = the inter-block width; attention and FFNs run at intra_bottleneck_size inside each block
   shape: (c) => ({ layers: c.numHiddenLayers, hidden: c.hiddenSize, heads: c.numAttentionHeads, intermediate: c.intermediateSize }),
-  save: (dir, m) => saveFamilyModel(dir, { family: 'mobilebert', config: m.config, weights: m.weights, architecture: ARCHITECTURE[m.role], vocabPath: m.vocabPath, doLowerCase: m.doLowerCase }),
+  save: (dir, m) => saveFamilyModel(dir, { family: 'mobilebert', config: m.config, weights: m.weights, architecture: ARCHITECTURE[m.role], vocabPath: m.vocabPath, vocab: m.vocab, doLowerCase: m.doLowerCase }),
 };

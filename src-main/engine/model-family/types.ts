@@ -49,5 +49,5 @@ export interface ModelFamilyOps<C extends FamilyConfig = FamilyConfig> {
   forwardFlops(cfg: C, seqLen: number, opts?: { mlmHead?: boolean }): number;
   shape(cfg: C): FamilyShape;
   /** Writes a folder transformers' <Family>For<Role>.from_pretrained loads. */
-  save(dir: string, model: { config: C; weights: BertWeights; role: FamilyRole; vocabPath?: string; doLowerCase?: boolean }): Promise<void>;
+  save(dir: string, model: { config: C; weights: BertWeights; role: FamilyRole; vocabPath?: string; vocab?: readonly string[]; doLowerCase?: boolean }): Promise<void>;
 }
