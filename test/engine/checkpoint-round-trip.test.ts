@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -172,6 +172,21 @@ test('a transformers v5 directory (tokenizer.json, no vocab.txt) loads with its 
     const back = await loadHfModel(dir);
     assert.deepEqual(back.tokenizer!.encode('the cat sat on the mat', 'a dog'), m.tokenizer!.encode('the cat sat on the mat', 'a dog'));
     disposeWeights(back.weights);
+  } finally {
+    disposeWeights(m.weights);
+  }
+});
+
+test('a tokenizer.json that is not WordPiece (as a SentencePiece model has) and no vocab.txt: the model loads without a tokenizer', async () => {
+  await selectBackend('wasm');
+  const dir = join(tmp(), 'unigram');
+  cpSync('test/fixtures/glue-parity/rte/start', dir, { recursive: true });
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify({ model: { type: 'Unigram', vocab: [['<pad>', 0], ['▁the', -3.1]] } }));
+  const m = await loadHfModel(dir);
+  try {
+    assert.equal(m.tokenizer, undefined);
+    assert.equal(m.vocabPath, undefined);
+    assert.ok(!m.files.includes(join(dir, 'tokenizer.json')));
   } finally {
     disposeWeights(m.weights);
   }

@@ -2,7 +2,7 @@
 // through one set of checks (every expected tensor present with its shape, float dtype, vocab.txt no larger than
 // the vocabulary); names stay Hugging Face's. loadHfModel is the same loader for a folder that must hold a BERT.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { constants as bufferConstants } from 'node:buffer';
 import * as tf from '@tensorflow/tfjs';
 import type { BertWeights } from '../bert/weights.js';
@@ -128,14 +128,9 @@ async function loadFamilyModel<C extends FamilyConfigBase, A extends string>(
   }
   // the tokenizer is read before any tensor is made, so a bad vocab leaks nothing
   // vocab.txt, or a WordPiece tokenizer.json alone (as transformers v5 saves a BERT tokenizer)
-  const vocabPath = join(dir, 'vocab.txt'), fastPath = join(dir, 'tokenizer.json');
-  const tokenizerFile = existsSync(vocabPath) ? vocabPath : existsSync(fastPath) ? fastPath : null;
-  let tokenizer: BertTokenizer | undefined;
-  if (tokenizerFile) {
-    tokenizer = BertTokenizer.fromModelDir(dir);
-    if (tokenizer.vocabSize > config.vocabSize) {
-      throw new Error(`${tokenizerFile} has ${tokenizer.vocabSize} tokens but config.json vocab_size is ${config.vocabSize}`);
-    }
+  const vocab = BertTokenizer.readModelDir(dir);
+  if (vocab && vocab.tokenizer.vocabSize > config.vocabSize) {
+    throw new Error(`${vocab.file} has ${vocab.tokenizer.vocabSize} tokens but config.json vocab_size is ${config.vocabSize}`);
   }
   const weights: BertWeights = {};
   try {
@@ -149,10 +144,10 @@ async function loadFamilyModel<C extends FamilyConfigBase, A extends string>(
   }
   const ignoredTensors = [...found.keys()].filter((n) => !(n in expected)).sort();
   const out: LoadedCommon & { config: C; architecture: A } = { config, weights, architecture, files: [configPath, ...files], ignoredTensors };
-  if (tokenizer && tokenizerFile) {
-    if (tokenizerFile === vocabPath) out.vocabPath = vocabPath;
-    out.tokenizer = tokenizer;
-    out.files.push(tokenizerFile);
+  if (vocab) {
+    if (basename(vocab.file) === 'vocab.txt') out.vocabPath = vocab.file;
+    out.tokenizer = vocab.tokenizer;
+    out.files.push(vocab.file);
   }
   return out;
 }

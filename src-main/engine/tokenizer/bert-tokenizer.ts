@@ -114,6 +114,13 @@ export class BertTokenizer {
    * a directory with only a WordPiece `tokenizer.json` (as transformers v5 may save) is read from that.
    */
   static fromModelDir(dir: string): BertTokenizer {
+    const found = BertTokenizer.readModelDir(dir);
+    if (!found) throw new Error(`model directory ${dir} has no vocab.txt (nor a WordPiece tokenizer.json)`);
+    return found.tokenizer;
+  }
+
+  /** As fromModelDir, with the file the vocabulary came from; null where the directory has neither (e.g. a SentencePiece model's). */
+  static readModelDir(dir: string): { tokenizer: BertTokenizer; file: string } | null {
     const readJson = (path: string): Record<string, any> => {
       try {
         return JSON.parse(readFileSync(path, 'utf8'));
@@ -133,16 +140,16 @@ export class BertTokenizer {
       stripAccents: bool(cfg.strip_accents, normalizer?.strip_accents) ?? null,
       tokenizeChineseChars: bool(cfg.tokenize_chinese_chars, normalizer?.handle_chinese_chars) ?? true,
     };
-    if (existsSync(vocabPath)) return BertTokenizer.fromVocabFile(vocabPath, opts);
+    if (existsSync(vocabPath)) return { tokenizer: BertTokenizer.fromVocabFile(vocabPath, opts), file: vocabPath };
     if (fast?.model?.type === 'WordPiece' && fast.model.vocab && typeof fast.model.vocab === 'object') {
       const vocab: string[] = [];
       for (const [t, id] of Object.entries(fast.model.vocab as Record<string, number>)) vocab[id] = t;
       if (vocab.some((t) => t === undefined) || vocab.length !== Object.keys(fast.model.vocab).length) {
         throw new Error(`${fastPath}: WordPiece vocab ids are not 0..n-1 without gaps`);
       }
-      return new BertTokenizer(vocab, opts);
+      return { tokenizer: new BertTokenizer(vocab, opts), file: fastPath };
     }
-    throw new Error(`model directory ${dir} has no vocab.txt (nor a WordPiece tokenizer.json)`);
+    return null;
   }
 
   get vocabSize(): number {
