@@ -147,6 +147,14 @@ def evaluate(model, task, dev, device, regression, autocast):
     return m, sum(m.values()) / len(m)
 
 
+def adamw(model, lr, weight_decay, device):
+    """The recipe's AdamW: betas 0.9/0.999, eps 1e-6, decay on every parameter but biases and LayerNorm."""
+    decay = [p for n, p in model.named_parameters() if not ('LayerNorm' in n or n.endswith('bias'))]
+    no_decay = [p for n, p in model.named_parameters() if 'LayerNorm' in n or n.endswith('bias')]
+    return torch.optim.AdamW([{'params': decay, 'weight_decay': weight_decay}, {'params': no_decay, 'weight_decay': 0.0}],
+                             lr=lr, betas=(0.9, 0.999), eps=1e-6, fused=device.type == 'cuda')
+
+
 def fine_tune(args, task, lr, tok, train, dev, device):
     from transformers import BertForSequenceClassification
     regression = TASKS[task][4] is None
@@ -156,10 +164,7 @@ def fine_tune(args, task, lr, tok, train, dev, device):
         args.model, num_labels=1 if regression else len(TASKS[task][4]), dtype=torch.float32,
         attn_implementation='sdpa', problem_type='regression' if regression else 'single_label_classification')
     model.to(device).train()
-    decay = [p for n, p in model.named_parameters() if not ('LayerNorm' in n or n.endswith('bias'))]
-    no_decay = [p for n, p in model.named_parameters() if 'LayerNorm' in n or n.endswith('bias')]
-    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': args.weight_decay}, {'params': no_decay, 'weight_decay': 0.0}],
-                            lr=lr, betas=(0.9, 0.999), eps=1e-6, fused=device.type == 'cuda')
+    opt = adamw(model, lr, args.weight_decay, device)
     steps_per_epoch = math.ceil(len(train) / args.batch)
     total = steps_per_epoch * args.epochs
     warmup = round(args.warmup_ratio * total)
