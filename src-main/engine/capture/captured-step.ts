@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { rawPassMethods, record } from './gpu-hooks.js';
 import type { Command, Recording } from './recording.js';
-import { activeWebgpu, bufferOf, flushTfjs, type WebgpuInternals } from './webgpu-internals.js';
+import { activeWebgpu, bufferOf, dropCpuCopy, flushTfjs, type WebgpuInternals } from './webgpu-internals.js';
 
 export type StepInputs = Record<string, tf.Tensor>;
 export type StepOutputs = Record<string, tf.Tensor>;
@@ -242,6 +242,8 @@ export class CapturedStep {
       pass.end();
     }
     this.timer?.resolve(encoder);
+    // the replay updated these in place (parameters, Adam's moments): a CPU copy cached by an earlier read is stale
+    for (const d of t.inPlace) dropCpuCopy(be, d);
     return this.copyOutputs(be, t, encoder);
   }
 

@@ -3,7 +3,7 @@
 // recording each wrapper is one null check. tfjs' buffer pool and tensor map are wrapped on the backend
 // instance only for the length of one recording.
 import { Recording } from './recording.js';
-import type { WebgpuInternals } from './webgpu-internals.js';
+import { dropCpuCopy, type WebgpuInternals } from './webgpu-internals.js';
 
 let active: Recording | null = null;
 let installed = false;
@@ -11,8 +11,13 @@ let installed = false;
 /** True while a step is being recorded (uploads then take fresh buffers: webgpu-upload.ts). */
 export const isRecording = (): boolean => active !== null;
 
-/** Kernels that update a tensor in place report it: a replay is valid only while that data has no other holder. */
-export function noteInPlaceWrite(dataId: object): void {
+/**
+ * Kernels that update a tensor in place report it: a replay is valid only while that data has no other holder,
+ * and a CPU copy that tfjs cached when the tensor was last read (it returns that copy on every later read) is
+ * now stale, so it is dropped.
+ */
+export function noteInPlaceWrite(be: WebgpuInternals, dataId: object): void {
+  dropCpuCopy(be, dataId);
   active?.inPlaceWrites.add(dataId);
 }
 

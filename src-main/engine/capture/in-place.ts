@@ -30,7 +30,7 @@ export function assignInPlace(variable: tf.Variable, value: tf.Tensor): void {
   be.commandEncoder!.copyBufferToBuffer(src, 0, dst, 0, 4 * variable.size);
   be.commandQueueOwnedIds.add(value.dataId);
   be.commandQueueOwnedIds.add(variable.dataId);
-  noteInPlaceWrite(variable.dataId);
+  noteInPlaceWrite(be, variable.dataId);
 }
 
 /**

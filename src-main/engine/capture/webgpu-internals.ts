@@ -50,6 +50,16 @@ export function bufferOf(be: WebgpuInternals, t: tf.TensorInfo): GPUBuffer {
   return resource;
 }
 
+/**
+ * Forgets the CPU copy tfjs keeps of a tensor once it was read (backend_webgpu.js read/readSync cache it and
+ * return it on every later read): after a write on the GPU that tfjs did not make, the buffer is the only truth.
+ */
+export function dropCpuCopy(be: WebgpuInternals, dataId: object): void {
+  if (!be.tensorMap.has(dataId)) return;
+  const data = be.tensorMap.get(dataId);
+  if (data.resource != null) data.values = null;
+}
+
 /** Ends tfjs' open pass and submits what it recorded, so commands issued next run after it. */
 export function flushTfjs(be: WebgpuInternals): void {
   be.endComputePassEncoder();

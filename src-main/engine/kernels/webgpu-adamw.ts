@@ -78,7 +78,7 @@ export function adamwInPlace(be: WebgpuInternals, p: tf.TensorInfo, g: tf.Tensor
     layout: pipeline.getBindGroupLayout(0),
     entries: [...buffers.map((buffer, i) => ({ binding: i, resource: { buffer } })), { binding: 5, resource: uniform }],
   });
-  for (const t of [p, m, v]) noteInPlaceWrite(t.dataId);
+  for (const t of [p, m, v]) noteInPlaceWrite(be, t.dataId);
   recordDispatch(be, 'WidAdamWInPlace', pipeline, bindGroup, gridOf(be, Math.ceil(n / WORKGROUP), maxWorkgroupsOverride ?? undefined), [p, g, m, v, step]);
   singleDispatches++;
 }

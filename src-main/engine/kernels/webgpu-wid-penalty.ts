@@ -92,7 +92,7 @@ export function widPenaltyInPlace(be: WebgpuInternals, d: PenaltyDispatch): tf.T
   if (skip) { entries.push({ binding: 6, resource: { buffer: bufferOf(be, skip) } }); bound.push(skip); }
   const pipeline = pipelineFor(be.device, moment !== null, skip !== null);
   const bindGroup = be.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-  if (moment) noteInPlaceWrite(moment.dataId);
+  if (moment) noteInPlaceWrite(be, moment.dataId);
   recordDispatch(be, 'WidPenalty', pipeline, bindGroup, gridOf(be, Math.ceil(n / WORKGROUP), maxWorkgroupsOverride ?? undefined), bound);
   dispatches++;
   return tf.engine().makeTensorFromTensorInfo(out);
