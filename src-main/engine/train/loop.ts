@@ -345,14 +345,22 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       // deferReads: a mask event need not wait for the GPU (WID: masks chosen on the device, read back later; save() settles)
       const extra = (method.afterStepAsync ? await method.afterStepAsync(step, totalSteps, { deferReads: true }) : method.afterStep?.(step, totalSteps)) ?? {};
       step++;
-      sessionSeconds += (performance.now() - started) / 1000;
+      let stepSeconds = (performance.now() - started) / 1000;
       sessionTokens += tokens;
       tokensSeen += tokens;
       if (o.evaluate) Object.assign(extra, (await o.evaluate(step, totalSteps)) ?? {});
-      report(await reads.push(values, { step, lr, tokens, parts: partNamesByKey.get(stepKey) ?? [], extra }));
+      // the step's time includes waiting for the GPU, which happens when a lagged read comes due
+      const waitStarted = performance.now();
+      const due = await reads.push(values, { step, lr, tokens, parts: partNamesByKey.get(stepKey) ?? [], extra });
+      stepSeconds += (performance.now() - waitStarted) / 1000;
+      sessionSeconds += stepSeconds;
+      report(due);
       if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0) await save();
     }
-    report(await reads.flush());
+    const flushStarted = performance.now();
+    const due = await reads.flush();
+    sessionSeconds += (performance.now() - flushStarted) / 1000;
+    report(due);
     await save();
     if (scaler.mode === 'dynamic') ({ scale: lastScale, skippedSteps } = (await scaler.read())!);
   } finally {
