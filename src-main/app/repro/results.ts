@@ -22,6 +22,8 @@ export interface ReproModelRow {
   finetuneRunId: number | null;
   modelId: number | null;
   status: { distill: string | null; finetune: string | null };
+  /** Why a run failed (the run's error), so a series' raw output says it without the run store. */
+  errors: { distill: string | null; finetune: string | null };
   shape: { layers: number; hidden: number; heads: number; intermediate: number } | null;
   /** The registered model's count (compare.table): every tensor of its checkpoint, i.e. encoder + embeddings + MLM head
    *  (tied decoder once) and a pooler only if the checkpoint has one; parametersWithMlmHead: as the distillation reports it. */
@@ -97,6 +99,7 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
       key: e.key, label: e.label, method: e.method, kind: kindOf(e.key), seed: e.method === 'teacher' ? null : seedOf(e.key),
       distillRunId: distillRun?.id ?? null, finetuneRunId: ftRun?.id ?? null, modelId: model?.id ?? null,
       status: { distill: distillRun?.status ?? null, finetune: ftRun?.status ?? null },
+      errors: { distill: distillRun?.error ?? null, finetune: ftRun?.error ?? null },
       shape: model ? { layers: cfg.num_hidden_layers, hidden: cfg.hidden_size, heads: cfg.num_attention_heads, intermediate: cfg.intermediate_size } : null,
       parameters: null,
       parametersWithMlmHead: typeof dr.parameterCount === 'number' ? dr.parameterCount : null,

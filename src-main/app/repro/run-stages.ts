@@ -134,7 +134,12 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
   const failed = new Set<string>();
   let lastReport = 0;
   let stopping = false;
-  const stoppedEarly = (r: RunRecord) => r.status === 'failed' || r.status === 'cancelled';
+  const told = new Set<string>();
+  const stoppedEarly = (r: RunRecord) => {
+    const early = r.status === 'failed' || r.status === 'cancelled';
+    if (early && r.error && !told.has(`${r.id}`)) { told.add(`${r.id}`); print(`run ${r.id} ${r.status}: ${r.error}`); }
+    return early;
+  };
   for (;;) {
     // one read of every run and of the models per round; the round's decisions use it
     const runs = new Map(await Promise.all(Object.entries(state.runs).filter(([k]) => ownKeys.has(k)).map(async ([k, id]) => [k, await service.call('runs.get', { id })] as const)));
