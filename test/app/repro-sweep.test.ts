@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkReproInputs, parseDistillLr, parseLrSweep, type ReproOptions } from '../../src-main/app/repro/options.js';
 import { distillStages } from '../../src-main/app/repro/plan.js';
-import { chooseLr, sweepPoints, type ReproLrSweep } from '../../src-main/app/repro/sweep.js';
+import { chooseLr, readSweep, sweepPoints, type ReproLrSweep } from '../../src-main/app/repro/sweep.js';
+import type { Service } from '../../src-main/app/service/contract.js';
 
 const TEACHER = 'test/fixtures/bert/tiny-teacher';
 const CORPUS = 'test/fixtures/corpus/pride-and-prejudice.txt';
@@ -28,6 +29,25 @@ test('the sweep picks the lowest held-out loss among completed points; failed, u
   assert.equal(chooseLr([p('paused', 1.0), p('completed', 3.0)]), 1, 'a stopped point does not count');
   assert.equal(chooseLr([p('completed', 2.0), p('completed', 2.0)]), 0, 'a tie keeps the first multiplier given');
   assert.equal(chooseLr([p('failed', null), p(null, null)]), null);
+});
+
+test('WID points are scored on the merged student (loss/heldout-mlm), the baselines on their objective (loss/heldout-distill), and the sweep chooses by that', async () => {
+  const o = options({ seeds: [1], kinds: ['wid50', 'distilbert50'] });
+  const points = sweepPoints(o);
+  // WID: the compactor model's objective is lowest at the smallest lr (it prunes least), the merged student at the largest
+  const heldOut = (lr: number, method: string) => method === 'wid'
+    ? { firstLoss: 2.7, finalLoss: 1e-4 / lr, distillFirstLoss: 2.7, distillFinalLoss: lr * 1e4 }
+    : { firstLoss: 9, finalLoss: 9, distillFirstLoss: 20, distillFinalLoss: lr * 1e3 };
+  const runs = new Map(points.map((p, i) => [i + 1, { id: i + 1, status: 'completed', error: null, result: { steps: 20, finalLoss: 3, heldOut: heldOut(p.lr, p.method) } }]));
+  const state = { runs: Object.fromEntries(points.map((p, i) => [p.key, i + 1])), groups: {} };
+  const service = { call: async (name: string, a: { id: number }) => { assert.equal(name, 'runs.get'); return runs.get(a.id); } } as unknown as Service;
+  const sweep = (await readSweep(service, o, state))!;
+  assert.deepEqual(sweep.methods.wid50.grid.map((p) => [p.metric, p.heldOutLoss, p.heldOutFirstLoss]),
+    [['loss/heldout-mlm', 4, 2.7], ['loss/heldout-mlm', 2, 2.7], ['loss/heldout-mlm', 1, 2.7]]);
+  assert.equal(sweep.methods.wid50.chosenLr, 1e-4);
+  assert.deepEqual(sweep.methods.distilbert50.grid.map((p) => p.metric), ['loss/heldout-distill', 'loss/heldout-distill', 'loss/heldout-distill']);
+  assert.equal(sweep.methods.distilbert50.chosenLr, 2.5e-4);
+  assert.match(sweep.objective, /WID the hard MLM loss of the merged student/);
 });
 
 test('one sweep per row kind, its first seed, a tenth of the steps, no student saved; every seed of a kind takes its lr', () => {

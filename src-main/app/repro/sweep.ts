@@ -3,14 +3,16 @@
 // TinyBERT teacher-slice row: plan.ts' sweepKind) gets one short run per multiplier of its published lr, with the first
 // seed (WID-10 %: its first seed), the same budget and
 // student shape as its full runs and the held-out tail of the corpus. Each run is scored on its own training objective
-// on held-out batches (the distill job's loss/heldout-distill, train/held-out-distill.ts); the lowest finite loss of the
+// on held-out batches, evaluated on the student it exports (the distill job's loss/heldout-distill,
+// train/held-out-distill.ts; WID, whose objective trains the teacher-width compactor model, on the merged student's
+// MLM loss, loss/heldout-mlm: scoring the compactor model would favour the lr that prunes least); the lowest finite loss of the
 // completed points sets the kind's lr for all its full runs (every seed). A point that fails (e.g. "training diverged")
 // is recorded with its error and never chosen. Sweep runs are stages of state.json ("sweep:wid50:x0.5"): a second
 // call keeps the finished ones and resumes stopped ones; a kind's choice is written to state.json once and kept (a
 // later call with another grid does not change it).
 import type { RunRecord } from '../../shared/api/types.js';
 import type { Service } from '../service/contract.js';
-import { DISTILL_METHODS } from '../../engine/methods/registry.js';
+import { DISTILL_METHODS, type DistillMethodEntry } from '../../engine/methods/registry.js';
 import { DEFAULT_SWEEP_BATCHES, sweepStepsOf, type ReproOptions } from './options.js';
 import { distillStages, type DistillStage, type ReproState } from './plan.js';
 
@@ -33,7 +35,9 @@ export interface SweepGridPoint {
   status: string | null;
   /** Steps the run completed. */
   steps: number | null;
-  /** The method's own loss on the held-out batches after the run (loss/heldout-distill); null when it did not finish. */
+  /** The run metric the point is scored on (sweepMetricOf). */
+  metric: 'loss/heldout-distill' | 'loss/heldout-mlm';
+  /** That held-out loss after the run; null when it did not finish. */
   heldOutLoss: number | null;
   /** The same before the first step (equal for every point of a kind: same seed, same start). */
   heldOutFirstLoss: number | null;
@@ -71,9 +75,10 @@ export interface ReproLrSweep {
   methods: Record<string, SweepKindResult>;
 }
 
-export const SWEEP_OBJECTIVE = 'each method\'s own training objective (the distill job\'s loss/heldout-distill) on held-out corpus batches, '
-  + 'without updates: WID the hard MLM loss of its compactor model, DistilBERT 5·T²·KL + 2·MLM + cos, TinyBERT embedding + hidden + attention MSE, '
-  + 'ALBERT MLM (no SOP: held-out rows are not segment pairs), MobileBERT its objective at the last step';
+export const SWEEP_OBJECTIVE = 'each method\'s own training objective on the student it exports, on held-out corpus batches, without updates: '
+  + 'DistilBERT 5·T²·KL + 2·MLM + cos, TinyBERT embedding + hidden + attention MSE, ALBERT MLM (no SOP: held-out rows are not segment pairs), '
+  + 'MobileBERT its objective at the last step (the distill job\'s loss/heldout-distill); WID the hard MLM loss of the merged student '
+  + '(loss/heldout-mlm: its objective trains the teacher-width compactor model, whose masked entries the export slices off)';
 export const SWEEP_DROPOUT = 'not switched off: seeded by the method\'s seed and the step, so every point of one method sees the same dropout masks';
 export const SWEEP_RULE = 'the lowest finite held-out loss among completed points (ties: the first multiplier given); a failed point is never chosen';
 
@@ -116,13 +121,20 @@ export function chooseLr(grid: Pick<SweepGridPoint, 'status' | 'heldOutLoss'>[])
   return best;
 }
 
+/** What a sweep point of this method is scored on: its objective, or the exported student where the objective trains another model. */
+export const sweepMetricOf = (method: DistillStage['method']): 'loss/heldout-distill' | 'loss/heldout-mlm' =>
+  (DISTILL_METHODS[method] as DistillMethodEntry).objectiveTrainsStudent === false ? 'loss/heldout-mlm' : 'loss/heldout-distill';
+
 function gridPoint(p: SweepPoint, run: RunRecord | null): SweepGridPoint {
-  const r = (run?.result ?? {}) as { steps?: number; finalLoss?: number | null; heldOut?: { distillFinalLoss?: number | null; distillFirstLoss?: number | null } };
+  type HeldOut = { finalLoss?: number | null; firstLoss?: number | null; distillFinalLoss?: number | null; distillFirstLoss?: number | null };
+  const r = (run?.result ?? {}) as { steps?: number; finalLoss?: number | null; heldOut?: HeldOut };
   const num = (x: unknown) => (typeof x === 'number' ? x : null);
+  const student = sweepMetricOf(p.method) === 'loss/heldout-mlm';
+  const [last, first] = student ? [r.heldOut?.finalLoss, r.heldOut?.firstLoss] : [r.heldOut?.distillFinalLoss, r.heldOut?.distillFirstLoss];
   return {
     multiplier: p.multiplier, lr: p.lr, key: p.key, runId: run?.id ?? null, status: run?.status ?? null,
-    steps: num(r.steps), heldOutLoss: run?.status === 'completed' ? num(r.heldOut?.distillFinalLoss) : null,
-    heldOutFirstLoss: num(r.heldOut?.distillFirstLoss), trainLoss: num(r.finalLoss), error: run?.error ?? null,
+    steps: num(r.steps), metric: sweepMetricOf(p.method), heldOutLoss: run?.status === 'completed' ? num(last) : null,
+    heldOutFirstLoss: num(first), trainLoss: num(r.finalLoss), error: run?.error ?? null,
   };
 }
 
@@ -158,7 +170,7 @@ export async function readSweep(service: Service, o: ReproOptions, state: ReproS
 export function sweepLines(sweep: ReproLrSweep): string[] {
   const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(4));
   return [
-    `lr sweep: ${sweep.steps} steps per point, each kind's first seed, each method's own loss on ${sweep.heldOutBatches} held-out batches`,
+    `lr sweep: ${sweep.steps} steps per point, each kind's first seed, each method's own loss on ${sweep.heldOutBatches} held-out batches (WID: its merged student's MLM loss)`,
     ...Object.values(sweep.methods).map((k) => `  ${k.kind} (${k.method}, published lr ${k.publishedLr}): `
       + k.grid.map((p) => `×${p.multiplier} lr ${p.lr} ${p.status === 'completed' ? fmt(p.heldOutLoss) : (p.status ?? 'not run')}`).join(' | ')
       + ` -> ${k.chosenLr === null ? 'no lr chosen' : k.chosenBy === '--distill-lr' ? `lr ${k.chosenLr} (given by --distill-lr)` : `lr ${k.chosenLr} (×${k.chosenMultiplier})`}`),

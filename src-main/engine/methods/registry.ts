@@ -17,6 +17,12 @@ export interface DistillMethodEntry {
    * config leaves out, so a compare group shares budget and data but each method trains as its authors did.
    */
   optimizer: { lr: number; warmupFraction: number; weightDecay: number; clipNorm: number; masking: MaskingKind; beta2: number; correctBias: boolean };
+  /**
+   * False where the objective trains another model than the student exported (WID: the teacher-width compactor
+   * model, merged and sliced only at export): a comparison of its runs (wid repro's lr sweep) then scores the exported
+   * student's held-out MLM loss (loss/heldout-mlm), not the objective's (loss/heldout-distill). Absent: true.
+   */
+  objectiveTrainsStudent?: boolean;
   /** Run-config keys shared by a compare group that the method takes when its own options leave them out. */
   sharedKeys: readonly ('target' | 'preset' | 'seed')[];
   /**
