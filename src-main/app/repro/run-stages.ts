@@ -134,10 +134,11 @@ export async function runReproduction(service: Service, o: ReproOptions, print: 
   const failed = new Set<string>();
   let lastReport = 0;
   let stopping = false;
-  const told = new Set<string>();
+  const told = new Set<number>();
+  // a run that ended without completing; its error is printed the first time it is seen
   const stoppedEarly = (r: RunRecord) => {
     const early = r.status === 'failed' || r.status === 'cancelled';
-    if (early && r.error && !told.has(`${r.id}`)) { told.add(`${r.id}`); print(`run ${r.id} ${r.status}: ${r.error}`); }
+    if (early && r.error && !told.has(r.id)) { told.add(r.id); print(`run ${r.id} ${r.status}: ${r.error}`); }
     return early;
   };
   for (;;) {
