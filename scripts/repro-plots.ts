@@ -61,7 +61,7 @@ const heldOut = results.models.filter((m) => m.heldOutCurve?.length);
 if (heldOut.length) {
   charts['heldout-mlm'] = {
     type: 'line',
-    data: { datasets: heldOut.map((m, i) => ({ label: m.label, data: m.heldOutCurve!.map((p) => ({ x: p.step, y: p.loss })), borderColor: colorOf(m, i), pointRadius: 2, borderWidth: 1.5 })) },
+    data: { datasets: heldOut.map((m, i) => ({ label: m.method === 'tinybert' ? `${m.label} (general distillation does not train the MLM head)` : m.label, data: m.heldOutCurve!.map((p) => ({ x: p.step, y: p.loss })), borderColor: colorOf(m, i), pointRadius: 2, borderWidth: 1.5 })) },
     options: { animation: false, parsing: false, plugins: { title: { display: true, text: 'held-out MLM loss of the student as exported (WID: merged at its masks of the moment)' } },
       scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'held-out MLM loss' } } } },
   };
@@ -77,7 +77,7 @@ if (sweep && Object.keys(sweep.methods).length) {
       label: `${k.label} (chosen ×${k.chosenMultiplier ?? '—'})`,
       data: k.grid.filter((p) => p.heldOutLoss !== null && p.heldOutFirstLoss).map((p) => ({ x: p.multiplier, y: p.heldOutLoss! / p.heldOutFirstLoss! })),
       borderColor: colorOf({ key: k.kind, method: k.method } as Row, i), pointRadius: 4, borderWidth: 1.5 })) },
-    options: { animation: false, parsing: false, plugins: { title: { display: true, text: `lr sweep: held-out loss of each method's own objective after ${sweep.steps} steps, relative to its start` } },
+    options: { animation: false, parsing: false, plugins: { title: { display: true, text: `lr sweep: held-out loss of each method's own objective on the student it exports (WID: the merged student's MLM loss) after ${sweep.steps} steps, relative to its start` } },
       scales: { x: { type: 'logarithmic', title: { display: true, text: 'multiple of the method\'s published lr' } }, y: { title: { display: true, text: 'held-out loss / loss at step 0' } } } },
   };
 }
