@@ -71,6 +71,8 @@ export async function main(argv: string[]): Promise<void> {
     pipelines: { sync: number; syncMs: number; async: number; asyncMs: number };
     /** how the steps ran: replayed / eager steps of training and evaluation over the task's sweep points */
     steps_path: { trainReplayed: number; trainEager: number; evalReplayed: number; evalEager: number; reasons: string[] };
+    /** wall seconds in training and in evaluation over the task's sweep points (the rest of `seconds`: loading, tokenising, set-up) */
+    phases: { train: number; evaluate: number };
     points: { lr: number; epochs: number; score: number; bestEpoch: number; perEpoch: number[] }[] }[] = [];
   for (const dir of dirs) {
     const name = basename(dir.replace(/\/+$/, ''));
@@ -104,9 +106,12 @@ export async function main(argv: string[]): Promise<void> {
           evalReplayed: sum((c) => c.evaluate.replayedSteps), evalEager: sum((c) => c.evaluate.eagerSteps),
           reasons: [...new Set(caps.flatMap((c) => [c.train.reason, c.evaluate.reason]).filter((x): x is string => !!x))],
         };
-        timings.push({ model: name, task, seconds, steps, shapes, tcPipelines, pipelines, steps_path, score: best.score, bestLr: r.best.hp.lr, bestEpochs: r.best.hp.epochs, bestEpoch: best.epoch,
+        const round2 = (x: number) => Math.round(x * 100) / 100;
+        const phases = { train: round2(r.points.reduce((n, p) => n + p.result.seconds.train, 0)), evaluate: round2(r.points.reduce((n, p) => n + p.result.seconds.evaluate, 0)) };
+        timings.push({ model: name, task, seconds, steps, shapes, tcPipelines, pipelines, steps_path, phases, score: best.score, bestLr: r.best.hp.lr, bestEpochs: r.best.hp.epochs, bestEpoch: best.epoch,
           points: r.points.map((p) => ({ lr: p.hp.lr, epochs: p.hp.epochs, score: p.result.best.score, bestEpoch: p.result.best.epoch, perEpoch: p.result.epochs.map((e) => e.score) })) });
         console.error(`${name} ${task}: ${steps} steps in ${seconds.toFixed(1)} s (${(steps / seconds).toFixed(1)} steps/s, ${shapes} shapes; ` +
+          `training ${phases.train.toFixed(1)} s, evaluation ${phases.evaluate.toFixed(1)} s; ` +
           `train ${steps_path.trainReplayed} replayed / ${steps_path.trainEager} eager, eval ${steps_path.evalReplayed} / ${steps_path.evalEager}` +
           `${steps_path.reasons.length ? ` (${steps_path.reasons.join('; ')})` : ''}; ${tcPipelines.compiled} tensor-core pipelines compiled in ${tcPipelines.ms} ms; ` +
           `pipelines created: ${pipelines.sync} at once in ${pipelines.syncMs} ms, ${pipelines.async} async in ${pipelines.asyncMs} ms), best dev score ${best.score.toFixed(4)} (lr ${r.best.hp.lr}, epoch ${best.epoch}/${r.best.hp.epochs})`);

@@ -35,7 +35,8 @@ test('finetune job stores dev metrics, task score and efficiency as evaluations 
       maxTrainRows: 32, maxDevRows: 24, saveModel: true, efficiencyIters: 1, backend: 'wasm',
     });
     const { ctx, rec } = recordingContext(workDir);
-    const result = await job.run(config, ctx) as { tasks: Record<string, { best: { score: number } }>; efficiency: { latencyMsBatch1: number } };
+    const result = await job.run(config, ctx) as { tasks: Record<string, { best: { score: number }; seconds: { train: number; evaluate: number } }>; efficiency: { latencyMsBatch1: number } };
+    for (const [task, r] of Object.entries(result.tasks)) assert.ok(r.seconds.train > 0 && r.seconds.evaluate > 0, `${task}: ${JSON.stringify(r.seconds)}`);
     const names = rec.evaluations.map((e) => `${e.task}/${e.metric}`);
     assert.deepEqual(names, ['RTE/accuracy', 'RTE/score', 'WNLI/accuracy', 'WNLI/score',
       'efficiency/parameterCount', 'efficiency/flopsPerToken', 'efficiency/fileSize', 'efficiency/latencyMsBatch1', 'efficiency/throughputBatch32']);

@@ -33,6 +33,7 @@ for (const name of ['rte', 'sst2']) {
     const model = await loadHfModel(join(dir, 'start'));
     const progress: FineTuneProgress[] = [];
     try {
+      const started = performance.now();
       const result = await fineTune({
         model, tokenizer: model.tokenizer!, task: ref.task,
         trainRows: loadGlueSplit(GLUE, ref.task, 'train')[0].examples.slice(0, ref.trainRows),
@@ -43,6 +44,10 @@ for (const name of ['rte', 'sst2']) {
         },
         readEvery: 1, keepBestWeights: true, onProgress: (p) => progress.push(p),
       });
+      const wall = (performance.now() - started) / 1000;
+      // the time split the GLUE bench prints: training and evaluation both measured, together within the call
+      assert.ok(result.seconds.train > 0 && result.seconds.evaluate > 0 && result.seconds.train + result.seconds.evaluate <= wall,
+        `training ${result.seconds.train} s + evaluation ${result.seconds.evaluate} s in a ${wall} s call`);
       assert.deepEqual(progress.map((p) => p.step), ref.steps.map((s) => s.step));
       for (const [i, s] of ref.steps.entries()) {
         const p = progress[i];

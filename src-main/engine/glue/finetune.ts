@@ -96,6 +96,11 @@ export interface FineTuneResult {
   shapes: string[];
   /** How training and evaluation steps ran: replayed from captures, or eagerly and why. */
   capture: { train: CaptureStatus; evaluate: CaptureStatus };
+  /**
+   * Wall seconds of training (batching, steps, waiting for their losses) and of evaluation (dev passes and their
+   * read-back); pipeline creation falls in whichever ran a shape first. The rest of a task's time is set-up.
+   */
+  seconds: { train: number; evaluate: number };
   /** Loss scaling: its mode, the scale after the last step and the steps skipped on inf/NaN gradients. */
   lossScaling: LossScalingSummary;
 }
@@ -347,6 +352,8 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
   const reads = new LaggedReads<{ step: number; epoch: number; lr: number }>(args.readEvery ?? 16);
   let lossSum = 0;
   let skippedSteps = 0, skippedInARow = 0, lastScale: number | null = null;
+  const seconds = { train: 0, evaluate: 0 };
+  let trainFrom = performance.now();
   const report = (due: Awaited<ReturnType<typeof reads.flush>>, dev?: { step: number; result: DevResult }) => {
     for (const { values: [loss, norm, skipped, scale], tag } of due) {
       if (scaler.mode === 'dynamic') {
@@ -407,7 +414,11 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
           continue;
         }
         const due = [...(await reads.push(values, { step, epoch, lr })), ...(await reads.flush())];
+        const evalFrom = performance.now();
+        seconds.train += (evalFrom - trainFrom) / 1000;
         const devResult = await evaluateDev(weights, spec, dev, args.evalBatchSize ?? 64, buckets, shapes, evalStep);
+        trainFrom = performance.now();
+        seconds.evaluate += (trainFrom - evalFrom) / 1000;
         report(due, { step, result: devResult });
         const record: FineTuneEpoch = { epoch, trainLoss: lossSum / stepsPerEpoch, ...devResult };
         epochs.push(record);
@@ -433,7 +444,7 @@ export async function fineTune(args: FineTuneArgs): Promise<FineTuneResult> {
     for (const v of varList) v.dispose();
   }
   return {
-    task, hp, epochs, best: best!, steps: step, config, family, bestWeights, shapes: [...shapes].sort(), capture: capture!,
+    task, hp, epochs, best: best!, steps: step, config, family, bestWeights, shapes: [...shapes].sort(), capture: capture!, seconds,
     lossScaling: { mode: scaler.mode, scale: lastScale, skippedSteps },
   };
 }

@@ -101,6 +101,11 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
         points: result.points.map((p) => ({ lr: p.hp.lr, epochs: p.hp.epochs, bestEpoch: p.result.best.epoch, score: p.result.best.score, perEpoch: p.result.epochs })),
         trainRows: d.trainRows.length, devRows: Object.fromEntries(d.dev.map((s) => [s.split, s.examples.length])),
         trainingStep, evaluationStep, precision: trained.precision, lossScaling: result.best.result.lossScaling,
+        // wall seconds over every grid point: per-task cost beside a peer's (bench/pytorch/glue_finetune.py's `seconds`)
+        seconds: {
+          train: result.points.reduce((n, p) => n + p.result.seconds.train, 0),
+          evaluate: result.points.reduce((n, p) => n + p.result.seconds.evaluate, 0),
+        },
       };
       ctx.log('info', `${d.task}: training step ${describeStepPath(trainingStep)}; evaluation ${describeStepPath(evaluationStep)}`);
       const fineTuned = result.best.result.bestWeights;
