@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mergeReproResults, type ReproResultsFile } from '../../src-main/app/repro/merge.js';
+import { mergeReproResults, parseExclusion, type ReproResultsFile } from '../../src-main/app/repro/merge.js';
 
 const F = 'test/fixtures/repro';
 const read = (n: string) => ({ file: `${F}/${n}.json`, results: JSON.parse(readFileSync(`${F}/${n}.json`, 'utf8')) as ReproResultsFile });
@@ -60,6 +60,12 @@ test('wid repro-merge writes the merged results.json and prints the seed-spread 
   r = run(['--out', out, '--no-plots', join(out, 'bad.json')]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /bad\.json: cannot read a results\.json/);
+  r = run(['--out', out, '--no-plots', `${F}/run-a.json`, `${F}/run-b.json`, '--exclude', `${F}/run-a.json:wid50-s1`]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1 excluded/);
+  r = run(['--out', out, '--no-plots', `${F}/run-a.json`, '--exclude', `${F}/run-a.json`]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--exclude: expected FILE:KEY/);
 });
 
 test('runs whose lr sweep chose different lrs are refused, naming the kind, its method and both lrs; equal lrs merge and are kept', () => {
@@ -73,4 +79,31 @@ test('runs whose lr sweep chose different lrs are refused, naming the kind, its 
   assert.deepEqual(m.distillLr, { wid50: 1e-4, distilbert50: 5e-4 });
   assert.deepEqual(m.distillLrSweep, { multipliers: [0.5, 1, 2] }, 'the sweep record is kept');
   assert.deepEqual(m.merged.sources.map((s) => s.distillLrSweep === null), [false, false, true]);
+});
+
+test('--exclude leaves named rows of one input out, and their kind no longer counts towards the lr check', () => {
+  const a = read('run-a'), b = read('run-b');
+  a.results = { ...a.results, distillLr: { wid50: 2.5e-5, distilbert50: 5e-4 } };
+  b.results = { ...b.results, distillLr: { wid50: 1e-4, distilbert50: 5e-4 } };
+  assert.throws(() => mergeReproResults([a, b]), /wid50 \(wid\) was distilled at lr/);
+  const aWid = a.results.models.filter((m) => m.key.startsWith('wid50')).map((m) => m.key);
+  const m = mergeReproResults([a, b], undefined, [{ file: a.file, keys: aWid }]);
+  assert.deepEqual(m.distillLr, { wid50: 1e-4, distilbert50: 5e-4 }, 'WID-50 %\'s lr from the input whose WID rows remain');
+  assert.deepEqual(m.merged.excluded, aWid.map((key) => ({ file: a.file, key })));
+  for (const key of aWid) {
+    const row = m.models.find((r) => r.key === key);
+    assert.ok(!row || row.source === b.file, `${key} comes from ${b.file} or nowhere`);
+  }
+  assert.equal(m.models.find((r) => r.key === 'teacher')!.source, a.file, 'the rows not excluded still merge as before');
+  // an input left with its teacher alone gives no lr and no sweep record
+  const c = { ...a, results: { ...a.results, distillLrSweep: { multipliers: [0.5, 1, 2] } } };
+  const onlyTeacher = mergeReproResults([c], undefined, [{ file: a.file, keys: c.results.models.filter((r) => r.method !== 'teacher').map((r) => r.key) }]);
+  assert.deepEqual(onlyTeacher.models.map((r) => r.key), ['teacher']);
+  assert.deepEqual(onlyTeacher.distillLr, {});
+  assert.equal(onlyTeacher.distillLrSweep, null);
+  assert.throws(() => mergeReproResults([a, b], undefined, [{ file: 'other.json', keys: ['teacher'] }]), /--exclude: other\.json is not one of the inputs/);
+  assert.throws(() => mergeReproResults([a, b], undefined, [{ file: a.file, keys: ['wid50-s9'] }]), /has no row "wid50-s9"/);
+  assert.deepEqual(parseExclusion('dir/run:1/results.json:wid50-s1, tinybert50-s1'), { file: 'dir/run:1/results.json', keys: ['wid50-s1', 'tinybert50-s1'] });
+  assert.throws(() => parseExclusion('results.json'), /--exclude: expected FILE:KEY/);
+  assert.throws(() => parseExclusion('results.json:'), /--exclude: expected FILE:KEY/);
 });

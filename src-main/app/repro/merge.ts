@@ -3,8 +3,9 @@
 // several inputs keeps its most complete row (distillation completed, then most tasks scored, then the newest file),
 // and the others are listed under merged.duplicates. Inputs must share the distillation budget and the fine-tuning
 // recipe (a mixed series is refused, naming the file and the field), and each kind's distillation lr (`distillLr`: the
-// lr sweep's choice or the published lr; refused naming the kind, its method and both lrs). Scoring (scoring.ts) is computed again over the
-// merged rows with the constant baselines the inputs recorded.
+// lr sweep's choice or the published lr; refused naming the kind, its method and both lrs). Rows a later finding
+// invalidated are left out by name (`--exclude FILE:KEY`, listed under merged.excluded), and their kinds' lrs with them.
+// Scoring (scoring.ts) is computed again over the merged rows with the constant baselines the inputs recorded.
 import type { ConstantBaseline, ReproScoring } from './scoring.js';
 import { kindOf, scoreReproduction, seedOf } from './scoring.js';
 
@@ -54,13 +55,49 @@ function better(a: Row, b: Row): boolean {
   return false; // equal: the later input wins (callers pass inputs oldest first)
 }
 
-/** `glueConstants`: constant baselines computed from the GLUE dev files (wid repro-merge --glue), else the inputs'. */
-export function mergeReproResults(inputs: { file: string; results: ReproResultsFile }[], glueConstants?: Record<string, ConstantBaseline>) {
+/** Rows left out of one input (`wid repro-merge --exclude FILE:KEY,...`): e.g. rows a later fix showed to be wrong. */
+export interface MergeExclusion { file: string; keys: string[] }
+
+/** `--exclude FILE:KEY[,KEY...]` → the file and its keys; throws naming the option on a malformed value. */
+export function parseExclusion(v: string): MergeExclusion {
+  const i = v.lastIndexOf(':');
+  const keys = i > 0 ? v.slice(i + 1).split(',').map((k) => k.trim()).filter(Boolean) : [];
+  if (i <= 0 || !keys.length) throw new ReproMergeError(`--exclude: expected FILE:KEY[,KEY...] (e.g. run/results.json:wid50-s1), got "${v}"`);
+  return { file: v.slice(0, i), keys };
+}
+
+/**
+ * `glueConstants`: constant baselines computed from the GLUE dev files (wid repro-merge --glue), else the inputs'.
+ * `exclude`: rows left out of named inputs; a kind with no row left in an input no longer counts towards its lr check.
+ */
+export function mergeReproResults(inputs: { file: string; results: ReproResultsFile }[], glueConstants?: Record<string, ConstantBaseline>,
+  exclude: MergeExclusion[] = []) {
   if (!inputs.length) throw new ReproMergeError('repro-merge: expected at least one results.json');
   for (const { file, results } of inputs) {
     if (!Array.isArray(results.models) || !results.budget || !results.finetuneRecipe) {
       throw new ReproMergeError(`${file}: not a reproduction results.json (expected models, budget and finetuneRecipe)`);
     }
+  }
+  const excluded: { file: string; key: string }[] = [];
+  for (const x of exclude) {
+    const input = inputs.find((i) => i.file === x.file);
+    if (!input) throw new ReproMergeError(`--exclude: ${x.file} is not one of the inputs (${inputs.map((i) => i.file).join(', ')})`);
+    for (const key of x.keys) {
+      if (!input.results.models.some((m) => m.key === key)) {
+        throw new ReproMergeError(`--exclude: ${x.file} has no row "${key}" (its rows: ${input.results.models.map((m) => m.key).join(', ')})`);
+      }
+      excluded.push({ file: x.file, key });
+    }
+  }
+  if (excluded.length) {
+    inputs = inputs.map(({ file, results }) => {
+      const drop = new Set(excluded.filter((x) => x.file === file).map((x) => x.key));
+      if (!drop.size) return { file, results };
+      const models = results.models.filter((m) => !drop.has(m.key));
+      const kinds = new Set(models.map((m) => m.kind ?? kindOf(m.key)));
+      const distillLr = results.distillLr && Object.fromEntries(Object.entries(results.distillLr).filter(([k]) => kinds.has(k)));
+      return { file, results: { ...results, models, ...(distillLr ? { distillLr } : {}) } };
+    });
   }
   // oldest first, so that on equal completeness the newest file wins
   const ordered = [...inputs].sort((a, b) => Date.parse(a.results.written ?? '') - Date.parse(b.results.written ?? '') || 0);
@@ -111,6 +148,8 @@ export function mergeReproResults(inputs: { file: string; results: ReproResultsF
     command: ['repro-merge', ...inputs.map((i) => i.file)],
     tasks,
     distillLr: Object.fromEntries([...lrSeen].map(([k, v]) => [k, v.lr])),
+    // the sweep record of the oldest input that still gives a distilled row (one left with only its teacher has none to explain)
+    distillLrSweep: ordered.find(({ results }) => results.models.some((m) => m.method !== 'teacher'))?.results.distillLrSweep ?? null,
     budget: { ...first.results.budget, seeds: [...new Set(models.map((m) => m.seed).filter((s): s is number => s !== null))].sort((a, b) => a - b) },
     models,
     scoring: scoreReproduction(models, tasks, constants),
@@ -120,6 +159,8 @@ export function mergeReproResults(inputs: { file: string; results: ReproResultsF
       sources: ordered.map(({ file, results }) => ({ file, written: results.written ?? null, command: results.command ?? null, machine: results.machine ?? null,
         keys: results.models.map((m) => m.key), distillLrSweep: results.distillLrSweep ?? null })),
       duplicates,
+      /** rows left out by --exclude, by input */
+      excluded,
       /** model key: task it has no score for (not fine-tuned yet, or stopped before the task ended). */
       missing,
       constantsFrom: glueConstants ? 'the GLUE dev files' : Object.keys(constants).length ? 'the inputs\' scoring.tasks' : null,

@@ -12,7 +12,7 @@ import {
   ReproInputError, type ReproOptions,
 } from '../../app/repro/options.js';
 import { runReproduction, writeJsonAtomic } from '../../app/repro/run-stages.js';
-import { mergeReproResults, ReproMergeError, type ReproResultsFile } from '../../app/repro/merge.js';
+import { mergeReproResults, parseExclusion, ReproMergeError, type ReproResultsFile } from '../../app/repro/merge.js';
 import { constantBaselinesFromGlue } from '../../app/repro/scoring.js';
 import type { GlueTaskName } from '../../engine/glue/tasks.js';
 import { describeError, exitCodeFor } from '../cliError.js';
@@ -123,7 +123,9 @@ export function registerReproMergeCommand(program: Command, print: (s: string) =
     .requiredOption('--out <dir>', 'folder for the merged results.json and the PNG plots')
     .option('--glue <dir>', 'GLUE folder: constant baselines from its dev files (default: those the inputs recorded)')
     .option('--no-plots', 'write results.json only (the plots need Chromium)')
-    .action((files: string[], a: { out: string; glue?: string; plots: boolean }) => {
+    .option('--exclude <file:keys>', 'leave rows of one input out, e.g. run/results.json:wid50-s1,tinybert50-s1 (rows a later fix showed wrong); repeatable',
+      (v: string, prev: string[] = []) => [...prev, v])
+    .action((files: string[], a: { out: string; glue?: string; plots: boolean; exclude?: string[] }) => {
       let code = 0;
       try {
         const inputs = files.map((file) => {
@@ -134,12 +136,12 @@ export function registerReproMergeCommand(program: Command, print: (s: string) =
           return { file, results };
         });
         const tasks = [...new Set(inputs.flatMap((i) => i.results.tasks ?? []))] as GlueTaskName[];
-        const merged = mergeReproResults(inputs, a.glue ? constantBaselinesFromGlue(resolve(a.glue), tasks) : undefined);
+        const merged = mergeReproResults(inputs, a.glue ? constantBaselinesFromGlue(resolve(a.glue), tasks) : undefined, (a.exclude ?? []).map(parseExclusion));
         const out = resolve(a.out);
         mkdirSync(out, { recursive: true });
         const path = join(out, 'results.json');
         writeJsonAtomic(path, merged);
-        print(`merged ${files.length} file(s), ${merged.models.length} models (${merged.merged.duplicates.length} duplicate rows dropped, ${merged.merged.missing.length} task scores missing): ${path}`);
+        print(`merged ${files.length} file(s), ${merged.models.length} models (${merged.merged.duplicates.length} duplicate rows dropped, ${merged.merged.excluded.length} excluded, ${merged.merged.missing.length} task scores missing): ${path}`);
         for (const s of merged.scoring.statements) print(`  ${s}`);
         if (a.plots) {
           const script = fileURLToPath(new URL('../../../scripts/repro-plots.ts', import.meta.url));
