@@ -14,7 +14,7 @@ import { loadHfModel } from '../src-main/engine/checkpoint/index.js';
 import { disposeWeights } from '../src-main/engine/bert/index.js';
 import { GLUE_TASKS, type GlueTaskName } from '../src-main/engine/glue/tasks.js';
 import { loadGlueSplit } from '../src-main/engine/glue/tsv-loader.js';
-import { fineTuneSweep } from '../src-main/engine/glue/sweep.js';
+import { fineTuneSweep, sweepSeconds } from '../src-main/engine/glue/sweep.js';
 import { buildComparison, type ComparisonEvaluation, type ComparisonModel } from '../src-main/engine/glue/comparison.js';
 import { toMarkdown } from '../src-main/engine/glue/comparison-export.js';
 import { measureModelFolder } from './efficiency.js';
@@ -107,7 +107,8 @@ export async function main(argv: string[]): Promise<void> {
           reasons: [...new Set(caps.flatMap((c) => [c.train.reason, c.evaluate.reason]).filter((x): x is string => !!x))],
         };
         const round2 = (x: number) => Math.round(x * 100) / 100;
-        const phases = { train: round2(r.points.reduce((n, p) => n + p.result.seconds.train, 0)), evaluate: round2(r.points.reduce((n, p) => n + p.result.seconds.evaluate, 0)) };
+        const spent = sweepSeconds(r);
+        const phases = { train: round2(spent.train), evaluate: round2(spent.evaluate) };
         timings.push({ model: name, task, seconds, steps, shapes, tcPipelines, pipelines, steps_path, phases, score: best.score, bestLr: r.best.hp.lr, bestEpochs: r.best.hp.epochs, bestEpoch: best.epoch,
           points: r.points.map((p) => ({ lr: p.hp.lr, epochs: p.hp.epochs, score: p.result.best.score, bestEpoch: p.result.best.epoch, perEpoch: p.result.epochs.map((e) => e.score) })) });
         console.error(`${name} ${task}: ${steps} steps in ${seconds.toFixed(1)} s (${(steps / seconds).toFixed(1)} steps/s, ${shapes} shapes; ` +

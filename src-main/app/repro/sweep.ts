@@ -129,11 +129,11 @@ function gridPoint(p: SweepPoint, run: RunRecord | null): SweepGridPoint {
   type HeldOut = { finalLoss?: number | null; firstLoss?: number | null; distillFinalLoss?: number | null; distillFirstLoss?: number | null };
   const r = (run?.result ?? {}) as { steps?: number; finalLoss?: number | null; heldOut?: HeldOut };
   const num = (x: unknown) => (typeof x === 'number' ? x : null);
-  const student = sweepMetricOf(p.method) === 'loss/heldout-mlm';
-  const [last, first] = student ? [r.heldOut?.finalLoss, r.heldOut?.firstLoss] : [r.heldOut?.distillFinalLoss, r.heldOut?.distillFirstLoss];
+  const metric = sweepMetricOf(p.method);
+  const [last, first] = metric === 'loss/heldout-mlm' ? [r.heldOut?.finalLoss, r.heldOut?.firstLoss] : [r.heldOut?.distillFinalLoss, r.heldOut?.distillFirstLoss];
   return {
     multiplier: p.multiplier, lr: p.lr, key: p.key, runId: run?.id ?? null, status: run?.status ?? null,
-    steps: num(r.steps), metric: sweepMetricOf(p.method), heldOutLoss: run?.status === 'completed' ? num(last) : null,
+    steps: num(r.steps), metric, heldOutLoss: run?.status === 'completed' ? num(last) : null,
     heldOutFirstLoss: num(first), trainLoss: num(r.finalLoss), error: run?.error ?? null,
   };
 }

@@ -17,6 +17,14 @@ export interface SweepResult {
   best: SweepPoint;
 }
 
+/** Wall seconds of training and of evaluation over every point of a sweep (FineTuneResult.seconds summed). */
+export function sweepSeconds(r: SweepResult): { train: number; evaluate: number } {
+  return {
+    train: r.points.reduce((n, p) => n + p.result.seconds.train, 0),
+    evaluate: r.points.reduce((n, p) => n + p.result.seconds.evaluate, 0),
+  };
+}
+
 /** The grid's hyper-parameter sets, lr-major, each a copy of `base` with lr/epochs replaced. */
 export function sweepPoints(base: FineTuneHyperParams, grid: SweepGrid): FineTuneHyperParams[] {
   if (!Array.isArray(grid.lr) || grid.lr.length === 0) throw new Error('sweep.lr must be a non-empty list of learning rates');

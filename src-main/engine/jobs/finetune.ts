@@ -10,7 +10,7 @@ import { familyOps } from '../model-family/index.js';
 import { countParameters, disposeWeights } from '../bert/index.js';
 import { loadGlueSplit, type GlueSplit } from '../glue/tsv-loader.js';
 import { FineTuneCancelled, classifierWeights, type FineTuneProgress } from '../glue/finetune.js';
-import { fineTuneSweep, sweepPoints } from '../glue/sweep.js';
+import { fineTuneSweep, sweepPoints, sweepSeconds } from '../glue/sweep.js';
 import { efficiencyEvaluations, measureEfficiency, type EfficiencyFigures } from '../glue/efficiency.js';
 import { ConfigError, type JobContext, type JobDefinition } from './types.js';
 import { finetuneConfigSchema, type FineTuneJobConfig } from '../../shared/api/glue-config.js';
@@ -102,10 +102,7 @@ async function runFineTune(config: FineTuneJobConfig, ctx: JobContext): Promise<
         trainRows: d.trainRows.length, devRows: Object.fromEntries(d.dev.map((s) => [s.split, s.examples.length])),
         trainingStep, evaluationStep, precision: trained.precision, lossScaling: result.best.result.lossScaling,
         // wall seconds over every grid point: per-task cost beside a peer's (bench/pytorch/glue_finetune.py's `seconds`)
-        seconds: {
-          train: result.points.reduce((n, p) => n + p.result.seconds.train, 0),
-          evaluate: result.points.reduce((n, p) => n + p.result.seconds.evaluate, 0),
-        },
+        seconds: sweepSeconds(result),
       };
       ctx.log('info', `${d.task}: training step ${describeStepPath(trainingStep)}; evaluation ${describeStepPath(evaluationStep)}`);
       const fineTuned = result.best.result.bestWeights;
