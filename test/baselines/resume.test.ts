@@ -10,12 +10,10 @@ import { disposeWeights } from '../../src-main/engine/bert/index.js';
 import { loadHfModel, type LoadedHfModel } from '../../src-main/engine/checkpoint/index.js';
 import { createDistilBertMethod } from '../../src-main/engine/methods/distilbert/index.js';
 import { createTinyBertMethod } from '../../src-main/engine/methods/tinybert/index.js';
-import { runDistillation } from '../../src-main/engine/train/loop.js';
 import type { DistillMethod } from '../../src-main/engine/train/method.js';
-import { corpusTokenizer } from './support/corpus-tokenizer.js';
+import { stopResumeLosses } from './support/stop-resume.js';
 import { TINY_TEACHER } from './support/tiny-run.js';
 
-const CORPUS = new URL('../fixtures/corpus/pride-and-prejudice.txt', import.meta.url).pathname;
 let teacher: LoadedHfModel;
 before(async () => {
   await selectBackend('wasm');
@@ -24,25 +22,8 @@ before(async () => {
 after(() => disposeWeights(teacher.weights));
 
 /** Losses of a 4-step run in `dir`; `stopAfter` aborts it after that step (the loop then checkpoints). */
-async function losses(make: () => DistillMethod, dir: string, resume: boolean, stopAfter?: number): Promise<number[]> {
-  const method = make();
-  const out: number[] = [];
-  const stop = new AbortController();
-  try {
-    await runDistillation({
-      method, tokenizer: corpusTokenizer(teacher.tokenizer!), corpusPath: CORPUS,
-      budget: { steps: 4, seqLen: 16, batchSize: 2 }, optimizer: { lr: 1e-3, warmupSteps: 1, weightDecay: 0.01, clipNorm: 1 },
-      seed: 9, checkpointEvery: 0, workDir: dir, resume, signal: stop.signal,
-      onProgress: (p) => {
-        out.push(p.values.loss);
-        if (p.step === stopAfter) stop.abort();
-      },
-    });
-  } finally {
-    method.dispose();
-  }
-  return out;
-}
+const losses = async (make: () => DistillMethod, dir: string, resume: boolean, stopAfter?: number) =>
+  (await stopResumeLosses(teacher, make, dir, resume, { steps: 4, stopAfter })).losses;
 
 for (const [name, make] of [
   ['DistilBERT', () => createDistilBertMethod(teacher, { seed: 4, target: { layers: 1, hidden: 32, heads: 2, intermediate: 64 } })],
