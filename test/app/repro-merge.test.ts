@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mergeReproResults, parseExclusion, type ReproResultsFile } from '../../src-main/app/repro/merge.js';
+import { reproMarkdownTable } from '../../src-main/app/repro/markdown.js';
 
 const F = 'test/fixtures/repro';
 const read = (n: string) => ({ file: `${F}/${n}.json`, results: JSON.parse(readFileSync(`${F}/${n}.json`, 'utf8')) as ReproResultsFile });
@@ -48,8 +49,9 @@ test('wid repro-merge writes the merged results.json and prints the seed-spread 
   const out = mkdtempSync(join(tmpdir(), 'wid-repro-merge-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
   const run = (args: string[]) => spawnSync(process.execPath, ['bin/wid.mjs', 'repro-merge', ...args], { encoding: 'utf8', timeout: 120_000 });
-  let r = run(['--out', out, '--no-plots', `${F}/run-a.json`, `${F}/run-b.json`, `${F}/run-c.json`]);
+  let r = run(['--out', out, '--no-plots', '--markdown', join(out, 'table.md'), `${F}/run-a.json`, `${F}/run-b.json`, `${F}/run-c.json`]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(readFileSync(join(out, 'table.md'), 'utf8'), /^\| WID-50% \| 14,500,000 \| — \| 11\.0 ± 1\.0 \(n=3\) \|/m);
   assert.match(r.stdout, /merged 3 file\(s\), 7 models \(2 duplicate rows dropped/);
   // seeds 1 and 2 of each (seed 3 has no SST-2 / was not distilled): 43.9 ± 0.5 vs 44.8 ± 1.1
   assert.match(r.stdout, /headline: DistilBERT @ WID-50% shape 43\.9 ± 0\.5 \(n=2\) vs WID-50% 44\.8 ± 1\.1 \(n=2\): difference -0\.9 points, within the seed spread \(1\.6\)/);
@@ -106,4 +108,18 @@ test('--exclude leaves named rows of one input out, and their kind no longer cou
   assert.deepEqual(parseExclusion('dir/run:1/results.json:wid50-s1, tinybert50-s1'), { file: 'dir/run:1/results.json', keys: ['wid50-s1', 'tinybert50-s1'] });
   assert.throws(() => parseExclusion('results.json'), /--exclude: expected FILE:KEY/);
   assert.throws(() => parseExclusion('results.json:'), /--exclude: expected FILE:KEY/);
+});
+
+test('the Markdown table shows per kind mean ± std over seeds, the distillation seconds and the tasks without signal, as results.json has them', () => {
+  const m = mergeReproResults([read('run-a'), read('run-b'), read('run-c')]);
+  for (const [key, s] of [['wid50-s1', 100], ['wid50-s2', 110], ['wid50-s3', 120]] as const) Object.assign(m.models.find((r) => r.key === key)!, { distill: { wallSeconds: s } });
+  const lines = reproMarkdownTable(m).trim().split('\n');
+  assert.equal(lines[0], '| | parameters | distillation s | CoLA | SST-2 | RTE (no signal) | headline | % of teacher |');
+  assert.equal(lines[2], '| best constant prediction | | | 0.0 | 50.9 | 52.7 | | |');
+  assert.equal(lines[3], '| teacher\'s margin over it | | | +16.0 | +29.1 | +0.3 | | |');
+  const wid = m.scoring.kinds.find((k) => k.kind === 'wid50')!;
+  // CoLA 0.12 / 0.10 / 0.11 over three seeds: 11.0 ± 1.0; seconds 100 / 110 / 120: 110 ± 10
+  assert.equal(lines.find((l) => l.startsWith('| WID-50% |')),
+    `| WID-50% | 14,500,000 | 110 ± 10 | 11.0 ± 1.0 (n=3) | 78.5 ± 0.7 (n=2) | 52.0 | 44.8 ± 1.1 (n=2) | ${wid.percentOfTeacher!.toFixed(1)} % |`);
+  assert.match(lines.find((l) => l.startsWith('| teacher |'))!, /\| 28,800,000 \| — \| 16\.0 \| 80\.0 \| 53\.0 \| 48\.0 \| 100\.0 % \|$/);
 });

@@ -1,7 +1,7 @@
 // `wid repro` (also `npm run repro`): the whole comparison on the user's own teacher, through the same
 // service and runner as the app (src-main/app/repro). Exit codes: 0 completed, 1 a stage failed,
 // 2 bad input (refused before anything starts), 3 stopped (time limit or Ctrl-C; run again to continue).
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { resolve, join } from 'node:path';
@@ -14,6 +14,7 @@ import {
 import { runReproduction, writeJsonAtomic } from '../../app/repro/run-stages.js';
 import { mergeReproResults, parseExclusion, ReproMergeError, type ReproResultsFile } from '../../app/repro/merge.js';
 import { constantBaselinesFromGlue } from '../../app/repro/scoring.js';
+import { reproMarkdownTable } from '../../app/repro/markdown.js';
 import type { GlueTaskName } from '../../engine/glue/tasks.js';
 import { describeError, exitCodeFor } from '../cliError.js';
 import { parseCount } from '../parseIds.js';
@@ -123,9 +124,10 @@ export function registerReproMergeCommand(program: Command, print: (s: string) =
     .requiredOption('--out <dir>', 'folder for the merged results.json and the PNG plots')
     .option('--glue <dir>', 'GLUE folder: constant baselines from its dev files (default: those the inputs recorded)')
     .option('--no-plots', 'write results.json only (the plots need Chromium)')
+    .option('--markdown <file>', 'also write the table (per kind: parameters, distillation seconds, each task mean ± std over seeds, headline) as Markdown')
     .option('--exclude <file:keys>', 'leave rows of one input out, e.g. run/results.json:wid50-s1,tinybert50-s1 (rows a later fix showed wrong); repeatable',
       (v: string, prev: string[] = []) => [...prev, v])
-    .action((files: string[], a: { out: string; glue?: string; plots: boolean; exclude?: string[] }) => {
+    .action((files: string[], a: { out: string; glue?: string; plots: boolean; markdown?: string; exclude?: string[] }) => {
       let code = 0;
       try {
         const inputs = files.map((file) => {
@@ -143,6 +145,10 @@ export function registerReproMergeCommand(program: Command, print: (s: string) =
         writeJsonAtomic(path, merged);
         print(`merged ${files.length} file(s), ${merged.models.length} models (${merged.merged.duplicates.length} duplicate rows dropped, ${merged.merged.excluded.length} excluded, ${merged.merged.missing.length} task scores missing): ${path}`);
         for (const s of merged.scoring.statements) print(`  ${s}`);
+        if (a.markdown) {
+          writeFileSync(resolve(a.markdown), reproMarkdownTable(merged));
+          print(`table: ${resolve(a.markdown)}`);
+        }
         if (a.plots) {
           const script = fileURLToPath(new URL('../../../scripts/repro-plots.ts', import.meta.url));
           const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), script, path, out], { stdio: 'inherit' });

@@ -3,7 +3,8 @@
 # and starts, in their own process sessions (they outlive this call while the machine stays held), the issue-23
 # series' call of this session, `wid repro` (state in /tmp/keep/repro; run from /tmp/keep, since the checkout is
 # replaced by every call) and transformers fine-tuning the same teacher with the same recipe beside it; then
-# watches them (poll.sh). Knobs: KINDS, SEEDS, STEPS, PAR, TL (the repro's time limit, s), SWEEP_STEPS.
+# watches them (poll.sh). Knobs: KINDS, SEEDS, STEPS, PAR, TL (the repro's time limit, s), SWEEP_STEPS, PEER (0: no
+# transformers fine-tune beside it, once the series has that row), EXTRA (more `wid repro` arguments).
 set -uo pipefail
 [ -d /tmp/keep/.gpu ] || exit 3
 cp -a /tmp/keep/.gpu-data-a . && bash .gpu-data-a/unpack.sh || exit 4
@@ -11,11 +12,11 @@ rm -rf /tmp/keep/data && mv .gpu-data /tmp/keep/data
 cp "$(dirname "$0")/poll.sh" /tmp/keep/poll.sh
 D=/tmp/keep/data
 cat > /tmp/keep/repro-args.txt <<ARGS
-wid repro --teacher $D/teacher --corpus $D/corpus.txt --glue $D/glue --out /tmp/keep/repro --steps ${STEPS:-10000} --seeds ${SEEDS:-1} --sweep-steps ${SWEEP_STEPS:-500} --backend webgpu --parallel ${PAR:-4} --lr-grid 1e-4,5e-5 --epochs 3 --task-max-train-rows SST-2=20000
+wid repro --teacher $D/teacher --corpus $D/corpus.txt --glue $D/glue --out /tmp/keep/repro --steps ${STEPS:-10000} --seeds ${SEEDS:-1} --sweep-steps ${SWEEP_STEPS:-500} --backend webgpu --parallel ${PAR:-4} --lr-grid 1e-4,5e-5 --epochs 3 --task-max-train-rows SST-2=20000 ${EXTRA:-}
 ARGS
 echo "${KINDS:-teacher,wid50,distilbert50,tinybert50}" > /tmp/keep/kinds.txt
 echo $(( $(date +%s) + ${TL:-1420} )) > /tmp/keep/deadline.txt
 bash /tmp/keep/poll.sh start
-cd /tmp/keep && setsid nohup bash -c "PYTHONUNBUFFERED=1 python3 pytorch/glue_finetune.py --model $D/teacher --glue $D/glue --tasks CoLA,SST-2,MRPC,STS-B,RTE --lr 1e-4,5e-5 --epochs 3 --task-max-train-rows SST-2=20000 --mode tf32 --out /tmp/keep/teacher-transformers.json > /tmp/keep/teacher-transformers.log 2>&1" > /dev/null 2>&1 < /dev/null &
-cd - > /dev/null
+[ "${PEER:-1}" = 0 ] || { cd /tmp/keep && setsid nohup bash -c "PYTHONUNBUFFERED=1 python3 pytorch/glue_finetune.py --model $D/teacher --glue $D/glue --tasks CoLA,SST-2,MRPC,STS-B,RTE --lr 1e-4,5e-5 --epochs 3 --task-max-train-rows SST-2=20000 --mode tf32 --out /tmp/keep/teacher-transformers.json > /tmp/keep/teacher-transformers.log 2>&1" > /dev/null 2>&1 < /dev/null &
+cd - > /dev/null; }
 POLL_S=${POLL_S:-520} bash /tmp/keep/poll.sh watch
