@@ -8,6 +8,7 @@
 // masks too (1 = the same choice), beside what two random masks of those sizes would share.
 //   --teacher DIR (required)   --corpus FILE (required)   --steps N (10000: the planned run, sets the lr schedule)
 //   --at LIST (1,10,50,100,250)   --reference N (500)   --batch N (32)   --seq N (128)   --preset wid55   --seed N (1)
+//   --lr X (WID's published peak lr; the repro's lr sweep may choose another)
 //   --backend auto|webgpu|wasm|cpu
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ import { runDistillation } from '../src-main/engine/train/loop.js';
 export interface MaskOverlapOptions {
   teacher: string; corpus: string; steps: number; at: number[]; reference: number;
   batch: number; seq: number; preset: string; seed: number; backend: string;
+  /** Peak lr (default: WID's published one). */
+  lr?: number;
 }
 
 export interface MaskOverlapRow { step: number; firstMask: MaskOverlap; target: MaskOverlap }
@@ -32,6 +35,7 @@ export interface MaskOverlapRow { step: number; firstMask: MaskOverlap; target: 
 export async function measureMaskOverlap(o: MaskOverlapOptions, log: (s: string) => void = () => {}) {
   if (!(o.reference >= 1 && o.reference <= o.steps)) throw new Error(`--reference ${o.reference} must be within the planned run (1..${o.steps})`);
   for (const w of o.at) if (!(Number.isInteger(w) && w >= 1 && w <= o.reference)) throw new Error(`--at: ${w} must be an integer step in 1..${o.reference} (the reference)`);
+  if (o.lr !== undefined && !(o.lr > 0 && o.lr < 1)) throw new Error(`--lr: expected a learning rate in (0, 1), got ${o.lr}`);
   const backend = await selectBackend(o.backend as BackendPreference);
   const loaded = await loadHfModel(o.teacher);
   const work = mkdtempSync(join(tmpdir(), 'wid-bench-mask-overlap-'));
@@ -46,7 +50,7 @@ export async function measureMaskOverlap(o: MaskOverlapOptions, log: (s: string)
     await runDistillation({
       method, tokenizer: corpusTokenizerFrom(loaded.tokenizer), corpusPath: o.corpus,
       budget: { steps: o.steps, seqLen: o.seq, batchSize: o.batch, masking: published.masking },
-      optimizer: { lr: published.lr, warmupSteps: Math.round(o.steps * published.warmupFraction), weightDecay: published.weightDecay, clipNorm: published.clipNorm, beta2: published.beta2, correctBias: published.correctBias },
+      optimizer: { lr: o.lr ?? published.lr, warmupSteps: Math.round(o.steps * published.warmupFraction), weightDecay: published.weightDecay, clipNorm: published.clipNorm, beta2: published.beta2, correctBias: published.correctBias },
       seed: o.seed, checkpointEvery: 0, workDir: work, signal: stop.signal,
       evaluate: async (done) => {
         if (!wanted.has(done)) return;
@@ -66,7 +70,7 @@ export async function measureMaskOverlap(o: MaskOverlapOptions, log: (s: string)
     step, firstMask: maskOverlap(loaded.config, seen.get(step)!.firstMask, ref.firstMask), target: maskOverlap(loaded.config, seen.get(step)!.target, ref.target),
   }));
   return { bench: 'wid-mask-overlap', backend: backend.name, device: backend.device, teacher: o.teacher, corpus: o.corpus, preset: o.preset,
-    plannedSteps: o.steps, reference: o.reference, batch: o.batch, seq: o.seq, seed: o.seed, firstMaskSizes: method.firstMaskSizes(), targetSizes: method.targetSizes, rows };
+    plannedSteps: o.steps, reference: o.reference, lr: o.lr ?? published.lr, batch: o.batch, seq: o.seq, seed: o.seed, firstMaskSizes: method.firstMaskSizes(), targetSizes: method.targetSizes, rows };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -79,12 +83,14 @@ export async function main(argv: string[]): Promise<unknown> {
       at: { type: 'string', default: '1,10,50,100,250' }, reference: { type: 'string', default: '500' },
       batch: { type: 'string', default: '32' }, seq: { type: 'string', default: '128' },
       preset: { type: 'string', default: 'wid55' }, seed: { type: 'string', default: '1' }, backend: { type: 'string', default: 'auto' },
+      lr: { type: 'string' },
     },
   });
   if (!a.teacher || !a.corpus) throw new Error('--teacher DIR and --corpus FILE are required');
   const record = await measureMaskOverlap({
     teacher: a.teacher, corpus: a.corpus, steps: Number(a.steps), at: a.at!.split(',').map(Number), reference: Number(a.reference),
     batch: Number(a.batch), seq: Number(a.seq), preset: a.preset!, seed: Number(a.seed), backend: a.backend!,
+    ...(a.lr === undefined ? {} : { lr: Number(a.lr) }),
   }, console.log);
   console.log(`masked dims shared with the masks at step ${record.reference} (chance in brackets)`);
   for (const r of record.rows) {

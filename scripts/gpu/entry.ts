@@ -1,16 +1,23 @@
 // One entry point for the GPU machine (bundled by scripts/gpu/pack.sh with Node and Dawn): `wid ARGS` runs the
 // command line (and so `wid repro`), `bench NAME ARGS` one of the benchmarks below, `make-random-model ARGS`
 // a random checkpoint of a given shape. Static imports only, so the bundler sees every module.
+import { takeJsonFlag } from '../../bench/lib/registry.js';
+import { writeJsonAtomic } from '../../bench/lib/output.js';
+
 const [cmd, ...rest] = process.argv.slice(2);
-const benches: Record<string, () => Promise<{ main: (argv: string[]) => Promise<void> }>> = {
+const benches: Record<string, () => Promise<{ main: (argv: string[]) => Promise<unknown> }>> = {
   glue: () => import('../../bench/glue.js'),
   'teacher-parity': () => import('../../bench/teacher-parity.js'),
+  'wid-mask-overlap': () => import('../../bench/wid-mask-overlap.js'),
 };
 if (cmd === 'wid') {
   process.argv = [process.argv[0], 'wid', ...rest];
   await import('../../src-main/cli/main.js');
 } else if (cmd === 'bench' && benches[rest[0]]) {
-  await (await benches[rest[0]]()).main(rest.slice(1));
+  // `--json FILE` as `npm run bench` takes it: the benchmark's record, written by the caller
+  const { argv, json } = takeJsonFlag(rest.slice(1));
+  const record = await (await benches[rest[0]]()).main(argv);
+  if (json && record !== undefined) { writeJsonAtomic(json, record); console.log(`wrote ${json}`); }
   process.exit(0);
 } else if (cmd === 'plan') {
   // bench/gpu-entry.ts: a named list of benchmarks with a deadline, figures into $OUT

@@ -15,7 +15,7 @@ start() {
 }
 pack() {
   local S=/tmp/snap; rm -rf $S; mkdir -p $S
-  cp $K/repro.log $K/teacher-transformers.* $K/repro-args.txt $K/kinds.txt $S/ 2>/dev/null
+  cp $K/repro.log $K/teacher-transformers.* $K/mask-overlap.* $K/repro-args.txt $K/kinds.txt $S/ 2>/dev/null
   cp $K/repro/state.json $K/repro/results.json $S/ 2>/dev/null
   nvidia-smi > $S/nvidia-smi.txt 2>&1
   tar -C $S -czf $OUT/snap.tgz . && ls -la $S
@@ -40,7 +40,7 @@ watch() {
   while [ $(date +%s) -lt $end ]; do
     sleep 20
     grep -E '^\[[0-9]+ s\]' $K/repro.log | tail -1 | cut -c1-400
-    if grep -q "^repro rc" $K/repro.log && ! pgrep -f glue_finetune.py > /dev/null; then echo "all ended"; break; fi
+    if grep -q "^repro rc" $K/repro.log && ! pgrep -f 'glue_finetune.py|wid-mask-overlap' > /dev/null; then echo "all ended"; break; fi
   done
   grep -vE '^\[[0-9]+ s\]' $K/repro.log | tail -25 | cut -c1-300; tail -3 $K/teacher-transformers.log
   eta; pack
