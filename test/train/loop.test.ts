@@ -121,3 +121,22 @@ test("a method's afterStepAsync is used instead of afterStep and its values are 
   assert.equal(method.stepsSeen, 0); // the synchronous afterStep was not called
   assert.deepEqual(events.map((e) => e.values.asyncValue), [0, 10, 20]);
 });
+
+test('checkpointSeconds writes a checkpoint once that much time has passed since the last, and none before it', async () => {
+  await selectBackend('wasm');
+  // every step takes longer than a microsecond: a checkpoint after each of the 4 steps
+  const often = workDir();
+  const m1 = studentMlmMethod(5);
+  await runDistillation(options(m1, often, 4, { checkpointSeconds: 1e-6, keepCheckpoints: 10 }));
+  m1.dispose();
+  assert.deepEqual(listCheckpoints(join(often, 'checkpoints')).map((c) => c.step), [1, 2, 3, 4]);
+  // an hour: only the checkpoint at the end
+  const rarely = workDir();
+  const m2 = studentMlmMethod(5);
+  await runDistillation(options(m2, rarely, 4, { checkpointSeconds: 3600, keepCheckpoints: 10 }));
+  m2.dispose();
+  assert.deepEqual(listCheckpoints(join(rarely, 'checkpoints')).map((c) => c.step), [4]);
+  const m3 = studentMlmMethod(5);
+  await assert.rejects(() => runDistillation(options(m3, workDir(), 1, { checkpointSeconds: -1 })), /checkpointSeconds must be >= 0/);
+  m3.dispose();
+});

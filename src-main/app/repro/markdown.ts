@@ -10,7 +10,7 @@ const pts = (x: number) => (x * 100).toFixed(1);
 const cell = (s: Stat | null | undefined) => (!s ? '—' : `${pts(s.mean)}${s.std === null ? '' : ` ± ${pts(s.std)}`}${s.n > 1 ? ` (n=${s.n})` : ''}`);
 const int = (n: number | null | undefined) => (typeof n === 'number' ? n.toLocaleString('en-US') : '—');
 
-/** Distillation seconds per seed (the run's wall time, GPU wait included) → "mean" or "mean ± std"; — for the teacher. */
+/** Distillation seconds per seed (the loop's time: batches, steps, the wait for the GPU) → "mean" or "mean ± std"; — for the teacher. */
 function secondsCell(results: ReproResultsFile, kind: string): string {
   const secs = results.models
     .filter((m) => kindOf(m.key) === kind)
@@ -39,5 +39,7 @@ export function reproMarkdownTable(results: ReproResultsFile): string {
     const pct = k.percentOfTeacher === null ? '—' : `${k.percentOfTeacher.toFixed(1)} %`;
     lines.push(`| ${k.label} | ${int(k.parameters)} | ${secondsCell(results, k.kind)} | ${tasks.map((t) => cell(k.tasks[t])).join(' | ')} | ${cell(k.headline)} | ${pct} |`);
   }
+  lines.push('', 'distillation s: the training loop\'s time per seed (reading batches, the steps, waiting for the GPU), without the '
+    + 'held-out evaluations and checkpoints; a run that shared the GPU with another counts the sharing.');
   return `${lines.join('\n')}\n`;
 }

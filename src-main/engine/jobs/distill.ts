@@ -170,6 +170,7 @@ async function runDistillJob(config: DistillJobConfig, ctx: JobContext): Promise
       optimizer: { lr: config.lr, warmupSteps: config.warmupSteps, weightDecay: config.weightDecay, clipNorm: config.clipNorm, beta2: config.beta2, correctBias: config.correctBias },
       seed: config.seed,
       checkpointEvery: config.checkpointEvery,
+      checkpointSeconds: config.checkpointMinutes * 60,
       progressEvery: config.progressEvery,
       workDir: ctx.workDir,
       resume: ctx.resume,

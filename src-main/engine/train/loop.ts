@@ -55,8 +55,14 @@ export interface DistillationOptions {
   optimizer: OptimizerSettings;
   /** Seeds masking; with the same seed, backend and config a run repeats exactly. */
   seed: number;
-  /** Save a checkpoint every N completed steps (0: only when stopped and at the end). */
+  /** Save a checkpoint every N completed steps (0: none by steps; one is always saved when stopped and at the end). */
   checkpointEvery: number;
+  /**
+   * Also save one once this many seconds of the run (steps, data, evaluation) have passed since the last (0 or
+   * absent: none by time). A checkpoint of a large model takes seconds (WID's: the teacher, its compactors and
+   * their moments), so long runs bound the work a crash loses by time rather than by steps.
+   */
+  checkpointSeconds?: number;
   /** Checkpoints go to <workDir>/checkpoints. */
   workDir: string;
   /** Continue from the newest checkpoint in workDir (starts fresh when there is none). */
@@ -136,6 +142,7 @@ function validate(o: DistillationOptions): void {
   if (!(weightDecay >= 0)) throw new Error(`optimizer.weightDecay must be >= 0, got ${weightDecay}`);
   if (!(clipNorm >= 0)) throw new Error(`optimizer.clipNorm must be >= 0 (0 = off), got ${clipNorm}`);
   if (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 0) throw new Error(`checkpointEvery must be an integer >= 0, got ${o.checkpointEvery}`);
+  if (o.checkpointSeconds !== undefined && !(o.checkpointSeconds >= 0)) throw new Error(`checkpointSeconds must be >= 0 (0 = none by time), got ${o.checkpointSeconds}`);
   if (!Number.isInteger(o.seed)) throw new Error(`seed must be an integer, got ${o.seed}`);
 }
 
@@ -238,6 +245,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   let step = startStep;
   let checkpointPath: string | null = resumedFromStep !== null ? listCheckpoints(ckptDir).at(-1)!.path : null;
   let lastSavedStep = resumedFromStep ?? -1;
+  let lastSavedAt = performance.now();
   let sessionSeconds = 0, sessionTokens = 0;
 
   // losses are read a few steps behind the step that made them (lagged-reads.ts); each is reported then
@@ -305,6 +313,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       };
       checkpointPath = await writeCheckpoint(ckptDir, { step, tensors, meta }, o.keepCheckpoints ?? 2);
       lastSavedStep = step;
+      lastSavedAt = performance.now();
     } finally {
       tf.dispose([...Object.values(adam.m), ...Object.values(adam.v), ...Object.values(methodState.tensors), ...Object.values(scale ?? {})]);
     }
@@ -320,9 +329,10 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
         stopped = true;
         break;
       }
+      // a step's time: reading and masking its batch, the step, and (below) the wait for the GPU
+      const started = performance.now();
       const pairRows = pairBatcher ? await pairBatcher.nextPairs() : null;
       const rows = pairRows ? pairRows.map((r) => r.ids) : await batcher.nextRows();
-      const started = performance.now();
       const { batch, tokens } = makeMlmBatch(rows, tokenizer, rng, budget.maskProb, budget.padTo === 'seqLen' ? budget.seqLen : undefined, smoothedWeights,
         pairRows ? { tokenTypes: pairRows.map((r) => r.tokenTypes), labels: pairRows.map((r) => r.label) } : undefined);
       const lr = method.learningRateAt?.(step, totalSteps, o.optimizer.lr, o.optimizer.warmupSteps)
@@ -355,7 +365,9 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       stepSeconds += (performance.now() - waitStarted) / 1000;
       sessionSeconds += stepSeconds;
       report(due);
-      if (o.checkpointEvery > 0 && step % o.checkpointEvery === 0) await save();
+      const dueBySteps = o.checkpointEvery > 0 && step % o.checkpointEvery === 0;
+      const dueByTime = (o.checkpointSeconds ?? 0) > 0 && performance.now() - lastSavedAt >= o.checkpointSeconds! * 1000;
+      if (dueBySteps || dueByTime) await save();
     }
     const flushStarted = performance.now();
     const due = await reads.flush();
