@@ -88,3 +88,22 @@ test('wid repro --kinds runs only the rows it names (one call of a series), the 
   for (const k of ['wid50-s1', 'tinybert50-s1']) assert.equal(last.runs[k], after.runs[k], `${k} is not made again when a group member is added`);
   assert.match(r.stdout, /group \d+ "repro: 50% group, seed 1, distilbert50 added": run \d+ distilbert50-s1\n/);
 });
+
+test('wid repro --wid-first-mask-step gives the WID rows their first mask as a share of the run (not the other members of the group); a step outside the run exits 2', { timeout: 300_000 }, (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'wid-repro-first-mask-'));
+  t.after(() => rmSync(out, { recursive: true, force: true }));
+  const base = ['--teacher', TEACHER, '--corpus', CORPUS, '--glue', GLUE, '--out', out, ...tiny, '--steps', '4', '--kinds', 'wid50,distilbert50', '--only', 'distill'];
+  let r = repro([...base, '--wid-first-mask-step', '4']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--wid-first-mask-step: expected "off" or an integer step in 1\.\.3 \(before --steps 4\), got "4"/);
+  r = repro([...base, '--wid-first-mask-step', '2']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+    widFirstMaskStep: number | null; models: { key: string; status: { distill: string | null }; distill: { methodConfig: Record<string, unknown> } | null; sizeCurve?: { step: number; parameters: number }[] }[];
+  };
+  assert.equal(results.widFirstMaskStep, 2);
+  const wid = results.models.find((m) => m.key === 'wid50-s1')!, distil = results.models.find((m) => m.key === 'distilbert50-s1')!;
+  assert.deepEqual([wid.status.distill, distil.status.distill], ['completed', 'completed']);
+  assert.equal((wid.distill!.methodConfig.methodOptions as { firstMaskAt?: number } | undefined)?.firstMaskAt, 0.5, JSON.stringify(wid.distill!.methodConfig));
+  assert.equal(distil.distill!.methodConfig.methodOptions, undefined, JSON.stringify(distil.distill!.methodConfig));
+});

@@ -123,3 +123,13 @@ test('the Markdown table shows per kind mean ± std over seeds, the distillation
     `| WID-50% | 14,500,000 | 110 ± 10 | 11.0 ± 1.0 (n=3) | 78.5 ± 0.7 (n=2) | 52.0 | 44.8 ± 1.1 (n=2) | ${wid.percentOfTeacher!.toFixed(1)} % |`);
   assert.match(lines.find((l) => l.startsWith('| teacher |'))!, /\| 28,800,000 \| — \| 16\.0 \| 80\.0 \| 53\.0 \| 48\.0 \| 100\.0 % \|$/);
 });
+
+test('runs whose WID rows had their first mask at different steps are refused; an input without WID rows does not count', () => {
+  const later = read('run-b');
+  later.results = { ...later.results, widFirstMaskStep: 500, written: '2099-01-01T00:00:00.000Z' };
+  assert.throws(() => mergeReproResults([read('run-a'), later]), /run-b\.json: WID's first mask came after step 500, but in .*run-a\.json after one scaled w_step; a merged series must share WID's schedule/);
+  // run-a's WID rows left out: only later's WID rows remain, and its step is the merged one
+  const widKeys = read('run-a').results.models.filter((m) => m.method === 'wid').map((m) => m.key);
+  const m = mergeReproResults([read('run-a'), later], undefined, [{ file: `${F}/run-a.json`, keys: widKeys }]);
+  assert.equal(m.widFirstMaskStep, 500);
+});

@@ -11,7 +11,7 @@ import { createCompactors } from '../../src-main/engine/methods/wid/compactors.j
 import { fullMasks } from '../../src-main/engine/methods/wid/masks.js';
 import { mergeStudent } from '../../src-main/engine/methods/wid/merge.js';
 import { authorsPenalty, keepVectors, disposeKeepVectors } from '../../src-main/engine/methods/wid/penalty.js';
-import { authorsSizesAt, authorsWStep } from '../../src-main/engine/methods/wid/pruning-schedule.js';
+import { authorsEventDue, authorsEventsAfter, authorsMaskSteps, authorsSizesAt, authorsWStep } from '../../src-main/engine/methods/wid/pruning-schedule.js';
 import { effectiveWeights } from '../../src-main/engine/methods/wid/effective-weights.js';
 import { bertForward, mlmHead } from '../../src-main/engine/bert/index.js';
 import { logitKdLoss } from '../../src-main/engine/methods/wid/kd-loss.js';
@@ -84,6 +84,35 @@ test("the authors' schedule scales w_step to the run (floor 1 step) and moves re
   assert.deepEqual(authorsSizesAt(teacher, tgt, 8), { ...tgt, intermediate: 3072 - 1152 });
   assert.deepEqual(authorsSizesAt(teacher, tgt, 16), tgt);
   assert.deepEqual(authorsSizesAt(teacher, tgt, 40), tgt);
+});
+
+test('firstMaskAt moves the first mask alone: the later masks follow it every w_step, and without it the first comes after one w_step', async () => {
+  // the issue-23 series: 10,000 steps, the authors' w_step scaled to 13, the first mask at their 500 steps
+  const when = authorsMaskSteps(10_000, 500 / 400_000, 0.05);
+  assert.deepEqual(when, { first: 500, every: 13 });
+  assert.deepEqual([499, 500, 512, 513, 526].map((c) => authorsEventsAfter(c, when)), [0, 1, 1, 2, 3]);
+  assert.deepEqual([13, 499, 500, 501, 513].map((c) => authorsEventDue(c, when)), [false, false, true, false, true]);
+  const plain = authorsMaskSteps(10_000, 500 / 400_000);
+  assert.deepEqual(plain, { first: 13, every: 13 });
+  assert.deepEqual([12, 13, 25, 26, 39].map((c) => authorsEventsAfter(c, plain)), [0, 1, 1, 2, 3]);
+  // the method: 20 steps, w_step 2, first mask after 10 steps; the widths change first there, then every 2 steps
+  await selectBackend('wasm');
+  const teacher = tinyTeacher(23);
+  const m = createWidMethod({ config: tinyConfig, weights: teacher }, { target, teacherLr: 0, maskEvery: 0.1, firstMaskAt: 0.5, variablePrefix: 'wid-first/' });
+  const changedAfter: number[] = [];
+  let last = JSON.stringify(m.currentSizes());
+  for (let step = 0; step < 20; step++) {
+    await m.afterStepAsync(step, 20);
+    const now = JSON.stringify(m.currentSizes());
+    if (now !== last) changedAfter.push(step + 1);
+    last = now;
+  }
+  assert.equal(changedAfter[0], 10, `widths changed after steps ${changedAfter}`);
+  assert.ok(changedAfter.slice(1).every((c) => (c - 10) % 2 === 0), `widths changed after steps ${changedAfter}`);
+  // the 10th step is taken before the first mask, the 11th after it (the penalty switches there)
+  assert.deepEqual([m.stepKey!(9, 20), m.stepKey!(10, 20)], ['authors:masks:before-first-mask', 'authors:masks:masked']);
+  m.dispose();
+  disposeWeights(teacher);
 });
 
 test('the default WID run: masks every w_step, target at the last step, masked dims decay, loss is MLM only', async () => {

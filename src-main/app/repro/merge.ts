@@ -34,6 +34,8 @@ export interface ReproResultsFile {
   /** Kind → the peak lr of its full runs (absent in files from before the lr sweep). */
   distillLr?: Record<string, number>;
   distillLrSweep?: unknown;
+  /** After how many steps WID's first mask came; absent or null: after one scaled w_step (wid repro --wid-first-mask-step). */
+  widFirstMaskStep?: number | null;
   [k: string]: unknown;
 }
 
@@ -108,6 +110,18 @@ export function mergeReproResults(inputs: { file: string; results: ReproResultsF
       if (x !== y) throw new ReproMergeError(`${file}: ${path} is ${y}, but ${first.file} has ${x}; a merged series must share the budget and the fine-tuning recipe`);
     }
   }
+  // WID's first mask (files from before the option: after one scaled w_step, null), among the inputs with a WID row
+  let widFirst: { step: number | null; file: string } | null = null;
+  for (const { file, results } of ordered) {
+    if (!results.models.some((m) => m.method === 'wid')) continue;
+    const step = typeof results.widFirstMaskStep === 'number' ? results.widFirstMaskStep : null;
+    if (!widFirst) { widFirst = { step, file }; continue; }
+    if (widFirst.step !== step) {
+      const say = (x: number | null) => (x === null ? 'after one scaled w_step' : `after step ${x}`);
+      throw new ReproMergeError(`${file}: WID's first mask came ${say(step)}, but in ${widFirst.file} ${say(widFirst.step)}; a merged series must share WID's schedule`
+        + ' (--exclude the rows of one of them)');
+    }
+  }
   // each kind's distillation lr (files from before the lr sweep carry none): one series, one lr per kind
   const lrSeen = new Map<string, { lr: number; file: string }>();
   for (const { file, results } of ordered) {
@@ -148,6 +162,7 @@ export function mergeReproResults(inputs: { file: string; results: ReproResultsF
     command: ['repro-merge', ...inputs.map((i) => i.file)],
     tasks,
     distillLr: Object.fromEntries([...lrSeen].map(([k, v]) => [k, v.lr])),
+    widFirstMaskStep: widFirst?.step ?? null,
     // the sweep record of the oldest input that still gives a distilled row (one left with only its teacher has none to explain)
     distillLrSweep: ordered.find(({ results }) => results.models.some((m) => m.method !== 'teacher'))?.results.distillLrSweep ?? null,
     budget: { ...first.results.budget, seeds: [...new Set(models.map((m) => m.seed).filter((s): s is number => s !== null))].sort((a, b) => a - b) },

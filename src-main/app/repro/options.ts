@@ -45,6 +45,11 @@ export interface ReproOptions {
    * (wid50, distilbert50, tinybert50, wid10, albert50, mobilebert50, variant keys). Absent: all of them.
    */
   kinds?: string[];
+  /**
+   * WID's first mask after this many distillation steps (`firstMaskAt` = it / steps; the later masks every scaled
+   * w_step after it); null: after one scaled w_step. Default DEFAULT_WID_FIRST_MASK_STEP.
+   */
+  widFirstMaskStep?: number | null;
   /** Extra methods in every seed's 50 % group at WID-50 %'s shape ('albert', 'mobilebert'); none by default. */
   extraMethods?: ExtraReproMethod[];
   /** Fine-tuning recipe. */
@@ -73,6 +78,12 @@ export const REPRO_VARIANTS = [...WID_VARIANTS, 'tinybert-slice'] as const;
 export type ReproVariant = (typeof REPRO_VARIANTS)[number];
 /** `--distill-lr-sweep` default: half, once and twice each method's published lr. */
 export const DEFAULT_LR_SWEEP = [0.5, 1, 2];
+/**
+ * The authors' w_step: their first mask comes after 500 steps. Scaled to 10,000 steps w_step is 13, and the masks
+ * chosen there share 8-30 % of the masked dims with those chosen at step 500 (docs/lab/2026-12-08-h100-s9), so the
+ * series keeps the authors' first mask and scales only the spacing of the later ones.
+ */
+export const DEFAULT_WID_FIRST_MASK_STEP = 500;
 /** Held-out batches a sweep run is scored on (the distill job's heldOutBatches default). */
 export const DEFAULT_SWEEP_BATCHES = 8;
 export const sweepStepsOf = (o: Pick<ReproOptions, 'steps' | 'sweepSteps'>) => o.sweepSteps ?? Math.max(1, Math.round(o.steps / 10));

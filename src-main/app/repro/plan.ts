@@ -8,7 +8,7 @@
 //   - optional WID-50 % variants, first seed: the hard-mask schedule, the logit-KD objective, the
 //     effective-weight importance criterion; and TinyBERT started from the teacher (init: teacher-slice).
 // With the lr sweep (sweep.ts) a stage's lr is the one its kind's sweep chose; without it, the method's published lr.
-import type { ReproOptions, ReproVariant } from './options.js';
+import { DEFAULT_WID_FIRST_MASK_STEP, type ReproOptions, type ReproVariant } from './options.js';
 
 /** The state file (<out>/state.json): the registered inputs and each stage's run, so a second call resumes. */
 export interface ReproState {
@@ -64,14 +64,30 @@ export function distillStages(o: ReproOptions, lrs?: Record<string, number>): Di
   return lrs ? stages.map((s) => (lrs[s.sweepKind] === undefined ? s : { ...s, lr: lrs[s.sweepKind] })) : stages;
 }
 
+/**
+ * The step of WID's first mask: `widFirstMaskStep`, else the authors' 500 where that leaves at least 90 % of the run
+ * after it (shorter runs: null, the first mask after one scaled w_step).
+ */
+export function widFirstMaskStep(o: Pick<ReproOptions, 'steps' | 'widFirstMaskStep'>): number | null {
+  if (o.widFirstMaskStep !== undefined) return o.widFirstMaskStep;
+  return DEFAULT_WID_FIRST_MASK_STEP <= 0.1 * o.steps ? DEFAULT_WID_FIRST_MASK_STEP : null;
+}
+
+/** WID's schedule options of every WID row: the first mask as a share of the run (so a sweep's shorter run scales it). */
+export function widScheduleOptions(o: Pick<ReproOptions, 'steps' | 'widFirstMaskStep'>): { firstMaskAt: number } | null {
+  const first = widFirstMaskStep(o);
+  return first === null ? null : { firstMaskAt: first / o.steps };
+}
+
 function planStages(o: ReproOptions): DistillStage[] {
   const budget = { steps: o.steps, batchSize: o.batchSize, seqLen: o.seqLen, backend: o.backend,
     ...(o.heldOutEvery ? { heldOutEvery: o.heldOutEvery, ...(o.heldOutLines ? { heldOutLines: o.heldOutLines } : {}) } : {}) };
   const stages: DistillStage[] = [];
+  const wid = widScheduleOptions(o);
   for (const seed of o.seeds) {
     const group = `50% group, seed ${seed}`;
     const shared = { ...budget, seed, preset: 'wid55' };
-    stages.push({ key: `wid50-s${seed}`, method: 'wid', label: `WID-50% (seed ${seed})`, group, config: shared, sweepKind: 'wid50' });
+    stages.push({ key: `wid50-s${seed}`, method: 'wid', label: `WID-50% (seed ${seed})`, group, config: { ...shared, ...(wid ? { methodOptions: wid } : {}) }, sweepKind: 'wid50' });
     stages.push({ key: `distilbert50-s${seed}`, method: 'distilbert', label: `DistilBERT @ WID-50% shape (seed ${seed})`, group, config: shared, sweepKind: 'distilbert50' });
     stages.push({ key: `tinybert50-s${seed}`, method: 'tinybert', label: `TinyBERT @ WID-50% shape (seed ${seed})`, group, config: shared, sweepKind: 'tinybert50' });
     // --methods albert,mobilebert: the same group, teacher, corpus, budget and WID-50 % target
@@ -81,12 +97,13 @@ function planStages(o: ReproOptions): DistillStage[] {
     }
   }
   for (const s of o.wid10Seeds ?? [o.seeds[0]]) {
-    stages.push({ key: `wid10-s${s}`, method: 'wid', label: `WID-10% (seed ${s})`, config: { ...budget, seed: s, preset: 'wid11' }, sweepKind: 'wid10' });
+    stages.push({ key: `wid10-s${s}`, method: 'wid', label: `WID-10% (seed ${s})`, config: { ...budget, seed: s, preset: 'wid11', ...(wid ? { methodOptions: wid } : {}) }, sweepKind: 'wid10' });
   }
   const seed = o.seeds[0];
   for (const v of o.variants) {
     const { key, method, label, methodOptions } = VARIANT_OPTIONS[v];
-    stages.push({ key: `${key}-s${seed}`, method, label: `${label} (seed ${seed})`, config: { ...budget, seed, preset: 'wid55', methodOptions }, sweepKind: key });
+    const options = method === 'wid' && wid ? { ...wid, ...methodOptions } : methodOptions;
+    stages.push({ key: `${key}-s${seed}`, method, label: `${label} (seed ${seed})`, config: { ...budget, seed, preset: 'wid55', methodOptions: options }, sweepKind: key });
   }
   return stages;
 }

@@ -5,7 +5,7 @@
 import { hostname, cpus, totalmem } from 'node:os';
 import type { RunRecord } from '../../shared/api/types.js';
 import type { Service } from '../service/contract.js';
-import type { DistillStage, ReproState } from './plan.js';
+import { widFirstMaskStep, type DistillStage, type ReproState } from './plan.js';
 import type { ReproOptions } from './options.js';
 import { constantBaselinesFromGlue, kindOf, scoreReproduction, seedOf } from './scoring.js';
 import { readSweep } from './sweep.js';
@@ -146,6 +146,8 @@ export async function buildReproResults(service: Service, o: ReproOptions, state
     budget: { steps: o.steps, batchSize: o.batchSize, seqLen: o.seqLen, tokensPerStudent: o.steps * o.batchSize * o.seqLen, seeds: o.seeds,
       wid10Seeds: o.wid10Seeds ?? [o.seeds[0]], heldOutEvery: o.heldOutEvery ?? 0, heldOutLines: o.heldOutLines ?? null },
     distillLr,
+    /** After how many steps WID's first mask came (null: after one scaled w_step); a merged series must share it. */
+    widFirstMaskStep: widFirstMaskStep(o),
     /** The lr sweep (sweep.ts): per kind every point's held-out loss and steps, and the chosen lr; null when off. */
     distillLrSweep: await readSweep(service, o, state),
     finetuneRecipe: { tasks: o.tasks, lrGrid: o.lrGrid, epochs: o.epochs, batchSize: o.finetuneBatch, maxLength: o.maxLength, maxTrainRows: o.maxTrainRows ?? null,

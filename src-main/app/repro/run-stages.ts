@@ -54,10 +54,13 @@ async function ensureDistillRuns(service: Service, stages: DistillStage[], state
     const members = all.filter((m) => state.runs[m.key] === undefined);
     if (!members.length) continue;
     const name = members.length === all.length ? full : `${full}, ${members.map((m) => m.sweepKind).join(' + ')} added`;
-    // each member's lr (the sweep's choice) over the group's one config
-    const lrs = members.filter((m) => m.lr !== undefined).map((m) => [m.method, { lr: m.lr }] as const);
-    const { group, runs } = await service.call('groups.create', { name: `repro: ${name}`, methods: members.map((m) => m.method), config: { ...base, ...members[0].config },
-      ...(lrs.length ? { memberConfig: Object.fromEntries(lrs) } : {}), ...target });
+    // each member's lr (the sweep's choice) and method options (WID's schedule) over the group's one config
+    const own = members
+      .map((m) => [m.method, { ...(m.lr !== undefined ? { lr: m.lr } : {}), ...(m.config.methodOptions ? { methodOptions: m.config.methodOptions } : {}) }] as const)
+      .filter(([, c]) => Object.keys(c).length);
+    const { methodOptions: _own, ...shared } = members[0].config;
+    const { group, runs } = await service.call('groups.create', { name: `repro: ${name}`, methods: members.map((m) => m.method), config: { ...base, ...shared },
+      ...(own.length ? { memberConfig: Object.fromEntries(own) } : {}), ...target });
     state.groups[name] = group.id;
     members.forEach((m, i) => { state.runs[m.key] = runs[i].id; });
     print(`group ${group.id} "${group.name}": ${runs.map((r, i) => `run ${r.id} ${members[i].key}`).join(', ')}`);

@@ -8,7 +8,7 @@ import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
 import { createService } from '../../app/service/index.js';
 import {
-  checkReproInputs, DEFAULT_LR_SWEEP, DEFAULT_SWEEP_BATCHES, DEFAULT_TASKS, parseDistillLr, parseExtraMethods, parseLrSweep, parseTaskCaps, parseTasks, parseVariants,
+  checkReproInputs, DEFAULT_LR_SWEEP, DEFAULT_WID_FIRST_MASK_STEP, DEFAULT_SWEEP_BATCHES, DEFAULT_TASKS, parseDistillLr, parseExtraMethods, parseLrSweep, parseTaskCaps, parseTasks, parseVariants,
   ReproInputError, type ReproOptions,
 } from '../../app/repro/options.js';
 import { runReproduction, writeJsonAtomic } from '../../app/repro/run-stages.js';
@@ -25,6 +25,14 @@ const numbers = (flag: string) => (v: string) => v.split(',').map((x) => {
   if (!Number.isFinite(n)) throw new ReproInputError(`${flag}: "${x}" is not a number`);
   return n;
 });
+
+/** --wid-first-mask-step: "off" (null) or a step count within the run. */
+function parseFirstMaskStep(v: string, steps: number): number | null {
+  if (v === 'off') return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n >= steps) throw new ReproInputError(`--wid-first-mask-step: expected "off" or an integer step in 1..${steps - 1} (before --steps ${steps}), got "${v}"`);
+  return n;
+}
 
 /** --eval-every: a non-negative integer; default 20 points over the run. */
 function evalEvery(v: unknown, steps: number): number {
@@ -56,6 +64,7 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
     .option('--distill-lr <list>', 'peak lrs per kind that are not swept, e.g. wid50=1e-4,distilbert50=1e-3 (a series\' later calls: the first call\'s choice, from its results.json distillLr)', '')
     .option('--sweep-steps <n>', 'steps of each lr-sweep run (default: a tenth of --steps)', (v) => parseCount(v, '--sweep-steps'))
     .option('--sweep-batches <n>', `held-out batches each lr-sweep run is scored on (default ${DEFAULT_SWEEP_BATCHES})`, (v) => parseCount(v, '--sweep-batches'))
+    .option('--wid-first-mask-step <n>', `WID's first mask after N distillation steps, the later ones every scaled w_step after it (default ${DEFAULT_WID_FIRST_MASK_STEP}, the authors' w_step, where that leaves 90 % of the run after it); "off": after one scaled w_step`)
     .option('--lr-grid <list>', 'fine-tuning learning rates', numbers('--lr-grid'), [1e-4, 5e-5])
     .option('--epochs <n>', 'fine-tuning epochs', (v) => parseCount(v, '--epochs'), 3)
     .option('--finetune-batch <n>', 'fine-tuning batch size', (v) => parseCount(v, '--finetune-batch'), 32)
@@ -91,6 +100,7 @@ export function registerReproCommand(program: Command, print: (s: string) => voi
           distillLrSweep: parseLrSweep(a.distillLrSweep as string),
           ...(a.distillLr ? { distillLr: parseDistillLr(a.distillLr as string) } : {}),
           ...(a.sweepSteps ? { sweepSteps: a.sweepSteps as number } : {}),
+          ...(a.widFirstMaskStep !== undefined ? { widFirstMaskStep: parseFirstMaskStep(a.widFirstMaskStep as string, a.steps as number) } : {}),
           ...(a.sweepBatches ? { sweepBatches: a.sweepBatches as number } : {}),
         };
         checkReproInputs(o);

@@ -55,6 +55,7 @@ export const widOptionsSchema = z.strictObject({
   importance: oneOf(WID_IMPORTANCE, 'compactor: the authors\' (one compactor\'s column norms per mask); compactor-all: every compactor sharing the mask; effective: norms of R·W·C').default('compactor'),
   schedule: oneOf(['authors', 'hard'], 'authors: masked dims decay under the authors\' penalty; hard: masked dims leave the forward at events').default('authors'),
   maskEvery: number({ min: 0, max: 1, minExclusive: true, help: 'authors\' schedule: masks recomputed every maskEvery · steps (authors 500 / 400,000)', expected: 'a fraction of the run in (0, 1]' }).default(AUTHORS_MASK_EVERY),
+  firstMaskAt: number({ min: 0, max: 1, minExclusive: true, help: 'authors\' schedule: share of the run before the first mask (default: one maskEvery); later masks every maskEvery after it', expected: 'a fraction of the run in (0, 1]' }).optional(),
   l2Lambda: number({ min: 0, max: 1e6, help: 'authors\' schedule: λ of the penalty on masked entries (authors 20)', expected: 'a number >= 0 (at most 1000000)' }).default(20),
   teacherLr: number({ min: 0, max: 1, maxExclusive: true, help: 'peak lr of the inherited teacher weights (authors 1e-6); 0 = frozen', expected: 'a learning rate in [0, 1) (0 = frozen teacher weights)' }).default(1e-6),
   dropout: dropout('dropout on hidden states and attention probabilities while training (authors 0.1)').default(0.1),

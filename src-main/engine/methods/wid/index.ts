@@ -22,7 +22,7 @@ import { sizesOfMasks, WidMasks } from './masks.js';
 import { mergeStudent } from './merge.js';
 import { analyzeAttention } from './attention-analysis.js';
 import { ATTENTION_ARTIFACT_FILE, writeAttentionArtifact } from './attention-artifact.js';
-import { authorsSizesAt, authorsWStep, eventsDue, pruneMasks, sizesAtEvent } from './pruning-schedule.js';
+import { authorsEventDue, authorsEventsAfter, authorsMaskSteps, authorsSizesAt, eventsDue, pruneMasks, sizesAtEvent } from './pruning-schedule.js';
 import { authorsCompactorScores } from './importance.js';
 import { authorsPenalty, penaltyTargets } from './penalty.js';
 import { maskedResidue, type MaskedResidue } from './masked-residue.js';
@@ -217,10 +217,10 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
   /** The mask event due after `completed` steps: its number, the sizes to prune to and the masks to prune from; or null. */
   function maskEventDue(completed: number, totalSteps: number): MaskEvent | null {
     if (authors) {
-      const wStep = authorsWStep(totalSteps, opts.maskEvery);
+      const when = authorsMaskSteps(totalSteps, opts.maskEvery, opts.firstMaskAt);
       const last = completed >= totalSteps;
-      if (completed % wStep !== 0 && !last) return null;
-      const k = Math.floor(completed / wStep);
+      if (!authorsEventDue(completed, when) && !last) return null;
+      const k = authorsEventsAfter(completed, when);
       // the last step lands on the target whatever the budget (short runs: see docs/wid.md §3)
       return { event: k, sizes: last ? target : authorsSizesAt(start, target, k), from: full };
     }
@@ -254,11 +254,11 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
     // vectors' values, written in place (mask-state.ts), so a mask event needs no new key (and no new capture).
     // 'hard': the masks applied (the widths and index tensors change at each event).
     stepKey: (step: number, totalSteps: number) => (authors
-      ? `authors:${state.eventsApplied > 0 ? 'masks' : 'no-mask'}:${step + 1 <= authorsWStep(totalSteps, opts.maskEvery) ? 'before-first-mask' : 'masked'}`
+      ? `authors:${state.eventsApplied > 0 ? 'masks' : 'no-mask'}:${step + 1 <= authorsMaskSteps(totalSteps, opts.maskEvery, opts.firstMaskAt).first ? 'before-first-mask' : 'masked'}`
       : `${state.eventsApplied}:masked`),
     adjustGradients(grads, step, totalSteps, optimizer) {
       if (!authors) return {};
-      return authorsPenalty(grads, penalised, state.keep, { step: step + 1, wStep: authorsWStep(totalSteps, opts.maskEvery), lambda: opts.l2Lambda }, optimizer);
+      return authorsPenalty(grads, penalised, state.keep, { step: step + 1, wStep: authorsMaskSteps(totalSteps, opts.maskEvery, opts.firstMaskAt).first, lambda: opts.l2Lambda }, optimizer);
     },
     loss,
     /** `step` is the 0-based index of the step just taken (the loop's convention), so step + 1 steps are done. */

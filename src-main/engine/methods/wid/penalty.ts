@@ -99,6 +99,7 @@ const along = (v: tf.Tensor, axis: PenaltyTarget['axis']) => (axis === 'rows' ? 
 export interface PenaltySettings {
   /** 1-based count of the step being taken (the authors' current_step). */
   step: number;
+  /** Steps before the first mask (the authors' w_step; `firstMaskAt` moves it). */
   wStep: number;
   lambda: number;
 }

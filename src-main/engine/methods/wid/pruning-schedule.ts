@@ -79,6 +79,24 @@ export function authorsWStep(totalSteps: number, maskEvery: number): number {
   return Math.max(1, Math.round(maskEvery * totalSteps));
 }
 
+/** When the authors' masks come: after `first` completed steps, then every `every` steps. */
+export interface AuthorsMaskSteps { first: number; every: number }
+
+/** `firstMaskAt` (a share of the run) moves the first mask alone; without it the first comes after one w_step. */
+export function authorsMaskSteps(totalSteps: number, maskEvery: number, firstMaskAt?: number): AuthorsMaskSteps {
+  const every = authorsWStep(totalSteps, maskEvery);
+  return { first: firstMaskAt === undefined ? every : Math.max(1, Math.round(firstMaskAt * totalSteps)), every };
+}
+
+/** Mask events held after `completed` steps (the k-th is due when this becomes k). */
+export function authorsEventsAfter(completed: number, s: AuthorsMaskSteps): number {
+  return completed < s.first ? 0 : Math.floor((completed - s.first) / s.every) + 1;
+}
+
+/** Whether a mask event is due right after `completed` steps. */
+export const authorsEventDue = (completed: number, s: AuthorsMaskSteps): boolean =>
+  completed >= s.first && (completed - s.first) % s.every === 0;
+
 /** Widths at the k-th mask recomputation (k >= 1). */
 export function authorsSizesAt(teacher: WidSizes, target: WidSizes, k: number): WidSizes {
   const att = sizesAtEvent(teacher, target, Math.min(k, AUTHORS_ATTENTION_EVENTS), AUTHORS_ATTENTION_EVENTS);
