@@ -1,7 +1,6 @@
 // `npm run bench -- NAME [args] [--json FILE]`: runs one named benchmark (bench/lib/registry.ts);
 // `--json FILE` writes the record it returns. `npm run bench -- list` names them all.
-import { BENCHMARKS, benchEntry, takeJsonFlag } from './lib/registry.js';
-import { writeJsonAtomic } from './lib/output.js';
+import { BENCHMARKS, benchEntry, runBenchMain } from './lib/registry.js';
 import { explainBackendError } from '../src-main/engine/backend/index.js';
 
 const [name, ...rest] = process.argv.slice(2);
@@ -12,9 +11,7 @@ if (!name || name === 'list' || name === '--help') {
 }
 try {
   const entry = benchEntry(name);
-  const { argv, json } = takeJsonFlag(rest);
-  const record = await (await entry.load()).main(argv);
-  if (json && record !== undefined) { writeJsonAtomic(json, record); console.log(`wrote ${json}`); }
+  await runBenchMain((await entry.load()).main, rest);
 } catch (e) {
   console.error(`bench ${name}: ${(explainBackendError(e) as Error).message}`);
   process.exit(1);

@@ -1,6 +1,7 @@
 // The named benchmarks behind `npm run bench -- NAME` (bench/index.ts) and the GPU entry
 // (bench/gpu-entry.ts). Each module's main(argv) prints its figures and returns them as a JSON-able
 // record; markdown(record), where present, is its table for summary.md.
+import { writeJsonAtomic } from './output.js';
 
 export interface BenchModule {
   main(argv: string[]): Promise<unknown>;
@@ -48,6 +49,13 @@ export function benchEntry(name: string): BenchEntry {
  * Removes `--json FILE` from argv (handled by the caller for every benchmark alike). A bare `--json`
  * (last, or followed by another option) stays: `distill --json` means "print one JSON line".
  */
+/** Runs a benchmark's main with `argv`; with `--json FILE` in it, writes the record main returns there. */
+export async function runBenchMain(main: (argv: string[]) => Promise<unknown>, args: string[]): Promise<void> {
+  const { argv, json } = takeJsonFlag(args);
+  const record = await main(argv);
+  if (json && record !== undefined) { writeJsonAtomic(json, record); console.log(`wrote ${json}`); }
+}
+
 export function takeJsonFlag(argv: string[]): { argv: string[]; json?: string } {
   const i = argv.indexOf('--json');
   const json = argv[i + 1];

@@ -1,8 +1,7 @@
 // One entry point for the GPU machine (bundled by scripts/gpu/pack.sh with Node and Dawn): `wid ARGS` runs the
 // command line (and so `wid repro`), `bench NAME ARGS` one of the benchmarks below, `make-random-model ARGS`
 // a random checkpoint of a given shape. Static imports only, so the bundler sees every module.
-import { takeJsonFlag } from '../../bench/lib/registry.js';
-import { writeJsonAtomic } from '../../bench/lib/output.js';
+import { runBenchMain } from '../../bench/lib/registry.js';
 
 const [cmd, ...rest] = process.argv.slice(2);
 const benches: Record<string, () => Promise<{ main: (argv: string[]) => Promise<unknown> }>> = {
@@ -15,9 +14,7 @@ if (cmd === 'wid') {
   await import('../../src-main/cli/main.js');
 } else if (cmd === 'bench' && benches[rest[0]]) {
   // `--json FILE` as `npm run bench` takes it: the benchmark's record, written by the caller
-  const { argv, json } = takeJsonFlag(rest.slice(1));
-  const record = await (await benches[rest[0]]()).main(argv);
-  if (json && record !== undefined) { writeJsonAtomic(json, record); console.log(`wrote ${json}`); }
+  await runBenchMain((await benches[rest[0]]()).main, rest.slice(1));
   process.exit(0);
 } else if (cmd === 'plan') {
   // bench/gpu-entry.ts: a named list of benchmarks with a deadline, figures into $OUT

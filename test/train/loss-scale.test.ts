@@ -138,7 +138,7 @@ test('WID\'s penalty leaves Adam\'s first moment alone on a skipped step and wri
     const targets: PenaltyTarget[] = [{ variable: v, group: { kind: 'residual' }, axis: 'vector', compactor: false }];
     const flag = skip === null ? null : tf.scalar(skip);
     const grads = { [v.name]: tf.tensor1d([1, 1, 1, 1]) };
-    const out = authorsPenalty(grads, targets, keep, { step: 5, wStep: 1, lambda: 20 }, { firstMoment: () => m, ...(flag ? { skip: flag } : {}) });
+    const out = authorsPenalty(grads, targets, keep, { step: 5, firstMaskStep: 1, lambda: 20 }, { firstMoment: () => m, ...(flag ? { skip: flag } : {}) });
     const moment = Array.from(m.dataSync());
     tf.dispose([v, m, keep.residual, keep.masked.residual, ...Object.values(grads), ...Object.values(out), ...(flag ? [flag] : [])]);
     return moment;

@@ -48,12 +48,12 @@ test("the penalty: L2 pull before the first mask, then min(λ,1)·param on maske
   const target = { variable: p, group: { kind: 'intermediate' as const, layer: 0 }, axis: 'cols' as const, compactor: true };
   const adam = new AdamW([p], { weightDecay: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-6 });
   const keep = keepVectors(cfg, masks);
-  // step 1 <= wStep 2: gradient + param everywhere, nothing in the moment
-  const before = authorsPenalty({ [p.name]: g }, [target], keep, { step: 1, wStep: 2, lambda: 20 }, adam);
+  // step 1 <= firstMaskStep 2: gradient + param everywhere, nothing in the moment
+  const before = authorsPenalty({ [p.name]: g }, [target], keep, { step: 1, firstMaskStep: 2, lambda: 20 }, adam);
   assert.deepEqual(Array.from(before[p.name].dataSync()), [1.1, 0.7, 2.3, -3.6].map((x) => Math.fround(x)));
   assert.deepEqual(Array.from(adam.firstMoment(p.name)!.dataSync()), [0, 0, 0, 0]);
-  // step 3 > wStep: column 1 masked → gradient = min(20,1)·param; m ← 0.9·m + 0.1·19·param there
-  const after = authorsPenalty({ [p.name]: g }, [target], keep, { step: 3, wStep: 2, lambda: 20 }, adam);
+  // step 3 > firstMaskStep: column 1 masked → gradient = min(20,1)·param; m ← 0.9·m + 0.1·19·param there
+  const after = authorsPenalty({ [p.name]: g }, [target], keep, { step: 3, firstMaskStep: 2, lambda: 20 }, adam);
   const ga = Array.from(after[p.name].dataSync());
   [0.1, 0.5, 0.3, -4].forEach((x, i) => assert.ok(close(ga[i], x), `grad[${i}] ${ga[i]} vs ${x}`));
   const m = Array.from(adam.firstMoment(p.name)!.dataSync());

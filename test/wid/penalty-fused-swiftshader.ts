@@ -59,7 +59,7 @@ async function run(c: Case, x: Inputs, fused: boolean) {
   const target: PenaltyTarget = { variable, group: { kind: 'residual' }, axis: c.axis, compactor: true };
   const moments = { firstMoment: () => (c.moment ? m : undefined), skip };
   const startTensors = tf.memory().numTensors;
-  const out = authorsPenalty({ [variable.name]: grad }, [target], keep, { step: 5, wStep: 2, lambda: c.lambda }, moments);
+  const out = authorsPenalty({ [variable.name]: grad }, [target], keep, { step: 5, firstMaskStep: 2, lambda: c.lambda }, moments);
   const leaked = tf.memory().numTensors - startTensors - 1; // the new gradient is the caller's
   const r = { grad: await out[variable.name].data() as Float32Array, m: await m.data() as Float32Array, leaked };
   tf.dispose([variable, grad, m, masked, kept, out[variable.name], ...(skip ? [skip] : [])]);

@@ -4,7 +4,7 @@
 // prediction per task and the teacher's margin over it (tasks without signal are marked and left out of the headline).
 import type { ReproResultsFile } from './merge.js';
 import type { ReproScoring, Stat } from './scoring.js';
-import { kindOf } from './scoring.js';
+import { kindOf, stat } from './scoring.js';
 
 const pts = (x: number) => (x * 100).toFixed(1);
 const cell = (s: Stat | null | undefined) => (!s ? '—' : `${pts(s.mean)}${s.std === null ? '' : ` ± ${pts(s.std)}`}${s.n > 1 ? ` (n=${s.n})` : ''}`);
@@ -17,10 +17,8 @@ function secondsCell(results: ReproResultsFile, kind: string): string {
     .map((m) => (m.distill as { wallSeconds?: unknown } | null | undefined)?.wallSeconds)
     .filter((s): s is number => typeof s === 'number');
   if (!secs.length) return '—';
-  const mean = secs.reduce((a, b) => a + b, 0) / secs.length;
-  if (secs.length === 1) return mean.toFixed(0);
-  const std = Math.sqrt(secs.reduce((a, b) => a + (b - mean) ** 2, 0) / (secs.length - 1));
-  return `${mean.toFixed(0)} ± ${std.toFixed(0)}`;
+  const { mean, std } = stat(secs);
+  return std === null ? mean.toFixed(0) : `${mean.toFixed(0)} ± ${std.toFixed(0)}`;
 }
 
 /** Markdown table (GitHub pipes) of a results.json that carries `scoring`; throws if it does not. */

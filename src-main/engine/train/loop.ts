@@ -246,6 +246,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
   let checkpointPath: string | null = resumedFromStep !== null ? listCheckpoints(ckptDir).at(-1)!.path : null;
   let lastSavedStep = resumedFromStep ?? -1;
   let lastSavedAt = performance.now();
+  const checkpointMs = (o.checkpointSeconds ?? 0) * 1000;
   let sessionSeconds = 0, sessionTokens = 0;
 
   // losses are read a few steps behind the step that made them (lagged-reads.ts); each is reported then
@@ -366,7 +367,7 @@ export async function runDistillation(o: DistillationOptions): Promise<Distillat
       sessionSeconds += stepSeconds;
       report(due);
       const dueBySteps = o.checkpointEvery > 0 && step % o.checkpointEvery === 0;
-      const dueByTime = (o.checkpointSeconds ?? 0) > 0 && performance.now() - lastSavedAt >= o.checkpointSeconds! * 1000;
+      const dueByTime = checkpointMs > 0 && performance.now() - lastSavedAt >= checkpointMs;
       if (dueBySteps || dueByTime) await save();
     }
     const flushStarted = performance.now();

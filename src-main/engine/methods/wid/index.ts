@@ -214,10 +214,13 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
     });
   }
 
+  /** When the authors' schedule masks in a run of `totalSteps`. */
+  const maskSteps = (totalSteps: number) => authorsMaskSteps(totalSteps, opts.maskEvery, opts.firstMaskAt);
+
   /** The mask event due after `completed` steps: its number, the sizes to prune to and the masks to prune from; or null. */
   function maskEventDue(completed: number, totalSteps: number): MaskEvent | null {
     if (authors) {
-      const when = authorsMaskSteps(totalSteps, opts.maskEvery, opts.firstMaskAt);
+      const when = maskSteps(totalSteps);
       const last = completed >= totalSteps;
       if (!authorsEventDue(completed, when) && !last) return null;
       const k = authorsEventsAfter(completed, when);
@@ -254,11 +257,11 @@ export function widMethodFrom(teacher: Teacher, opts: ResolvedWidOptions): WidMe
     // vectors' values, written in place (mask-state.ts), so a mask event needs no new key (and no new capture).
     // 'hard': the masks applied (the widths and index tensors change at each event).
     stepKey: (step: number, totalSteps: number) => (authors
-      ? `authors:${state.eventsApplied > 0 ? 'masks' : 'no-mask'}:${step + 1 <= authorsMaskSteps(totalSteps, opts.maskEvery, opts.firstMaskAt).first ? 'before-first-mask' : 'masked'}`
+      ? `authors:${state.eventsApplied > 0 ? 'masks' : 'no-mask'}:${step + 1 <= maskSteps(totalSteps).first ? 'before-first-mask' : 'masked'}`
       : `${state.eventsApplied}:masked`),
     adjustGradients(grads, step, totalSteps, optimizer) {
       if (!authors) return {};
-      return authorsPenalty(grads, penalised, state.keep, { step: step + 1, wStep: authorsMaskSteps(totalSteps, opts.maskEvery, opts.firstMaskAt).first, lambda: opts.l2Lambda }, optimizer);
+      return authorsPenalty(grads, penalised, state.keep, { step: step + 1, firstMaskStep: maskSteps(totalSteps).first, lambda: opts.l2Lambda }, optimizer);
     },
     loss,
     /** `step` is the 0-based index of the step just taken (the loop's convention), so step + 1 steps are done. */

@@ -1,5 +1,5 @@
 // The authors' way of shrinking the compactors (uer/trainer.py:227-260; docs/wid.md §3): masked dims stay
-// in the forward and decay. Before the first mask (step <= wStep) every compactor gets a plain L2 gradient
+// in the forward and decay. Before the first mask (step <= firstMaskStep) every compactor gets a plain L2 gradient
 // (+param). After it, in each compactor's masked rows (row compactors) or columns (column compactors), and in
 // the masked entries of trainable biases and LayerNorm gamma/beta, the gradient is replaced by min(λ,1)·param,
 // and Adam's first moment gets m ← 0.9·m + 0.1·(λ−1)·param·[masked] before the optimiser step (λ = 20).
@@ -99,8 +99,8 @@ const along = (v: tf.Tensor, axis: PenaltyTarget['axis']) => (axis === 'rows' ? 
 export interface PenaltySettings {
   /** 1-based count of the step being taken (the authors' current_step). */
   step: number;
-  /** Steps before the first mask (the authors' w_step; `firstMaskAt` moves it). */
-  wStep: number;
+  /** Steps taken before the first mask (the authors' w_step unless `firstMaskAt` moves it). */
+  firstMaskStep: number;
   lambda: number;
 }
 
@@ -117,7 +117,7 @@ export function authorsPenalty(
   for (const t of targets) {
     const g = grads[t.variable.name];
     if (!g) continue;
-    if (s.step <= s.wStep) {
+    if (s.step <= s.firstMaskStep) {
       if (t.compactor) out[t.variable.name] = tf.tidy(() => tf.add(g, t.variable)); // L2 pull before the first mask
       continue;
     }
